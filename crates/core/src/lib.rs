@@ -1,0 +1,17 @@
+//! kaoping's domain core: types, rules and services, and the ports (traits)
+//! through which the services reach storage. No I/O crates live here.
+
+pub mod account;
+pub mod audit;
+pub mod auth;
+pub mod error;
+pub mod ids;
+pub mod org;
+pub mod person;
+pub mod ports;
+pub mod scope;
+pub mod services;
+pub mod sortkey;
+pub mod time;
+
+pub use error::{CoreError, FieldError, Msg, Result};

@@ -1,0 +1,179 @@
+//! Ports: what the core needs from storage. `kaoping-store` implements them
+//! for SQLite and PostgreSQL.
+//!
+//! Every method that changes something takes the [`AuditDraft`] describing
+//! the change and appends it in the same transaction: a change and its audit
+//! entry are written together or not at all.
+
+use crate::account::{Account, AccountSummary, RoleGrant};
+use crate::audit::{AuditDraft, AuditEntry, AuditFilter};
+use crate::error::Result;
+use crate::ids::{AccountId, OrgUnitId, PersonId};
+use crate::org::{OrgUnit, OrgUnitFields};
+use crate::person::{Person, PersonFields};
+use crate::scope::ScopeGrant;
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+/// One row of an org import, already validated, in an order where every
+/// parent comes before its children.
+#[derive(Debug, Clone)]
+pub struct OrgImportRow {
+    pub row: usize,
+    pub fields: OrgUnitFields,
+    pub parent_code: Option<String>,
+    pub active: bool,
+}
+
+#[async_trait]
+pub trait OrgStore: Send + Sync {
+    /// Units under any of the given path prefixes (all when `None`).
+    async fn org_list(&self, under: Option<&[String]>, include_inactive: bool) -> Result<Vec<OrgUnit>>;
+    async fn org_get(&self, id: OrgUnitId) -> Result<Option<OrgUnit>>;
+    async fn org_by_code(&self, code: &str) -> Result<Option<OrgUnit>>;
+    async fn org_create(&self, parent: Option<OrgUnitId>, f: &OrgUnitFields, audit: &AuditDraft) -> Result<OrgUnit>;
+    async fn org_update(&self, id: OrgUnitId, f: &OrgUnitFields, audit: &AuditDraft) -> Result<OrgUnit>;
+    /// Move a unit (and its subtree) under `parent`; refuses cycles.
+    async fn org_move(&self, id: OrgUnitId, parent: Option<OrgUnitId>, audit: &AuditDraft) -> Result<OrgUnit>;
+    async fn org_set_active(&self, id: OrgUnitId, active: bool, audit: &AuditDraft) -> Result<OrgUnit>;
+    /// Create or update units by code, all in one transaction. `allowed`
+    /// limits where units may be placed (path prefixes; `None` = anywhere).
+    async fn org_import(
+        &self,
+        rows: &[OrgImportRow],
+        allowed: Option<&[String]>,
+        audit: &AuditDraft,
+    ) -> Result<ImportOutcome>;
+}
+
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct ImportOutcome {
+    pub created: usize,
+    pub updated: usize,
+}
+
+/// A person with the names the lists show.
+#[derive(Debug, Clone, Serialize)]
+pub struct PersonRow {
+    pub person: Person,
+    pub org_unit_name: Option<String>,
+    pub managed_by_name: String,
+    pub username: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct PersonFilter {
+    /// Path prefixes of the managing units (all when `None`).
+    pub under: Option<Vec<String>>,
+    /// Substring of the name, post or pinyin key.
+    pub query: Option<String>,
+    pub offset: u64,
+    pub limit: u64,
+}
+
+#[async_trait]
+pub trait PersonStore: Send + Sync {
+    async fn person_list(&self, f: &PersonFilter) -> Result<(Vec<PersonRow>, u64)>;
+    async fn person_get(&self, id: PersonId) -> Result<Option<PersonRow>>;
+    async fn person_create(&self, f: &PersonFields, managed_by: OrgUnitId, audit: &AuditDraft) -> Result<Person>;
+    async fn person_update(
+        &self,
+        id: PersonId,
+        f: &PersonFields,
+        managed_by: OrgUnitId,
+        audit: &AuditDraft,
+    ) -> Result<Person>;
+}
+
+pub struct NewAccount {
+    pub person_id: PersonId,
+    pub username: String,
+    pub password_hash: String,
+    pub must_change_password: bool,
+    pub grants: Vec<RoleGrant>,
+}
+
+#[async_trait]
+pub trait AccountStore: Send + Sync {
+    async fn account_by_username(&self, username: &str) -> Result<Option<Account>>;
+    async fn account_get(&self, id: AccountId) -> Result<Option<Account>>;
+    async fn account_for_person(&self, person: PersonId) -> Result<Option<Account>>;
+    async fn account_create(&self, a: &NewAccount, audit: &AuditDraft) -> Result<Account>;
+    /// Grants with the names and paths of their org units.
+    async fn account_scopes(&self, id: AccountId) -> Result<(Vec<RoleGrant>, Vec<ScopeGrant>)>;
+    async fn account_set_grants(&self, id: AccountId, grants: &[RoleGrant], audit: &AuditDraft) -> Result<()>;
+    async fn account_set_password(
+        &self,
+        id: AccountId,
+        hash: &str,
+        must_change: bool,
+        audit: &AuditDraft,
+    ) -> Result<()>;
+    /// Count a failed login; lock the account when `lock_until` says so.
+    /// Returns the failure count after this one.
+    async fn account_login_failed(
+        &self,
+        id: AccountId,
+        lock: &crate::auth::LockoutPolicy,
+        now: DateTime<Utc>,
+        audit: &AuditDraft,
+    ) -> Result<(i32, Option<DateTime<Utc>>)>;
+    /// Reset the failure count and note the login.
+    async fn account_login_ok(&self, id: AccountId, now: DateTime<Utc>, audit: &AuditDraft) -> Result<()>;
+    async fn account_set_totp(&self, id: AccountId, secret: Option<&str>, audit: &AuditDraft) -> Result<()>;
+    async fn account_set_active(&self, id: AccountId, active: bool, audit: &AuditDraft) -> Result<()>;
+    async fn account_unlock(&self, id: AccountId, audit: &AuditDraft) -> Result<()>;
+    async fn account_set_lang(&self, id: AccountId, lang: Option<&str>) -> Result<()>;
+    /// Accounts whose person is managed under the given prefixes (all when `None`).
+    async fn account_list(&self, under: Option<&[String]>) -> Result<Vec<AccountSummary>>;
+}
+
+/// A stored session (the id is kept only as a digest).
+#[derive(Debug, Clone)]
+pub struct SessionRecord {
+    pub digest: String,
+    pub account_id: AccountId,
+    pub created_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    /// A password was accepted but the second factor is still due.
+    pub mfa_pending: bool,
+}
+
+#[async_trait]
+pub trait SessionStore: Send + Sync {
+    async fn session_create(&self, s: &SessionRecord) -> Result<()>;
+    async fn session_get(&self, digest: &str) -> Result<Option<SessionRecord>>;
+    async fn session_touch(&self, digest: &str, now: DateTime<Utc>) -> Result<()>;
+    async fn session_mfa_done(&self, digest: &str) -> Result<()>;
+    async fn session_delete(&self, digest: &str) -> Result<()>;
+    /// Remove every session of an account ("log out everywhere").
+    async fn session_delete_account(&self, id: AccountId) -> Result<u64>;
+    /// Remove sessions idle since before `idle_before` or past their expiry.
+    async fn session_purge(&self, now: DateTime<Utc>, idle_before: DateTime<Utc>) -> Result<u64>;
+}
+
+#[async_trait]
+pub trait AuditStore: Send + Sync {
+    /// Append one entry on its own (a denial, a failed login).
+    async fn audit_append(&self, d: &AuditDraft) -> Result<AuditEntry>;
+    /// Newest first, filtered.
+    async fn audit_list(&self, f: &AuditFilter) -> Result<Vec<AuditEntry>>;
+    /// In sequence order, from `after_seq` (exclusive), for verification.
+    async fn audit_chunk(&self, after_seq: i64, limit: u64) -> Result<Vec<AuditEntry>>;
+}
+
+#[async_trait]
+pub trait MetaStore: Send + Sync {
+    async fn ping(&self) -> Result<()>;
+    async fn meta_get(&self, key: &str) -> Result<Option<String>>;
+    async fn meta_set(&self, key: &str, value: &str) -> Result<()>;
+    /// Whether the database holds no org units, people or accounts.
+    async fn is_empty(&self) -> Result<bool>;
+}
+
+/// Everything the core needs from storage.
+pub trait Store: OrgStore + PersonStore + AccountStore + SessionStore + AuditStore + MetaStore {}
+
+impl<T> Store for T where T: OrgStore + PersonStore + AccountStore + SessionStore + AuditStore + MetaStore {}

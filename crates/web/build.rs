@@ -1,0 +1,1 @@
+fn main() { memory_serve::load_directory("assets"); }
