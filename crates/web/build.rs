@@ -1,1 +1,3 @@
-fn main() { memory_serve::load_directory("assets"); }
+fn main() {
+    memory_serve::load_directory("assets");
+}

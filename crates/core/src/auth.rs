@@ -20,7 +20,10 @@ pub struct PasswordPolicy {
 
 impl Default for PasswordPolicy {
     fn default() -> Self {
-        Self { min_length: 10, min_classes: 3 }
+        Self {
+            min_length: 10,
+            min_classes: 3,
+        }
     }
 }
 
@@ -129,7 +132,10 @@ pub struct LockoutPolicy {
 
 impl Default for LockoutPolicy {
     fn default() -> Self {
-        Self { max_failures: 5, lock_minutes: 15 }
+        Self {
+            max_failures: 5,
+            lock_minutes: 15,
+        }
     }
 }
 
@@ -196,14 +202,21 @@ mod tests {
         assert!(p.check("Abcdefgh12", "zhang").is_empty());
         let keys: Vec<_> = p.check("abc", "zhang").iter().map(|m| m.key).collect();
         assert_eq!(keys, ["err-password-length", "err-password-classes"]);
-        assert!(p.check("Zhang-12345", "zhang").iter().any(|m| m.key == "err-password-username"));
+        assert!(
+            p.check("Zhang-12345", "zhang")
+                .iter()
+                .any(|m| m.key == "err-password-username")
+        );
     }
 
     #[test]
     fn generated_passwords_pass_the_default_policy() {
         for _ in 0..50 {
             let pw = generate_password();
-            assert!(PasswordPolicy::default().check(&pw, "admin").is_empty(), "{pw}");
+            assert!(
+                PasswordPolicy::default().check(&pw, "admin").is_empty(),
+                "{pw}"
+            );
         }
     }
 
@@ -221,7 +234,11 @@ mod tests {
         let code = totp::code_at(&s, 1_000_000).unwrap();
         assert!(totp::check(&s, &code, 1_000_000).is_some());
         assert!(totp::check(&s, &code, 1_000_000 + 300).is_none());
-        assert!(totp::url(&s, "admin").unwrap().starts_with("otpauth://totp/"));
+        assert!(
+            totp::url(&s, "admin")
+                .unwrap()
+                .starts_with("otpauth://totp/")
+        );
     }
 
     #[test]

@@ -14,7 +14,10 @@ pub struct Msg {
 
 impl Msg {
     pub fn new(key: &'static str) -> Self {
-        Self { key, args: Vec::new() }
+        Self {
+            key,
+            args: Vec::new(),
+        }
     }
 
     pub fn arg(mut self, name: &'static str, value: impl ToString) -> Self {
@@ -45,7 +48,11 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: impl Into<String>, msg: Msg) -> Self {
-        Self { field: field.into(), row: None, msg }
+        Self {
+            field: field.into(),
+            row: None,
+            msg,
+        }
     }
 
     pub fn at_row(mut self, row: usize) -> Self {

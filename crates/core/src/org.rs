@@ -111,7 +111,8 @@ pub fn child_path(parent_path: Option<&str>, id: OrgUnitId) -> String {
     format!("{}{}/", parent_path.unwrap_or("/"), id.0)
 }
 
-/// Validated fields of an org unit, as created or edited.
+/// Validated fields of an org unit, as created or edited. Codes are kept
+/// in upper case, so that they are unique regardless of case.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrgUnitFields {
     pub code: String,
@@ -133,19 +134,28 @@ impl OrgUnitInput {
     /// Check every field; return all problems at once.
     pub fn validate(&self) -> Result<OrgUnitFields, Vec<FieldError>> {
         let mut errs = Vec::new();
-        let code = self.code.trim().to_string();
+        let code = self.code.trim().to_ascii_uppercase();
         if code.is_empty() {
             errs.push(FieldError::new("code", Msg::new("err-required")));
         } else if code.chars().count() > CODE_MAX {
-            errs.push(FieldError::new("code", Msg::new("err-too-long").arg("max", CODE_MAX)));
-        } else if !code.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)) {
+            errs.push(FieldError::new(
+                "code",
+                Msg::new("err-too-long").arg("max", CODE_MAX),
+            ));
+        } else if !code
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+        {
             errs.push(FieldError::new("code", Msg::new("err-org-code-chars")));
         }
         let name = self.name.trim().to_string();
         if name.is_empty() {
             errs.push(FieldError::new("name", Msg::new("err-required")));
         } else if name.chars().count() > NAME_MAX {
-            errs.push(FieldError::new("name", Msg::new("err-too-long").arg("max", NAME_MAX)));
+            errs.push(FieldError::new(
+                "name",
+                Msg::new("err-too-long").arg("max", NAME_MAX),
+            ));
         } else if name.chars().any(char::is_control) {
             errs.push(FieldError::new("name", Msg::new("err-control-chars")));
         }
@@ -163,14 +173,21 @@ impl OrgUnitInput {
                 _ => {
                     errs.push(FieldError::new(
                         "sort_order",
-                        Msg::new("err-integer-range").arg("min", 0).arg("max", SORT_MAX),
+                        Msg::new("err-integer-range")
+                            .arg("min", 0)
+                            .arg("max", SORT_MAX),
                     ));
                     0
                 }
             },
         };
         match kind {
-            Some(kind) if errs.is_empty() => Ok(OrgUnitFields { code, name, kind, sort_order }),
+            Some(kind) if errs.is_empty() => Ok(OrgUnitFields {
+                code,
+                name,
+                kind,
+                sort_order,
+            }),
             _ => Err(errs),
         }
     }
@@ -255,7 +272,10 @@ mod tests {
             sort_order: None,
         };
         let f = input.validate().unwrap();
-        assert_eq!((f.code.as_str(), f.name.as_str(), f.sort_order), ("DG-01", "东港市委", 0));
+        assert_eq!(
+            (f.code.as_str(), f.name.as_str(), f.sort_order),
+            ("DG-01", "东港市委", 0)
+        );
     }
 
     #[test]

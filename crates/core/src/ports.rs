@@ -29,14 +29,38 @@ pub struct OrgImportRow {
 #[async_trait]
 pub trait OrgStore: Send + Sync {
     /// Units under any of the given path prefixes (all when `None`).
-    async fn org_list(&self, under: Option<&[String]>, include_inactive: bool) -> Result<Vec<OrgUnit>>;
+    async fn org_list(
+        &self,
+        under: Option<&[String]>,
+        include_inactive: bool,
+    ) -> Result<Vec<OrgUnit>>;
     async fn org_get(&self, id: OrgUnitId) -> Result<Option<OrgUnit>>;
     async fn org_by_code(&self, code: &str) -> Result<Option<OrgUnit>>;
-    async fn org_create(&self, parent: Option<OrgUnitId>, f: &OrgUnitFields, audit: &AuditDraft) -> Result<OrgUnit>;
-    async fn org_update(&self, id: OrgUnitId, f: &OrgUnitFields, audit: &AuditDraft) -> Result<OrgUnit>;
+    async fn org_create(
+        &self,
+        parent: Option<OrgUnitId>,
+        f: &OrgUnitFields,
+        audit: &AuditDraft,
+    ) -> Result<OrgUnit>;
+    async fn org_update(
+        &self,
+        id: OrgUnitId,
+        f: &OrgUnitFields,
+        audit: &AuditDraft,
+    ) -> Result<OrgUnit>;
     /// Move a unit (and its subtree) under `parent`; refuses cycles.
-    async fn org_move(&self, id: OrgUnitId, parent: Option<OrgUnitId>, audit: &AuditDraft) -> Result<OrgUnit>;
-    async fn org_set_active(&self, id: OrgUnitId, active: bool, audit: &AuditDraft) -> Result<OrgUnit>;
+    async fn org_move(
+        &self,
+        id: OrgUnitId,
+        parent: Option<OrgUnitId>,
+        audit: &AuditDraft,
+    ) -> Result<OrgUnit>;
+    async fn org_set_active(
+        &self,
+        id: OrgUnitId,
+        active: bool,
+        audit: &AuditDraft,
+    ) -> Result<OrgUnit>;
     /// Create or update units by code, all in one transaction. `allowed`
     /// limits where units may be placed (path prefixes; `None` = anywhere).
     async fn org_import(
@@ -76,7 +100,12 @@ pub struct PersonFilter {
 pub trait PersonStore: Send + Sync {
     async fn person_list(&self, f: &PersonFilter) -> Result<(Vec<PersonRow>, u64)>;
     async fn person_get(&self, id: PersonId) -> Result<Option<PersonRow>>;
-    async fn person_create(&self, f: &PersonFields, managed_by: OrgUnitId, audit: &AuditDraft) -> Result<Person>;
+    async fn person_create(
+        &self,
+        f: &PersonFields,
+        managed_by: OrgUnitId,
+        audit: &AuditDraft,
+    ) -> Result<Person>;
     async fn person_update(
         &self,
         id: PersonId,
@@ -102,7 +131,12 @@ pub trait AccountStore: Send + Sync {
     async fn account_create(&self, a: &NewAccount, audit: &AuditDraft) -> Result<Account>;
     /// Grants with the names and paths of their org units.
     async fn account_scopes(&self, id: AccountId) -> Result<(Vec<RoleGrant>, Vec<ScopeGrant>)>;
-    async fn account_set_grants(&self, id: AccountId, grants: &[RoleGrant], audit: &AuditDraft) -> Result<()>;
+    async fn account_set_grants(
+        &self,
+        id: AccountId,
+        grants: &[RoleGrant],
+        audit: &AuditDraft,
+    ) -> Result<()>;
     async fn account_set_password(
         &self,
         id: AccountId,
@@ -120,9 +154,24 @@ pub trait AccountStore: Send + Sync {
         audit: &AuditDraft,
     ) -> Result<(i32, Option<DateTime<Utc>>)>;
     /// Reset the failure count and note the login.
-    async fn account_login_ok(&self, id: AccountId, now: DateTime<Utc>, audit: &AuditDraft) -> Result<()>;
-    async fn account_set_totp(&self, id: AccountId, secret: Option<&str>, audit: &AuditDraft) -> Result<()>;
-    async fn account_set_active(&self, id: AccountId, active: bool, audit: &AuditDraft) -> Result<()>;
+    async fn account_login_ok(
+        &self,
+        id: AccountId,
+        now: DateTime<Utc>,
+        audit: &AuditDraft,
+    ) -> Result<()>;
+    async fn account_set_totp(
+        &self,
+        id: AccountId,
+        secret: Option<&str>,
+        audit: &AuditDraft,
+    ) -> Result<()>;
+    async fn account_set_active(
+        &self,
+        id: AccountId,
+        active: bool,
+        audit: &AuditDraft,
+    ) -> Result<()>;
     async fn account_unlock(&self, id: AccountId, audit: &AuditDraft) -> Result<()>;
     async fn account_set_lang(&self, id: AccountId, lang: Option<&str>) -> Result<()>;
     /// Accounts whose person is managed under the given prefixes (all when `None`).
@@ -174,6 +223,12 @@ pub trait MetaStore: Send + Sync {
 }
 
 /// Everything the core needs from storage.
-pub trait Store: OrgStore + PersonStore + AccountStore + SessionStore + AuditStore + MetaStore {}
+pub trait Store:
+    OrgStore + PersonStore + AccountStore + SessionStore + AuditStore + MetaStore
+{
+}
 
-impl<T> Store for T where T: OrgStore + PersonStore + AccountStore + SessionStore + AuditStore + MetaStore {}
+impl<T> Store for T where
+    T: OrgStore + PersonStore + AccountStore + SessionStore + AuditStore + MetaStore
+{
+}

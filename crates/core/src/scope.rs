@@ -75,12 +75,14 @@ impl Actor {
         self.roles
             .iter()
             .filter(|r| !r.is_scoped())
-            .map(|r| RoleGrant { role: *r, org_unit_id: None })
-            .chain(
-                self.scopes
-                    .iter()
-                    .map(|s| RoleGrant { role: s.role, org_unit_id: Some(s.unit_id) }),
-            )
+            .map(|r| RoleGrant {
+                role: *r,
+                org_unit_id: None,
+            })
+            .chain(self.scopes.iter().map(|s| RoleGrant {
+                role: s.role,
+                org_unit_id: Some(s.unit_id),
+            }))
             .collect()
     }
 }

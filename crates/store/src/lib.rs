@@ -1,1 +1,330 @@
+//! Persistence for kaoping on SQLite (embedded, the default) and PostgreSQL
+//! (for several nodes), through one sea-orm code path and one migration set.
+//!
+//! Every write that matters runs in one transaction together with its audit
+//! entry. On SQLite, write transactions begin `IMMEDIATE` so that the busy
+//! timeout applies; on PostgreSQL, audit appends are serialised with a
+//! transaction-scoped advisory lock.
 
+mod accounts;
+mod audit;
+mod convert;
+mod entity;
+mod meta;
+mod migration;
+mod org;
+mod people;
+mod sessions;
+pub mod testing;
+
+use kaoping_core::audit::{AuditDraft, AuditEntry, GENESIS};
+use kaoping_core::error::{CoreError, Result};
+use kaoping_core::time;
+use sea_orm::sqlx::postgres::PgPoolOptions;
+use sea_orm::sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
+};
+use sea_orm::{
+    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, EntityTrait,
+    QueryOrder, SqlxPostgresConnector, SqlxSqliteConnector, Statement, TransactionOptions,
+    TransactionTrait,
+};
+use sea_orm_migration::MigratorTrait;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+pub use migration::Migrator;
+
+/// Where the data lives.
+#[derive(Clone)]
+pub enum Target {
+    /// An SQLite database file.
+    Sqlite(PathBuf),
+    /// A PostgreSQL URL.
+    Postgres(String),
+}
+
+impl std::fmt::Debug for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Target::Sqlite(p) => write!(f, "sqlite:{}", p.display()),
+            Target::Postgres(url) => write!(f, "{}", redact_url(url)),
+        }
+    }
+}
+
+/// A database URL with its password replaced by `***`, for logs.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{}:***{}", &url[..s + 3], user, &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+impl Target {
+    /// The SQLite file inside a data folder.
+    pub fn in_data_dir(dir: &Path) -> Self {
+        Target::Sqlite(dir.join("kaoping.db"))
+    }
+}
+
+/// The state of a database's schema compared with this binary's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SchemaState {
+    /// No migrations applied yet (a new database).
+    Empty,
+    /// Exactly this binary's migrations.
+    Current,
+    /// Some of this binary's migrations are not applied.
+    Older { pending: Vec<String> },
+    /// The database has migrations this binary does not know.
+    Newer { unknown: Vec<String> },
+}
+
+/// The store: one database connection pool.
+#[derive(Clone)]
+pub struct Db {
+    conn: DatabaseConnection,
+}
+
+pub(crate) fn db_err(e: DbErr) -> CoreError {
+    CoreError::Store(e.to_string())
+}
+
+impl Db {
+    pub async fn connect(target: &Target) -> Result<Self> {
+        let conn = match target {
+            Target::Sqlite(path) => {
+                if let Some(dir) = path.parent() {
+                    std::fs::create_dir_all(dir)
+                        .map_err(|e| CoreError::Store(format!("{}: {e}", dir.display())))?;
+                }
+                let opts = SqliteConnectOptions::new()
+                    .filename(path)
+                    .create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_secs(10));
+                let pool = SqlitePoolOptions::new()
+                    .max_connections(8)
+                    .connect_with(opts)
+                    .await
+                    .map_err(|e| CoreError::Store(format!("{}: {e}", path.display())))?;
+                SqlxSqliteConnector::from_sqlx_sqlite_pool(pool)
+            }
+            Target::Postgres(url) => {
+                let pool = PgPoolOptions::new()
+                    .max_connections(16)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect(url)
+                    .await
+                    .map_err(|e| CoreError::Store(format!("{}: {e}", redact_url(url))))?;
+                SqlxPostgresConnector::from_sqlx_postgres_pool(pool)
+            }
+        };
+        Ok(Self { conn })
+    }
+
+    pub fn backend(&self) -> DbBackend {
+        self.conn.get_database_backend()
+    }
+
+    pub fn connection(&self) -> &DatabaseConnection {
+        &self.conn
+    }
+
+    /// Apply every pending migration.
+    pub async fn migrate(&self) -> Result<Vec<String>> {
+        let pending: Vec<String> = match self.schema_state().await? {
+            SchemaState::Newer { unknown } => {
+                return Err(CoreError::Store(format!(
+                    "the database schema is newer than this binary (unknown migrations: {}); upgrade kaoping",
+                    unknown.join(", ")
+                )));
+            }
+            SchemaState::Older { pending } => pending,
+            SchemaState::Empty => Migrator::migrations()
+                .iter()
+                .map(|m| m.name().to_string())
+                .collect(),
+            SchemaState::Current => Vec::new(),
+        };
+        Migrator::up(&self.conn, None).await.map_err(db_err)?;
+        Ok(pending)
+    }
+
+    /// Compare the applied migrations with this binary's.
+    pub async fn schema_state(&self) -> Result<SchemaState> {
+        let exists = self.table_exists("seaql_migrations").await?;
+        let applied: Vec<String> = if exists {
+            Migrator::get_migration_models(&self.conn)
+                .await
+                .map_err(db_err)?
+                .into_iter()
+                .map(|m| m.version)
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let known: Vec<String> = Migrator::migrations()
+            .iter()
+            .map(|m| m.name().to_string())
+            .collect();
+        let unknown: Vec<String> = applied
+            .iter()
+            .filter(|a| !known.contains(a))
+            .cloned()
+            .collect();
+        if !unknown.is_empty() {
+            return Ok(SchemaState::Newer { unknown });
+        }
+        if applied.is_empty() {
+            return Ok(SchemaState::Empty);
+        }
+        let pending: Vec<String> = known.into_iter().filter(|k| !applied.contains(k)).collect();
+        Ok(if pending.is_empty() {
+            SchemaState::Current
+        } else {
+            SchemaState::Older { pending }
+        })
+    }
+
+    async fn table_exists(&self, name: &str) -> Result<bool> {
+        let sql = match self.backend() {
+            DbBackend::Sqlite => {
+                "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = ?"
+            }
+            _ => {
+                "SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = $1"
+            }
+        };
+        let row = self
+            .conn
+            .query_one_raw(Statement::from_sql_and_values(
+                self.backend(),
+                sql,
+                [name.into()],
+            ))
+            .await
+            .map_err(db_err)?;
+        let n: i64 = row
+            .map(|r| r.try_get("", "n"))
+            .transpose()
+            .map_err(db_err)?
+            .unwrap_or(0);
+        Ok(n > 0)
+    }
+
+    /// The columns of every table, as `table.column nullable`, sorted: used
+    /// by the test that keeps both backends' schemas equal.
+    pub async fn schema_outline(&self) -> Result<Vec<String>> {
+        let (sql, backend) = match self.backend() {
+            DbBackend::Sqlite => (
+                "SELECT m.name AS t, p.name AS c, p.\"notnull\" AS nn, p.pk AS pk \
+                 FROM sqlite_master m JOIN pragma_table_info(m.name) p \
+                 WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'",
+                DbBackend::Sqlite,
+            ),
+            b => (
+                "SELECT c.table_name::text AS t, c.column_name::text AS c, \
+                 CASE WHEN c.is_nullable = 'NO' THEN 1 ELSE 0 END AS nn, 0 AS pk \
+                 FROM information_schema.columns c WHERE c.table_schema = current_schema()",
+                b,
+            ),
+        };
+        let rows = self
+            .conn
+            .query_all_raw(Statement::from_string(backend, sql))
+            .await
+            .map_err(db_err)?;
+        let mut out = Vec::new();
+        for r in rows {
+            let t: String = r.try_get("", "t").map_err(db_err)?;
+            let c: String = r.try_get("", "c").map_err(db_err)?;
+            let nn: i64 = r
+                .try_get::<i32>("", "nn")
+                .map(i64::from)
+                .or_else(|_| r.try_get::<i64>("", "nn"))
+                .map_err(db_err)?;
+            let pk: i64 = r
+                .try_get::<i32>("", "pk")
+                .map(i64::from)
+                .or_else(|_| r.try_get::<i64>("", "pk"))
+                .map_err(db_err)?;
+            // SQLite reports primary keys as nullable; they never are.
+            let nullable = nn == 0 && pk == 0;
+            out.push(format!("{t}.{c}{}", if nullable { " null" } else { "" }));
+        }
+        out.sort();
+        Ok(out)
+    }
+
+    /// Begin a write transaction (`BEGIN IMMEDIATE` on SQLite).
+    pub(crate) async fn write(&self) -> Result<DatabaseTransaction> {
+        let opts = TransactionOptions {
+            sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
+            ..Default::default()
+        };
+        let opts = if self.backend() == DbBackend::Sqlite {
+            opts
+        } else {
+            TransactionOptions::default()
+        };
+        self.conn.begin_with_options(opts).await.map_err(db_err)
+    }
+
+    pub(crate) async fn commit(txn: DatabaseTransaction) -> Result<()> {
+        txn.commit().await.map_err(db_err)
+    }
+}
+
+/// Append an audit entry inside a write transaction, chained to the last.
+pub(crate) async fn append_audit(txn: &DatabaseTransaction, d: &AuditDraft) -> Result<AuditEntry> {
+    use entity::audit_log;
+    if txn.get_database_backend() == DbBackend::Postgres {
+        // One appender at a time across every node.
+        txn.execute_raw(Statement::from_string(
+            DbBackend::Postgres,
+            "SELECT pg_advisory_xact_lock(7461726)",
+        ))
+        .await
+        .map_err(db_err)?;
+    }
+    let last = audit_log::Entity::find()
+        .order_by_desc(audit_log::Column::Seq)
+        .one(txn)
+        .await
+        .map_err(db_err)?;
+    let (seq, prev) = match last {
+        Some(l) => (l.seq + 1, l.hash),
+        None => (1, GENESIS.to_string()),
+    };
+    let entry = d.seal(seq, time::now(), &prev);
+    let model = convert::audit_active(&entry);
+    audit_log::Entity::insert(model)
+        .exec_without_returning(txn)
+        .await
+        .map_err(db_err)?;
+    Ok(entry)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_are_redacted() {
+        assert_eq!(
+            redact_url("postgres://u:secret@h:5432/db"),
+            "postgres://u:***@h:5432/db"
+        );
+        assert_eq!(redact_url("postgres://h/db"), "postgres://h/db");
+    }
+}

@@ -49,7 +49,12 @@ impl Services {
     }
 
     /// Record a denial in the audit log and return `Forbidden`.
-    pub async fn deny(&self, caller: &Caller, action: &str, object: impl Into<String>) -> CoreError {
+    pub async fn deny(
+        &self,
+        caller: &Caller,
+        action: &str,
+        object: impl Into<String>,
+    ) -> CoreError {
         let d = caller.audit(action, object).result(AuditResult::Denied);
         if let Err(e) = self.store.audit_append(&d).await {
             tracing::error!(error = %e, "could not record a denial");

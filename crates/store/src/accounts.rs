@@ -1,0 +1,364 @@
+//! Accounts, role grants and the login failure counter.
+
+use crate::entity::{account, account_grant, org_unit, person};
+use crate::org::under_paths;
+use crate::{Db, append_audit, convert, db_err};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use kaoping_core::account::{Account, AccountSummary, Role, RoleGrant};
+use kaoping_core::audit::AuditDraft;
+use kaoping_core::auth::LockoutPolicy;
+use kaoping_core::error::{CoreError, FieldError, Msg, Result};
+use kaoping_core::ids::{AccountId, OrgUnitId, PersonId};
+use kaoping_core::ports::{AccountStore, NewAccount};
+use kaoping_core::scope::ScopeGrant;
+use kaoping_core::time::{self, from_micros, to_micros};
+use sea_orm::ActiveValue::Set;
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
+};
+use std::collections::HashMap;
+
+async fn must_get(txn: &impl ConnectionTrait, id: AccountId) -> Result<account::Model> {
+    account::Entity::find_by_id(id.0)
+        .one(txn)
+        .await
+        .map_err(db_err)?
+        .ok_or(CoreError::NotFound("account"))
+}
+
+async fn replace_grants(
+    txn: &DatabaseTransaction,
+    id: AccountId,
+    grants: &[RoleGrant],
+) -> Result<()> {
+    account_grant::Entity::delete_many()
+        .filter(account_grant::Column::AccountId.eq(id.0))
+        .exec(txn)
+        .await
+        .map_err(db_err)?;
+    for g in grants {
+        account_grant::ActiveModel {
+            account_id: Set(id.0),
+            role: Set(g.role.as_str().to_string()),
+            org_unit_id: Set(g.org_unit_id.map(|o| o.0)),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await
+        .map_err(db_err)?;
+    }
+    Ok(())
+}
+
+fn grant(m: &account_grant::Model) -> Option<RoleGrant> {
+    Some(RoleGrant {
+        role: Role::parse(&m.role)?,
+        org_unit_id: m.org_unit_id.map(OrgUnitId),
+    })
+}
+
+async fn update<F>(
+    db: &Db,
+    id: AccountId,
+    audit: Option<&AuditDraft>,
+    f: F,
+) -> Result<account::Model>
+where
+    F: FnOnce(&mut account::ActiveModel) + Send,
+{
+    let txn = db.write().await?;
+    let mut am = must_get(&txn, id).await?.into_active_model();
+    f(&mut am);
+    let m = am.update(&txn).await.map_err(db_err)?;
+    if let Some(a) = audit {
+        append_audit(&txn, a).await?;
+    }
+    Db::commit(txn).await?;
+    Ok(m)
+}
+
+#[async_trait]
+impl AccountStore for Db {
+    async fn account_by_username(&self, username: &str) -> Result<Option<Account>> {
+        Ok(account::Entity::find()
+            .filter(account::Column::Username.eq(username))
+            .one(&self.conn)
+            .await
+            .map_err(db_err)?
+            .map(convert::account))
+    }
+
+    async fn account_get(&self, id: AccountId) -> Result<Option<Account>> {
+        Ok(account::Entity::find_by_id(id.0)
+            .one(&self.conn)
+            .await
+            .map_err(db_err)?
+            .map(convert::account))
+    }
+
+    async fn account_for_person(&self, person: PersonId) -> Result<Option<Account>> {
+        Ok(account::Entity::find()
+            .filter(account::Column::PersonId.eq(person.0))
+            .one(&self.conn)
+            .await
+            .map_err(db_err)?
+            .map(convert::account))
+    }
+
+    async fn account_create(&self, a: &NewAccount, audit: &AuditDraft) -> Result<Account> {
+        let txn = self.write().await?;
+        let taken = account::Entity::find()
+            .filter(account::Column::Username.eq(a.username.as_str()))
+            .one(&txn)
+            .await
+            .map_err(db_err)?;
+        if taken.is_some() {
+            return Err(CoreError::Invalid(vec![FieldError::new(
+                "username",
+                Msg::new("err-username-taken").arg("username", &a.username),
+            )]));
+        }
+        let m = account::ActiveModel {
+            person_id: Set(a.person_id.0),
+            username: Set(a.username.clone()),
+            password_hash: Set(a.password_hash.clone()),
+            must_change_password: Set(a.must_change_password),
+            totp_secret: Set(None),
+            active: Set(true),
+            failed_logins: Set(0),
+            locked_until: Set(None),
+            created_at: Set(to_micros(time::now())),
+            last_login_at: Set(None),
+            lang: Set(None),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await
+        .map_err(db_err)?;
+        replace_grants(&txn, AccountId(m.id), &a.grants).await?;
+        append_audit(&txn, audit).await?;
+        Db::commit(txn).await?;
+        Ok(convert::account(m))
+    }
+
+    async fn account_scopes(&self, id: AccountId) -> Result<(Vec<RoleGrant>, Vec<ScopeGrant>)> {
+        let rows = account_grant::Entity::find()
+            .filter(account_grant::Column::AccountId.eq(id.0))
+            .order_by_asc(account_grant::Column::Id)
+            .all(&self.conn)
+            .await
+            .map_err(db_err)?;
+        let unit_ids: Vec<i64> = rows.iter().filter_map(|g| g.org_unit_id).collect();
+        let units: HashMap<i64, org_unit::Model> = if unit_ids.is_empty() {
+            HashMap::new()
+        } else {
+            org_unit::Entity::find()
+                .filter(org_unit::Column::Id.is_in(unit_ids))
+                .all(&self.conn)
+                .await
+                .map_err(db_err)?
+                .into_iter()
+                .map(|u| (u.id, u))
+                .collect()
+        };
+        let grants: Vec<RoleGrant> = rows.iter().filter_map(grant).collect();
+        let scopes = grants
+            .iter()
+            .filter_map(|g| {
+                let u = units.get(&g.org_unit_id?.0)?;
+                Some(ScopeGrant {
+                    role: g.role,
+                    unit_id: OrgUnitId(u.id),
+                    unit_name: u.name.clone(),
+                    path: u.path.clone(),
+                })
+            })
+            .collect();
+        Ok((grants, scopes))
+    }
+
+    async fn account_set_grants(
+        &self,
+        id: AccountId,
+        grants: &[RoleGrant],
+        audit: &AuditDraft,
+    ) -> Result<()> {
+        let txn = self.write().await?;
+        must_get(&txn, id).await?;
+        replace_grants(&txn, id, grants).await?;
+        append_audit(&txn, audit).await?;
+        Db::commit(txn).await
+    }
+
+    async fn account_set_password(
+        &self,
+        id: AccountId,
+        hash: &str,
+        must_change: bool,
+        audit: &AuditDraft,
+    ) -> Result<()> {
+        update(self, id, Some(audit), |am| {
+            am.password_hash = Set(hash.to_string());
+            am.must_change_password = Set(must_change);
+            am.failed_logins = Set(0);
+            am.locked_until = Set(None);
+        })
+        .await
+        .map(|_| ())
+    }
+
+    async fn account_login_failed(
+        &self,
+        id: AccountId,
+        lock: &LockoutPolicy,
+        now: DateTime<Utc>,
+        audit: &AuditDraft,
+    ) -> Result<(i32, Option<DateTime<Utc>>)> {
+        let txn = self.write().await?;
+        // Increment in the database so that concurrent failures on several
+        // nodes all count.
+        account::Entity::update_many()
+            .col_expr(
+                account::Column::FailedLogins,
+                Expr::col(account::Column::FailedLogins).add(1),
+            )
+            .filter(account::Column::Id.eq(id.0))
+            .exec(&txn)
+            .await
+            .map_err(db_err)?;
+        let m = must_get(&txn, id).await?;
+        let failures = m.failed_logins;
+        let locked = lock.lock_after(failures, now);
+        let mut audit = audit.clone();
+        if let Some(until) = locked {
+            let mut am = m.into_active_model();
+            am.locked_until = Set(Some(to_micros(until)));
+            am.failed_logins = Set(0);
+            am.update(&txn).await.map_err(db_err)?;
+            audit.detail = format!("{}; locked until {}", audit.detail, until.to_rfc3339());
+        }
+        append_audit(&txn, &audit).await?;
+        Db::commit(txn).await?;
+        Ok((failures, locked))
+    }
+
+    async fn account_login_ok(
+        &self,
+        id: AccountId,
+        now: DateTime<Utc>,
+        audit: &AuditDraft,
+    ) -> Result<()> {
+        update(self, id, Some(audit), |am| {
+            am.failed_logins = Set(0);
+            am.locked_until = Set(None);
+            am.last_login_at = Set(Some(to_micros(now)));
+        })
+        .await
+        .map(|_| ())
+    }
+
+    async fn account_set_totp(
+        &self,
+        id: AccountId,
+        secret: Option<&str>,
+        audit: &AuditDraft,
+    ) -> Result<()> {
+        update(self, id, Some(audit), |am| {
+            am.totp_secret = Set(secret.map(str::to_string))
+        })
+        .await
+        .map(|_| ())
+    }
+
+    async fn account_set_active(
+        &self,
+        id: AccountId,
+        active: bool,
+        audit: &AuditDraft,
+    ) -> Result<()> {
+        update(self, id, Some(audit), |am| am.active = Set(active))
+            .await
+            .map(|_| ())
+    }
+
+    async fn account_unlock(&self, id: AccountId, audit: &AuditDraft) -> Result<()> {
+        update(self, id, Some(audit), |am| {
+            am.locked_until = Set(None);
+            am.failed_logins = Set(0);
+        })
+        .await
+        .map(|_| ())
+    }
+
+    async fn account_set_lang(&self, id: AccountId, lang: Option<&str>) -> Result<()> {
+        update(self, id, None, |am| am.lang = Set(lang.map(str::to_string)))
+            .await
+            .map(|_| ())
+    }
+
+    async fn account_list(&self, under: Option<&[String]>) -> Result<Vec<AccountSummary>> {
+        let mut q = person::Entity::find();
+        if let Some(paths) = under {
+            if paths.is_empty() {
+                return Ok(Vec::new());
+            }
+            let units: Vec<i64> = org_unit::Entity::find()
+                .select_only()
+                .column(org_unit::Column::Id)
+                .filter(under_paths(org_unit::Column::Path, paths))
+                .into_tuple()
+                .all(&self.conn)
+                .await
+                .map_err(db_err)?;
+            q = q.filter(person::Column::ManagedBy.is_in(units));
+        }
+        let people: HashMap<i64, person::Model> = q
+            .all(&self.conn)
+            .await
+            .map_err(db_err)?
+            .into_iter()
+            .map(|p| (p.id, p))
+            .collect();
+        let accounts = account::Entity::find()
+            .filter(account::Column::PersonId.is_in(people.keys().copied().collect::<Vec<_>>()))
+            .order_by_asc(account::Column::Username)
+            .all(&self.conn)
+            .await
+            .map_err(db_err)?;
+        let grants = account_grant::Entity::find()
+            .filter(
+                account_grant::Column::AccountId
+                    .is_in(accounts.iter().map(|a| a.id).collect::<Vec<_>>()),
+            )
+            .order_by_asc(account_grant::Column::Id)
+            .all(&self.conn)
+            .await
+            .map_err(db_err)?;
+        let mut by_account: HashMap<i64, Vec<RoleGrant>> = HashMap::new();
+        for g in &grants {
+            if let Some(rg) = grant(g) {
+                by_account.entry(g.account_id).or_default().push(rg);
+            }
+        }
+        Ok(accounts
+            .into_iter()
+            .map(|a| AccountSummary {
+                id: AccountId(a.id),
+                person_id: PersonId(a.person_id),
+                person_name: people
+                    .get(&a.person_id)
+                    .map(|p| p.name.clone())
+                    .unwrap_or_default(),
+                grants: by_account.remove(&a.id).unwrap_or_default(),
+                username: a.username,
+                active: a.active,
+                locked_until: a.locked_until.map(from_micros),
+                totp_enabled: a.totp_secret.is_some(),
+                last_login_at: a.last_login_at.map(from_micros),
+            })
+            .collect())
+    }
+}
