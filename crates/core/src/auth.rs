@@ -11,7 +11,7 @@ use sm3::{Digest, Sm3};
 
 /// Password rules, configurable.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(default)]
 pub struct PasswordPolicy {
     pub min_length: usize,
     /// How many of the classes lower case, upper case, digit, other are required.
@@ -124,7 +124,7 @@ pub fn generate_password() -> String {
 /// Lockout rule: after `max_failures` consecutive failures, the account is
 /// locked for `lock_minutes`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(default)]
 pub struct LockoutPolicy {
     pub max_failures: i32,
     pub lock_minutes: i64,

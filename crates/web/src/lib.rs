@@ -1,1 +1,80 @@
+//! kaoping's web interface: the axum router, handlers, templates, i18n,
+//! assets, sessions and security layers. Handlers parse, call a core
+//! service, and render; business rules live in `kaoping-core`.
 
+mod api;
+mod ctx;
+mod error;
+pub mod i18n;
+mod middleware;
+mod routes;
+mod views;
+
+pub use error::{AppError, AppResult};
+pub use i18n::Lang;
+
+use axum::Router;
+use kaoping_core::services::Services;
+use metrics_exporter_prometheus::PrometheusHandle;
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+
+/// Web settings (from the config file or env).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct WebConfig {
+    /// Mark cookies `Secure` (set when serving over HTTPS, also behind a proxy).
+    pub secure_cookies: bool,
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
+    pub trust_proxy: bool,
+    /// Login attempts allowed per client address per minute.
+    pub login_per_minute: u32,
+    /// Extra login attempts allowed in a burst.
+    pub login_burst: u32,
+    /// Largest request body in bytes (forms, JSON).
+    pub max_body_bytes: usize,
+    /// Largest upload in bytes (spreadsheets, documents).
+    pub max_upload_bytes: usize,
+    /// Origins trusted for state-changing requests besides the server's own
+    /// (e.g. `https://kaoping.example.gov.cn` when a proxy rewrites Host).
+    pub trusted_origins: Vec<String>,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        Self {
+            secure_cookies: false,
+            trust_proxy: false,
+            login_per_minute: 10,
+            login_burst: 10,
+            max_body_bytes: 1024 * 1024,
+            max_upload_bytes: 10 * 1024 * 1024,
+            trusted_origins: Vec::new(),
+        }
+    }
+}
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    pub services: Services,
+    pub config: Arc<WebConfig>,
+    pub metrics: Option<PrometheusHandle>,
+    pub assets: Arc<views::Assets>,
+}
+
+impl AppState {
+    pub fn new(services: Services, config: WebConfig, metrics: Option<PrometheusHandle>) -> Self {
+        Self {
+            services,
+            config: Arc::new(config),
+            metrics,
+            assets: Arc::new(views::Assets::load()),
+        }
+    }
+}
+
+/// The whole application.
+pub fn app(state: AppState) -> Router {
+    routes::router(state)
+}

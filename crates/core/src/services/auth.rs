@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 /// Authentication settings (from the config file or env).
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(default)]
 pub struct AuthConfig {
     pub password: PasswordPolicy,
     pub lockout: LockoutPolicy,

@@ -155,7 +155,7 @@ impl Services {
         if !active {
             let sub = self
                 .store
-                .org_list(Some(&[unit.path.clone()]), false)
+                .org_list(Some(std::slice::from_ref(&unit.path)), false)
                 .await?;
             if sub.iter().any(|u| u.id != id) {
                 return Err(CoreError::Conflict(Msg::new("err-org-has-active-children")));

@@ -1,0 +1,84 @@
+//! The JSON API under `/api/v1`, described by the OpenAPI document at
+//! `/api/v1/openapi.json`. It calls the same services as the pages.
+//!
+//! Authentication: the session cookie. `POST /api/v1/session` logs in and
+//! sets it (scripts keep it in a cookie jar); `DELETE` logs out. Errors are
+//! problem JSON (RFC 9457) in the caller's language.
+
+mod org;
+mod people;
+mod session;
+
+use crate::AppState;
+use axum::Json;
+use axum::Router;
+use axum::routing::{get, post};
+use utoipa::OpenApi;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "kaoping API", version = "1", description = "Duty-report review and assessment (述职评议考核). Session-cookie authentication: POST /api/v1/session first."),
+    paths(
+        session::me, session::login, session::totp, session::logout,
+        org::list, org::create, org::get_one, org::update, org::move_unit, org::set_active,
+        people::list, people::create, people::get_one, people::update,
+    ),
+    components(schemas(
+        session::Me, session::LoginBody, session::LoginReply, session::TotpBody,
+        org::OrgUnitDto, org::OrgUnitBody, org::MoveBody, org::ActiveBody,
+        people::PersonDto, people::PersonBody, people::PersonPage,
+        Problem, FieldProblem,
+    )),
+    tags((name = "session"), (name = "org-units"), (name = "people")),
+)]
+pub struct ApiDoc;
+
+/// An error (RFC 9457 problem details).
+#[derive(utoipa::ToSchema, serde::Serialize)]
+pub struct Problem {
+    pub r#type: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    pub errors: Vec<FieldProblem>,
+    pub request_id: String,
+}
+
+/// One invalid field.
+#[derive(utoipa::ToSchema, serde::Serialize)]
+pub struct FieldProblem {
+    pub field: String,
+    pub row: Option<usize>,
+    /// Stable message code, e.g. `err-org-code-duplicate`.
+    pub code: String,
+    pub message: String,
+}
+
+async fn openapi() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}
+
+pub fn router(login_limit: crate::routes::LoginLimit) -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/openapi.json", get(openapi))
+        .route(
+            "/api/v1/session",
+            get(session::me)
+                .post(session::login)
+                .route_layer(login_limit.clone())
+                .delete(session::logout),
+        )
+        .route(
+            "/api/v1/session/totp",
+            post(session::totp).route_layer(login_limit),
+        )
+        .route("/api/v1/org-units", get(org::list).post(org::create))
+        .route("/api/v1/org-units/{id}", get(org::get_one).put(org::update))
+        .route("/api/v1/org-units/{id}/move", post(org::move_unit))
+        .route("/api/v1/org-units/{id}/active", post(org::set_active))
+        .route("/api/v1/people", get(people::list).post(people::create))
+        .route(
+            "/api/v1/people/{id}",
+            get(people::get_one).put(people::update),
+        )
+}

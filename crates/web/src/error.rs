@@ -1,0 +1,87 @@
+//! Errors as the user sees them: an HTML page or problem JSON (RFC 9457),
+//! in the user's language, never a stack trace.
+//!
+//! Handlers return [`AppError`]; it travels in the response's extensions to
+//! the `render_errors` middleware, which knows the request's language and
+//! whether it came to the API.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use kaoping_core::error::{CoreError, FieldError, Msg};
+use kaoping_core::services::minutes_until;
+
+/// What went wrong, ready to render.
+#[derive(Debug, Clone)]
+pub struct ErrorInfo {
+    pub status: StatusCode,
+    /// Catalog key of the title.
+    pub title: &'static str,
+    pub details: Vec<Msg>,
+    pub fields: Vec<FieldError>,
+}
+
+#[derive(Debug)]
+pub struct AppError(pub ErrorInfo);
+
+impl AppError {
+    pub fn status(status: StatusCode, title: &'static str) -> Self {
+        AppError(ErrorInfo {
+            status,
+            title,
+            details: Vec::new(),
+            fields: Vec::new(),
+        })
+    }
+
+    pub fn not_found() -> Self {
+        Self::status(StatusCode::NOT_FOUND, "error-not-found")
+    }
+
+    pub fn bad_request(detail: Msg) -> Self {
+        let mut e = Self::status(StatusCode::BAD_REQUEST, "error-bad-request");
+        e.0.details.push(detail);
+        e
+    }
+}
+
+impl From<CoreError> for AppError {
+    fn from(e: CoreError) -> Self {
+        let info = |status, title| ErrorInfo {
+            status,
+            title,
+            details: Vec::new(),
+            fields: Vec::new(),
+        };
+        AppError(match e {
+            CoreError::NotFound(_) => info(StatusCode::NOT_FOUND, "error-not-found"),
+            CoreError::Forbidden => info(StatusCode::FORBIDDEN, "error-forbidden"),
+            CoreError::Unauthenticated => info(StatusCode::UNAUTHORIZED, "error-unauthenticated"),
+            CoreError::Invalid(fields) => ErrorInfo {
+                fields,
+                ..info(StatusCode::UNPROCESSABLE_ENTITY, "error-invalid")
+            },
+            CoreError::Conflict(m) => ErrorInfo {
+                details: vec![m],
+                ..info(StatusCode::CONFLICT, "error-conflict")
+            },
+            CoreError::Locked(until) => ErrorInfo {
+                details: vec![Msg::new("err-account-locked").arg("minutes", minutes_until(until))],
+                ..info(StatusCode::TOO_MANY_REQUESTS, "error-locked")
+            },
+            CoreError::Store(msg) => {
+                tracing::error!(error = %msg, "storage error");
+                info(StatusCode::INTERNAL_SERVER_ERROR, "error-internal")
+            }
+        })
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let mut r = self.0.status.into_response();
+        r.extensions_mut().insert(self.0);
+        r
+    }
+}
+
+pub type AppResult<T> = Result<T, AppError>;

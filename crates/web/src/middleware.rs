@@ -1,0 +1,243 @@
+//! Request-wide layers: context (language, session, client), error pages,
+//! security headers, metrics, and the audit of refused cross-site requests.
+
+use crate::AppState;
+use crate::ctx::{Ctx, LANG_COOKIE, SESSION_COOKIE};
+use crate::error::ErrorInfo;
+use crate::i18n::Lang;
+use crate::views;
+use axum::extract::{ConnectInfo, MatchedPath, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use kaoping_core::audit::{AuditDraft, AuditResult};
+use std::net::SocketAddr;
+use std::time::Instant;
+use tower_http::csrf::ProtectionError;
+
+/// The value of one cookie.
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+fn client_addr(req: &Request, trust_proxy: bool) -> Option<String> {
+    if trust_proxy
+        && let Some(first) = req
+            .headers()
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+    {
+        return Some(first.trim().to_string());
+    }
+    req.extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ci| ci.0.ip().to_string())
+}
+
+/// Resolve the session and language and store the [`Ctx`].
+pub async fn context(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_string();
+    let is_api = path.starts_with("/api/");
+    let client = client_addr(&req, state.config.trust_proxy);
+    let request_id = req
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let session = match cookie(req.headers(), SESSION_COOKIE) {
+        Some(token) if !token.is_empty() => match state.services.session(token).await {
+            Ok(s) => s,
+            Err(e) => {
+                tracing::error!(error = %e, "session lookup failed");
+                return (StatusCode::SERVICE_UNAVAILABLE, "service unavailable").into_response();
+            }
+        },
+        _ => None,
+    };
+    let lang = session
+        .as_ref()
+        .and_then(|s| s.lang.as_deref())
+        .and_then(Lang::parse)
+        .or_else(|| cookie(req.headers(), LANG_COOKIE).and_then(Lang::parse))
+        .or_else(|| {
+            req.headers()
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(Lang::from_accept_language)
+        })
+        .unwrap_or_default();
+    let ctx = Ctx {
+        lang,
+        session,
+        client,
+        path,
+        is_api,
+        request_id,
+    };
+    req.extensions_mut().insert(ctx);
+    next.run(req).await
+}
+
+/// Turn error responses into pages or problem JSON in the user's language.
+pub async fn render_errors(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let method = req.method().clone();
+    let ctx = req.extensions().get::<Ctx>().cloned();
+    let res = next.run(req).await;
+    let status = res.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return res;
+    }
+    let Some(ctx) = ctx else {
+        return res;
+    };
+    if let Some(pe) = res.extensions().get::<ProtectionError>() {
+        let who = ctx.caller();
+        let d = AuditDraft::new(
+            who.as_ref().map(|c| c.actor.account_id),
+            who.as_ref()
+                .map(|c| c.actor.username.clone())
+                .unwrap_or_else(|| "anonymous".into()),
+            ctx.client.clone(),
+            "security.csrf",
+            format!("{method} {}", ctx.path),
+        )
+        .result(AuditResult::Denied)
+        .detail(format!("{:?}", pe.kind()));
+        if let Err(e) = state.services.store.audit_append(&d).await {
+            tracing::error!(error = %e, "could not audit a CSRF refusal");
+        }
+        let info = ErrorInfo {
+            status,
+            title: "error-csrf",
+            details: vec![],
+            fields: vec![],
+        };
+        return views::error_response(&state, &ctx, &info);
+    }
+    let info = match res.extensions().get::<ErrorInfo>() {
+        Some(info) => info.clone(),
+        None if res.headers().contains_key(header::CONTENT_TYPE)
+            && status != StatusCode::PAYLOAD_TOO_LARGE =>
+        {
+            return res;
+        }
+        None => ErrorInfo {
+            status,
+            title: match status {
+                StatusCode::NOT_FOUND => "error-not-found",
+                StatusCode::METHOD_NOT_ALLOWED => "error-method",
+                StatusCode::PAYLOAD_TOO_LARGE => "error-too-large",
+                StatusCode::FORBIDDEN => "error-forbidden",
+                StatusCode::TOO_MANY_REQUESTS => "error-rate-limited",
+                StatusCode::REQUEST_TIMEOUT => "error-timeout",
+                StatusCode::UNSUPPORTED_MEDIA_TYPE
+                | StatusCode::BAD_REQUEST
+                | StatusCode::UNPROCESSABLE_ENTITY => "error-bad-request",
+                s if s.is_server_error() => "error-internal",
+                _ => "error-bad-request",
+            },
+            details: vec![],
+            fields: vec![],
+        },
+    };
+    let mut out = views::error_response(&state, &ctx, &info);
+    if let Some(v) = res.headers().get(header::RETRY_AFTER) {
+        out.headers_mut().insert(header::RETRY_AFTER, v.clone());
+    }
+    out
+}
+
+/// Security headers on every response; no caching of pages.
+pub async fn security_headers(req: Request, next: Next) -> Response {
+    let is_asset = req.uri().path().starts_with("/assets/");
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    let set = |h: &mut HeaderMap, k: &'static str, v: &'static str| {
+        h.insert(k, HeaderValue::from_static(v));
+    };
+    set(
+        h,
+        "content-security-policy",
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; \
+         connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    );
+    set(h, "x-content-type-options", "nosniff");
+    set(h, "x-frame-options", "DENY");
+    set(h, "referrer-policy", "no-referrer");
+    set(
+        h,
+        "permissions-policy",
+        "camera=(), microphone=(), geolocation=(), payment=()",
+    );
+    set(h, "cross-origin-opener-policy", "same-origin");
+    if !is_asset && !h.contains_key(header::CACHE_CONTROL) {
+        set(h, "cache-control", "no-store");
+    }
+    res
+}
+
+/// Count requests and their latency per route and status.
+pub async fn track_metrics(req: Request, next: Next) -> Response {
+    let start = Instant::now();
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| "unmatched".into());
+    let method = req.method().to_string();
+    let res = next.run(req).await;
+    let labels = [
+        ("method", method),
+        ("route", route),
+        ("status", res.status().as_u16().to_string()),
+    ];
+    metrics::counter!("kaoping_http_requests_total", &labels).increment(1);
+    metrics::histogram!("kaoping_http_request_duration_seconds", &labels)
+        .record(start.elapsed().as_secs_f64());
+    res
+}
+
+/// A `Set-Cookie` value for the session cookie (empty token: removal).
+pub fn session_cookie(token: &str, secure: bool) -> HeaderValue {
+    let max_age = if token.is_empty() { "; Max-Age=0" } else { "" };
+    let secure = if secure { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax{secure}{max_age}"
+    ))
+    .expect("cookie value is ASCII")
+}
+
+/// A `Set-Cookie` value remembering the language for a year.
+pub fn lang_cookie(lang: Lang, secure: bool) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax{secure}",
+        lang.code()
+    ))
+    .expect("cookie value is ASCII")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cookies_are_found() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::COOKIE,
+            HeaderValue::from_static("a=1; kp_session=abc; b=2"),
+        );
+        assert_eq!(cookie(&h, "kp_session"), Some("abc"));
+        assert_eq!(cookie(&h, "x"), None);
+    }
+}

@@ -1,0 +1,171 @@
+//! The route table: every page and API endpoint, and the layers around them.
+
+mod account;
+mod accounts;
+mod audit;
+mod auth;
+mod home;
+mod ops;
+mod org;
+mod people;
+
+use crate::ctx::Ctx;
+use crate::{AppState, api, middleware as mw};
+use axum::Router;
+use axum::body::Body;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderValue, Request, Response, StatusCode, header};
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::routing::{get, post};
+use governor::clock::QuantaInstant;
+use governor::middleware::NoOpMiddleware;
+use std::time::Duration;
+use tower_governor::GovernorLayer;
+use tower_governor::errors::GovernorError;
+use tower_governor::governor::GovernorConfigBuilder;
+use tower_governor::key_extractor::KeyExtractor;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::csrf::CsrfLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+/// Rate-limit key: the client address the context middleware settled on.
+#[derive(Clone)]
+pub struct ClientKey;
+
+impl KeyExtractor for ClientKey {
+    type Key = String;
+
+    fn extract<T>(&self, req: &Request<T>) -> Result<Self::Key, GovernorError> {
+        Ok(req
+            .extensions()
+            .get::<Ctx>()
+            .and_then(|c| c.client.clone())
+            .unwrap_or_default())
+    }
+}
+
+/// The per-client rate limit on login endpoints.
+pub type LoginLimit = GovernorLayer<ClientKey, NoOpMiddleware<QuantaInstant>, Body>;
+
+fn login_limit(state: &AppState) -> LoginLimit {
+    let per_minute = u64::from(state.config.login_per_minute.max(1));
+    let config = GovernorConfigBuilder::default()
+        .period(Duration::from_millis(60_000 / per_minute))
+        .burst_size(state.config.login_burst.max(1))
+        .key_extractor(ClientKey)
+        .finish()
+        .expect("valid rate limit");
+    GovernorLayer::new(config).error_handler(|e| {
+        let mut r = Response::new(Body::empty());
+        *r.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+        if let GovernorError::TooManyRequests { wait_time, .. } = e {
+            r.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(wait_time));
+        }
+        r
+    })
+}
+
+pub fn router(state: AppState) -> Router {
+    let limit = login_limit(&state);
+    let upload_limit = state.config.max_upload_bytes;
+    let body_limit = state.config.max_body_bytes;
+    let mut csrf = CsrfLayer::new();
+    for o in &state.config.trusted_origins {
+        csrf = csrf
+            .add_trusted_origin(o)
+            .unwrap_or_else(|_| panic!("invalid trusted origin {o}"));
+    }
+    let uploads = Router::new()
+        .route("/admin/org/import", post(org::import_submit))
+        .layer(DefaultBodyLimit::max(upload_limit))
+        .layer(RequestBodyLimitLayer::new(upload_limit + 64 * 1024));
+    let pages = Router::new()
+        .route("/", get(home::home))
+        .route(
+            "/login",
+            get(auth::login_form)
+                .post(auth::login_submit)
+                .route_layer(limit.clone()),
+        )
+        .route(
+            "/login/totp",
+            get(auth::totp_form)
+                .post(auth::totp_submit)
+                .route_layer(limit.clone()),
+        )
+        .route("/logout", post(auth::logout))
+        .route("/lang", post(auth::set_lang))
+        .route("/account", get(account::show))
+        .route(
+            "/account/password",
+            get(account::password_form).post(account::password_submit),
+        )
+        .route(
+            "/account/totp",
+            get(account::totp_form).post(account::totp_submit),
+        )
+        .route("/account/totp/disable", post(account::totp_disable))
+        .route("/account/logout-all", post(account::logout_all))
+        .route("/admin/org", get(org::list))
+        .route("/admin/org/new", get(org::new_form).post(org::create))
+        .route("/admin/org/import", get(org::import_form))
+        .route("/admin/org/template.xlsx", get(org::template))
+        .route("/admin/org/export.xlsx", get(org::export))
+        .route("/admin/org/{id}", get(org::edit_form).post(org::update))
+        .route("/admin/org/{id}/move", post(org::move_unit))
+        .route("/admin/org/{id}/active", post(org::set_active))
+        .route("/admin/people", get(people::list))
+        .route(
+            "/admin/people/new",
+            get(people::new_form).post(people::create),
+        )
+        .route(
+            "/admin/people/{id}",
+            get(people::edit_form).post(people::update),
+        )
+        .route("/admin/people/{id}/account", post(people::create_account))
+        .route("/admin/accounts", get(accounts::list))
+        .route("/admin/accounts/{id}/grants", post(accounts::set_grants))
+        .route(
+            "/admin/accounts/{id}/reset-password",
+            post(accounts::reset_password),
+        )
+        .route("/admin/accounts/{id}/unlock", post(accounts::unlock))
+        .route("/admin/accounts/{id}/active", post(accounts::set_active))
+        .route("/admin/audit", get(audit::list))
+        .merge(uploads)
+        .merge(api::router(limit));
+    let assets = Router::new().nest("/assets", crate::views::serve().into_router());
+    // Router::layer wraps each route after routing (so MatchedPath is known);
+    // the last layer added is the outermost.
+    Router::new()
+        .merge(pages)
+        .route("/healthz", get(ops::healthz))
+        .route("/readyz", get(ops::readyz))
+        .route("/metrics", get(ops::metrics))
+        .fallback(ops::not_found)
+        .layer(DefaultBodyLimit::max(body_limit))
+        .layer(csrf)
+        .layer(CatchPanicLayer::custom(|_| {
+            let mut r = Response::new(Body::empty());
+            *r.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
+            r
+        }))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(from_fn_with_state(state.clone(), mw::render_errors))
+        .layer(from_fn_with_state(state.clone(), mw::context))
+        .layer(from_fn(mw::track_metrics))
+        .merge(assets)
+        .layer(from_fn(mw::security_headers))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<Body>| {
+            let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");
+            tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+        }))
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .with_state(state)
+}
