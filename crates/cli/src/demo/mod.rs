@@ -194,7 +194,10 @@ pub async fn run(
         if explicit { "" } else { " (removed on exit)" }
     );
     println!("  open: {url}\n");
-    println!("  {:<10} {:<18} {:<14} role / what to try", "username", "password", "name");
+    println!(
+        "  {:<10} {:<18} {:<14} role / what to try",
+        "username", "password", "name"
+    );
     for l in &logins {
         println!(
             "  {:<10} {:<18} {:<14} {} — {}",

@@ -329,3 +329,11 @@ action-account-totp-disable = Turn off second factor
 action-audit-list = View audit log
 action-audit-verify = Verify audit log
 action-security-csrf = Cross-site request refused
+
+# Synonyms accepted in import headers (separated by |)
+org-col-code-aliases = unit code|org code
+org-col-name-aliases = unit name|org name
+org-col-type-aliases = unit type|kind
+org-col-parent-aliases = parent|parent unit code
+org-col-sort-aliases = sort|sort order|order no
+org-col-active-aliases = enabled|status

@@ -329,3 +329,11 @@ action-account-totp-disable = 关闭双因素验证
 action-audit-list = 查看审计日志
 action-audit-verify = 校验审计日志
 action-security-csrf = 拒绝跨站请求
+
+# 导入表头的同义词（以 | 分隔）
+org-col-code-aliases = 代码|编码|组织编码|机构代码
+org-col-name-aliases = 名称|机构名称|单位名称
+org-col-type-aliases = 类型|机构类型|单位类型
+org-col-parent-aliases = 上级代码|上级编码|上级组织编码|上级机构代码
+org-col-sort-aliases = 排序号|序号|顺序
+org-col-active-aliases = 是否启用|状态

@@ -513,7 +513,13 @@ fn map_headers(headers: &[String]) -> Result<Vec<Option<&'static str>>, Vec<&'st
             COLUMNS
                 .iter()
                 .find(|(field, key)| {
-                    norm(h) == *field || Lang::ALL.iter().any(|l| norm(&l.t(key)) == norm(h))
+                    norm(h) == *field
+                        || Lang::ALL.iter().any(|l| {
+                            norm(&l.t(key)) == norm(h)
+                                || l.t(&format!("{key}-aliases"))
+                                    .split('|')
+                                    .any(|a| norm(a) == norm(h))
+                        })
                 })
                 .map(|(field, _)| *field)
         })
@@ -676,5 +682,31 @@ pub async fn import_submit(
         }
         Err(CoreError::Invalid(errs)) => Ok(fail(report_for(lang, &errs))),
         Err(e) => Err(e.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_match_in_either_language_and_by_alias() {
+        let h = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            map_headers(&h(&["编号", "名称"])),
+            Err(vec!["org-col-code", "org-col-type"])
+        );
+        let m = map_headers(&h(&["Code", "组织名称", "类型", "上级代码"])).unwrap();
+        assert_eq!(
+            m,
+            vec![
+                Some("code"),
+                Some("name"),
+                Some("kind"),
+                Some("parent_code")
+            ]
+        );
+        assert_eq!(kind_code("乡镇(街道)党(工)委"), "township_committee");
+        assert_eq!(kind_code("Stationed unit"), "stationed_unit");
     }
 }

@@ -1,1 +1,10 @@
-fn main() {}
+//! The HTTP suite: the real app on a free port with a fresh database
+//! (SQLite, or PostgreSQL with `KAOPING_TEST_DATABASE_URL`), driven over
+//! real HTTP with cookies.
+
+mod access;
+mod api;
+mod auth;
+mod helpers;
+mod org;
+mod security;
