@@ -76,4 +76,14 @@ async function login(page, role) {
   return who;
 }
 
-module.exports = { logins, login };
+/** Select the option of `select` whose text contains `text` (tree options are indented). */
+async function selectByText(page, select, text) {
+  const value = await page.locator(select).evaluate(
+    (el, t) => [...el.options].find((o) => o.textContent.includes(t))?.value,
+    text,
+  );
+  if (value === undefined) throw new Error(`no option containing ${text} in ${select}`);
+  await page.selectOption(select, value);
+}
+
+module.exports = { logins, login, selectByText };
