@@ -9,6 +9,12 @@
     htmx.config.allowScriptTags = false;
   }
 
+  // The navigation is collapsed on phones; on wider screens show it open.
+  var nav = document.querySelector("details.navtoggle");
+  if (nav && window.matchMedia && window.matchMedia("(min-width: 900px)").matches) {
+    nav.open = true;
+  }
+
   // Language switch: submit on change; its button stays for no-JS use.
   document.addEventListener("change", function (e) {
     var select = e.target;
