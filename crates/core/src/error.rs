@@ -61,6 +61,24 @@ impl FieldError {
     }
 }
 
+/// A required single-line text field: trimmed, non-empty, at most `max`
+/// characters, no control characters.
+pub fn required_text(field: &str, value: &str, max: usize) -> Result<String, FieldError> {
+    let v = value.trim();
+    if v.is_empty() {
+        Err(FieldError::new(field, Msg::new("err-required")))
+    } else if v.chars().count() > max {
+        Err(FieldError::new(
+            field,
+            Msg::new("err-too-long").arg("max", max),
+        ))
+    } else if v.chars().any(char::is_control) {
+        Err(FieldError::new(field, Msg::new("err-control-chars")))
+    } else {
+        Ok(v.to_string())
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum CoreError {
     /// The object does not exist, or lies outside the actor's scope and must

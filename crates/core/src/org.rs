@@ -3,7 +3,7 @@
 //! Each unit stores its materialized path (`/1/5/23/`), so that "everything
 //! under this unit" is a prefix test on both databases.
 
-use crate::error::{FieldError, Msg};
+use crate::error::{FieldError, Msg, required_text};
 use crate::ids::OrgUnitId;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -148,17 +148,10 @@ impl OrgUnitInput {
         {
             errs.push(FieldError::new("code", Msg::new("err-org-code-chars")));
         }
-        let name = self.name.trim().to_string();
-        if name.is_empty() {
-            errs.push(FieldError::new("name", Msg::new("err-required")));
-        } else if name.chars().count() > NAME_MAX {
-            errs.push(FieldError::new(
-                "name",
-                Msg::new("err-too-long").arg("max", NAME_MAX),
-            ));
-        } else if name.chars().any(char::is_control) {
-            errs.push(FieldError::new("name", Msg::new("err-control-chars")));
-        }
+        let name = required_text("name", &self.name, NAME_MAX).unwrap_or_else(|e| {
+            errs.push(e);
+            String::new()
+        });
         let kind = OrgUnitType::parse(self.kind.trim());
         if kind.is_none() {
             errs.push(FieldError::new(

@@ -2,7 +2,7 @@
 //! the tree (党代表, 群众代表); either way the record is managed under one org
 //! unit, which decides who may see and change it.
 
-use crate::error::{FieldError, Msg};
+use crate::error::{FieldError, Msg, required_text};
 use crate::ids::{OrgUnitId, PersonId};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -64,17 +64,10 @@ pub struct PersonInput {
 impl PersonInput {
     pub fn validate(&self) -> Result<PersonFields, Vec<FieldError>> {
         let mut errs = Vec::new();
-        let name = self.name.trim().to_string();
-        if name.is_empty() {
-            errs.push(FieldError::new("name", Msg::new("err-required")));
-        } else if name.chars().count() > NAME_MAX {
-            errs.push(FieldError::new(
-                "name",
-                Msg::new("err-too-long").arg("max", NAME_MAX),
-            ));
-        } else if name.chars().any(char::is_control) {
-            errs.push(FieldError::new("name", Msg::new("err-control-chars")));
-        }
+        let name = required_text("name", &self.name, NAME_MAX).unwrap_or_else(|e| {
+            errs.push(e);
+            String::new()
+        });
         let post = self.post.as_deref().unwrap_or("").trim().to_string();
         if post.chars().count() > POST_MAX {
             errs.push(FieldError::new(

@@ -1,7 +1,7 @@
 //! Accounts, role grants and the login failure counter.
 
 use crate::entity::{account, account_grant, org_unit, person};
-use crate::org::under_paths;
+use crate::org::unit_ids_under;
 use crate::{Db, append_audit, convert, db_err};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -17,7 +17,7 @@ use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
-    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
+    IntoActiveModel, QueryFilter, QueryOrder,
 };
 use std::collections::HashMap;
 
@@ -305,14 +305,7 @@ impl AccountStore for Db {
             if paths.is_empty() {
                 return Ok(Vec::new());
             }
-            let units: Vec<i64> = org_unit::Entity::find()
-                .select_only()
-                .column(org_unit::Column::Id)
-                .filter(under_paths(org_unit::Column::Path, paths))
-                .into_tuple()
-                .all(&self.conn)
-                .await
-                .map_err(db_err)?;
+            let units = unit_ids_under(&self.conn, paths).await?;
             q = q.filter(person::Column::ManagedBy.is_in(units));
         }
         let people: HashMap<i64, person::Model> = q

@@ -13,7 +13,7 @@ use kaoping_core::time;
 use sea_orm::ActiveValue::Set;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait,
-    IntoActiveModel, QueryFilter, QueryOrder,
+    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
 };
 
 /// `path LIKE prefix%` for any of the prefixes.
@@ -21,6 +21,21 @@ pub(crate) fn under_paths(col: C, paths: &[String]) -> Condition {
     paths
         .iter()
         .fold(Condition::any(), |c, p| c.add(col.starts_with(p.as_str())))
+}
+
+/// The ids of the units under any of the prefixes.
+pub(crate) async fn unit_ids_under(
+    conn: &impl ConnectionTrait,
+    paths: &[String],
+) -> Result<Vec<i64>> {
+    Org::find()
+        .select_only()
+        .column(C::Id)
+        .filter(under_paths(C::Path, paths))
+        .into_tuple()
+        .all(conn)
+        .await
+        .map_err(db_err)
 }
 
 async fn get(txn: &impl ConnectionTrait, id: OrgUnitId) -> Result<Option<org_unit::Model>> {

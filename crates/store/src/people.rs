@@ -1,7 +1,7 @@
 //! People.
 
 use crate::entity::{account, org_unit, person};
-use crate::org::under_paths;
+use crate::org::unit_ids_under;
 use crate::{Db, append_audit, convert, db_err};
 use async_trait::async_trait;
 use kaoping_core::audit::AuditDraft;
@@ -72,14 +72,7 @@ impl PersonStore for Db {
             if paths.is_empty() {
                 return Ok((Vec::new(), 0));
             }
-            let units: Vec<i64> = org_unit::Entity::find()
-                .select_only()
-                .column(org_unit::Column::Id)
-                .filter(under_paths(org_unit::Column::Path, paths))
-                .into_tuple()
-                .all(&self.conn)
-                .await
-                .map_err(db_err)?;
+            let units = unit_ids_under(&self.conn, paths).await?;
             q = q.filter(person::Column::ManagedBy.is_in(units));
         }
         if let Some(text) = &f.query {

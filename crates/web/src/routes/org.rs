@@ -37,7 +37,7 @@ impl TreeRow {
     }
 }
 
-fn rows(lang: Lang, units: Vec<OrgUnit>) -> Vec<TreeRow> {
+pub(crate) fn rows(lang: Lang, units: Vec<OrgUnit>) -> Vec<TreeRow> {
     let base = units.iter().map(|u| u.depth()).min().unwrap_or(0);
     units
         .into_iter()

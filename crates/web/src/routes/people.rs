@@ -110,17 +110,10 @@ struct FormView {
 }
 
 async fn units(state: &AppState, a: &Auth) -> AppResult<Vec<TreeRow>> {
-    let lang = a.ctx.lang;
-    let units = state.services.org_tree(&a.caller, false).await?;
-    let base = units.iter().map(|u| u.depth()).min().unwrap_or(0);
-    Ok(units
-        .into_iter()
-        .map(|u| TreeRow {
-            indent: u.depth() - base,
-            kind_label: lang.t(&u.kind.label_key()),
-            unit: u,
-        })
-        .collect())
+    Ok(super::org::rows(
+        a.ctx.lang,
+        state.services.org_tree(&a.caller, false).await?,
+    ))
 }
 
 fn roles(a: &Auth) -> Vec<RoleOption> {
