@@ -14,11 +14,7 @@ pub struct Secret(pub String);
 
 impl std::fmt::Debug for Secret {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.0.is_empty() {
-            f.write_str("\"\"")
-        } else {
-            write!(f, "\"{}\"", kaoping_store::redact_url(&self.0))
-        }
+        if self.0.is_empty() { f.write_str("\"\"") } else { write!(f, "\"{}\"", kaoping_store::redact_url(&self.0)) }
     }
 }
 
@@ -57,19 +53,10 @@ impl Default for Config {
 const NOT_CONFIG: &[&str] = &["config", "test_database_url", "bin", "e2e_keep"];
 
 /// Keys present in `loaded` but not in `known`, as dotted paths.
-fn unknown_keys(
-    loaded: &serde_json::Value,
-    known: &serde_json::Value,
-    prefix: &str,
-    out: &mut Vec<String>,
-) {
+fn unknown_keys(loaded: &serde_json::Value, known: &serde_json::Value, prefix: &str, out: &mut Vec<String>) {
     if let (Some(l), Some(k)) = (loaded.as_object(), known.as_object()) {
         for (key, v) in l {
-            let path = if prefix.is_empty() {
-                key.clone()
-            } else {
-                format!("{prefix}.{key}")
-            };
+            let path = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
             match k.get(key) {
                 None if prefix.is_empty() && NOT_CONFIG.contains(&key.as_str()) => {}
                 None => out.push(path),
@@ -101,16 +88,8 @@ pub fn load(file: Option<&std::path::Path>) -> Result<(Config, Vec<String>), Str
     let known = serde_json::to_value(Config::default()).map_err(|e| e.to_string())?;
     let mut unknown = Vec::new();
     unknown_keys(&loaded, &known, "", &mut unknown);
-    let cfg: Config = raw
-        .try_deserialize()
-        .map_err(|e| format!("invalid configuration: {e}"))?;
-    Ok((
-        cfg,
-        unknown
-            .into_iter()
-            .map(|k| format!("unknown configuration key `{k}` ignored"))
-            .collect(),
-    ))
+    let cfg: Config = raw.try_deserialize().map_err(|e| format!("invalid configuration: {e}"))?;
+    Ok((cfg, unknown.into_iter().map(|k| format!("unknown configuration key `{k}` ignored")).collect()))
 }
 
 #[cfg(test)]
@@ -119,10 +98,7 @@ mod tests {
 
     #[test]
     fn secrets_are_hidden_from_debug() {
-        let c = Config {
-            database_url: Secret("postgres://kp:hunter2@db/kp".into()),
-            ..Default::default()
-        };
+        let c = Config { database_url: Secret("postgres://kp:hunter2@db/kp".into()), ..Default::default() };
         let dbg = format!("{c:?}");
         assert!(!dbg.contains("hunter2"), "{dbg}");
         assert!(dbg.contains("postgres://kp:***@db/kp"));

@@ -12,11 +12,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(
-    name = "kaoping",
-    version,
-    about = "考评 kaoping — duty-report review and assessment of party secretaries"
-)]
+#[command(name = "kaoping", version, about = "考评 kaoping — duty-report review and assessment of party secretaries")]
 struct Cli {
     /// TOML configuration file.
     #[arg(long, global = true, env = "KAOPING_CONFIG")]
@@ -122,18 +118,16 @@ fn target(cfg: &Config) -> Target {
 
 async fn open(cfg: &Config) -> Result<Db, String> {
     let t = target(cfg);
-    Db::connect(&t)
-        .await
-        .map_err(|e| format!("cannot open the database {t:?}: {e}"))
+    Db::connect(&t).await.map_err(|e| format!("cannot open the database {t:?}: {e}"))
 }
 
 /// Refuse a database whose schema is not exactly this binary's.
 async fn require_current(db: &Db) -> Result<(), String> {
     match db.schema_state().await.map_err(|e| e.to_string())? {
         SchemaState::Current => Ok(()),
-        SchemaState::Empty => Err(
-            "the database is empty: run `kaoping init` first (or `kaoping demo` for a demo)".into(),
-        ),
+        SchemaState::Empty => {
+            Err("the database is empty: run `kaoping init` first (or `kaoping demo` for a demo)".into())
+        }
         SchemaState::Older { pending } => Err(format!(
             "the database schema is older than this binary ({} migration(s) pending: {}); back up the data, then run `kaoping migrate`",
             pending.len(),
@@ -159,18 +153,9 @@ async fn run(cli: Cli) -> Result<(), String> {
             require_current(&db).await?;
             server::serve(&cfg, db).await
         }
-        Command::Demo {
-            place,
-            listen,
-            logins_json,
-        } => {
+        Command::Demo { place, listen, logins_json } => {
             apply(&mut cfg, &place, Some(&listen));
-            demo::run(
-                cfg,
-                place.data.is_some() || place.database_url.is_some(),
-                logins_json,
-            )
-            .await
+            demo::run(cfg, place.data.is_some() || place.database_url.is_some(), logins_json).await
         }
         Command::Migrate { place } => {
             apply(&mut cfg, &place, None);
@@ -179,35 +164,20 @@ async fn run(cli: Cli) -> Result<(), String> {
             if applied.is_empty() {
                 println!("the schema is up to date");
             } else {
-                println!(
-                    "applied {} migration(s): {}",
-                    applied.len(),
-                    applied.join(", ")
-                );
+                println!("applied {} migration(s): {}", applied.len(), applied.join(", "));
             }
             Ok(())
         }
-        Command::Init {
-            place,
-            org_code,
-            org_name,
-            admin_username,
-            admin_name,
-        } => {
+        Command::Init { place, org_code, org_name, admin_username, admin_name } => {
             apply(&mut cfg, &place, None);
             let db = open(&cfg).await?;
             db.migrate().await.map_err(|e| e.to_string())?;
-            let (user, password) =
-                server::init(&cfg, db, &org_code, &org_name, &admin_username, &admin_name).await?;
-            println!(
-                "created the system administrator `{user}` with the one-time password:\n\n    {password}\n"
-            );
+            let (user, password) = server::init(&cfg, db, &org_code, &org_name, &admin_username, &admin_name).await?;
+            println!("created the system administrator `{user}` with the one-time password:\n\n    {password}\n");
             println!("log in and choose a new password; it is not shown again.");
             Ok(())
         }
-        Command::Audit {
-            command: AuditCommand::Verify { place },
-        } => {
+        Command::Audit { command: AuditCommand::Verify { place } } => {
             apply(&mut cfg, &place, None);
             let db = open(&cfg).await?;
             require_current(&db).await?;
@@ -217,10 +187,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                     println!("audit log intact: {n} entries, SM3 chain verified");
                     Ok(())
                 }
-                Err(b) => Err(format!(
-                    "audit log broken at entry #{}: {}",
-                    b.seq, b.reason
-                )),
+                Err(b) => Err(format!("audit log broken at entry #{}: {}", b.seq, b.reason)),
             }
         }
     }
@@ -228,10 +195,7 @@ async fn run(cli: Cli) -> Result<(), String> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let rt = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("kaoping: cannot start the runtime: {e}");

@@ -17,16 +17,9 @@ use std::time::Duration;
 use tracing_subscriber::EnvFilter;
 
 pub fn init_logging(cfg: &Config) {
-    let filter =
-        EnvFilter::try_from_env("KAOPING_LOG").unwrap_or_else(|_| EnvFilter::new(&cfg.log));
-    let b = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
-    let _ = if cfg.log_format == "json" {
-        b.json().try_init()
-    } else {
-        b.compact().try_init()
-    };
+    let filter = EnvFilter::try_from_env("KAOPING_LOG").unwrap_or_else(|_| EnvFilter::new(&cfg.log));
+    let b = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let _ = if cfg.log_format == "json" { b.json().try_init() } else { b.compact().try_init() };
 }
 
 pub fn services(cfg: &Config, db: Db) -> Services {
@@ -66,9 +59,7 @@ pub async fn serve_on(
     listener: tokio::net::TcpListener,
     ready: impl FnOnce(),
 ) -> Result<(), String> {
-    let metrics = metrics_exporter_prometheus::PrometheusBuilder::new()
-        .install_recorder()
-        .ok();
+    let metrics = metrics_exporter_prometheus::PrometheusBuilder::new().install_recorder().ok();
     let svc = services(cfg, db);
     let purge = svc.clone();
     tokio::spawn(async move {
@@ -85,13 +76,10 @@ pub async fn serve_on(
     let state = kaoping_web::AppState::new(svc, cfg.web.clone(), metrics);
     let app = kaoping_web::app(state);
     ready();
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown())
-    .await
-    .map_err(|e| e.to_string())
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown())
+        .await
+        .map_err(|e| e.to_string())
 }
 
 async fn shutdown() {
@@ -100,8 +88,7 @@ async fn shutdown() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
             s.recv().await;
         }
     };
@@ -126,25 +113,17 @@ pub async fn init(
 ) -> Result<(String, String), String> {
     let svc = services(cfg, db);
     if !svc.store.is_empty().await.map_err(|e| e.to_string())? {
-        return Err(
-            "the database already holds data; `kaoping init` only sets up an empty one".into(),
-        );
+        return Err("the database already holds data; `kaoping init` only sets up an empty one".into());
     }
     let caller = system_caller("init");
     let show = |e: kaoping_core::CoreError| match e {
-        kaoping_core::CoreError::Invalid(errs) => errs
-            .iter()
-            .map(|f| format!("{}: {}", f.field, f.msg))
-            .collect::<Vec<_>>()
-            .join("; "),
+        kaoping_core::CoreError::Invalid(errs) => {
+            errs.iter().map(|f| format!("{}: {}", f.field, f.msg)).collect::<Vec<_>>().join("; ")
+        }
         other => other.to_string(),
     };
-    let input = OrgUnitInput {
-        code: org_code.into(),
-        name: org_name.into(),
-        kind: "city_committee".into(),
-        sort_order: None,
-    };
+    let input =
+        OrgUnitInput { code: org_code.into(), name: org_name.into(), kind: "city_committee".into(), sort_order: None };
     let unit = svc.org_create(&caller, None, &input).await.map_err(show)?;
     let person = PersonInput {
         name: name.into(),
@@ -152,14 +131,9 @@ pub async fn init(
         post: Some(String::new()),
         phone: None,
     };
-    let person = svc
-        .person_create(&caller, &person, None)
-        .await
-        .map_err(show)?;
+    let person = svc.person_create(&caller, &person, None).await.map_err(show)?;
     if !kaoping_core::account::valid_username(username) {
-        return Err(format!(
-            "`{username}` is not a valid username (3–64 letters, digits, . _ -)"
-        ));
+        return Err(format!("`{username}` is not a valid username (3–64 letters, digits, . _ -)"));
     }
     let password = auth::generate_password();
     let account = NewAccount {
@@ -167,22 +141,9 @@ pub async fn init(
         username: username.into(),
         password_hash: auth::hash_password(&password),
         must_change_password: true,
-        grants: vec![RoleGrant {
-            role: Role::SystemAdmin,
-            org_unit_id: None,
-        }],
+        grants: vec![RoleGrant { role: Role::SystemAdmin, org_unit_id: None }],
     };
-    let audit = AuditDraft::new(
-        None,
-        "init",
-        None,
-        "account.create",
-        format!("person:{}", person.id),
-    )
-    .detail(username);
-    svc.store
-        .account_create(&account, &audit)
-        .await
-        .map_err(show)?;
+    let audit = AuditDraft::new(None, "init", None, "account.create", format!("person:{}", person.id)).detail(username);
+    svc.store.account_create(&account, &audit).await.map_err(show)?;
     Ok((username.into(), password))
 }

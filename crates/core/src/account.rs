@@ -91,10 +91,7 @@ impl std::fmt::Debug for Account {
             .field("id", &self.id)
             .field("username", &self.username)
             .field("password_hash", &"<hidden>")
-            .field(
-                "totp_secret",
-                &self.totp_secret.as_ref().map(|_| "<hidden>"),
-            )
+            .field("totp_secret", &self.totp_secret.as_ref().map(|_| "<hidden>"))
             .field("active", &self.active)
             .finish_non_exhaustive()
     }
@@ -118,7 +115,5 @@ pub const USERNAME_MAX: usize = 64;
 
 /// Usernames: 3–64 characters of ASCII letters, digits, `.`, `_`, `-`.
 pub fn valid_username(u: &str) -> bool {
-    (3..=USERNAME_MAX).contains(&u.len())
-        && u.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+    (3..=USERNAME_MAX).contains(&u.len()) && u.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
 }

@@ -31,9 +31,7 @@ impl AuditResult {
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::Ok, Self::Denied, Self::Failed]
-            .into_iter()
-            .find(|r| r.as_str() == s)
+        [Self::Ok, Self::Denied, Self::Failed].into_iter().find(|r| r.as_str() == s)
     }
 }
 
@@ -175,11 +173,7 @@ pub struct ChainVerifier {
 
 impl Default for ChainVerifier {
     fn default() -> Self {
-        Self {
-            prev: GENESIS.to_string(),
-            expected_seq: None,
-            count: 0,
-        }
+        Self { prev: GENESIS.to_string(), expected_seq: None, count: 0 }
     }
 }
 
@@ -188,22 +182,13 @@ impl ChainVerifier {
         if let Some(s) = self.expected_seq
             && e.seq != s
         {
-            return Err(ChainBreak {
-                seq: e.seq,
-                reason: "sequence gap (an entry was removed)",
-            });
+            return Err(ChainBreak { seq: e.seq, reason: "sequence gap (an entry was removed)" });
         }
         if e.prev_hash != self.prev {
-            return Err(ChainBreak {
-                seq: e.seq,
-                reason: "previous hash does not match",
-            });
+            return Err(ChainBreak { seq: e.seq, reason: "previous hash does not match" });
         }
         if e.compute_hash() != e.hash {
-            return Err(ChainBreak {
-                seq: e.seq,
-                reason: "entry hash does not match its content",
-            });
+            return Err(ChainBreak { seq: e.seq, reason: "entry hash does not match its content" });
         }
         self.prev = e.hash.clone();
         self.expected_seq = Some(e.seq + 1);
@@ -213,9 +198,7 @@ impl ChainVerifier {
 }
 
 /// Recompute the chain over entries in sequence order.
-pub fn verify_chain<'a>(
-    entries: impl IntoIterator<Item = &'a AuditEntry>,
-) -> Result<u64, ChainBreak> {
+pub fn verify_chain<'a>(entries: impl IntoIterator<Item = &'a AuditEntry>) -> Result<u64, ChainBreak> {
     let mut v = ChainVerifier::default();
     for e in entries {
         v.push(e)?;
@@ -241,24 +224,11 @@ mod tests {
     use super::*;
 
     fn chain(n: usize) -> Vec<AuditEntry> {
-        let d = AuditDraft::new(
-            Some(AccountId(1)),
-            "admin",
-            Some("127.0.0.1".into()),
-            "org.create",
-            "org_unit:1",
-        );
+        let d = AuditDraft::new(Some(AccountId(1)), "admin", Some("127.0.0.1".into()), "org.create", "org_unit:1");
         let mut out: Vec<AuditEntry> = Vec::new();
         for i in 0..n {
-            let prev = out
-                .last()
-                .map(|e| e.hash.clone())
-                .unwrap_or_else(|| GENESIS.into());
-            out.push(d.seal(
-                i as i64 + 1,
-                time::from_micros(1_700_000_000_000_000 + i as i64),
-                &prev,
-            ));
+            let prev = out.last().map(|e| e.hash.clone()).unwrap_or_else(|| GENESIS.into());
+            out.push(d.seal(i as i64 + 1, time::from_micros(1_700_000_000_000_000 + i as i64), &prev));
         }
         out
     }

@@ -20,10 +20,7 @@ pub struct PasswordPolicy {
 
 impl Default for PasswordPolicy {
     fn default() -> Self {
-        Self {
-            min_length: 10,
-            min_classes: 3,
-        }
+        Self { min_length: 10, min_classes: 3 }
     }
 }
 
@@ -64,10 +61,7 @@ fn argon2() -> Argon2<'static> {
 
 /// Hash a password with argon2id and a fresh salt (PHC string).
 pub fn hash_password(password: &str) -> String {
-    argon2()
-        .hash_password(password.as_bytes())
-        .expect("argon2 hashing does not fail with valid params")
-        .to_string()
+    argon2().hash_password(password.as_bytes()).expect("argon2 hashing does not fail with valid params").to_string()
 }
 
 /// Check a password against a PHC hash. A malformed hash never matches.
@@ -132,10 +126,7 @@ pub struct LockoutPolicy {
 
 impl Default for LockoutPolicy {
     fn default() -> Self {
-        Self {
-            max_failures: 5,
-            lock_minutes: 15,
-        }
+        Self { max_failures: 5, lock_minutes: 15 }
     }
 }
 
@@ -159,12 +150,7 @@ pub mod totp {
 
     fn totp(secret_b32: &str, account: &str) -> Option<Totp> {
         let secret = Secret::try_from_base32(secret_b32).ok()?;
-        Builder::new()
-            .with_secret(secret)
-            .with_account_name(account)
-            .with_issuer(Some("kaoping"))
-            .build()
-            .ok()
+        Builder::new().with_secret(secret).with_account_name(account).with_issuer(Some("kaoping")).build().ok()
     }
 
     /// The `otpauth://` URL to show as a QR code or to type in.
@@ -202,21 +188,14 @@ mod tests {
         assert!(p.check("Abcdefgh12", "zhang").is_empty());
         let keys: Vec<_> = p.check("abc", "zhang").iter().map(|m| m.key).collect();
         assert_eq!(keys, ["err-password-length", "err-password-classes"]);
-        assert!(
-            p.check("Zhang-12345", "zhang")
-                .iter()
-                .any(|m| m.key == "err-password-username")
-        );
+        assert!(p.check("Zhang-12345", "zhang").iter().any(|m| m.key == "err-password-username"));
     }
 
     #[test]
     fn generated_passwords_pass_the_default_policy() {
         for _ in 0..50 {
             let pw = generate_password();
-            assert!(
-                PasswordPolicy::default().check(&pw, "admin").is_empty(),
-                "{pw}"
-            );
+            assert!(PasswordPolicy::default().check(&pw, "admin").is_empty(), "{pw}");
         }
     }
 
@@ -234,11 +213,7 @@ mod tests {
         let code = totp::code_at(&s, 1_000_000).unwrap();
         assert!(totp::check(&s, &code, 1_000_000).is_some());
         assert!(totp::check(&s, &code, 1_000_000 + 300).is_none());
-        assert!(
-            totp::url(&s, "admin")
-                .unwrap()
-                .starts_with("otpauth://totp/")
-        );
+        assert!(totp::url(&s, "admin").unwrap().starts_with("otpauth://totp/"));
     }
 
     #[test]
@@ -248,9 +223,6 @@ mod tests {
         assert_ne!(a, random_token(32));
         assert_eq!(token_digest("abc"), token_digest("abc"));
         // SM3("abc") from GB/T 32905-2016 appendix A.
-        assert_eq!(
-            token_digest("abc"),
-            "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0"
-        );
+        assert_eq!(token_digest("abc"), "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0");
     }
 }

@@ -14,10 +14,7 @@ pub struct Msg {
 
 impl Msg {
     pub fn new(key: &'static str) -> Self {
-        Self {
-            key,
-            args: Vec::new(),
-        }
+        Self { key, args: Vec::new() }
     }
 
     pub fn arg(mut self, name: &'static str, value: impl ToString) -> Self {
@@ -48,11 +45,7 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: impl Into<String>, msg: Msg) -> Self {
-        Self {
-            field: field.into(),
-            row: None,
-            msg,
-        }
+        Self { field: field.into(), row: None, msg }
     }
 
     pub fn at_row(mut self, row: usize) -> Self {
@@ -68,10 +61,7 @@ pub fn required_text(field: &str, value: &str, max: usize) -> Result<String, Fie
     if v.is_empty() {
         Err(FieldError::new(field, Msg::new("err-required")))
     } else if v.chars().count() > max {
-        Err(FieldError::new(
-            field,
-            Msg::new("err-too-long").arg("max", max),
-        ))
+        Err(FieldError::new(field, Msg::new("err-too-long").arg("max", max)))
     } else if v.chars().any(char::is_control) {
         Err(FieldError::new(field, Msg::new("err-control-chars")))
     } else {

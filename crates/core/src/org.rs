@@ -138,14 +138,8 @@ impl OrgUnitInput {
         if code.is_empty() {
             errs.push(FieldError::new("code", Msg::new("err-required")));
         } else if code.chars().count() > CODE_MAX {
-            errs.push(FieldError::new(
-                "code",
-                Msg::new("err-too-long").arg("max", CODE_MAX),
-            ));
-        } else if !code
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
-        {
+            errs.push(FieldError::new("code", Msg::new("err-too-long").arg("max", CODE_MAX)));
+        } else if !code.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)) {
             errs.push(FieldError::new("code", Msg::new("err-org-code-chars")));
         }
         let name = required_text("name", &self.name, NAME_MAX).unwrap_or_else(|e| {
@@ -154,10 +148,7 @@ impl OrgUnitInput {
         });
         let kind = OrgUnitType::parse(self.kind.trim());
         if kind.is_none() {
-            errs.push(FieldError::new(
-                "kind",
-                Msg::new("err-org-type-unknown").arg("value", self.kind.trim()),
-            ));
+            errs.push(FieldError::new("kind", Msg::new("err-org-type-unknown").arg("value", self.kind.trim())));
         }
         let sort_order = match self.sort_order.as_deref().map(str::trim) {
             None | Some("") => 0,
@@ -166,21 +157,14 @@ impl OrgUnitInput {
                 _ => {
                     errs.push(FieldError::new(
                         "sort_order",
-                        Msg::new("err-integer-range")
-                            .arg("min", 0)
-                            .arg("max", SORT_MAX),
+                        Msg::new("err-integer-range").arg("min", 0).arg("max", SORT_MAX),
                     ));
                     0
                 }
             },
         };
         match kind {
-            Some(kind) if errs.is_empty() => Ok(OrgUnitFields {
-                code,
-                name,
-                kind,
-                sort_order,
-            }),
+            Some(kind) if errs.is_empty() => Ok(OrgUnitFields { code, name, kind, sort_order }),
             _ => Err(errs),
         }
     }
@@ -189,9 +173,9 @@ impl OrgUnitInput {
 /// Refuse a move of `unit` under `new_parent` that would make a cycle.
 pub fn check_move(unit: &OrgUnit, new_parent: Option<&OrgUnit>) -> Result<(), Msg> {
     match new_parent {
-        Some(p) if unit.contains(p) => Err(Msg::new("err-org-move-cycle")
-            .arg("unit", &unit.name)
-            .arg("parent", &p.name)),
+        Some(p) if unit.contains(p) => {
+            Err(Msg::new("err-org-move-cycle").arg("unit", &unit.name).arg("parent", &p.name))
+        }
         _ => Ok(()),
     }
 }
@@ -200,9 +184,7 @@ pub fn check_move(unit: &OrgUnit, new_parent: Option<&OrgUnit>) -> Result<(), Ms
 /// sort order then pinyin. Units whose parent is not in the list are roots.
 pub fn tree_order(mut units: Vec<OrgUnit>) -> Vec<OrgUnit> {
     use std::collections::{HashMap, HashSet};
-    units.sort_by(|a, b| {
-        (a.sort_order, &a.name_sort, a.id).cmp(&(b.sort_order, &b.name_sort, b.id))
-    });
+    units.sort_by(|a, b| (a.sort_order, &a.name_sort, a.id).cmp(&(b.sort_order, &b.name_sort, b.id)));
     let ids: HashSet<OrgUnitId> = units.iter().map(|u| u.id).collect();
     let mut children: HashMap<Option<OrgUnitId>, Vec<OrgUnit>> = HashMap::new();
     for u in units {
@@ -265,10 +247,7 @@ mod tests {
             sort_order: None,
         };
         let f = input.validate().unwrap();
-        assert_eq!(
-            (f.code.as_str(), f.name.as_str(), f.sort_order),
-            ("DG-01", "东港市委", 0)
-        );
+        assert_eq!((f.code.as_str(), f.name.as_str(), f.sort_order), ("DG-01", "东港市委", 0));
     }
 
     #[test]

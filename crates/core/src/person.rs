@@ -70,16 +70,9 @@ impl PersonInput {
         });
         let post = self.post.as_deref().unwrap_or("").trim().to_string();
         if post.chars().count() > POST_MAX {
-            errs.push(FieldError::new(
-                "post",
-                Msg::new("err-too-long").arg("max", POST_MAX),
-            ));
+            errs.push(FieldError::new("post", Msg::new("err-too-long").arg("max", POST_MAX)));
         }
-        let phone = self
-            .phone
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty());
+        let phone = self.phone.as_deref().map(str::trim).filter(|s| !s.is_empty());
         if let Some(p) = phone
             && (p.len() < 7 || p.len() > 20 || !p.chars().all(|c| c.is_ascii_digit() || c == '-'))
         {
@@ -96,12 +89,7 @@ impl PersonInput {
             },
         };
         if errs.is_empty() {
-            Ok(PersonFields {
-                name,
-                org_unit_id,
-                post,
-                phone: phone.map(str::to_string),
-            })
+            Ok(PersonFields { name, org_unit_id, post, phone: phone.map(str::to_string) })
         } else {
             Err(errs)
         }
@@ -129,11 +117,7 @@ mod tests {
         let f = ok.validate().unwrap();
         assert_eq!(f.name, "王建国");
         assert_eq!(f.org_unit_id, Some(OrgUnitId(7)));
-        let bad = PersonInput {
-            name: "".into(),
-            phone: Some("abc".into()),
-            ..Default::default()
-        };
+        let bad = PersonInput { name: "".into(), phone: Some("abc".into()), ..Default::default() };
         assert_eq!(bad.validate().unwrap_err().len(), 2);
     }
 }

@@ -29,38 +29,14 @@ pub struct OrgImportRow {
 #[async_trait]
 pub trait OrgStore: Send + Sync {
     /// Units under any of the given path prefixes (all when `None`).
-    async fn org_list(
-        &self,
-        under: Option<&[String]>,
-        include_inactive: bool,
-    ) -> Result<Vec<OrgUnit>>;
+    async fn org_list(&self, under: Option<&[String]>, include_inactive: bool) -> Result<Vec<OrgUnit>>;
     async fn org_get(&self, id: OrgUnitId) -> Result<Option<OrgUnit>>;
     async fn org_by_code(&self, code: &str) -> Result<Option<OrgUnit>>;
-    async fn org_create(
-        &self,
-        parent: Option<OrgUnitId>,
-        f: &OrgUnitFields,
-        audit: &AuditDraft,
-    ) -> Result<OrgUnit>;
-    async fn org_update(
-        &self,
-        id: OrgUnitId,
-        f: &OrgUnitFields,
-        audit: &AuditDraft,
-    ) -> Result<OrgUnit>;
+    async fn org_create(&self, parent: Option<OrgUnitId>, f: &OrgUnitFields, audit: &AuditDraft) -> Result<OrgUnit>;
+    async fn org_update(&self, id: OrgUnitId, f: &OrgUnitFields, audit: &AuditDraft) -> Result<OrgUnit>;
     /// Move a unit (and its subtree) under `parent`; refuses cycles.
-    async fn org_move(
-        &self,
-        id: OrgUnitId,
-        parent: Option<OrgUnitId>,
-        audit: &AuditDraft,
-    ) -> Result<OrgUnit>;
-    async fn org_set_active(
-        &self,
-        id: OrgUnitId,
-        active: bool,
-        audit: &AuditDraft,
-    ) -> Result<OrgUnit>;
+    async fn org_move(&self, id: OrgUnitId, parent: Option<OrgUnitId>, audit: &AuditDraft) -> Result<OrgUnit>;
+    async fn org_set_active(&self, id: OrgUnitId, active: bool, audit: &AuditDraft) -> Result<OrgUnit>;
     /// Create or update units by code, all in one transaction. `allowed`
     /// limits where units may be placed (path prefixes; `None` = anywhere).
     async fn org_import(
@@ -100,12 +76,9 @@ pub struct PersonFilter {
 pub trait PersonStore: Send + Sync {
     async fn person_list(&self, f: &PersonFilter) -> Result<(Vec<PersonRow>, u64)>;
     async fn person_get(&self, id: PersonId) -> Result<Option<PersonRow>>;
-    async fn person_create(
-        &self,
-        f: &PersonFields,
-        managed_by: OrgUnitId,
-        audit: &AuditDraft,
-    ) -> Result<Person>;
+    /// Just the name (for the page header).
+    async fn person_name(&self, id: PersonId) -> Result<Option<String>>;
+    async fn person_create(&self, f: &PersonFields, managed_by: OrgUnitId, audit: &AuditDraft) -> Result<Person>;
     async fn person_update(
         &self,
         id: PersonId,
@@ -131,12 +104,7 @@ pub trait AccountStore: Send + Sync {
     async fn account_create(&self, a: &NewAccount, audit: &AuditDraft) -> Result<Account>;
     /// Grants with the names and paths of their org units.
     async fn account_scopes(&self, id: AccountId) -> Result<(Vec<RoleGrant>, Vec<ScopeGrant>)>;
-    async fn account_set_grants(
-        &self,
-        id: AccountId,
-        grants: &[RoleGrant],
-        audit: &AuditDraft,
-    ) -> Result<()>;
+    async fn account_set_grants(&self, id: AccountId, grants: &[RoleGrant], audit: &AuditDraft) -> Result<()>;
     async fn account_set_password(
         &self,
         id: AccountId,
@@ -154,24 +122,9 @@ pub trait AccountStore: Send + Sync {
         audit: &AuditDraft,
     ) -> Result<(i32, Option<DateTime<Utc>>)>;
     /// Reset the failure count and note the login.
-    async fn account_login_ok(
-        &self,
-        id: AccountId,
-        now: DateTime<Utc>,
-        audit: &AuditDraft,
-    ) -> Result<()>;
-    async fn account_set_totp(
-        &self,
-        id: AccountId,
-        secret: Option<&str>,
-        audit: &AuditDraft,
-    ) -> Result<()>;
-    async fn account_set_active(
-        &self,
-        id: AccountId,
-        active: bool,
-        audit: &AuditDraft,
-    ) -> Result<()>;
+    async fn account_login_ok(&self, id: AccountId, now: DateTime<Utc>, audit: &AuditDraft) -> Result<()>;
+    async fn account_set_totp(&self, id: AccountId, secret: Option<&str>, audit: &AuditDraft) -> Result<()>;
+    async fn account_set_active(&self, id: AccountId, active: bool, audit: &AuditDraft) -> Result<()>;
     async fn account_unlock(&self, id: AccountId, audit: &AuditDraft) -> Result<()>;
     async fn account_set_lang(&self, id: AccountId, lang: Option<&str>) -> Result<()>;
     /// Accounts whose person is managed under the given prefixes (all when `None`).
@@ -193,7 +146,8 @@ pub struct SessionRecord {
 #[async_trait]
 pub trait SessionStore: Send + Sync {
     async fn session_create(&self, s: &SessionRecord) -> Result<()>;
-    async fn session_get(&self, digest: &str) -> Result<Option<SessionRecord>>;
+    /// A session with its account (one query).
+    async fn session_get(&self, digest: &str) -> Result<Option<(SessionRecord, Account)>>;
     async fn session_touch(&self, digest: &str, now: DateTime<Utc>) -> Result<()>;
     async fn session_mfa_done(&self, digest: &str) -> Result<()>;
     async fn session_delete(&self, digest: &str) -> Result<()>;
@@ -213,8 +167,21 @@ pub trait AuditStore: Send + Sync {
     async fn audit_chunk(&self, after_seq: i64, limit: u64) -> Result<Vec<AuditEntry>>;
 }
 
+/// Counts for an administrator's home page.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct Counts {
+    /// Active org units.
+    pub units: u64,
+    pub people: u64,
+    pub accounts: u64,
+    /// Accounts locked now.
+    pub locked: u64,
+}
+
 #[async_trait]
 pub trait MetaStore: Send + Sync {
+    /// Counts of what lies under the given path prefixes (all when `None`).
+    async fn counts(&self, under: Option<&[String]>, now: DateTime<Utc>) -> Result<Counts>;
     async fn ping(&self) -> Result<()>;
     async fn meta_get(&self, key: &str) -> Result<Option<String>>;
     async fn meta_set(&self, key: &str, value: &str) -> Result<()>;
@@ -223,12 +190,6 @@ pub trait MetaStore: Send + Sync {
 }
 
 /// Everything the core needs from storage.
-pub trait Store:
-    OrgStore + PersonStore + AccountStore + SessionStore + AuditStore + MetaStore
-{
-}
+pub trait Store: OrgStore + PersonStore + AccountStore + SessionStore + AuditStore + MetaStore {}
 
-impl<T> Store for T where
-    T: OrgStore + PersonStore + AccountStore + SessionStore + AuditStore + MetaStore
-{
-}
+impl<T> Store for T where T: OrgStore + PersonStore + AccountStore + SessionStore + AuditStore + MetaStore {}

@@ -49,13 +49,7 @@ impl Actor {
         if self.is_system_admin() {
             return None;
         }
-        Some(
-            self.scopes
-                .iter()
-                .filter(|s| s.role == Role::OrganizerAdmin)
-                .map(|s| s.path.clone())
-                .collect(),
-        )
+        Some(self.scopes.iter().filter(|s| s.role == Role::OrganizerAdmin).map(|s| s.path.clone()).collect())
     }
 
     /// Whether the actor may administer `unit` (it lies in a granted subtree).
@@ -75,14 +69,8 @@ impl Actor {
         self.roles
             .iter()
             .filter(|r| !r.is_scoped())
-            .map(|r| RoleGrant {
-                role: *r,
-                org_unit_id: None,
-            })
-            .chain(self.scopes.iter().map(|s| RoleGrant {
-                role: s.role,
-                org_unit_id: Some(s.unit_id),
-            }))
+            .map(|r| RoleGrant { role: *r, org_unit_id: None })
+            .chain(self.scopes.iter().map(|s| RoleGrant { role: s.role, org_unit_id: Some(s.unit_id) }))
             .collect()
     }
 }

@@ -38,9 +38,8 @@ fn key(s: &str, surname_first: bool) -> String {
         if !out.is_empty() {
             out.push(' ');
         }
-        let surname = (surname_first && i == 0)
-            .then(|| SURNAMES.iter().find(|(h, _)| *h == c).map(|(_, p)| *p))
-            .flatten();
+        let surname =
+            (surname_first && i == 0).then(|| SURNAMES.iter().find(|(h, _)| *h == c).map(|(_, p)| *p)).flatten();
         match (surname, py) {
             (Some(p), _) => out.push_str(p),
             (None, Some(p)) => out.push_str(p.plain()),

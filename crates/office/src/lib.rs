@@ -59,19 +59,10 @@ pub fn read_xlsx(bytes: &[u8]) -> Result<Sheet, OfficeError> {
     }
     let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes))
         .map_err(|e: calamine::XlsxError| OfficeError::Corrupt(e.to_string()))?;
-    let range = wb
-        .worksheet_range_at(0)
-        .ok_or(OfficeError::Empty)?
-        .map_err(|e| OfficeError::Corrupt(e.to_string()))?;
+    let range = wb.worksheet_range_at(0).ok_or(OfficeError::Empty)?.map_err(|e| OfficeError::Corrupt(e.to_string()))?;
     let (first_row, _) = range.start().ok_or(OfficeError::Empty)?;
     let mut rows = range.rows().enumerate();
-    let headers: Vec<String> = rows
-        .next()
-        .ok_or(OfficeError::Empty)?
-        .1
-        .iter()
-        .map(cell_text)
-        .collect();
+    let headers: Vec<String> = rows.next().ok_or(OfficeError::Empty)?.1.iter().map(cell_text).collect();
     if headers.iter().all(String::is_empty) {
         return Err(OfficeError::Empty);
     }
@@ -102,12 +93,7 @@ pub struct Column {
 
 impl Column {
     pub fn new(header: impl Into<String>, width: f64) -> Self {
-        Self {
-            header: header.into(),
-            width,
-            choices: Vec::new(),
-            numeric: false,
-        }
+        Self { header: header.into(), width, choices: Vec::new(), numeric: false }
     }
 
     pub fn choices(mut self, c: Vec<String>) -> Self {
@@ -123,31 +109,20 @@ impl Column {
 
 /// Write one sheet: a bold, frozen header row, then the rows. Numeric
 /// columns get numbers where the text parses as one.
-pub fn write_xlsx(
-    sheet_name: &str,
-    columns: &[Column],
-    rows: &[Vec<String>],
-) -> Result<Vec<u8>, OfficeError> {
+pub fn write_xlsx(sheet_name: &str, columns: &[Column], rows: &[Vec<String>]) -> Result<Vec<u8>, OfficeError> {
     let err = |e: rust_xlsxwriter::XlsxError| OfficeError::Write(e.to_string());
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
     ws.set_name(sheet_name).map_err(err)?;
-    let head = Format::new()
-        .set_bold()
-        .set_background_color("F2F2F2")
-        .set_border_bottom(FormatBorder::Thin);
+    let head = Format::new().set_bold().set_background_color("F2F2F2").set_border_bottom(FormatBorder::Thin);
     for (c, col) in columns.iter().enumerate() {
         let c = c as u16;
-        ws.write_string_with_format(0, c, &col.header, &head)
-            .map_err(err)?;
+        ws.write_string_with_format(0, c, &col.header, &head).map_err(err)?;
         ws.set_column_width(c, col.width).map_err(err)?;
         if !col.choices.is_empty() {
             let choices: Vec<&str> = col.choices.iter().map(String::as_str).collect();
-            let dv = DataValidation::new()
-                .allow_list_strings(&choices)
-                .map_err(err)?;
-            ws.add_data_validation(1, c, (MAX_ROWS as u32).min(1_048_575), c, &dv)
-                .map_err(err)?;
+            let dv = DataValidation::new().allow_list_strings(&choices).map_err(err)?;
+            ws.add_data_validation(1, c, (MAX_ROWS as u32).min(1_048_575), c, &dv).map_err(err)?;
         }
     }
     ws.set_freeze_panes(1, 0).map_err(err)?;
@@ -185,22 +160,13 @@ mod tests {
         let sheet = read_xlsx(&bytes).unwrap();
         assert_eq!(sheet.headers, ["代码", "名称", "类型", "排序"]);
         assert_eq!(sheet.rows.len(), 2, "the blank row is skipped");
-        assert_eq!(
-            sheet.rows[0],
-            (
-                2,
-                vec!["LG".into(), "琅港市委".into(), "其他".into(), "10".into()]
-            )
-        );
+        assert_eq!(sheet.rows[0], (2, vec!["LG".into(), "琅港市委".into(), "其他".into(), "10".into()]));
         assert_eq!(sheet.rows[1].0, 4);
     }
 
     #[test]
     fn non_xlsx_and_corrupt_files_are_named() {
         assert_eq!(read_xlsx(b"code,name\nA,B\n"), Err(OfficeError::NotXlsx));
-        assert!(matches!(
-            read_xlsx(b"PK\x03\x04garbage"),
-            Err(OfficeError::Corrupt(_))
-        ));
+        assert!(matches!(read_xlsx(b"PK\x03\x04garbage"), Err(OfficeError::Corrupt(_))));
     }
 }

@@ -16,24 +16,16 @@ use kaoping_core::time::{self, from_micros, to_micros};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
-    IntoActiveModel, QueryFilter, QueryOrder,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter,
+    QueryOrder,
 };
 use std::collections::HashMap;
 
 async fn must_get(txn: &impl ConnectionTrait, id: AccountId) -> Result<account::Model> {
-    account::Entity::find_by_id(id.0)
-        .one(txn)
-        .await
-        .map_err(db_err)?
-        .ok_or(CoreError::NotFound("account"))
+    account::Entity::find_by_id(id.0).one(txn).await.map_err(db_err)?.ok_or(CoreError::NotFound("account"))
 }
 
-async fn replace_grants(
-    txn: &DatabaseTransaction,
-    id: AccountId,
-    grants: &[RoleGrant],
-) -> Result<()> {
+async fn replace_grants(txn: &DatabaseTransaction, id: AccountId, grants: &[RoleGrant]) -> Result<()> {
     account_grant::Entity::delete_many()
         .filter(account_grant::Column::AccountId.eq(id.0))
         .exec(txn)
@@ -54,18 +46,10 @@ async fn replace_grants(
 }
 
 fn grant(m: &account_grant::Model) -> Option<RoleGrant> {
-    Some(RoleGrant {
-        role: Role::parse(&m.role)?,
-        org_unit_id: m.org_unit_id.map(OrgUnitId),
-    })
+    Some(RoleGrant { role: Role::parse(&m.role)?, org_unit_id: m.org_unit_id.map(OrgUnitId) })
 }
 
-async fn update<F>(
-    db: &Db,
-    id: AccountId,
-    audit: Option<&AuditDraft>,
-    f: F,
-) -> Result<account::Model>
+async fn update<F>(db: &Db, id: AccountId, audit: Option<&AuditDraft>, f: F) -> Result<account::Model>
 where
     F: FnOnce(&mut account::ActiveModel) + Send,
 {
@@ -92,11 +76,7 @@ impl AccountStore for Db {
     }
 
     async fn account_get(&self, id: AccountId) -> Result<Option<Account>> {
-        Ok(account::Entity::find_by_id(id.0)
-            .one(&self.conn)
-            .await
-            .map_err(db_err)?
-            .map(convert::account))
+        Ok(account::Entity::find_by_id(id.0).one(&self.conn).await.map_err(db_err)?.map(convert::account))
     }
 
     async fn account_for_person(&self, person: PersonId) -> Result<Option<Account>> {
@@ -148,44 +128,23 @@ impl AccountStore for Db {
         let rows = account_grant::Entity::find()
             .filter(account_grant::Column::AccountId.eq(id.0))
             .order_by_asc(account_grant::Column::Id)
+            .find_also_related(org_unit::Entity)
             .all(&self.conn)
             .await
             .map_err(db_err)?;
-        let unit_ids: Vec<i64> = rows.iter().filter_map(|g| g.org_unit_id).collect();
-        let units: HashMap<i64, org_unit::Model> = if unit_ids.is_empty() {
-            HashMap::new()
-        } else {
-            org_unit::Entity::find()
-                .filter(org_unit::Column::Id.is_in(unit_ids))
-                .all(&self.conn)
-                .await
-                .map_err(db_err)?
-                .into_iter()
-                .map(|u| (u.id, u))
-                .collect()
-        };
-        let grants: Vec<RoleGrant> = rows.iter().filter_map(grant).collect();
-        let scopes = grants
-            .iter()
-            .filter_map(|g| {
-                let u = units.get(&g.org_unit_id?.0)?;
-                Some(ScopeGrant {
-                    role: g.role,
-                    unit_id: OrgUnitId(u.id),
-                    unit_name: u.name.clone(),
-                    path: u.path.clone(),
-                })
-            })
-            .collect();
+        let mut grants = Vec::new();
+        let mut scopes = Vec::new();
+        for (g, unit) in rows {
+            let Some(rg) = grant(&g) else { continue };
+            if let Some(u) = unit {
+                scopes.push(ScopeGrant { role: rg.role, unit_id: OrgUnitId(u.id), unit_name: u.name, path: u.path });
+            }
+            grants.push(rg);
+        }
         Ok((grants, scopes))
     }
 
-    async fn account_set_grants(
-        &self,
-        id: AccountId,
-        grants: &[RoleGrant],
-        audit: &AuditDraft,
-    ) -> Result<()> {
+    async fn account_set_grants(&self, id: AccountId, grants: &[RoleGrant], audit: &AuditDraft) -> Result<()> {
         let txn = self.write().await?;
         must_get(&txn, id).await?;
         replace_grants(&txn, id, grants).await?;
@@ -221,10 +180,7 @@ impl AccountStore for Db {
         // Increment in the database so that concurrent failures on several
         // nodes all count.
         account::Entity::update_many()
-            .col_expr(
-                account::Column::FailedLogins,
-                Expr::col(account::Column::FailedLogins).add(1),
-            )
+            .col_expr(account::Column::FailedLogins, Expr::col(account::Column::FailedLogins).add(1))
             .filter(account::Column::Id.eq(id.0))
             .exec(&txn)
             .await
@@ -245,12 +201,7 @@ impl AccountStore for Db {
         Ok((failures, locked))
     }
 
-    async fn account_login_ok(
-        &self,
-        id: AccountId,
-        now: DateTime<Utc>,
-        audit: &AuditDraft,
-    ) -> Result<()> {
+    async fn account_login_ok(&self, id: AccountId, now: DateTime<Utc>, audit: &AuditDraft) -> Result<()> {
         update(self, id, Some(audit), |am| {
             am.failed_logins = Set(0);
             am.locked_until = Set(None);
@@ -260,28 +211,12 @@ impl AccountStore for Db {
         .map(|_| ())
     }
 
-    async fn account_set_totp(
-        &self,
-        id: AccountId,
-        secret: Option<&str>,
-        audit: &AuditDraft,
-    ) -> Result<()> {
-        update(self, id, Some(audit), |am| {
-            am.totp_secret = Set(secret.map(str::to_string))
-        })
-        .await
-        .map(|_| ())
+    async fn account_set_totp(&self, id: AccountId, secret: Option<&str>, audit: &AuditDraft) -> Result<()> {
+        update(self, id, Some(audit), |am| am.totp_secret = Set(secret.map(str::to_string))).await.map(|_| ())
     }
 
-    async fn account_set_active(
-        &self,
-        id: AccountId,
-        active: bool,
-        audit: &AuditDraft,
-    ) -> Result<()> {
-        update(self, id, Some(audit), |am| am.active = Set(active))
-            .await
-            .map(|_| ())
+    async fn account_set_active(&self, id: AccountId, active: bool, audit: &AuditDraft) -> Result<()> {
+        update(self, id, Some(audit), |am| am.active = Set(active)).await.map(|_| ())
     }
 
     async fn account_unlock(&self, id: AccountId, audit: &AuditDraft) -> Result<()> {
@@ -294,9 +229,7 @@ impl AccountStore for Db {
     }
 
     async fn account_set_lang(&self, id: AccountId, lang: Option<&str>) -> Result<()> {
-        update(self, id, None, |am| am.lang = Set(lang.map(str::to_string)))
-            .await
-            .map(|_| ())
+        update(self, id, None, |am| am.lang = Set(lang.map(str::to_string))).await.map(|_| ())
     }
 
     async fn account_list(&self, under: Option<&[String]>) -> Result<Vec<AccountSummary>> {
@@ -308,13 +241,8 @@ impl AccountStore for Db {
             let units = unit_ids_under(&self.conn, paths).await?;
             q = q.filter(person::Column::ManagedBy.is_in(units));
         }
-        let people: HashMap<i64, person::Model> = q
-            .all(&self.conn)
-            .await
-            .map_err(db_err)?
-            .into_iter()
-            .map(|p| (p.id, p))
-            .collect();
+        let people: HashMap<i64, person::Model> =
+            q.all(&self.conn).await.map_err(db_err)?.into_iter().map(|p| (p.id, p)).collect();
         let accounts = account::Entity::find()
             .filter(account::Column::PersonId.is_in(people.keys().copied().collect::<Vec<_>>()))
             .order_by_asc(account::Column::Username)
@@ -322,10 +250,7 @@ impl AccountStore for Db {
             .await
             .map_err(db_err)?;
         let grants = account_grant::Entity::find()
-            .filter(
-                account_grant::Column::AccountId
-                    .is_in(accounts.iter().map(|a| a.id).collect::<Vec<_>>()),
-            )
+            .filter(account_grant::Column::AccountId.is_in(accounts.iter().map(|a| a.id).collect::<Vec<_>>()))
             .order_by_asc(account_grant::Column::Id)
             .all(&self.conn)
             .await
@@ -341,10 +266,7 @@ impl AccountStore for Db {
             .map(|a| AccountSummary {
                 id: AccountId(a.id),
                 person_id: PersonId(a.person_id),
-                person_name: people
-                    .get(&a.person_id)
-                    .map(|p| p.name.clone())
-                    .unwrap_or_default(),
+                person_name: people.get(&a.person_id).map(|p| p.name.clone()).unwrap_or_default(),
                 grants: by_account.remove(&a.id).unwrap_or_default(),
                 username: a.username,
                 active: a.active,

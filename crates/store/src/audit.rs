@@ -38,12 +38,7 @@ impl AuditStore for Db {
         if let Some(b) = f.before {
             q = q.filter(C::Seq.lt(b));
         }
-        let rows = q
-            .order_by_desc(C::Seq)
-            .limit(f.limit)
-            .all(&self.conn)
-            .await
-            .map_err(db_err)?;
+        let rows = q.order_by_desc(C::Seq).limit(f.limit).all(&self.conn).await.map_err(db_err)?;
         Ok(rows.into_iter().map(convert::audit).collect())
     }
 

@@ -15,8 +15,7 @@ pub fn org(m: org_unit::Model) -> Result<OrgUnit> {
     Ok(OrgUnit {
         id: OrgUnitId(m.id),
         parent_id: m.parent_id.map(OrgUnitId),
-        kind: OrgUnitType::parse(&m.kind)
-            .ok_or_else(|| CoreError::Store(format!("unknown org type {}", m.kind)))?,
+        kind: OrgUnitType::parse(&m.kind).ok_or_else(|| CoreError::Store(format!("unknown org type {}", m.kind)))?,
         code: m.code,
         name: m.name,
         sort_order: m.sort_order,

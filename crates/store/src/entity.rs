@@ -73,7 +73,16 @@ pub mod account {
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-    pub enum Relation {}
+    pub enum Relation {
+        #[sea_orm(belongs_to = "super::person::Entity", from = "Column::PersonId", to = "super::person::Column::Id")]
+        Person,
+    }
+
+    impl Related<super::person::Entity> for Entity {
+        fn to() -> RelationDef {
+            Relation::Person.def()
+        }
+    }
 
     impl ActiveModelBehavior for ActiveModel {}
 }
@@ -92,7 +101,20 @@ pub mod account_grant {
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-    pub enum Relation {}
+    pub enum Relation {
+        #[sea_orm(
+            belongs_to = "super::org_unit::Entity",
+            from = "Column::OrgUnitId",
+            to = "super::org_unit::Column::Id"
+        )]
+        OrgUnit,
+    }
+
+    impl Related<super::org_unit::Entity> for Entity {
+        fn to() -> RelationDef {
+            Relation::OrgUnit.def()
+        }
+    }
 
     impl ActiveModelBehavior for ActiveModel {}
 }
@@ -113,7 +135,16 @@ pub mod session {
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-    pub enum Relation {}
+    pub enum Relation {
+        #[sea_orm(belongs_to = "super::account::Entity", from = "Column::AccountId", to = "super::account::Column::Id")]
+        Account,
+    }
+
+    impl Related<super::account::Entity> for Entity {
+        fn to() -> RelationDef {
+            Relation::Account.def()
+        }
+    }
 
     impl ActiveModelBehavior for ActiveModel {}
 }

@@ -21,13 +21,10 @@ use kaoping_core::audit::{AuditDraft, AuditEntry, GENESIS};
 use kaoping_core::error::{CoreError, Result};
 use kaoping_core::time;
 use sea_orm::sqlx::postgres::PgPoolOptions;
-use sea_orm::sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
-};
+use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sea_orm::{
-    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, EntityTrait,
-    QueryOrder, SqlxPostgresConnector, SqlxSqliteConnector, Statement, TransactionOptions,
-    TransactionTrait,
+    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, EntityTrait, QueryOrder,
+    SqlxPostgresConnector, SqlxSqliteConnector, Statement, TransactionOptions, TransactionTrait,
 };
 use sea_orm_migration::MigratorTrait;
 use std::path::{Path, PathBuf};
@@ -102,8 +99,7 @@ impl Db {
         let conn = match target {
             Target::Sqlite(path) => {
                 if let Some(dir) = path.parent() {
-                    std::fs::create_dir_all(dir)
-                        .map_err(|e| CoreError::Store(format!("{}: {e}", dir.display())))?;
+                    std::fs::create_dir_all(dir).map_err(|e| CoreError::Store(format!("{}: {e}", dir.display())))?;
                 }
                 let opts = SqliteConnectOptions::new()
                     .filename(path)
@@ -150,10 +146,7 @@ impl Db {
                 )));
             }
             SchemaState::Older { pending } => pending,
-            SchemaState::Empty => Migrator::migrations()
-                .iter()
-                .map(|m| m.name().to_string())
-                .collect(),
+            SchemaState::Empty => Migrator::migrations().iter().map(|m| m.name().to_string()).collect(),
             SchemaState::Current => Vec::new(),
         };
         Migrator::up(&self.conn, None).await.map_err(db_err)?;
@@ -164,24 +157,12 @@ impl Db {
     pub async fn schema_state(&self) -> Result<SchemaState> {
         let exists = self.table_exists("seaql_migrations").await?;
         let applied: Vec<String> = if exists {
-            Migrator::get_migration_models(&self.conn)
-                .await
-                .map_err(db_err)?
-                .into_iter()
-                .map(|m| m.version)
-                .collect()
+            Migrator::get_migration_models(&self.conn).await.map_err(db_err)?.into_iter().map(|m| m.version).collect()
         } else {
             Vec::new()
         };
-        let known: Vec<String> = Migrator::migrations()
-            .iter()
-            .map(|m| m.name().to_string())
-            .collect();
-        let unknown: Vec<String> = applied
-            .iter()
-            .filter(|a| !known.contains(a))
-            .cloned()
-            .collect();
+        let known: Vec<String> = Migrator::migrations().iter().map(|m| m.name().to_string()).collect();
+        let unknown: Vec<String> = applied.iter().filter(|a| !known.contains(a)).cloned().collect();
         if !unknown.is_empty() {
             return Ok(SchemaState::Newer { unknown });
         }
@@ -189,36 +170,22 @@ impl Db {
             return Ok(SchemaState::Empty);
         }
         let pending: Vec<String> = known.into_iter().filter(|k| !applied.contains(k)).collect();
-        Ok(if pending.is_empty() {
-            SchemaState::Current
-        } else {
-            SchemaState::Older { pending }
-        })
+        Ok(if pending.is_empty() { SchemaState::Current } else { SchemaState::Older { pending } })
     }
 
     async fn table_exists(&self, name: &str) -> Result<bool> {
         let sql = match self.backend() {
-            DbBackend::Sqlite => {
-                "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = ?"
-            }
+            DbBackend::Sqlite => "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = ?",
             _ => {
                 "SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = $1"
             }
         };
         let row = self
             .conn
-            .query_one_raw(Statement::from_sql_and_values(
-                self.backend(),
-                sql,
-                [name.into()],
-            ))
+            .query_one_raw(Statement::from_sql_and_values(self.backend(), sql, [name.into()]))
             .await
             .map_err(db_err)?;
-        let n: i64 = row
-            .map(|r| r.try_get("", "n"))
-            .transpose()
-            .map_err(db_err)?
-            .unwrap_or(0);
+        let n: i64 = row.map(|r| r.try_get("", "n")).transpose().map_err(db_err)?.unwrap_or(0);
         Ok(n > 0)
     }
 
@@ -239,25 +206,15 @@ impl Db {
                 b,
             ),
         };
-        let rows = self
-            .conn
-            .query_all_raw(Statement::from_string(backend, sql))
-            .await
-            .map_err(db_err)?;
+        let rows = self.conn.query_all_raw(Statement::from_string(backend, sql)).await.map_err(db_err)?;
         let mut out = Vec::new();
         for r in rows {
             let t: String = r.try_get("", "t").map_err(db_err)?;
             let c: String = r.try_get("", "c").map_err(db_err)?;
-            let nn: i64 = r
-                .try_get::<i32>("", "nn")
-                .map(i64::from)
-                .or_else(|_| r.try_get::<i64>("", "nn"))
-                .map_err(db_err)?;
-            let pk: i64 = r
-                .try_get::<i32>("", "pk")
-                .map(i64::from)
-                .or_else(|_| r.try_get::<i64>("", "pk"))
-                .map_err(db_err)?;
+            let nn: i64 =
+                r.try_get::<i32>("", "nn").map(i64::from).or_else(|_| r.try_get::<i64>("", "nn")).map_err(db_err)?;
+            let pk: i64 =
+                r.try_get::<i32>("", "pk").map(i64::from).or_else(|_| r.try_get::<i64>("", "pk")).map_err(db_err)?;
             // SQLite reports primary keys as nullable; they never are.
             let nullable = nn == 0 && pk == 0;
             out.push(format!("{t}.{c}{}", if nullable { " null" } else { "" }));
@@ -272,11 +229,7 @@ impl Db {
             sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
             ..Default::default()
         };
-        let opts = if self.backend() == DbBackend::Sqlite {
-            opts
-        } else {
-            TransactionOptions::default()
-        };
+        let opts = if self.backend() == DbBackend::Sqlite { opts } else { TransactionOptions::default() };
         self.conn.begin_with_options(opts).await.map_err(db_err)
     }
 
@@ -290,28 +243,18 @@ pub(crate) async fn append_audit(txn: &DatabaseTransaction, d: &AuditDraft) -> R
     use entity::audit_log;
     if txn.get_database_backend() == DbBackend::Postgres {
         // One appender at a time across every node.
-        txn.execute_raw(Statement::from_string(
-            DbBackend::Postgres,
-            "SELECT pg_advisory_xact_lock(7461726)",
-        ))
-        .await
-        .map_err(db_err)?;
+        txn.execute_raw(Statement::from_string(DbBackend::Postgres, "SELECT pg_advisory_xact_lock(7461726)"))
+            .await
+            .map_err(db_err)?;
     }
-    let last = audit_log::Entity::find()
-        .order_by_desc(audit_log::Column::Seq)
-        .one(txn)
-        .await
-        .map_err(db_err)?;
+    let last = audit_log::Entity::find().order_by_desc(audit_log::Column::Seq).one(txn).await.map_err(db_err)?;
     let (seq, prev) = match last {
         Some(l) => (l.seq + 1, l.hash),
         None => (1, GENESIS.to_string()),
     };
     let entry = d.seal(seq, time::now(), &prev);
     let model = convert::audit_active(&entry);
-    audit_log::Entity::insert(model)
-        .exec_without_returning(txn)
-        .await
-        .map_err(db_err)?;
+    audit_log::Entity::insert(model).exec_without_returning(txn).await.map_err(db_err)?;
     Ok(entry)
 }
 
@@ -321,10 +264,7 @@ mod tests {
 
     #[test]
     fn urls_are_redacted() {
-        assert_eq!(
-            redact_url("postgres://u:secret@h:5432/db"),
-            "postgres://u:***@h:5432/db"
-        );
+        assert_eq!(redact_url("postgres://u:secret@h:5432/db"), "postgres://u:***@h:5432/db");
         assert_eq!(redact_url("postgres://h/db"), "postgres://h/db");
     }
 }

@@ -12,22 +12,17 @@ use kaoping_core::sortkey;
 use kaoping_core::time;
 use sea_orm::ActiveValue::Set;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait,
-    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait, IntoActiveModel,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 
 /// `path LIKE prefix%` for any of the prefixes.
 pub(crate) fn under_paths(col: C, paths: &[String]) -> Condition {
-    paths
-        .iter()
-        .fold(Condition::any(), |c, p| c.add(col.starts_with(p.as_str())))
+    paths.iter().fold(Condition::any(), |c, p| c.add(col.starts_with(p.as_str())))
 }
 
 /// The ids of the units under any of the prefixes.
-pub(crate) async fn unit_ids_under(
-    conn: &impl ConnectionTrait,
-    paths: &[String],
-) -> Result<Vec<i64>> {
+pub(crate) async fn unit_ids_under(conn: &impl ConnectionTrait, paths: &[String]) -> Result<Vec<i64>> {
     Org::find()
         .select_only()
         .column(C::Id)
@@ -55,17 +50,10 @@ async fn code_taken(txn: &impl ConnectionTrait, code: &str, except: Option<i64>)
 }
 
 fn duplicate(code: &str) -> CoreError {
-    CoreError::Invalid(vec![FieldError::new(
-        "code",
-        Msg::new("err-org-code-duplicate").arg("code", code),
-    )])
+    CoreError::Invalid(vec![FieldError::new("code", Msg::new("err-org-code-duplicate").arg("code", code))])
 }
 
-async fn create(
-    txn: &DatabaseTransaction,
-    parent: Option<OrgUnitId>,
-    f: &OrgUnitFields,
-) -> Result<org_unit::Model> {
+async fn create(txn: &DatabaseTransaction, parent: Option<OrgUnitId>, f: &OrgUnitFields) -> Result<org_unit::Model> {
     if code_taken(txn, &f.code, None).await? {
         return Err(duplicate(&f.code));
     }
@@ -96,11 +84,7 @@ async fn create(
     am.update(txn).await.map_err(db_err)
 }
 
-async fn update(
-    txn: &DatabaseTransaction,
-    id: OrgUnitId,
-    f: &OrgUnitFields,
-) -> Result<org_unit::Model> {
+async fn update(txn: &DatabaseTransaction, id: OrgUnitId, f: &OrgUnitFields) -> Result<org_unit::Model> {
     let m = must_get(txn, id).await?;
     if code_taken(txn, &f.code, Some(id.0)).await? {
         return Err(duplicate(&f.code));
@@ -115,16 +99,12 @@ async fn update(
     am.update(txn).await.map_err(db_err)
 }
 
-async fn move_to(
-    txn: &DatabaseTransaction,
-    id: OrgUnitId,
-    parent: Option<OrgUnitId>,
-) -> Result<org_unit::Model> {
+async fn move_to(txn: &DatabaseTransaction, id: OrgUnitId, parent: Option<OrgUnitId>) -> Result<org_unit::Model> {
     let unit = convert::org(must_get(txn, id).await?)?;
     let target = match parent {
-        Some(p) => Some(convert::org(get(txn, p).await?.ok_or_else(|| {
-            CoreError::invalid("parent_id", Msg::new("err-org-unknown"))
-        })?)?),
+        Some(p) => Some(convert::org(
+            get(txn, p).await?.ok_or_else(|| CoreError::invalid("parent_id", Msg::new("err-org-unknown")))?,
+        )?),
         None => None,
     };
     check_move(&unit, target.as_ref()).map_err(|m| CoreError::invalid("parent_id", m))?;
@@ -134,11 +114,7 @@ async fn move_to(
     let old_path = unit.path.clone();
     let new_path = child_path(target.as_ref().map(|t| t.path.as_str()), id);
     // Rewrite the path of the unit and of every unit below it.
-    let subtree = Org::find()
-        .filter(C::Path.starts_with(old_path.as_str()))
-        .all(txn)
-        .await
-        .map_err(db_err)?;
+    let subtree = Org::find().filter(C::Path.starts_with(old_path.as_str())).all(txn).await.map_err(db_err)?;
     let now = time::to_micros(time::now());
     for m in subtree {
         let rewritten = format!("{new_path}{}", &m.path[old_path.len()..]);
@@ -154,11 +130,7 @@ async fn move_to(
 
 #[async_trait]
 impl OrgStore for Db {
-    async fn org_list(
-        &self,
-        under: Option<&[String]>,
-        include_inactive: bool,
-    ) -> Result<Vec<OrgUnit>> {
+    async fn org_list(&self, under: Option<&[String]>, include_inactive: bool) -> Result<Vec<OrgUnit>> {
         let mut q = Org::find();
         if let Some(paths) = under {
             if paths.is_empty() {
@@ -169,11 +141,7 @@ impl OrgStore for Db {
         if !include_inactive {
             q = q.filter(C::Active.eq(true));
         }
-        let rows = q
-            .order_by_asc(C::Path)
-            .all(&self.conn)
-            .await
-            .map_err(db_err)?;
+        let rows = q.order_by_asc(C::Path).all(&self.conn).await.map_err(db_err)?;
         rows.into_iter().map(convert::org).collect()
     }
 
@@ -191,29 +159,15 @@ impl OrgStore for Db {
             .transpose()
     }
 
-    async fn org_create(
-        &self,
-        parent: Option<OrgUnitId>,
-        f: &OrgUnitFields,
-        audit: &AuditDraft,
-    ) -> Result<OrgUnit> {
+    async fn org_create(&self, parent: Option<OrgUnitId>, f: &OrgUnitFields, audit: &AuditDraft) -> Result<OrgUnit> {
         let txn = self.write().await?;
         let m = create(&txn, parent, f).await?;
-        append_audit(
-            &txn,
-            &audit.clone().with_object(format!("org_unit:{}", m.id)),
-        )
-        .await?;
+        append_audit(&txn, &audit.clone().with_object(format!("org_unit:{}", m.id))).await?;
         Db::commit(txn).await?;
         convert::org(m)
     }
 
-    async fn org_update(
-        &self,
-        id: OrgUnitId,
-        f: &OrgUnitFields,
-        audit: &AuditDraft,
-    ) -> Result<OrgUnit> {
+    async fn org_update(&self, id: OrgUnitId, f: &OrgUnitFields, audit: &AuditDraft) -> Result<OrgUnit> {
         let txn = self.write().await?;
         let m = update(&txn, id, f).await?;
         append_audit(&txn, audit).await?;
@@ -221,12 +175,7 @@ impl OrgStore for Db {
         convert::org(m)
     }
 
-    async fn org_move(
-        &self,
-        id: OrgUnitId,
-        parent: Option<OrgUnitId>,
-        audit: &AuditDraft,
-    ) -> Result<OrgUnit> {
+    async fn org_move(&self, id: OrgUnitId, parent: Option<OrgUnitId>, audit: &AuditDraft) -> Result<OrgUnit> {
         let txn = self.write().await?;
         let m = move_to(&txn, id, parent).await?;
         append_audit(&txn, audit).await?;
@@ -234,12 +183,7 @@ impl OrgStore for Db {
         convert::org(m)
     }
 
-    async fn org_set_active(
-        &self,
-        id: OrgUnitId,
-        active: bool,
-        audit: &AuditDraft,
-    ) -> Result<OrgUnit> {
+    async fn org_set_active(&self, id: OrgUnitId, active: bool, audit: &AuditDraft) -> Result<OrgUnit> {
         let txn = self.write().await?;
         let mut am = must_get(&txn, id).await?.into_active_model();
         am.active = Set(active);
@@ -260,9 +204,7 @@ impl OrgStore for Db {
         let mut out = ImportOutcome::default();
         let at_row = |row: usize| {
             move |e: CoreError| match e {
-                CoreError::Invalid(errs) => {
-                    CoreError::Invalid(errs.into_iter().map(|e| e.at_row(row)).collect())
-                }
+                CoreError::Invalid(errs) => CoreError::Invalid(errs.into_iter().map(|e| e.at_row(row)).collect()),
                 other => other,
             }
         };
@@ -277,32 +219,23 @@ impl OrgStore for Db {
                         .map_err(db_err)?
                         .ok_or_else(|| {
                             CoreError::Invalid(vec![
-                                FieldError::new(
-                                    "parent_code",
-                                    Msg::new("err-import-parent-unknown").arg("code", pc),
-                                )
-                                .at_row(r.row),
+                                FieldError::new("parent_code", Msg::new("err-import-parent-unknown").arg("code", pc))
+                                    .at_row(r.row),
                             ])
                         })?;
                     if let Some(paths) = allowed
                         && !paths.iter().any(|a| p.path.starts_with(a.as_str()))
                     {
                         return Err(CoreError::Invalid(vec![
-                            FieldError::new(
-                                "parent_code",
-                                Msg::new("err-import-out-of-scope").arg("code", pc),
-                            )
-                            .at_row(r.row),
+                            FieldError::new("parent_code", Msg::new("err-import-out-of-scope").arg("code", pc))
+                                .at_row(r.row),
                         ]));
                     }
                     Some(OrgUnitId(p.id))
                 }
             };
-            let existing = Org::find()
-                .filter(C::Code.eq(r.fields.code.to_ascii_uppercase()))
-                .one(&txn)
-                .await
-                .map_err(db_err)?;
+            let existing =
+                Org::find().filter(C::Code.eq(r.fields.code.to_ascii_uppercase())).one(&txn).await.map_err(db_err)?;
             let id = match existing {
                 Some(e) => {
                     let id = OrgUnitId(e.id);
@@ -315,12 +248,7 @@ impl OrgStore for Db {
                 }
                 None => {
                     out.created += 1;
-                    OrgUnitId(
-                        create(&txn, parent, &r.fields)
-                            .await
-                            .map_err(at_row(r.row))?
-                            .id,
-                    )
+                    OrgUnitId(create(&txn, parent, &r.fields).await.map_err(at_row(r.row))?.id)
                 }
             };
             let m = must_get(&txn, id).await?;
@@ -330,13 +258,7 @@ impl OrgStore for Db {
                 am.update(&txn).await.map_err(db_err)?;
             }
         }
-        append_audit(
-            &txn,
-            &audit
-                .clone()
-                .detail(format!("{} created, {} updated", out.created, out.updated)),
-        )
-        .await?;
+        append_audit(&txn, &audit.clone().detail(format!("{} created, {} updated", out.created, out.updated))).await?;
         Db::commit(txn).await?;
         Ok(out)
     }

@@ -12,18 +12,14 @@ use kaoping_core::ports::{PersonFilter, PersonRow, PersonStore};
 use kaoping_core::{sortkey, time};
 use sea_orm::ActiveValue::Set;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 use std::collections::HashMap;
 
 /// Attach org unit names and usernames to people.
 async fn rows(conn: &impl ConnectionTrait, people: Vec<person::Model>) -> Result<Vec<PersonRow>> {
-    let unit_ids: Vec<i64> = people
-        .iter()
-        .flat_map(|p| [Some(p.managed_by), p.org_unit_id])
-        .flatten()
-        .collect();
+    let unit_ids: Vec<i64> = people.iter().flat_map(|p| [Some(p.managed_by), p.org_unit_id]).flatten().collect();
     let units: HashMap<i64, String> = org_unit::Entity::find()
         .filter(org_unit::Column::Id.is_in(unit_ids))
         .all(conn)
@@ -96,22 +92,24 @@ impl PersonStore for Db {
     }
 
     async fn person_get(&self, id: PersonId) -> Result<Option<PersonRow>> {
-        let p = person::Entity::find_by_id(id.0)
-            .one(&self.conn)
-            .await
-            .map_err(db_err)?;
+        let p = person::Entity::find_by_id(id.0).one(&self.conn).await.map_err(db_err)?;
         Ok(match p {
             Some(p) => rows(&self.conn, vec![p]).await?.pop(),
             None => None,
         })
     }
 
-    async fn person_create(
-        &self,
-        f: &PersonFields,
-        managed_by: OrgUnitId,
-        audit: &AuditDraft,
-    ) -> Result<Person> {
+    async fn person_name(&self, id: PersonId) -> Result<Option<String>> {
+        person::Entity::find_by_id(id.0)
+            .select_only()
+            .column(person::Column::Name)
+            .into_tuple()
+            .one(&self.conn)
+            .await
+            .map_err(db_err)
+    }
+
+    async fn person_create(&self, f: &PersonFields, managed_by: OrgUnitId, audit: &AuditDraft) -> Result<Person> {
         let txn = self.write().await?;
         let mut am = active_model(f, managed_by);
         am.active = Set(true);
@@ -130,11 +128,8 @@ impl PersonStore for Db {
         audit: &AuditDraft,
     ) -> Result<Person> {
         let txn = self.write().await?;
-        let m = person::Entity::find_by_id(id.0)
-            .one(&txn)
-            .await
-            .map_err(db_err)?
-            .ok_or(CoreError::NotFound("person"))?;
+        let m =
+            person::Entity::find_by_id(id.0).one(&txn).await.map_err(db_err)?.ok_or(CoreError::NotFound("person"))?;
         let mut am = m.into_active_model();
         let new = active_model(f, managed_by);
         am.name = new.name;

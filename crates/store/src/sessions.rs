@@ -1,9 +1,10 @@
 //! Sessions, stored by the digest of their token.
 
-use crate::entity::session;
+use crate::entity::{account, session};
 use crate::{Db, convert, db_err};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use kaoping_core::account::Account;
 use kaoping_core::error::Result;
 use kaoping_core::ids::AccountId;
 use kaoping_core::ports::{SessionRecord, SessionStore};
@@ -23,19 +24,17 @@ impl SessionStore for Db {
             expires_at: Set(to_micros(s.expires_at)),
             mfa_pending: Set(s.mfa_pending),
         };
-        session::Entity::insert(m)
-            .exec_without_returning(&self.conn)
-            .await
-            .map_err(db_err)?;
+        session::Entity::insert(m).exec_without_returning(&self.conn).await.map_err(db_err)?;
         Ok(())
     }
 
-    async fn session_get(&self, digest: &str) -> Result<Option<SessionRecord>> {
-        Ok(session::Entity::find_by_id(digest.to_string())
+    async fn session_get(&self, digest: &str) -> Result<Option<(SessionRecord, Account)>> {
+        let row = session::Entity::find_by_id(digest.to_string())
+            .find_also_related(account::Entity)
             .one(&self.conn)
             .await
-            .map_err(db_err)?
-            .map(convert::session))
+            .map_err(db_err)?;
+        Ok(row.and_then(|(s, a)| Some((convert::session(s), convert::account(a?)))))
     }
 
     async fn session_touch(&self, digest: &str, now: DateTime<Utc>) -> Result<()> {
@@ -59,10 +58,7 @@ impl SessionStore for Db {
     }
 
     async fn session_delete(&self, digest: &str) -> Result<()> {
-        session::Entity::delete_by_id(digest.to_string())
-            .exec(&self.conn)
-            .await
-            .map_err(db_err)?;
+        session::Entity::delete_by_id(digest.to_string()).exec(&self.conn).await.map_err(db_err)?;
         Ok(())
     }
 

@@ -47,38 +47,23 @@ pub fn on_postgres() -> bool {
 pub async fn empty_db() -> TestDb {
     match std::env::var(ENV).ok().filter(|v| !v.is_empty()) {
         Some(url) => {
-            let admin = Db::connect(&Target::Postgres(url.clone()))
-                .await
-                .expect("connect to test server");
+            let admin = Db::connect(&Target::Postgres(url.clone())).await.expect("connect to test server");
             let name = format!("kp_{}", random_token(6));
             admin
                 .connection()
-                .execute_raw(Statement::from_string(
-                    DbBackend::Postgres,
-                    format!("CREATE DATABASE {name}"),
-                ))
+                .execute_raw(Statement::from_string(DbBackend::Postgres, format!("CREATE DATABASE {name}")))
                 .await
                 .expect("create test database");
             let base = url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&url);
             let target = Target::Postgres(format!("{base}/{name}"));
-            let db = Db::connect(&target)
-                .await
-                .expect("connect to test database");
-            TestDb {
-                db,
-                target,
-                _dir: None,
-            }
+            let db = Db::connect(&target).await.expect("connect to test database");
+            TestDb { db, target, _dir: None }
         }
         None => {
             let dir = TempDir::new();
             let target = Target::in_data_dir(&dir.0);
             let db = Db::connect(&target).await.expect("open sqlite");
-            TestDb {
-                db,
-                target,
-                _dir: Some(dir),
-            }
+            TestDb { db, target, _dir: Some(dir) }
         }
     }
 }

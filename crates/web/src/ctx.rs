@@ -26,10 +26,7 @@ pub struct Ctx {
 
 impl Ctx {
     pub fn caller(&self) -> Option<Caller> {
-        self.session.as_ref().map(|s| Caller {
-            actor: s.actor.clone(),
-            client: self.client.clone(),
-        })
+        self.session.as_ref().map(|s| Caller { actor: s.actor.clone(), client: self.client.clone() })
     }
 }
 
@@ -76,11 +73,7 @@ impl IntoResponse for LoginRequired {
 
 fn login_redirect(ctx: &Ctx) -> String {
     let next = ctx.path.as_str();
-    if next == "/" || next.is_empty() {
-        "/login".to_string()
-    } else {
-        format!("/login?next={}", urlencode(next))
-    }
+    if next == "/" || next.is_empty() { "/login".to_string() } else { format!("/login?next={}", urlencode(next)) }
 }
 
 /// Percent-encode a path for a query parameter.
@@ -112,21 +105,12 @@ where
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let ctx = Ctx::from_request_parts(parts, state)
             .await
-            .map_err(|_| LoginRequired {
-                is_api: false,
-                to: "/login".into(),
-            })?;
+            .map_err(|_| LoginRequired { is_api: false, to: "/login".into() })?;
         let Some(s) = &ctx.session else {
-            return Err(LoginRequired {
-                is_api: ctx.is_api,
-                to: login_redirect(&ctx),
-            });
+            return Err(LoginRequired { is_api: ctx.is_api, to: login_redirect(&ctx) });
         };
         if let Some(step) = pending_step(s) {
-            return Err(LoginRequired {
-                is_api: ctx.is_api,
-                to: step.into(),
-            });
+            return Err(LoginRequired { is_api: ctx.is_api, to: step.into() });
         }
         let caller = ctx.caller().expect("session present");
         Ok(Auth { ctx, caller })
@@ -151,22 +135,12 @@ where
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let ctx = Ctx::from_request_parts(parts, state)
             .await
-            .map_err(|_| LoginRequired {
-                is_api: false,
-                to: "/login".into(),
-            })?;
+            .map_err(|_| LoginRequired { is_api: false, to: "/login".into() })?;
         let Some(session) = ctx.session.clone() else {
-            return Err(LoginRequired {
-                is_api: ctx.is_api,
-                to: "/login".into(),
-            });
+            return Err(LoginRequired { is_api: ctx.is_api, to: "/login".into() });
         };
         let caller = ctx.caller().expect("session present");
-        Ok(AuthAny {
-            ctx,
-            caller,
-            session,
-        })
+        Ok(AuthAny { ctx, caller, session })
     }
 }
 

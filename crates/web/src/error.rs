@@ -25,12 +25,7 @@ pub struct AppError(pub ErrorInfo);
 
 impl AppError {
     pub fn status(status: StatusCode, title: &'static str) -> Self {
-        AppError(ErrorInfo {
-            status,
-            title,
-            details: Vec::new(),
-            fields: Vec::new(),
-        })
+        AppError(ErrorInfo { status, title, details: Vec::new(), fields: Vec::new() })
     }
 
     pub fn not_found() -> Self {
@@ -46,24 +41,15 @@ impl AppError {
 
 impl From<CoreError> for AppError {
     fn from(e: CoreError) -> Self {
-        let info = |status, title| ErrorInfo {
-            status,
-            title,
-            details: Vec::new(),
-            fields: Vec::new(),
-        };
+        let info = |status, title| ErrorInfo { status, title, details: Vec::new(), fields: Vec::new() };
         AppError(match e {
             CoreError::NotFound(_) => info(StatusCode::NOT_FOUND, "error-not-found"),
             CoreError::Forbidden => info(StatusCode::FORBIDDEN, "error-forbidden"),
             CoreError::Unauthenticated => info(StatusCode::UNAUTHORIZED, "error-unauthenticated"),
-            CoreError::Invalid(fields) => ErrorInfo {
-                fields,
-                ..info(StatusCode::UNPROCESSABLE_ENTITY, "error-invalid")
-            },
-            CoreError::Conflict(m) => ErrorInfo {
-                details: vec![m],
-                ..info(StatusCode::CONFLICT, "error-conflict")
-            },
+            CoreError::Invalid(fields) => {
+                ErrorInfo { fields, ..info(StatusCode::UNPROCESSABLE_ENTITY, "error-invalid") }
+            }
+            CoreError::Conflict(m) => ErrorInfo { details: vec![m], ..info(StatusCode::CONFLICT, "error-conflict") },
             CoreError::Locked(until) => ErrorInfo {
                 details: vec![Msg::new("err-account-locked").arg("minutes", minutes_until(until))],
                 ..info(StatusCode::TOO_MANY_REQUESTS, "error-locked")

@@ -61,13 +61,7 @@ impl Lang {
         for part in header.split(',') {
             let mut it = part.split(';');
             let tag = it.next().unwrap_or("").trim();
-            let q = it
-                .find_map(|p| {
-                    p.trim()
-                        .strip_prefix("q=")
-                        .and_then(|v| v.parse::<f32>().ok())
-                })
-                .unwrap_or(1.0);
+            let q = it.find_map(|p| p.trim().strip_prefix("q=").and_then(|v| v.parse::<f32>().ok())).unwrap_or(1.0);
             if let Some(l) = Lang::parse(tag)
                 && best.is_none_or(|(bq, _)| q > bq)
             {
@@ -91,10 +85,8 @@ impl Lang {
 
     /// A message with named arguments.
     pub fn t_args(self, key: &str, args: &[(&str, String)]) -> String {
-        let map: HashMap<Cow<'static, str>, FluentValue> = args
-            .iter()
-            .map(|(k, v)| (Cow::Owned(k.to_string()), FluentValue::from(v.clone())))
-            .collect();
+        let map: HashMap<Cow<'static, str>, FluentValue> =
+            args.iter().map(|(k, v)| (Cow::Owned(k.to_string()), FluentValue::from(v.clone()))).collect();
         LOCALES.lookup_with_args(self.id(), key, &map)
     }
 
@@ -106,14 +98,9 @@ impl Lang {
 
     /// Whether the catalog has the key in this language.
     pub fn has(self, key: &str) -> bool {
-        static KEYS: std::sync::OnceLock<[std::collections::HashSet<&'static str>; 2]> =
-            std::sync::OnceLock::new();
+        static KEYS: std::sync::OnceLock<[std::collections::HashSet<&'static str>; 2]> = std::sync::OnceLock::new();
         let keys = KEYS.get_or_init(|| {
-            [
-                include_str!("../locales/zh-CN/main.ftl"),
-                include_str!("../locales/en/main.ftl"),
-            ]
-            .map(catalog_keys)
+            [include_str!("../locales/zh-CN/main.ftl"), include_str!("../locales/en/main.ftl")].map(catalog_keys)
         });
         keys[self as usize].contains(key)
     }
@@ -152,10 +139,7 @@ mod tests {
         let en = keys(include_str!("../locales/en/main.ftl"));
         let only_zh: Vec<_> = zh.difference(&en).collect();
         let only_en: Vec<_> = en.difference(&zh).collect();
-        assert!(
-            only_zh.is_empty() && only_en.is_empty(),
-            "only zh-CN: {only_zh:?}; only en: {only_en:?}"
-        );
+        assert!(only_zh.is_empty() && only_en.is_empty(), "only zh-CN: {only_zh:?}; only en: {only_en:?}");
         assert!(zh.len() > 100);
     }
 
@@ -186,10 +170,7 @@ mod tests {
     #[test]
     fn accept_language_picks_the_preferred_supported_language() {
         assert_eq!(Lang::from_accept_language("en-US,en;q=0.9"), Some(Lang::En));
-        assert_eq!(
-            Lang::from_accept_language("fr;q=1, zh-CN;q=0.8, en;q=0.5"),
-            Some(Lang::Zh)
-        );
+        assert_eq!(Lang::from_accept_language("fr;q=1, zh-CN;q=0.8, en;q=0.5"), Some(Lang::Zh));
         assert_eq!(Lang::from_accept_language("fr"), None);
     }
 

@@ -65,12 +65,7 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(services: Services, config: WebConfig, metrics: Option<PrometheusHandle>) -> Self {
-        Self {
-            services,
-            config: Arc::new(config),
-            metrics,
-            assets: Arc::new(views::Assets::load()),
-        }
+        Self { services, config: Arc::new(config), metrics, assets: Arc::new(views::Assets::load()) }
     }
 }
 

@@ -29,17 +29,12 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 
 fn client_addr(req: &Request, trust_proxy: bool) -> Option<String> {
     if trust_proxy
-        && let Some(first) = req
-            .headers()
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
+        && let Some(first) =
+            req.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok()).and_then(|v| v.split(',').next())
     {
         return Some(first.trim().to_string());
     }
-    req.extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|ci| ci.0.ip().to_string())
+    req.extensions().get::<ConnectInfo<SocketAddr>>().map(|ci| ci.0.ip().to_string())
 }
 
 /// Resolve the session and language and store the [`Ctx`].
@@ -47,12 +42,7 @@ pub async fn context(State(state): State<AppState>, mut req: Request, next: Next
     let path = req.uri().path().to_string();
     let is_api = path.starts_with("/api/");
     let client = client_addr(&req, state.config.trust_proxy);
-    let request_id = req
-        .headers()
-        .get("x-request-id")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string();
+    let request_id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
     let session = match cookie(req.headers(), SESSION_COOKIE) {
         Some(token) if !token.is_empty() => match state.services.session(token).await {
             Ok(s) => s,
@@ -75,14 +65,7 @@ pub async fn context(State(state): State<AppState>, mut req: Request, next: Next
                 .and_then(Lang::from_accept_language)
         })
         .unwrap_or_default();
-    let ctx = Ctx {
-        lang,
-        session,
-        client,
-        path,
-        is_api,
-        request_id,
-    };
+    let ctx = Ctx { lang, session, client, path, is_api, request_id };
     req.extensions_mut().insert(ctx);
     next.run(req).await
 }
@@ -103,9 +86,7 @@ pub async fn render_errors(State(state): State<AppState>, req: Request, next: Ne
         let who = ctx.caller();
         let d = AuditDraft::new(
             who.as_ref().map(|c| c.actor.account_id),
-            who.as_ref()
-                .map(|c| c.actor.username.clone())
-                .unwrap_or_else(|| "anonymous".into()),
+            who.as_ref().map(|c| c.actor.username.clone()).unwrap_or_else(|| "anonymous".into()),
             ctx.client.clone(),
             "security.csrf",
             format!("{method} {}", ctx.path),
@@ -115,19 +96,12 @@ pub async fn render_errors(State(state): State<AppState>, req: Request, next: Ne
         if let Err(e) = state.services.store.audit_append(&d).await {
             tracing::error!(error = %e, "could not audit a CSRF refusal");
         }
-        let info = ErrorInfo {
-            status,
-            title: "error-csrf",
-            details: vec![],
-            fields: vec![],
-        };
+        let info = ErrorInfo { status, title: "error-csrf", details: vec![], fields: vec![] };
         return views::error_response(&state, &ctx, &info);
     }
     let info = match res.extensions().get::<ErrorInfo>() {
         Some(info) => info.clone(),
-        None if res.headers().contains_key(header::CONTENT_TYPE)
-            && status != StatusCode::PAYLOAD_TOO_LARGE =>
-        {
+        None if res.headers().contains_key(header::CONTENT_TYPE) && status != StatusCode::PAYLOAD_TOO_LARGE => {
             return res;
         }
         None => ErrorInfo {
@@ -139,9 +113,9 @@ pub async fn render_errors(State(state): State<AppState>, req: Request, next: Ne
                 StatusCode::FORBIDDEN => "error-forbidden",
                 StatusCode::TOO_MANY_REQUESTS => "error-rate-limited",
                 StatusCode::REQUEST_TIMEOUT => "error-timeout",
-                StatusCode::UNSUPPORTED_MEDIA_TYPE
-                | StatusCode::BAD_REQUEST
-                | StatusCode::UNPROCESSABLE_ENTITY => "error-bad-request",
+                StatusCode::UNSUPPORTED_MEDIA_TYPE | StatusCode::BAD_REQUEST | StatusCode::UNPROCESSABLE_ENTITY => {
+                    "error-bad-request"
+                }
                 s if s.is_server_error() => "error-internal",
                 _ => "error-bad-request",
             },
@@ -173,11 +147,7 @@ pub async fn security_headers(req: Request, next: Next) -> Response {
     set(h, "x-content-type-options", "nosniff");
     set(h, "x-frame-options", "DENY");
     set(h, "referrer-policy", "no-referrer");
-    set(
-        h,
-        "permissions-policy",
-        "camera=(), microphone=(), geolocation=(), payment=()",
-    );
+    set(h, "permissions-policy", "camera=(), microphone=(), geolocation=(), payment=()");
     set(h, "cross-origin-opener-policy", "same-origin");
     if !is_asset && !h.contains_key(header::CACHE_CONTROL) {
         set(h, "cache-control", "no-store");
@@ -188,21 +158,13 @@ pub async fn security_headers(req: Request, next: Next) -> Response {
 /// Count requests and their latency per route and status.
 pub async fn track_metrics(req: Request, next: Next) -> Response {
     let start = Instant::now();
-    let route = req
-        .extensions()
-        .get::<MatchedPath>()
-        .map(|p| p.as_str().to_string())
-        .unwrap_or_else(|| "unmatched".into());
+    let route =
+        req.extensions().get::<MatchedPath>().map(|p| p.as_str().to_string()).unwrap_or_else(|| "unmatched".into());
     let method = req.method().to_string();
     let res = next.run(req).await;
-    let labels = [
-        ("method", method),
-        ("route", route),
-        ("status", res.status().as_u16().to_string()),
-    ];
+    let labels = [("method", method), ("route", route), ("status", res.status().as_u16().to_string())];
     metrics::counter!("kaoping_http_requests_total", &labels).increment(1);
-    metrics::histogram!("kaoping_http_request_duration_seconds", &labels)
-        .record(start.elapsed().as_secs_f64());
+    metrics::histogram!("kaoping_http_request_duration_seconds", &labels).record(start.elapsed().as_secs_f64());
     res
 }
 
@@ -210,20 +172,15 @@ pub async fn track_metrics(req: Request, next: Next) -> Response {
 pub fn session_cookie(token: &str, secure: bool) -> HeaderValue {
     let max_age = if token.is_empty() { "; Max-Age=0" } else { "" };
     let secure = if secure { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!(
-        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax{secure}{max_age}"
-    ))
-    .expect("cookie value is ASCII")
+    HeaderValue::from_str(&format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax{secure}{max_age}"))
+        .expect("cookie value is ASCII")
 }
 
 /// A `Set-Cookie` value remembering the language for a year.
 pub fn lang_cookie(lang: Lang, secure: bool) -> HeaderValue {
     let secure = if secure { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!(
-        "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax{secure}",
-        lang.code()
-    ))
-    .expect("cookie value is ASCII")
+    HeaderValue::from_str(&format!("{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax{secure}", lang.code()))
+        .expect("cookie value is ASCII")
 }
 
 #[cfg(test)]
@@ -233,10 +190,7 @@ mod tests {
     #[test]
     fn cookies_are_found() {
         let mut h = HeaderMap::new();
-        h.insert(
-            header::COOKIE,
-            HeaderValue::from_static("a=1; kp_session=abc; b=2"),
-        );
+        h.insert(header::COOKIE, HeaderValue::from_static("a=1; kp_session=abc; b=2"));
         assert_eq!(cookie(&h, "kp_session"), Some("abc"));
         assert_eq!(cookie(&h, "x"), None);
     }

@@ -25,19 +25,13 @@ impl Assets {
     pub fn load() -> Self {
         let m = serve().manifest();
         let url = |r: &str| format!("/assets{}", m.get(r).unwrap_or(r));
-        Self {
-            css: url("/app.css"),
-            js: url("/app.js"),
-            htmx: url("/vendor/htmx-2.0.11.min.js"),
-        }
+        Self { css: url("/app.css"), js: url("/app.js"), htmx: url("/vendor/htmx-2.0.11.min.js") }
     }
 }
 
 /// The embedded assets, served under `/assets`.
 pub fn serve() -> memory_serve::MemoryServe {
-    memory_serve::load!()
-        .enable_hashed_routes(true)
-        .index_file(None)
+    memory_serve::load!().enable_hashed_routes(true).index_file(None)
 }
 
 pub struct NavItem {
@@ -77,17 +71,12 @@ impl Page {
     /// A page frame for the request, titled by a catalog key.
     pub fn new(state: &AppState, ctx: &Ctx, title_key: &str) -> Self {
         let lang = ctx.lang;
-        let full = ctx
+        let full = ctx.session.as_ref().filter(|s| !s.mfa_pending && !s.must_change_password);
+        let user = ctx
             .session
             .as_ref()
-            .filter(|s| !s.mfa_pending && !s.must_change_password);
-        let user = ctx.session.as_ref().map(|s| UserView {
-            name: s.actor.display_name.clone(),
-            username: s.actor.username.clone(),
-        });
-        let nav = full
-            .map(|s| nav(lang, &s.actor.roles, &ctx.path))
-            .unwrap_or_default();
+            .map(|s| UserView { name: s.actor.display_name.clone(), username: s.actor.username.clone() });
+        let nav = full.map(|s| nav(lang, &s.actor.roles, &ctx.path)).unwrap_or_default();
         Self {
             lang,
             title: lang.t(title_key),
@@ -101,18 +90,12 @@ impl Page {
     }
 
     pub fn crumb(mut self, key: &str, href: Option<&str>) -> Self {
-        self.crumbs.push(Crumb {
-            label: self.lang.t(key),
-            href: href.map(str::to_string),
-        });
+        self.crumbs.push(Crumb { label: self.lang.t(key), href: href.map(str::to_string) });
         self
     }
 
     pub fn crumb_text(mut self, label: impl Into<String>, href: Option<&str>) -> Self {
-        self.crumbs.push(Crumb {
-            label: label.into(),
-            href: href.map(str::to_string),
-        });
+        self.crumbs.push(Crumb { label: label.into(), href: href.map(str::to_string) });
         self
     }
 
@@ -163,11 +146,7 @@ impl Page {
     /// A readable name for an audit action code (the code itself if unknown).
     pub fn action_label(&self, action: &str) -> String {
         let key = format!("action-{}", action.replace(['.', '_'], "-"));
-        if self.lang.has(&key) {
-            self.lang.t(&key)
-        } else {
-            action.to_string()
-        }
+        if self.lang.has(&key) { self.lang.t(&key) } else { action.to_string() }
     }
 
     pub fn result_name(&self, r: &str) -> String {
@@ -187,16 +166,9 @@ fn nav(lang: Lang, roles: &std::collections::BTreeSet<Role>, path: &str) -> Vec<
     let item = |href: &'static str, key: &str| NavItem {
         href,
         label: lang.t(key),
-        active: if href == "/" {
-            path == "/"
-        } else {
-            path.starts_with(href)
-        },
+        active: if href == "/" { path == "/" } else { path.starts_with(href) },
     };
-    let mut out = vec![NavSection {
-        title: lang.t("nav-section-work"),
-        items: vec![item("/", "nav-home")],
-    }];
+    let mut out = vec![NavSection { title: lang.t("nav-section-work"), items: vec![item("/", "nav-home")] }];
     if roles.contains(&Role::SystemAdmin) || roles.contains(&Role::OrganizerAdmin) {
         out.push(NavSection {
             title: lang.t("nav-section-admin"),
@@ -208,10 +180,7 @@ fn nav(lang: Lang, roles: &std::collections::BTreeSet<Role>, path: &str) -> Vec<
             ],
         });
     }
-    out.push(NavSection {
-        title: lang.t("nav-section-me"),
-        items: vec![item("/account", "nav-account")],
-    });
+    out.push(NavSection { title: lang.t("nav-section-me"), items: vec![item("/account", "nav-account")] });
     out
 }
 
@@ -226,19 +195,13 @@ impl FormErrors {
     pub fn from_fields(lang: Lang, errs: &[FieldError]) -> Self {
         let mut f = Self::default();
         for e in errs {
-            f.by_field
-                .entry(e.field.clone())
-                .or_default()
-                .push(lang.msg(&e.msg));
+            f.by_field.entry(e.field.clone()).or_default().push(lang.msg(&e.msg));
         }
         f
     }
 
     pub fn general(lang: Lang, msg: &kaoping_core::error::Msg) -> Self {
-        Self {
-            general: vec![lang.msg(msg)],
-            ..Default::default()
-        }
+        Self { general: vec![lang.msg(msg)], ..Default::default() }
     }
 
     pub fn has(&self, field: &str) -> bool {
@@ -254,11 +217,7 @@ impl FormErrors {
     }
 
     pub fn all(&self) -> Vec<String> {
-        self.general
-            .iter()
-            .chain(self.by_field.values().flatten())
-            .cloned()
-            .collect()
+        self.general.iter().chain(self.by_field.values().flatten()).cloned().collect()
     }
 }
 
@@ -277,14 +236,9 @@ pub fn error_response(state: &AppState, ctx: &Ctx, info: &ErrorInfo) -> Response
     details.extend(info.fields.iter().map(|f| {
         let msg = lang.msg(&f.msg);
         match f.row {
-            Some(r) => lang.t_args(
-                "import-row-error",
-                &[
-                    ("row", r.to_string()),
-                    ("field", f.field.clone()),
-                    ("message", msg),
-                ],
-            ),
+            Some(r) => {
+                lang.t_args("import-row-error", &[("row", r.to_string()), ("field", f.field.clone()), ("message", msg)])
+            }
             None => format!("{}: {msg}", f.field),
         }
     }));
@@ -300,18 +254,11 @@ pub fn error_response(state: &AppState, ctx: &Ctx, info: &ErrorInfo) -> Response
             "request_id": ctx.request_id,
         });
         let mut r = Json(body).into_response();
-        r.headers_mut().insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/problem+json"),
-        );
+        r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
         r
     } else {
         let page = Page::new(state, ctx, info.title);
-        let view = ErrorView {
-            page,
-            status: info.status.as_u16(),
-            details: &details,
-        };
+        let view = ErrorView { page, status: info.status.as_u16(), details: &details };
         match view.render() {
             Ok(html) => Html(html).into_response(),
             Err(e) => {
@@ -330,8 +277,7 @@ pub fn render<T: Template>(t: &T) -> Response {
         Ok(html) => Html(html).into_response(),
         Err(e) => {
             tracing::error!(error = %e, "template failed to render");
-            crate::error::AppError::status(StatusCode::INTERNAL_SERVER_ERROR, "error-internal")
-                .into_response()
+            crate::error::AppError::status(StatusCode::INTERNAL_SERVER_ERROR, "error-internal").into_response()
         }
     }
 }

@@ -55,78 +55,23 @@ pub struct Login {
 
 /// The demo accounts: username, person's name, role, scope unit code, what to try.
 const ACCOUNTS: &[(&str, &str, Role, Option<&str>, &str)] = &[
-    (
-        "admin",
-        "信息中心管理员",
-        Role::SystemAdmin,
-        None,
-        "everything; audit log",
-    ),
-    (
-        "zzb",
-        "王建国",
-        Role::OrganizerAdmin,
-        Some("LG"),
-        "city organization department: the whole tree",
-    ),
-    (
-        "jggw",
-        "滕德胜",
-        Role::OrganizerAdmin,
-        Some("LG-JG"),
-        "organs work committee: municipal departments",
-    ),
-    (
-        "zhishan",
-        "汤林",
-        Role::OrganizerAdmin,
-        Some("LG-ZS"),
-        "Zhishan district organization department",
-    ),
-    (
-        "shuji",
-        "贾传峰",
-        Role::Subject,
-        None,
-        "a district party secretary (subject)",
-    ),
-    (
-        "pingyi",
-        "邹志强",
-        Role::Evaluator,
-        None,
-        "a party congress deputy (evaluator)",
-    ),
-    (
-        "shequ",
-        "郝敬东",
-        Role::CommunityAdmin,
-        Some("LG-ZS-XY-01"),
-        "a community secretary (community admin)",
-    ),
-    (
-        "dangyuan",
-        "贾晓东",
-        Role::PartyMember,
-        None,
-        "a party member",
-    ),
+    ("admin", "信息中心管理员", Role::SystemAdmin, None, "everything; audit log"),
+    ("zzb", "王建国", Role::OrganizerAdmin, Some("LG"), "city organization department: the whole tree"),
+    ("jggw", "滕德胜", Role::OrganizerAdmin, Some("LG-JG"), "organs work committee: municipal departments"),
+    ("zhishan", "汤林", Role::OrganizerAdmin, Some("LG-ZS"), "Zhishan district organization department"),
+    ("shuji", "贾传峰", Role::Subject, None, "a district party secretary (subject)"),
+    ("pingyi", "邹志强", Role::Evaluator, None, "a party congress deputy (evaluator)"),
+    ("shequ", "郝敬东", Role::CommunityAdmin, Some("LG-ZS-XY-01"), "a community secretary (community admin)"),
+    ("dangyuan", "贾晓东", Role::PartyMember, None, "a party member"),
     ("guanmo", "孙欣怡", Role::Observer, None, "an observer"),
 ];
 
-pub async fn run(
-    mut cfg: Config,
-    explicit: bool,
-    logins_json: Option<PathBuf>,
-) -> Result<(), String> {
+pub async fn run(mut cfg: Config, explicit: bool, logins_json: Option<PathBuf>) -> Result<(), String> {
     // Without --data or --database-url: a fresh folder, removed on exit.
     let _tmp = if explicit {
         None
     } else {
-        let dir = tempfile::Builder::new()
-            .prefix("kaoping-demo-")
-            .tempdir()
-            .map_err(|e| e.to_string())?;
+        let dir = tempfile::Builder::new().prefix("kaoping-demo-").tempdir().map_err(|e| e.to_string())?;
         cfg.data = dir.path().to_path_buf();
         cfg.database_url.0.clear();
         Some(dir)
@@ -136,27 +81,18 @@ pub async fn run(
     } else {
         Target::Postgres(cfg.database_url.0.clone())
     };
-    let db = Db::connect(&target)
-        .await
-        .map_err(|e| format!("cannot open the database {target:?}: {e}"))?;
+    let db = Db::connect(&target).await.map_err(|e| format!("cannot open the database {target:?}: {e}"))?;
     let logins = match db.schema_state().await.map_err(|e| e.to_string())? {
         SchemaState::Empty => {
             db.migrate().await.map_err(|e| e.to_string())?;
             let started = std::time::Instant::now();
             let logins = seed(&cfg, db.clone()).await?;
-            tracing::info!(
-                elapsed_ms = started.elapsed().as_millis() as u64,
-                "demo data built"
-            );
+            tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "demo data built");
             logins
         }
         state => {
             let svc = server::services(&cfg, db.clone());
-            let marker = svc
-                .store
-                .meta_get(DEMO_KEY)
-                .await
-                .map_err(|e| e.to_string())?;
+            let marker = svc.store.meta_get(DEMO_KEY).await.map_err(|e| e.to_string())?;
             if marker.as_deref() != Some("1") {
                 return Err(format!(
                     "{target:?} holds data that is not a kaoping demo; refusing to touch it (use `kaoping serve` for real data)"
@@ -165,14 +101,8 @@ pub async fn run(
             if state != SchemaState::Current {
                 db.migrate().await.map_err(|e| e.to_string())?;
             }
-            let raw = svc
-                .store
-                .meta_get(LOGINS_KEY)
-                .await
-                .map_err(|e| e.to_string())?
-                .unwrap_or_default();
-            serde_json::from_str(&raw)
-                .map_err(|e| format!("the demo's logins are unreadable: {e}"))?
+            let raw = svc.store.meta_get(LOGINS_KEY).await.map_err(|e| e.to_string())?.unwrap_or_default();
+            serde_json::from_str(&raw).map_err(|e| format!("the demo's logins are unreadable: {e}"))?
         }
     };
     let listener = tokio::net::TcpListener::bind(&cfg.listen)
@@ -194,24 +124,12 @@ pub async fn run(
         if explicit { "" } else { " (removed on exit)" }
     );
     println!("  open: {url}\n");
-    println!(
-        "  {:<10} {:<18} {:<14} role / what to try",
-        "username", "password", "name"
-    );
+    println!("  {:<10} {:<18} {:<14} role / what to try", "username", "password", "name");
     for l in &logins {
-        println!(
-            "  {:<10} {:<18} {:<14} {} — {}",
-            l.username, l.password, l.name, l.role, l.what
-        );
+        println!("  {:<10} {:<18} {:<14} {} — {}", l.username, l.password, l.name, l.role, l.what);
     }
     println!("\n  Ctrl-C stops the server.\n");
-    server::serve_on(
-        &cfg,
-        db,
-        listener,
-        || tracing::info!(%addr, "kaoping demo is listening"),
-    )
-    .await
+    server::serve_on(&cfg, db, listener, || tracing::info!(%addr, "kaoping demo is listening")).await
 }
 
 /// Build the demo: the city's tree, its people, and one account per role.
@@ -234,12 +152,10 @@ async fn seed(cfg: &Config, db: Db) -> Result<Vec<Login>, String> {
     }
     let org_dept = units["LG-ZZB"];
     let mut people: HashMap<String, PersonId> = HashMap::new();
-    let admin = Person {
-        name: "信息中心管理员".into(),
-        org: Some("LG-ZZB".into()),
-        post: "系统管理员".into(),
-        phone: None,
-    };
+    let admin =
+        Person {
+            name: "信息中心管理员".into(), org: Some("LG-ZZB".into()), post: "系统管理员".into(), phone: None
+        };
     for p in city.people.iter().chain(std::iter::once(&admin)) {
         let input = PersonInput {
             name: p.name.clone(),
@@ -247,22 +163,14 @@ async fn seed(cfg: &Config, db: Db) -> Result<Vec<Login>, String> {
             post: Some(p.post.clone()),
             phone: p.phone.clone(),
         };
-        let created = svc
-            .person_create(&caller, &input, Some(org_dept))
-            .await
-            .map_err(err)?;
+        let created = svc.person_create(&caller, &input, Some(org_dept)).await.map_err(err)?;
         people.insert(p.name.clone(), created.id);
     }
     let mut logins = Vec::new();
     for (username, name, role, scope, what) in ACCOUNTS {
         let password = auth::generate_password();
-        let person = *people
-            .get(*name)
-            .ok_or_else(|| format!("demo data: no person named {name}"))?;
-        let grant = RoleGrant {
-            role: *role,
-            org_unit_id: scope.map(|s| units[s]),
-        };
+        let person = *people.get(*name).ok_or_else(|| format!("demo data: no person named {name}"))?;
+        let grant = RoleGrant { role: *role, org_unit_id: scope.map(|s| units[s]) };
         let account = NewAccount {
             person_id: person,
             username: (*username).into(),
@@ -270,13 +178,8 @@ async fn seed(cfg: &Config, db: Db) -> Result<Vec<Login>, String> {
             must_change_password: false,
             grants: vec![grant],
         };
-        let audit = caller
-            .audit("account.create", format!("person:{person}"))
-            .detail(*username);
-        svc.store
-            .account_create(&account, &audit)
-            .await
-            .map_err(err)?;
+        let audit = caller.audit("account.create", format!("person:{person}")).detail(*username);
+        svc.store.account_create(&account, &audit).await.map_err(err)?;
         logins.push(Login {
             role: role.as_str().into(),
             username: (*username).into(),
@@ -286,10 +189,7 @@ async fn seed(cfg: &Config, db: Db) -> Result<Vec<Login>, String> {
         });
     }
     svc.store.meta_set(DEMO_KEY, "1").await.map_err(err)?;
-    svc.store
-        .meta_set(LOGINS_KEY, &serde_json::to_string(&logins).expect("json"))
-        .await
-        .map_err(err)?;
+    svc.store.meta_set(LOGINS_KEY, &serde_json::to_string(&logins).expect("json")).await.map_err(err)?;
     tracing::info!(city = %city.city, units = units.len(), people = people.len(), "demo data ready");
     Ok(logins)
 }

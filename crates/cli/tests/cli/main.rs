@@ -15,19 +15,13 @@ fn kaoping(args: &[&str]) -> Output {
 }
 
 fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
+    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
 }
 
 async fn exec(dir: &std::path::Path, sql: &str) {
     let db = Db::connect(&Target::in_data_dir(dir)).await.unwrap();
     let c = db.connection();
-    c.execute_raw(Statement::from_string(c.get_database_backend(), sql))
-        .await
-        .unwrap();
+    c.execute_raw(Statement::from_string(c.get_database_backend(), sql)).await.unwrap();
 }
 
 #[tokio::test]
@@ -37,54 +31,22 @@ async fn init_serve_check_and_audit_verify() {
 
     let o = kaoping(&["serve", "--data", data, "--listen", "127.0.0.1:0"]);
     assert!(!o.status.success());
-    assert!(
-        text(&o).contains("run `kaoping init` first"),
-        "{}",
-        text(&o)
-    );
+    assert!(text(&o).contains("run `kaoping init` first"), "{}", text(&o));
 
-    let o = kaoping(&[
-        "init",
-        "--data",
-        data,
-        "--org-code",
-        "lg",
-        "--org-name",
-        "中共琅港市委",
-    ]);
+    let o = kaoping(&["init", "--data", data, "--org-code", "lg", "--org-name", "中共琅港市委"]);
     assert!(o.status.success(), "{}", text(&o));
     assert!(text(&o).contains("created the system administrator `admin`"));
-    let o = kaoping(&[
-        "init",
-        "--data",
-        data,
-        "--org-code",
-        "LG2",
-        "--org-name",
-        "再来一次",
-    ]);
+    let o = kaoping(&["init", "--data", data, "--org-code", "LG2", "--org-name", "再来一次"]);
     assert!(!o.status.success(), "init only sets up an empty database");
 
     let o = kaoping(&["audit", "verify", "--data", data]);
     assert!(o.status.success(), "{}", text(&o));
-    assert!(
-        text(&o).contains("audit log intact: 3 entries"),
-        "{}",
-        text(&o)
-    );
+    assert!(text(&o).contains("audit log intact: 3 entries"), "{}", text(&o));
 
-    exec(
-        dir.path(),
-        "UPDATE audit_log SET detail = 'forged' WHERE seq = 2",
-    )
-    .await;
+    exec(dir.path(), "UPDATE audit_log SET detail = 'forged' WHERE seq = 2").await;
     let o = kaoping(&["audit", "verify", "--data", data]);
     assert!(!o.status.success());
-    assert!(
-        text(&o).contains("audit log broken at entry #2"),
-        "{}",
-        text(&o)
-    );
+    assert!(text(&o).contains("audit log broken at entry #2"), "{}", text(&o));
 
     // A demo refuses a folder that holds real data.
     let o = kaoping(&["demo", "--data", data, "--listen", "127.0.0.1:0"]);
@@ -92,21 +54,13 @@ async fn init_serve_check_and_audit_verify() {
     assert!(text(&o).contains("not a kaoping demo"), "{}", text(&o));
 
     // A schema from a newer binary: serve refuses and says what to do.
-    exec(
-        dir.path(),
-        "INSERT INTO seaql_migrations (version, applied_at) VALUES ('m9999_future', 0)",
-    )
-    .await;
+    exec(dir.path(), "INSERT INTO seaql_migrations (version, applied_at) VALUES ('m9999_future', 0)").await;
     let o = kaoping(&["serve", "--data", data, "--listen", "127.0.0.1:0"]);
     assert!(!o.status.success());
     assert!(text(&o).contains("newer than this binary"), "{}", text(&o));
     exec(dir.path(), "DELETE FROM seaql_migrations").await;
     let o = kaoping(&["serve", "--data", data, "--listen", "127.0.0.1:0"]);
-    assert!(
-        text(&o).contains("run `kaoping migrate`") || text(&o).contains("kaoping init"),
-        "{}",
-        text(&o)
-    );
+    assert!(text(&o).contains("run `kaoping migrate`") || text(&o).contains("kaoping init"), "{}", text(&o));
 }
 
 #[test]
@@ -115,19 +69,9 @@ fn unknown_configuration_keys_are_warned_about() {
     let cfg = dir.path().join("k.toml");
     std::fs::write(&cfg, "listen = \"127.0.0.1:0\"\nlisten_adress = \"typo\"\n").unwrap();
     let o = Command::new(env!("CARGO_BIN_EXE_kaoping"))
-        .args([
-            "--config",
-            cfg.to_str().unwrap(),
-            "serve",
-            "--data",
-            dir.path().to_str().unwrap(),
-        ])
+        .args(["--config", cfg.to_str().unwrap(), "serve", "--data", dir.path().to_str().unwrap()])
         .env_remove("KAOPING_DATABASE_URL")
         .output()
         .unwrap();
-    assert!(
-        text(&o).contains("unknown configuration key `listen_adress` ignored"),
-        "{}",
-        text(&o)
-    );
+    assert!(text(&o).contains("unknown configuration key `listen_adress` ignored"), "{}", text(&o));
 }

@@ -25,11 +25,15 @@ pub struct CreatedAccount {
 }
 
 impl Services {
+    /// Counts for the administrator's home page, within the caller's scope.
+    pub async fn admin_counts(&self, caller: &Caller) -> Result<crate::ports::Counts> {
+        self.require_org_admin(caller, "home.counts").await?;
+        self.store.counts(caller.actor.admin_paths().as_deref(), crate::time::now()).await
+    }
+
     pub async fn accounts_list(&self, caller: &Caller) -> Result<Vec<AccountSummary>> {
         self.require_org_admin(caller, "account.list").await?;
-        self.store
-            .account_list(caller.actor.admin_paths().as_deref())
-            .await
+        self.store.account_list(caller.actor.admin_paths().as_deref()).await
     }
 
     /// Check that the caller may hand out these grants.
@@ -37,27 +41,21 @@ impl Services {
         let mut errs = Vec::new();
         for g in grants {
             if g.role == Role::SystemAdmin && !caller.actor.is_system_admin() {
-                return Err(self
-                    .deny(caller, "account.grant", "role:system_admin")
-                    .await);
+                return Err(self.deny(caller, "account.grant", "role:system_admin").await);
             }
             match (g.role.is_scoped(), g.org_unit_id) {
-                (true, None) => errs.push(FieldError::new(
-                    "grants",
-                    Msg::new("err-grant-needs-unit").arg("role", g.role.as_str()),
-                )),
-                (false, Some(_)) => errs.push(FieldError::new(
-                    "grants",
-                    Msg::new("err-grant-no-unit").arg("role", g.role.as_str()),
-                )),
+                (true, None) => {
+                    errs.push(FieldError::new("grants", Msg::new("err-grant-needs-unit").arg("role", g.role.as_str())))
+                }
+                (false, Some(_)) => {
+                    errs.push(FieldError::new("grants", Msg::new("err-grant-no-unit").arg("role", g.role.as_str())))
+                }
                 (true, Some(uid)) => {
                     let unit = self.store.org_get(uid).await?;
                     match unit {
                         None => errs.push(FieldError::new("grants", Msg::new("err-org-unknown"))),
                         Some(u) if !caller.actor.can_admin(&u) => {
-                            return Err(self
-                                .deny(caller, "account.grant", format!("org_unit:{uid}"))
-                                .await);
+                            return Err(self.deny(caller, "account.grant", format!("org_unit:{uid}")).await);
                         }
                         Some(_) => {}
                     }
@@ -65,29 +63,12 @@ impl Services {
                 (false, None) => {}
             }
         }
-        if errs.is_empty() {
-            Ok(())
-        } else {
-            Err(CoreError::Invalid(errs))
-        }
+        if errs.is_empty() { Ok(()) } else { Err(CoreError::Invalid(errs)) }
     }
 
-    async fn require_person_in_scope(
-        &self,
-        caller: &Caller,
-        action: &str,
-        person: PersonId,
-    ) -> Result<()> {
-        let row = self
-            .store
-            .person_get(person)
-            .await?
-            .ok_or(CoreError::NotFound("person"))?;
-        let unit = self
-            .store
-            .org_get(row.person.managed_by)
-            .await?
-            .ok_or(CoreError::NotFound("org_unit"))?;
+    async fn require_person_in_scope(&self, caller: &Caller, action: &str, person: PersonId) -> Result<()> {
+        let row = self.store.person_get(person).await?.ok_or(CoreError::NotFound("person"))?;
+        let unit = self.store.org_get(row.person.managed_by).await?.ok_or(CoreError::NotFound("org_unit"))?;
         if caller.actor.can_admin(&unit) {
             Ok(())
         } else {
@@ -101,14 +82,9 @@ impl Services {
         action: &str,
         id: AccountId,
     ) -> Result<crate::account::Account> {
-        let account = self
-            .store
-            .account_get(id)
-            .await?
-            .ok_or(CoreError::NotFound("account"))?;
+        let account = self.store.account_get(id).await?.ok_or(CoreError::NotFound("account"))?;
         self.require_org_admin(caller, action).await?;
-        self.require_person_in_scope(caller, action, account.person_id)
-            .await?;
+        self.require_person_in_scope(caller, action, account.person_id).await?;
         // An organizer may not manage a system admin's account.
         if !caller.actor.is_system_admin() {
             let (grants, _) = self.store.account_scopes(id).await?;
@@ -128,8 +104,7 @@ impl Services {
         input: &AccountInput,
     ) -> Result<CreatedAccount> {
         self.require_org_admin(caller, "account.create").await?;
-        self.require_person_in_scope(caller, "account.create", person)
-            .await?;
+        self.require_person_in_scope(caller, "account.create", person).await?;
         let username = input.username.trim().to_string();
         if !valid_username(&username) {
             return Err(CoreError::invalid("username", Msg::new("err-username")));
@@ -149,86 +124,48 @@ impl Services {
             must_change_password: true,
             grants: input.grants.clone(),
         };
-        let audit = caller
-            .audit("account.create", format!("person:{person}"))
-            .detail(&username);
+        let audit = caller.audit("account.create", format!("person:{person}")).detail(&username);
         let account = self.store.account_create(&new, &audit).await?;
-        Ok(CreatedAccount {
-            id: account.id,
-            username,
-            temporary_password: password,
-        })
+        Ok(CreatedAccount { id: account.id, username, temporary_password: password })
     }
 
-    pub async fn account_set_grants(
-        &self,
-        caller: &Caller,
-        id: AccountId,
-        grants: &[RoleGrant],
-    ) -> Result<()> {
-        self.require_account_in_scope(caller, "account.grant", id)
-            .await?;
+    pub async fn account_set_grants(&self, caller: &Caller, id: AccountId, grants: &[RoleGrant]) -> Result<()> {
+        self.require_account_in_scope(caller, "account.grant", id).await?;
         if grants.is_empty() {
             return Err(CoreError::invalid("grants", Msg::new("err-grant-none")));
         }
         self.check_grants(caller, grants).await?;
         let detail = grants
             .iter()
-            .map(|g| {
-                format!(
-                    "{}{}",
-                    g.role.as_str(),
-                    g.org_unit_id.map(|u| format!("@{u}")).unwrap_or_default()
-                )
-            })
+            .map(|g| format!("{}{}", g.role.as_str(), g.org_unit_id.map(|u| format!("@{u}")).unwrap_or_default()))
             .collect::<Vec<_>>()
             .join(",");
-        let audit = caller
-            .audit("account.grant", format!("account:{id}"))
-            .detail(detail);
+        let audit = caller.audit("account.grant", format!("account:{id}")).detail(detail);
         self.store.account_set_grants(id, grants, &audit).await
     }
 
     /// Give the account a new temporary password and end its sessions.
     pub async fn account_reset_password(&self, caller: &Caller, id: AccountId) -> Result<String> {
-        self.require_account_in_scope(caller, "account.password_reset", id)
-            .await?;
+        self.require_account_in_scope(caller, "account.password_reset", id).await?;
         let password = auth::generate_password();
         let audit = caller.audit("account.password_reset", format!("account:{id}"));
-        self.store
-            .account_set_password(id, &auth::hash_password(&password), true, &audit)
-            .await?;
+        self.store.account_set_password(id, &auth::hash_password(&password), true, &audit).await?;
         self.store.session_delete_account(id).await?;
         Ok(password)
     }
 
     pub async fn account_unlock(&self, caller: &Caller, id: AccountId) -> Result<()> {
-        self.require_account_in_scope(caller, "account.unlock", id)
-            .await?;
-        self.store
-            .account_unlock(id, &caller.audit("account.unlock", format!("account:{id}")))
-            .await
+        self.require_account_in_scope(caller, "account.unlock", id).await?;
+        self.store.account_unlock(id, &caller.audit("account.unlock", format!("account:{id}"))).await
     }
 
-    pub async fn account_set_active(
-        &self,
-        caller: &Caller,
-        id: AccountId,
-        active: bool,
-    ) -> Result<()> {
+    pub async fn account_set_active(&self, caller: &Caller, id: AccountId, active: bool) -> Result<()> {
         if id == caller.actor.account_id && !active {
             return Err(CoreError::Conflict(Msg::new("err-account-self-disable")));
         }
-        self.require_account_in_scope(caller, "account.set_active", id)
-            .await?;
-        let action = if active {
-            "account.enable"
-        } else {
-            "account.disable"
-        };
-        self.store
-            .account_set_active(id, active, &caller.audit(action, format!("account:{id}")))
-            .await?;
+        self.require_account_in_scope(caller, "account.set_active", id).await?;
+        let action = if active { "account.enable" } else { "account.disable" };
+        self.store.account_set_active(id, active, &caller.audit(action, format!("account:{id}"))).await?;
         if !active {
             self.store.session_delete_account(id).await?;
         }
@@ -243,14 +180,13 @@ impl Services {
                 Some((r, u)) => (r, Some(u)),
                 None => (item, None),
             };
-            let role = Role::parse(role).ok_or_else(|| {
-                CoreError::invalid("grants", Msg::new("err-role-unknown").arg("value", role))
-            })?;
+            let role = Role::parse(role)
+                .ok_or_else(|| CoreError::invalid("grants", Msg::new("err-role-unknown").arg("value", role)))?;
             let org_unit_id = match unit {
                 None | Some("") => None,
-                Some(u) => Some(OrgUnitId(u.parse().map_err(|_| {
-                    CoreError::invalid("grants", Msg::new("err-org-unknown"))
-                })?)),
+                Some(u) => {
+                    Some(OrgUnitId(u.parse().map_err(|_| CoreError::invalid("grants", Msg::new("err-org-unknown")))?))
+                }
             };
             out.push(RoleGrant { role, org_unit_id });
         }

@@ -71,59 +71,34 @@ fn login_audit(username: &str, client: Option<String>, account: Option<&Account>
 
 impl Services {
     /// Check a username and password; on success open a session.
-    pub async fn login(
-        &self,
-        username: &str,
-        password: &str,
-        client: Option<String>,
-    ) -> Result<LoginOutcome> {
+    pub async fn login(&self, username: &str, password: &str, client: Option<String>) -> Result<LoginOutcome> {
         let now = time::now();
         let username = username.trim();
         let account = self.store.account_by_username(username).await?;
         let Some(account) = account.filter(|a| a.active) else {
             // Same work as a real check, so timing does not reveal usernames.
             auth::verify_password(password, auth::dummy_hash());
-            let d = login_audit(username, client, None)
-                .result(AuditResult::Failed)
-                .detail("unknown or inactive account");
+            let d =
+                login_audit(username, client, None).result(AuditResult::Failed).detail("unknown or inactive account");
             self.store.audit_append(&d).await?;
             return Err(CoreError::Unauthenticated);
         };
         let audit = login_audit(username, client, Some(&account));
         if let Some(until) = account.locked_until.filter(|u| *u > now) {
-            self.store
-                .audit_append(
-                    &audit
-                        .clone()
-                        .result(AuditResult::Denied)
-                        .detail("account locked"),
-                )
-                .await?;
+            self.store.audit_append(&audit.clone().result(AuditResult::Denied).detail("account locked")).await?;
             return Err(CoreError::Locked(until));
         }
         if !auth::verify_password(password, &account.password_hash) {
-            let d = audit
-                .clone()
-                .result(AuditResult::Failed)
-                .detail("wrong password");
-            let (_, locked) = self
-                .store
-                .account_login_failed(account.id, &self.auth.lockout, now, &d)
-                .await?;
+            let d = audit.clone().result(AuditResult::Failed).detail("wrong password");
+            let (_, locked) = self.store.account_login_failed(account.id, &self.auth.lockout, now, &d).await?;
             return Err(match locked {
                 Some(until) => CoreError::Locked(until),
                 None => CoreError::Unauthenticated,
             });
         }
         let mfa_pending = account.totp_secret.is_some();
-        let detail = if mfa_pending {
-            "password ok, second factor due"
-        } else {
-            "ok"
-        };
-        self.store
-            .account_login_ok(account.id, now, &audit.detail(detail))
-            .await?;
+        let detail = if mfa_pending { "password ok, second factor due" } else { "ok" };
+        self.store.account_login_ok(account.id, now, &audit.detail(detail)).await?;
         let token = auth::random_token(32);
         let record = SessionRecord {
             digest: auth::token_digest(&token),
@@ -142,24 +117,16 @@ impl Services {
     pub async fn session(&self, token: &str) -> Result<Option<SessionInfo>> {
         let now = time::now();
         let digest = auth::token_digest(token);
-        let Some(s) = self.store.session_get(&digest).await? else {
+        let Some((s, account)) = self.store.session_get(&digest).await? else {
             return Ok(None);
         };
         if s.expires_at <= now
             || s.last_seen_at + Duration::minutes(self.auth.session_idle_minutes) <= now
+            || !account.active
         {
             self.store.session_delete(&digest).await?;
             return Ok(None);
         }
-        let Some(account) = self
-            .store
-            .account_get(s.account_id)
-            .await?
-            .filter(|a| a.active)
-        else {
-            self.store.session_delete(&digest).await?;
-            return Ok(None);
-        };
         if now - s.last_seen_at >= TOUCH_EVERY {
             self.store.session_touch(&digest, now).await?;
         }
@@ -179,50 +146,27 @@ impl Services {
 
     async fn actor_for(&self, account: &Account) -> Result<Actor> {
         let (grants, scopes) = self.store.account_scopes(account.id).await?;
-        let person = self.store.person_get(account.person_id).await?;
+        let name = self.store.person_name(account.person_id).await?;
         Ok(Actor {
             account_id: account.id,
             person_id: account.person_id,
             username: account.username.clone(),
-            display_name: person
-                .map(|p| p.person.name)
-                .unwrap_or_else(|| account.username.clone()),
+            display_name: name.unwrap_or_else(|| account.username.clone()),
             roles: grants.iter().map(|g| g.role).collect(),
             scopes,
         })
     }
 
     /// Complete a login with a TOTP code.
-    pub async fn login_totp(
-        &self,
-        session: &SessionInfo,
-        code: &str,
-        client: Option<String>,
-    ) -> Result<()> {
-        let account = self
-            .store
-            .account_get(session.actor.account_id)
-            .await?
-            .ok_or(CoreError::Unauthenticated)?;
+    pub async fn login_totp(&self, session: &SessionInfo, code: &str, client: Option<String>) -> Result<()> {
+        let account = self.store.account_get(session.actor.account_id).await?.ok_or(CoreError::Unauthenticated)?;
         let now = time::now();
-        let ok = account
-            .totp_secret
-            .as_deref()
-            .and_then(|s| totp::check(s, code, now.timestamp().max(0) as u64))
-            .is_some();
-        let audit = AuditDraft::new(
-            Some(account.id),
-            account.username.clone(),
-            client,
-            "auth.totp",
-            "session",
-        );
+        let ok =
+            account.totp_secret.as_deref().and_then(|s| totp::check(s, code, now.timestamp().max(0) as u64)).is_some();
+        let audit = AuditDraft::new(Some(account.id), account.username.clone(), client, "auth.totp", "session");
         if !ok {
             let d = audit.result(AuditResult::Failed).detail("wrong code");
-            let (_, locked) = self
-                .store
-                .account_login_failed(account.id, &self.auth.lockout, now, &d)
-                .await?;
+            let (_, locked) = self.store.account_login_failed(account.id, &self.auth.lockout, now, &d).await?;
             if locked.is_some() {
                 self.store.session_delete(&session.digest).await?;
             }
@@ -237,69 +181,39 @@ impl Services {
 
     pub async fn logout(&self, caller: &Caller, digest: &str) -> Result<()> {
         self.store.session_delete(digest).await?;
-        self.store
-            .audit_append(&caller.audit("auth.logout", "session"))
-            .await?;
+        self.store.audit_append(&caller.audit("auth.logout", "session")).await?;
         Ok(())
     }
 
     /// End every session of the caller's account, on every device.
     pub async fn logout_everywhere(&self, caller: &Caller) -> Result<u64> {
-        let n = self
-            .store
-            .session_delete_account(caller.actor.account_id)
-            .await?;
-        self.store
-            .audit_append(
-                &caller
-                    .audit("auth.logout_all", "session")
-                    .detail(format!("{n} sessions")),
-            )
-            .await?;
+        let n = self.store.session_delete_account(caller.actor.account_id).await?;
+        self.store.audit_append(&caller.audit("auth.logout_all", "session").detail(format!("{n} sessions"))).await?;
         Ok(n)
     }
 
     /// Change one's own password (also the forced change at first login).
-    pub async fn change_password(
-        &self,
-        caller: &Caller,
-        current: &str,
-        new: &str,
-        confirm: &str,
-    ) -> Result<()> {
-        let account = self
-            .store
-            .account_get(caller.actor.account_id)
-            .await?
-            .ok_or(CoreError::Unauthenticated)?;
+    pub async fn change_password(&self, caller: &Caller, current: &str, new: &str, confirm: &str) -> Result<()> {
+        let account = self.store.account_get(caller.actor.account_id).await?.ok_or(CoreError::Unauthenticated)?;
         let mut errs = Vec::new();
         if !auth::verify_password(current, &account.password_hash) {
             errs.push(FieldError::new("current", Msg::new("err-password-current")));
         }
         errs.extend(
-            self.auth
-                .password
-                .check(new, &account.username)
-                .into_iter()
-                .map(|m| FieldError::new("new_password", m)),
+            self.auth.password.check(new, &account.username).into_iter().map(|m| FieldError::new("new_password", m)),
         );
         if new != confirm {
             errs.push(FieldError::new("confirm", Msg::new("err-password-confirm")));
         }
         if new == current {
-            errs.push(FieldError::new(
-                "new_password",
-                Msg::new("err-password-same"),
-            ));
+            errs.push(FieldError::new("new_password", Msg::new("err-password-same")));
         }
         if !errs.is_empty() {
             return Err(CoreError::Invalid(errs));
         }
         let hash = auth::hash_password(new);
         let audit = caller.audit("account.password_change", format!("account:{}", account.id));
-        self.store
-            .account_set_password(account.id, &hash, false, &audit)
-            .await
+        self.store.account_set_password(account.id, &hash, false, &audit).await
     }
 
     /// Turn on TOTP for one's own account after checking a first code.
@@ -308,13 +222,8 @@ impl Services {
         if totp::check(secret, code, now).is_none() {
             return Err(CoreError::invalid("code", Msg::new("err-totp-code")));
         }
-        let audit = caller.audit(
-            "account.totp_enable",
-            format!("account:{}", caller.actor.account_id),
-        );
-        self.store
-            .account_set_totp(caller.actor.account_id, Some(secret), &audit)
-            .await
+        let audit = caller.audit("account.totp_enable", format!("account:{}", caller.actor.account_id));
+        self.store.account_set_totp(caller.actor.account_id, Some(secret), &audit).await
     }
 
     /// Turn off one's own TOTP, unless the config requires it.
@@ -322,33 +231,22 @@ impl Services {
         if self.auth.require_totp_for_admins && caller.actor.roles.iter().any(|r| r.is_admin()) {
             return Err(CoreError::Conflict(Msg::new("err-totp-required")));
         }
-        let account = self
-            .store
-            .account_get(caller.actor.account_id)
-            .await?
-            .ok_or(CoreError::Unauthenticated)?;
+        let account = self.store.account_get(caller.actor.account_id).await?.ok_or(CoreError::Unauthenticated)?;
         if !auth::verify_password(current_password, &account.password_hash) {
-            return Err(CoreError::invalid(
-                "current",
-                Msg::new("err-password-current"),
-            ));
+            return Err(CoreError::invalid("current", Msg::new("err-password-current")));
         }
         let audit = caller.audit("account.totp_disable", format!("account:{}", account.id));
         self.store.account_set_totp(account.id, None, &audit).await
     }
 
     pub async fn set_language(&self, caller: &Caller, lang: Option<&str>) -> Result<()> {
-        self.store
-            .account_set_lang(caller.actor.account_id, lang)
-            .await
+        self.store.account_set_lang(caller.actor.account_id, lang).await
     }
 
     /// Remove expired and idle sessions (run periodically).
     pub async fn purge_sessions(&self) -> Result<u64> {
         let now = time::now();
-        self.store
-            .session_purge(now, now - Duration::minutes(self.auth.session_idle_minutes))
-            .await
+        self.store.session_purge(now, now - Duration::minutes(self.auth.session_idle_minutes)).await
     }
 
     /// When a locked account opens again (for messages).

@@ -26,13 +26,7 @@ pub struct Caller {
 
 impl Caller {
     pub fn audit(&self, action: &str, object: impl Into<String>) -> AuditDraft {
-        AuditDraft::new(
-            Some(self.actor.account_id),
-            self.actor.username.clone(),
-            self.client.clone(),
-            action,
-            object,
-        )
+        AuditDraft::new(Some(self.actor.account_id), self.actor.username.clone(), self.client.clone(), action, object)
     }
 }
 
@@ -49,12 +43,7 @@ impl Services {
     }
 
     /// Record a denial in the audit log and return `Forbidden`.
-    pub async fn deny(
-        &self,
-        caller: &Caller,
-        action: &str,
-        object: impl Into<String>,
-    ) -> CoreError {
+    pub async fn deny(&self, caller: &Caller, action: &str, object: impl Into<String>) -> CoreError {
         let d = caller.audit(action, object).result(AuditResult::Denied);
         if let Err(e) = self.store.audit_append(&d).await {
             tracing::error!(error = %e, "could not record a denial");
@@ -64,19 +53,11 @@ impl Services {
 
     /// Fail with `Forbidden` (audited) unless the caller administers org data.
     async fn require_org_admin(&self, caller: &Caller, action: &str) -> Result<()> {
-        if caller.actor.is_org_admin() {
-            Ok(())
-        } else {
-            Err(self.deny(caller, action, "-").await)
-        }
+        if caller.actor.is_org_admin() { Ok(()) } else { Err(self.deny(caller, action, "-").await) }
     }
 
     /// Fail with `Forbidden` (audited) unless the caller is a system admin.
     async fn require_system_admin(&self, caller: &Caller, action: &str) -> Result<()> {
-        if caller.actor.is_system_admin() {
-            Ok(())
-        } else {
-            Err(self.deny(caller, action, "-").await)
-        }
+        if caller.actor.is_system_admin() { Ok(()) } else { Err(self.deny(caller, action, "-").await) }
     }
 }

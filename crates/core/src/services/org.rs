@@ -38,24 +38,15 @@ impl Services {
     pub async fn org_tree(&self, caller: &Caller, include_inactive: bool) -> Result<Vec<OrgUnit>> {
         self.require_org_admin(caller, "org.list").await?;
         let paths = caller.actor.admin_paths();
-        let units = self
-            .store
-            .org_list(paths.as_deref(), include_inactive)
-            .await?;
+        let units = self.store.org_list(paths.as_deref(), include_inactive).await?;
         Ok(tree_order(units))
     }
 
     /// One unit, if the caller administers it.
     pub async fn org_get(&self, caller: &Caller, id: OrgUnitId) -> Result<OrgUnit> {
-        let unit = self
-            .store
-            .org_get(id)
-            .await?
-            .ok_or(CoreError::NotFound("org_unit"))?;
+        let unit = self.store.org_get(id).await?.ok_or(CoreError::NotFound("org_unit"))?;
         if !caller.actor.can_admin(&unit) {
-            return Err(self
-                .deny(caller, "org.view", format!("org_unit:{id}"))
-                .await);
+            return Err(self.deny(caller, "org.view", format!("org_unit:{id}")).await);
         }
         Ok(unit)
     }
@@ -72,18 +63,16 @@ impl Services {
             None if caller.actor.is_system_admin() => Ok(None),
             None => Err(self.deny(caller, action, "org_unit:root").await),
             Some(pid) => {
-                let p =
-                    self.store.org_get(pid).await?.ok_or_else(|| {
-                        CoreError::invalid("parent_id", Msg::new("err-org-unknown"))
-                    })?;
+                let p = self
+                    .store
+                    .org_get(pid)
+                    .await?
+                    .ok_or_else(|| CoreError::invalid("parent_id", Msg::new("err-org-unknown")))?;
                 if !caller.actor.can_admin(&p) {
                     return Err(self.deny(caller, action, format!("org_unit:{pid}")).await);
                 }
                 if !p.active {
-                    return Err(CoreError::invalid(
-                        "parent_id",
-                        Msg::new("err-org-parent-inactive"),
-                    ));
+                    return Err(CoreError::invalid("parent_id", Msg::new("err-org-parent-inactive")));
                 }
                 Ok(Some(p))
             }
@@ -100,63 +89,36 @@ impl Services {
         let fields = input.validate().map_err(CoreError::Invalid)?;
         self.org_target_parent(caller, "org.create", parent).await?;
         let audit = caller.audit("org.create", format!("org_unit:{}", fields.code));
-        self.store
-            .org_create(parent, &fields, &audit.detail(&fields.name))
-            .await
+        self.store.org_create(parent, &fields, &audit.detail(&fields.name)).await
     }
 
-    pub async fn org_update(
-        &self,
-        caller: &Caller,
-        id: OrgUnitId,
-        input: &OrgUnitInput,
-    ) -> Result<OrgUnit> {
+    pub async fn org_update(&self, caller: &Caller, id: OrgUnitId, input: &OrgUnitInput) -> Result<OrgUnit> {
         let unit = self.org_get(caller, id).await?;
         let fields = input.validate().map_err(CoreError::Invalid)?;
         let audit = caller
             .audit("org.update", format!("org_unit:{id}"))
-            .detail(format!(
-                "{} {} → {} {}",
-                unit.code, unit.name, fields.code, fields.name
-            ));
+            .detail(format!("{} {} → {} {}", unit.code, unit.name, fields.code, fields.name));
         self.store.org_update(id, &fields, &audit).await
     }
 
-    pub async fn org_move(
-        &self,
-        caller: &Caller,
-        id: OrgUnitId,
-        parent: Option<OrgUnitId>,
-    ) -> Result<OrgUnit> {
+    pub async fn org_move(&self, caller: &Caller, id: OrgUnitId, parent: Option<OrgUnitId>) -> Result<OrgUnit> {
         let unit = self.org_get(caller, id).await?;
         let target = self.org_target_parent(caller, "org.move", parent).await?;
         check_move(&unit, target.as_ref()).map_err(|m| CoreError::invalid("parent_id", m))?;
-        let audit = caller
-            .audit("org.move", format!("org_unit:{id}"))
-            .detail(format!(
-                "parent {} → {}",
-                unit.parent_id
-                    .map(|p| p.to_string())
-                    .unwrap_or_else(|| "-".into()),
-                parent.map(|p| p.to_string()).unwrap_or_else(|| "-".into())
-            ));
+        let audit = caller.audit("org.move", format!("org_unit:{id}")).detail(format!(
+            "parent {} → {}",
+            unit.parent_id.map(|p| p.to_string()).unwrap_or_else(|| "-".into()),
+            parent.map(|p| p.to_string()).unwrap_or_else(|| "-".into())
+        ));
         self.store.org_move(id, parent, &audit).await
     }
 
     /// Deactivate (or reactivate) a unit. Units are never deleted: they
     /// carry history. A unit with active sub-units cannot be deactivated.
-    pub async fn org_set_active(
-        &self,
-        caller: &Caller,
-        id: OrgUnitId,
-        active: bool,
-    ) -> Result<OrgUnit> {
+    pub async fn org_set_active(&self, caller: &Caller, id: OrgUnitId, active: bool) -> Result<OrgUnit> {
         let unit = self.org_get(caller, id).await?;
         if !active {
-            let sub = self
-                .store
-                .org_list(Some(std::slice::from_ref(&unit.path)), false)
-                .await?;
+            let sub = self.store.org_list(Some(std::slice::from_ref(&unit.path)), false).await?;
             if sub.iter().any(|u| u.id != id) {
                 return Err(CoreError::Conflict(Msg::new("err-org-has-active-children")));
             }
@@ -166,23 +128,13 @@ impl Services {
                 return Err(CoreError::Conflict(Msg::new("err-org-parent-inactive")));
             }
         }
-        let action = if active {
-            "org.activate"
-        } else {
-            "org.deactivate"
-        };
-        self.store
-            .org_set_active(id, active, &caller.audit(action, format!("org_unit:{id}")))
-            .await
+        let action = if active { "org.activate" } else { "org.deactivate" };
+        self.store.org_set_active(id, active, &caller.audit(action, format!("org_unit:{id}"))).await
     }
 
     /// Import units from sheet rows: all rows are checked first, and every
     /// problem is reported with its row; only a clean file changes anything.
-    pub async fn org_import(
-        &self,
-        caller: &Caller,
-        input: &OrgImportInput,
-    ) -> Result<ImportOutcome> {
+    pub async fn org_import(&self, caller: &Caller, input: &OrgImportInput) -> Result<ImportOutcome> {
         self.require_org_admin(caller, "org.import").await?;
         let mut errs: Vec<FieldError> = Vec::new();
         if input.rows.is_empty() {
@@ -203,11 +155,7 @@ impl Services {
             let active = parse_active(&r.active);
             if active.is_none() {
                 errs.push(
-                    FieldError::new(
-                        "active",
-                        Msg::new("err-yes-no").arg("value", r.active.trim()),
-                    )
-                    .at_row(r.row),
+                    FieldError::new("active", Msg::new("err-yes-no").arg("value", r.active.trim())).at_row(r.row),
                 );
             }
             match fields {
@@ -217,29 +165,18 @@ impl Services {
                         errs.push(
                             FieldError::new(
                                 "code",
-                                Msg::new("err-import-duplicate-code")
-                                    .arg("code", &fields.code)
-                                    .arg("row", first),
+                                Msg::new("err-import-duplicate-code").arg("code", &fields.code).arg("row", first),
                             )
                             .at_row(r.row),
                         );
                         continue;
                     }
-                    let parent_code =
-                        Some(r.parent_code.trim().to_string()).filter(|s| !s.is_empty());
+                    let parent_code = Some(r.parent_code.trim().to_string()).filter(|s| !s.is_empty());
                     if parent_code.as_deref() == Some(fields.code.as_str()) {
-                        errs.push(
-                            FieldError::new("parent_code", Msg::new("err-org-move-self"))
-                                .at_row(r.row),
-                        );
+                        errs.push(FieldError::new("parent_code", Msg::new("err-org-move-self")).at_row(r.row));
                         continue;
                     }
-                    rows.push(OrgImportRow {
-                        row: r.row,
-                        fields,
-                        parent_code,
-                        active: active.unwrap_or(true),
-                    });
+                    rows.push(OrgImportRow { row: r.row, fields, parent_code, active: active.unwrap_or(true) });
                 }
             }
         }
@@ -250,37 +187,25 @@ impl Services {
                 && !in_scope(&existing)
             {
                 errs.push(
-                    FieldError::new(
-                        "code",
-                        Msg::new("err-import-out-of-scope").arg("code", &r.fields.code),
-                    )
-                    .at_row(r.row),
+                    FieldError::new("code", Msg::new("err-import-out-of-scope").arg("code", &r.fields.code))
+                        .at_row(r.row),
                 );
             }
             match &r.parent_code {
                 None if !caller.actor.is_system_admin() => {
-                    errs.push(
-                        FieldError::new("parent_code", Msg::new("err-import-parent-required"))
-                            .at_row(r.row),
-                    );
+                    errs.push(FieldError::new("parent_code", Msg::new("err-import-parent-required")).at_row(r.row));
                 }
                 None => {}
                 Some(pc) if file_codes.contains(pc.as_str()) => {}
                 Some(pc) => match self.store.org_by_code(pc).await? {
                     None => errs.push(
-                        FieldError::new(
-                            "parent_code",
-                            Msg::new("err-import-parent-unknown").arg("code", pc),
-                        )
-                        .at_row(r.row),
+                        FieldError::new("parent_code", Msg::new("err-import-parent-unknown").arg("code", pc))
+                            .at_row(r.row),
                     ),
                     Some(p) if !in_scope(&p) => {
                         errs.push(
-                            FieldError::new(
-                                "parent_code",
-                                Msg::new("err-import-out-of-scope").arg("code", pc),
-                            )
-                            .at_row(r.row),
+                            FieldError::new("parent_code", Msg::new("err-import-out-of-scope").arg("code", pc))
+                                .at_row(r.row),
                         );
                     }
                     Some(_) => {}
@@ -290,9 +215,11 @@ impl Services {
         let ordered = match parents_first(rows) {
             Ok(o) => o,
             Err(cycle_rows) => {
-                errs.extend(cycle_rows.into_iter().map(|row| {
-                    FieldError::new("parent_code", Msg::new("err-import-cycle")).at_row(row)
-                }));
+                errs.extend(
+                    cycle_rows
+                        .into_iter()
+                        .map(|row| FieldError::new("parent_code", Msg::new("err-import-cycle")).at_row(row)),
+                );
                 Vec::new()
             }
         };
@@ -300,12 +227,8 @@ impl Services {
             errs.sort_by_key(|e| e.row);
             return Err(CoreError::Invalid(errs));
         }
-        let audit = caller
-            .audit("org.import", "org_unit:*")
-            .detail(format!("{} rows", ordered.len()));
-        self.store
-            .org_import(&ordered, allowed.as_deref(), &audit)
-            .await
+        let audit = caller.audit("org.import", "org_unit:*").detail(format!("{} rows", ordered.len()));
+        self.store.org_import(&ordered, allowed.as_deref(), &audit).await
     }
 }
 
@@ -318,11 +241,10 @@ fn parents_first(rows: Vec<OrgImportRow>) -> Result<Vec<OrgImportRow>, Vec<usize
     let mut out = Vec::with_capacity(pending.len());
     loop {
         let before = pending.len();
-        let (ready, rest): (Vec<_>, Vec<_>) =
-            pending.into_iter().partition(|r| match &r.parent_code {
-                Some(pc) if codes.contains(pc) => placed.contains(pc),
-                _ => true,
-            });
+        let (ready, rest): (Vec<_>, Vec<_>) = pending.into_iter().partition(|r| match &r.parent_code {
+            Some(pc) if codes.contains(pc) => placed.contains(pc),
+            _ => true,
+        });
         for r in &ready {
             placed.insert(r.fields.code.clone());
         }
@@ -345,12 +267,7 @@ mod tests {
     fn row(row: usize, code: &str, parent: Option<&str>) -> OrgImportRow {
         OrgImportRow {
             row,
-            fields: OrgUnitFields {
-                code: code.into(),
-                name: code.into(),
-                kind: OrgUnitType::Other,
-                sort_order: 0,
-            },
+            fields: OrgUnitFields { code: code.into(), name: code.into(), kind: OrgUnitType::Other, sort_order: 0 },
             parent_code: parent.map(Into::into),
             active: true,
         }
@@ -358,26 +275,14 @@ mod tests {
 
     #[test]
     fn parents_come_first() {
-        let rows = vec![
-            row(2, "C", Some("B")),
-            row(3, "B", Some("A")),
-            row(4, "A", Some("X")),
-        ];
-        let codes: Vec<_> = parents_first(rows)
-            .unwrap()
-            .iter()
-            .map(|r| r.fields.code.clone())
-            .collect();
+        let rows = vec![row(2, "C", Some("B")), row(3, "B", Some("A")), row(4, "A", Some("X"))];
+        let codes: Vec<_> = parents_first(rows).unwrap().iter().map(|r| r.fields.code.clone()).collect();
         assert_eq!(codes, ["A", "B", "C"]);
     }
 
     #[test]
     fn cycles_in_the_file_are_named_by_row() {
-        let rows = vec![
-            row(2, "A", Some("B")),
-            row(3, "B", Some("A")),
-            row(4, "C", None),
-        ];
+        let rows = vec![row(2, "A", Some("B")), row(3, "B", Some("A")), row(4, "C", None)];
         assert_eq!(parents_first(rows).unwrap_err(), vec![2, 3]);
     }
 

@@ -17,9 +17,7 @@ impl Services {
         self.require_org_admin(caller, "person.list").await?;
         let f = PersonFilter {
             under: caller.actor.admin_paths(),
-            query: query
-                .map(|q| q.trim().to_string())
-                .filter(|q| !q.is_empty()),
+            query: query.map(|q| q.trim().to_string()).filter(|q| !q.is_empty()),
             offset,
             limit: limit.clamp(1, 500),
         };
@@ -27,36 +25,17 @@ impl Services {
     }
 
     pub async fn person_get(&self, caller: &Caller, id: PersonId) -> Result<PersonRow> {
-        let row = self
-            .store
-            .person_get(id)
-            .await?
-            .ok_or(CoreError::NotFound("person"))?;
+        let row = self.store.person_get(id).await?.ok_or(CoreError::NotFound("person"))?;
         if caller.actor.person_id == id {
             return Ok(row);
         }
-        self.require_managed(caller, "person.view", row.person.managed_by, id)
-            .await?;
+        self.require_managed(caller, "person.view", row.person.managed_by, id).await?;
         Ok(row)
     }
 
-    async fn require_managed(
-        &self,
-        caller: &Caller,
-        action: &str,
-        unit: OrgUnitId,
-        id: PersonId,
-    ) -> Result<()> {
-        let u = self
-            .store
-            .org_get(unit)
-            .await?
-            .ok_or(CoreError::NotFound("org_unit"))?;
-        if caller.actor.can_admin(&u) {
-            Ok(())
-        } else {
-            Err(self.deny(caller, action, format!("person:{id}")).await)
-        }
+    async fn require_managed(&self, caller: &Caller, action: &str, unit: OrgUnitId, id: PersonId) -> Result<()> {
+        let u = self.store.org_get(unit).await?.ok_or(CoreError::NotFound("org_unit"))?;
+        if caller.actor.can_admin(&u) { Ok(()) } else { Err(self.deny(caller, action, format!("person:{id}")).await) }
     }
 
     /// Where a person's record is administered: their own org unit, or for
@@ -73,17 +52,11 @@ impl Services {
             .or(managed_by)
             .ok_or_else(|| CoreError::invalid("managed_by", Msg::new("err-person-managed-by")))?;
         let unit = self.store.org_get(unit_id).await?.ok_or_else(|| {
-            let field = if f.org_unit_id.is_some() {
-                "org_unit_id"
-            } else {
-                "managed_by"
-            };
+            let field = if f.org_unit_id.is_some() { "org_unit_id" } else { "managed_by" };
             CoreError::invalid(field, Msg::new("err-org-unknown"))
         })?;
         if !caller.actor.can_admin(&unit) {
-            return Err(self
-                .deny(caller, action, format!("org_unit:{unit_id}"))
-                .await);
+            return Err(self.deny(caller, action, format!("org_unit:{unit_id}")).await);
         }
         Ok(unit_id)
     }
@@ -96,9 +69,7 @@ impl Services {
     ) -> Result<Person> {
         self.require_org_admin(caller, "person.create").await?;
         let f = input.validate().map_err(CoreError::Invalid)?;
-        let unit = self
-            .managing_unit(caller, "person.create", &f, managed_by)
-            .await?;
+        let unit = self.managing_unit(caller, "person.create", &f, managed_by).await?;
         let audit = caller.audit("person.create", "person:new").detail(&f.name);
         self.store.person_create(&f, unit, &audit).await
     }
@@ -110,25 +81,11 @@ impl Services {
         input: &PersonInput,
         managed_by: Option<OrgUnitId>,
     ) -> Result<Person> {
-        let row = self
-            .store
-            .person_get(id)
-            .await?
-            .ok_or(CoreError::NotFound("person"))?;
-        self.require_managed(caller, "person.update", row.person.managed_by, id)
-            .await?;
+        let row = self.store.person_get(id).await?.ok_or(CoreError::NotFound("person"))?;
+        self.require_managed(caller, "person.update", row.person.managed_by, id).await?;
         let f = input.validate().map_err(CoreError::Invalid)?;
-        let unit = self
-            .managing_unit(
-                caller,
-                "person.update",
-                &f,
-                managed_by.or(Some(row.person.managed_by)),
-            )
-            .await?;
-        let audit = caller
-            .audit("person.update", format!("person:{id}"))
-            .detail(&f.name);
+        let unit = self.managing_unit(caller, "person.update", &f, managed_by.or(Some(row.person.managed_by))).await?;
+        let audit = caller.audit("person.update", format!("person:{id}")).detail(&f.name);
         self.store.person_update(id, &f, unit, &audit).await
     }
 }

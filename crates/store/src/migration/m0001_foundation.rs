@@ -7,11 +7,7 @@ use sea_orm_migration::schema::*;
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-fn fk(
-    name: &str,
-    from: (&'static str, &'static str),
-    to: (&'static str, &'static str),
-) -> ForeignKeyCreateStatement {
+fn fk(name: &str, from: (&'static str, &'static str), to: (&'static str, &'static str)) -> ForeignKeyCreateStatement {
     ForeignKey::create()
         .name(name)
         .from(Alias::new(from.0), Alias::new(from.1))
@@ -20,12 +16,7 @@ fn fk(
         .to_owned()
 }
 
-fn index(
-    name: &str,
-    table: &'static str,
-    cols: &[&'static str],
-    unique: bool,
-) -> IndexCreateStatement {
+fn index(name: &str, table: &'static str, cols: &[&'static str], unique: bool) -> IndexCreateStatement {
     let mut i = Index::create();
     i.name(name).table(Alias::new(table));
     for c in cols {
@@ -42,11 +33,7 @@ impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
         let t = |n: &'static str| Alias::new(n);
         m.create_table(
-            Table::create()
-                .table(t("meta"))
-                .col(string_len("key", 64).primary_key())
-                .col(text("value"))
-                .to_owned(),
+            Table::create().table(t("meta")).col(string_len("key", 64).primary_key()).col(text("value")).to_owned(),
         )
         .await?;
         m.create_table(
@@ -63,25 +50,13 @@ impl MigrationTrait for Migration {
                 .col(boolean("active"))
                 .col(big_integer("created_at"))
                 .col(big_integer("updated_at"))
-                .foreign_key(&mut fk(
-                    "fk_org_unit_parent",
-                    ("org_unit", "parent_id"),
-                    ("org_unit", "id"),
-                ))
+                .foreign_key(&mut fk("fk_org_unit_parent", ("org_unit", "parent_id"), ("org_unit", "id")))
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("ux_org_unit_code", "org_unit", &["code"], true))
-            .await?;
-        m.create_index(index("ix_org_unit_path", "org_unit", &["path"], false))
-            .await?;
-        m.create_index(index(
-            "ix_org_unit_parent",
-            "org_unit",
-            &["parent_id"],
-            false,
-        ))
-        .await?;
+        m.create_index(index("ux_org_unit_code", "org_unit", &["code"], true)).await?;
+        m.create_index(index("ix_org_unit_path", "org_unit", &["path"], false)).await?;
+        m.create_index(index("ix_org_unit_parent", "org_unit", &["parent_id"], false)).await?;
         m.create_table(
             Table::create()
                 .table(t("person"))
@@ -94,33 +69,13 @@ impl MigrationTrait for Migration {
                 .col(string_len_null("phone", 20))
                 .col(boolean("active"))
                 .col(big_integer("created_at"))
-                .foreign_key(&mut fk(
-                    "fk_person_org_unit",
-                    ("person", "org_unit_id"),
-                    ("org_unit", "id"),
-                ))
-                .foreign_key(&mut fk(
-                    "fk_person_managed_by",
-                    ("person", "managed_by"),
-                    ("org_unit", "id"),
-                ))
+                .foreign_key(&mut fk("fk_person_org_unit", ("person", "org_unit_id"), ("org_unit", "id")))
+                .foreign_key(&mut fk("fk_person_managed_by", ("person", "managed_by"), ("org_unit", "id")))
                 .to_owned(),
         )
         .await?;
-        m.create_index(index(
-            "ix_person_managed_by",
-            "person",
-            &["managed_by"],
-            false,
-        ))
-        .await?;
-        m.create_index(index(
-            "ix_person_name_sort",
-            "person",
-            &["name_sort"],
-            false,
-        ))
-        .await?;
+        m.create_index(index("ix_person_managed_by", "person", &["managed_by"], false)).await?;
+        m.create_index(index("ix_person_name_sort", "person", &["name_sort"], false)).await?;
         m.create_table(
             Table::create()
                 .table(t("account"))
@@ -136,18 +91,12 @@ impl MigrationTrait for Migration {
                 .col(big_integer("created_at"))
                 .col(big_integer_null("last_login_at"))
                 .col(string_len_null("lang", 16))
-                .foreign_key(&mut fk(
-                    "fk_account_person",
-                    ("account", "person_id"),
-                    ("person", "id"),
-                ))
+                .foreign_key(&mut fk("fk_account_person", ("account", "person_id"), ("person", "id")))
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("ux_account_username", "account", &["username"], true))
-            .await?;
-        m.create_index(index("ux_account_person", "account", &["person_id"], true))
-            .await?;
+        m.create_index(index("ux_account_username", "account", &["username"], true)).await?;
+        m.create_index(index("ux_account_person", "account", &["person_id"], true)).await?;
         m.create_table(
             Table::create()
                 .table(t("account_grant"))
@@ -155,26 +104,12 @@ impl MigrationTrait for Migration {
                 .col(big_integer("account_id"))
                 .col(string_len("role", 32))
                 .col(big_integer_null("org_unit_id"))
-                .foreign_key(&mut fk(
-                    "fk_grant_account",
-                    ("account_grant", "account_id"),
-                    ("account", "id"),
-                ))
-                .foreign_key(&mut fk(
-                    "fk_grant_org_unit",
-                    ("account_grant", "org_unit_id"),
-                    ("org_unit", "id"),
-                ))
+                .foreign_key(&mut fk("fk_grant_account", ("account_grant", "account_id"), ("account", "id")))
+                .foreign_key(&mut fk("fk_grant_org_unit", ("account_grant", "org_unit_id"), ("org_unit", "id")))
                 .to_owned(),
         )
         .await?;
-        m.create_index(index(
-            "ix_grant_account",
-            "account_grant",
-            &["account_id"],
-            false,
-        ))
-        .await?;
+        m.create_index(index("ix_grant_account", "account_grant", &["account_id"], false)).await?;
         m.create_table(
             Table::create()
                 .table(t("session"))
@@ -184,21 +119,11 @@ impl MigrationTrait for Migration {
                 .col(big_integer("last_seen_at"))
                 .col(big_integer("expires_at"))
                 .col(boolean("mfa_pending"))
-                .foreign_key(&mut fk(
-                    "fk_session_account",
-                    ("session", "account_id"),
-                    ("account", "id"),
-                ))
+                .foreign_key(&mut fk("fk_session_account", ("session", "account_id"), ("account", "id")))
                 .to_owned(),
         )
         .await?;
-        m.create_index(index(
-            "ix_session_account",
-            "session",
-            &["account_id"],
-            false,
-        ))
-        .await?;
+        m.create_index(index("ix_session_account", "session", &["account_id"], false)).await?;
         m.create_table(
             Table::create()
                 .table(t("audit_log"))
@@ -216,20 +141,8 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index(
-            "ix_audit_actor",
-            "audit_log",
-            &["actor", "seq"],
-            false,
-        ))
-        .await?;
-        m.create_index(index(
-            "ix_audit_action",
-            "audit_log",
-            &["action", "seq"],
-            false,
-        ))
-        .await?;
+        m.create_index(index("ix_audit_actor", "audit_log", &["actor", "seq"], false)).await?;
+        m.create_index(index("ix_audit_action", "audit_log", &["action", "seq"], false)).await?;
         Ok(())
     }
 }

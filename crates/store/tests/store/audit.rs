@@ -6,27 +6,10 @@ use sea_orm::{ConnectionTrait, Statement};
 async fn every_change_is_chained_and_tampering_is_found() {
     let w = world().await;
     let c = root();
-    let city = w
-        .svc
-        .org_create(&c, None, &input("LG", "琅港市委", "city_committee"))
-        .await
-        .unwrap();
-    w.svc
-        .org_update(&c, city.id, &input("LG", "琅港市委员会", "city_committee"))
-        .await
-        .unwrap();
+    let city = w.svc.org_create(&c, None, &input("LG", "琅港市委", "city_committee")).await.unwrap();
+    w.svc.org_update(&c, city.id, &input("LG", "琅港市委员会", "city_committee")).await.unwrap();
     let _ = w.svc.login("nobody", "x", Some("10.0.0.1".into())).await;
-    let list = w
-        .svc
-        .audit_list(
-            &c,
-            AuditFilter {
-                limit: 50,
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
+    let list = w.svc.audit_list(&c, AuditFilter { limit: 50, ..Default::default() }).await.unwrap();
     let actions: Vec<_> = list.iter().map(|e| e.action.as_str()).collect();
     assert_eq!(actions, ["auth.login", "org.update", "org.create"]);
     assert_eq!(list[0].result, AuditResult::Failed);
@@ -54,10 +37,7 @@ async fn concurrent_appends_keep_one_chain() {
         let svc = w.svc.clone();
         let c = c.clone();
         tasks.push(tokio::spawn(async move {
-            svc.store
-                .audit_append(&c.audit("test.append", format!("n:{i}")))
-                .await
-                .unwrap();
+            svc.store.audit_append(&c.audit("test.append", format!("n:{i}"))).await.unwrap();
         }));
     }
     for t in tasks {

@@ -64,17 +64,9 @@ pub fn organizer(units: &[&kaoping_core::org::OrgUnit]) -> Caller {
 }
 
 pub fn input(code: &str, name: &str, kind: &str) -> OrgUnitInput {
-    OrgUnitInput {
-        code: code.into(),
-        name: name.into(),
-        kind: kind.into(),
-        sort_order: None,
-    }
+    OrgUnitInput { code: code.into(), name: name.into(), kind: kind.into(), sort_order: None }
 }
 
 pub fn grant(role: Role, unit: Option<OrgUnitId>) -> RoleGrant {
-    RoleGrant {
-        role,
-        org_unit_id: unit,
-    }
+    RoleGrant { role, org_unit_id: unit }
 }

@@ -8,10 +8,7 @@ async fn migrations_bring_an_empty_database_to_current() {
     let applied = t.db.migrate().await.unwrap();
     assert!(!applied.is_empty());
     assert_eq!(t.db.schema_state().await.unwrap(), SchemaState::Current);
-    assert!(
-        t.db.migrate().await.unwrap().is_empty(),
-        "migrating twice does nothing"
-    );
+    assert!(t.db.migrate().await.unwrap().is_empty(), "migrating twice does nothing");
 }
 
 #[tokio::test]

@@ -63,22 +63,13 @@ pub fn router(login_limit: crate::routes::LoginLimit) -> Router<AppState> {
         .route("/api/v1/openapi.json", get(openapi))
         .route(
             "/api/v1/session",
-            get(session::me)
-                .post(session::login)
-                .route_layer(login_limit.clone())
-                .delete(session::logout),
+            get(session::me).post(session::login).route_layer(login_limit.clone()).delete(session::logout),
         )
-        .route(
-            "/api/v1/session/totp",
-            post(session::totp).route_layer(login_limit),
-        )
+        .route("/api/v1/session/totp", post(session::totp).route_layer(login_limit))
         .route("/api/v1/org-units", get(org::list).post(org::create))
         .route("/api/v1/org-units/{id}", get(org::get_one).put(org::update))
         .route("/api/v1/org-units/{id}/move", post(org::move_unit))
         .route("/api/v1/org-units/{id}/active", post(org::set_active))
         .route("/api/v1/people", get(people::list).post(people::create))
-        .route(
-            "/api/v1/people/{id}",
-            get(people::get_one).put(people::update),
-        )
+        .route("/api/v1/people/{id}", get(people::get_one).put(people::update))
 }

@@ -58,10 +58,7 @@ pub async fn list(
     a: Auth,
     Query(p): Query<ListParams>,
 ) -> AppResult<Json<Vec<OrgUnitDto>>> {
-    let units = state
-        .services
-        .org_tree(&a.caller, p.include_inactive)
-        .await?;
+    let units = state.services.org_tree(&a.caller, p.include_inactive).await?;
     Ok(Json(units.into_iter().map(Into::into).collect()))
 }
 
@@ -94,27 +91,14 @@ pub async fn create(
     a: Auth,
     Json(b): Json<OrgUnitBody>,
 ) -> AppResult<(StatusCode, Json<OrgUnitDto>)> {
-    let u = state
-        .services
-        .org_create(&a.caller, b.parent_id.map(OrgUnitId), &b.input())
-        .await?;
+    let u = state.services.org_create(&a.caller, b.parent_id.map(OrgUnitId), &b.input()).await?;
     Ok((StatusCode::CREATED, Json(u.into())))
 }
 
 #[utoipa::path(get, path = "/api/v1/org-units/{id}", tag = "org-units", params(("id" = i64, Path)),
     responses((status = 200, body = OrgUnitDto), (status = 404, body = super::Problem), (status = 403, body = super::Problem)))]
-pub async fn get_one(
-    State(state): State<AppState>,
-    a: Auth,
-    Path(id): Path<i64>,
-) -> AppResult<Json<OrgUnitDto>> {
-    Ok(Json(
-        state
-            .services
-            .org_get(&a.caller, OrgUnitId(id))
-            .await?
-            .into(),
-    ))
+pub async fn get_one(State(state): State<AppState>, a: Auth, Path(id): Path<i64>) -> AppResult<Json<OrgUnitDto>> {
+    Ok(Json(state.services.org_get(&a.caller, OrgUnitId(id)).await?.into()))
 }
 
 #[utoipa::path(put, path = "/api/v1/org-units/{id}", tag = "org-units", params(("id" = i64, Path)), request_body = OrgUnitBody,
@@ -125,13 +109,7 @@ pub async fn update(
     Path(id): Path<i64>,
     Json(b): Json<OrgUnitBody>,
 ) -> AppResult<Json<OrgUnitDto>> {
-    Ok(Json(
-        state
-            .services
-            .org_update(&a.caller, OrgUnitId(id), &b.input())
-            .await?
-            .into(),
-    ))
+    Ok(Json(state.services.org_update(&a.caller, OrgUnitId(id), &b.input()).await?.into()))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -148,13 +126,7 @@ pub async fn move_unit(
     Path(id): Path<i64>,
     Json(b): Json<MoveBody>,
 ) -> AppResult<Json<OrgUnitDto>> {
-    Ok(Json(
-        state
-            .services
-            .org_move(&a.caller, OrgUnitId(id), b.parent_id.map(OrgUnitId))
-            .await?
-            .into(),
-    ))
+    Ok(Json(state.services.org_move(&a.caller, OrgUnitId(id), b.parent_id.map(OrgUnitId)).await?.into()))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -170,11 +142,5 @@ pub async fn set_active(
     Path(id): Path<i64>,
     Json(b): Json<ActiveBody>,
 ) -> AppResult<Json<OrgUnitDto>> {
-    Ok(Json(
-        state
-            .services
-            .org_set_active(&a.caller, OrgUnitId(id), b.active)
-            .await?
-            .into(),
-    ))
+    Ok(Json(state.services.org_set_active(&a.caller, OrgUnitId(id), b.active).await?.into()))
 }

@@ -59,19 +59,9 @@ pub struct ListParams {
 
 #[utoipa::path(get, path = "/api/v1/people", tag = "people", params(ListParams),
     responses((status = 200, body = PersonPage), (status = 403, body = super::Problem)))]
-pub async fn list(
-    State(state): State<AppState>,
-    a: Auth,
-    Query(p): Query<ListParams>,
-) -> AppResult<Json<PersonPage>> {
-    let (rows, total) = state
-        .services
-        .people_list(&a.caller, p.q, p.offset, p.limit.unwrap_or(50))
-        .await?;
-    Ok(Json(PersonPage {
-        total,
-        items: rows.into_iter().map(Into::into).collect(),
-    }))
+pub async fn list(State(state): State<AppState>, a: Auth, Query(p): Query<ListParams>) -> AppResult<Json<PersonPage>> {
+    let (rows, total) = state.services.people_list(&a.caller, p.q, p.offset, p.limit.unwrap_or(50)).await?;
+    Ok(Json(PersonPage { total, items: rows.into_iter().map(Into::into).collect() }))
 }
 
 /// A person to create or replace.
@@ -104,28 +94,15 @@ pub async fn create(
     a: Auth,
     Json(b): Json<PersonBody>,
 ) -> AppResult<(StatusCode, Json<PersonDto>)> {
-    let p = state
-        .services
-        .person_create(&a.caller, &b.input(), b.managed_by.map(OrgUnitId))
-        .await?;
+    let p = state.services.person_create(&a.caller, &b.input(), b.managed_by.map(OrgUnitId)).await?;
     let row = state.services.person_get(&a.caller, p.id).await?;
     Ok((StatusCode::CREATED, Json(row.into())))
 }
 
 #[utoipa::path(get, path = "/api/v1/people/{id}", tag = "people", params(("id" = i64, Path)),
     responses((status = 200, body = PersonDto), (status = 404, body = super::Problem)))]
-pub async fn get_one(
-    State(state): State<AppState>,
-    a: Auth,
-    Path(id): Path<i64>,
-) -> AppResult<Json<PersonDto>> {
-    Ok(Json(
-        state
-            .services
-            .person_get(&a.caller, PersonId(id))
-            .await?
-            .into(),
-    ))
+pub async fn get_one(State(state): State<AppState>, a: Auth, Path(id): Path<i64>) -> AppResult<Json<PersonDto>> {
+    Ok(Json(state.services.person_get(&a.caller, PersonId(id)).await?.into()))
 }
 
 #[utoipa::path(put, path = "/api/v1/people/{id}", tag = "people", params(("id" = i64, Path)), request_body = PersonBody,
@@ -136,20 +113,6 @@ pub async fn update(
     Path(id): Path<i64>,
     Json(b): Json<PersonBody>,
 ) -> AppResult<Json<PersonDto>> {
-    state
-        .services
-        .person_update(
-            &a.caller,
-            PersonId(id),
-            &b.input(),
-            b.managed_by.map(OrgUnitId),
-        )
-        .await?;
-    Ok(Json(
-        state
-            .services
-            .person_get(&a.caller, PersonId(id))
-            .await?
-            .into(),
-    ))
+    state.services.person_update(&a.caller, PersonId(id), &b.input(), b.managed_by.map(OrgUnitId)).await?;
+    Ok(Json(state.services.person_get(&a.caller, PersonId(id)).await?.into()))
 }

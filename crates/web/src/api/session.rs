@@ -58,23 +58,10 @@ pub struct LoginReply {
 #[utoipa::path(post, path = "/api/v1/session", tag = "session", request_body = LoginBody,
     responses((status = 200, body = LoginReply, description = "Logged in; the session cookie is set"),
         (status = 401, body = super::Problem), (status = 429, body = super::Problem)))]
-pub async fn login(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Json(b): Json<LoginBody>,
-) -> AppResult<Response> {
-    let out = state
-        .services
-        .login(&b.username, &b.password, ctx.client.clone())
-        .await?;
-    let mut r = Json(LoginReply {
-        mfa_pending: out.mfa_pending,
-    })
-    .into_response();
-    r.headers_mut().insert(
-        header::SET_COOKIE,
-        session_cookie(&out.token, state.config.secure_cookies),
-    );
+pub async fn login(State(state): State<AppState>, ctx: Ctx, Json(b): Json<LoginBody>) -> AppResult<Response> {
+    let out = state.services.login(&b.username, &b.password, ctx.client.clone()).await?;
+    let mut r = Json(LoginReply { mfa_pending: out.mfa_pending }).into_response();
+    r.headers_mut().insert(header::SET_COOKIE, session_cookie(&out.token, state.config.secure_cookies));
     Ok(r)
 }
 
@@ -85,19 +72,11 @@ pub struct TotpBody {
 
 #[utoipa::path(post, path = "/api/v1/session/totp", tag = "session", request_body = TotpBody,
     responses((status = 204), (status = 422, body = super::Problem)))]
-pub async fn totp(
-    State(state): State<AppState>,
-    a: AuthAny,
-    Json(b): Json<TotpBody>,
-) -> AppResult<StatusCode> {
+pub async fn totp(State(state): State<AppState>, a: AuthAny, Json(b): Json<TotpBody>) -> AppResult<StatusCode> {
     if !a.session.mfa_pending {
         return Ok(StatusCode::NO_CONTENT);
     }
-    match state
-        .services
-        .login_totp(&a.session, &b.code, a.ctx.client.clone())
-        .await
-    {
+    match state.services.login_totp(&a.session, &b.code, a.ctx.client.clone()).await {
         Ok(()) => Ok(StatusCode::NO_CONTENT),
         Err(e @ CoreError::Invalid(_)) => Err(e.into()),
         Err(e) => Err(AppError::from(e)),
@@ -108,9 +87,6 @@ pub async fn totp(
 pub async fn logout(State(state): State<AppState>, a: AuthAny) -> AppResult<Response> {
     state.services.logout(&a.caller, &a.session.digest).await?;
     let mut r = StatusCode::NO_CONTENT.into_response();
-    r.headers_mut().insert(
-        header::SET_COOKIE,
-        session_cookie("", state.config.secure_cookies),
-    );
+    r.headers_mut().insert(header::SET_COOKIE, session_cookie("", state.config.secure_cookies));
     Ok(r)
 }

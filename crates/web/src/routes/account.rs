@@ -30,29 +30,14 @@ struct AccountView {
     errors: FormErrors,
 }
 
-async fn account_view(
-    state: &AppState,
-    a: &Auth,
-    flash: Option<&str>,
-    errors: FormErrors,
-) -> AppResult<AccountView> {
+async fn account_view(state: &AppState, a: &Auth, flash: Option<&str>, errors: FormErrors) -> AppResult<AccountView> {
     let lang = a.ctx.lang;
-    let account = state
-        .services
-        .store
-        .account_get(a.caller.actor.account_id)
-        .await?
-        .ok_or(CoreError::Unauthenticated)?;
+    let account =
+        state.services.store.account_get(a.caller.actor.account_id).await?.ok_or(CoreError::Unauthenticated)?;
     Ok(AccountView {
         page: Page::new(state, &a.ctx, "account-title").flash(flash),
         username: account.username,
-        roles: a
-            .caller
-            .actor
-            .roles
-            .iter()
-            .map(|r| lang.t(&r.label_key()))
-            .collect(),
+        roles: a.caller.actor.roles.iter().map(|r| lang.t(&r.label_key())).collect(),
         scopes: a
             .caller
             .actor
@@ -61,20 +46,13 @@ async fn account_view(
             .map(|s| format!("{} · {}", lang.t(&s.role.label_key()), s.unit_name))
             .collect(),
         totp_enabled: account.totp_secret.is_some(),
-        totp_required: state.services.auth.require_totp_for_admins
-            && a.caller.actor.roles.iter().any(|r| r.is_admin()),
+        totp_required: state.services.auth.require_totp_for_admins && a.caller.actor.roles.iter().any(|r| r.is_admin()),
         errors,
     })
 }
 
-pub async fn show(
-    State(state): State<AppState>,
-    a: Auth,
-    Query(q): Query<FlashQuery>,
-) -> AppResult<Response> {
-    Ok(render(
-        &account_view(&state, &a, q.flash.as_deref(), FormErrors::default()).await?,
-    ))
+pub async fn show(State(state): State<AppState>, a: Auth, Query(q): Query<FlashQuery>) -> AppResult<Response> {
+    Ok(render(&account_view(&state, &a, q.flash.as_deref(), FormErrors::default()).await?))
 }
 
 #[derive(Template)]
@@ -110,11 +88,7 @@ pub async fn password_submit(
     a: AuthAny,
     Form(f): Form<PasswordForm>,
 ) -> AppResult<Response> {
-    match state
-        .services
-        .change_password(&a.caller, &f.current, &f.new_password, &f.confirm)
-        .await
-    {
+    match state.services.change_password(&a.caller, &f.current, &f.new_password, &f.confirm).await {
         Ok(()) => Ok(Redirect::to("/?flash=password-changed").into_response()),
         Err(CoreError::Invalid(errs)) => {
             let p = &state.services.auth.password;
@@ -141,19 +115,10 @@ struct TotpEnrollView {
     errors: FormErrors,
 }
 
-fn enroll_view(
-    state: &AppState,
-    a: &AuthAny,
-    secret: String,
-    errors: FormErrors,
-) -> TotpEnrollView {
+fn enroll_view(state: &AppState, a: &AuthAny, secret: String, errors: FormErrors) -> TotpEnrollView {
     let url = totp::url(&secret, &a.caller.actor.username).unwrap_or_default();
     let qr_svg = qrcode::QrCode::new(url.as_bytes())
-        .map(|c| {
-            c.render::<qrcode::render::svg::Color>()
-                .min_dimensions(200, 200)
-                .build()
-        })
+        .map(|c| c.render::<qrcode::render::svg::Color>().min_dimensions(200, 200).build())
         .unwrap_or_default();
     TotpEnrollView {
         page: Page::new(state, &a.ctx, "totp-enroll-title"),
@@ -168,12 +133,7 @@ pub async fn totp_form(State(state): State<AppState>, a: AuthAny) -> Response {
     if a.session.mfa_pending || a.session.must_change_password {
         return Redirect::to("/").into_response();
     }
-    render(&enroll_view(
-        &state,
-        &a,
-        totp::new_secret(),
-        FormErrors::default(),
-    ))
+    render(&enroll_view(&state, &a, totp::new_secret(), FormErrors::default()))
 }
 
 #[derive(Deserialize)]
@@ -182,27 +142,14 @@ pub struct TotpForm {
     pub code: String,
 }
 
-pub async fn totp_submit(
-    State(state): State<AppState>,
-    a: AuthAny,
-    Form(f): Form<TotpForm>,
-) -> AppResult<Response> {
+pub async fn totp_submit(State(state): State<AppState>, a: AuthAny, Form(f): Form<TotpForm>) -> AppResult<Response> {
     if a.session.mfa_pending || a.session.must_change_password {
         return Ok(Redirect::to("/").into_response());
     }
-    match state
-        .services
-        .enable_totp(&a.caller, f.secret.trim(), &f.code)
-        .await
-    {
+    match state.services.enable_totp(&a.caller, f.secret.trim(), &f.code).await {
         Ok(()) => Ok(Redirect::to("/account?flash=totp-enabled").into_response()),
         Err(CoreError::Invalid(errs)) => {
-            let view = enroll_view(
-                &state,
-                &a,
-                f.secret.trim().to_string(),
-                FormErrors::from_fields(a.ctx.lang, &errs),
-            );
+            let view = enroll_view(&state, &a, f.secret.trim().to_string(), FormErrors::from_fields(a.ctx.lang, &errs));
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&view)).into_response())
         }
         Err(e) => Err(e.into()),
@@ -214,16 +161,11 @@ pub struct DisableForm {
     pub current: String,
 }
 
-pub async fn totp_disable(
-    State(state): State<AppState>,
-    a: Auth,
-    Form(f): Form<DisableForm>,
-) -> AppResult<Response> {
+pub async fn totp_disable(State(state): State<AppState>, a: Auth, Form(f): Form<DisableForm>) -> AppResult<Response> {
     match state.services.disable_totp(&a.caller, &f.current).await {
         Ok(()) => Ok(Redirect::to("/account?flash=totp-disabled").into_response()),
         Err(CoreError::Invalid(errs)) => {
-            let view =
-                account_view(&state, &a, None, FormErrors::from_fields(a.ctx.lang, &errs)).await?;
+            let view = account_view(&state, &a, None, FormErrors::from_fields(a.ctx.lang, &errs)).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&view)).into_response())
         }
         Err(CoreError::Conflict(m)) => {
@@ -237,9 +179,6 @@ pub async fn totp_disable(
 pub async fn logout_all(State(state): State<AppState>, a: Auth) -> AppResult<Response> {
     state.services.logout_everywhere(&a.caller).await?;
     let mut r = Redirect::to("/login?flash=logged-out-everywhere").into_response();
-    r.headers_mut().insert(
-        header::SET_COOKIE,
-        crate::middleware::session_cookie("", state.config.secure_cookies),
-    );
+    r.headers_mut().insert(header::SET_COOKIE, crate::middleware::session_cookie("", state.config.secure_cookies));
     Ok(r)
 }

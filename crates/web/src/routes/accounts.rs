@@ -70,31 +70,20 @@ async fn list_view(state: &AppState, a: &Auth) -> AppResult<ListView> {
                 .map(|g| {
                     let role = lang.t(&g.role.label_key());
                     match g.org_unit_id {
-                        Some(u) => format!(
-                            "{role} · {}",
-                            names.get(&u).cloned().unwrap_or_else(|| format!("#{u}"))
-                        ),
+                        Some(u) => format!("{role} · {}", names.get(&u).cloned().unwrap_or_else(|| format!("#{u}"))),
                         None => role,
                     }
                 })
                 .collect(),
             locked: acc.locked_until.is_some_and(|t| t > now),
-            held: acc
-                .grants
-                .iter()
-                .map(|g| (g.role.as_str(), g.org_unit_id))
-                .collect(),
+            held: acc.grants.iter().map(|g| (g.role.as_str(), g.org_unit_id)).collect(),
             a: acc,
         })
         .collect();
     let roles = Role::ALL
         .iter()
         .filter(|r| **r != Role::SystemAdmin || a.caller.actor.is_system_admin())
-        .map(|r| RoleOption {
-            value: r.as_str(),
-            label: lang.t(&r.label_key()),
-            scoped: r.is_scoped(),
-        })
+        .map(|r| RoleOption { value: r.as_str(), label: lang.t(&r.label_key()), scoped: r.is_scoped() })
         .collect();
     Ok(ListView {
         page: Page::new(state, &a.ctx, "accounts-title").crumb("nav-accounts", None),
@@ -107,11 +96,7 @@ async fn list_view(state: &AppState, a: &Auth) -> AppResult<ListView> {
     })
 }
 
-pub async fn list(
-    State(state): State<AppState>,
-    a: Auth,
-    Query(q): Query<ListQuery>,
-) -> AppResult<Response> {
+pub async fn list(State(state): State<AppState>, a: Auth, Query(q): Query<ListQuery>) -> AppResult<Response> {
     let mut view = list_view(&state, &a).await?;
     view.page = view.page.flash(q.flash.as_deref());
     Ok(render(&view))
@@ -119,10 +104,7 @@ pub async fn list(
 
 async fn refused(state: &AppState, a: &Auth, e: CoreError) -> AppResult<Response> {
     let (status, errors) = match &e {
-        CoreError::Invalid(errs) => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            FormErrors::from_fields(a.ctx.lang, errs),
-        ),
+        CoreError::Invalid(errs) => (StatusCode::UNPROCESSABLE_ENTITY, FormErrors::from_fields(a.ctx.lang, errs)),
         CoreError::Conflict(m) => (StatusCode::CONFLICT, FormErrors::general(a.ctx.lang, m)),
         _ => return Err(e.into()),
     };
@@ -139,12 +121,7 @@ pub async fn set_grants(
 ) -> AppResult<Response> {
     let (_, grants) = parse_account_form(&body);
     let result = match Services::parse_grants(&grants) {
-        Ok(g) => {
-            state
-                .services
-                .account_set_grants(&a.caller, AccountId(id), &g)
-                .await
-        }
+        Ok(g) => state.services.account_set_grants(&a.caller, AccountId(id), &g).await,
         Err(e) => Err(e),
     };
     match result {
@@ -153,35 +130,16 @@ pub async fn set_grants(
     }
 }
 
-pub async fn reset_password(
-    State(state): State<AppState>,
-    a: Auth,
-    Path(id): Path<i64>,
-) -> AppResult<Response> {
-    let password = state
-        .services
-        .account_reset_password(&a.caller, AccountId(id))
-        .await?;
+pub async fn reset_password(State(state): State<AppState>, a: Auth, Path(id): Path<i64>) -> AppResult<Response> {
+    let password = state.services.account_reset_password(&a.caller, AccountId(id)).await?;
     let mut view = list_view(&state, &a).await?;
-    let username = view
-        .rows
-        .iter()
-        .find(|r| r.a.id.0 == id)
-        .map(|r| r.a.username.clone())
-        .unwrap_or_default();
+    let username = view.rows.iter().find(|r| r.a.id.0 == id).map(|r| r.a.username.clone()).unwrap_or_default();
     view.reset = Some((username, password));
     Ok(render(&view))
 }
 
-pub async fn unlock(
-    State(state): State<AppState>,
-    a: Auth,
-    Path(id): Path<i64>,
-) -> AppResult<Response> {
-    state
-        .services
-        .account_unlock(&a.caller, AccountId(id))
-        .await?;
+pub async fn unlock(State(state): State<AppState>, a: Auth, Path(id): Path<i64>) -> AppResult<Response> {
+    state.services.account_unlock(&a.caller, AccountId(id)).await?;
     Ok(Redirect::to("/admin/accounts?flash=account-unlocked").into_response())
 }
 
@@ -197,17 +155,9 @@ pub async fn set_active(
     Form(f): Form<ActiveForm>,
 ) -> AppResult<Response> {
     let active = f.active == "1";
-    match state
-        .services
-        .account_set_active(&a.caller, AccountId(id), active)
-        .await
-    {
+    match state.services.account_set_active(&a.caller, AccountId(id), active).await {
         Ok(()) => {
-            let flash = if active {
-                "account-enabled"
-            } else {
-                "account-disabled"
-            };
+            let flash = if active { "account-enabled" } else { "account-disabled" };
             Ok(Redirect::to(&format!("/admin/accounts?flash={flash}")).into_response())
         }
         Err(e) => refused(&state, &a, e).await,

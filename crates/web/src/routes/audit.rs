@@ -45,11 +45,7 @@ fn day(s: Option<&str>, end: bool) -> Option<chrono::DateTime<chrono::Utc>> {
         .map(|t| t.with_timezone(&chrono::Utc))
 }
 
-pub async fn list(
-    State(state): State<AppState>,
-    a: Auth,
-    Query(q): Query<AuditQuery>,
-) -> AppResult<Response> {
+pub async fn list(State(state): State<AppState>, a: Auth, Query(q): Query<AuditQuery>) -> AppResult<Response> {
     let lang = a.ctx.lang;
     let f = AuditFilter {
         actor: q.actor.clone(),
@@ -61,21 +57,15 @@ pub async fn list(
         limit: PAGE,
     };
     let entries = state.services.audit_list(&a.caller, f).await?;
-    let next_before = (entries.len() as u64 == PAGE)
-        .then(|| entries.last().map(|e| e.seq))
-        .flatten();
+    let next_before = (entries.len() as u64 == PAGE).then(|| entries.last().map(|e| e.seq)).flatten();
     let can_verify = a.caller.actor.is_system_admin();
     let (verify, verify_ok) = if can_verify && q.verify.is_some() {
         match state.services.audit_verify().await? {
-            Ok(n) => (
-                Some(lang.t_args("audit-verify-ok", &[("count", n.to_string())])),
-                true,
-            ),
+            Ok(n) => (Some(lang.t_args("audit-verify-ok", &[("count", n.to_string())])), true),
             Err(b) => (
-                Some(lang.t_args(
-                    "audit-verify-broken",
-                    &[("seq", b.seq.to_string()), ("reason", b.reason.to_string())],
-                )),
+                Some(
+                    lang.t_args("audit-verify-broken", &[("seq", b.seq.to_string()), ("reason", b.reason.to_string())]),
+                ),
                 false,
             ),
         }
@@ -83,13 +73,5 @@ pub async fn list(
         (None, false)
     };
     let page = Page::new(&state, &a.ctx, "audit-title").crumb("nav-audit", None);
-    Ok(render(&AuditView {
-        page,
-        q,
-        entries,
-        next_before,
-        can_verify,
-        verify,
-        verify_ok,
-    }))
+    Ok(render(&AuditView { page, q, entries, next_before, can_verify, verify, verify_ok }))
 }

@@ -30,21 +30,12 @@ struct LoginView {
     error: Option<String>,
 }
 
-pub async fn login_form(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Query(q): Query<NextQuery>,
-) -> Response {
+pub async fn login_form(State(state): State<AppState>, ctx: Ctx, Query(q): Query<NextQuery>) -> Response {
     if ctx.session.as_ref().is_some_and(|s| !s.mfa_pending) {
         return Redirect::to(&safe_next(q.next.as_deref())).into_response();
     }
     let page = Page::new(&state, &ctx, "login-title").flash(q.flash.as_deref());
-    render(&LoginView {
-        page,
-        next: safe_next(q.next.as_deref()),
-        username: String::new(),
-        error: None,
-    })
+    render(&LoginView { page, next: safe_next(q.next.as_deref()), username: String::new(), error: None })
 }
 
 #[derive(Deserialize)]
@@ -54,46 +45,25 @@ pub struct LoginForm {
     pub next: Option<String>,
 }
 
-pub async fn login_submit(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Form(f): Form<LoginForm>,
-) -> Response {
+pub async fn login_submit(State(state): State<AppState>, ctx: Ctx, Form(f): Form<LoginForm>) -> Response {
     let next = safe_next(f.next.as_deref());
-    match state
-        .services
-        .login(&f.username, &f.password, ctx.client.clone())
-        .await
-    {
+    match state.services.login(&f.username, &f.password, ctx.client.clone()).await {
         Ok(out) => {
-            let to = if out.mfa_pending {
-                format!("/login/totp?next={}", crate::ctx::urlencode(&next))
-            } else {
-                next
-            };
+            let to = if out.mfa_pending { format!("/login/totp?next={}", crate::ctx::urlencode(&next)) } else { next };
             let mut r = Redirect::to(&to).into_response();
-            r.headers_mut().insert(
-                header::SET_COOKIE,
-                session_cookie(&out.token, state.config.secure_cookies),
-            );
+            r.headers_mut().insert(header::SET_COOKIE, session_cookie(&out.token, state.config.secure_cookies));
             r
         }
         Err(e) => {
             let (status, msg) = match e {
-                CoreError::Locked(until) => (
-                    StatusCode::TOO_MANY_REQUESTS,
-                    Msg::new("err-account-locked").arg("minutes", minutes_until(until)),
-                ),
+                CoreError::Locked(until) => {
+                    (StatusCode::TOO_MANY_REQUESTS, Msg::new("err-account-locked").arg("minutes", minutes_until(until)))
+                }
                 CoreError::Unauthenticated => (StatusCode::UNAUTHORIZED, Msg::new("err-login")),
                 other => return crate::error::AppError::from(other).into_response(),
             };
             let page = Page::new(&state, &ctx, "login-title");
-            let view = LoginView {
-                page,
-                next,
-                username: f.username,
-                error: Some(ctx.lang.msg(&msg)),
-            };
+            let view = LoginView { page, next, username: f.username, error: Some(ctx.lang.msg(&msg)) };
             (status, render(&view)).into_response()
         }
     }
@@ -107,20 +77,12 @@ struct TotpView {
     error: Option<String>,
 }
 
-pub async fn totp_form(
-    State(state): State<AppState>,
-    a: AuthAny,
-    Query(q): Query<NextQuery>,
-) -> Response {
+pub async fn totp_form(State(state): State<AppState>, a: AuthAny, Query(q): Query<NextQuery>) -> Response {
     if !a.session.mfa_pending {
         return Redirect::to("/").into_response();
     }
     let page = Page::new(&state, &a.ctx, "totp-login-title");
-    render(&TotpView {
-        page,
-        next: safe_next(q.next.as_deref()),
-        error: None,
-    })
+    render(&TotpView { page, next: safe_next(q.next.as_deref()), error: None })
 }
 
 #[derive(Deserialize)]
@@ -129,36 +91,21 @@ pub struct TotpForm {
     pub next: Option<String>,
 }
 
-pub async fn totp_submit(
-    State(state): State<AppState>,
-    a: AuthAny,
-    Form(f): Form<TotpForm>,
-) -> AppResult<Response> {
+pub async fn totp_submit(State(state): State<AppState>, a: AuthAny, Form(f): Form<TotpForm>) -> AppResult<Response> {
     let next = safe_next(f.next.as_deref());
     if !a.session.mfa_pending {
         return Ok(Redirect::to(&next).into_response());
     }
-    match state
-        .services
-        .login_totp(&a.session, &f.code, a.ctx.client.clone())
-        .await
-    {
+    match state.services.login_totp(&a.session, &f.code, a.ctx.client.clone()).await {
         Ok(()) => Ok(Redirect::to(&next).into_response()),
         Err(CoreError::Invalid(errs)) => {
             let page = Page::new(&state, &a.ctx, "totp-login-title");
             let error = errs.first().map(|e| a.ctx.lang.msg(&e.msg));
-            Ok((
-                StatusCode::UNPROCESSABLE_ENTITY,
-                render(&TotpView { page, next, error }),
-            )
-                .into_response())
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&TotpView { page, next, error })).into_response())
         }
         Err(CoreError::Locked(_)) => {
             let mut r = Redirect::to("/login?flash=locked").into_response();
-            r.headers_mut().insert(
-                header::SET_COOKIE,
-                session_cookie("", state.config.secure_cookies),
-            );
+            r.headers_mut().insert(header::SET_COOKIE, session_cookie("", state.config.secure_cookies));
             Ok(r)
         }
         Err(e) => Err(e.into()),
@@ -170,10 +117,7 @@ pub async fn logout(State(state): State<AppState>, ctx: Ctx) -> AppResult<Respon
         state.services.logout(&caller, &s.digest).await?;
     }
     let mut r = Redirect::to("/login?flash=logged-out").into_response();
-    r.headers_mut().insert(
-        header::SET_COOKIE,
-        session_cookie("", state.config.secure_cookies),
-    );
+    r.headers_mut().insert(header::SET_COOKIE, session_cookie("", state.config.secure_cookies));
     Ok(r)
 }
 
@@ -185,23 +129,12 @@ pub struct LangForm {
 
 /// Switch the language: remembered in a cookie, and for a logged-in user
 /// in the account.
-pub async fn set_lang(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Form(f): Form<LangForm>,
-) -> AppResult<Response> {
-    let lang = Lang::parse(&f.lang)
-        .ok_or_else(|| crate::error::AppError::bad_request(Msg::new("err-lang")))?;
+pub async fn set_lang(State(state): State<AppState>, ctx: Ctx, Form(f): Form<LangForm>) -> AppResult<Response> {
+    let lang = Lang::parse(&f.lang).ok_or_else(|| crate::error::AppError::bad_request(Msg::new("err-lang")))?;
     if let Some(caller) = ctx.caller() {
-        state
-            .services
-            .set_language(&caller, Some(lang.code()))
-            .await?;
+        state.services.set_language(&caller, Some(lang.code())).await?;
     }
     let mut r = Redirect::to(&safe_next(f.next.as_deref())).into_response();
-    r.headers_mut().insert(
-        header::SET_COOKIE,
-        lang_cookie(lang, state.config.secure_cookies),
-    );
+    r.headers_mut().insert(header::SET_COOKIE, lang_cookie(lang, state.config.secure_cookies));
     Ok(r)
 }

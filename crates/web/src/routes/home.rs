@@ -40,58 +40,22 @@ struct HomeView {
     recent: Vec<AuditEntry>,
 }
 
-pub async fn home(
-    State(state): State<AppState>,
-    a: Auth,
-    Query(q): Query<HomeQuery>,
-) -> AppResult<Response> {
+pub async fn home(State(state): State<AppState>, a: Auth, Query(q): Query<HomeQuery>) -> AppResult<Response> {
     let lang = a.ctx.lang;
     let actor = &a.caller.actor;
     let svc = &state.services;
     let mut stats = Vec::new();
     let mut recent = Vec::new();
     if actor.is_org_admin() {
-        let units = svc.org_tree(&a.caller, false).await?;
-        let (_, people) = svc.people_list(&a.caller, None, 0, 1).await?;
-        let accounts = svc.accounts_list(&a.caller).await?;
-        let locked = accounts
-            .iter()
-            .filter(|x| {
-                x.locked_until
-                    .is_some_and(|u| u > kaoping_core::time::now())
-            })
-            .count();
+        let n = svc.admin_counts(&a.caller).await?;
+        let stat = |key: &str, value: u64, href| Stat { label: lang.t(key), value: value.to_string(), href };
         stats = vec![
-            Stat {
-                label: lang.t("stat-org-units"),
-                value: units.len().to_string(),
-                href: "/admin/org",
-            },
-            Stat {
-                label: lang.t("stat-people"),
-                value: people.to_string(),
-                href: "/admin/people",
-            },
-            Stat {
-                label: lang.t("stat-accounts"),
-                value: accounts.len().to_string(),
-                href: "/admin/accounts",
-            },
-            Stat {
-                label: lang.t("stat-locked"),
-                value: locked.to_string(),
-                href: "/admin/accounts",
-            },
+            stat("stat-org-units", n.units, "/admin/org"),
+            stat("stat-people", n.people, "/admin/people"),
+            stat("stat-accounts", n.accounts, "/admin/accounts"),
+            stat("stat-locked", n.locked, "/admin/accounts"),
         ];
-        recent = svc
-            .audit_list(
-                &a.caller,
-                AuditFilter {
-                    limit: 8,
-                    ..Default::default()
-                },
-            )
-            .await?;
+        recent = svc.audit_list(&a.caller, AuditFilter { limit: 8, ..Default::default() }).await?;
     }
     let person = svc.person_get(&a.caller, actor.person_id).await.ok();
     let person_line = person.map(|p| {
@@ -107,27 +71,11 @@ pub async fn home(
         .filter(|r| !matches!(r, Role::SystemAdmin | Role::OrganizerAdmin))
         .map(|r| {
             let key = r.as_str().replace('_', "-");
-            RoleCard {
-                title: lang.t(&r.label_key()),
-                text: lang.t(&format!("home-role-{key}")),
-            }
+            RoleCard { title: lang.t(&r.label_key()), text: lang.t(&format!("home-role-{key}")) }
         })
         .collect();
-    let scopes = actor
-        .scopes
-        .iter()
-        .filter(|s| s.role == Role::OrganizerAdmin)
-        .map(|s| s.unit_name.clone())
-        .collect();
+    let scopes = actor.scopes.iter().filter(|s| s.role == Role::OrganizerAdmin).map(|s| s.unit_name.clone()).collect();
     let page = Page::new(&state, &a.ctx, "home-title").flash(q.flash.as_deref());
     let greeting = lang.t_args("home-greeting", &[("name", actor.display_name.clone())]);
-    Ok(render(&HomeView {
-        page,
-        greeting,
-        person_line,
-        stats,
-        scopes,
-        roles,
-        recent,
-    }))
+    Ok(render(&HomeView { page, greeting, person_line, stats, scopes, roles, recent }))
 }

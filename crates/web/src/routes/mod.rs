@@ -39,11 +39,7 @@ impl KeyExtractor for ClientKey {
     type Key = String;
 
     fn extract<T>(&self, req: &Request<T>) -> Result<Self::Key, GovernorError> {
-        Ok(req
-            .extensions()
-            .get::<Ctx>()
-            .and_then(|c| c.client.clone())
-            .unwrap_or_default())
+        Ok(req.extensions().get::<Ctx>().and_then(|c| c.client.clone()).unwrap_or_default())
     }
 }
 
@@ -62,8 +58,7 @@ fn login_limit(state: &AppState) -> LoginLimit {
         let mut r = Response::new(Body::empty());
         *r.status_mut() = StatusCode::TOO_MANY_REQUESTS;
         if let GovernorError::TooManyRequests { wait_time, .. } = e {
-            r.headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(wait_time));
+            r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(wait_time));
         }
         r
     })
@@ -75,9 +70,7 @@ pub fn router(state: AppState) -> Router {
     let body_limit = state.config.max_body_bytes;
     let mut csrf = CsrfLayer::new();
     for o in &state.config.trusted_origins {
-        csrf = csrf
-            .add_trusted_origin(o)
-            .unwrap_or_else(|_| panic!("invalid trusted origin {o}"));
+        csrf = csrf.add_trusted_origin(o).unwrap_or_else(|_| panic!("invalid trusted origin {o}"));
     }
     let uploads = Router::new()
         .route("/admin/org/import", post(org::import_submit))
@@ -85,29 +78,13 @@ pub fn router(state: AppState) -> Router {
         .layer(RequestBodyLimitLayer::new(upload_limit + 64 * 1024));
     let pages = Router::new()
         .route("/", get(home::home))
-        .route(
-            "/login",
-            get(auth::login_form)
-                .post(auth::login_submit)
-                .route_layer(limit.clone()),
-        )
-        .route(
-            "/login/totp",
-            get(auth::totp_form)
-                .post(auth::totp_submit)
-                .route_layer(limit.clone()),
-        )
+        .route("/login", get(auth::login_form).post(auth::login_submit).route_layer(limit.clone()))
+        .route("/login/totp", get(auth::totp_form).post(auth::totp_submit).route_layer(limit.clone()))
         .route("/logout", post(auth::logout))
         .route("/lang", post(auth::set_lang))
         .route("/account", get(account::show))
-        .route(
-            "/account/password",
-            get(account::password_form).post(account::password_submit),
-        )
-        .route(
-            "/account/totp",
-            get(account::totp_form).post(account::totp_submit),
-        )
+        .route("/account/password", get(account::password_form).post(account::password_submit))
+        .route("/account/totp", get(account::totp_form).post(account::totp_submit))
         .route("/account/totp/disable", post(account::totp_disable))
         .route("/account/logout-all", post(account::logout_all))
         .route("/admin/org", get(org::list))
@@ -119,21 +96,12 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/org/{id}/move", post(org::move_unit))
         .route("/admin/org/{id}/active", post(org::set_active))
         .route("/admin/people", get(people::list))
-        .route(
-            "/admin/people/new",
-            get(people::new_form).post(people::create),
-        )
-        .route(
-            "/admin/people/{id}",
-            get(people::edit_form).post(people::update),
-        )
+        .route("/admin/people/new", get(people::new_form).post(people::create))
+        .route("/admin/people/{id}", get(people::edit_form).post(people::update))
         .route("/admin/people/{id}/account", post(people::create_account))
         .route("/admin/accounts", get(accounts::list))
         .route("/admin/accounts/{id}/grants", post(accounts::set_grants))
-        .route(
-            "/admin/accounts/{id}/reset-password",
-            post(accounts::reset_password),
-        )
+        .route("/admin/accounts/{id}/reset-password", post(accounts::reset_password))
         .route("/admin/accounts/{id}/unlock", post(accounts::unlock))
         .route("/admin/accounts/{id}/active", post(accounts::set_active))
         .route("/admin/audit", get(audit::list))

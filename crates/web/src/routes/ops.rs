@@ -27,10 +27,7 @@ pub async fn metrics(State(state): State<AppState>) -> Response {
     match &state.metrics {
         Some(h) => {
             let mut r = h.render().into_response();
-            r.headers_mut().insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/plain; version=0.0.4"),
-            );
+            r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; version=0.0.4"));
             r
         }
         None => AppError::not_found().into_response(),

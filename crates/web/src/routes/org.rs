@@ -41,11 +41,7 @@ pub(crate) fn rows(lang: Lang, units: Vec<OrgUnit>) -> Vec<TreeRow> {
     let base = units.iter().map(|u| u.depth()).min().unwrap_or(0);
     units
         .into_iter()
-        .map(|u| TreeRow {
-            indent: u.depth() - base,
-            kind_label: lang.t(&u.kind.label_key()),
-            unit: u,
-        })
+        .map(|u| TreeRow { indent: u.depth() - base, kind_label: lang.t(&u.kind.label_key()), unit: u })
         .collect()
 }
 
@@ -55,13 +51,7 @@ pub struct KindOption {
 }
 
 fn kinds(lang: Lang) -> Vec<KindOption> {
-    OrgUnitType::ALL
-        .iter()
-        .map(|k| KindOption {
-            value: k.as_str(),
-            label: lang.t(&k.label_key()),
-        })
-        .collect()
+    OrgUnitType::ALL.iter().map(|k| KindOption { value: k.as_str(), label: lang.t(&k.label_key()) }).collect()
 }
 
 #[derive(Deserialize)]
@@ -78,21 +68,11 @@ struct ListView {
     show_inactive: bool,
 }
 
-pub async fn list(
-    State(state): State<AppState>,
-    a: Auth,
-    Query(q): Query<ListQuery>,
-) -> AppResult<Response> {
+pub async fn list(State(state): State<AppState>, a: Auth, Query(q): Query<ListQuery>) -> AppResult<Response> {
     let show_inactive = q.inactive.is_some();
     let units = state.services.org_tree(&a.caller, show_inactive).await?;
-    let page = Page::new(&state, &a.ctx, "org-title")
-        .crumb("nav-org", None)
-        .flash(q.flash.as_deref());
-    Ok(render(&ListView {
-        page,
-        rows: rows(a.ctx.lang, units),
-        show_inactive,
-    }))
+    let page = Page::new(&state, &a.ctx, "org-title").crumb("nav-org", None).flash(q.flash.as_deref());
+    Ok(render(&ListView { page, rows: rows(a.ctx.lang, units), show_inactive }))
 }
 
 #[derive(Deserialize, Default)]
@@ -146,20 +126,10 @@ pub struct NewQuery {
     pub parent: Option<String>,
 }
 
-pub async fn new_form(
-    State(state): State<AppState>,
-    a: Auth,
-    Query(q): Query<NewQuery>,
-) -> AppResult<Response> {
+pub async fn new_form(State(state): State<AppState>, a: Auth, Query(q): Query<NewQuery>) -> AppResult<Response> {
     let parents = state.services.org_tree(&a.caller, false).await?;
-    let form = UnitForm {
-        parent_id: q.parent,
-        kind: "other".into(),
-        ..Default::default()
-    };
-    let page = Page::new(&state, &a.ctx, "org-new")
-        .crumb("nav-org", Some("/admin/org"))
-        .crumb("org-new", None);
+    let form = UnitForm { parent_id: q.parent, kind: "other".into(), ..Default::default() };
+    let page = Page::new(&state, &a.ctx, "org-new").crumb("nav-org", Some("/admin/org")).crumb("org-new", None);
     Ok(render(&FormView {
         page,
         unit: None,
@@ -171,29 +141,16 @@ pub async fn new_form(
     }))
 }
 
-pub async fn create(
-    State(state): State<AppState>,
-    a: Auth,
-    Form(f): Form<UnitForm>,
-) -> AppResult<Response> {
+pub async fn create(State(state): State<AppState>, a: Auth, Form(f): Form<UnitForm>) -> AppResult<Response> {
     let result = match parse_parent(f.parent_id.as_deref()) {
-        Ok(parent) => {
-            state
-                .services
-                .org_create(&a.caller, parent, &f.input())
-                .await
-        }
+        Ok(parent) => state.services.org_create(&a.caller, parent, &f.input()).await,
         Err(e) => Err(e),
     };
     match result {
-        Ok(u) => {
-            Ok(Redirect::to(&format!("/admin/org/{}?flash=org-created", u.id)).into_response())
-        }
+        Ok(u) => Ok(Redirect::to(&format!("/admin/org/{}?flash=org-created", u.id)).into_response()),
         Err(CoreError::Invalid(errs)) => {
             let parents = state.services.org_tree(&a.caller, false).await?;
-            let page = Page::new(&state, &a.ctx, "org-new")
-                .crumb("nav-org", Some("/admin/org"))
-                .crumb("org-new", None);
+            let page = Page::new(&state, &a.ctx, "org-new").crumb("nav-org", Some("/admin/org")).crumb("org-new", None);
             let view = FormView {
                 page,
                 unit: None,
@@ -223,13 +180,8 @@ async fn edit_view(
 ) -> AppResult<FormView> {
     let unit = state.services.org_get(&a.caller, OrgUnitId(id)).await?;
     // A unit can move anywhere in scope except into its own subtree.
-    let parents: Vec<OrgUnit> = state
-        .services
-        .org_tree(&a.caller, false)
-        .await?
-        .into_iter()
-        .filter(|p| !unit.contains(p))
-        .collect();
+    let parents: Vec<OrgUnit> =
+        state.services.org_tree(&a.caller, false).await?.into_iter().filter(|p| !unit.contains(p)).collect();
     let form = form.unwrap_or_else(|| UnitForm {
         code: unit.code.clone(),
         name: unit.name.clone(),
@@ -269,21 +221,10 @@ pub async fn update(
     Path(id): Path<i64>,
     Form(f): Form<UnitForm>,
 ) -> AppResult<Response> {
-    match state
-        .services
-        .org_update(&a.caller, OrgUnitId(id), &f.input())
-        .await
-    {
+    match state.services.org_update(&a.caller, OrgUnitId(id), &f.input()).await {
         Ok(_) => Ok(Redirect::to(&format!("/admin/org/{id}?flash=org-saved")).into_response()),
         Err(CoreError::Invalid(errs)) => {
-            let view = edit_view(
-                &state,
-                &a,
-                id,
-                Some(f),
-                FormErrors::from_fields(a.ctx.lang, &errs),
-            )
-            .await?;
+            let view = edit_view(&state, &a, id, Some(f), FormErrors::from_fields(a.ctx.lang, &errs)).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&view)).into_response())
         }
         Err(e) => Err(e.into()),
@@ -302,25 +243,13 @@ pub async fn move_unit(
     Form(f): Form<MoveForm>,
 ) -> AppResult<Response> {
     let result = match parse_parent(f.parent_id.as_deref()) {
-        Ok(parent) => {
-            state
-                .services
-                .org_move(&a.caller, OrgUnitId(id), parent)
-                .await
-        }
+        Ok(parent) => state.services.org_move(&a.caller, OrgUnitId(id), parent).await,
         Err(e) => Err(e),
     };
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/admin/org/{id}?flash=org-moved")).into_response()),
         Err(CoreError::Invalid(errs)) => {
-            let view = edit_view(
-                &state,
-                &a,
-                id,
-                None,
-                FormErrors::from_fields(a.ctx.lang, &errs),
-            )
-            .await?;
+            let view = edit_view(&state, &a, id, None, FormErrors::from_fields(a.ctx.lang, &errs)).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&view)).into_response())
         }
         Err(e) => Err(e.into()),
@@ -339,17 +268,9 @@ pub async fn set_active(
     Form(f): Form<ActiveForm>,
 ) -> AppResult<Response> {
     let active = f.active == "1";
-    match state
-        .services
-        .org_set_active(&a.caller, OrgUnitId(id), active)
-        .await
-    {
+    match state.services.org_set_active(&a.caller, OrgUnitId(id), active).await {
         Ok(_) => {
-            let flash = if active {
-                "org-activated"
-            } else {
-                "org-deactivated"
-            };
+            let flash = if active { "org-activated" } else { "org-deactivated" };
             Ok(Redirect::to(&format!("/admin/org/{id}?flash={flash}")).into_response())
         }
         Err(CoreError::Conflict(m)) => {
@@ -373,10 +294,7 @@ const COLUMNS: [(&str, &str); 6] = [
 ];
 
 fn columns(lang: Lang) -> Vec<Column> {
-    let kinds: Vec<String> = OrgUnitType::ALL
-        .iter()
-        .map(|k| lang.t(&k.label_key()))
-        .collect();
+    let kinds: Vec<String> = OrgUnitType::ALL.iter().map(|k| lang.t(&k.label_key())).collect();
     vec![
         Column::new(lang.t("org-col-code"), 16.0),
         Column::new(lang.t("org-col-name"), 36.0),
@@ -392,15 +310,10 @@ fn xlsx(bytes: Vec<u8>, name: &str) -> Response {
     let h = r.headers_mut();
     h.insert(
         header::CONTENT_TYPE,
-        HeaderValue::from_static(
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        ),
+        HeaderValue::from_static("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     );
     let disp = format!("attachment; filename=\"{name}\"");
-    h.insert(
-        header::CONTENT_DISPOSITION,
-        HeaderValue::from_str(&disp).expect("ASCII file name"),
-    );
+    h.insert(header::CONTENT_DISPOSITION, HeaderValue::from_str(&disp).expect("ASCII file name"));
     r
 }
 
@@ -433,8 +346,7 @@ pub async fn template(State(state): State<AppState>, a: Auth) -> AppResult<Respo
 pub async fn export(State(state): State<AppState>, a: Auth) -> AppResult<Response> {
     let lang = a.ctx.lang;
     let units = state.services.org_tree(&a.caller, true).await?;
-    let codes: std::collections::HashMap<OrgUnitId, String> =
-        units.iter().map(|u| (u.id, u.code.clone())).collect();
+    let codes: std::collections::HashMap<OrgUnitId, String> = units.iter().map(|u| (u.id, u.code.clone())).collect();
     let data: Vec<Vec<String>> = units
         .iter()
         .map(|u| {
@@ -442,9 +354,7 @@ pub async fn export(State(state): State<AppState>, a: Auth) -> AppResult<Respons
                 u.code.clone(),
                 u.name.clone(),
                 lang.t(&u.kind.label_key()),
-                u.parent_id
-                    .and_then(|p| codes.get(&p).cloned())
-                    .unwrap_or_default(),
+                u.parent_id.and_then(|p| codes.get(&p).cloned()).unwrap_or_default(),
                 u.sort_order.to_string(),
                 lang.t(if u.active { "yes" } else { "no" }),
             ]
@@ -455,11 +365,7 @@ pub async fn export(State(state): State<AppState>, a: Auth) -> AppResult<Respons
     state
         .services
         .store
-        .audit_append(
-            &a.caller
-                .audit("org.export", "org_unit:*")
-                .detail(format!("{} rows", data.len())),
-        )
+        .audit_append(&a.caller.audit("org.export", "org_unit:*").detail(format!("{} rows", data.len())))
         .await?;
     Ok(xlsx(bytes, "org-units.xlsx"))
 }
@@ -480,18 +386,12 @@ struct ImportView {
 }
 
 fn import_page(state: &AppState, a: &Auth) -> Page {
-    Page::new(state, &a.ctx, "org-import")
-        .crumb("nav-org", Some("/admin/org"))
-        .crumb("org-import", None)
+    Page::new(state, &a.ctx, "org-import").crumb("nav-org", Some("/admin/org")).crumb("org-import", None)
 }
 
 pub async fn import_form(State(state): State<AppState>, a: Auth) -> AppResult<Response> {
     state.services.org_tree(&a.caller, false).await?; // access check
-    Ok(render(&ImportView {
-        page: import_page(&state, &a),
-        report: Vec::new(),
-        summary: None,
-    }))
+    Ok(render(&ImportView { page: import_page(&state, &a), report: Vec::new(), summary: None }))
 }
 
 /// Map a type cell (code, or the label in either language) to its code.
@@ -516,9 +416,7 @@ fn map_headers(headers: &[String]) -> Result<Vec<Option<&'static str>>, Vec<&'st
                     norm(h) == *field
                         || Lang::ALL.iter().any(|l| {
                             norm(&l.t(key)) == norm(h)
-                                || l.t(&format!("{key}-aliases"))
-                                    .split('|')
-                                    .any(|a| norm(a) == norm(h))
+                                || l.t(&format!("{key}-aliases")).split('|').any(|a| norm(a) == norm(h))
                         })
                 })
                 .map(|(field, _)| *field)
@@ -527,28 +425,14 @@ fn map_headers(headers: &[String]) -> Result<Vec<Option<&'static str>>, Vec<&'st
     let missing: Vec<&'static str> = ["code", "name", "kind"]
         .into_iter()
         .filter(|f| !map.contains(&Some(*f)))
-        .map(|f| {
-            COLUMNS
-                .iter()
-                .find(|(c, _)| *c == f)
-                .map(|(_, k)| *k)
-                .unwrap_or(f)
-        })
+        .map(|f| COLUMNS.iter().find(|(c, _)| *c == f).map(|(_, k)| *k).unwrap_or(f))
         .collect();
-    if missing.is_empty() {
-        Ok(map)
-    } else {
-        Err(missing)
-    }
+    if missing.is_empty() { Ok(map) } else { Err(missing) }
 }
 
 fn report_for(lang: Lang, errs: &[FieldError]) -> Vec<ReportRow> {
     let column = |field: &str| {
-        COLUMNS
-            .iter()
-            .find(|(f, _)| *f == field)
-            .map(|(_, k)| lang.t(k))
-            .unwrap_or_else(|| field.to_string())
+        COLUMNS.iter().find(|(f, _)| *f == field).map(|(_, k)| lang.t(k)).unwrap_or_else(|| field.to_string())
     };
     errs.iter()
         .map(|e| ReportRow {
@@ -559,40 +443,18 @@ fn report_for(lang: Lang, errs: &[FieldError]) -> Vec<ReportRow> {
         .collect()
 }
 
-pub async fn import_submit(
-    State(state): State<AppState>,
-    a: Auth,
-    mut mp: Multipart,
-) -> AppResult<Response> {
+pub async fn import_submit(State(state): State<AppState>, a: Auth, mut mp: Multipart) -> AppResult<Response> {
     let lang = a.ctx.lang;
     let fail = |report: Vec<ReportRow>| {
-        let view = ImportView {
-            page: import_page(&state, &a),
-            report,
-            summary: Some(lang.t("import-failed")),
-        };
+        let view = ImportView { page: import_page(&state, &a), report, summary: Some(lang.t("import-failed")) };
         (StatusCode::UNPROCESSABLE_ENTITY, render(&view)).into_response()
     };
-    let file_error = |key: &'static str| {
-        vec![ReportRow {
-            row: String::new(),
-            column: String::new(),
-            message: lang.t(key),
-        }]
-    };
+    let file_error =
+        |key: &'static str| vec![ReportRow { row: String::new(), column: String::new(), message: lang.t(key) }];
     let mut bytes = None;
-    while let Some(field) = mp
-        .next_field()
-        .await
-        .map_err(|_| AppError::bad_request(Msg::new("err-upload")))?
-    {
+    while let Some(field) = mp.next_field().await.map_err(|_| AppError::bad_request(Msg::new("err-upload")))? {
         if field.name() == Some("file") {
-            bytes = Some(
-                field
-                    .bytes()
-                    .await
-                    .map_err(|_| AppError::bad_request(Msg::new("err-upload")))?,
-            );
+            bytes = Some(field.bytes().await.map_err(|_| AppError::bad_request(Msg::new("err-upload")))?);
         }
     }
     let Some(bytes) = bytes.filter(|b| !b.is_empty()) else {
@@ -607,17 +469,11 @@ pub async fn import_submit(
             return Ok(fail(vec![ReportRow {
                 row: String::new(),
                 column: String::new(),
-                message: lang.t_args(
-                    "err-import-too-many",
-                    &[("max", kaoping_office::MAX_ROWS.to_string())],
-                ),
+                message: lang.t_args("err-import-too-many", &[("max", kaoping_office::MAX_ROWS.to_string())]),
             }]));
         }
         Err(OfficeError::Write(_)) => {
-            return Err(AppError::status(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "error-internal",
-            ));
+            return Err(AppError::status(StatusCode::INTERNAL_SERVER_ERROR, "error-internal"));
         }
     };
     let map = match map_headers(&sheet.headers) {
@@ -628,13 +484,8 @@ pub async fn import_submit(
             return Ok(fail(vec![ReportRow {
                 row: "1".into(),
                 column: names.join("、"),
-                message: lang.t_args(
-                    "err-import-columns",
-                    &[
-                        ("missing", names.join("、")),
-                        ("expected", expected.join("、")),
-                    ],
-                ),
+                message: lang
+                    .t_args("err-import-columns", &[("missing", names.join("、")), ("expected", expected.join("、"))]),
             }]));
         }
     };
@@ -642,10 +493,7 @@ pub async fn import_submit(
         .rows
         .iter()
         .map(|(n, cells)| {
-            let mut r = OrgImportRowInput {
-                row: *n,
-                ..Default::default()
-            };
+            let mut r = OrgImportRowInput { row: *n, ..Default::default() };
             for (i, field) in map.iter().enumerate() {
                 let v = cells.get(i).cloned().unwrap_or_default();
                 match field {
@@ -661,19 +509,10 @@ pub async fn import_submit(
             r
         })
         .collect();
-    match state
-        .services
-        .org_import(&a.caller, &OrgImportInput { rows })
-        .await
-    {
+    match state.services.org_import(&a.caller, &OrgImportInput { rows }).await {
         Ok(out) => {
-            let summary = lang.t_args(
-                "import-done",
-                &[
-                    ("created", out.created.to_string()),
-                    ("updated", out.updated.to_string()),
-                ],
-            );
+            let summary = lang
+                .t_args("import-done", &[("created", out.created.to_string()), ("updated", out.updated.to_string())]);
             Ok(render(&ImportView {
                 page: import_page(&state, &a).title_text(lang.t("org-import")),
                 report: Vec::new(),
@@ -692,20 +531,9 @@ mod tests {
     #[test]
     fn headers_match_in_either_language_and_by_alias() {
         let h = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        assert_eq!(
-            map_headers(&h(&["编号", "名称"])),
-            Err(vec!["org-col-code", "org-col-type"])
-        );
+        assert_eq!(map_headers(&h(&["编号", "名称"])), Err(vec!["org-col-code", "org-col-type"]));
         let m = map_headers(&h(&["Code", "组织名称", "类型", "上级代码"])).unwrap();
-        assert_eq!(
-            m,
-            vec![
-                Some("code"),
-                Some("name"),
-                Some("kind"),
-                Some("parent_code")
-            ]
-        );
+        assert_eq!(m, vec![Some("code"), Some("name"), Some("kind"), Some("parent_code")]);
         assert_eq!(kind_code("乡镇(街道)党(工)委"), "township_committee");
         assert_eq!(kind_code("Stationed unit"), "stationed_unit");
     }

@@ -38,28 +38,13 @@ struct ListView {
     pages: u64,
 }
 
-pub async fn list(
-    State(state): State<AppState>,
-    a: Auth,
-    Query(q): Query<ListQuery>,
-) -> AppResult<Response> {
+pub async fn list(State(state): State<AppState>, a: Auth, Query(q): Query<ListQuery>) -> AppResult<Response> {
     let page_no = q.page.unwrap_or(1).max(1);
-    let (rows, total) = state
-        .services
-        .people_list(&a.caller, q.q.clone(), (page_no - 1) * PAGE_SIZE, PAGE_SIZE)
-        .await?;
-    let page = Page::new(&state, &a.ctx, "people-title")
-        .crumb("nav-people", None)
-        .flash(q.flash.as_deref());
+    let (rows, total) =
+        state.services.people_list(&a.caller, q.q.clone(), (page_no - 1) * PAGE_SIZE, PAGE_SIZE).await?;
+    let page = Page::new(&state, &a.ctx, "people-title").crumb("nav-people", None).flash(q.flash.as_deref());
     let pages = total.div_ceil(PAGE_SIZE).max(1);
-    Ok(render(&ListView {
-        page,
-        rows,
-        q: q.q.unwrap_or_default(),
-        total,
-        page_no,
-        pages,
-    }))
+    Ok(render(&ListView { page, rows, q: q.q.unwrap_or_default(), total, page_no, pages }))
 }
 
 #[derive(Deserialize, Default)]
@@ -83,10 +68,7 @@ impl PersonForm {
     }
 
     fn managed_by(&self) -> Option<OrgUnitId> {
-        self.managed_by
-            .as_deref()
-            .and_then(|s| s.trim().parse().ok())
-            .map(OrgUnitId)
+        self.managed_by.as_deref().and_then(|s| s.trim().parse().ok()).map(OrgUnitId)
     }
 }
 
@@ -110,21 +92,14 @@ struct FormView {
 }
 
 async fn units(state: &AppState, a: &Auth) -> AppResult<Vec<TreeRow>> {
-    Ok(super::org::rows(
-        a.ctx.lang,
-        state.services.org_tree(&a.caller, false).await?,
-    ))
+    Ok(super::org::rows(a.ctx.lang, state.services.org_tree(&a.caller, false).await?))
 }
 
 fn roles(a: &Auth) -> Vec<RoleOption> {
     Role::ALL
         .iter()
         .filter(|r| **r != Role::SystemAdmin || a.caller.actor.is_system_admin())
-        .map(|r| RoleOption {
-            value: r.as_str(),
-            label: a.ctx.lang.t(&r.label_key()),
-            scoped: r.is_scoped(),
-        })
+        .map(|r| RoleOption { value: r.as_str(), label: a.ctx.lang.t(&r.label_key()), scoped: r.is_scoped() })
         .collect()
 }
 
@@ -136,8 +111,7 @@ async fn form_view(
     errors: FormErrors,
 ) -> AppResult<FormView> {
     let title = person.as_ref().map(|p| p.person.name.clone());
-    let mut page =
-        Page::new(state, &a.ctx, "person-new").crumb("nav-people", Some("/admin/people"));
+    let mut page = Page::new(state, &a.ctx, "person-new").crumb("nav-people", Some("/admin/people"));
     page = match &title {
         Some(t) => page.title_text(t.clone()).crumb_text(t.clone(), None),
         None => page.crumb("person-new", None),
@@ -156,40 +130,14 @@ async fn form_view(
 
 pub async fn new_form(State(state): State<AppState>, a: Auth) -> AppResult<Response> {
     state.services.org_tree(&a.caller, false).await?; // access check
-    Ok(render(
-        &form_view(
-            &state,
-            &a,
-            None,
-            PersonForm::default(),
-            FormErrors::default(),
-        )
-        .await?,
-    ))
+    Ok(render(&form_view(&state, &a, None, PersonForm::default(), FormErrors::default()).await?))
 }
 
-pub async fn create(
-    State(state): State<AppState>,
-    a: Auth,
-    Form(f): Form<PersonForm>,
-) -> AppResult<Response> {
-    match state
-        .services
-        .person_create(&a.caller, &f.input(), f.managed_by())
-        .await
-    {
-        Ok(p) => Ok(
-            Redirect::to(&format!("/admin/people/{}?flash=person-created", p.id)).into_response(),
-        ),
+pub async fn create(State(state): State<AppState>, a: Auth, Form(f): Form<PersonForm>) -> AppResult<Response> {
+    match state.services.person_create(&a.caller, &f.input(), f.managed_by()).await {
+        Ok(p) => Ok(Redirect::to(&format!("/admin/people/{}?flash=person-created", p.id)).into_response()),
         Err(CoreError::Invalid(errs)) => {
-            let view = form_view(
-                &state,
-                &a,
-                None,
-                f,
-                FormErrors::from_fields(a.ctx.lang, &errs),
-            )
-            .await?;
+            let view = form_view(&state, &a, None, f, FormErrors::from_fields(a.ctx.lang, &errs)).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&view)).into_response())
         }
         Err(e) => Err(e.into()),
@@ -219,11 +167,7 @@ pub async fn edit_form(
 ) -> AppResult<Response> {
     let p = state.services.person_get(&a.caller, PersonId(id)).await?;
     if !a.caller.actor.is_org_admin() {
-        return Err(state
-            .services
-            .deny(&a.caller, "person.view", format!("person:{id}"))
-            .await
-            .into());
+        return Err(state.services.deny(&a.caller, "person.view", format!("person:{id}")).await.into());
     }
     let form = form_of(&p);
     let mut view = form_view(&state, &a, Some(p), form, FormErrors::default()).await?;
@@ -237,24 +181,11 @@ pub async fn update(
     Path(id): Path<i64>,
     Form(f): Form<PersonForm>,
 ) -> AppResult<Response> {
-    match state
-        .services
-        .person_update(&a.caller, PersonId(id), &f.input(), f.managed_by())
-        .await
-    {
-        Ok(_) => {
-            Ok(Redirect::to(&format!("/admin/people/{id}?flash=person-saved")).into_response())
-        }
+    match state.services.person_update(&a.caller, PersonId(id), &f.input(), f.managed_by()).await {
+        Ok(_) => Ok(Redirect::to(&format!("/admin/people/{id}?flash=person-saved")).into_response()),
         Err(CoreError::Invalid(errs)) => {
             let p = state.services.person_get(&a.caller, PersonId(id)).await?;
-            let view = form_view(
-                &state,
-                &a,
-                Some(p),
-                f,
-                FormErrors::from_fields(a.ctx.lang, &errs),
-            )
-            .await?;
+            let view = form_view(&state, &a, Some(p), f, FormErrors::from_fields(a.ctx.lang, &errs)).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&view)).into_response())
         }
         Err(e) => Err(e.into()),
@@ -265,25 +196,14 @@ pub async fn update(
 /// unit per scoped role.
 pub fn parse_account_form(body: &[u8]) -> (String, Vec<String>) {
     let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body).unwrap_or_default();
-    let username = pairs
-        .iter()
-        .find(|(k, _)| k == "username")
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default();
+    let username = pairs.iter().find(|(k, _)| k == "username").map(|(_, v)| v.clone()).unwrap_or_default();
     let grants = pairs
         .iter()
         .filter(|(k, _)| k == "role")
         .map(|(_, role)| {
-            let scope = pairs
-                .iter()
-                .find(|(k, _)| *k == format!("scope_{role}"))
-                .map(|(_, v)| v.as_str())
-                .unwrap_or("");
-            if scope.is_empty() {
-                role.clone()
-            } else {
-                format!("{role}@{scope}")
-            }
+            let scope =
+                pairs.iter().find(|(k, _)| *k == format!("scope_{role}")).map(|(_, v)| v.as_str()).unwrap_or("");
+            if scope.is_empty() { role.clone() } else { format!("{role}@{scope}") }
         })
         .collect();
     (username, grants)
@@ -297,12 +217,7 @@ pub async fn create_account(
 ) -> AppResult<Response> {
     let (username, grants) = parse_account_form(&body);
     let result = match Services::parse_grants(&grants) {
-        Ok(grants) => {
-            state
-                .services
-                .account_create(&a.caller, PersonId(id), &AccountInput { username, grants })
-                .await
-        }
+        Ok(grants) => state.services.account_create(&a.caller, PersonId(id), &AccountInput { username, grants }).await,
         Err(e) => Err(e),
     };
     let p = state.services.person_get(&a.caller, PersonId(id)).await?;

@@ -25,25 +25,13 @@ struct Route {
 fn get(path: impl Into<String>, who: Who) -> Route {
     let path = path.into();
     let api = path.starts_with("/api/");
-    Route {
-        method: Method::GET,
-        path,
-        form: vec![],
-        who,
-        api,
-    }
+    Route { method: Method::GET, path, form: vec![], who, api }
 }
 
 fn post(path: impl Into<String>, who: Who, form: Vec<(&'static str, String)>) -> Route {
     let path = path.into();
     let api = path.starts_with("/api/");
-    Route {
-        method: Method::POST,
-        path,
-        form,
-        who,
-        api,
-    }
+    Route { method: Method::POST, path, form, who, api }
 }
 
 async fn routes(app: &TestApp) -> Vec<Route> {
@@ -53,9 +41,7 @@ async fn routes(app: &TestApp) -> Vec<Route> {
         .person_create(
             &root_caller(),
             &PersonInput {
-                name: "甲镇干部".into(),
-                org_unit_id: Some(app.a1.id.to_string()),
-                ..Default::default()
+                name: "甲镇干部".into(), org_unit_id: Some(app.a1.id.to_string()), ..Default::default()
             },
             None,
         )
@@ -99,49 +85,22 @@ async fn routes(app: &TestApp) -> Vec<Route> {
         post(
             format!("/admin/org/{a}"),
             Who::Admin,
-            vec![
-                ("code", "A".into()),
-                ("name", "甲区委".into()),
-                ("kind", "county_committee".into()),
-            ],
+            vec![("code", "A".into()), ("name", "甲区委".into()), ("kind", "county_committee".into())],
         ),
-        post(
-            format!("/admin/org/{}/move", app.a1.id),
-            Who::Admin,
-            vec![("parent_id", a.to_string())],
-        ),
-        post(
-            format!("/admin/org/{a}/active"),
-            Who::Admin,
-            vec![("active", "1".into())],
-        ),
-        post(
-            "/admin/people/new",
-            Who::Admin,
-            vec![("name", "新人".into()), ("org_unit_id", a.to_string())],
-        ),
+        post(format!("/admin/org/{}/move", app.a1.id), Who::Admin, vec![("parent_id", a.to_string())]),
+        post(format!("/admin/org/{a}/active"), Who::Admin, vec![("active", "1".into())]),
+        post("/admin/people/new", Who::Admin, vec![("name", "新人".into()), ("org_unit_id", a.to_string())]),
         post(
             format!("/admin/people/{person}"),
             Who::Admin,
-            vec![
-                ("name", "甲镇干部".into()),
-                ("org_unit_id", app.a1.id.to_string()),
-            ],
+            vec![("name", "甲镇干部".into()), ("org_unit_id", app.a1.id.to_string())],
         ),
         post(
             "/account/password",
             Who::User,
-            vec![
-                ("current", "x".into()),
-                ("new_password", "y".into()),
-                ("confirm", "y".into()),
-            ],
+            vec![("current", "x".into()), ("new_password", "y".into()), ("confirm", "y".into())],
         ),
-        post(
-            "/account/totp/disable",
-            Who::User,
-            vec![("current", "x".into())],
-        ),
+        post("/account/totp/disable", Who::User, vec![("current", "x".into())]),
     ]
 }
 
@@ -170,12 +129,8 @@ async fn every_route_admits_exactly_its_roles() {
                 (Who::Public, _, _) => status == 200,
                 (_, false, _) if r.api => status == 401,
                 (_, false, _) => status == 303 && loc.starts_with("/login"),
-                (Who::User, true, _) => {
-                    status != 403 && status != 401 && !loc.starts_with("/login")
-                }
-                (Who::Admin, true, true) => {
-                    status != 403 && status != 401 && !loc.starts_with("/login")
-                }
+                (Who::User, true, _) => status != 403 && status != 401 && !loc.starts_with("/login"),
+                (Who::Admin, true, true) => status != 403 && status != 401 && !loc.starts_with("/login"),
                 (Who::Admin, true, false) => status == 403,
             };
             if !ok {
@@ -183,11 +138,7 @@ async fn every_route_admits_exactly_its_roles() {
             }
         }
     }
-    assert!(
-        failures.is_empty(),
-        "unexpected access:\n{}",
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "unexpected access:\n{}", failures.join("\n"));
 }
 
 #[tokio::test]
@@ -210,14 +161,7 @@ async fn organizers_are_kept_to_their_subtree() {
         .unwrap();
     assert_eq!(r.status(), 403);
     // The tree page lists only the subtree.
-    let body = c
-        .get(app.url("/admin/org"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let body = c.get(app.url("/admin/org")).send().await.unwrap().text().await.unwrap();
     assert!(body.contains("甲一镇党委"));
     assert!(!body.contains("乙区委"));
     // Denials are audited.
@@ -231,12 +175,7 @@ async fn organizers_are_kept_to_their_subtree() {
         })
         .await
         .unwrap();
-    assert!(
-        denials
-            .iter()
-            .any(|e| e.actor == "orga" && e.action == "org.view"),
-        "{denials:?}"
-    );
+    assert!(denials.iter().any(|e| e.actor == "orga" && e.action == "org.view"), "{denials:?}");
 }
 
 #[tokio::test]
@@ -249,11 +188,7 @@ async fn unknown_ids_are_404_pages() {
         let body = r.text().await.unwrap();
         assert!(body.contains("页面不存在"), "{path}: {body}");
     }
-    let r = c
-        .get(app.url("/api/v1/org-units/999999"))
-        .send()
-        .await
-        .unwrap();
+    let r = c.get(app.url("/api/v1/org-units/999999")).send().await.unwrap();
     assert_eq!(r.status(), 404);
     assert_eq!(r.headers()["content-type"], "application/problem+json");
 }

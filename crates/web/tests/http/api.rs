@@ -7,12 +7,8 @@ use serde_json::{Value, json};
 async fn session_org_units_and_people_over_json() {
     let app = spawn().await;
     let c = client(&app);
-    let r = c
-        .post(app.url("/api/v1/session"))
-        .json(&json!({"username": "orga", "password": "bad"}))
-        .send()
-        .await
-        .unwrap();
+    let r =
+        c.post(app.url("/api/v1/session")).json(&json!({"username": "orga", "password": "bad"})).send().await.unwrap();
     assert_eq!(r.status(), 401);
     let r = c
         .post(app.url("/api/v1/session"))
@@ -21,25 +17,11 @@ async fn session_org_units_and_people_over_json() {
         .await
         .unwrap();
     assert_eq!(r.status(), 200);
-    let me: Value = c
-        .get(app.url("/api/v1/session"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let me: Value = c.get(app.url("/api/v1/session")).send().await.unwrap().json().await.unwrap();
     assert_eq!(me["username"], "orga");
     assert_eq!(me["roles"], json!(["organizer_admin"]));
 
-    let units: Value = c
-        .get(app.url("/api/v1/org-units"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let units: Value = c.get(app.url("/api/v1/org-units")).send().await.unwrap().json().await.unwrap();
     assert_eq!(units.as_array().unwrap().len(), 2);
     let r = c
         .post(app.url("/api/v1/org-units"))
@@ -59,12 +41,7 @@ async fn session_org_units_and_people_over_json() {
         .unwrap();
     assert_eq!(r.status(), 422);
     let p: Value = r.json().await.unwrap();
-    let codes: Vec<&str> = p["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["code"].as_str().unwrap())
-        .collect();
+    let codes: Vec<&str> = p["errors"].as_array().unwrap().iter().map(|e| e["code"].as_str().unwrap()).collect();
     assert_eq!(codes, ["err-required", "err-org-type-unknown"]);
     let r = c
         .post(app.url(&format!("/api/v1/org-units/{}/move", app.a.id)))
@@ -85,37 +62,18 @@ async fn session_org_units_and_people_over_json() {
     assert_eq!(r.status(), 201);
     let person: Value = r.json().await.unwrap();
     assert_eq!(person["phone"], "138****1234");
-    let page: Value = c
-        .get(app.url("/api/v1/people?q=zhang"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let page: Value = c.get(app.url("/api/v1/people?q=zhang")).send().await.unwrap().json().await.unwrap();
     assert_eq!(page["total"], 1);
 
     let r = c.delete(app.url("/api/v1/session")).send().await.unwrap();
     assert_eq!(r.status(), 204);
-    assert_eq!(
-        c.get(app.url("/api/v1/session"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        401
-    );
+    assert_eq!(c.get(app.url("/api/v1/session")).send().await.unwrap().status(), 401);
 }
 
 #[tokio::test]
 async fn the_openapi_document_describes_every_endpoint() {
     let app = spawn().await;
-    let doc: Value = reqwest::get(app.url("/api/v1/openapi.json"))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let doc: Value = reqwest::get(app.url("/api/v1/openapi.json")).await.unwrap().json().await.unwrap();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
     let paths = doc["paths"].as_object().unwrap();
     for p in [

@@ -9,12 +9,7 @@ use kaoping_core::services::AccountInput;
 async fn wrong_passwords_are_refused_in_the_users_language_and_lock_the_account() {
     let app = spawn().await;
     let c = client(&app);
-    let r = c
-        .post(app.url("/login"))
-        .form(&[("username", "orga"), ("password", "nope")])
-        .send()
-        .await
-        .unwrap();
+    let r = c.post(app.url("/login")).form(&[("username", "orga"), ("password", "nope")]).send().await.unwrap();
     assert_eq!(r.status(), 401);
     assert!(r.text().await.unwrap().contains("用户名或密码错误"));
     let r = c
@@ -24,50 +19,21 @@ async fn wrong_passwords_are_refused_in_the_users_language_and_lock_the_account(
         .send()
         .await
         .unwrap();
-    assert!(
-        r.text()
-            .await
-            .unwrap()
-            .contains("Wrong username or password")
-    );
+    assert!(r.text().await.unwrap().contains("Wrong username or password"));
     for _ in 0..2 {
-        c.post(app.url("/login"))
-            .form(&[("username", "orga"), ("password", "nope")])
-            .send()
-            .await
-            .unwrap();
+        c.post(app.url("/login")).form(&[("username", "orga"), ("password", "nope")]).send().await.unwrap();
     }
-    let r = c
-        .post(app.url("/login"))
-        .form(&[("username", "orga"), ("password", "nope")])
-        .send()
-        .await
-        .unwrap();
+    let r = c.post(app.url("/login")).form(&[("username", "orga"), ("password", "nope")]).send().await.unwrap();
     assert_eq!(r.status(), 429, "the fifth failure locks");
     assert!(r.text().await.unwrap().contains("账号已锁定"));
     // Locked even with the right password, on any node: the lock is in the database.
-    let r = c
-        .post(app.url("/login"))
-        .form(&[("username", "orga"), ("password", PASSWORD)])
-        .send()
-        .await
-        .unwrap();
+    let r = c.post(app.url("/login")).form(&[("username", "orga"), ("password", PASSWORD)]).send().await.unwrap();
     assert_eq!(r.status(), 429);
-    let acc = app
-        .svc
-        .store
-        .account_by_username("orga")
-        .await
-        .unwrap()
-        .unwrap();
+    let acc = app.svc.store.account_by_username("orga").await.unwrap().unwrap();
     assert!(acc.locked_until.is_some());
     // An admin unlocks it.
     let admin = app.login("sys").await;
-    let r = admin
-        .post(app.url(&format!("/admin/accounts/{}/unlock", acc.id)))
-        .send()
-        .await
-        .unwrap();
+    let r = admin.post(app.url(&format!("/admin/accounts/{}/unlock", acc.id))).send().await.unwrap();
     assert_eq!(r.status(), 303);
     app.login("orga").await;
 }
@@ -82,21 +48,11 @@ async fn logins_per_client_are_rate_limited() {
     let c = client(&app);
     let mut statuses = Vec::new();
     for _ in 0..5 {
-        let r = c
-            .post(app.url("/login"))
-            .form(&[("username", "x"), ("password", "y")])
-            .send()
-            .await
-            .unwrap();
+        let r = c.post(app.url("/login")).form(&[("username", "x"), ("password", "y")]).send().await.unwrap();
         statuses.push(r.status().as_u16());
     }
     assert_eq!(statuses, [401, 401, 401, 429, 429]);
-    let r = c
-        .post(app.url("/login"))
-        .form(&[("username", "x"), ("password", "y")])
-        .send()
-        .await
-        .unwrap();
+    let r = c.post(app.url("/login")).form(&[("username", "x"), ("password", "y")]).send().await.unwrap();
     assert!(r.headers().contains_key("retry-after"));
     assert!(r.text().await.unwrap().contains("操作过于频繁"));
 }
@@ -107,11 +63,7 @@ async fn sessions_end_at_logout_everywhere_and_when_idle() {
     let c1 = app.login("eval").await;
     let c2 = app.login("eval").await;
     assert_eq!(c1.get(app.url("/")).send().await.unwrap().status(), 200);
-    let r = c1
-        .post(app.url("/account/logout-all"))
-        .send()
-        .await
-        .unwrap();
+    let r = c1.post(app.url("/account/logout-all")).send().await.unwrap();
     assert_eq!(r.status(), 303);
     let r = c2.get(app.url("/")).send().await.unwrap();
     assert_eq!(r.status(), 303);
@@ -131,11 +83,7 @@ async fn accounts_made_by_an_admin_must_change_the_password_first() {
         .svc
         .person_create(
             &root_caller(),
-            &PersonInput {
-                name: "新同志".into(),
-                org_unit_id: Some(app.a.id.to_string()),
-                ..Default::default()
-            },
+            &PersonInput { name: "新同志".into(), org_unit_id: Some(app.a.id.to_string()), ..Default::default() },
             None,
         )
         .await
@@ -153,22 +101,13 @@ async fn accounts_made_by_an_admin_must_change_the_password_first() {
     let start = body.find("id=\"temp-password\">").unwrap() + "id=\"temp-password\">".len();
     let temp = &body[start..start + body[start..].find('<').unwrap()];
     let c = client(&app);
-    let r = c
-        .post(app.url("/login"))
-        .form(&[("username", "xin"), ("password", temp)])
-        .send()
-        .await
-        .unwrap();
+    let r = c.post(app.url("/login")).form(&[("username", "xin"), ("password", temp)]).send().await.unwrap();
     assert_eq!(r.status(), 303);
     let r = c.get(app.url("/")).send().await.unwrap();
     assert_eq!(location(&r), "/account/password");
     let r = c
         .post(app.url("/account/password"))
-        .form(&[
-            ("current", temp),
-            ("new_password", "short"),
-            ("confirm", "short"),
-        ])
+        .form(&[("current", temp), ("new_password", "short"), ("confirm", "short")])
         .send()
         .await
         .unwrap();
@@ -176,11 +115,7 @@ async fn accounts_made_by_an_admin_must_change_the_password_first() {
     assert!(r.text().await.unwrap().contains("密码至少 10 位"));
     let r = c
         .post(app.url("/account/password"))
-        .form(&[
-            ("current", temp),
-            ("new_password", "Brand-New-2026"),
-            ("confirm", "Brand-New-2026"),
-        ])
+        .form(&[("current", temp), ("new_password", "Brand-New-2026"), ("confirm", "Brand-New-2026")])
         .send()
         .await
         .unwrap();
@@ -193,28 +128,12 @@ async fn accounts_made_by_an_admin_must_change_the_password_first() {
 async fn totp_second_factor() {
     let app = spawn().await;
     let c = app.login("sys").await;
-    let page = c
-        .get(app.url("/account/totp"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = c.get(app.url("/account/totp")).send().await.unwrap().text().await.unwrap();
     let start = page.find("name=\"secret\" value=\"").unwrap() + "name=\"secret\" value=\"".len();
     let secret = page[start..start + page[start..].find('"').unwrap()].to_string();
-    let now = || {
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_secs()
-    };
-    let r = c
-        .post(app.url("/account/totp"))
-        .form(&[("secret", secret.as_str()), ("code", "000000")])
-        .send()
-        .await
-        .unwrap();
+    let now = || std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    let r =
+        c.post(app.url("/account/totp")).form(&[("secret", secret.as_str()), ("code", "000000")]).send().await.unwrap();
     assert_eq!(r.status(), 422, "a wrong first code is refused");
     let code = totp::code_at(&secret, now()).unwrap();
     let r = c
@@ -227,37 +146,16 @@ async fn totp_second_factor() {
 
     // The next login needs the code.
     let c2 = client(&app);
-    let r = c2
-        .post(app.url("/login"))
-        .form(&[("username", "sys"), ("password", PASSWORD)])
-        .send()
-        .await
-        .unwrap();
+    let r = c2.post(app.url("/login")).form(&[("username", "sys"), ("password", PASSWORD)]).send().await.unwrap();
     assert!(location(&r).starts_with("/login/totp"));
     let r = c2.get(app.url("/admin/org")).send().await.unwrap();
-    assert!(
-        location(&r).starts_with("/login/totp"),
-        "nothing else until the second factor"
-    );
-    let r = c2
-        .post(app.url("/login/totp"))
-        .form(&[("code", "123456")])
-        .send()
-        .await
-        .unwrap();
+    assert!(location(&r).starts_with("/login/totp"), "nothing else until the second factor");
+    let r = c2.post(app.url("/login/totp")).form(&[("code", "123456")]).send().await.unwrap();
     assert_eq!(r.status(), 422);
     let code = totp::code_at(&secret, now()).unwrap();
-    let r = c2
-        .post(app.url("/login/totp"))
-        .form(&[("code", code.as_str())])
-        .send()
-        .await
-        .unwrap();
+    let r = c2.post(app.url("/login/totp")).form(&[("code", code.as_str())]).send().await.unwrap();
     assert_eq!(r.status(), 303);
-    assert_eq!(
-        c2.get(app.url("/admin/org")).send().await.unwrap().status(),
-        200
-    );
+    assert_eq!(c2.get(app.url("/admin/org")).send().await.unwrap().status(), 200);
 }
 
 #[tokio::test]
@@ -275,49 +173,17 @@ async fn admins_must_enroll_totp_when_the_config_requires_it() {
 async fn language_follows_preference_then_accept_language() {
     let app = spawn().await;
     let c = client(&app);
-    let zh = c
-        .get(app.url("/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let zh = c.get(app.url("/login")).send().await.unwrap().text().await.unwrap();
     assert!(zh.contains("lang=\"zh-CN\"") && zh.contains("登录"));
-    let en = c
-        .get(app.url("/login"))
-        .header("accept-language", "en")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let en = c.get(app.url("/login")).header("accept-language", "en").send().await.unwrap().text().await.unwrap();
     assert!(en.contains("lang=\"en\"") && en.contains("Log in"));
     // The switcher stores a cookie, and for a logged-in user the account's preference.
     let u = app.login("eval").await;
-    let r = u
-        .post(app.url("/lang"))
-        .form(&[("lang", "en"), ("next", "/account")])
-        .send()
-        .await
-        .unwrap();
+    let r = u.post(app.url("/lang")).form(&[("lang", "en"), ("next", "/account")]).send().await.unwrap();
     assert_eq!(location(&r), "/account");
-    let page = u
-        .get(app.url("/account"))
-        .header("accept-language", "zh-CN")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page =
+        u.get(app.url("/account")).header("accept-language", "zh-CN").send().await.unwrap().text().await.unwrap();
     assert!(page.contains("My account"), "{page}");
-    let r = u
-        .post(app.url("/lang"))
-        .form(&[("lang", "xx"), ("next", "/")])
-        .send()
-        .await
-        .unwrap();
+    let r = u.post(app.url("/lang")).form(&[("lang", "xx"), ("next", "/")]).send().await.unwrap();
     assert_eq!(r.status(), 400);
 }

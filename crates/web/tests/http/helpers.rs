@@ -42,12 +42,7 @@ pub fn root_caller() -> Caller {
 }
 
 fn input(code: &str, name: &str, kind: &str) -> OrgUnitInput {
-    OrgUnitInput {
-        code: code.into(),
-        name: name.into(),
-        kind: kind.into(),
-        sort_order: None,
-    }
+    OrgUnitInput { code: code.into(), name: name.into(), kind: kind.into(), sort_order: None }
 }
 
 /// The accounts every app has: (username, role, scope).
@@ -67,35 +62,15 @@ pub async fn spawn() -> TestApp {
 
 pub async fn spawn_with(tweak: impl FnOnce(&mut WebConfig, &mut AuthConfig)) -> TestApp {
     let db = fresh_db().await;
-    let mut web = WebConfig {
-        login_per_minute: 10_000,
-        login_burst: 10_000,
-        ..Default::default()
-    };
+    let mut web = WebConfig { login_per_minute: 10_000, login_burst: 10_000, ..Default::default() };
     let mut authc = AuthConfig::default();
     tweak(&mut web, &mut authc);
     let svc = Services::new(Arc::new(db.db.clone()), authc);
     let c = root_caller();
-    let city = svc
-        .org_create(&c, None, &input("LG", "琅港市委", "city_committee"))
-        .await
-        .unwrap();
-    let a = svc
-        .org_create(&c, Some(city.id), &input("A", "甲区委", "county_committee"))
-        .await
-        .unwrap();
-    let a1 = svc
-        .org_create(
-            &c,
-            Some(a.id),
-            &input("A1", "甲一镇党委", "township_committee"),
-        )
-        .await
-        .unwrap();
-    let b = svc
-        .org_create(&c, Some(city.id), &input("B", "乙区委", "county_committee"))
-        .await
-        .unwrap();
+    let city = svc.org_create(&c, None, &input("LG", "琅港市委", "city_committee")).await.unwrap();
+    let a = svc.org_create(&c, Some(city.id), &input("A", "甲区委", "county_committee")).await.unwrap();
+    let a1 = svc.org_create(&c, Some(a.id), &input("A1", "甲一镇党委", "township_committee")).await.unwrap();
+    let b = svc.org_create(&c, Some(city.id), &input("B", "乙区委", "county_committee")).await.unwrap();
     let code_id = |code: &str| -> OrgUnitId {
         match code {
             "A" => a.id,
@@ -122,40 +97,18 @@ pub async fn spawn_with(tweak: impl FnOnce(&mut WebConfig, &mut AuthConfig)) -> 
             username: (*username).into(),
             password_hash: hash.clone(),
             must_change_password: false,
-            grants: vec![RoleGrant {
-                role: *role,
-                org_unit_id: scope.map(code_id),
-            }],
+            grants: vec![RoleGrant { role: *role, org_unit_id: scope.map(code_id) }],
         };
-        svc.store
-            .account_create(
-                &acc,
-                &AuditDraft::new(None, "test", None, "account.create", "x"),
-            )
-            .await
-            .unwrap();
+        svc.store.account_create(&acc, &AuditDraft::new(None, "test", None, "account.create", "x")).await.unwrap();
     }
     let state = AppState::new(svc.clone(), web, None);
     let app = kaoping_web::app(state);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {
-        axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await
-        .unwrap();
+        axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap();
     });
-    TestApp {
-        base: format!("http://{addr}"),
-        svc,
-        city,
-        a,
-        a1,
-        b,
-        _db: db,
-    }
+    TestApp { base: format!("http://{addr}"), svc, city, a, a1, b, _db: db }
 }
 
 /// A browser-like client: keeps cookies, does not follow redirects, and
@@ -164,12 +117,7 @@ pub fn client(app: &TestApp) -> reqwest::Client {
     let mut h = reqwest::header::HeaderMap::new();
     h.insert("origin", app.base.parse().unwrap());
     h.insert("sec-fetch-site", "same-origin".parse().unwrap());
-    reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(Policy::none())
-        .default_headers(h)
-        .build()
-        .unwrap()
+    reqwest::Client::builder().cookie_store(true).redirect(Policy::none()).default_headers(h).build().unwrap()
 }
 
 impl TestApp {
@@ -180,12 +128,8 @@ impl TestApp {
     /// A client logged in as `username`.
     pub async fn login(&self, username: &str) -> reqwest::Client {
         let c = client(self);
-        let r = c
-            .post(self.url("/login"))
-            .form(&[("username", username), ("password", PASSWORD)])
-            .send()
-            .await
-            .unwrap();
+        let r =
+            c.post(self.url("/login")).form(&[("username", username), ("password", PASSWORD)]).send().await.unwrap();
         assert_eq!(r.status(), 303, "login as {username}");
         c
     }
@@ -193,9 +137,5 @@ impl TestApp {
 
 /// Where a redirect points.
 pub fn location(r: &reqwest::Response) -> String {
-    r.headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string()
+    r.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or("").to_string()
 }

@@ -20,13 +20,7 @@ async fn create_validate_move_and_deactivate() {
         .await
         .unwrap();
     assert_eq!(r.status(), 303);
-    let id: i64 = location(&r)
-        .trim_start_matches("/admin/org/")
-        .split('?')
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let id: i64 = location(&r).trim_start_matches("/admin/org/").split('?').next().unwrap().parse().unwrap();
 
     // Duplicate code, empty name, over-long code: one page naming each problem; nothing stored.
     let r = c
@@ -77,12 +71,7 @@ async fn create_validate_move_and_deactivate() {
         .await
         .unwrap();
     assert_eq!(r.status(), 422);
-    assert!(
-        r.text()
-            .await
-            .unwrap()
-            .contains("不能把“甲区委”移到“甲二镇党委”之下")
-    );
+    assert!(r.text().await.unwrap().contains("不能把“甲区委”移到“甲二镇党委”之下"));
     // A real move.
     let r = c
         .post(app.url(&format!("/admin/org/{id}/move")))
@@ -98,47 +87,17 @@ async fn create_validate_move_and_deactivate() {
         .await
         .unwrap();
     assert_eq!(r.status(), 303);
-    let moved = app
-        .svc
-        .store
-        .org_get(kaoping_core::ids::OrgUnitId(id))
-        .await
-        .unwrap()
-        .unwrap();
+    let moved = app.svc.store.org_get(kaoping_core::ids::OrgUnitId(id)).await.unwrap().unwrap();
     assert_eq!(moved.path, format!("{}{id}/", app.a1.path));
 
     // Deactivation needs the sub-units inactive first.
-    let r = c
-        .post(app.url(&format!("/admin/org/{}/active", app.a1.id)))
-        .form(&[("active", "0")])
-        .send()
-        .await
-        .unwrap();
+    let r = c.post(app.url(&format!("/admin/org/{}/active", app.a1.id))).form(&[("active", "0")]).send().await.unwrap();
     assert_eq!(r.status(), 409);
-    let r = c
-        .post(app.url(&format!("/admin/org/{id}/active")))
-        .form(&[("active", "0")])
-        .send()
-        .await
-        .unwrap();
+    let r = c.post(app.url(&format!("/admin/org/{id}/active"))).form(&[("active", "0")]).send().await.unwrap();
     assert_eq!(r.status(), 303);
-    let list = c
-        .get(app.url("/admin/org"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let list = c.get(app.url("/admin/org")).send().await.unwrap().text().await.unwrap();
     assert!(!list.contains("甲二镇党委"));
-    let list = c
-        .get(app.url("/admin/org?inactive=1"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let list = c.get(app.url("/admin/org?inactive=1")).send().await.unwrap().text().await.unwrap();
     assert!(list.contains("甲二镇党委"));
 }
 
@@ -148,10 +107,7 @@ fn upload(name: &str, bytes: Vec<u8>) -> Form {
 
 fn sheet(headers: &[&str], rows: &[&[&str]]) -> Vec<u8> {
     let cols: Vec<Column> = headers.iter().map(|h| Column::new(*h, 10.0)).collect();
-    let rows: Vec<Vec<String>> = rows
-        .iter()
-        .map(|r| r.iter().map(|c| c.to_string()).collect())
-        .collect();
+    let rows: Vec<Vec<String>> = rows.iter().map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
     write_xlsx("Sheet1", &cols, &rows).unwrap()
 }
 
@@ -181,24 +137,12 @@ async fn import_reports_every_bad_row_and_changes_nothing() {
     assert!(r.text().await.unwrap().contains("Excel 文件已损坏"));
     // Wrong columns.
     let bytes = sheet(&["编号", "名称"], &[&["X", "Y"]]);
-    let r = c
-        .post(app.url("/admin/org/import"))
-        .multipart(upload("units.xlsx", bytes))
-        .send()
-        .await
-        .unwrap();
+    let r = c.post(app.url("/admin/org/import")).multipart(upload("units.xlsx", bytes)).send().await.unwrap();
     let body = r.text().await.unwrap();
     assert!(body.contains("缺少“组织代码、组织类型”列"), "{body}");
     // Bad rows: each reported with its row number.
     let bytes = sheet(
-        &[
-            "组织代码",
-            "组织名称",
-            "组织类型",
-            "上级组织代码",
-            "排序",
-            "启用",
-        ],
+        &["组织代码", "组织名称", "组织类型", "上级组织代码", "排序", "启用"],
         &[
             &["A3", "甲三镇党委", "乡镇(街道)党(工)委", "A", "1", "是"],
             &["A4", "", "乡镇(街道)党(工)委", "A", "2", "是"],
@@ -206,12 +150,7 @@ async fn import_reports_every_bad_row_and_changes_nothing() {
             &["A6", "类型错", "不存在的类型", "A", "x", "也许"],
         ],
     );
-    let r = c
-        .post(app.url("/admin/org/import"))
-        .multipart(upload("units.xlsx", bytes))
-        .send()
-        .await
-        .unwrap();
+    let r = c.post(app.url("/admin/org/import")).multipart(upload("units.xlsx", bytes)).send().await.unwrap();
     assert_eq!(r.status(), 422);
     let body = r.text().await.unwrap();
     for needle in [
@@ -231,23 +170,11 @@ async fn import_reports_every_bad_row_and_changes_nothing() {
     let bytes = sheet(
         &["Code", "Name", "Type", "Parent code", "Order", "Active"],
         &[
-            &[
-                "A3-01",
-                "甲三镇一社区",
-                "Community party organization",
-                "A3",
-                "1",
-                "Yes",
-            ],
+            &["A3-01", "甲三镇一社区", "Community party organization", "A3", "1", "Yes"],
             &["A3", "甲三镇党委", "township_committee", "A", "1", "Yes"],
         ],
     );
-    let r = c
-        .post(app.url("/admin/org/import"))
-        .multipart(upload("units.xlsx", bytes))
-        .send()
-        .await
-        .unwrap();
+    let r = c.post(app.url("/admin/org/import")).multipart(upload("units.xlsx", bytes)).send().await.unwrap();
     assert_eq!(r.status(), 200);
     assert!(r.text().await.unwrap().contains("导入成功：新建 2 个"));
     assert_eq!(count().await, before + 2);
@@ -257,25 +184,14 @@ async fn import_reports_every_bad_row_and_changes_nothing() {
 async fn export_and_template_are_real_workbooks() {
     let app = spawn().await;
     let c = app.login("orga").await;
-    let r = c
-        .get(app.url("/admin/org/export.xlsx"))
-        .send()
-        .await
-        .unwrap();
+    let r = c.get(app.url("/admin/org/export.xlsx")).send().await.unwrap();
     assert_eq!(r.status(), 200);
-    assert_eq!(
-        r.headers()["content-type"],
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    );
+    assert_eq!(r.headers()["content-type"], "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
     let s = read_xlsx(&r.bytes().await.unwrap()).unwrap();
     assert_eq!(s.headers[0], "组织代码");
     let codes: Vec<_> = s.rows.iter().map(|(_, r)| r[0].as_str()).collect();
     assert_eq!(codes, ["A", "A1"], "only the organizer's subtree");
-    let r = c
-        .get(app.url("/admin/org/template.xlsx"))
-        .send()
-        .await
-        .unwrap();
+    let r = c.get(app.url("/admin/org/template.xlsx")).send().await.unwrap();
     let t = read_xlsx(&r.bytes().await.unwrap()).unwrap();
     assert_eq!(t.headers.len(), 6);
 }

@@ -26,11 +26,7 @@ async fn cross_origin_state_changes_are_refused_and_audited() {
     let log = app
         .svc
         .store
-        .audit_list(&AuditFilter {
-            action: Some("security.csrf".into()),
-            limit: 5,
-            ..Default::default()
-        })
+        .audit_list(&AuditFilter { action: Some("security.csrf".into()), limit: 5, ..Default::default() })
         .await
         .unwrap();
     assert_eq!(log.len(), 1);
@@ -55,12 +51,7 @@ async fn oversized_bodies_get_413() {
     let app = spawn().await;
     let c = app.login("orga").await;
     let big = "x".repeat(2 * 1024 * 1024);
-    let r = c
-        .post(app.url("/admin/org/new"))
-        .form(&[("name", big.as_str())])
-        .send()
-        .await
-        .unwrap();
+    let r = c.post(app.url("/admin/org/new")).form(&[("name", big.as_str())]).send().await.unwrap();
     assert_eq!(r.status(), 413);
     assert!(r.text().await.unwrap().contains("提交的内容过大"));
     let r = c
@@ -82,23 +73,14 @@ async fn pages_carry_security_headers_and_request_ids() {
     let app = spawn().await;
     let h = headers_of(&app, "/login").await;
     let csp = h["content-security-policy"].to_str().unwrap();
-    assert!(
-        csp.contains("script-src 'self'")
-            && !csp.contains("unsafe-inline")
-            && !csp.contains("unsafe-eval")
-    );
+    assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline") && !csp.contains("unsafe-eval"));
     assert_eq!(h["x-frame-options"], "DENY");
     assert_eq!(h["x-content-type-options"], "nosniff");
     assert_eq!(h["referrer-policy"], "no-referrer");
     assert_eq!(h["cache-control"], "no-store");
     assert_eq!(h["x-request-id"].len(), 36);
     // Pages reference no inline scripts or styles.
-    let body = reqwest::get(app.url("/login"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let body = reqwest::get(app.url("/login")).await.unwrap().text().await.unwrap();
     assert!(!body.contains("<script>") && !body.contains(" style=") && !body.contains("onclick"));
 }
 
@@ -111,11 +93,7 @@ async fn errors_are_pages_or_problem_json_never_traces() {
     let j: serde_json::Value = r.json().await.unwrap();
     assert_eq!(j["status"], 401);
     assert_eq!(j["title"], "请先登录");
-    let r = reqwest::Client::new()
-        .delete(app.url("/healthz"))
-        .send()
-        .await
-        .unwrap();
+    let r = reqwest::Client::new().delete(app.url("/healthz")).send().await.unwrap();
     assert_eq!(r.status(), 405);
     assert!(r.text().await.unwrap().contains("不支持该请求方式"));
 }
@@ -123,45 +101,19 @@ async fn errors_are_pages_or_problem_json_never_traces() {
 #[tokio::test]
 async fn health_and_readiness() {
     let app = spawn().await;
-    assert_eq!(
-        reqwest::get(app.url("/healthz"))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap(),
-        "ok"
-    );
-    assert_eq!(
-        reqwest::get(app.url("/readyz"))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap(),
-        "ready"
-    );
+    assert_eq!(reqwest::get(app.url("/healthz")).await.unwrap().text().await.unwrap(), "ok");
+    assert_eq!(reqwest::get(app.url("/readyz")).await.unwrap().text().await.unwrap(), "ready");
 }
 
 #[tokio::test]
 async fn assets_are_served_with_caching_and_checksums_match() {
     let app = spawn().await;
-    let body = reqwest::get(app.url("/login"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let body = reqwest::get(app.url("/login")).await.unwrap().text().await.unwrap();
     let start = body.find("href=\"/assets/").unwrap() + 6;
     let css = &body[start..start + body[start..].find('"').unwrap()];
     let r = reqwest::get(app.url(css)).await.unwrap();
     assert_eq!(r.status(), 200);
-    assert!(
-        r.headers()["content-type"]
-            .to_str()
-            .unwrap()
-            .starts_with("text/css")
-    );
+    assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/css"));
     // The vendored files are the ones the checksum file names.
     let sums = include_str!("../../assets/vendor/SHA256SUMS");
     assert!(sums.contains("htmx-2.0.11.min.js") && sums.contains("echarts-6.1.0.min.js"));
