@@ -153,6 +153,11 @@ pub mod totp {
         Builder::new().with_secret(secret).with_account_name(account).with_issuer(Some("kaoping")).build().ok()
     }
 
+    /// Whether a base32 secret is one we would have made (160 bits).
+    pub fn valid_secret(secret_b32: &str) -> bool {
+        Secret::try_from_base32(secret_b32).is_ok_and(|s| s.as_bytes().len() == 20)
+    }
+
     /// The `otpauth://` URL to show as a QR code or to type in.
     pub fn url(secret_b32: &str, account: &str) -> Option<String> {
         totp(secret_b32, account)?.to_url().ok()

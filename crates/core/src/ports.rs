@@ -22,8 +22,12 @@ use serde::Serialize;
 pub struct OrgImportRow {
     pub row: usize,
     pub fields: OrgUnitFields,
+    /// `None`: keep an existing unit's parent (a new unit goes to the top level).
     pub parent_code: Option<String>,
-    pub active: bool,
+    /// `None`: keep an existing unit's state (a new unit is active).
+    pub active: Option<bool>,
+    /// Keep an existing unit's sort order (the column was absent or blank).
+    pub keep_sort: bool,
 }
 
 #[async_trait]
@@ -124,6 +128,9 @@ pub trait AccountStore: Send + Sync {
     /// Reset the failure count and note the login.
     async fn account_login_ok(&self, id: AccountId, now: DateTime<Utc>, audit: &AuditDraft) -> Result<()>;
     async fn account_set_totp(&self, id: AccountId, secret: Option<&str>, audit: &AuditDraft) -> Result<()>;
+    /// Record that a TOTP time step was used; false if it (or a later one)
+    /// was used before, so that a code is accepted only once.
+    async fn account_totp_step(&self, id: AccountId, step: i64) -> Result<bool>;
     async fn account_set_active(&self, id: AccountId, active: bool, audit: &AuditDraft) -> Result<()>;
     async fn account_unlock(&self, id: AccountId, audit: &AuditDraft) -> Result<()>;
     async fn account_set_lang(&self, id: AccountId, lang: Option<&str>) -> Result<()>;
@@ -151,8 +158,9 @@ pub trait SessionStore: Send + Sync {
     async fn session_touch(&self, digest: &str, now: DateTime<Utc>) -> Result<()>;
     async fn session_mfa_done(&self, digest: &str) -> Result<()>;
     async fn session_delete(&self, digest: &str) -> Result<()>;
-    /// Remove every session of an account ("log out everywhere").
-    async fn session_delete_account(&self, id: AccountId) -> Result<u64>;
+    /// Remove every session of an account ("log out everywhere"), except
+    /// the one with the digest `keep`, if given.
+    async fn session_delete_account(&self, id: AccountId, keep: Option<&str>) -> Result<u64>;
     /// Remove sessions idle since before `idle_before` or past their expiry.
     async fn session_purge(&self, now: DateTime<Utc>, idle_before: DateTime<Utc>) -> Result<u64>;
 }

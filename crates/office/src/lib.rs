@@ -51,33 +51,59 @@ fn cell_text(d: &Data) -> String {
     }
 }
 
+/// The widest sheet read; cells further right are ignored.
+pub const MAX_COLS: u32 = 64;
+
 /// Read the first worksheet of an xlsx file.
+///
+/// Cells are streamed rather than loaded as one dense range, so that a file
+/// with a single far-away cell (say `XFD1048576`) cannot make us allocate
+/// billions of cells; rows past [`MAX_ROWS`] stop the read.
 pub fn read_xlsx(bytes: &[u8]) -> Result<Sheet, OfficeError> {
     // An xlsx file is a zip archive: check the signature before parsing.
     if bytes.len() < 4 || &bytes[..4] != b"PK\x03\x04" {
         return Err(OfficeError::NotXlsx);
     }
-    let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes))
-        .map_err(|e: calamine::XlsxError| OfficeError::Corrupt(e.to_string()))?;
-    let range = wb.worksheet_range_at(0).ok_or(OfficeError::Empty)?.map_err(|e| OfficeError::Corrupt(e.to_string()))?;
-    let (first_row, _) = range.start().ok_or(OfficeError::Empty)?;
-    let mut rows = range.rows().enumerate();
-    let headers: Vec<String> = rows.next().ok_or(OfficeError::Empty)?.1.iter().map(cell_text).collect();
-    if headers.iter().all(String::is_empty) {
-        return Err(OfficeError::Empty);
-    }
-    let mut out = Vec::new();
-    for (i, r) in rows {
-        let cells: Vec<String> = r.iter().map(cell_text).collect();
-        if cells.iter().all(String::is_empty) {
+    let corrupt = |e: calamine::XlsxError| OfficeError::Corrupt(e.to_string());
+    let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).map_err(corrupt)?;
+    let first = wb.sheet_names().into_iter().next().ok_or(OfficeError::Empty)?;
+    let mut reader = wb.worksheet_cells_reader(&first).map_err(corrupt)?;
+    // Row number (0-based) → cells by column.
+    let mut rows: Vec<(u32, Vec<String>)> = Vec::new();
+    let mut seen_cells: u64 = 0;
+    let cell_budget = (MAX_ROWS as u64 + 1) * u64::from(MAX_COLS) * 4;
+    while let Some(cell) = reader.next_cell().map_err(corrupt)? {
+        seen_cells += 1;
+        if seen_cells > cell_budget {
+            return Err(OfficeError::TooManyRows(MAX_ROWS + 1));
+        }
+        let (r, c) = cell.get_position();
+        if c >= MAX_COLS {
             continue;
         }
-        if out.len() == MAX_ROWS {
-            return Err(OfficeError::TooManyRows(range.height().saturating_sub(1)));
+        let text = cell_text(&Data::from(cell.get_value().clone()));
+        if text.is_empty() {
+            continue;
         }
-        out.push((first_row as usize + i + 1, cells));
+        if rows.last().is_none_or(|(last, _)| *last != r) {
+            if rows.len() > MAX_ROWS {
+                return Err(OfficeError::TooManyRows(rows.len()));
+            }
+            rows.push((r, Vec::new()));
+        }
+        let cells = &mut rows.last_mut().expect("a row was pushed").1;
+        if cells.len() <= c as usize {
+            cells.resize(c as usize + 1, String::new());
+        }
+        cells[c as usize] = text;
     }
-    Ok(Sheet { headers, rows: out })
+    let mut it = rows.into_iter();
+    let (_, headers) = it.next().ok_or(OfficeError::Empty)?;
+    let rows: Vec<(usize, Vec<String>)> = it.map(|(r, cells)| (r as usize + 1, cells)).collect();
+    if rows.len() > MAX_ROWS {
+        return Err(OfficeError::TooManyRows(rows.len()));
+    }
+    Ok(Sheet { headers, rows })
 }
 
 /// A column of a sheet to write.
@@ -162,6 +188,29 @@ mod tests {
         assert_eq!(sheet.rows.len(), 2, "the blank row is skipped");
         assert_eq!(sheet.rows[0], (2, vec!["LG".into(), "琅港市委".into(), "其他".into(), "10".into()]));
         assert_eq!(sheet.rows[1].0, 4);
+    }
+
+    #[test]
+    fn a_far_away_cell_is_not_a_memory_bomb() {
+        let mut wb = Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.write_string(0, 0, "代码").unwrap();
+        ws.write_string(1, 0, "A").unwrap();
+        ws.write_string(1_048_575, 16_383, "far").unwrap();
+        let bytes = wb.save_to_buffer().unwrap();
+        let sheet = read_xlsx(&bytes).unwrap();
+        assert_eq!(sheet.headers, ["代码"]);
+        assert_eq!(sheet.rows, vec![(2, vec!["A".to_string()])]);
+    }
+
+    #[test]
+    fn too_many_rows_are_refused() {
+        let mut wb = Workbook::new();
+        let ws = wb.add_worksheet();
+        for r in 0..=(MAX_ROWS as u32 + 1) {
+            ws.write_number(r, 0, f64::from(r)).unwrap();
+        }
+        assert!(matches!(read_xlsx(&wb.save_to_buffer().unwrap()), Err(OfficeError::TooManyRows(_))));
     }
 
     #[test]

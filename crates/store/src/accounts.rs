@@ -1,7 +1,7 @@
 //! Accounts, role grants and the login failure counter.
 
 use crate::entity::{account, account_grant, org_unit, person};
-use crate::org::unit_ids_under;
+use crate::org::units_under;
 use crate::{Db, append_audit, convert, db_err};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -14,7 +14,7 @@ use kaoping_core::ports::{AccountStore, NewAccount};
 use kaoping_core::scope::ScopeGrant;
 use kaoping_core::time::{self, from_micros, to_micros};
 use sea_orm::ActiveValue::Set;
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter,
     QueryOrder,
@@ -107,6 +107,7 @@ impl AccountStore for Db {
             password_hash: Set(a.password_hash.clone()),
             must_change_password: Set(a.must_change_password),
             totp_secret: Set(None),
+            totp_last_step: Set(None),
             active: Set(true),
             failed_logins: Set(0),
             locked_until: Set(None),
@@ -215,6 +216,22 @@ impl AccountStore for Db {
         update(self, id, Some(audit), |am| am.totp_secret = Set(secret.map(str::to_string))).await.map(|_| ())
     }
 
+    async fn account_totp_step(&self, id: AccountId, step: i64) -> Result<bool> {
+        // One conditional update: two nodes cannot both accept the same step.
+        let r = account::Entity::update_many()
+            .col_expr(account::Column::TotpLastStep, Expr::value(step))
+            .filter(account::Column::Id.eq(id.0))
+            .filter(
+                sea_orm::Condition::any()
+                    .add(account::Column::TotpLastStep.is_null())
+                    .add(account::Column::TotpLastStep.lt(step)),
+            )
+            .exec(&self.conn)
+            .await
+            .map_err(db_err)?;
+        Ok(r.rows_affected == 1)
+    }
+
     async fn account_set_active(&self, id: AccountId, active: bool, audit: &AuditDraft) -> Result<()> {
         update(self, id, Some(audit), |am| am.active = Set(active)).await.map(|_| ())
     }
@@ -233,40 +250,38 @@ impl AccountStore for Db {
     }
 
     async fn account_list(&self, under: Option<&[String]>) -> Result<Vec<AccountSummary>> {
-        let mut q = person::Entity::find();
+        let mut q = account::Entity::find().find_also_related(person::Entity).order_by_asc(account::Column::Username);
+        let mut gq = account_grant::Entity::find().order_by_asc(account_grant::Column::Id);
         if let Some(paths) = under {
             if paths.is_empty() {
                 return Ok(Vec::new());
             }
-            let units = unit_ids_under(&self.conn, paths).await?;
-            q = q.filter(person::Column::ManagedBy.is_in(units));
+            q = q.filter(person::Column::ManagedBy.in_subquery(units_under(paths)));
+            let accounts_under = Query::select()
+                .column((account::Entity, account::Column::Id))
+                .from(account::Entity)
+                .inner_join(
+                    person::Entity,
+                    Expr::col((person::Entity, person::Column::Id))
+                        .equals((account::Entity, account::Column::PersonId)),
+                )
+                .and_where(Expr::col((person::Entity, person::Column::ManagedBy)).in_subquery(units_under(paths)))
+                .to_owned();
+            gq = gq.filter(account_grant::Column::AccountId.in_subquery(accounts_under));
         }
-        let people: HashMap<i64, person::Model> =
-            q.all(&self.conn).await.map_err(db_err)?.into_iter().map(|p| (p.id, p)).collect();
-        let accounts = account::Entity::find()
-            .filter(account::Column::PersonId.is_in(people.keys().copied().collect::<Vec<_>>()))
-            .order_by_asc(account::Column::Username)
-            .all(&self.conn)
-            .await
-            .map_err(db_err)?;
-        let grants = account_grant::Entity::find()
-            .filter(account_grant::Column::AccountId.is_in(accounts.iter().map(|a| a.id).collect::<Vec<_>>()))
-            .order_by_asc(account_grant::Column::Id)
-            .all(&self.conn)
-            .await
-            .map_err(db_err)?;
+        let rows = q.all(&self.conn).await.map_err(db_err)?;
         let mut by_account: HashMap<i64, Vec<RoleGrant>> = HashMap::new();
-        for g in &grants {
-            if let Some(rg) = grant(g) {
+        for g in gq.all(&self.conn).await.map_err(db_err)? {
+            if let Some(rg) = grant(&g) {
                 by_account.entry(g.account_id).or_default().push(rg);
             }
         }
-        Ok(accounts
+        Ok(rows
             .into_iter()
-            .map(|a| AccountSummary {
+            .map(|(a, p)| AccountSummary {
                 id: AccountId(a.id),
                 person_id: PersonId(a.person_id),
-                person_name: people.get(&a.person_id).map(|p| p.name.clone()).unwrap_or_default(),
+                person_name: p.map(|p| p.name).unwrap_or_default(),
                 grants: by_account.remove(&a.id).unwrap_or_default(),
                 username: a.username,
                 active: a.active,

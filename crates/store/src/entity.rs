@@ -64,6 +64,7 @@ pub mod account {
         pub password_hash: String,
         pub must_change_password: bool,
         pub totp_secret: Option<String>,
+        pub totp_last_step: Option<i64>,
         pub active: bool,
         pub failed_logins: i32,
         pub locked_until: Option<i64>,

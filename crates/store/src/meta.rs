@@ -1,7 +1,7 @@
 //! Key-value facts about the database (e.g. that it holds the demo).
 
 use crate::entity::{account, meta, org_unit, person};
-use crate::org::unit_ids_under;
+use crate::org::units_under;
 use crate::{Db, db_err};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -15,18 +15,17 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFi
 #[async_trait]
 impl MetaStore for Db {
     async fn counts(&self, under: Option<&[String]>, now: DateTime<Utc>) -> Result<Counts> {
-        let units_under = match under {
-            Some([]) => return Ok(Counts::default()),
-            Some(paths) => Some(unit_ids_under(&self.conn, paths).await?),
-            None => None,
-        };
         let mut units = org_unit::Entity::find().filter(org_unit::Column::Active.eq(true));
         let mut people = person::Entity::find();
         let mut accounts = account::Entity::find().inner_join(person::Entity);
-        if let Some(ids) = &units_under {
-            units = units.filter(org_unit::Column::Id.is_in(ids.clone()));
-            people = people.filter(person::Column::ManagedBy.is_in(ids.clone()));
-            accounts = accounts.filter(person::Column::ManagedBy.is_in(ids.clone()));
+        match under {
+            Some([]) => return Ok(Counts::default()),
+            Some(paths) => {
+                units = units.filter(org_unit::Column::Id.in_subquery(units_under(paths)));
+                people = people.filter(person::Column::ManagedBy.in_subquery(units_under(paths)));
+                accounts = accounts.filter(person::Column::ManagedBy.in_subquery(units_under(paths)));
+            }
+            None => {}
         }
         let locked = accounts.clone().filter(account::Column::LockedUntil.gt(to_micros(now)));
         Ok(Counts {

@@ -11,26 +11,22 @@ use kaoping_core::ports::{ImportOutcome, OrgImportRow, OrgStore};
 use kaoping_core::sortkey;
 use kaoping_core::time;
 use sea_orm::ActiveValue::Set;
+use sea_orm::sea_query::{Query, SelectStatement};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait, IntoActiveModel,
-    QueryFilter, QueryOrder, QuerySelect,
+    QueryFilter, QueryOrder,
 };
+use std::collections::HashMap;
 
 /// `path LIKE prefix%` for any of the prefixes.
 pub(crate) fn under_paths(col: C, paths: &[String]) -> Condition {
     paths.iter().fold(Condition::any(), |c, p| c.add(col.starts_with(p.as_str())))
 }
 
-/// The ids of the units under any of the prefixes.
-pub(crate) async fn unit_ids_under(conn: &impl ConnectionTrait, paths: &[String]) -> Result<Vec<i64>> {
-    Org::find()
-        .select_only()
-        .column(C::Id)
-        .filter(under_paths(C::Path, paths))
-        .into_tuple()
-        .all(conn)
-        .await
-        .map_err(db_err)
+/// A subquery of the ids of the units under any of the prefixes (for
+/// `IN (…)` filters that stay one statement however large the tree).
+pub(crate) fn units_under(paths: &[String]) -> SelectStatement {
+    Query::select().column((Org, C::Id)).from(Org).cond_where(under_paths(C::Path, paths)).to_owned()
 }
 
 async fn get(txn: &impl ConnectionTrait, id: OrgUnitId) -> Result<Option<org_unit::Model>> {
@@ -202,6 +198,7 @@ impl OrgStore for Db {
     ) -> Result<ImportOutcome> {
         let txn = self.write().await?;
         let mut out = ImportOutcome::default();
+        let mut rows_by_code: HashMap<String, usize> = HashMap::new();
         let at_row = |row: usize| {
             move |e: CoreError| match e {
                 CoreError::Invalid(errs) => CoreError::Invalid(errs.into_iter().map(|e| e.at_row(row)).collect()),
@@ -209,6 +206,8 @@ impl OrgStore for Db {
             }
         };
         for r in rows {
+            let existing =
+                Org::find().filter(C::Code.eq(r.fields.code.to_ascii_uppercase())).one(&txn).await.map_err(db_err)?;
             let parent = match &r.parent_code {
                 None => None,
                 Some(pc) => {
@@ -223,7 +222,9 @@ impl OrgStore for Db {
                                     .at_row(r.row),
                             ])
                         })?;
+                    let unchanged = existing.as_ref().and_then(|e| e.parent_id) == Some(p.id);
                     if let Some(paths) = allowed
+                        && !unchanged
                         && !paths.iter().any(|a| p.path.starts_with(a.as_str()))
                     {
                         return Err(CoreError::Invalid(vec![
@@ -234,13 +235,23 @@ impl OrgStore for Db {
                     Some(OrgUnitId(p.id))
                 }
             };
-            let existing =
-                Org::find().filter(C::Code.eq(r.fields.code.to_ascii_uppercase())).one(&txn).await.map_err(db_err)?;
             let id = match existing {
                 Some(e) => {
+                    if let Some(paths) = allowed
+                        && !paths.iter().any(|a| e.path.starts_with(a.as_str()))
+                    {
+                        return Err(CoreError::Invalid(vec![
+                            FieldError::new("code", Msg::new("err-import-out-of-scope").arg("code", &e.code))
+                                .at_row(r.row),
+                        ]));
+                    }
                     let id = OrgUnitId(e.id);
-                    update(&txn, id, &r.fields).await.map_err(at_row(r.row))?;
-                    if e.parent_id != parent.map(|p| p.0) {
+                    let mut fields = r.fields.clone();
+                    if r.keep_sort {
+                        fields.sort_order = e.sort_order;
+                    }
+                    update(&txn, id, &fields).await.map_err(at_row(r.row))?;
+                    if parent.is_some() && e.parent_id != parent.map(|p| p.0) {
                         move_to(&txn, id, parent).await.map_err(at_row(r.row))?;
                     }
                     out.updated += 1;
@@ -251,12 +262,31 @@ impl OrgStore for Db {
                     OrgUnitId(create(&txn, parent, &r.fields).await.map_err(at_row(r.row))?.id)
                 }
             };
-            let m = must_get(&txn, id).await?;
-            if m.active != r.active {
-                let mut am = m.into_active_model();
-                am.active = Set(r.active);
-                am.update(&txn).await.map_err(db_err)?;
+            rows_by_code.insert(r.fields.code.clone(), r.row);
+            if let Some(active) = r.active {
+                let m = must_get(&txn, id).await?;
+                if m.active != active {
+                    let mut am = m.into_active_model();
+                    am.active = Set(active);
+                    am.update(&txn).await.map_err(db_err)?;
+                }
             }
+        }
+        // The same rule as for single changes: no active unit under an
+        // inactive one. Checked on the result, so row order does not matter.
+        let all = Org::find().all(&txn).await.map_err(db_err)?;
+        let active: HashMap<i64, bool> = all.iter().map(|u| (u.id, u.active)).collect();
+        let mut errs: Vec<FieldError> = all
+            .iter()
+            .filter(|u| u.active && u.parent_id.is_some_and(|p| active.get(&p) == Some(&false)))
+            .map(|u| {
+                let row = rows_by_code.get(&u.code).copied().unwrap_or(0);
+                FieldError::new("active", Msg::new("err-import-active-under-inactive").arg("code", &u.code)).at_row(row)
+            })
+            .collect();
+        if !errs.is_empty() {
+            errs.sort_by_key(|e| e.row);
+            return Err(CoreError::Invalid(errs));
         }
         append_audit(&txn, &audit.clone().detail(format!("{} created, {} updated", out.created, out.updated))).await?;
         Db::commit(txn).await?;

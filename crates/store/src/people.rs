@@ -1,7 +1,7 @@
 //! People.
 
 use crate::entity::{account, org_unit, person};
-use crate::org::unit_ids_under;
+use crate::org::units_under;
 use crate::{Db, append_audit, convert, db_err};
 use async_trait::async_trait;
 use kaoping_core::audit::AuditDraft;
@@ -11,11 +11,17 @@ use kaoping_core::person::{Person, PersonFields};
 use kaoping_core::ports::{PersonFilter, PersonRow, PersonStore};
 use kaoping_core::{sortkey, time};
 use sea_orm::ActiveValue::Set;
+use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect,
 };
 use std::collections::HashMap;
+
+/// Escape LIKE wildcards in user input (with `\` as the escape character).
+fn escape_like(s: &str) -> String {
+    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
 
 /// Attach org unit names and usernames to people.
 async fn rows(conn: &impl ConnectionTrait, people: Vec<person::Model>) -> Result<Vec<PersonRow>> {
@@ -68,15 +74,19 @@ impl PersonStore for Db {
             if paths.is_empty() {
                 return Ok((Vec::new(), 0));
             }
-            let units = unit_ids_under(&self.conn, paths).await?;
-            q = q.filter(person::Column::ManagedBy.is_in(units));
+            q = q.filter(person::Column::ManagedBy.in_subquery(units_under(paths)));
         }
         if let Some(text) = &f.query {
+            let esc = escape_like(&text.to_lowercase());
+            let lower = |c: person::Column| Expr::expr(Func::lower(Expr::col((person::Entity, c))));
             q = q.filter(
                 Condition::any()
-                    .add(person::Column::Name.contains(text.as_str()))
-                    .add(person::Column::Post.contains(text.as_str()))
-                    .add(person::Column::NameSort.starts_with(text.to_lowercase().as_str())),
+                    .add(lower(person::Column::Name).like(LikeExpr::new(format!("%{esc}%")).escape('\\')))
+                    .add(lower(person::Column::Post).like(LikeExpr::new(format!("%{esc}%")).escape('\\')))
+                    .add(
+                        Expr::col((person::Entity, person::Column::NameSort))
+                            .like(LikeExpr::new(format!("{esc}%")).escape('\\')),
+                    ),
             );
         }
         let total = q.clone().count(&self.conn).await.map_err(db_err)?;

@@ -62,13 +62,12 @@ impl SessionStore for Db {
         Ok(())
     }
 
-    async fn session_delete_account(&self, id: AccountId) -> Result<u64> {
-        let r = session::Entity::delete_many()
-            .filter(session::Column::AccountId.eq(id.0))
-            .exec(&self.conn)
-            .await
-            .map_err(db_err)?;
-        Ok(r.rows_affected)
+    async fn session_delete_account(&self, id: AccountId, keep: Option<&str>) -> Result<u64> {
+        let mut q = session::Entity::delete_many().filter(session::Column::AccountId.eq(id.0));
+        if let Some(k) = keep {
+            q = q.filter(session::Column::Digest.ne(k));
+        }
+        Ok(q.exec(&self.conn).await.map_err(db_err)?.rows_affected)
     }
 
     async fn session_purge(&self, now: DateTime<Utc>, idle_before: DateTime<Utc>) -> Result<u64> {

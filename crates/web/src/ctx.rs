@@ -117,6 +117,28 @@ where
     }
 }
 
+/// A logged-in system or organizer admin. Checked before the request body
+/// is read, so that other users get 403 (audited) whatever they send.
+pub struct OrgAdmin(pub Auth);
+
+impl<S> FromRequestParts<S> for OrgAdmin
+where
+    S: Send + Sync,
+    AppState: FromRef<S>,
+{
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let a = Auth::from_request_parts(parts, state).await.map_err(IntoResponse::into_response)?;
+        if a.caller.actor.is_org_admin() {
+            return Ok(OrgAdmin(a));
+        }
+        let app = AppState::from_ref(state);
+        let action = format!("{} {}", parts.method, parts.uri.path());
+        Err(AppError::from(app.services.deny(&a.caller, "http.request", action).await).into_response())
+    }
+}
+
 /// A user past the password check, who may still owe a second factor or a
 /// password change (for the pages that settle those).
 pub struct AuthAny {
@@ -147,7 +169,14 @@ where
 /// A safe local redirect target from a `next` parameter.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.contains('\\')
+                && !n.chars().any(|c| c.is_control() || c.is_whitespace()) =>
+        {
+            n.to_string()
+        }
         _ => "/".to_string(),
     }
 }
@@ -162,5 +191,7 @@ mod tests {
         assert_eq!(safe_next(Some("//evil.example")), "/");
         assert_eq!(safe_next(Some("https://evil.example")), "/");
         assert_eq!(safe_next(None), "/");
+        assert_eq!(safe_next(Some("/\t/evil.example")), "/");
+        assert_eq!(safe_next(Some("/a\nb")), "/");
     }
 }

@@ -27,10 +27,13 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .map(|(_, v)| v)
 }
 
+/// The client's address. Behind a trusted proxy, the rightmost
+/// X-Forwarded-For entry is the one that proxy added; entries to its left
+/// come from the client and can be forged.
 fn client_addr(req: &Request, trust_proxy: bool) -> Option<String> {
     if trust_proxy
         && let Some(first) =
-            req.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok()).and_then(|v| v.split(',').next())
+            req.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok()).and_then(|v| v.rsplit(',').next())
     {
         return Some(first.trim().to_string());
     }

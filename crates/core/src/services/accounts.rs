@@ -1,6 +1,10 @@
 //! Account administration: create accounts for people, grant roles, reset
-//! passwords, unlock. Organizer admins act only within their subtrees and
-//! can never grant more than they hold.
+//! passwords, unlock. Organizer admins act only within their subtrees: they
+//! never grant the system admin role, never grant a scoped role (organizer or
+//! community admin) over a unit outside their subtrees, and never manage an
+//! account that reaches further than they do. They may grant the participant
+//! roles (subject, evaluator, party member, observer), which carry no
+//! standing powers: what a participant may do is decided per cycle.
 
 use super::{Caller, Services};
 use crate::account::{AccountSummary, Role, RoleGrant, valid_username};
@@ -85,10 +89,13 @@ impl Services {
         let account = self.store.account_get(id).await?.ok_or(CoreError::NotFound("account"))?;
         self.require_org_admin(caller, action).await?;
         self.require_person_in_scope(caller, action, account.person_id).await?;
-        // An organizer may not manage a system admin's account.
+        // An organizer may not manage an account that reaches further than
+        // they do: a system admin, or an admin of units outside their subtrees.
         if !caller.actor.is_system_admin() {
-            let (grants, _) = self.store.account_scopes(id).await?;
-            if grants.iter().any(|g| g.role == Role::SystemAdmin) {
+            let (grants, scopes) = self.store.account_scopes(id).await?;
+            let wider = grants.iter().any(|g| g.role == Role::SystemAdmin)
+                || scopes.iter().any(|s| !caller.actor.can_admin_path(&s.path));
+            if wider {
                 return Err(self.deny(caller, action, format!("account:{id}")).await);
             }
         }
@@ -150,7 +157,7 @@ impl Services {
         let password = auth::generate_password();
         let audit = caller.audit("account.password_reset", format!("account:{id}"));
         self.store.account_set_password(id, &auth::hash_password(&password), true, &audit).await?;
-        self.store.session_delete_account(id).await?;
+        self.store.session_delete_account(id, None).await?;
         Ok(password)
     }
 
@@ -167,7 +174,7 @@ impl Services {
         let action = if active { "account.enable" } else { "account.disable" };
         self.store.account_set_active(id, active, &caller.audit(action, format!("account:{id}"))).await?;
         if !active {
-            self.store.session_delete_account(id).await?;
+            self.store.session_delete_account(id, None).await?;
         }
         Ok(())
     }

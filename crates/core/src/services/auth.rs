@@ -56,6 +56,7 @@ pub struct SessionInfo {
     pub mfa_pending: bool,
     pub must_change_password: bool,
     pub must_enroll_totp: bool,
+    pub totp_enabled: bool,
     pub lang: Option<String>,
 }
 
@@ -97,8 +98,13 @@ impl Services {
             });
         }
         let mfa_pending = account.totp_secret.is_some();
-        let detail = if mfa_pending { "password ok, second factor due" } else { "ok" };
-        self.store.account_login_ok(account.id, now, &audit.detail(detail)).await?;
+        if mfa_pending {
+            // The failure count is reset only when the second factor passes,
+            // so that password logins cannot reset the TOTP guess budget.
+            self.store.audit_append(&audit.detail("password ok, second factor due")).await?;
+        } else {
+            self.store.account_login_ok(account.id, now, &audit.detail("ok")).await?;
+        }
         let token = auth::random_token(32);
         let record = SessionRecord {
             digest: auth::token_digest(&token),
@@ -140,6 +146,7 @@ impl Services {
             mfa_pending: s.mfa_pending,
             must_change_password: account.must_change_password,
             must_enroll_totp,
+            totp_enabled: account.totp_secret.is_some(),
             lang: account.lang.clone(),
         }))
     }
@@ -161,19 +168,27 @@ impl Services {
     pub async fn login_totp(&self, session: &SessionInfo, code: &str, client: Option<String>) -> Result<()> {
         let account = self.store.account_get(session.actor.account_id).await?.ok_or(CoreError::Unauthenticated)?;
         let now = time::now();
-        let ok =
-            account.totp_secret.as_deref().and_then(|s| totp::check(s, code, now.timestamp().max(0) as u64)).is_some();
         let audit = AuditDraft::new(Some(account.id), account.username.clone(), client, "auth.totp", "session");
-        if !ok {
-            let d = audit.result(AuditResult::Failed).detail("wrong code");
+        if let Some(until) = account.locked_until.filter(|u| *u > now) {
+            self.store.audit_append(&audit.result(AuditResult::Denied).detail("account locked")).await?;
+            return Err(CoreError::Locked(until));
+        }
+        let step = account.totp_secret.as_deref().and_then(|s| totp::check(s, code, now.timestamp().max(0) as u64));
+        // A code is accepted once: its time step must be later than the last used.
+        let fresh = match step {
+            Some(st) => self.store.account_totp_step(account.id, st as i64).await?,
+            None => false,
+        };
+        if !fresh {
+            let why = if step.is_some() { "code already used" } else { "wrong code" };
+            let d = audit.result(AuditResult::Failed).detail(why);
             let (_, locked) = self.store.account_login_failed(account.id, &self.auth.lockout, now, &d).await?;
-            if locked.is_some() {
-                self.store.session_delete(&session.digest).await?;
+            if let Some(until) = locked {
+                // Every half-finished login of the account ends with the lock.
+                self.store.session_delete_account(account.id, None).await?;
+                return Err(CoreError::Locked(until));
             }
-            return Err(match locked {
-                Some(until) => CoreError::Locked(until),
-                None => CoreError::invalid("code", Msg::new("err-totp-code")),
-            });
+            return Err(CoreError::invalid("code", Msg::new("err-totp-code")));
         }
         self.store.account_login_ok(account.id, now, &audit).await?;
         self.store.session_mfa_done(&session.digest).await
@@ -187,13 +202,21 @@ impl Services {
 
     /// End every session of the caller's account, on every device.
     pub async fn logout_everywhere(&self, caller: &Caller) -> Result<u64> {
-        let n = self.store.session_delete_account(caller.actor.account_id).await?;
+        let n = self.store.session_delete_account(caller.actor.account_id, None).await?;
         self.store.audit_append(&caller.audit("auth.logout_all", "session").detail(format!("{n} sessions"))).await?;
         Ok(n)
     }
 
     /// Change one's own password (also the forced change at first login).
-    pub async fn change_password(&self, caller: &Caller, current: &str, new: &str, confirm: &str) -> Result<()> {
+    /// `keep` is the digest of the session making the change, which stays.
+    pub async fn change_password(
+        &self,
+        caller: &Caller,
+        keep: Option<&str>,
+        current: &str,
+        new: &str,
+        confirm: &str,
+    ) -> Result<()> {
         let account = self.store.account_get(caller.actor.account_id).await?.ok_or(CoreError::Unauthenticated)?;
         let mut errs = Vec::new();
         if !auth::verify_password(current, &account.password_hash) {
@@ -213,11 +236,21 @@ impl Services {
         }
         let hash = auth::hash_password(new);
         let audit = caller.audit("account.password_change", format!("account:{}", account.id));
-        self.store.account_set_password(account.id, &hash, false, &audit).await
+        self.store.account_set_password(account.id, &hash, false, &audit).await?;
+        // Other devices must log in again with the new password.
+        self.store.session_delete_account(account.id, keep).await?;
+        Ok(())
     }
 
     /// Turn on TOTP for one's own account after checking a first code.
     pub async fn enable_totp(&self, caller: &Caller, secret: &str, code: &str) -> Result<()> {
+        let account = self.store.account_get(caller.actor.account_id).await?.ok_or(CoreError::Unauthenticated)?;
+        if account.totp_secret.is_some() {
+            return Err(CoreError::Conflict(Msg::new("err-totp-already")));
+        }
+        if !totp::valid_secret(secret) {
+            return Err(CoreError::invalid("secret", Msg::new("err-totp-code")));
+        }
         let now = time::now().timestamp().max(0) as u64;
         if totp::check(secret, code, now).is_none() {
             return Err(CoreError::invalid("code", Msg::new("err-totp-code")));

@@ -1,6 +1,7 @@
 //! Org unit services: the tree, scoped to the caller.
 
 use super::{Caller, Services};
+use crate::audit::AuditResult;
 use crate::error::{CoreError, FieldError, Msg, Result};
 use crate::ids::OrgUnitId;
 use crate::org::{OrgUnit, OrgUnitInput, check_move, tree_order};
@@ -15,9 +16,10 @@ pub struct OrgImportRowInput {
     pub code: String,
     pub name: String,
     pub kind: String,
-    pub parent_code: String,
-    pub sort_order: String,
-    pub active: String,
+    /// `None` when the sheet has no such column.
+    pub parent_code: Option<String>,
+    pub sort_order: Option<String>,
+    pub active: Option<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -25,11 +27,13 @@ pub struct OrgImportInput {
     pub rows: Vec<OrgImportRowInput>,
 }
 
-fn parse_active(s: &str) -> Option<bool> {
+/// A yes/no cell: `Ok(None)` when blank.
+fn parse_active(s: &str) -> Result<Option<bool>, ()> {
     match s.trim().to_lowercase().as_str() {
-        "" | "是" | "启用" | "yes" | "y" | "true" | "1" | "active" => Some(true),
-        "否" | "停用" | "no" | "n" | "false" | "0" | "inactive" => Some(false),
-        _ => None,
+        "" => Ok(None),
+        "是" | "启用" | "yes" | "y" | "true" | "1" | "active" => Ok(Some(true)),
+        "否" | "停用" | "no" | "n" | "false" | "0" | "inactive" => Ok(Some(false)),
+        _ => Err(()),
     }
 }
 
@@ -145,18 +149,18 @@ impl Services {
         let mut rows: Vec<OrgImportRow> = Vec::new();
         let mut seen: HashMap<String, usize> = HashMap::new();
         for r in &input.rows {
+            let sort = r.sort_order.as_deref().map(str::trim).filter(|v| !v.is_empty());
             let fields = OrgUnitInput {
                 code: r.code.clone(),
                 name: r.name.clone(),
                 kind: r.kind.clone(),
-                sort_order: Some(r.sort_order.clone()),
+                sort_order: sort.map(str::to_string),
             }
             .validate();
-            let active = parse_active(&r.active);
-            if active.is_none() {
-                errs.push(
-                    FieldError::new("active", Msg::new("err-yes-no").arg("value", r.active.trim())).at_row(r.row),
-                );
+            let active = parse_active(r.active.as_deref().unwrap_or(""));
+            if active.is_err() {
+                let value = r.active.as_deref().unwrap_or("").trim();
+                errs.push(FieldError::new("active", Msg::new("err-yes-no").arg("value", value)).at_row(r.row));
             }
             match fields {
                 Err(e) => errs.extend(e.into_iter().map(|e| e.at_row(r.row))),
@@ -171,20 +175,28 @@ impl Services {
                         );
                         continue;
                     }
-                    let parent_code = Some(r.parent_code.trim().to_string()).filter(|s| !s.is_empty());
+                    let parent_code =
+                        r.parent_code.as_deref().map(|p| p.trim().to_ascii_uppercase()).filter(|p| !p.is_empty());
                     if parent_code.as_deref() == Some(fields.code.as_str()) {
                         errs.push(FieldError::new("parent_code", Msg::new("err-org-move-self")).at_row(r.row));
                         continue;
                     }
-                    rows.push(OrgImportRow { row: r.row, fields, parent_code, active: active.unwrap_or(true) });
+                    rows.push(OrgImportRow {
+                        row: r.row,
+                        fields,
+                        parent_code,
+                        active: active.unwrap_or(None),
+                        keep_sort: sort.is_none(),
+                    });
                 }
             }
         }
         // Check parents and scope against the database and the file itself.
         let file_codes: HashSet<&str> = rows.iter().map(|r| r.fields.code.as_str()).collect();
         for r in &rows {
-            if let Some(existing) = self.store.org_by_code(&r.fields.code).await?
-                && !in_scope(&existing)
+            let existing = self.store.org_by_code(&r.fields.code).await?;
+            if let Some(e) = &existing
+                && !in_scope(e)
             {
                 errs.push(
                     FieldError::new("code", Msg::new("err-import-out-of-scope").arg("code", &r.fields.code))
@@ -192,7 +204,9 @@ impl Services {
                 );
             }
             match &r.parent_code {
-                None if !caller.actor.is_system_admin() => {
+                // Blank: an existing unit keeps its parent; a new one would
+                // be a top-level unit, which only system admins may create.
+                None if existing.is_none() && !caller.actor.is_system_admin() => {
                     errs.push(FieldError::new("parent_code", Msg::new("err-import-parent-required")).at_row(r.row));
                 }
                 None => {}
@@ -202,7 +216,8 @@ impl Services {
                         FieldError::new("parent_code", Msg::new("err-import-parent-unknown").arg("code", pc))
                             .at_row(r.row),
                     ),
-                    Some(p) if !in_scope(&p) => {
+                    // Naming the unit's current parent is no move, even out of scope.
+                    Some(p) if !in_scope(&p) && existing.as_ref().and_then(|e| e.parent_id) != Some(p.id) => {
                         errs.push(
                             FieldError::new("parent_code", Msg::new("err-import-out-of-scope").arg("code", pc))
                                 .at_row(r.row),
@@ -225,6 +240,15 @@ impl Services {
         };
         if !errs.is_empty() {
             errs.sort_by_key(|e| e.row);
+            let refused: Vec<String> = errs
+                .iter()
+                .filter(|e| e.msg.key == "err-import-out-of-scope")
+                .filter_map(|e| e.msg.args.first().map(|(_, code)| code.clone()))
+                .collect();
+            if !refused.is_empty() {
+                let d = caller.audit("org.import", "org_unit:*").result(AuditResult::Denied).detail(refused.join(","));
+                self.store.audit_append(&d).await?;
+            }
             return Err(CoreError::Invalid(errs));
         }
         let audit = caller.audit("org.import", "org_unit:*").detail(format!("{} rows", ordered.len()));
@@ -269,7 +293,8 @@ mod tests {
             row,
             fields: OrgUnitFields { code: code.into(), name: code.into(), kind: OrgUnitType::Other, sort_order: 0 },
             parent_code: parent.map(Into::into),
-            active: true,
+            active: None,
+            keep_sort: false,
         }
     }
 
@@ -288,9 +313,9 @@ mod tests {
 
     #[test]
     fn active_cells() {
-        assert_eq!(parse_active("是"), Some(true));
-        assert_eq!(parse_active(""), Some(true));
-        assert_eq!(parse_active("否"), Some(false));
-        assert_eq!(parse_active("maybe"), None);
+        assert_eq!(parse_active("是"), Ok(Some(true)));
+        assert_eq!(parse_active(""), Ok(None));
+        assert_eq!(parse_active("否"), Ok(Some(false)));
+        assert_eq!(parse_active("maybe"), Err(()));
     }
 }

@@ -35,9 +35,12 @@ async fn login_lockout_sessions_and_password_change() {
     assert_eq!(s.actor.scopes.len(), 1);
     assert_eq!(s.actor.display_name, "王建国");
     let me = kaoping_core::services::Caller { actor: s.actor.clone(), client: None };
-    let err = w.svc.change_password(&me, "wrong", "short", "other").await.unwrap_err();
+    let err = w.svc.change_password(&me, Some(&s.digest), "wrong", "short", "other").await.unwrap_err();
     assert!(matches!(err, CoreError::Invalid(ref e) if e.len() >= 3), "{err:?}");
-    w.svc.change_password(&me, &acc.temporary_password, "Xinmima-2026!", "Xinmima-2026!").await.unwrap();
+    w.svc
+        .change_password(&me, Some(&s.digest), &acc.temporary_password, "Xinmima-2026!", "Xinmima-2026!")
+        .await
+        .unwrap();
     assert!(!w.svc.session(&out.token).await.unwrap().unwrap().must_change_password);
 
     // Unknown sessions resolve to nothing.
@@ -113,4 +116,143 @@ async fn home_counts_follow_scope() {
     let o = organizer(&[&a]);
     let mine = w.svc.admin_counts(&o).await.unwrap();
     assert_eq!((mine.units, mine.people, mine.accounts), (1, 1, 1));
+}
+
+#[tokio::test]
+async fn organizers_cannot_manage_accounts_that_reach_further() {
+    let w = world().await;
+    let c = root();
+    let city = w.svc.org_create(&c, None, &input("LG", "琅港市委", "city_committee")).await.unwrap();
+    let dept = w.svc.org_create(&c, Some(city.id), &input("ZZB", "组织部", "organization_dept")).await.unwrap();
+    // The city-wide organizer's record is managed in the department…
+    let p = PersonInput { name: "部长".into(), org_unit_id: Some(dept.id.to_string()), ..Default::default() };
+    let p = w.svc.person_create(&c, &p, None).await.unwrap();
+    let wide = w
+        .svc
+        .account_create(
+            &c,
+            p.id,
+            &AccountInput { username: "buzhang".into(), grants: vec![grant(Role::OrganizerAdmin, Some(city.id))] },
+        )
+        .await
+        .unwrap();
+    // …whose own organizer must not take it over.
+    let o = organizer(&[&dept]);
+    assert!(matches!(w.svc.account_reset_password(&o, wide.id).await, Err(CoreError::Forbidden)));
+    assert!(matches!(
+        w.svc.account_set_grants(&o, wide.id, &[grant(Role::Evaluator, None)]).await,
+        Err(CoreError::Forbidden)
+    ));
+    assert!(matches!(w.svc.account_set_active(&o, wide.id, false).await, Err(CoreError::Forbidden)));
+    // The city organizer may.
+    let city_org = organizer(&[&city]);
+    w.svc.account_unlock(&city_org, wide.id).await.unwrap();
+}
+
+#[tokio::test]
+async fn totp_codes_work_once_and_guessing_locks_the_account() {
+    use kaoping_core::auth::totp;
+    let w = world().await;
+    let c = root();
+    let city = w.svc.org_create(&c, None, &input("LG", "琅港市委", "city_committee")).await.unwrap();
+    let p = PersonInput { name: "管理员".into(), org_unit_id: Some(city.id.to_string()), ..Default::default() };
+    let p = w.svc.person_create(&c, &p, None).await.unwrap();
+    let acc = w
+        .svc
+        .account_create(
+            &c,
+            p.id,
+            &AccountInput { username: "guanli".into(), grants: vec![grant(Role::SystemAdmin, None)] },
+        )
+        .await
+        .unwrap();
+    let secret = totp::new_secret();
+    let out = w.svc.login("guanli", &acc.temporary_password, None).await.unwrap();
+    let s = w.svc.session(&out.token).await.unwrap().unwrap();
+    let me = kaoping_core::services::Caller { actor: s.actor.clone(), client: None };
+    let now = || std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    w.svc.enable_totp(&me, &secret, &totp::code_at(&secret, now()).unwrap()).await.unwrap();
+    assert!(
+        matches!(w.svc.enable_totp(&me, &secret, "000000").await, Err(CoreError::Conflict(_))),
+        "no silent replacement"
+    );
+
+    // A code is good once.
+    let code = totp::code_at(&secret, now()).unwrap();
+    let a = w.svc.login("guanli", &acc.temporary_password, None).await.unwrap();
+    assert!(a.mfa_pending);
+    let sa = w.svc.session(&a.token).await.unwrap().unwrap();
+    let _ = w.svc.login_totp(&sa, &code, None).await; // may be the enrolment's step: then refused as used
+    let b = w.svc.login("guanli", &acc.temporary_password, None).await.unwrap();
+    let sb = w.svc.session(&b.token).await.unwrap().unwrap();
+    assert!(w.svc.login_totp(&sb, &code, None).await.is_err(), "a used code is refused");
+
+    // Wrong codes count, password logins in between do not reset the count,
+    // and the lock ends every half-finished login.
+    let mut sessions = Vec::new();
+    for _ in 0..4 {
+        let l = w.svc.login("guanli", &acc.temporary_password, None).await.unwrap();
+        let sl = w.svc.session(&l.token).await.unwrap().unwrap();
+        let _ = w.svc.login_totp(&sl, "000000", None).await;
+        sessions.push(l.token);
+    }
+    let last = w.svc.session(&sessions[3]).await.unwrap();
+    assert!(last.is_none(), "locked: the sessions waiting for a code are gone");
+    assert!(matches!(w.svc.login("guanli", &acc.temporary_password, None).await, Err(CoreError::Locked(_))));
+}
+
+#[tokio::test]
+async fn a_password_change_ends_the_other_sessions() {
+    let w = world().await;
+    let c = root();
+    let city = w.svc.org_create(&c, None, &input("LG", "琅港市委", "city_committee")).await.unwrap();
+    let p = PersonInput { name: "评议人".into(), org_unit_id: Some(city.id.to_string()), ..Default::default() };
+    let p = w.svc.person_create(&c, &p, None).await.unwrap();
+    let acc = w
+        .svc
+        .account_create(
+            &c,
+            p.id,
+            &AccountInput { username: "pingyi".into(), grants: vec![grant(Role::Evaluator, None)] },
+        )
+        .await
+        .unwrap();
+    let phone = w.svc.login("pingyi", &acc.temporary_password, None).await.unwrap();
+    let desk = w.svc.login("pingyi", &acc.temporary_password, None).await.unwrap();
+    let s = w.svc.session(&desk.token).await.unwrap().unwrap();
+    let me = kaoping_core::services::Caller { actor: s.actor.clone(), client: None };
+    w.svc
+        .change_password(&me, Some(&s.digest), &acc.temporary_password, "Neue-Passw0rt", "Neue-Passw0rt")
+        .await
+        .unwrap();
+    assert!(w.svc.session(&desk.token).await.unwrap().is_some());
+    assert!(w.svc.session(&phone.token).await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn people_search_ignores_case_and_treats_wildcards_literally() {
+    let w = world().await;
+    let c = root();
+    let city = w.svc.org_create(&c, None, &input("LG", "琅港市委", "city_committee")).await.unwrap();
+    for (name, post) in [("王建国", "Director"), ("李_明", "干部"), ("张三", "100%负责")] {
+        let p = PersonInput {
+            name: name.into(),
+            org_unit_id: Some(city.id.to_string()),
+            post: Some(post.into()),
+            ..Default::default()
+        };
+        w.svc.person_create(&c, &p, None).await.unwrap();
+    }
+    let names = |q: &'static str| {
+        let svc = w.svc.clone();
+        let c = c.clone();
+        async move {
+            let (rows, _) = svc.people_list(&c, Some(q.into()), 0, 50).await.unwrap();
+            rows.into_iter().map(|r| r.person.name).collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(names("director").await, ["王建国"]);
+    assert_eq!(names("WANG").await, ["王建国"]);
+    assert_eq!(names("_").await, ["李_明"]);
+    assert_eq!(names("%").await, ["张三"]);
 }

@@ -84,7 +84,7 @@ fn row(row: usize, code: &str, name: &str, kind: &str, parent: &str) -> OrgImpor
         code: code.into(),
         name: name.into(),
         kind: kind.into(),
-        parent_code: parent.into(),
+        parent_code: Some(parent.into()),
         ..Default::default()
     }
 }
@@ -134,4 +134,62 @@ async fn import_by_an_organizer_stays_in_scope() {
     let CoreError::Invalid(errs) = w.svc.org_import(&o, &rows).await.unwrap_err() else { panic!() };
     assert_eq!(errs.len(), 1);
     assert_eq!((errs[0].row, errs[0].msg.key), (Some(3), "err-import-out-of-scope"));
+}
+
+#[tokio::test]
+async fn import_keeps_what_the_sheet_does_not_say_and_respects_activation() {
+    let w = world().await;
+    let c = root();
+    let city = w.svc.org_create(&c, None, &input("LG", "琅港市委", "city_committee")).await.unwrap();
+    let a = w.svc.org_create(&c, Some(city.id), &input("A", "甲", "other")).await.unwrap();
+    let a1 = w.svc.org_create(&c, Some(a.id), &input("A1", "甲一", "other")).await.unwrap();
+    // A sheet with only code, name and type renames and keeps parents.
+    let rows = OrgImportInput {
+        rows: vec![OrgImportRowInput {
+            row: 2,
+            code: "a1".into(),
+            name: "甲一（新）".into(),
+            kind: "other".into(),
+            ..Default::default()
+        }],
+    };
+    w.svc.org_import(&c, &rows).await.unwrap();
+    let got = w.svc.org_get(&c, a1.id).await.unwrap();
+    assert_eq!((got.name.as_str(), got.parent_id, got.active), ("甲一（新）", Some(a.id), true));
+    // Lower-case parent codes name units in the same file.
+    let rows = OrgImportInput {
+        rows: vec![
+            OrgImportRowInput {
+                row: 2,
+                code: "b1".into(),
+                name: "乙一".into(),
+                kind: "other".into(),
+                parent_code: Some("b".into()),
+                ..Default::default()
+            },
+            OrgImportRowInput {
+                row: 3,
+                code: "b".into(),
+                name: "乙".into(),
+                kind: "other".into(),
+                parent_code: Some("lg".into()),
+                ..Default::default()
+            },
+        ],
+    };
+    assert_eq!(w.svc.org_import(&c, &rows).await.unwrap().created, 2);
+    // Deactivating a parent while its child stays active is refused, whole.
+    let rows = OrgImportInput {
+        rows: vec![OrgImportRowInput {
+            row: 2,
+            code: "A".into(),
+            name: "甲".into(),
+            kind: "other".into(),
+            active: Some("否".into()),
+            ..Default::default()
+        }],
+    };
+    let CoreError::Invalid(errs) = w.svc.org_import(&c, &rows).await.unwrap_err() else { panic!() };
+    assert_eq!(errs[0].msg.key, "err-import-active-under-inactive");
+    assert!(w.svc.org_get(&c, a.id).await.unwrap().active, "nothing changed");
 }

@@ -337,3 +337,5 @@ org-col-type-aliases = unit type|kind
 org-col-parent-aliases = parent|parent unit code
 org-col-sort-aliases = sort|sort order|order no
 org-col-active-aliases = enabled|status
+err-totp-already = Two-factor authentication is already on; turn it off first to set it up again.
+err-import-active-under-inactive = The unit “{ $code }” is active but its parent is inactive: deactivate it too, or reactivate the parent.

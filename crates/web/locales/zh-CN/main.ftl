@@ -337,3 +337,5 @@ org-col-type-aliases = 类型|机构类型|单位类型
 org-col-parent-aliases = 上级代码|上级编码|上级组织编码|上级机构代码
 org-col-sort-aliases = 排序号|序号|顺序
 org-col-active-aliases = 是否启用|状态
+err-totp-already = 已启用双因素验证；如需更换，请先关闭再重新启用。
+err-import-active-under-inactive = 组织“{ $code }”是启用状态，但它的上级已停用：请同时停用它，或启用其上级。

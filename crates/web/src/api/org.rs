@@ -1,7 +1,7 @@
 //! `/api/v1/org-units`.
 
 use crate::AppState;
-use crate::ctx::Auth;
+use crate::ctx::OrgAdmin;
 use crate::error::AppResult;
 use axum::Json;
 use axum::extract::{Path, Query, State};
@@ -55,7 +55,7 @@ pub struct ListParams {
         (status = 401, body = super::Problem), (status = 403, body = super::Problem)))]
 pub async fn list(
     State(state): State<AppState>,
-    a: Auth,
+    OrgAdmin(a): OrgAdmin,
     Query(p): Query<ListParams>,
 ) -> AppResult<Json<Vec<OrgUnitDto>>> {
     let units = state.services.org_tree(&a.caller, p.include_inactive).await?;
@@ -88,7 +88,7 @@ impl OrgUnitBody {
     responses((status = 201, body = OrgUnitDto), (status = 422, body = super::Problem), (status = 403, body = super::Problem)))]
 pub async fn create(
     State(state): State<AppState>,
-    a: Auth,
+    OrgAdmin(a): OrgAdmin,
     Json(b): Json<OrgUnitBody>,
 ) -> AppResult<(StatusCode, Json<OrgUnitDto>)> {
     let u = state.services.org_create(&a.caller, b.parent_id.map(OrgUnitId), &b.input()).await?;
@@ -97,7 +97,11 @@ pub async fn create(
 
 #[utoipa::path(get, path = "/api/v1/org-units/{id}", tag = "org-units", params(("id" = i64, Path)),
     responses((status = 200, body = OrgUnitDto), (status = 404, body = super::Problem), (status = 403, body = super::Problem)))]
-pub async fn get_one(State(state): State<AppState>, a: Auth, Path(id): Path<i64>) -> AppResult<Json<OrgUnitDto>> {
+pub async fn get_one(
+    State(state): State<AppState>,
+    OrgAdmin(a): OrgAdmin,
+    Path(id): Path<i64>,
+) -> AppResult<Json<OrgUnitDto>> {
     Ok(Json(state.services.org_get(&a.caller, OrgUnitId(id)).await?.into()))
 }
 
@@ -105,7 +109,7 @@ pub async fn get_one(State(state): State<AppState>, a: Auth, Path(id): Path<i64>
     responses((status = 200, body = OrgUnitDto), (status = 422, body = super::Problem)))]
 pub async fn update(
     State(state): State<AppState>,
-    a: Auth,
+    OrgAdmin(a): OrgAdmin,
     Path(id): Path<i64>,
     Json(b): Json<OrgUnitBody>,
 ) -> AppResult<Json<OrgUnitDto>> {
@@ -122,7 +126,7 @@ pub struct MoveBody {
     responses((status = 200, body = OrgUnitDto), (status = 422, body = super::Problem, description = "e.g. a move into its own subtree")))]
 pub async fn move_unit(
     State(state): State<AppState>,
-    a: Auth,
+    OrgAdmin(a): OrgAdmin,
     Path(id): Path<i64>,
     Json(b): Json<MoveBody>,
 ) -> AppResult<Json<OrgUnitDto>> {
@@ -138,7 +142,7 @@ pub struct ActiveBody {
     responses((status = 200, body = OrgUnitDto), (status = 409, body = super::Problem)))]
 pub async fn set_active(
     State(state): State<AppState>,
-    a: Auth,
+    OrgAdmin(a): OrgAdmin,
     Path(id): Path<i64>,
     Json(b): Json<ActiveBody>,
 ) -> AppResult<Json<OrgUnitDto>> {

@@ -1,7 +1,7 @@
 //! `/api/v1/people`.
 
 use crate::AppState;
-use crate::ctx::Auth;
+use crate::ctx::OrgAdmin;
 use crate::error::AppResult;
 use axum::Json;
 use axum::extract::{Path, Query, State};
@@ -59,7 +59,11 @@ pub struct ListParams {
 
 #[utoipa::path(get, path = "/api/v1/people", tag = "people", params(ListParams),
     responses((status = 200, body = PersonPage), (status = 403, body = super::Problem)))]
-pub async fn list(State(state): State<AppState>, a: Auth, Query(p): Query<ListParams>) -> AppResult<Json<PersonPage>> {
+pub async fn list(
+    State(state): State<AppState>,
+    OrgAdmin(a): OrgAdmin,
+    Query(p): Query<ListParams>,
+) -> AppResult<Json<PersonPage>> {
     let (rows, total) = state.services.people_list(&a.caller, p.q, p.offset, p.limit.unwrap_or(50)).await?;
     Ok(Json(PersonPage { total, items: rows.into_iter().map(Into::into).collect() }))
 }
@@ -91,7 +95,7 @@ impl PersonBody {
     responses((status = 201, body = PersonDto), (status = 422, body = super::Problem)))]
 pub async fn create(
     State(state): State<AppState>,
-    a: Auth,
+    OrgAdmin(a): OrgAdmin,
     Json(b): Json<PersonBody>,
 ) -> AppResult<(StatusCode, Json<PersonDto>)> {
     let p = state.services.person_create(&a.caller, &b.input(), b.managed_by.map(OrgUnitId)).await?;
@@ -101,7 +105,11 @@ pub async fn create(
 
 #[utoipa::path(get, path = "/api/v1/people/{id}", tag = "people", params(("id" = i64, Path)),
     responses((status = 200, body = PersonDto), (status = 404, body = super::Problem)))]
-pub async fn get_one(State(state): State<AppState>, a: Auth, Path(id): Path<i64>) -> AppResult<Json<PersonDto>> {
+pub async fn get_one(
+    State(state): State<AppState>,
+    OrgAdmin(a): OrgAdmin,
+    Path(id): Path<i64>,
+) -> AppResult<Json<PersonDto>> {
     Ok(Json(state.services.person_get(&a.caller, PersonId(id)).await?.into()))
 }
 
@@ -109,7 +117,7 @@ pub async fn get_one(State(state): State<AppState>, a: Auth, Path(id): Path<i64>
     responses((status = 200, body = PersonDto), (status = 422, body = super::Problem)))]
 pub async fn update(
     State(state): State<AppState>,
-    a: Auth,
+    OrgAdmin(a): OrgAdmin,
     Path(id): Path<i64>,
     Json(b): Json<PersonBody>,
 ) -> AppResult<Json<PersonDto>> {

@@ -66,6 +66,9 @@ struct PasswordView {
 }
 
 pub async fn password_form(State(state): State<AppState>, a: AuthAny) -> Response {
+    if a.session.mfa_pending {
+        return Redirect::to("/login/totp").into_response();
+    }
     let p = &state.services.auth.password;
     render(&PasswordView {
         page: Page::new(&state, &a.ctx, "password-title"),
@@ -88,7 +91,14 @@ pub async fn password_submit(
     a: AuthAny,
     Form(f): Form<PasswordForm>,
 ) -> AppResult<Response> {
-    match state.services.change_password(&a.caller, &f.current, &f.new_password, &f.confirm).await {
+    if a.session.mfa_pending {
+        return Ok(Redirect::to("/login/totp").into_response());
+    }
+    match state
+        .services
+        .change_password(&a.caller, Some(&a.session.digest), &f.current, &f.new_password, &f.confirm)
+        .await
+    {
         Ok(()) => Ok(Redirect::to("/?flash=password-changed").into_response()),
         Err(CoreError::Invalid(errs)) => {
             let p = &state.services.auth.password;
@@ -132,6 +142,9 @@ fn enroll_view(state: &AppState, a: &AuthAny, secret: String, errors: FormErrors
 pub async fn totp_form(State(state): State<AppState>, a: AuthAny) -> Response {
     if a.session.mfa_pending || a.session.must_change_password {
         return Redirect::to("/").into_response();
+    }
+    if a.session.totp_enabled {
+        return Redirect::to("/account").into_response();
     }
     render(&enroll_view(&state, &a, totp::new_secret(), FormErrors::default()))
 }

@@ -2,7 +2,7 @@
 
 use super::people::{RoleOption, parse_account_form};
 use crate::AppState;
-use crate::ctx::Auth;
+use crate::ctx::{Auth, OrgAdmin};
 use crate::error::AppResult;
 use crate::views::{FormErrors, Page, render};
 use askama::Template;
@@ -96,7 +96,11 @@ async fn list_view(state: &AppState, a: &Auth) -> AppResult<ListView> {
     })
 }
 
-pub async fn list(State(state): State<AppState>, a: Auth, Query(q): Query<ListQuery>) -> AppResult<Response> {
+pub async fn list(
+    State(state): State<AppState>,
+    OrgAdmin(a): OrgAdmin,
+    Query(q): Query<ListQuery>,
+) -> AppResult<Response> {
     let mut view = list_view(&state, &a).await?;
     view.page = view.page.flash(q.flash.as_deref());
     Ok(render(&view))
@@ -115,7 +119,7 @@ async fn refused(state: &AppState, a: &Auth, e: CoreError) -> AppResult<Response
 
 pub async fn set_grants(
     State(state): State<AppState>,
-    a: Auth,
+    OrgAdmin(a): OrgAdmin,
     Path(id): Path<i64>,
     RawForm(body): RawForm,
 ) -> AppResult<Response> {
@@ -130,7 +134,11 @@ pub async fn set_grants(
     }
 }
 
-pub async fn reset_password(State(state): State<AppState>, a: Auth, Path(id): Path<i64>) -> AppResult<Response> {
+pub async fn reset_password(
+    State(state): State<AppState>,
+    OrgAdmin(a): OrgAdmin,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
     let password = state.services.account_reset_password(&a.caller, AccountId(id)).await?;
     let mut view = list_view(&state, &a).await?;
     let username = view.rows.iter().find(|r| r.a.id.0 == id).map(|r| r.a.username.clone()).unwrap_or_default();
@@ -138,7 +146,7 @@ pub async fn reset_password(State(state): State<AppState>, a: Auth, Path(id): Pa
     Ok(render(&view))
 }
 
-pub async fn unlock(State(state): State<AppState>, a: Auth, Path(id): Path<i64>) -> AppResult<Response> {
+pub async fn unlock(State(state): State<AppState>, OrgAdmin(a): OrgAdmin, Path(id): Path<i64>) -> AppResult<Response> {
     state.services.account_unlock(&a.caller, AccountId(id)).await?;
     Ok(Redirect::to("/admin/accounts?flash=account-unlocked").into_response())
 }
@@ -150,7 +158,7 @@ pub struct ActiveForm {
 
 pub async fn set_active(
     State(state): State<AppState>,
-    a: Auth,
+    OrgAdmin(a): OrgAdmin,
     Path(id): Path<i64>,
     Form(f): Form<ActiveForm>,
 ) -> AppResult<Response> {

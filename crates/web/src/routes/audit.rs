@@ -1,7 +1,7 @@
 //! The audit log page, with filters and a chain check.
 
 use crate::AppState;
-use crate::ctx::Auth;
+use crate::ctx::OrgAdmin;
 use crate::error::AppResult;
 use crate::views::{Page, render};
 use askama::Template;
@@ -45,7 +45,11 @@ fn day(s: Option<&str>, end: bool) -> Option<chrono::DateTime<chrono::Utc>> {
         .map(|t| t.with_timezone(&chrono::Utc))
 }
 
-pub async fn list(State(state): State<AppState>, a: Auth, Query(q): Query<AuditQuery>) -> AppResult<Response> {
+pub async fn list(
+    State(state): State<AppState>,
+    OrgAdmin(a): OrgAdmin,
+    Query(q): Query<AuditQuery>,
+) -> AppResult<Response> {
     let lang = a.ctx.lang;
     let f = AuditFilter {
         actor: q.actor.clone(),

@@ -54,6 +54,17 @@ fn login_limit(state: &AppState) -> LoginLimit {
         .key_extractor(ClientKey)
         .finish()
         .expect("valid rate limit");
+    // Forget clients that have been quiet, so the table does not grow forever.
+    let limiter = config.limiter().clone();
+    if let Ok(rt) = tokio::runtime::Handle::try_current() {
+        rt.spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_secs(60));
+            loop {
+                tick.tick().await;
+                limiter.retain_recent();
+            }
+        });
+    }
     GovernorLayer::new(config).error_handler(|e| {
         let mut r = Response::new(Body::empty());
         *r.status_mut() = StatusCode::TOO_MANY_REQUESTS;

@@ -2,7 +2,7 @@
 //! export.
 
 use crate::AppState;
-use crate::ctx::Auth;
+use crate::ctx::{Auth, OrgAdmin};
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
 use crate::views::{FormErrors, Page, render};
@@ -68,7 +68,11 @@ struct ListView {
     show_inactive: bool,
 }
 
-pub async fn list(State(state): State<AppState>, a: Auth, Query(q): Query<ListQuery>) -> AppResult<Response> {
+pub async fn list(
+    State(state): State<AppState>,
+    OrgAdmin(a): OrgAdmin,
+    Query(q): Query<ListQuery>,
+) -> AppResult<Response> {
     let show_inactive = q.inactive.is_some();
     let units = state.services.org_tree(&a.caller, show_inactive).await?;
     let page = Page::new(&state, &a.ctx, "org-title").crumb("nav-org", None).flash(q.flash.as_deref());
@@ -126,7 +130,11 @@ pub struct NewQuery {
     pub parent: Option<String>,
 }
 
-pub async fn new_form(State(state): State<AppState>, a: Auth, Query(q): Query<NewQuery>) -> AppResult<Response> {
+pub async fn new_form(
+    State(state): State<AppState>,
+    OrgAdmin(a): OrgAdmin,
+    Query(q): Query<NewQuery>,
+) -> AppResult<Response> {
     let parents = state.services.org_tree(&a.caller, false).await?;
     let form = UnitForm { parent_id: q.parent, kind: "other".into(), ..Default::default() };
     let page = Page::new(&state, &a.ctx, "org-new").crumb("nav-org", Some("/admin/org")).crumb("org-new", None);
@@ -141,7 +149,11 @@ pub async fn new_form(State(state): State<AppState>, a: Auth, Query(q): Query<Ne
     }))
 }
 
-pub async fn create(State(state): State<AppState>, a: Auth, Form(f): Form<UnitForm>) -> AppResult<Response> {
+pub async fn create(
+    State(state): State<AppState>,
+    OrgAdmin(a): OrgAdmin,
+    Form(f): Form<UnitForm>,
+) -> AppResult<Response> {
     let result = match parse_parent(f.parent_id.as_deref()) {
         Ok(parent) => state.services.org_create(&a.caller, parent, &f.input()).await,
         Err(e) => Err(e),
@@ -206,7 +218,7 @@ async fn edit_view(
 
 pub async fn edit_form(
     State(state): State<AppState>,
-    a: Auth,
+    OrgAdmin(a): OrgAdmin,
     Path(id): Path<i64>,
     Query(q): Query<FlashQuery>,
 ) -> AppResult<Response> {
@@ -217,7 +229,7 @@ pub async fn edit_form(
 
 pub async fn update(
     State(state): State<AppState>,
-    a: Auth,
+    OrgAdmin(a): OrgAdmin,
     Path(id): Path<i64>,
     Form(f): Form<UnitForm>,
 ) -> AppResult<Response> {
@@ -238,7 +250,7 @@ pub struct MoveForm {
 
 pub async fn move_unit(
     State(state): State<AppState>,
-    a: Auth,
+    OrgAdmin(a): OrgAdmin,
     Path(id): Path<i64>,
     Form(f): Form<MoveForm>,
 ) -> AppResult<Response> {
@@ -263,7 +275,7 @@ pub struct ActiveForm {
 
 pub async fn set_active(
     State(state): State<AppState>,
-    a: Auth,
+    OrgAdmin(a): OrgAdmin,
     Path(id): Path<i64>,
     Form(f): Form<ActiveForm>,
 ) -> AppResult<Response> {
@@ -317,7 +329,7 @@ fn xlsx(bytes: Vec<u8>, name: &str) -> Response {
     r
 }
 
-pub async fn template(State(state): State<AppState>, a: Auth) -> AppResult<Response> {
+pub async fn template(State(state): State<AppState>, OrgAdmin(a): OrgAdmin) -> AppResult<Response> {
     state.services.org_tree(&a.caller, false).await?; // access check
     let lang = a.ctx.lang;
     let example = vec![
@@ -343,10 +355,20 @@ pub async fn template(State(state): State<AppState>, a: Auth) -> AppResult<Respo
     Ok(xlsx(bytes, "org-units-template.xlsx"))
 }
 
-pub async fn export(State(state): State<AppState>, a: Auth) -> AppResult<Response> {
+pub async fn export(State(state): State<AppState>, OrgAdmin(a): OrgAdmin) -> AppResult<Response> {
     let lang = a.ctx.lang;
     let units = state.services.org_tree(&a.caller, true).await?;
-    let codes: std::collections::HashMap<OrgUnitId, String> = units.iter().map(|u| (u.id, u.code.clone())).collect();
+    let mut codes: std::collections::HashMap<OrgUnitId, String> =
+        units.iter().map(|u| (u.id, u.code.clone())).collect();
+    // The parents of the caller's top units lie outside the scope; their codes
+    // are still exported so that the file imports back as it is.
+    for pid in units.iter().filter_map(|u| u.parent_id).collect::<Vec<_>>() {
+        if !codes.contains_key(&pid)
+            && let Some(p) = state.services.store.org_get(pid).await?
+        {
+            codes.insert(pid, p.code);
+        }
+    }
     let data: Vec<Vec<String>> = units
         .iter()
         .map(|u| {
@@ -389,7 +411,7 @@ fn import_page(state: &AppState, a: &Auth) -> Page {
     Page::new(state, &a.ctx, "org-import").crumb("nav-org", Some("/admin/org")).crumb("org-import", None)
 }
 
-pub async fn import_form(State(state): State<AppState>, a: Auth) -> AppResult<Response> {
+pub async fn import_form(State(state): State<AppState>, OrgAdmin(a): OrgAdmin) -> AppResult<Response> {
     state.services.org_tree(&a.caller, false).await?; // access check
     Ok(render(&ImportView { page: import_page(&state, &a), report: Vec::new(), summary: None }))
 }
@@ -443,7 +465,11 @@ fn report_for(lang: Lang, errs: &[FieldError]) -> Vec<ReportRow> {
         .collect()
 }
 
-pub async fn import_submit(State(state): State<AppState>, a: Auth, mut mp: Multipart) -> AppResult<Response> {
+pub async fn import_submit(
+    State(state): State<AppState>,
+    OrgAdmin(a): OrgAdmin,
+    mut mp: Multipart,
+) -> AppResult<Response> {
     let lang = a.ctx.lang;
     let fail = |report: Vec<ReportRow>| {
         let view = ImportView { page: import_page(&state, &a), report, summary: Some(lang.t("import-failed")) };
@@ -460,7 +486,11 @@ pub async fn import_submit(State(state): State<AppState>, a: Auth, mut mp: Multi
     let Some(bytes) = bytes.filter(|b| !b.is_empty()) else {
         return Ok(fail(file_error("err-upload-missing")));
     };
-    let sheet = match kaoping_office::read_xlsx(&bytes) {
+    // Parsing is CPU work: keep it off the request threads.
+    let parsed = tokio::task::spawn_blocking(move || kaoping_office::read_xlsx(&bytes))
+        .await
+        .map_err(|_| AppError::status(StatusCode::INTERNAL_SERVER_ERROR, "error-internal"))?;
+    let sheet = match parsed {
         Ok(s) => s,
         Err(OfficeError::NotXlsx) => return Ok(fail(file_error("err-xlsx-type"))),
         Err(OfficeError::Corrupt(_)) => return Ok(fail(file_error("err-xlsx-corrupt"))),
@@ -500,9 +530,9 @@ pub async fn import_submit(State(state): State<AppState>, a: Auth, mut mp: Multi
                     Some("code") => r.code = v,
                     Some("name") => r.name = v,
                     Some("kind") => r.kind = kind_code(&v),
-                    Some("parent_code") => r.parent_code = v,
-                    Some("sort_order") => r.sort_order = v,
-                    Some("active") => r.active = v,
+                    Some("parent_code") => r.parent_code = Some(v),
+                    Some("sort_order") => r.sort_order = Some(v),
+                    Some("active") => r.active = Some(v),
                     _ => {}
                 }
             }

@@ -2,7 +2,7 @@
 
 use super::org::TreeRow;
 use crate::AppState;
-use crate::ctx::Auth;
+use crate::ctx::{Auth, OrgAdmin};
 use crate::error::AppResult;
 use crate::views::{FormErrors, Page, render};
 use askama::Template;
@@ -38,7 +38,11 @@ struct ListView {
     pages: u64,
 }
 
-pub async fn list(State(state): State<AppState>, a: Auth, Query(q): Query<ListQuery>) -> AppResult<Response> {
+pub async fn list(
+    State(state): State<AppState>,
+    OrgAdmin(a): OrgAdmin,
+    Query(q): Query<ListQuery>,
+) -> AppResult<Response> {
     let page_no = q.page.unwrap_or(1).max(1);
     let (rows, total) =
         state.services.people_list(&a.caller, q.q.clone(), (page_no - 1) * PAGE_SIZE, PAGE_SIZE).await?;
@@ -128,12 +132,16 @@ async fn form_view(
     })
 }
 
-pub async fn new_form(State(state): State<AppState>, a: Auth) -> AppResult<Response> {
+pub async fn new_form(State(state): State<AppState>, OrgAdmin(a): OrgAdmin) -> AppResult<Response> {
     state.services.org_tree(&a.caller, false).await?; // access check
     Ok(render(&form_view(&state, &a, None, PersonForm::default(), FormErrors::default()).await?))
 }
 
-pub async fn create(State(state): State<AppState>, a: Auth, Form(f): Form<PersonForm>) -> AppResult<Response> {
+pub async fn create(
+    State(state): State<AppState>,
+    OrgAdmin(a): OrgAdmin,
+    Form(f): Form<PersonForm>,
+) -> AppResult<Response> {
     match state.services.person_create(&a.caller, &f.input(), f.managed_by()).await {
         Ok(p) => Ok(Redirect::to(&format!("/admin/people/{}?flash=person-created", p.id)).into_response()),
         Err(CoreError::Invalid(errs)) => {
@@ -161,7 +169,7 @@ fn form_of(p: &PersonRow) -> PersonForm {
 
 pub async fn edit_form(
     State(state): State<AppState>,
-    a: Auth,
+    OrgAdmin(a): OrgAdmin,
     Path(id): Path<i64>,
     Query(q): Query<FlashQuery>,
 ) -> AppResult<Response> {
@@ -177,7 +185,7 @@ pub async fn edit_form(
 
 pub async fn update(
     State(state): State<AppState>,
-    a: Auth,
+    OrgAdmin(a): OrgAdmin,
     Path(id): Path<i64>,
     Form(f): Form<PersonForm>,
 ) -> AppResult<Response> {
@@ -211,7 +219,7 @@ pub fn parse_account_form(body: &[u8]) -> (String, Vec<String>) {
 
 pub async fn create_account(
     State(state): State<AppState>,
-    a: Auth,
+    OrgAdmin(a): OrgAdmin,
     Path(id): Path<i64>,
     RawForm(body): RawForm,
 ) -> AppResult<Response> {

@@ -1,8 +1,11 @@
 //! Every route, every role: who gets in, who gets 403 or the login page.
 
 use crate::helpers::{TestApp, USERS, client, location, root_caller, spawn};
+use kaoping_core::account::{Role, RoleGrant};
 use kaoping_core::person::PersonInput;
+use kaoping_core::services::AccountInput;
 use reqwest::Method;
+use serde_json::json;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Who {
@@ -18,6 +21,7 @@ struct Route {
     method: Method,
     path: String,
     form: Vec<(&'static str, String)>,
+    json: Option<serde_json::Value>,
     who: Who,
     api: bool,
 }
@@ -25,25 +29,61 @@ struct Route {
 fn get(path: impl Into<String>, who: Who) -> Route {
     let path = path.into();
     let api = path.starts_with("/api/");
-    Route { method: Method::GET, path, form: vec![], who, api }
+    Route { method: Method::GET, path, form: vec![], json: None, who, api }
 }
 
 fn post(path: impl Into<String>, who: Who, form: Vec<(&'static str, String)>) -> Route {
     let path = path.into();
     let api = path.starts_with("/api/");
-    Route { method: Method::POST, path, form, who, api }
+    Route { method: Method::POST, path, form, json: None, who, api }
 }
 
-async fn routes(app: &TestApp) -> Vec<Route> {
+fn put(path: impl Into<String>, who: Who, json: serde_json::Value) -> Route {
+    let path = path.into();
+    Route { method: Method::PUT, path, form: vec![], json: Some(json), who, api: true }
+}
+
+fn post_json(path: impl Into<String>, who: Who, json: serde_json::Value) -> Route {
+    let path = path.into();
+    Route { method: Method::POST, path, form: vec![], json: Some(json), who, api: true }
+}
+
+/// Every route of the router (checked against `routes/mod.rs` and `api/mod.rs`).
+async fn routes(app: &TestApp) -> (Vec<Route>, Vec<Route>) {
     let a = app.a.id;
+    let c = root_caller();
     let person = app
         .svc
         .person_create(
-            &root_caller(),
+            &c,
             &PersonInput {
                 name: "甲镇干部".into(), org_unit_id: Some(app.a1.id.to_string()), ..Default::default()
             },
             None,
+        )
+        .await
+        .unwrap()
+        .id;
+    // A spare account in A for the account actions.
+    let spare_person = app
+        .svc
+        .person_create(
+            &c,
+            &PersonInput { name: "备用".into(), org_unit_id: Some(app.a1.id.to_string()), ..Default::default() },
+            None,
+        )
+        .await
+        .unwrap()
+        .id;
+    let spare = app
+        .svc
+        .account_create(
+            &c,
+            spare_person,
+            &AccountInput {
+                username: "spare".into(),
+                grants: vec![RoleGrant { role: Role::Evaluator, org_unit_id: None }],
+            },
         )
         .await
         .unwrap()
@@ -56,16 +96,30 @@ async fn routes(app: &TestApp) -> Vec<Route> {
             ("parent_id", a.to_string()),
         ]
     };
-    vec![
+    let unit_json = json!({"code": "A", "name": "甲区委", "kind": "county_committee"});
+    let routes = vec![
         get("/healthz", Who::Public),
         get("/readyz", Who::Public),
         get("/login", Who::Public),
+        post("/login", Who::Public, vec![("username", "nobody".into()), ("password", "x".into())]),
+        post("/lang", Who::Public, vec![("lang", "zh-CN".into()), ("next", "/".into())]),
         get("/api/v1/openapi.json", Who::Public),
+        post_json("/api/v1/session", Who::Public, json!({"username": "nobody", "password": "x"})),
         get("/", Who::User),
         get("/account", Who::User),
         get("/account/password", Who::User),
         get("/account/totp", Who::User),
+        get("/login/totp", Who::User),
         get("/api/v1/session", Who::User),
+        post("/login/totp", Who::User, vec![("code", "000000".into())]),
+        post_json("/api/v1/session/totp", Who::User, json!({"code": "000000"})),
+        post(
+            "/account/password",
+            Who::User,
+            vec![("current", "x".into()), ("new_password", "y".into()), ("confirm", "y".into())],
+        ),
+        post("/account/totp", Who::User, vec![("secret", "JBSWY3DPEHPK3PXP".into()), ("code", "000000".into())]),
+        post("/account/totp/disable", Who::User, vec![("current", "x".into())]),
         get("/admin/org", Who::Admin),
         get("/admin/org/new", Who::Admin),
         get("/admin/org/import", Who::Admin),
@@ -77,11 +131,8 @@ async fn routes(app: &TestApp) -> Vec<Route> {
         get(format!("/admin/people/{person}"), Who::Admin),
         get("/admin/accounts", Who::Admin),
         get("/admin/audit", Who::Admin),
-        get("/api/v1/org-units", Who::Admin),
-        get(format!("/api/v1/org-units/{a}"), Who::Admin),
-        get("/api/v1/people", Who::Admin),
-        get(format!("/api/v1/people/{person}"), Who::Admin),
         post("/admin/org/new", Who::Admin, unit_form()),
+        post("/admin/org/import", Who::Admin, vec![("file", "x".into())]),
         post(
             format!("/admin/org/{a}"),
             Who::Admin,
@@ -95,19 +146,68 @@ async fn routes(app: &TestApp) -> Vec<Route> {
             Who::Admin,
             vec![("name", "甲镇干部".into()), ("org_unit_id", app.a1.id.to_string())],
         ),
-        post(
-            "/account/password",
-            Who::User,
-            vec![("current", "x".into()), ("new_password", "y".into()), ("confirm", "y".into())],
-        ),
-        post("/account/totp/disable", Who::User, vec![("current", "x".into())]),
-    ]
+        post(format!("/admin/people/{person}/account"), Who::Admin, vec![("username", "".into())]),
+        post(format!("/admin/accounts/{spare}/grants"), Who::Admin, vec![("role", "evaluator".into())]),
+        post(format!("/admin/accounts/{spare}/reset-password"), Who::Admin, vec![]),
+        post(format!("/admin/accounts/{spare}/unlock"), Who::Admin, vec![]),
+        post(format!("/admin/accounts/{spare}/active"), Who::Admin, vec![("active", "1".into())]),
+        get("/api/v1/org-units", Who::Admin),
+        post_json("/api/v1/org-units", Who::Admin, json!({"parent_id": a.0, "code": "", "name": "", "kind": "other"})),
+        get(format!("/api/v1/org-units/{a}"), Who::Admin),
+        put(format!("/api/v1/org-units/{a}"), Who::Admin, unit_json),
+        post_json(format!("/api/v1/org-units/{}/move", app.a1.id), Who::Admin, json!({"parent_id": a.0})),
+        post_json(format!("/api/v1/org-units/{a}/active"), Who::Admin, json!({"active": true})),
+        get("/api/v1/people", Who::Admin),
+        post_json("/api/v1/people", Who::Admin, json!({"name": "", "org_unit_id": a.0})),
+        get(format!("/api/v1/people/{person}"), Who::Admin),
+        put(format!("/api/v1/people/{person}"), Who::Admin, json!({"name": "甲镇干部", "org_unit_id": app.a1.id.0})),
+    ];
+    // Routes that end the caller's session: tried last, each with a fresh login.
+    let ending = vec![
+        post("/logout", Who::User, vec![]),
+        post("/account/logout-all", Who::User, vec![]),
+        Route {
+            method: Method::DELETE,
+            path: "/api/v1/session".into(),
+            form: vec![],
+            json: None,
+            who: Who::User,
+            api: true,
+        },
+    ];
+    (routes, ending)
+}
+
+fn judge(r: &Route, who: &str, status: u16, loc: &str) -> bool {
+    let is_admin = matches!(who, "sys" | "orga");
+    let logged_in = who != "anonymous";
+    // A redirect that asks for a login (as opposed to e.g. "/login?flash=logged-out").
+    let to_login = loc == "/login" || loc.starts_with("/login?next=");
+    match (r.who, logged_in, is_admin) {
+        // Public routes never ask for a login and never refuse.
+        (Who::Public, _, _) => status != 403 && !to_login,
+        (_, false, _) if r.api => status == 401,
+        (_, false, _) => status == 303 && loc.starts_with("/login"),
+        (Who::User, true, _) | (Who::Admin, true, true) => status != 403 && status != 401 && !to_login,
+        (Who::Admin, true, false) => status == 403,
+    }
+}
+
+async fn call(app: &TestApp, c: &reqwest::Client, r: &Route) -> (u16, String) {
+    let mut req = c.request(r.method.clone(), app.url(&r.path));
+    if let Some(j) = &r.json {
+        req = req.json(j);
+    } else if !r.form.is_empty() {
+        req = req.form(&r.form);
+    }
+    let res = req.send().await.unwrap();
+    (res.status().as_u16(), location(&res))
 }
 
 #[tokio::test]
 async fn every_route_admits_exactly_its_roles() {
     let app = spawn().await;
-    let routes = routes(&app).await;
+    let (routes, ending) = routes(&app).await;
     let mut clients = vec![("anonymous", client(&app))];
     for (u, _, _) in USERS {
         clients.push((u, app.login(u).await));
@@ -115,30 +215,36 @@ async fn every_route_admits_exactly_its_roles() {
     let mut failures = Vec::new();
     for r in &routes {
         for (who, c) in &clients {
-            let is_admin = matches!(*who, "sys" | "orga");
-            let logged_in = *who != "anonymous";
-            let mut req = c.request(r.method.clone(), app.url(&r.path));
-            if !r.form.is_empty() {
-                req = req.form(&r.form);
+            let (status, loc) = call(&app, c, r).await;
+            if !judge(r, who, status, &loc) {
+                failures.push(format!("{} {} as {who}: {status} {loc}", r.method, r.path));
             }
-            let res = req.send().await.unwrap();
-            let status = res.status().as_u16();
-            let loc = location(&res);
-            let ok = match (r.who, logged_in, is_admin) {
-                (Who::Public, true, _) if r.path == "/login" => status == 303 && loc == "/",
-                (Who::Public, _, _) => status == 200,
-                (_, false, _) if r.api => status == 401,
-                (_, false, _) => status == 303 && loc.starts_with("/login"),
-                (Who::User, true, _) => status != 403 && status != 401 && !loc.starts_with("/login"),
-                (Who::Admin, true, true) => status != 403 && status != 401 && !loc.starts_with("/login"),
-                (Who::Admin, true, false) => status == 403,
-            };
-            if !ok {
+        }
+    }
+    for r in &ending {
+        for (who, _) in &clients {
+            let c = if *who == "anonymous" { client(&app) } else { app.login(who).await };
+            let (status, loc) = call(&app, &c, r).await;
+            if !judge(r, who, status, &loc) {
                 failures.push(format!("{} {} as {who}: {status} {loc}", r.method, r.path));
             }
         }
     }
     assert!(failures.is_empty(), "unexpected access:\n{}", failures.join("\n"));
+    // Every refusal of a non-admin was audited.
+    let denials = app
+        .svc
+        .store
+        .audit_list(&kaoping_core::audit::AuditFilter {
+            result: Some("denied".into()),
+            actor: Some("eval".into()),
+            limit: 500,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let admin_routes = routes.iter().filter(|r| r.who == Who::Admin).count();
+    assert_eq!(denials.len(), admin_routes, "one audited denial per admin route for an evaluator");
 }
 
 #[tokio::test]

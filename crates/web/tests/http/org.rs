@@ -195,3 +195,13 @@ async fn export_and_template_are_real_workbooks() {
     let t = read_xlsx(&r.bytes().await.unwrap()).unwrap();
     assert_eq!(t.headers.len(), 6);
 }
+
+#[tokio::test]
+async fn an_organizer_can_import_their_own_export() {
+    let app = spawn().await;
+    let c = app.login("orga").await;
+    let bytes = c.get(app.url("/admin/org/export.xlsx")).send().await.unwrap().bytes().await.unwrap().to_vec();
+    let r = c.post(app.url("/admin/org/import")).multipart(upload("org-units.xlsx", bytes)).send().await.unwrap();
+    let body = r.text().await.unwrap();
+    assert!(body.contains("导入成功：新建 0 个，更新 2 个"), "{body}");
+}
