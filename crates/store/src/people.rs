@@ -119,6 +119,15 @@ impl PersonStore for Db {
             .map_err(db_err)
     }
 
+    async fn person_brief(&self, id: PersonId) -> Result<Option<(String, String, Option<String>)>> {
+        let row = person::Entity::find_by_id(id.0)
+            .find_also_related(org_unit::Entity)
+            .one(&self.conn)
+            .await
+            .map_err(db_err)?;
+        Ok(row.map(|(p, u)| (p.name, p.post, u.map(|u| u.name))))
+    }
+
     async fn person_create(&self, f: &PersonFields, managed_by: OrgUnitId, audit: &AuditDraft) -> Result<Person> {
         let txn = self.write().await?;
         let mut am = active_model(f, managed_by);

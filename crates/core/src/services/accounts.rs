@@ -148,7 +148,9 @@ impl Services {
             .collect::<Vec<_>>()
             .join(",");
         let audit = caller.audit("account.grant", format!("account:{id}")).detail(detail);
-        self.store.account_set_grants(id, grants, &audit).await
+        self.store.account_set_grants(id, grants, &audit).await?;
+        self.actors.forget(id);
+        Ok(())
     }
 
     /// Give the account a new temporary password and end its sessions.
@@ -173,6 +175,7 @@ impl Services {
         self.require_account_in_scope(caller, "account.set_active", id).await?;
         let action = if active { "account.enable" } else { "account.disable" };
         self.store.account_set_active(id, active, &caller.audit(action, format!("account:{id}"))).await?;
+        self.actors.forget(id);
         if !active {
             self.store.session_delete_account(id, None).await?;
         }

@@ -136,7 +136,14 @@ impl Services {
         if now - s.last_seen_at >= TOUCH_EVERY {
             self.store.session_touch(&digest, now).await?;
         }
-        let actor = self.actor_for(&account).await?;
+        let actor = match self.actors.get(account.id) {
+            Some(a) => a,
+            None => {
+                let a = self.actor_for(&account).await?;
+                self.actors.put(&a);
+                a
+            }
+        };
         let must_enroll_totp = self.auth.require_totp_for_admins
             && account.totp_secret.is_none()
             && actor.roles.iter().any(|r| r.is_admin());

@@ -102,7 +102,11 @@ impl Services {
         let audit = caller
             .audit("org.update", format!("org_unit:{id}"))
             .detail(format!("{} {} → {} {}", unit.code, unit.name, fields.code, fields.name));
-        self.store.org_update(id, &fields, &audit).await
+        {
+            let u = self.store.org_update(id, &fields, &audit).await?;
+            self.actors.clear(); // scope names and paths may have changed
+            Ok(u)
+        }
     }
 
     pub async fn org_move(&self, caller: &Caller, id: OrgUnitId, parent: Option<OrgUnitId>) -> Result<OrgUnit> {
@@ -114,7 +118,11 @@ impl Services {
             unit.parent_id.map(|p| p.to_string()).unwrap_or_else(|| "-".into()),
             parent.map(|p| p.to_string()).unwrap_or_else(|| "-".into())
         ));
-        self.store.org_move(id, parent, &audit).await
+        {
+            let u = self.store.org_move(id, parent, &audit).await?;
+            self.actors.clear(); // scope names and paths may have changed
+            Ok(u)
+        }
     }
 
     /// Deactivate (or reactivate) a unit. Units are never deleted: they
@@ -252,7 +260,9 @@ impl Services {
             return Err(CoreError::Invalid(errs));
         }
         let audit = caller.audit("org.import", "org_unit:*").detail(format!("{} rows", ordered.len()));
-        self.store.org_import(&ordered, allowed.as_deref(), &audit).await
+        let out = self.store.org_import(&ordered, allowed.as_deref(), &audit).await?;
+        self.actors.clear(); // scope names and paths may have changed
+        Ok(out)
     }
 }
 

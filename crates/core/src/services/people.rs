@@ -24,6 +24,11 @@ impl Services {
         self.store.person_list(&f).await
     }
 
+    /// The caller's own name, post and org unit name.
+    pub async fn my_brief(&self, caller: &Caller) -> Result<Option<(String, String, Option<String>)>> {
+        self.store.person_brief(caller.actor.person_id).await
+    }
+
     pub async fn person_get(&self, caller: &Caller, id: PersonId) -> Result<PersonRow> {
         let row = self.store.person_get(id).await?.ok_or(CoreError::NotFound("person"))?;
         if caller.actor.person_id == id {
@@ -86,6 +91,8 @@ impl Services {
         let f = input.validate().map_err(CoreError::Invalid)?;
         let unit = self.managing_unit(caller, "person.update", &f, managed_by.or(Some(row.person.managed_by))).await?;
         let audit = caller.audit("person.update", format!("person:{id}")).detail(&f.name);
-        self.store.person_update(id, &f, unit, &audit).await
+        let person = self.store.person_update(id, &f, unit, &audit).await?;
+        self.actors.clear(); // the name shown in page headers may have changed
+        Ok(person)
     }
 }

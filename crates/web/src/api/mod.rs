@@ -12,6 +12,7 @@ mod session;
 use crate::AppState;
 use axum::Json;
 use axum::Router;
+use axum::handler::Handler;
 use axum::routing::{get, post};
 use utoipa::OpenApi;
 
@@ -63,9 +64,9 @@ pub fn router(login_limit: crate::routes::LoginLimit) -> Router<AppState> {
         .route("/api/v1/openapi.json", get(openapi))
         .route(
             "/api/v1/session",
-            get(session::me).post(session::login).route_layer(login_limit.clone()).delete(session::logout),
+            get(session::me).post(session::login.layer(login_limit.clone())).delete(session::logout),
         )
-        .route("/api/v1/session/totp", post(session::totp).route_layer(login_limit))
+        .route("/api/v1/session/totp", post(session::totp.layer(login_limit)))
         .route("/api/v1/org-units", get(org::list).post(org::create))
         .route("/api/v1/org-units/{id}", get(org::get_one).put(org::update))
         .route("/api/v1/org-units/{id}/move", post(org::move_unit))

@@ -57,13 +57,8 @@ pub async fn home(State(state): State<AppState>, a: Auth, Query(q): Query<HomeQu
         ];
         recent = svc.audit_list(&a.caller, AuditFilter { limit: 8, ..Default::default() }).await?;
     }
-    let person = svc.person_get(&a.caller, actor.person_id).await.ok();
-    let person_line = person.map(|p| {
-        [p.org_unit_name.unwrap_or_default(), p.person.post]
-            .into_iter()
-            .filter(|s| !s.is_empty())
-            .collect::<Vec<_>>()
-            .join(" · ")
+    let person_line = svc.my_brief(&a.caller).await?.map(|(_, post, unit)| {
+        [unit.unwrap_or_default(), post].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" · ")
     });
     let roles = actor
         .roles

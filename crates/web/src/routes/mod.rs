@@ -14,6 +14,7 @@ use crate::{AppState, api, middleware as mw};
 use axum::Router;
 use axum::body::Body;
 use axum::extract::DefaultBodyLimit;
+use axum::handler::Handler;
 use axum::http::{HeaderValue, Request, Response, StatusCode, header};
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::{get, post};
@@ -49,7 +50,7 @@ pub type LoginLimit = GovernorLayer<ClientKey, NoOpMiddleware<QuantaInstant>, Bo
 fn login_limit(state: &AppState) -> LoginLimit {
     let per_minute = u64::from(state.config.login_per_minute.max(1));
     let config = GovernorConfigBuilder::default()
-        .period(Duration::from_millis(60_000 / per_minute))
+        .period(Duration::from_micros((60_000_000 / per_minute).max(1)))
         .burst_size(state.config.login_burst.max(1))
         .key_extractor(ClientKey)
         .finish()
@@ -89,8 +90,9 @@ pub fn router(state: AppState) -> Router {
         .layer(RequestBodyLimitLayer::new(upload_limit + 64 * 1024));
     let pages = Router::new()
         .route("/", get(home::home))
-        .route("/login", get(auth::login_form).post(auth::login_submit).route_layer(limit.clone()))
-        .route("/login/totp", get(auth::totp_form).post(auth::totp_submit).route_layer(limit.clone()))
+        // The rate limit applies to the attempts (POST), not to showing the forms.
+        .route("/login", get(auth::login_form).post(auth::login_submit.layer(limit.clone())))
+        .route("/login/totp", get(auth::totp_form).post(auth::totp_submit.layer(limit.clone())))
         .route("/logout", post(auth::logout))
         .route("/lang", post(auth::set_lang))
         .route("/account", get(account::show))

@@ -187,3 +187,17 @@ async fn language_follows_preference_then_accept_language() {
     let r = u.post(app.url("/lang")).form(&[("lang", "xx"), ("next", "/")]).send().await.unwrap();
     assert_eq!(r.status(), 400);
 }
+
+#[tokio::test]
+async fn the_rate_limit_counts_login_attempts_not_page_views() {
+    let app = spawn_with(|w, _| {
+        w.login_per_minute = 1;
+        w.login_burst = 2;
+    })
+    .await;
+    let c = app.login("eval").await;
+    for _ in 0..5 {
+        assert_eq!(c.get(app.url("/login")).send().await.unwrap().status(), 303);
+        assert_eq!(c.get(app.url("/api/v1/session")).send().await.unwrap().status(), 200);
+    }
+}
