@@ -34,6 +34,8 @@ pub fn system_caller(name: &str) -> Caller {
             person_id: kaoping_core::ids::PersonId(0),
             username: name.into(),
             display_name: name.into(),
+            post: String::new(),
+            unit_name: None,
             roles: [Role::SystemAdmin].into(),
             scopes: vec![],
         },

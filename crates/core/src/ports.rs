@@ -80,8 +80,6 @@ pub struct PersonFilter {
 pub trait PersonStore: Send + Sync {
     async fn person_list(&self, f: &PersonFilter) -> Result<(Vec<PersonRow>, u64)>;
     async fn person_get(&self, id: PersonId) -> Result<Option<PersonRow>>;
-    /// Just the name (for the page header).
-    async fn person_name(&self, id: PersonId) -> Result<Option<String>>;
     /// Name, post and the name of the person's org unit, in one query.
     async fn person_brief(&self, id: PersonId) -> Result<Option<(String, String, Option<String>)>>;
     async fn person_create(&self, f: &PersonFields, managed_by: OrgUnitId, audit: &AuditDraft) -> Result<Person>;

@@ -25,6 +25,9 @@ pub struct Actor {
     pub person_id: PersonId,
     pub username: String,
     pub display_name: String,
+    /// The person's post and org unit, for page headers.
+    pub post: String,
+    pub unit_name: Option<String>,
     pub roles: BTreeSet<Role>,
     pub scopes: Vec<ScopeGrant>,
 }
@@ -85,6 +88,8 @@ mod tests {
             person_id: PersonId(1),
             username: "u".into(),
             display_name: "U".into(),
+            post: String::new(),
+            unit_name: None,
             roles: roles.iter().copied().collect(),
             scopes: scopes
                 .iter()

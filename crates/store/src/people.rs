@@ -109,16 +109,6 @@ impl PersonStore for Db {
         })
     }
 
-    async fn person_name(&self, id: PersonId) -> Result<Option<String>> {
-        person::Entity::find_by_id(id.0)
-            .select_only()
-            .column(person::Column::Name)
-            .into_tuple()
-            .one(&self.conn)
-            .await
-            .map_err(db_err)
-    }
-
     async fn person_brief(&self, id: PersonId) -> Result<Option<(String, String, Option<String>)>> {
         let row = person::Entity::find_by_id(id.0)
             .find_also_related(org_unit::Entity)

@@ -149,7 +149,7 @@ impl Services {
             .join(",");
         let audit = caller.audit("account.grant", format!("account:{id}")).detail(detail);
         self.store.account_set_grants(id, grants, &audit).await?;
-        self.actors.forget(id);
+        self.forget_account(id);
         Ok(())
     }
 
@@ -160,12 +160,15 @@ impl Services {
         let audit = caller.audit("account.password_reset", format!("account:{id}"));
         self.store.account_set_password(id, &auth::hash_password(&password), true, &audit).await?;
         self.store.session_delete_account(id, None).await?;
+        self.forget_account(id);
         Ok(password)
     }
 
     pub async fn account_unlock(&self, caller: &Caller, id: AccountId) -> Result<()> {
         self.require_account_in_scope(caller, "account.unlock", id).await?;
-        self.store.account_unlock(id, &caller.audit("account.unlock", format!("account:{id}"))).await
+        self.store.account_unlock(id, &caller.audit("account.unlock", format!("account:{id}"))).await?;
+        self.forget_account(id);
+        Ok(())
     }
 
     pub async fn account_set_active(&self, caller: &Caller, id: AccountId, active: bool) -> Result<()> {
@@ -175,7 +178,7 @@ impl Services {
         self.require_account_in_scope(caller, "account.set_active", id).await?;
         let action = if active { "account.enable" } else { "account.disable" };
         self.store.account_set_active(id, active, &caller.audit(action, format!("account:{id}"))).await?;
-        self.actors.forget(id);
+        self.forget_account(id);
         if !active {
             self.store.session_delete_account(id, None).await?;
         }

@@ -23,6 +23,11 @@ pub struct AuthConfig {
     pub session_absolute_hours: i64,
     /// Require a TOTP second factor for system and organizer admins.
     pub require_totp_for_admins: bool,
+    /// Seconds a node reuses a session and its account it has read (0: read
+    /// on every request). Changes made on the same node apply at once; with
+    /// several nodes, a logout or lock made on another node applies within
+    /// this time.
+    pub cache_seconds: u64,
 }
 
 impl Default for AuthConfig {
@@ -33,6 +38,7 @@ impl Default for AuthConfig {
             session_idle_minutes: 30,
             session_absolute_hours: 12,
             require_totp_for_admins: false,
+            cache_seconds: 2,
         }
     }
 }
@@ -123,24 +129,35 @@ impl Services {
     pub async fn session(&self, token: &str) -> Result<Option<SessionInfo>> {
         let now = time::now();
         let digest = auth::token_digest(token);
-        let Some((s, account)) = self.store.session_get(&digest).await? else {
-            return Ok(None);
+        let cached = self.sessions.get(&digest);
+        let (mut s, account) = match cached {
+            Some(hit) => hit,
+            None => match self.store.session_get(&digest).await? {
+                Some(row) => {
+                    self.sessions.put(digest.clone(), row.clone());
+                    row
+                }
+                None => return Ok(None),
+            },
         };
         if s.expires_at <= now
             || s.last_seen_at + Duration::minutes(self.auth.session_idle_minutes) <= now
             || !account.active
         {
+            self.sessions.forget(&digest);
             self.store.session_delete(&digest).await?;
             return Ok(None);
         }
         if now - s.last_seen_at >= TOUCH_EVERY {
             self.store.session_touch(&digest, now).await?;
+            s.last_seen_at = now;
+            self.sessions.put(digest.clone(), (s.clone(), account.clone()));
         }
-        let actor = match self.actors.get(account.id) {
+        let actor = match self.actors.get(&account.id) {
             Some(a) => a,
             None => {
                 let a = self.actor_for(&account).await?;
-                self.actors.put(&a);
+                self.actors.put(account.id, a.clone());
                 a
             }
         };
@@ -160,12 +177,18 @@ impl Services {
 
     async fn actor_for(&self, account: &Account) -> Result<Actor> {
         let (grants, scopes) = self.store.account_scopes(account.id).await?;
-        let name = self.store.person_name(account.person_id).await?;
+        let brief = self.store.person_brief(account.person_id).await?;
+        let (name, post, unit_name) = match brief {
+            Some((n, p, u)) => (Some(n), p, u),
+            None => (None, String::new(), None),
+        };
         Ok(Actor {
             account_id: account.id,
             person_id: account.person_id,
             username: account.username.clone(),
             display_name: name.unwrap_or_else(|| account.username.clone()),
+            post,
+            unit_name,
             roles: grants.iter().map(|g| g.role).collect(),
             scopes,
         })
@@ -193,16 +216,20 @@ impl Services {
             if let Some(until) = locked {
                 // Every half-finished login of the account ends with the lock.
                 self.store.session_delete_account(account.id, None).await?;
+                self.forget_account(account.id);
                 return Err(CoreError::Locked(until));
             }
             return Err(CoreError::invalid("code", Msg::new("err-totp-code")));
         }
         self.store.account_login_ok(account.id, now, &audit).await?;
-        self.store.session_mfa_done(&session.digest).await
+        self.store.session_mfa_done(&session.digest).await?;
+        self.sessions.forget(&session.digest);
+        Ok(())
     }
 
     pub async fn logout(&self, caller: &Caller, digest: &str) -> Result<()> {
         self.store.session_delete(digest).await?;
+        self.sessions.forget(&digest.to_string());
         self.store.audit_append(&caller.audit("auth.logout", "session")).await?;
         Ok(())
     }
@@ -210,6 +237,7 @@ impl Services {
     /// End every session of the caller's account, on every device.
     pub async fn logout_everywhere(&self, caller: &Caller) -> Result<u64> {
         let n = self.store.session_delete_account(caller.actor.account_id, None).await?;
+        self.forget_account(caller.actor.account_id);
         self.store.audit_append(&caller.audit("auth.logout_all", "session").detail(format!("{n} sessions"))).await?;
         Ok(n)
     }
@@ -246,6 +274,7 @@ impl Services {
         self.store.account_set_password(account.id, &hash, false, &audit).await?;
         // Other devices must log in again with the new password.
         self.store.session_delete_account(account.id, keep).await?;
+        self.forget_account(account.id);
         Ok(())
     }
 
@@ -263,7 +292,9 @@ impl Services {
             return Err(CoreError::invalid("code", Msg::new("err-totp-code")));
         }
         let audit = caller.audit("account.totp_enable", format!("account:{}", caller.actor.account_id));
-        self.store.account_set_totp(caller.actor.account_id, Some(secret), &audit).await
+        self.store.account_set_totp(caller.actor.account_id, Some(secret), &audit).await?;
+        self.forget_account(caller.actor.account_id);
+        Ok(())
     }
 
     /// Turn off one's own TOTP, unless the config requires it.
@@ -276,16 +307,21 @@ impl Services {
             return Err(CoreError::invalid("current", Msg::new("err-password-current")));
         }
         let audit = caller.audit("account.totp_disable", format!("account:{}", account.id));
-        self.store.account_set_totp(account.id, None, &audit).await
+        self.store.account_set_totp(account.id, None, &audit).await?;
+        self.forget_account(account.id);
+        Ok(())
     }
 
     pub async fn set_language(&self, caller: &Caller, lang: Option<&str>) -> Result<()> {
-        self.store.account_set_lang(caller.actor.account_id, lang).await
+        self.store.account_set_lang(caller.actor.account_id, lang).await?;
+        self.forget_account(caller.actor.account_id);
+        Ok(())
     }
 
     /// Remove expired and idle sessions (run periodically).
     pub async fn purge_sessions(&self) -> Result<u64> {
         let now = time::now();
+        self.sessions.clear();
         self.store.session_purge(now, now - Duration::minutes(self.auth.session_idle_minutes)).await
     }
 

@@ -4,11 +4,13 @@
 mod accounts;
 mod audit;
 mod auth;
+mod cache;
 mod org;
 mod people;
 
 pub use accounts::{AccountInput, CreatedAccount};
 pub use auth::{AuthConfig, LoginOutcome, SessionInfo, minutes_until};
+pub use cache::TtlCache;
 pub use org::{OrgImportInput, OrgImportRowInput};
 
 use crate::audit::{AuditDraft, AuditResult};
@@ -30,54 +32,27 @@ impl Caller {
     }
 }
 
-/// How long a built [`Actor`] (roles, scopes, name) is reused. A session
-/// and its account are still read on every request, so logging out, locking
-/// and disabling take effect at once; a change of roles made on another node
-/// takes effect within this time (on this node, at once).
-pub const ACTOR_TTL: std::time::Duration = std::time::Duration::from_secs(10);
-
-/// Recently built actors by account.
-#[derive(Default)]
-pub struct ActorCache {
-    map: std::sync::Mutex<std::collections::HashMap<crate::ids::AccountId, (std::time::Instant, Actor)>>,
-}
-
-impl ActorCache {
-    fn get(&self, id: crate::ids::AccountId) -> Option<Actor> {
-        let map = self.map.lock().unwrap_or_else(|e| e.into_inner());
-        map.get(&id).filter(|(at, _)| at.elapsed() < ACTOR_TTL).map(|(_, a)| a.clone())
-    }
-
-    fn put(&self, actor: &Actor) {
-        let mut map = self.map.lock().unwrap_or_else(|e| e.into_inner());
-        if map.len() > 10_000 {
-            map.retain(|_, (at, _)| at.elapsed() < ACTOR_TTL);
-        }
-        map.insert(actor.account_id, (std::time::Instant::now(), actor.clone()));
-    }
-
-    /// Forget one account (after a change of its roles or state).
-    pub fn forget(&self, id: crate::ids::AccountId) {
-        self.map.lock().unwrap_or_else(|e| e.into_inner()).remove(&id);
-    }
-
-    /// Forget everyone (after a change that may touch many actors).
-    pub fn clear(&self) {
-        self.map.lock().unwrap_or_else(|e| e.into_inner()).clear();
-    }
-}
-
 /// The services, sharing one store.
 #[derive(Clone)]
 pub struct Services {
     pub store: Arc<dyn Store>,
     pub auth: AuthConfig,
-    pub actors: Arc<ActorCache>,
+    /// Actors (roles, scopes, name) recently built, by account.
+    pub actors: Arc<TtlCache<crate::ids::AccountId, Actor>>,
+    /// Sessions with their accounts recently read, by token digest.
+    pub sessions: Arc<TtlCache<String, (crate::ports::SessionRecord, crate::account::Account)>>,
 }
 
 impl Services {
     pub fn new(store: Arc<dyn Store>, auth: AuthConfig) -> Self {
-        Self { store, auth, actors: Arc::default() }
+        let ttl = std::time::Duration::from_secs(auth.cache_seconds);
+        Self { store, auth, actors: Arc::new(TtlCache::new(ttl)), sessions: Arc::new(TtlCache::new(ttl)) }
+    }
+
+    /// Drop what this node has cached about an account (after a change).
+    pub fn forget_account(&self, id: crate::ids::AccountId) {
+        self.sessions.forget_where(|(_, a)| a.id == id);
+        self.actors.forget(&id);
     }
 
     /// Record a denial in the audit log and return `Forbidden`.

@@ -24,11 +24,6 @@ impl Services {
         self.store.person_list(&f).await
     }
 
-    /// The caller's own name, post and org unit name.
-    pub async fn my_brief(&self, caller: &Caller) -> Result<Option<(String, String, Option<String>)>> {
-        self.store.person_brief(caller.actor.person_id).await
-    }
-
     pub async fn person_get(&self, caller: &Caller, id: PersonId) -> Result<PersonRow> {
         let row = self.store.person_get(id).await?.ok_or(CoreError::NotFound("person"))?;
         if caller.actor.person_id == id {

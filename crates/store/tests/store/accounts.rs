@@ -256,3 +256,28 @@ async fn people_search_ignores_case_and_treats_wildcards_literally() {
     assert_eq!(names("_").await, ["李_明"]);
     assert_eq!(names("%").await, ["张三"]);
 }
+
+#[tokio::test]
+async fn a_second_node_sees_a_logout_within_the_cache_time() {
+    use kaoping_core::services::{AuthConfig, Services};
+    let w = world().await;
+    let c = root();
+    let city = w.svc.org_create(&c, None, &input("LG", "琅港市委", "city_committee")).await.unwrap();
+    let p = PersonInput { name: "两地".into(), org_unit_id: Some(city.id.to_string()), ..Default::default() };
+    let p = w.svc.person_create(&c, &p, None).await.unwrap();
+    let acc = w
+        .svc
+        .account_create(&c, p.id, &AccountInput { username: "liangdi".into(), grants: vec![grant(Role::Evaluator, None)] })
+        .await
+        .unwrap();
+    let node_b = Services::new(std::sync::Arc::new(w.t.db.clone()), AuthConfig { cache_seconds: 1, ..Default::default() });
+    let out = w.svc.login("liangdi", &acc.temporary_password, None).await.unwrap();
+    let s = node_b.session(&out.token).await.unwrap().unwrap();
+    // Node A logs the account out everywhere; node A knows at once…
+    let me = kaoping_core::services::Caller { actor: s.actor.clone(), client: None };
+    w.svc.logout_everywhere(&me).await.unwrap();
+    assert!(w.svc.session(&out.token).await.unwrap().is_none());
+    // …node B within its cache time.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    assert!(node_b.session(&out.token).await.unwrap().is_none());
+}

@@ -33,6 +33,8 @@ pub fn root() -> Caller {
             person_id: PersonId(0),
             username: "root".into(),
             display_name: "root".into(),
+            post: String::new(),
+            unit_name: None,
             roles: [Role::SystemAdmin].into(),
             scopes: vec![],
         },
@@ -48,6 +50,8 @@ pub fn organizer(units: &[&kaoping_core::org::OrgUnit]) -> Caller {
             person_id: PersonId(0),
             username: "org".into(),
             display_name: "org".into(),
+            post: String::new(),
+            unit_name: None,
             roles: [Role::OrganizerAdmin].into(),
             scopes: units
                 .iter()

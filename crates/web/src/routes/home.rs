@@ -57,9 +57,13 @@ pub async fn home(State(state): State<AppState>, a: Auth, Query(q): Query<HomeQu
         ];
         recent = svc.audit_list(&a.caller, AuditFilter { limit: 8, ..Default::default() }).await?;
     }
-    let person_line = svc.my_brief(&a.caller).await?.map(|(_, post, unit)| {
-        [unit.unwrap_or_default(), post].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" · ")
-    });
+    let person_line = Some(
+        [actor.unit_name.clone().unwrap_or_default(), actor.post.clone()]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(" · "),
+    );
     let roles = actor
         .roles
         .iter()

@@ -34,6 +34,8 @@ pub fn root_caller() -> Caller {
             person_id: kaoping_core::ids::PersonId(0),
             username: "test".into(),
             display_name: "test".into(),
+            post: String::new(),
+            unit_name: None,
             roles: [Role::SystemAdmin].into(),
             scopes: vec![],
         },
