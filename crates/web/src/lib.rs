@@ -38,6 +38,8 @@ pub struct WebConfig {
     /// Origins trusted for state-changing requests besides the server's own
     /// (e.g. `https://kaoping.example.gov.cn` when a proxy rewrites Host).
     pub trusted_origins: Vec<String>,
+    /// Client addresses besides loopback that may read `/metrics`.
+    pub metrics_from: Vec<String>,
 }
 
 impl Default for WebConfig {
@@ -50,6 +52,7 @@ impl Default for WebConfig {
             max_body_bytes: 1024 * 1024,
             max_upload_bytes: 10 * 1024 * 1024,
             trusted_origins: Vec::new(),
+            metrics_from: Vec::new(),
         }
     }
 }

@@ -267,10 +267,15 @@ async fn a_second_node_sees_a_logout_within_the_cache_time() {
     let p = w.svc.person_create(&c, &p, None).await.unwrap();
     let acc = w
         .svc
-        .account_create(&c, p.id, &AccountInput { username: "liangdi".into(), grants: vec![grant(Role::Evaluator, None)] })
+        .account_create(
+            &c,
+            p.id,
+            &AccountInput { username: "liangdi".into(), grants: vec![grant(Role::Evaluator, None)] },
+        )
         .await
         .unwrap();
-    let node_b = Services::new(std::sync::Arc::new(w.t.db.clone()), AuthConfig { cache_seconds: 1, ..Default::default() });
+    let node_b =
+        Services::new(std::sync::Arc::new(w.t.db.clone()), AuthConfig { cache_seconds: 1, ..Default::default() });
     let out = w.svc.login("liangdi", &acc.temporary_password, None).await.unwrap();
     let s = node_b.session(&out.token).await.unwrap().unwrap();
     // Node A logs the account out everywhere; node A knows at once…

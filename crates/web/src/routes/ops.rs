@@ -22,8 +22,15 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
     }
 }
 
-/// Prometheus metrics.
-pub async fn metrics(State(state): State<AppState>) -> Response {
+/// Prometheus metrics, for clients on this machine only (a scraper through
+/// the reverse proxy is refused unless `web.metrics_from` lists its address).
+pub async fn metrics(State(state): State<AppState>, ctx: crate::ctx::Ctx) -> Response {
+    let client: Option<std::net::IpAddr> = ctx.client.as_deref().and_then(|c| c.parse().ok());
+    let allowed =
+        client.is_some_and(|ip| ip.is_loopback() || state.config.metrics_from.iter().any(|a| a == &ip.to_string()));
+    if !allowed {
+        return AppError::status(StatusCode::FORBIDDEN, "error-forbidden").into_response();
+    }
     match &state.metrics {
         Some(h) => {
             let mut r = h.render().into_response();

@@ -100,6 +100,7 @@ async fn routes(app: &TestApp) -> (Vec<Route>, Vec<Route>) {
     let routes = vec![
         get("/healthz", Who::Public),
         get("/readyz", Who::Public),
+        get("/metrics", Who::Public),
         get("/login", Who::Public),
         post("/login", Who::Public, vec![("username", "nobody".into()), ("password", "x".into())]),
         post("/lang", Who::Public, vec![("lang", "zh-CN".into()), ("next", "/".into())]),

@@ -118,3 +118,14 @@ async fn assets_are_served_with_caching_and_checksums_match() {
     let sums = include_str!("../../assets/vendor/SHA256SUMS");
     assert!(sums.contains("htmx-2.0.11.min.js") && sums.contains("echarts-6.1.0.min.js"));
 }
+
+#[tokio::test]
+async fn metrics_are_for_local_scrapers_only() {
+    let app = crate::helpers::spawn_with(|w, _| w.trust_proxy = true).await;
+    // In the tests no recorder is installed: a local client gets 404, a remote one 403.
+    let local = reqwest::get(app.url("/metrics")).await.unwrap();
+    assert_eq!(local.status(), 404);
+    let remote =
+        reqwest::Client::new().get(app.url("/metrics")).header("x-forwarded-for", "203.0.113.9").send().await.unwrap();
+    assert_eq!(remote.status(), 403);
+}
