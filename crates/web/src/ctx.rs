@@ -103,17 +103,11 @@ where
     type Rejection = LoginRequired;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let ctx = Ctx::from_request_parts(parts, state)
-            .await
-            .map_err(|_| LoginRequired { is_api: false, to: "/login".into() })?;
-        let Some(s) = &ctx.session else {
-            return Err(LoginRequired { is_api: ctx.is_api, to: login_redirect(&ctx) });
-        };
-        if let Some(step) = pending_step(s) {
-            return Err(LoginRequired { is_api: ctx.is_api, to: step.into() });
+        let a = AuthAny::from_request_parts(parts, state).await?;
+        if let Some(step) = pending_step(&a.session) {
+            return Err(LoginRequired { is_api: a.ctx.is_api, to: step.into() });
         }
-        let caller = ctx.caller().expect("session present");
-        Ok(Auth { ctx, caller })
+        Ok(Auth { ctx: a.ctx, caller: a.caller })
     }
 }
 
@@ -159,7 +153,7 @@ where
             .await
             .map_err(|_| LoginRequired { is_api: false, to: "/login".into() })?;
         let Some(session) = ctx.session.clone() else {
-            return Err(LoginRequired { is_api: ctx.is_api, to: "/login".into() });
+            return Err(LoginRequired { is_api: ctx.is_api, to: login_redirect(&ctx) });
         };
         let caller = ctx.caller().expect("session present");
         Ok(AuthAny { ctx, caller, session })
