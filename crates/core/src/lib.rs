@@ -4,11 +4,14 @@
 pub mod account;
 pub mod audit;
 pub mod auth;
+pub mod cycle;
 pub mod error;
+pub mod exact;
 pub mod ids;
 pub mod org;
 pub mod person;
 pub mod ports;
+pub mod scheme;
 pub mod scope;
 pub mod services;
 pub mod sortkey;

@@ -154,6 +154,10 @@ mod tests {
             include_str!("../../core/src/services/people.rs"),
             include_str!("../../core/src/services/auth.rs"),
             include_str!("../../core/src/services/accounts.rs"),
+            include_str!("../../core/src/scheme.rs"),
+            include_str!("../../core/src/cycle.rs"),
+            include_str!("../../core/src/exact.rs"),
+            include_str!("../../core/src/error.rs"),
             include_str!("../../../crates/store/src/org.rs"),
             include_str!("../../../crates/store/src/accounts.rs"),
         ];

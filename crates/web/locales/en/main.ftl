@@ -339,3 +339,49 @@ org-col-sort-aliases = sort|sort order|order no
 org-col-active-aliases = enabled|status
 err-totp-already = Two-factor authentication is already on; turn it off first to set it up again.
 err-import-active-under-inactive = The unit “{ $code }” is active but its parent is inactive: deactivate it too, or reactivate the parent.
+
+# Numbers and fractions
+err-decimal = “{ $value }” is not a valid number.
+err-decimal-places = “{ $value }” has more than 4 decimal places.
+err-fraction = “{ $value }” is not a valid fraction (e.g. 1/3 or 0.3).
+
+# Scoring scheme (scoring.md §1)
+err-scheme-grades-count = The grade scale needs at least two grades.
+err-scheme-label-empty = Grade { $code } needs a name.
+err-scheme-points-range = The points { $points } of “{ $grade }” must be from 0 to 100.
+err-scheme-points-order = “{ $grade }” must be worth fewer points than “{ $previous }” above it.
+err-scheme-items-empty = At least one item is needed.
+err-scheme-weight-positive = The weight of “{ $name }” must be above 0.
+err-scheme-item-weights-sum = Item weights sum to { $sum }, must be 1.
+err-scheme-overall-item = Exactly one item must be the overall item (there are { $count }).
+err-scheme-groups-empty = At least one evaluator group is needed.
+err-scheme-category-unknown = The evaluator group “{ $group }” names an unknown subject category “{ $category }”.
+err-scheme-group-weights-sum = Evaluator group weights sum to { $sum }, must be 1.
+err-scheme-category-ungraded = No evaluator group grades the subject category “{ $category }”.
+err-scheme-trim = At most { $max } highest and lowest scores can be dropped.
+err-scheme-quota-range = The share { $value } must be above 0 and at most 1.
+err-scheme-duplicate = The code “{ $code }” appears twice.
+err-scheme-weight-negative = The weight of “{ $name }” cannot be negative.
+err-scheme-component-weights-sum = Composite component weights sum to { $sum }, must be 1.
+err-scheme-grade-unknown = “{ $grade }” is not a grade of the scale.
+err-scheme-threshold-range = The poor-vote threshold { $value } must be at least 0 and below 1.
+err-scheme-bands-empty = At least one band is needed.
+err-scheme-band-range = The band threshold { $threshold } must be from 0 to 100.
+err-scheme-band-order = Band thresholds must descend ({ $threshold } is not below the band above it).
+err-scheme-band-floor = The last band's threshold must be 0, so that every score has a grade.
+err-scheme-code-empty = A code cannot be empty.
+
+# Assessment cycles
+phase-preparation = Preparation
+phase-reporting = Reporting
+phase-evaluation = Evaluation
+phase-tally = Tally
+phase-feedback = Feedback
+phase-rectification = Rectification
+phase-archived = Archived
+err-phase-order = A cycle moves forward one phase at a time (not from “{ $from }” to “{ $to }”).
+err-phase-no-subjects = There are no subjects yet.
+err-phase-no-evaluators = There are no evaluators yet.
+err-phase-scheme-invalid = The scoring scheme still has { $count } problems; correct them before evaluation opens.
+err-phase-voting-open = Voting is still open.
+err-phase-results-not-final = The results are not final yet.

@@ -339,3 +339,49 @@ org-col-sort-aliases = 排序号|序号|顺序
 org-col-active-aliases = 是否启用|状态
 err-totp-already = 已启用双因素验证；如需更换，请先关闭再重新启用。
 err-import-active-under-inactive = 组织“{ $code }”是启用状态，但它的上级已停用：请同时停用它，或启用其上级。
+
+# 分数与比例
+err-decimal = “{ $value }”不是有效的数字。
+err-decimal-places = “{ $value }”最多保留 4 位小数。
+err-fraction = “{ $value }”不是有效的比例（如 1/3 或 0.3）。
+
+# 评议方案（scoring.md §1）
+err-scheme-grades-count = 评议等次至少要有两个。
+err-scheme-label-empty = 等次 { $code } 的名称不能为空。
+err-scheme-points-range = 等次“{ $grade }”的分值 { $points } 须在 0 到 100 之间。
+err-scheme-points-order = 等次“{ $grade }”的分值须低于上一等次“{ $previous }”。
+err-scheme-items-empty = 至少要有一项评议内容。
+err-scheme-weight-positive = “{ $name }”的权重须大于 0。
+err-scheme-item-weights-sum = 评议内容的权重之和为 { $sum }，须为 1。
+err-scheme-overall-item = 须有且只有一项综合评价内容（现有 { $count } 项）。
+err-scheme-groups-empty = 至少要有一个评议人类别。
+err-scheme-category-unknown = 评议人类别“{ $group }”引用了不存在的述职对象类别“{ $category }”。
+err-scheme-group-weights-sum = 评议人类别的权重之和为 { $sum }，须为 1。
+err-scheme-category-ungraded = 述职对象类别“{ $category }”没有任何评议人类别评议。
+err-scheme-trim = 去掉最高最低分的个数不能超过 { $max }。
+err-scheme-quota-range = 比例 { $value } 须大于 0 且不超过 1。
+err-scheme-duplicate = 代码“{ $code }”重复。
+err-scheme-weight-negative = “{ $name }”的权重不能为负。
+err-scheme-component-weights-sum = 综合得分各组成部分的权重之和为 { $sum }，须为 1。
+err-scheme-grade-unknown = 等次“{ $grade }”不在评议等次中。
+err-scheme-threshold-range = 差评比例阈值 { $value } 须不小于 0 且小于 1。
+err-scheme-bands-empty = 至少要有一个分档。
+err-scheme-band-range = 分档线 { $threshold } 须在 0 到 100 之间。
+err-scheme-band-order = 分档线须从高到低排列（{ $threshold } 不低于上一档）。
+err-scheme-band-floor = 最后一档的分数线须为 0，使每个得分都有等次。
+err-scheme-code-empty = 代码不能为空。
+
+# 考核周期
+phase-preparation = 准备
+phase-reporting = 述职
+phase-evaluation = 评议
+phase-tally = 计票
+phase-feedback = 反馈
+phase-rectification = 整改
+phase-archived = 归档
+err-phase-order = 周期只能按顺序推进到下一阶段（不能从“{ $from }”到“{ $to }”）。
+err-phase-no-subjects = 还没有述职对象。
+err-phase-no-evaluators = 还没有评议人员。
+err-phase-scheme-invalid = 评议方案还有 { $count } 处问题，修正后才能开始评议。
+err-phase-voting-open = 投票尚未关闭。
+err-phase-results-not-final = 结果尚未确认。
