@@ -1,7 +1,10 @@
 //! Assessment cycles (`Cycle`): the phases of a year's round and the rules
 //! for moving from one to the next.
 
-use crate::error::Msg;
+use crate::error::{FieldError, Msg, required_text};
+use crate::ids::{CycleId, OrgUnitId};
+use crate::scheme::Scheme;
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 /// The phases of a cycle, in order. A cycle only moves forward, one phase
@@ -81,6 +84,110 @@ pub enum BallotMode {
     Anonymous,
 }
 
+/// A subject category of a cycle (县市区委书记, 乡镇(街道)党(工)委书记, …).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Category {
+    pub code: String,
+    pub name: String,
+}
+
+/// The categories a new cycle starts with (the article's; editable per cycle).
+pub fn default_categories() -> Vec<Category> {
+    [
+        ("county", "县市区委书记"),
+        ("township", "乡镇（街道）党（工）委书记"),
+        ("department", "市直部门单位党组（党委）书记"),
+        ("direct", "直属党（工）委书记"),
+        ("leading_group", "党建工作领导小组成员单位"),
+        ("joint_conference", "基层党建联席会议成员单位"),
+        ("stationed", "驻市单位"),
+    ]
+    .into_iter()
+    .map(|(code, name)| Category { code: code.into(), name: name.into() })
+    .collect()
+}
+
+/// A stored cycle.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Cycle {
+    pub id: CycleId,
+    /// The org unit that runs the cycle (组织方).
+    pub organizer_id: OrgUnitId,
+    pub organizer_name: String,
+    pub name: String,
+    pub year: i32,
+    pub phase: Phase,
+    pub ballot_mode: BallotMode,
+    pub scheme: Scheme,
+    pub categories: Vec<Category>,
+    pub copied_from: Option<CycleId>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Cycle {
+    pub fn category_codes(&self) -> Vec<String> {
+        self.categories.iter().map(|c| c.code.clone()).collect()
+    }
+}
+
+/// Validated fields of a new cycle.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CycleFields {
+    pub name: String,
+    pub year: i32,
+    pub ballot_mode: BallotMode,
+}
+
+/// Raw input for a new cycle.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct CycleInput {
+    pub name: String,
+    pub year: String,
+    pub ballot_mode: Option<String>,
+}
+
+pub const NAME_MAX: usize = 100;
+
+impl CycleInput {
+    pub fn validate(&self) -> Result<CycleFields, Vec<FieldError>> {
+        let mut errs = Vec::new();
+        let name = required_text("name", &self.name, NAME_MAX).unwrap_or_else(|e| {
+            errs.push(e);
+            String::new()
+        });
+        let year = match self.year.trim().parse::<i32>() {
+            Ok(y) if (2000..=2100).contains(&y) => y,
+            _ => {
+                errs.push(FieldError::new("year", Msg::new("err-integer-range").arg("min", 2000).arg("max", 2100)));
+                0
+            }
+        };
+        let ballot_mode = match self.ballot_mode.as_deref().map(str::trim) {
+            None | Some("") | Some("named") => BallotMode::Named,
+            Some("anonymous") => BallotMode::Anonymous,
+            Some(other) => {
+                errs.push(FieldError::new("ballot_mode", Msg::new("err-ballot-mode").arg("value", other)));
+                BallotMode::Named
+            }
+        };
+        if errs.is_empty() { Ok(CycleFields { name, year, ballot_mode }) } else { Err(errs) }
+    }
+}
+
+impl BallotMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Named => "named",
+            Self::Anonymous => "anonymous",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Named, Self::Anonymous].into_iter().find(|m| m.as_str() == s)
+    }
+}
+
 /// What the checks for a phase move need to know about the cycle.
 #[derive(Debug, Clone, Default)]
 pub struct Readiness {
@@ -153,6 +260,18 @@ mod tests {
         assert!(check_advance(Phase::Evaluation, Phase::Tally, &open).is_err());
         let draft = Readiness { results_final: false, ..ready() };
         assert!(check_advance(Phase::Tally, Phase::Feedback, &draft).is_err());
+    }
+
+    #[test]
+    fn cycle_input_is_checked() {
+        let ok = CycleInput { name: " 2026年度述职评议 ".into(), year: "2026".into(), ballot_mode: None };
+        assert_eq!(
+            ok.validate().unwrap(),
+            CycleFields { name: "2026年度述职评议".into(), year: 2026, ballot_mode: BallotMode::Named }
+        );
+        let bad = CycleInput { name: "".into(), year: "26".into(), ballot_mode: Some("secret".into()) };
+        assert_eq!(bad.validate().unwrap_err().len(), 3);
+        assert_eq!(default_categories().len(), 7);
     }
 
     #[test]

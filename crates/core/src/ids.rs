@@ -31,3 +31,7 @@ id_type!(
     /// A login account.
     AccountId
 );
+id_type!(
+    /// An assessment cycle.
+    CycleId
+);

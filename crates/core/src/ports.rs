@@ -7,10 +7,12 @@
 
 use crate::account::{Account, AccountSummary, RoleGrant};
 use crate::audit::{AuditDraft, AuditEntry, AuditFilter};
+use crate::cycle::{Category, Cycle, CycleFields, Phase};
 use crate::error::Result;
-use crate::ids::{AccountId, OrgUnitId, PersonId};
+use crate::ids::{AccountId, CycleId, OrgUnitId, PersonId};
 use crate::org::{OrgUnit, OrgUnitFields};
 use crate::person::{Person, PersonFields};
+use crate::scheme::Scheme;
 use crate::scope::ScopeGrant;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -197,7 +199,35 @@ pub trait MetaStore: Send + Sync {
     async fn is_empty(&self) -> Result<bool>;
 }
 
-/// Everything the core needs from storage.
-pub trait Store: OrgStore + PersonStore + AccountStore + SessionStore + AuditStore + MetaStore {}
+#[async_trait]
+pub trait CycleStore: Send + Sync {
+    /// Cycles run by units under the given prefixes (all when `None`), newest first.
+    async fn cycle_list(&self, under: Option<&[String]>) -> Result<Vec<Cycle>>;
+    async fn cycle_get(&self, id: CycleId) -> Result<Option<Cycle>>;
+    async fn cycle_create(&self, new: &NewCycle, audit: &AuditDraft) -> Result<Cycle>;
+    /// Replace the scheme and the categories together (they refer to each other).
+    async fn cycle_set_scheme(
+        &self,
+        id: CycleId,
+        scheme: &Scheme,
+        categories: &[Category],
+        audit: &AuditDraft,
+    ) -> Result<()>;
+    /// Move from `from` to `to`; false (nothing changed) if the cycle is no
+    /// longer in `from` (someone else moved it first).
+    async fn cycle_set_phase(&self, id: CycleId, from: Phase, to: Phase, audit: &AuditDraft) -> Result<bool>;
+}
 
-impl<T> Store for T where T: OrgStore + PersonStore + AccountStore + SessionStore + AuditStore + MetaStore {}
+/// A cycle to create.
+pub struct NewCycle {
+    pub organizer_id: OrgUnitId,
+    pub fields: CycleFields,
+    pub scheme: Scheme,
+    pub categories: Vec<Category>,
+    pub copied_from: Option<CycleId>,
+}
+
+/// Everything the core needs from storage.
+pub trait Store: OrgStore + PersonStore + AccountStore + SessionStore + AuditStore + MetaStore + CycleStore {}
+
+impl<T> Store for T where T: OrgStore + PersonStore + AccountStore + SessionStore + AuditStore + MetaStore + CycleStore {}

@@ -205,3 +205,61 @@ pub mod meta {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+pub mod cycle {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "cycle")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub organizer_id: i64,
+        pub name: String,
+        pub year: i32,
+        pub phase: String,
+        pub ballot_mode: String,
+        pub scheme: String,
+        pub copied_from: Option<i64>,
+        pub created_at: i64,
+        pub updated_at: i64,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {
+        #[sea_orm(
+            belongs_to = "super::org_unit::Entity",
+            from = "Column::OrganizerId",
+            to = "super::org_unit::Column::Id"
+        )]
+        OrgUnit,
+    }
+
+    impl Related<super::org_unit::Entity> for Entity {
+        fn to() -> RelationDef {
+            Relation::OrgUnit.def()
+        }
+    }
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod cycle_category {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "cycle_category")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub cycle_id: i64,
+        pub code: String,
+        pub name: String,
+        pub sort_order: i32,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

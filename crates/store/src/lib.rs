@@ -9,6 +9,7 @@
 mod accounts;
 mod audit;
 mod convert;
+mod cycles;
 mod entity;
 mod meta;
 mod migration;

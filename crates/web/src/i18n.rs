@@ -156,6 +156,8 @@ mod tests {
             include_str!("../../core/src/services/accounts.rs"),
             include_str!("../../core/src/scheme.rs"),
             include_str!("../../core/src/cycle.rs"),
+            include_str!("../../core/src/services/cycles.rs"),
+            include_str!("../../../crates/store/src/cycles.rs"),
             include_str!("../../core/src/exact.rs"),
             include_str!("../../core/src/error.rs"),
             include_str!("../../../crates/store/src/org.rs"),

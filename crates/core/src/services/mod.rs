@@ -5,12 +5,14 @@ mod accounts;
 mod audit;
 mod auth;
 mod cache;
+mod cycles;
 mod org;
 mod people;
 
 pub use accounts::{AccountInput, CreatedAccount};
 pub use auth::{AuthConfig, LoginOutcome, SessionInfo, minutes_until};
 pub use cache::TtlCache;
+pub use cycles::check_categories;
 pub use org::{OrgImportInput, OrgImportRowInput};
 
 use crate::audit::{AuditDraft, AuditResult};

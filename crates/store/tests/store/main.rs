@@ -3,6 +3,7 @@
 
 mod accounts;
 mod audit;
+mod cycles;
 mod org;
 mod schema;
 

@@ -1,0 +1,83 @@
+use crate::{input, organizer, root, world};
+use kaoping_core::cycle::{Category, CycleInput, Phase};
+use kaoping_core::error::CoreError;
+use kaoping_core::exact::Dec4;
+use kaoping_core::scheme::Group;
+
+fn new_cycle(name: &str) -> CycleInput {
+    CycleInput { name: name.into(), year: "2026".into(), ballot_mode: None }
+}
+
+#[tokio::test]
+async fn cycles_are_created_scoped_copied_and_their_scheme_validated() {
+    let w = world().await;
+    let c = root();
+    let city = w.svc.org_create(&c, None, &input("LG", "琅港市委", "city_committee")).await.unwrap();
+    let jg = w.svc.org_create(&c, Some(city.id), &input("JG", "机关工委", "organs_work_committee")).await.unwrap();
+    let zzb = organizer(&[&city]);
+    let jgo = organizer(&[&jg]);
+
+    let cy = w.svc.cycle_create(&zzb, city.id, &new_cycle("2025年度述职评议"), None).await.unwrap();
+    assert_eq!((cy.phase, cy.categories.len(), cy.organizer_name.as_str()), (Phase::Preparation, 7, "琅港市委"));
+    assert_eq!(cy.scheme.validate(&cy.category_codes()), Ok(()));
+    // The organs work committee neither sees nor creates cycles of the city.
+    assert!(matches!(w.svc.cycle_get(&jgo, cy.id).await, Err(CoreError::Forbidden)));
+    assert!(matches!(w.svc.cycle_create(&jgo, city.id, &new_cycle("x"), None).await, Err(CoreError::Forbidden)));
+    assert!(w.svc.cycles_list(&jgo).await.unwrap().is_empty());
+    assert!(matches!(w.svc.cycle_create(&zzb, city.id, &new_cycle(""), None).await, Err(CoreError::Invalid(_))));
+
+    // Two weighted groups: weights must sum to 1, and every category be graded.
+    let mut scheme = cy.scheme.clone();
+    let cats = vec![
+        Category { code: "county".into(), name: "县市区委书记".into() },
+        Category { code: "township".into(), name: "乡镇党委书记".into() },
+    ];
+    scheme.groups = vec![
+        Group {
+            code: "leaders".into(),
+            label: "市级领导".into(),
+            weight: Dec4(3_500),
+            categories: vec!["county".into()],
+        },
+        Group {
+            code: "deputies".into(),
+            label: "党代表".into(),
+            weight: Dec4(6_000),
+            categories: vec!["county".into()],
+        },
+    ];
+    let CoreError::Invalid(errs) = w.svc.cycle_set_scheme(&zzb, cy.id, &scheme, &cats).await.unwrap_err() else {
+        panic!()
+    };
+    let keys: Vec<_> = errs.iter().map(|e| e.msg.key).collect();
+    assert_eq!(keys, ["err-scheme-group-weights-sum", "err-scheme-category-ungraded"]);
+    scheme.groups[1].weight = Dec4(6_500);
+    scheme.groups[1].categories.push("township".into());
+    w.svc.cycle_set_scheme(&zzb, cy.id, &scheme, &cats).await.unwrap();
+    let stored = w.svc.cycle_get(&zzb, cy.id).await.unwrap();
+    assert_eq!((stored.scheme.clone(), stored.categories.clone()), (scheme.clone(), cats.clone()));
+
+    // Next year's cycle copies the scheme and categories.
+    let next = w.svc.cycle_create(&zzb, city.id, &new_cycle("2026年度述职评议"), Some(cy.id)).await.unwrap();
+    assert_eq!((next.scheme, next.categories, next.copied_from), (scheme, cats, Some(cy.id)));
+    assert_eq!(w.svc.cycles_list(&zzb).await.unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn phases_move_one_step_with_their_checks_audited() {
+    let w = world().await;
+    let c = root();
+    let city = w.svc.org_create(&c, None, &input("LG", "琅港市委", "city_committee")).await.unwrap();
+    let zzb = organizer(&[&city]);
+    let cy = w.svc.cycle_create(&zzb, city.id, &new_cycle("2026年度"), None).await.unwrap();
+    let CoreError::Invalid(errs) = w.svc.cycle_advance(&zzb, cy.id, Phase::Evaluation).await.unwrap_err() else {
+        panic!()
+    };
+    assert_eq!(errs[0].msg.key, "err-phase-order");
+    // No subjects yet: reporting cannot start.
+    let CoreError::Invalid(errs) = w.svc.cycle_advance(&zzb, cy.id, Phase::Reporting).await.unwrap_err() else {
+        panic!()
+    };
+    assert_eq!(errs[0].msg.key, "err-phase-no-subjects");
+    assert_eq!(w.svc.cycle_get(&zzb, cy.id).await.unwrap().phase, Phase::Preparation);
+}
