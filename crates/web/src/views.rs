@@ -119,6 +119,11 @@ impl Page {
         self.lang.t(key)
     }
 
+    /// The message `prefix-code` (e.g. `ballot-mode-named`).
+    pub fn tp(&self, prefix: &str, code: &str) -> String {
+        self.lang.t(&format!("{prefix}-{}", code.replace('_', "-")))
+    }
+
     pub fn t1(&self, key: &str, name: &str, value: impl ToString) -> String {
         self.lang.t_args(key, &[(name, value.to_string())])
     }
@@ -173,6 +178,7 @@ fn nav(lang: Lang, roles: &std::collections::BTreeSet<Role>, path: &str) -> Vec<
         out.push(NavSection {
             title: lang.t("nav-section-admin"),
             items: vec![
+                item("/admin/cycles", "nav-cycles"),
                 item("/admin/org", "nav-org"),
                 item("/admin/people", "nav-people"),
                 item("/admin/accounts", "nav-accounts"),

@@ -132,6 +132,42 @@ pub async fn run(mut cfg: Config, explicit: bool, logins_json: Option<PathBuf>) 
     server::serve_on(&cfg, db, listener, || tracing::info!(%addr, "kaoping demo is listening")).await
 }
 
+/// Last year's cycle with a typical local scheme (five weighted evaluator
+/// groups, at most 30% 好 per ballot, the 1/3 poor-vote rule), and this
+/// year's, copied from it.
+async fn seed_cycles(
+    svc: &Services,
+    caller: &kaoping_core::services::Caller,
+    city: OrgUnitId,
+) -> kaoping_core::Result<()> {
+    use kaoping_core::cycle::{CycleInput, default_categories};
+    use kaoping_core::exact::{Dec4, Frac};
+    use kaoping_core::scheme::Group;
+    let input = |name: &str, year: &str| CycleInput { name: name.into(), year: year.into(), ballot_mode: None };
+    let last = svc.cycle_create(caller, city, &input("2025年度抓基层党建工作述职评议考核", "2025"), None).await?;
+    let cats = default_categories();
+    let all: Vec<String> = cats.iter().map(|c| c.code.clone()).collect();
+    let group = |code: &str, label: &str, w: i64| Group {
+        code: code.into(),
+        label: label.into(),
+        weight: Dec4(w),
+        categories: all.clone(),
+    };
+    let mut scheme = last.scheme.clone();
+    scheme.groups = vec![
+        group("leaders", "市级领导", 3_000),
+        group("unit_heads", "县市区和市直部门主要负责人", 2_000),
+        group("deputies", "党代表", 2_000),
+        group("representatives", "人大代表、政协委员", 1_500),
+        group("grassroots", "基层党员群众代表", 1_500),
+    ];
+    scheme.ballot_quota = Some(Frac::new(3, 10));
+    scheme.rules.poor_vote_threshold = Some(Frac::new(1, 3));
+    svc.cycle_set_scheme(caller, last.id, &scheme, &cats).await?;
+    svc.cycle_create(caller, city, &input("2026年度抓基层党建工作述职评议考核", "2026"), Some(last.id)).await?;
+    Ok(())
+}
+
 /// Build the demo: the city's tree, its people, and one account per role.
 async fn seed(cfg: &Config, db: Db) -> Result<Vec<Login>, String> {
     let city: City = serde_json::from_str(CITY).map_err(|e| format!("demo data: {e}"))?;
@@ -188,6 +224,7 @@ async fn seed(cfg: &Config, db: Db) -> Result<Vec<Login>, String> {
             what: (*what).into(),
         });
     }
+    seed_cycles(&svc, &caller, units["LG"]).await.map_err(err)?;
     svc.store.meta_set(DEMO_KEY, "1").await.map_err(err)?;
     svc.store.meta_set(LOGINS_KEY, &serde_json::to_string(&logins).expect("json")).await.map_err(err)?;
     tracing::info!(city = %city.city, units = units.len(), people = people.len(), "demo data ready");

@@ -4,6 +4,7 @@ mod account;
 mod accounts;
 mod audit;
 mod auth;
+mod cycles;
 mod home;
 mod ops;
 mod org;
@@ -100,6 +101,10 @@ pub fn router(state: AppState) -> Router {
         .route("/account/totp", get(account::totp_form).post(account::totp_submit))
         .route("/account/totp/disable", post(account::totp_disable))
         .route("/account/logout-all", post(account::logout_all))
+        .route("/admin/cycles", get(cycles::list))
+        .route("/admin/cycles/new", get(cycles::new_form).post(cycles::create))
+        .route("/admin/cycles/{id}", get(cycles::show))
+        .route("/admin/cycles/{id}/phase", post(cycles::advance))
         .route("/admin/org", get(org::list))
         .route("/admin/org/new", get(org::new_form).post(org::create))
         .route("/admin/org/import", get(org::import_form))

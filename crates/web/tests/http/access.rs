@@ -97,6 +97,17 @@ async fn routes(app: &TestApp) -> (Vec<Route>, Vec<Route>) {
         ]
     };
     let unit_json = json!({"code": "A", "name": "甲区委", "kind": "county_committee"});
+    let cycle = app
+        .svc
+        .cycle_create(
+            &c,
+            a,
+            &kaoping_core::cycle::CycleInput { name: "甲区2026".into(), year: "2026".into(), ballot_mode: None },
+            None,
+        )
+        .await
+        .unwrap()
+        .id;
     let routes = vec![
         get("/healthz", Who::Public),
         get("/readyz", Who::Public),
@@ -131,6 +142,15 @@ async fn routes(app: &TestApp) -> (Vec<Route>, Vec<Route>) {
         get("/admin/people/new", Who::Admin),
         get(format!("/admin/people/{person}"), Who::Admin),
         get("/admin/accounts", Who::Admin),
+        get("/admin/cycles", Who::Admin),
+        get("/admin/cycles/new", Who::Admin),
+        get(format!("/admin/cycles/{cycle}"), Who::Admin),
+        post(
+            "/admin/cycles/new",
+            Who::Admin,
+            vec![("name", "新周期".into()), ("year", "2026".into()), ("organizer_id", a.to_string())],
+        ),
+        post(format!("/admin/cycles/{cycle}/phase"), Who::Admin, vec![("to", "reporting".into())]),
         get("/admin/audit", Who::Admin),
         post("/admin/org/new", Who::Admin, unit_form()),
         post("/admin/org/import", Who::Admin, vec![("file", "x".into())]),

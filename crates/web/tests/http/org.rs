@@ -205,3 +205,62 @@ async fn an_organizer_can_import_their_own_export() {
     let body = r.text().await.unwrap();
     assert!(body.contains("导入成功：新建 0 个，更新 2 个"), "{body}");
 }
+
+#[tokio::test]
+async fn cycles_are_created_copied_and_shown_with_their_scheme() {
+    let app = spawn().await;
+    let c = app.login("orga").await;
+    let r = c
+        .post(app.url("/admin/cycles/new"))
+        .form(&[
+            ("organizer_id", app.a.id.to_string()),
+            ("name", "甲区2025年度述职评议".into()),
+            ("year", "2025".into()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let first = location(&r);
+    let page = c.get(app.url(&first)).send().await.unwrap().text().await.unwrap();
+    for needle in ["甲区2025年度述职评议", "县市区委书记", "综合评价", "≥ 90", "进入“述职”阶段"]
+    {
+        assert!(page.contains(needle), "{needle} missing");
+    }
+    let id = first.trim_start_matches("/admin/cycles/").split('?').next().unwrap().to_string();
+    // Copy it for next year.
+    let r = c
+        .post(app.url("/admin/cycles/new"))
+        .form(&[
+            ("organizer_id", app.a.id.to_string()),
+            ("name", "甲区2026年度述职评议".into()),
+            ("year", "2026".into()),
+            ("copy_from", id.clone()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    // A cycle of another county is refused; bad input names the fields.
+    let r = c
+        .post(app.url("/admin/cycles/new"))
+        .form(&[("organizer_id", app.b.id.to_string()), ("name", "越权".into()), ("year", "2026".into())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    let r = c
+        .post(app.url("/admin/cycles/new"))
+        .form(&[("organizer_id", app.a.id.to_string()), ("name", "".into()), ("year", "26".into())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("须为 2000 到 2100 之间的整数"));
+    // No subjects yet: the move to reporting is refused with the reason.
+    let r = c.post(app.url(&format!("/admin/cycles/{id}/phase"))).form(&[("to", "reporting")]).send().await.unwrap();
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("还没有述职对象"));
+    let list = c.get(app.url("/admin/cycles")).send().await.unwrap().text().await.unwrap();
+    assert!(list.contains("甲区2025年度述职评议") && list.contains("甲区2026年度述职评议"));
+}
