@@ -9,6 +9,7 @@ mod home;
 mod ops;
 mod org;
 mod people;
+mod scheme;
 
 use crate::ctx::Ctx;
 use crate::{AppState, api, middleware as mw};
@@ -105,6 +106,7 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/cycles/new", get(cycles::new_form).post(cycles::create))
         .route("/admin/cycles/{id}", get(cycles::show))
         .route("/admin/cycles/{id}/phase", post(cycles::advance))
+        .route("/admin/cycles/{id}/scheme", get(scheme::edit_form).post(scheme::save))
         .route("/admin/org", get(org::list))
         .route("/admin/org/new", get(org::new_form).post(org::create))
         .route("/admin/org/import", get(org::import_form))

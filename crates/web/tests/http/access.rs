@@ -151,6 +151,8 @@ async fn routes(app: &TestApp) -> (Vec<Route>, Vec<Route>) {
             vec![("name", "新周期".into()), ("year", "2026".into()), ("organizer_id", a.to_string())],
         ),
         post(format!("/admin/cycles/{cycle}/phase"), Who::Admin, vec![("to", "reporting".into())]),
+        get(format!("/admin/cycles/{cycle}/scheme"), Who::Admin),
+        post(format!("/admin/cycles/{cycle}/scheme"), Who::Admin, vec![("trim", "x".into())]),
         get("/admin/audit", Who::Admin),
         post("/admin/org/new", Who::Admin, unit_form()),
         post("/admin/org/import", Who::Admin, vec![("file", "x".into())]),

@@ -264,3 +264,72 @@ async fn cycles_are_created_copied_and_shown_with_their_scheme() {
     let list = c.get(app.url("/admin/cycles")).send().await.unwrap().text().await.unwrap();
     assert!(list.contains("甲区2025年度述职评议") && list.contains("甲区2026年度述职评议"));
 }
+
+fn scheme_body(second_group_weight: &str) -> String {
+    let mut f: Vec<(String, String)> = Vec::new();
+    let mut add = |k: &str, v: &str| f.push((k.to_string(), v.to_string()));
+    for (c, n) in [("county", "县市区委书记"), ("township", "乡镇党委书记"), ("", "")] {
+        add("cat_code", c);
+        add("cat_name", n);
+    }
+    for (c, l, p) in
+        [("excellent", "好", "100"), ("good", "较好", "80"), ("fair", "一般", "50"), ("poor", "差", "0"), ("", "", "")]
+    {
+        add("grade_code", c);
+        add("grade_label", l);
+        add("grade_points", p);
+    }
+    add("item_code", "overall");
+    add("item_label", "综合评价");
+    add("item_weight", "1");
+    add("item_overall", "0");
+    for (i, (c, l, w)) in
+        [("leaders", "市级领导", "0.35"), ("deputies", "党代表", second_group_weight)].into_iter().enumerate()
+    {
+        add("group_code", c);
+        add("group_label", l);
+        add("group_weight", w);
+        add(&format!("group_cats_{i}"), "county");
+        add(&format!("group_cats_{i}"), "township");
+    }
+    add("comp_democratic", "1");
+    add("trim", "1");
+    add("ballot_quota", "3/10");
+    add("veto_grade", "poor");
+    add("poor_threshold", "1/3");
+    for (t, g) in [("90", "excellent"), ("80", "good"), ("60", "fair"), ("0", "poor")] {
+        add("band_threshold", t);
+        add("band_grade", g);
+    }
+    serde_urlencoded::to_string(&f).unwrap()
+}
+
+#[tokio::test]
+async fn the_scheme_editor_saves_only_a_valid_scheme() {
+    let app = spawn().await;
+    let c = app.login("orga").await;
+    let r = c
+        .post(app.url("/admin/cycles/new"))
+        .form(&[("organizer_id", app.a.id.to_string()), ("name", "甲区2026".into()), ("year", "2026".into())])
+        .send()
+        .await
+        .unwrap();
+    let id = location(&r).trim_start_matches("/admin/cycles/").split('?').next().unwrap().to_string();
+    assert_eq!(c.get(app.url(&format!("/admin/cycles/{id}/scheme"))).send().await.unwrap().status(), 200);
+    let post = |body: String| {
+        c.post(app.url(&format!("/admin/cycles/{id}/scheme")))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+    };
+    let r = post(scheme_body("0.6")).await.unwrap();
+    assert_eq!(r.status(), 422);
+    let body = r.text().await.unwrap();
+    assert!(body.contains("评议人类别的权重之和为 0.95，须为 1"), "{body}");
+    let r = post(scheme_body("0.6x")).await.unwrap();
+    assert!(r.text().await.unwrap().contains("“0.6x”不是有效的数字"));
+    let r = post(scheme_body("0.65")).await.unwrap();
+    assert_eq!(r.status(), 303);
+    let page = c.get(app.url(&format!("/admin/cycles/{id}"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("党代表") && page.contains("0.65") && page.contains("3/10") && page.contains("1/3"));
+}
