@@ -458,3 +458,4 @@ scheme-label = Name
 scheme-grades-hint = Best first; points must descend (0–100).
 scheme-fraction-hint = e.g. 1/3 or 0.3; blank for none
 flash-scheme-saved = The scheme was saved.
+scheme-all-categories = All categories

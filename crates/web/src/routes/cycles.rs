@@ -159,16 +159,18 @@ async fn show_view(state: &AppState, a: &crate::ctx::Auth, id: i64, errors: Form
     let grade_name = |code: &str| {
         cycle.scheme.grades.iter().find(|g| g.code == code).map(|g| g.label.clone()).unwrap_or_else(|| code.to_string())
     };
+    let all = cycle.categories.iter().all(|c| cycle.scheme.groups.iter().all(|g| g.categories.contains(&c.code)));
     let groups = cycle
         .scheme
         .groups
         .iter()
         .map(|g| {
-            (
-                g.label.clone(),
-                g.weight.to_string(),
-                g.categories.iter().map(|c| cat_name(c)).collect::<Vec<_>>().join("、"),
-            )
+            let cats = if all && g.categories.len() == cycle.categories.len() {
+                lang.t("scheme-all-categories")
+            } else {
+                g.categories.iter().map(|c| cat_name(c)).collect::<Vec<_>>().join("、")
+            };
+            (g.label.clone(), g.weight.to_string(), cats)
         })
         .collect();
     let bands = cycle.scheme.rules.bands.iter().map(|b| (b.threshold.to_string(), grade_name(&b.grade))).collect();
