@@ -50,7 +50,7 @@ impl Default for Config {
 }
 
 /// Environment variables with our prefix that are not configuration.
-const NOT_CONFIG: &[&str] = &["config", "test_database_url", "bin", "e2e_keep"];
+const NOT_CONFIG: &[&str] = &["config", "test_database_url", "bin", "e2e_keep", "require_libreoffice"];
 
 /// Keys present in `loaded` but not in `known`, as dotted paths.
 fn unknown_keys(loaded: &serde_json::Value, known: &serde_json::Value, prefix: &str, out: &mut Vec<String>) {
