@@ -459,3 +459,5 @@ scheme-grades-hint = Best first; points must descend (0–100).
 scheme-fraction-hint = e.g. 1/3 or 0.3; blank for none
 flash-scheme-saved = The scheme was saved.
 scheme-all-categories = All categories
+err-scheme-json = The scheme is malformed: { $error }
+err-phase-unknown = Unknown phase “{ $value }”.

@@ -459,3 +459,5 @@ scheme-grades-hint = 从好到差排列，分值须依次降低（0–100）。
 scheme-fraction-hint = 如 1/3 或 0.3，留空为不设
 flash-scheme-saved = 评议方案已保存。
 scheme-all-categories = 全部类别
+err-scheme-json = 方案格式不正确：{ $error }
+err-phase-unknown = 未知的阶段“{ $value }”。

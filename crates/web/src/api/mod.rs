@@ -5,6 +5,7 @@
 //! sets it (scripts keep it in a cookie jar); `DELETE` logs out. Errors are
 //! problem JSON (RFC 9457) in the caller's language.
 
+mod cycles;
 mod org;
 mod people;
 mod session;
@@ -13,7 +14,7 @@ use crate::AppState;
 use axum::Json;
 use axum::Router;
 use axum::handler::Handler;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use utoipa::OpenApi;
 
 #[derive(OpenApi)]
@@ -23,14 +24,16 @@ use utoipa::OpenApi;
         session::me, session::login, session::totp, session::logout,
         org::list, org::create, org::get_one, org::update, org::move_unit, org::set_active,
         people::list, people::create, people::get_one, people::update,
+        cycles::list, cycles::create, cycles::get_one, cycles::put_scheme, cycles::advance,
     ),
     components(schemas(
         session::Me, session::LoginBody, session::LoginReply, session::TotpBody,
         org::OrgUnitDto, org::OrgUnitBody, org::MoveBody, org::ActiveBody,
         people::PersonDto, people::PersonBody, people::PersonPage,
+        cycles::CycleDto, cycles::CategoryDto, cycles::NewCycleBody, cycles::SchemeBody, cycles::PhaseBody,
         Problem, FieldProblem,
     )),
-    tags((name = "session"), (name = "org-units"), (name = "people")),
+    tags((name = "session"), (name = "org-units"), (name = "people"), (name = "cycles")),
 )]
 pub struct ApiDoc;
 
@@ -73,4 +76,8 @@ pub fn router(login_limit: crate::routes::LoginLimit) -> Router<AppState> {
         .route("/api/v1/org-units/{id}/active", post(org::set_active))
         .route("/api/v1/people", get(people::list).post(people::create))
         .route("/api/v1/people/{id}", get(people::get_one).put(people::update))
+        .route("/api/v1/cycles", get(cycles::list).post(cycles::create))
+        .route("/api/v1/cycles/{id}", get(cycles::get_one))
+        .route("/api/v1/cycles/{id}/scheme", put(cycles::put_scheme))
+        .route("/api/v1/cycles/{id}/phase", post(cycles::advance))
 }

@@ -85,7 +85,55 @@ async fn the_openapi_document_describes_every_endpoint() {
         "/api/v1/org-units/{id}/active",
         "/api/v1/people",
         "/api/v1/people/{id}",
+        "/api/v1/cycles",
+        "/api/v1/cycles/{id}",
+        "/api/v1/cycles/{id}/scheme",
+        "/api/v1/cycles/{id}/phase",
     ] {
         assert!(paths.contains_key(p), "{p} missing");
     }
+}
+
+#[tokio::test]
+async fn cycles_over_json() {
+    let app = spawn().await;
+    let c = client(&app);
+    c.post(app.url("/api/v1/session")).json(&json!({"username": "orga", "password": PASSWORD})).send().await.unwrap();
+    let r = c
+        .post(app.url("/api/v1/cycles"))
+        .json(&json!({"organizer_id": app.a.id.0, "name": "甲区2026", "year": 2026}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let cy: Value = r.json().await.unwrap();
+    assert_eq!(cy["phase"], "preparation");
+    assert_eq!(cy["scheme"]["groups"][0]["weight"], 10000);
+    let id = cy["id"].as_i64().unwrap();
+    let mut scheme = cy["scheme"].clone();
+    scheme["groups"][0]["weight"] = json!(9500);
+    let r = c
+        .put(app.url(&format!("/api/v1/cycles/{id}/scheme")))
+        .header("accept-language", "en")
+        .json(&json!({"categories": cy["categories"], "scheme": scheme}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let p: Value = r.json().await.unwrap();
+    assert_eq!(p["errors"][0]["message"], "Evaluator group weights sum to 0.95, must be 1.");
+    scheme["groups"][0]["weight"] = json!(10000);
+    scheme["rules"]["poor_vote_threshold"] = json!("1/3");
+    let r = c
+        .put(app.url(&format!("/api/v1/cycles/{id}/scheme")))
+        .json(&json!({"categories": cy["categories"], "scheme": scheme}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204);
+    let got: Value = c.get(app.url(&format!("/api/v1/cycles/{id}"))).send().await.unwrap().json().await.unwrap();
+    assert_eq!(got["scheme"]["rules"]["poor_vote_threshold"], "1/3");
+    let r =
+        c.post(app.url(&format!("/api/v1/cycles/{id}/phase"))).json(&json!({"to": "reporting"})).send().await.unwrap();
+    assert_eq!(r.status(), 422);
 }
