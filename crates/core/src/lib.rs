@@ -11,6 +11,7 @@ pub mod ids;
 pub mod org;
 pub mod person;
 pub mod ports;
+pub mod roster;
 pub mod scheme;
 pub mod scope;
 pub mod services;

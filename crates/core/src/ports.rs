@@ -12,6 +12,7 @@ use crate::error::Result;
 use crate::ids::{AccountId, CycleId, OrgUnitId, PersonId};
 use crate::org::{OrgUnit, OrgUnitFields};
 use crate::person::{Person, PersonFields};
+use crate::roster::Subject;
 use crate::scheme::Scheme;
 use crate::scope::ScopeGrant;
 use async_trait::async_trait;
@@ -216,6 +217,21 @@ pub trait CycleStore: Send + Sync {
     /// Move from `from` to `to`; false (nothing changed) if the cycle is no
     /// longer in `from` (someone else moved it first).
     async fn cycle_set_phase(&self, id: CycleId, from: Phase, to: Phase, audit: &AuditDraft) -> Result<bool>;
+    /// The subjects of a cycle in presentation order.
+    async fn subject_list(&self, cycle: CycleId) -> Result<Vec<Subject>>;
+    /// Add a subject at the end of the presentation order; a person is a
+    /// subject at most once per cycle.
+    async fn subject_add(&self, cycle: CycleId, s: &NewSubject, audit: &AuditDraft) -> Result<Subject>;
+    async fn subject_remove(&self, cycle: CycleId, id: i64, audit: &AuditDraft) -> Result<()>;
+}
+
+/// A subject to add, with the facts copied from the person.
+pub struct NewSubject {
+    pub person_id: PersonId,
+    pub post: String,
+    pub org_unit_id: Option<OrgUnitId>,
+    pub category: String,
+    pub mode: crate::roster::ReportingMode,
 }
 
 /// A cycle to create.

@@ -1,15 +1,18 @@
 //! Assessment cycles. The scheme is stored as JSON (exact values: decimals as
 //! scaled integers, fractions as `"p/q"` strings).
 
-use crate::entity::{cycle, cycle_category, org_unit};
+use crate::entity::{cycle, cycle_category, cycle_subject, org_unit, person};
 use crate::org::units_under;
 use crate::{Db, append_audit, db_err};
 use async_trait::async_trait;
 use kaoping_core::audit::AuditDraft;
 use kaoping_core::cycle::{BallotMode, Category, Cycle, Phase};
 use kaoping_core::error::{CoreError, Result};
+use kaoping_core::error::{FieldError, Msg};
+use kaoping_core::ids::PersonId;
 use kaoping_core::ids::{CycleId, OrgUnitId};
-use kaoping_core::ports::{CycleStore, NewCycle};
+use kaoping_core::ports::{CycleStore, NewCycle, NewSubject};
+use kaoping_core::roster::{ReportingMode, Subject};
 use kaoping_core::scheme::Scheme;
 use kaoping_core::time::{self, from_micros, to_micros};
 use sea_orm::ActiveValue::Set;
@@ -176,5 +179,97 @@ impl CycleStore for Db {
         append_audit(&txn, audit).await?;
         Db::commit(txn).await?;
         Ok(true)
+    }
+
+    async fn subject_list(&self, cycle: CycleId) -> Result<Vec<Subject>> {
+        let rows = cycle_subject::Entity::find()
+            .filter(cycle_subject::Column::CycleId.eq(cycle.0))
+            .order_by_asc(cycle_subject::Column::PresentationOrder)
+            .all(&self.conn)
+            .await
+            .map_err(db_err)?;
+        let people: HashMap<i64, String> = person::Entity::find()
+            .filter(person::Column::Id.is_in(rows.iter().map(|r| r.person_id).collect::<Vec<_>>()))
+            .all(&self.conn)
+            .await
+            .map_err(db_err)?
+            .into_iter()
+            .map(|p| (p.id, p.name))
+            .collect();
+        let units: HashMap<i64, String> = org_unit::Entity::find()
+            .filter(org_unit::Column::Id.is_in(rows.iter().filter_map(|r| r.org_unit_id).collect::<Vec<_>>()))
+            .all(&self.conn)
+            .await
+            .map_err(db_err)?
+            .into_iter()
+            .map(|u| (u.id, u.name))
+            .collect();
+        Ok(rows
+            .into_iter()
+            .map(|r| Subject {
+                id: r.id,
+                cycle_id: CycleId(r.cycle_id),
+                person_id: PersonId(r.person_id),
+                person_name: people.get(&r.person_id).cloned().unwrap_or_default(),
+                post: r.post,
+                org_unit_id: r.org_unit_id.map(OrgUnitId),
+                org_unit_name: r.org_unit_id.and_then(|u| units.get(&u).cloned()),
+                category: r.category,
+                mode: ReportingMode::parse(&r.mode).unwrap_or_default(),
+                order: r.presentation_order,
+            })
+            .collect())
+    }
+
+    async fn subject_add(&self, cycle: CycleId, s: &NewSubject, audit: &AuditDraft) -> Result<Subject> {
+        let txn = self.write().await?;
+        let dup = cycle_subject::Entity::find()
+            .filter(cycle_subject::Column::CycleId.eq(cycle.0))
+            .filter(cycle_subject::Column::PersonId.eq(s.person_id.0))
+            .one(&txn)
+            .await
+            .map_err(db_err)?;
+        if dup.is_some() {
+            return Err(CoreError::Invalid(vec![FieldError::new("person_id", Msg::new("err-subject-duplicate"))]));
+        }
+        let last = cycle_subject::Entity::find()
+            .filter(cycle_subject::Column::CycleId.eq(cycle.0))
+            .order_by_desc(cycle_subject::Column::PresentationOrder)
+            .one(&txn)
+            .await
+            .map_err(db_err)?
+            .map_or(0, |r| r.presentation_order);
+        let m = cycle_subject::ActiveModel {
+            cycle_id: Set(cycle.0),
+            person_id: Set(s.person_id.0),
+            post: Set(s.post.clone()),
+            org_unit_id: Set(s.org_unit_id.map(|u| u.0)),
+            category: Set(s.category.clone()),
+            mode: Set(s.mode.as_str().into()),
+            presentation_order: Set(last + 1),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await
+        .map_err(db_err)?;
+        append_audit(&txn, audit).await?;
+        Db::commit(txn).await?;
+        let id = m.id;
+        self.subject_list(cycle).await?.into_iter().find(|s| s.id == id).ok_or(CoreError::NotFound("subject"))
+    }
+
+    async fn subject_remove(&self, cycle: CycleId, id: i64, audit: &AuditDraft) -> Result<()> {
+        let txn = self.write().await?;
+        let r = cycle_subject::Entity::delete_many()
+            .filter(cycle_subject::Column::CycleId.eq(cycle.0))
+            .filter(cycle_subject::Column::Id.eq(id))
+            .exec(&txn)
+            .await
+            .map_err(db_err)?;
+        if r.rows_affected != 1 {
+            return Err(CoreError::NotFound("subject"));
+        }
+        append_audit(&txn, audit).await?;
+        Db::commit(txn).await
     }
 }

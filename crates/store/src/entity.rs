@@ -263,3 +263,26 @@ pub mod cycle_category {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+pub mod cycle_subject {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "cycle_subject")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub cycle_id: i64,
+        pub person_id: i64,
+        pub post: String,
+        pub org_unit_id: Option<i64>,
+        pub category: String,
+        pub mode: String,
+        pub presentation_order: i32,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

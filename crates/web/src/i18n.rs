@@ -158,6 +158,7 @@ mod tests {
             include_str!("../../core/src/cycle.rs"),
             include_str!("../../core/src/services/cycles.rs"),
             include_str!("api/cycles.rs"),
+            include_str!("../../core/src/roster.rs"),
             include_str!("../../../crates/store/src/cycles.rs"),
             include_str!("../../core/src/exact.rs"),
             include_str!("../../core/src/error.rs"),

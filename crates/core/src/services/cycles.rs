@@ -5,7 +5,8 @@ use super::{Caller, Services};
 use crate::cycle::{Category, Cycle, CycleInput, Phase, Readiness, check_advance, default_categories};
 use crate::error::{CoreError, FieldError, Msg, Result, required_text};
 use crate::ids::{CycleId, OrgUnitId};
-use crate::ports::NewCycle;
+use crate::ports::{NewCycle, NewSubject};
+use crate::roster::{Subject, SubjectInput};
 use crate::scheme::Scheme;
 use std::collections::HashSet;
 
@@ -119,8 +120,8 @@ impl Services {
         let c = self.cycle_get(caller, id).await?;
         let readiness = Readiness {
             scheme_problems: c.scheme.validate(&c.category_codes()).err().map_or(0, |e| e.len()),
-            // The rosters arrive with the next part of this capability.
-            subjects: 0,
+            subjects: self.store.subject_list(id).await?.len(),
+            // The evaluator roster arrives with the next part of this capability.
             evaluators: 0,
             voting_open: false,
             results_final: false,
@@ -136,6 +137,49 @@ impl Services {
             return Err(CoreError::Conflict(Msg::new("err-phase-moved")));
         }
         self.cycle_get(caller, id).await
+    }
+}
+
+impl Services {
+    /// The subjects of a cycle, in presentation order.
+    pub async fn subjects_list(&self, caller: &Caller, cycle: CycleId) -> Result<Vec<Subject>> {
+        self.cycle_get(caller, cycle).await?;
+        self.store.subject_list(cycle).await
+    }
+
+    /// Add a person in the caller's scope as a subject (until evaluation opens).
+    pub async fn subject_add(&self, caller: &Caller, cycle: CycleId, input: &SubjectInput) -> Result<Subject> {
+        let c = self.cycle_get(caller, cycle).await?;
+        if !c.phase.rosters_editable() {
+            return Err(CoreError::Conflict(Msg::new("err-roster-frozen")));
+        }
+        let f = input.validate(&c.category_codes()).map_err(CoreError::Invalid)?;
+        let person = match self.store.person_get(f.person_id).await? {
+            Some(p) => p,
+            None => return Err(CoreError::invalid("person_id", Msg::new("err-person-unknown"))),
+        };
+        let unit = self.store.org_get(person.person.managed_by).await?.ok_or(CoreError::NotFound("org_unit"))?;
+        if !caller.actor.can_admin(&unit) {
+            return Err(self.deny(caller, "cycle.subject_add", format!("person:{}", f.person_id)).await);
+        }
+        let new = NewSubject {
+            person_id: f.person_id,
+            post: f.post.unwrap_or(person.person.post.clone()),
+            org_unit_id: person.person.org_unit_id,
+            category: f.category,
+            mode: f.mode,
+        };
+        let audit = caller.audit("cycle.subject_add", format!("cycle:{cycle}")).detail(&person.person.name);
+        self.store.subject_add(cycle, &new, &audit).await
+    }
+
+    pub async fn subject_remove(&self, caller: &Caller, cycle: CycleId, id: i64) -> Result<()> {
+        let c = self.cycle_get(caller, cycle).await?;
+        if !c.phase.rosters_editable() {
+            return Err(CoreError::Conflict(Msg::new("err-roster-frozen")));
+        }
+        let audit = caller.audit("cycle.subject_remove", format!("cycle:{cycle}")).detail(format!("subject:{id}"));
+        self.store.subject_remove(cycle, id, &audit).await
     }
 }
 

@@ -81,3 +81,61 @@ async fn phases_move_one_step_with_their_checks_audited() {
     assert_eq!(errs[0].msg.key, "err-phase-no-subjects");
     assert_eq!(w.svc.cycle_get(&zzb, cy.id).await.unwrap().phase, Phase::Preparation);
 }
+
+#[tokio::test]
+async fn subjects_join_once_within_scope_and_open_reporting() {
+    use kaoping_core::person::PersonInput;
+    use kaoping_core::roster::{ReportingMode, SubjectInput};
+    let w = world().await;
+    let c = root();
+    let city = w.svc.org_create(&c, None, &input("LG", "琅港市委", "city_committee")).await.unwrap();
+    let a = w.svc.org_create(&c, Some(city.id), &input("A", "甲区委", "county_committee")).await.unwrap();
+    let b = w.svc.org_create(&c, Some(city.id), &input("B", "乙区委", "county_committee")).await.unwrap();
+    let p = |name: &str, unit: &kaoping_core::org::OrgUnit| PersonInput {
+        name: name.into(),
+        org_unit_id: Some(unit.id.to_string()),
+        post: Some("区委书记".into()),
+        ..Default::default()
+    };
+    let pa = w.svc.person_create(&c, &p("甲书记", &a), None).await.unwrap();
+    let pb = w.svc.person_create(&c, &p("乙书记", &b), None).await.unwrap();
+    let zzb = organizer(&[&city]);
+    let ao = organizer(&[&a]);
+    let cy = w.svc.cycle_create(&zzb, city.id, &new_cycle("2026"), None).await.unwrap();
+    let acy = w.svc.cycle_create(&ao, a.id, &new_cycle("甲区2026"), None).await.unwrap();
+    let add = |person: i64, cat: &str| SubjectInput {
+        person_id: person.to_string(),
+        category: cat.into(),
+        mode: Some("written".into()),
+        post: None,
+    };
+
+    let s = w.svc.subject_add(&zzb, cy.id, &add(pa.id.0, "county")).await.unwrap();
+    assert_eq!(
+        (s.order, s.post.as_str(), s.mode, s.org_unit_name.as_deref()),
+        (1, "区委书记", ReportingMode::Written, Some("甲区委"))
+    );
+    let s2 = w.svc.subject_add(&zzb, cy.id, &add(pb.id.0, "county")).await.unwrap();
+    assert_eq!(s2.order, 2);
+    let CoreError::Invalid(e) = w.svc.subject_add(&zzb, cy.id, &add(pa.id.0, "county")).await.unwrap_err() else {
+        panic!()
+    };
+    assert_eq!(e[0].msg.key, "err-subject-duplicate");
+    let CoreError::Invalid(e) = w.svc.subject_add(&zzb, cy.id, &add(pa.id.0, "nope")).await.unwrap_err() else {
+        panic!()
+    };
+    assert_eq!(e[0].msg.key, "err-category-unknown");
+    // The district organizer cannot put another district's secretary on its roster.
+    assert!(matches!(w.svc.subject_add(&ao, acy.id, &add(pb.id.0, "county")).await, Err(CoreError::Forbidden)));
+
+    // With subjects, reporting can open; the roster stays editable until evaluation.
+    let moved = w.svc.cycle_advance(&zzb, cy.id, Phase::Reporting).await.unwrap();
+    assert_eq!(moved.phase, Phase::Reporting);
+    w.svc.subject_remove(&zzb, cy.id, s2.id).await.unwrap();
+    assert_eq!(w.svc.subjects_list(&zzb, cy.id).await.unwrap().len(), 1);
+    // Evaluation needs evaluators, which this release cannot add yet.
+    let CoreError::Invalid(e) = w.svc.cycle_advance(&zzb, cy.id, Phase::Evaluation).await.unwrap_err() else {
+        panic!()
+    };
+    assert_eq!(e[0].msg.key, "err-phase-no-evaluators");
+}

@@ -116,6 +116,8 @@ struct ShowView {
     groups: Vec<(String, String, String)>,
     bands: Vec<(String, String)>,
     rules: Vec<(String, String)>,
+    subjects: Vec<(kaoping_core::roster::Subject, String)>,
+    people: Vec<kaoping_core::ports::PersonRow>,
     errors: FormErrors,
 }
 
@@ -188,7 +190,37 @@ async fn show_view(state: &AppState, a: &crate::ctx::Auth, id: i64, errors: Form
         .title_text(cycle.name.clone())
         .crumb("nav-cycles", Some("/admin/cycles"))
         .crumb_text(cycle.name.clone(), None);
-    Ok(ShowView { page, cycle, steps, next, problems, warnings, components, groups, bands, rules, errors })
+    let subjects = state
+        .services
+        .subjects_list(&a.caller, cycle.id)
+        .await?
+        .into_iter()
+        .map(|s| {
+            let cat =
+                cycle.categories.iter().find(|c| c.code == s.category).map(|c| c.name.clone()).unwrap_or_default();
+            (s, cat)
+        })
+        .collect();
+    let people = if cycle.phase.rosters_editable() {
+        state.services.people_list(&a.caller, None, 0, 500).await?.0
+    } else {
+        Vec::new()
+    };
+    Ok(ShowView {
+        page,
+        cycle,
+        steps,
+        next,
+        problems,
+        warnings,
+        components,
+        groups,
+        bands,
+        rules,
+        subjects,
+        people,
+        errors,
+    })
 }
 
 pub async fn show(
@@ -224,6 +256,53 @@ pub async fn advance(
             let view = show_view(&state, &a, id, FormErrors::from_fields(a.ctx.lang, &errs)).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&view)).into_response())
         }
+        Err(CoreError::Conflict(m)) => {
+            let view = show_view(&state, &a, id, FormErrors::general(a.ctx.lang, &m)).await?;
+            Ok((StatusCode::CONFLICT, render(&view)).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct SubjectForm {
+    #[serde(default)]
+    pub person_id: String,
+    #[serde(default)]
+    pub category: String,
+    pub mode: Option<String>,
+    pub post: Option<String>,
+}
+
+pub async fn add_subject(
+    State(state): State<AppState>,
+    OrgAdmin(a): OrgAdmin,
+    Path(id): Path<i64>,
+    Form(f): Form<SubjectForm>,
+) -> AppResult<Response> {
+    let input =
+        kaoping_core::roster::SubjectInput { person_id: f.person_id, category: f.category, mode: f.mode, post: f.post };
+    match state.services.subject_add(&a.caller, CycleId(id), &input).await {
+        Ok(_) => Ok(Redirect::to(&format!("/admin/cycles/{id}?flash=subject-added#subjects")).into_response()),
+        Err(CoreError::Invalid(errs)) => {
+            let view = show_view(&state, &a, id, FormErrors::from_fields(a.ctx.lang, &errs)).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&view)).into_response())
+        }
+        Err(CoreError::Conflict(m)) => {
+            let view = show_view(&state, &a, id, FormErrors::general(a.ctx.lang, &m)).await?;
+            Ok((StatusCode::CONFLICT, render(&view)).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn remove_subject(
+    State(state): State<AppState>,
+    OrgAdmin(a): OrgAdmin,
+    Path((id, sid)): Path<(i64, i64)>,
+) -> AppResult<Response> {
+    match state.services.subject_remove(&a.caller, CycleId(id), sid).await {
+        Ok(()) => Ok(Redirect::to(&format!("/admin/cycles/{id}?flash=subject-removed#subjects")).into_response()),
         Err(CoreError::Conflict(m)) => {
             let view = show_view(&state, &a, id, FormErrors::general(a.ctx.lang, &m)).await?;
             Ok((StatusCode::CONFLICT, render(&view)).into_response())

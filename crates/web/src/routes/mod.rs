@@ -107,6 +107,8 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/cycles/{id}", get(cycles::show))
         .route("/admin/cycles/{id}/phase", post(cycles::advance))
         .route("/admin/cycles/{id}/scheme", get(scheme::edit_form).post(scheme::save))
+        .route("/admin/cycles/{id}/subjects", post(cycles::add_subject))
+        .route("/admin/cycles/{id}/subjects/{sid}/remove", post(cycles::remove_subject))
         .route("/admin/org", get(org::list))
         .route("/admin/org/new", get(org::new_form).post(org::create))
         .route("/admin/org/import", get(org::import_form))

@@ -152,6 +152,12 @@ async fn routes(app: &TestApp) -> (Vec<Route>, Vec<Route>) {
         ),
         post(format!("/admin/cycles/{cycle}/phase"), Who::Admin, vec![("to", "reporting".into())]),
         get(format!("/admin/cycles/{cycle}/scheme"), Who::Admin),
+        post(
+            format!("/admin/cycles/{cycle}/subjects"),
+            Who::Admin,
+            vec![("person_id", person.to_string()), ("category", "county".into())],
+        ),
+        post(format!("/admin/cycles/{cycle}/subjects/999999/remove"), Who::Admin, vec![]),
         get("/api/v1/cycles", Who::Admin),
         get(format!("/api/v1/cycles/{cycle}"), Who::Admin),
         post_json("/api/v1/cycles", Who::Admin, json!({"organizer_id": a.0, "name": "", "year": 2026})),
