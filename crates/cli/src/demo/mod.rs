@@ -139,9 +139,11 @@ async fn seed_cycles(
     svc: &Services,
     caller: &kaoping_core::services::Caller,
     city: OrgUnitId,
+    subjects: &[(PersonId, &str)],
 ) -> kaoping_core::Result<()> {
-    use kaoping_core::cycle::{CycleInput, default_categories};
+    use kaoping_core::cycle::{CycleInput, Phase, default_categories};
     use kaoping_core::exact::{Dec4, Frac};
+    use kaoping_core::roster::SubjectInput;
     use kaoping_core::scheme::Group;
     let input = |name: &str, year: &str| CycleInput { name: name.into(), year: year.into(), ballot_mode: None };
     let last = svc.cycle_create(caller, city, &input("2025年度抓基层党建工作述职评议考核", "2025"), None).await?;
@@ -164,7 +166,23 @@ async fn seed_cycles(
     scheme.ballot_quota = Some(Frac::new(3, 10));
     scheme.rules.poor_vote_threshold = Some(Frac::new(1, 3));
     svc.cycle_set_scheme(caller, last.id, &scheme, &cats).await?;
-    svc.cycle_create(caller, city, &input("2026年度抓基层党建工作述职评议考核", "2026"), Some(last.id)).await?;
+    let this =
+        svc.cycle_create(caller, city, &input("2026年度抓基层党建工作述职评议考核", "2026"), Some(last.id)).await?;
+    for cycle in [last.id, this.id] {
+        for (i, (person, category)) in subjects.iter().enumerate() {
+            // The county secretaries report on stage; the others in writing.
+            let mode = if *category == "county" || i % 4 == 0 { "on_stage" } else { "written" };
+            let s = SubjectInput {
+                person_id: person.to_string(),
+                category: (*category).into(),
+                mode: Some(mode.into()),
+                post: None,
+            };
+            svc.subject_add(caller, cycle, &s).await?;
+        }
+    }
+    // This year's cycle is in the reporting phase.
+    svc.cycle_advance(caller, this.id, Phase::Reporting).await?;
     Ok(())
 }
 
@@ -224,7 +242,26 @@ async fn seed(cfg: &Config, db: Db) -> Result<Vec<Login>, String> {
             what: (*what).into(),
         });
     }
-    seed_cycles(&svc, &caller, units["LG"]).await.map_err(err)?;
+    // The city cycle's subjects: the secretaries of the counties and
+    // districts, the municipal departments, the organs work committee and
+    // the stationed units.
+    let kind_of: HashMap<&str, &str> = city.org_units.iter().map(|u| (u.code.as_str(), u.kind.as_str())).collect();
+    let subjects: Vec<(PersonId, &str)> = city
+        .people
+        .iter()
+        .filter(|p| p.post.contains("书记") && !p.post.contains("副书记") && !p.post.starts_with("副"))
+        .filter_map(|p| {
+            let category = match kind_of.get(p.org.as_deref()?)? {
+                &"county_committee" => "county",
+                &"department_party_group" => "department",
+                &"organs_work_committee" => "direct",
+                &"stationed_unit" => "stationed",
+                _ => return None,
+            };
+            Some((people[&p.name], category))
+        })
+        .collect();
+    seed_cycles(&svc, &caller, units["LG"], &subjects).await.map_err(err)?;
     svc.store.meta_set(DEMO_KEY, "1").await.map_err(err)?;
     svc.store.meta_set(LOGINS_KEY, &serde_json::to_string(&logins).expect("json")).await.map_err(err)?;
     tracing::info!(city = %city.city, units = units.len(), people = people.len(), "demo data ready");
