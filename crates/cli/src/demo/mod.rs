@@ -251,11 +251,11 @@ async fn seed(cfg: &Config, db: Db) -> Result<Vec<Login>, String> {
         .iter()
         .filter(|p| p.post.contains("书记") && !p.post.contains("副书记") && !p.post.starts_with("副"))
         .filter_map(|p| {
-            let category = match kind_of.get(p.org.as_deref()?)? {
-                &"county_committee" => "county",
-                &"department_party_group" => "department",
-                &"organs_work_committee" => "direct",
-                &"stationed_unit" => "stationed",
+            let category = match *kind_of.get(p.org.as_deref()?)? {
+                "county_committee" => "county",
+                "department_party_group" => "department",
+                "organs_work_committee" => "direct",
+                "stationed_unit" => "stationed",
                 _ => return None,
             };
             Some((people[&p.name], category))
