@@ -223,6 +223,8 @@ pub trait CycleStore: Send + Sync {
     /// subject at most once per cycle.
     async fn subject_add(&self, cycle: CycleId, s: &NewSubject, audit: &AuditDraft) -> Result<Subject>;
     async fn subject_remove(&self, cycle: CycleId, id: i64, audit: &AuditDraft) -> Result<()>;
+    /// Replace the whole roster, in the given order, in one transaction.
+    async fn subject_replace(&self, cycle: CycleId, subjects: &[NewSubject], audit: &AuditDraft) -> Result<()>;
 }
 
 /// A subject to add, with the facts copied from the person.

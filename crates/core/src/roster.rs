@@ -92,6 +92,20 @@ impl SubjectInput {
     }
 }
 
+/// One row of a subject roster sheet (cells as text).
+#[derive(Debug, Clone, Default)]
+pub struct SubjectRowInput {
+    /// 1-based row number in the sheet.
+    pub row: usize,
+    pub name: String,
+    /// Code of the person's org unit (to tell apart people of the same name).
+    pub org_code: String,
+    /// Category code or name.
+    pub category: String,
+    pub mode: String,
+    pub post: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -272,4 +272,30 @@ impl CycleStore for Db {
         append_audit(&txn, audit).await?;
         Db::commit(txn).await
     }
+
+    async fn subject_replace(&self, cycle: CycleId, subjects: &[NewSubject], audit: &AuditDraft) -> Result<()> {
+        let txn = self.write().await?;
+        cycle_subject::Entity::delete_many()
+            .filter(cycle_subject::Column::CycleId.eq(cycle.0))
+            .exec(&txn)
+            .await
+            .map_err(db_err)?;
+        for (i, s) in subjects.iter().enumerate() {
+            cycle_subject::ActiveModel {
+                cycle_id: Set(cycle.0),
+                person_id: Set(s.person_id.0),
+                post: Set(s.post.clone()),
+                org_unit_id: Set(s.org_unit_id.map(|u| u.0)),
+                category: Set(s.category.clone()),
+                mode: Set(s.mode.as_str().into()),
+                presentation_order: Set(i as i32 + 1),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await
+            .map_err(db_err)?;
+        }
+        append_audit(&txn, audit).await?;
+        Db::commit(txn).await
+    }
 }

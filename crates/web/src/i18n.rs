@@ -96,6 +96,11 @@ impl Lang {
         self.t_args(m.key, &args)
     }
 
+    /// The name of a reporting mode.
+    pub fn tp_mode(self, m: kaoping_core::roster::ReportingMode) -> String {
+        self.t(&format!("mode-{}", m.as_str().replace('_', "-")))
+    }
+
     /// Whether the catalog has the key in this language.
     pub fn has(self, key: &str) -> bool {
         static KEYS: std::sync::OnceLock<[std::collections::HashSet<&'static str>; 2]> = std::sync::OnceLock::new();

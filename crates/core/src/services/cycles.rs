@@ -6,7 +6,7 @@ use crate::cycle::{Category, Cycle, CycleInput, Phase, Readiness, check_advance,
 use crate::error::{CoreError, FieldError, Msg, Result, required_text};
 use crate::ids::{CycleId, OrgUnitId};
 use crate::ports::{NewCycle, NewSubject};
-use crate::roster::{Subject, SubjectInput};
+use crate::roster::{ReportingMode, Subject, SubjectInput, SubjectRowInput};
 use crate::scheme::Scheme;
 use std::collections::HashSet;
 
@@ -180,6 +180,104 @@ impl Services {
         }
         let audit = caller.audit("cycle.subject_remove", format!("cycle:{cycle}")).detail(format!("subject:{id}"));
         self.store.subject_remove(cycle, id, &audit).await
+    }
+}
+
+impl Services {
+    /// Replace a cycle's subject roster from sheet rows: every row checked
+    /// first (person found by name within the org unit's code, in scope;
+    /// category by code or name; mode 现场/书面), every problem reported with
+    /// its row; only a clean sheet changes anything.
+    pub async fn subjects_import(&self, caller: &Caller, cycle: CycleId, rows: &[SubjectRowInput]) -> Result<usize> {
+        let c = self.cycle_get(caller, cycle).await?;
+        if !c.phase.rosters_editable() {
+            return Err(CoreError::Conflict(Msg::new("err-roster-frozen")));
+        }
+        if rows.is_empty() {
+            return Err(CoreError::invalid("file", Msg::new("err-import-empty")));
+        }
+        let mut errs: Vec<FieldError> = Vec::new();
+        let mut out: Vec<NewSubject> = Vec::new();
+        let mut seen: std::collections::HashMap<crate::ids::PersonId, usize> = std::collections::HashMap::new();
+        for r in rows {
+            let at = |field: &str, m: Msg| FieldError::new(field, m).at_row(r.row);
+            let category = c
+                .categories
+                .iter()
+                .find(|k| k.code == r.category.trim() || k.name == r.category.trim())
+                .map(|k| k.code.clone());
+            if category.is_none() {
+                errs.push(at("category", Msg::new("err-category-unknown").arg("category", r.category.trim())));
+            }
+            let mode = match r.mode.trim() {
+                "" | "现场述职" | "现场" | "on_stage" | "On stage" => Some(ReportingMode::OnStage),
+                "书面述职" | "书面" | "written" | "Written only" => Some(ReportingMode::Written),
+                other => {
+                    errs.push(at("mode", Msg::new("err-reporting-mode").arg("value", other)));
+                    None
+                }
+            };
+            let unit = match self.store.org_by_code(&r.org_code).await? {
+                Some(u) if caller.actor.can_admin(&u) => Some(u),
+                Some(_) => {
+                    errs.push(at("org_code", Msg::new("err-import-out-of-scope").arg("code", r.org_code.trim())));
+                    None
+                }
+                None => {
+                    errs.push(at("org_code", Msg::new("err-import-parent-unknown").arg("code", r.org_code.trim())));
+                    None
+                }
+            };
+            let Some(unit) = unit else { continue };
+            let filter = crate::ports::PersonFilter {
+                under: Some(vec![unit.path.clone()]),
+                query: Some(r.name.trim().to_string()),
+                offset: 0,
+                limit: 50,
+            };
+            let (found, _) = self.store.person_list(&filter).await?;
+            let matches: Vec<_> = found
+                .into_iter()
+                .filter(|p| p.person.name == r.name.trim() && p.person.org_unit_id == Some(unit.id))
+                .collect();
+            let person = match matches.as_slice() {
+                [one] => one.clone(),
+                [] => {
+                    errs.push(at(
+                        "name",
+                        Msg::new("err-roster-person-unknown").arg("name", r.name.trim()).arg("code", &unit.code),
+                    ));
+                    continue;
+                }
+                _ => {
+                    errs.push(at(
+                        "name",
+                        Msg::new("err-roster-person-ambiguous").arg("name", r.name.trim()).arg("code", &unit.code),
+                    ));
+                    continue;
+                }
+            };
+            if let Some(first) = seen.insert(person.person.id, r.row) {
+                errs.push(at(
+                    "name",
+                    Msg::new("err-roster-person-twice").arg("name", &person.person.name).arg("row", first),
+                ));
+                continue;
+            }
+            if let (Some(category), Some(mode)) = (category, mode) {
+                let post =
+                    Some(r.post.trim().to_string()).filter(|p| !p.is_empty()).unwrap_or(person.person.post.clone());
+                out.push(NewSubject { person_id: person.person.id, post, org_unit_id: Some(unit.id), category, mode });
+            }
+        }
+        if !errs.is_empty() {
+            errs.sort_by_key(|e| e.row);
+            return Err(CoreError::Invalid(errs));
+        }
+        let audit =
+            caller.audit("cycle.subject_import", format!("cycle:{cycle}")).detail(format!("{} subjects", out.len()));
+        self.store.subject_replace(cycle, &out, &audit).await?;
+        Ok(out.len())
     }
 }
 

@@ -139,3 +139,60 @@ async fn subjects_join_once_within_scope_and_open_reporting() {
     };
     assert_eq!(e[0].msg.key, "err-phase-no-evaluators");
 }
+
+#[tokio::test]
+async fn a_roster_sheet_replaces_the_roster_or_changes_nothing() {
+    use kaoping_core::person::PersonInput;
+    use kaoping_core::roster::{ReportingMode, SubjectRowInput};
+    let w = world().await;
+    let c = root();
+    let city = w.svc.org_create(&c, None, &input("LG", "琅港市委", "city_committee")).await.unwrap();
+    let a = w.svc.org_create(&c, Some(city.id), &input("A", "甲区委", "county_committee")).await.unwrap();
+    let b = w.svc.org_create(&c, Some(city.id), &input("B", "乙区委", "county_committee")).await.unwrap();
+    for (name, unit) in [("甲书记", &a), ("乙书记", &b), ("同名", &a), ("同名", &a)] {
+        let p = PersonInput {
+            name: name.into(),
+            org_unit_id: Some(unit.id.to_string()),
+            post: Some("区委书记".into()),
+            ..Default::default()
+        };
+        w.svc.person_create(&c, &p, None).await.unwrap();
+    }
+    let zzb = organizer(&[&city]);
+    let cy = w.svc.cycle_create(&zzb, city.id, &new_cycle("2026"), None).await.unwrap();
+    let row = |row: usize, name: &str, org: &str, cat: &str, mode: &str| SubjectRowInput {
+        row,
+        name: name.into(),
+        org_code: org.into(),
+        category: cat.into(),
+        mode: mode.into(),
+        post: String::new(),
+    };
+    let bad = vec![
+        row(2, "甲书记", "A", "县市区委书记", "现场述职"),
+        row(3, "无此人", "A", "county", ""),
+        row(4, "同名", "A", "county", ""),
+        row(5, "乙书记", "B", "不存在", "唱歌"),
+        row(6, "甲书记", "A", "county", ""),
+    ];
+    let CoreError::Invalid(errs) = w.svc.subjects_import(&zzb, cy.id, &bad).await.unwrap_err() else { panic!() };
+    let got: Vec<_> = errs.iter().map(|e| (e.row.unwrap(), e.msg.key)).collect();
+    assert_eq!(
+        got,
+        [
+            (3, "err-roster-person-unknown"),
+            (4, "err-roster-person-ambiguous"),
+            (5, "err-category-unknown"),
+            (5, "err-reporting-mode"),
+            (6, "err-roster-person-twice"),
+        ]
+    );
+    assert!(w.svc.subjects_list(&zzb, cy.id).await.unwrap().is_empty(), "nothing imported");
+    let good = vec![row(2, "乙书记", "B", "县市区委书记", "书面述职"), row(3, "甲书记", "a", "county", "")];
+    assert_eq!(w.svc.subjects_import(&zzb, cy.id, &good).await.unwrap(), 2);
+    let list = w.svc.subjects_list(&zzb, cy.id).await.unwrap();
+    assert_eq!(
+        list.iter().map(|s| (s.person_name.as_str(), s.order, s.mode)).collect::<Vec<_>>(),
+        [("乙书记", 1, ReportingMode::Written), ("甲书记", 2, ReportingMode::OnStage)]
+    );
+}

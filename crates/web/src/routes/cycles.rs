@@ -310,3 +310,128 @@ pub async fn remove_subject(
         Err(e) => Err(e.into()),
     }
 }
+
+// ---- subject roster import and export ----
+
+const SUBJECT_COLUMNS: super::sheet::Columns = &[
+    ("name", "subject-col-name"),
+    ("org_code", "subject-col-org"),
+    ("category", "subject-col-category"),
+    ("mode", "subject-col-mode"),
+    ("post", "subject-col-post"),
+];
+
+fn subject_columns(lang: crate::i18n::Lang, cycle: &Cycle) -> Vec<kaoping_office::Column> {
+    use kaoping_office::Column;
+    vec![
+        Column::new(lang.t("subject-col-name"), 12.0),
+        Column::new(lang.t("subject-col-org"), 16.0),
+        Column::new(lang.t("subject-col-category"), 30.0)
+            .choices(cycle.categories.iter().map(|c| c.name.clone()).collect()),
+        Column::new(lang.t("subject-col-mode"), 12.0).choices(vec![lang.t("mode-on-stage"), lang.t("mode-written")]),
+        Column::new(lang.t("subject-col-post"), 30.0),
+    ]
+}
+
+#[derive(Template)]
+#[template(path = "roster_import.html")]
+struct RosterImportView {
+    page: Page,
+    cycle: Cycle,
+    report: Vec<super::sheet::ReportRow>,
+    summary: Option<String>,
+}
+
+fn roster_page(state: &AppState, a: &crate::ctx::Auth, cycle: &Cycle) -> Page {
+    Page::new(state, &a.ctx, "subjects-import")
+        .crumb("nav-cycles", Some("/admin/cycles"))
+        .crumb_text(cycle.name.clone(), Some(&format!("/admin/cycles/{}", cycle.id)))
+        .crumb("subjects-import", None)
+}
+
+pub async fn subjects_import_form(
+    State(state): State<AppState>,
+    OrgAdmin(a): OrgAdmin,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let cycle = state.services.cycle_get(&a.caller, CycleId(id)).await?;
+    let page = roster_page(&state, &a, &cycle);
+    Ok(render(&RosterImportView { page, cycle, report: Vec::new(), summary: None }))
+}
+
+pub async fn subjects_import(
+    State(state): State<AppState>,
+    OrgAdmin(a): OrgAdmin,
+    Path(id): Path<i64>,
+    mut mp: axum::extract::Multipart,
+) -> AppResult<Response> {
+    let lang = a.ctx.lang;
+    let cycle = state.services.cycle_get(&a.caller, CycleId(id)).await?;
+    let fail = |report: Vec<super::sheet::ReportRow>| {
+        let view = RosterImportView {
+            page: roster_page(&state, &a, &cycle),
+            cycle: cycle.clone(),
+            report,
+            summary: Some(lang.t("import-failed")),
+        };
+        (StatusCode::UNPROCESSABLE_ENTITY, render(&view)).into_response()
+    };
+    let (sheet, map) =
+        match super::sheet::read_upload(&mut mp, lang, SUBJECT_COLUMNS, &["name", "org_code", "category"]).await? {
+            Ok(x) => x,
+            Err(report) => return Ok(fail(report)),
+        };
+    let rows: Vec<kaoping_core::roster::SubjectRowInput> = sheet
+        .rows
+        .iter()
+        .map(|(n, cells)| {
+            let mut r = kaoping_core::roster::SubjectRowInput { row: *n, ..Default::default() };
+            for (i, field) in map.iter().enumerate() {
+                let v = cells.get(i).cloned().unwrap_or_default();
+                match field {
+                    Some("name") => r.name = v,
+                    Some("org_code") => r.org_code = v,
+                    Some("category") => r.category = v,
+                    Some("mode") => r.mode = v,
+                    Some("post") => r.post = v,
+                    _ => {}
+                }
+            }
+            r
+        })
+        .collect();
+    match state.services.subjects_import(&a.caller, CycleId(id), &rows).await {
+        Ok(n) => Ok(Redirect::to(&format!("/admin/cycles/{id}?flash=subjects-imported#subjects")).into_response())
+            .inspect(|_| {
+                tracing::info!(cycle = id, subjects = n, "subject roster imported");
+            }),
+        Err(CoreError::Invalid(errs)) => Ok(fail(super::sheet::report_for(lang, SUBJECT_COLUMNS, &errs))),
+        Err(CoreError::Conflict(m)) => {
+            Ok(fail(vec![super::sheet::ReportRow { row: String::new(), column: String::new(), message: lang.msg(&m) }]))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The roster as a sheet in the import format (also the template when empty).
+pub async fn subjects_export(
+    State(state): State<AppState>,
+    OrgAdmin(a): OrgAdmin,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let lang = a.ctx.lang;
+    let cycle = state.services.cycle_get(&a.caller, CycleId(id)).await?;
+    let subjects = state.services.subjects_list(&a.caller, CycleId(id)).await?;
+    let mut rows = Vec::with_capacity(subjects.len());
+    for s in &subjects {
+        let code = match s.org_unit_id {
+            Some(u) => state.services.store.org_get(u).await?.map(|u| u.code).unwrap_or_default(),
+            None => String::new(),
+        };
+        let cat = cycle.categories.iter().find(|c| c.code == s.category).map(|c| c.name.clone()).unwrap_or_default();
+        rows.push(vec![s.person_name.clone(), code, cat, lang.tp_mode(s.mode), s.post.clone()]);
+    }
+    let bytes = kaoping_office::write_xlsx(&lang.t("subjects-title"), &subject_columns(lang, &cycle), &rows)
+        .map_err(|_| crate::error::AppError::status(StatusCode::INTERNAL_SERVER_ERROR, "error-internal"))?;
+    Ok(super::sheet::xlsx(bytes, &format!("subjects-{id}.xlsx")))
+}

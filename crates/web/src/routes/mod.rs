@@ -10,6 +10,7 @@ mod ops;
 mod org;
 mod people;
 mod scheme;
+mod sheet;
 
 use crate::ctx::Ctx;
 use crate::{AppState, api, middleware as mw};
@@ -88,6 +89,7 @@ pub fn router(state: AppState) -> Router {
     }
     let uploads = Router::new()
         .route("/admin/org/import", post(org::import_submit))
+        .route("/admin/cycles/{id}/subjects/import", post(cycles::subjects_import))
         .layer(DefaultBodyLimit::max(upload_limit))
         .layer(RequestBodyLimitLayer::new(upload_limit + 64 * 1024));
     let pages = Router::new()
@@ -108,6 +110,8 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/cycles/{id}/phase", post(cycles::advance))
         .route("/admin/cycles/{id}/scheme", get(scheme::edit_form).post(scheme::save))
         .route("/admin/cycles/{id}/subjects", post(cycles::add_subject))
+        .route("/admin/cycles/{id}/subjects/import", get(cycles::subjects_import_form))
+        .route("/admin/cycles/{id}/subjects.xlsx", get(cycles::subjects_export))
         .route("/admin/cycles/{id}/subjects/{sid}/remove", post(cycles::remove_subject))
         .route("/admin/org", get(org::list))
         .route("/admin/org/new", get(org::new_form).post(org::create))

@@ -1,6 +1,7 @@
 //! The org tree pages: list, create, edit, move, (de)activate, import and
 //! export.
 
+use super::sheet::{self, ReportRow, xlsx};
 use crate::AppState;
 use crate::ctx::{Auth, OrgAdmin};
 use crate::error::{AppError, AppResult};
@@ -9,13 +10,13 @@ use crate::views::{FormErrors, Page, render};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use kaoping_core::error::{CoreError, FieldError, Msg};
+use kaoping_core::error::{CoreError, Msg};
 use kaoping_core::ids::OrgUnitId;
 use kaoping_core::org::{OrgUnit, OrgUnitInput, OrgUnitType};
 use kaoping_core::services::{OrgImportInput, OrgImportRowInput};
-use kaoping_office::{Column, OfficeError};
+use kaoping_office::Column;
 use serde::Deserialize;
 
 /// A unit as a row of the tree.
@@ -317,18 +318,6 @@ fn columns(lang: Lang) -> Vec<Column> {
     ]
 }
 
-fn xlsx(bytes: Vec<u8>, name: &str) -> Response {
-    let mut r = bytes.into_response();
-    let h = r.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    );
-    let disp = format!("attachment; filename=\"{name}\"");
-    h.insert(header::CONTENT_DISPOSITION, HeaderValue::from_str(&disp).expect("ASCII file name"));
-    r
-}
-
 pub async fn template(State(state): State<AppState>, OrgAdmin(a): OrgAdmin) -> AppResult<Response> {
     state.services.org_tree(&a.caller, false).await?; // access check
     let lang = a.ctx.lang;
@@ -392,13 +381,6 @@ pub async fn export(State(state): State<AppState>, OrgAdmin(a): OrgAdmin) -> App
     Ok(xlsx(bytes, "org-units.xlsx"))
 }
 
-/// A row of the import report.
-pub struct ReportRow {
-    pub row: String,
-    pub column: String,
-    pub message: String,
-}
-
 #[derive(Template)]
 #[template(path = "org_import.html")]
 struct ImportView {
@@ -426,45 +408,6 @@ fn kind_code(cell: &str) -> String {
         .unwrap_or_else(|| c.to_string())
 }
 
-/// Map the sheet's headers (either language) to the import fields.
-fn map_headers(headers: &[String]) -> Result<Vec<Option<&'static str>>, Vec<&'static str>> {
-    let norm = |s: &str| s.trim().to_lowercase();
-    let map: Vec<Option<&'static str>> = headers
-        .iter()
-        .map(|h| {
-            COLUMNS
-                .iter()
-                .find(|(field, key)| {
-                    norm(h) == *field
-                        || Lang::ALL.iter().any(|l| {
-                            norm(&l.t(key)) == norm(h)
-                                || l.t(&format!("{key}-aliases")).split('|').any(|a| norm(a) == norm(h))
-                        })
-                })
-                .map(|(field, _)| *field)
-        })
-        .collect();
-    let missing: Vec<&'static str> = ["code", "name", "kind"]
-        .into_iter()
-        .filter(|f| !map.contains(&Some(*f)))
-        .map(|f| COLUMNS.iter().find(|(c, _)| *c == f).map(|(_, k)| *k).unwrap_or(f))
-        .collect();
-    if missing.is_empty() { Ok(map) } else { Err(missing) }
-}
-
-fn report_for(lang: Lang, errs: &[FieldError]) -> Vec<ReportRow> {
-    let column = |field: &str| {
-        COLUMNS.iter().find(|(f, _)| *f == field).map(|(_, k)| lang.t(k)).unwrap_or_else(|| field.to_string())
-    };
-    errs.iter()
-        .map(|e| ReportRow {
-            row: e.row.map(|r| r.to_string()).unwrap_or_default(),
-            column: column(&e.field),
-            message: lang.msg(&e.msg),
-        })
-        .collect()
-}
-
 pub async fn import_submit(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
@@ -475,49 +418,9 @@ pub async fn import_submit(
         let view = ImportView { page: import_page(&state, &a), report, summary: Some(lang.t("import-failed")) };
         (StatusCode::UNPROCESSABLE_ENTITY, render(&view)).into_response()
     };
-    let file_error =
-        |key: &'static str| vec![ReportRow { row: String::new(), column: String::new(), message: lang.t(key) }];
-    let mut bytes = None;
-    while let Some(field) = mp.next_field().await.map_err(|_| AppError::bad_request(Msg::new("err-upload")))? {
-        if field.name() == Some("file") {
-            bytes = Some(field.bytes().await.map_err(|_| AppError::bad_request(Msg::new("err-upload")))?);
-        }
-    }
-    let Some(bytes) = bytes.filter(|b| !b.is_empty()) else {
-        return Ok(fail(file_error("err-upload-missing")));
-    };
-    // Parsing is CPU work: keep it off the request threads.
-    let parsed = tokio::task::spawn_blocking(move || kaoping_office::read_xlsx(&bytes))
-        .await
-        .map_err(|_| AppError::status(StatusCode::INTERNAL_SERVER_ERROR, "error-internal"))?;
-    let sheet = match parsed {
-        Ok(s) => s,
-        Err(OfficeError::NotXlsx) => return Ok(fail(file_error("err-xlsx-type"))),
-        Err(OfficeError::Corrupt(_)) => return Ok(fail(file_error("err-xlsx-corrupt"))),
-        Err(OfficeError::Empty) => return Ok(fail(file_error("err-import-empty"))),
-        Err(OfficeError::TooManyRows(_)) => {
-            return Ok(fail(vec![ReportRow {
-                row: String::new(),
-                column: String::new(),
-                message: lang.t_args("err-import-too-many", &[("max", kaoping_office::MAX_ROWS.to_string())]),
-            }]));
-        }
-        Err(OfficeError::Write(_)) => {
-            return Err(AppError::status(StatusCode::INTERNAL_SERVER_ERROR, "error-internal"));
-        }
-    };
-    let map = match map_headers(&sheet.headers) {
-        Ok(m) => m,
-        Err(missing) => {
-            let names: Vec<String> = missing.iter().map(|k| lang.t(k)).collect();
-            let expected: Vec<String> = COLUMNS.iter().map(|(_, k)| lang.t(k)).collect();
-            return Ok(fail(vec![ReportRow {
-                row: "1".into(),
-                column: names.join("、"),
-                message: lang
-                    .t_args("err-import-columns", &[("missing", names.join("、")), ("expected", expected.join("、"))]),
-            }]));
-        }
+    let (sheet, map) = match sheet::read_upload(&mut mp, lang, &COLUMNS, &["code", "name", "kind"]).await? {
+        Ok(x) => x,
+        Err(report) => return Ok(fail(report)),
     };
     let rows = sheet
         .rows
@@ -549,7 +452,7 @@ pub async fn import_submit(
                 summary: Some(summary),
             }))
         }
-        Err(CoreError::Invalid(errs)) => Ok(fail(report_for(lang, &errs))),
+        Err(CoreError::Invalid(errs)) => Ok(fail(sheet::report_for(lang, &COLUMNS, &errs))),
         Err(e) => Err(e.into()),
     }
 }
@@ -561,8 +464,12 @@ mod tests {
     #[test]
     fn headers_match_in_either_language_and_by_alias() {
         let h = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        assert_eq!(map_headers(&h(&["编号", "名称"])), Err(vec!["org-col-code", "org-col-type"]));
-        let m = map_headers(&h(&["Code", "组织名称", "类型", "上级代码"])).unwrap();
+        assert_eq!(
+            sheet::map_headers(&h(&["编号", "名称"]), &COLUMNS, &["code", "name", "kind"]),
+            Err(vec!["org-col-code", "org-col-type"])
+        );
+        let m = sheet::map_headers(&h(&["Code", "组织名称", "类型", "上级代码"]), &COLUMNS, &["code", "name", "kind"])
+            .unwrap();
         assert_eq!(m, vec![Some("code"), Some("name"), Some("kind"), Some("parent_code")]);
         assert_eq!(kind_code("乡镇(街道)党(工)委"), "township_committee");
         assert_eq!(kind_code("Stationed unit"), "stationed_unit");

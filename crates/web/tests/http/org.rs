@@ -333,3 +333,68 @@ async fn the_scheme_editor_saves_only_a_valid_scheme() {
     let page = c.get(app.url(&format!("/admin/cycles/{id}"))).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("党代表") && page.contains("0.65") && page.contains("3/10") && page.contains("1/3"));
 }
+
+#[tokio::test]
+async fn the_subject_roster_round_trips_through_excel() {
+    let app = spawn().await;
+    let c = app.login("orga").await;
+    let p = app
+        .svc
+        .person_create(
+            &crate::helpers::root_caller(),
+            &kaoping_core::person::PersonInput {
+                name: "甲一书记".into(),
+                org_unit_id: Some(app.a1.id.to_string()),
+                post: Some("镇党委书记".into()),
+                ..Default::default()
+            },
+            None,
+        )
+        .await
+        .unwrap();
+    let r = c
+        .post(app.url("/admin/cycles/new"))
+        .form(&[("organizer_id", app.a.id.to_string()), ("name", "甲区2026".into()), ("year", "2026".into())])
+        .send()
+        .await
+        .unwrap();
+    let id = location(&r).trim_start_matches("/admin/cycles/").split('?').next().unwrap().to_string();
+    let r = c
+        .post(app.url(&format!("/admin/cycles/{id}/subjects")))
+        .form(&[("person_id", p.id.to_string()), ("category", "township".into()), ("mode", "written".into())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let bytes = c
+        .get(app.url(&format!("/admin/cycles/{id}/subjects.xlsx")))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap()
+        .to_vec();
+    let sheet = read_xlsx(&bytes).unwrap();
+    assert_eq!(sheet.rows[0].1, ["甲一书记", "A1", "乡镇（街道）党（工）委书记", "书面述职", "镇党委书记"]);
+    let r = c
+        .post(app.url(&format!("/admin/cycles/{id}/subjects/import")))
+        .multipart(upload("roster.xlsx", bytes))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let bad = sheet_of(&["姓名", "所在组织代码", "类别"], &[&["查无此人", "A1", "乡镇（街道）党（工）委书记"]]);
+    let r = c
+        .post(app.url(&format!("/admin/cycles/{id}/subjects/import")))
+        .multipart(upload("roster.xlsx", bad))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("组织“A1”中没有名为“查无此人”的人员"));
+}
+
+fn sheet_of(headers: &[&str], rows: &[&[&str]]) -> Vec<u8> {
+    sheet(headers, rows)
+}
