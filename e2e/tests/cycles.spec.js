@@ -33,7 +33,7 @@ test('copy last year\'s cycle and read its scheme', async ({ page }) => {
   await page.selectOption('select[name=category]', 'county');
   await page.getByRole('button', { name: '添加述职对象' }).click();
   await expect(page.locator('.flash-ok')).toHaveText('已添加述职对象。');
-  await expect(page.locator('#subjects + .table-wrap')).toContainText('贾传峰');
+  await expect(page.locator('#subjects ~ .table-wrap').first()).toContainText('贾传峰');
   page.once('dialog', (d) => d.accept());
   await page.getByRole('button', { name: /进入“述职”阶段/ }).click();
   await expect(page.locator('.flash-ok')).toHaveText('已进入下一阶段。');
