@@ -29,8 +29,8 @@ test('copy last year\'s cycle and read its scheme', async ({ page }) => {
   await expect(page.locator('.flash-err')).toContainText('还没有述职对象');
 
   // Add a district secretary as a subject; then reporting can open.
-  await selectByText(page, 'select[name=person_id]', '贾传峰');
-  await page.selectOption('select[name=category]', 'county');
+  await selectByText(page, '#person_id', '贾传峰');
+  await page.selectOption('#category', 'county');
   await page.getByRole('button', { name: '添加述职对象' }).click();
   await expect(page.locator('.flash-ok')).toHaveText('已添加述职对象。');
   await expect(page.locator('#subjects ~ .table-wrap').first()).toContainText('贾传峰');
@@ -38,4 +38,14 @@ test('copy last year\'s cycle and read its scheme', async ({ page }) => {
   await page.getByRole('button', { name: /进入“述职”阶段/ }).click();
   await expect(page.locator('.flash-ok')).toHaveText('已进入下一阶段。');
   await expect(page.locator('.step-current')).toContainText('述职');
+
+  // Add a party congress deputy as an evaluator; evaluation can then open.
+  await selectByText(page, '#evaluator_person', '邹志强');
+  await page.getByRole('button', { name: '添加评议人员' }).click();
+  await expect(page.locator('.flash-ok')).toHaveText('已添加评议人员。');
+  await expect(page.locator('#evaluators ~ .table-wrap').first()).toContainText('邹志强');
+  page.once('dialog', (d) => d.accept());
+  await page.getByRole('button', { name: /进入“评议”阶段/ }).click();
+  await expect(page.locator('.step-current')).toContainText('评议');
+  await expect(page.locator('main')).toContainText('已冻结');
 });

@@ -12,7 +12,7 @@ use crate::error::Result;
 use crate::ids::{AccountId, CycleId, OrgUnitId, PersonId};
 use crate::org::{OrgUnit, OrgUnitFields};
 use crate::person::{Person, PersonFields};
-use crate::roster::Subject;
+use crate::roster::{Evaluator, Subject};
 use crate::scheme::Scheme;
 use crate::scope::ScopeGrant;
 use async_trait::async_trait;
@@ -223,6 +223,10 @@ pub trait CycleStore: Send + Sync {
     /// subject at most once per cycle.
     async fn subject_add(&self, cycle: CycleId, s: &NewSubject, audit: &AuditDraft) -> Result<Subject>;
     async fn subject_remove(&self, cycle: CycleId, id: i64, audit: &AuditDraft) -> Result<()>;
+    async fn evaluator_list(&self, cycle: CycleId) -> Result<Vec<Evaluator>>;
+    /// Add an evaluator; a person is in at most one group per cycle.
+    async fn evaluator_add(&self, cycle: CycleId, person: PersonId, group: &str, audit: &AuditDraft) -> Result<()>;
+    async fn evaluator_remove(&self, cycle: CycleId, id: i64, audit: &AuditDraft) -> Result<()>;
     /// Replace the whole roster, in the given order, in one transaction.
     async fn subject_replace(&self, cycle: CycleId, subjects: &[NewSubject], audit: &AuditDraft) -> Result<()>;
 }

@@ -92,6 +92,18 @@ impl SubjectInput {
     }
 }
 
+/// An evaluator of a cycle (评议人员), in one evaluator group.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Evaluator {
+    pub id: i64,
+    pub cycle_id: CycleId,
+    pub person_id: PersonId,
+    pub person_name: String,
+    pub post: String,
+    /// Code of the scheme's evaluator group.
+    pub group: String,
+}
+
 /// One row of a subject roster sheet (cells as text).
 #[derive(Debug, Clone, Default)]
 pub struct SubjectRowInput {

@@ -1,7 +1,7 @@
 //! Assessment cycles. The scheme is stored as JSON (exact values: decimals as
 //! scaled integers, fractions as `"p/q"` strings).
 
-use crate::entity::{cycle, cycle_category, cycle_subject, org_unit, person};
+use crate::entity::{cycle, cycle_category, cycle_evaluator, cycle_subject, org_unit, person};
 use crate::org::units_under;
 use crate::{Db, append_audit, db_err};
 use async_trait::async_trait;
@@ -12,7 +12,7 @@ use kaoping_core::error::{FieldError, Msg};
 use kaoping_core::ids::PersonId;
 use kaoping_core::ids::{CycleId, OrgUnitId};
 use kaoping_core::ports::{CycleStore, NewCycle, NewSubject};
-use kaoping_core::roster::{ReportingMode, Subject};
+use kaoping_core::roster::{Evaluator, ReportingMode, Subject};
 use kaoping_core::scheme::Scheme;
 use kaoping_core::time::{self, from_micros, to_micros};
 use sea_orm::ActiveValue::Set;
@@ -294,6 +294,67 @@ impl CycleStore for Db {
             .insert(&txn)
             .await
             .map_err(db_err)?;
+        }
+        append_audit(&txn, audit).await?;
+        Db::commit(txn).await
+    }
+
+    async fn evaluator_list(&self, cycle: CycleId) -> Result<Vec<Evaluator>> {
+        let rows = cycle_evaluator::Entity::find()
+            .filter(cycle_evaluator::Column::CycleId.eq(cycle.0))
+            .find_also_related(person::Entity)
+            .order_by_asc(cycle_evaluator::Column::GroupCode)
+            .order_by_asc(person::Column::NameSort)
+            .all(&self.conn)
+            .await
+            .map_err(db_err)?;
+        Ok(rows
+            .into_iter()
+            .map(|(e, p)| Evaluator {
+                id: e.id,
+                cycle_id: CycleId(e.cycle_id),
+                person_id: PersonId(e.person_id),
+                person_name: p.as_ref().map(|p| p.name.clone()).unwrap_or_default(),
+                post: p.map(|p| p.post).unwrap_or_default(),
+                group: e.group_code,
+            })
+            .collect())
+    }
+
+    async fn evaluator_add(&self, cycle: CycleId, person: PersonId, group: &str, audit: &AuditDraft) -> Result<()> {
+        let txn = self.write().await?;
+        let dup = cycle_evaluator::Entity::find()
+            .filter(cycle_evaluator::Column::CycleId.eq(cycle.0))
+            .filter(cycle_evaluator::Column::PersonId.eq(person.0))
+            .one(&txn)
+            .await
+            .map_err(db_err)?;
+        if dup.is_some() {
+            return Err(CoreError::Invalid(vec![FieldError::new("person_id", Msg::new("err-evaluator-duplicate"))]));
+        }
+        cycle_evaluator::ActiveModel {
+            cycle_id: Set(cycle.0),
+            person_id: Set(person.0),
+            group_code: Set(group.to_string()),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await
+        .map_err(db_err)?;
+        append_audit(&txn, audit).await?;
+        Db::commit(txn).await
+    }
+
+    async fn evaluator_remove(&self, cycle: CycleId, id: i64, audit: &AuditDraft) -> Result<()> {
+        let txn = self.write().await?;
+        let r = cycle_evaluator::Entity::delete_many()
+            .filter(cycle_evaluator::Column::CycleId.eq(cycle.0))
+            .filter(cycle_evaluator::Column::Id.eq(id))
+            .exec(&txn)
+            .await
+            .map_err(db_err)?;
+        if r.rows_affected != 1 {
+            return Err(CoreError::NotFound("evaluator"));
         }
         append_audit(&txn, audit).await?;
         Db::commit(txn).await

@@ -286,3 +286,31 @@ pub mod cycle_subject {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+pub mod cycle_evaluator {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "cycle_evaluator")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub cycle_id: i64,
+        pub person_id: i64,
+        pub group_code: String,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {
+        #[sea_orm(belongs_to = "super::person::Entity", from = "Column::PersonId", to = "super::person::Column::Id")]
+        Person,
+    }
+
+    impl Related<super::person::Entity> for Entity {
+        fn to() -> RelationDef {
+            Relation::Person.def()
+        }
+    }
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

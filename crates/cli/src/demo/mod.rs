@@ -140,6 +140,7 @@ async fn seed_cycles(
     caller: &kaoping_core::services::Caller,
     city: OrgUnitId,
     subjects: &[(PersonId, &str)],
+    evaluators: &[(PersonId, &str)],
 ) -> kaoping_core::Result<()> {
     use kaoping_core::cycle::{CycleInput, Phase, default_categories};
     use kaoping_core::exact::{Dec4, Frac};
@@ -179,6 +180,9 @@ async fn seed_cycles(
                 post: None,
             };
             svc.subject_add(caller, cycle, &s).await?;
+        }
+        for (person, group) in evaluators {
+            svc.evaluator_add(caller, cycle, &person.to_string(), group).await?;
         }
     }
     // This year's cycle is in the reporting phase.
@@ -261,7 +265,26 @@ async fn seed(cfg: &Config, db: Db) -> Result<Vec<Login>, String> {
             Some((people[&p.name], category))
         })
         .collect();
-    seed_cycles(&svc, &caller, units["LG"], &subjects).await.map_err(err)?;
+    // Evaluators by group: city leaders, the county organization department
+    // heads, and the deputies and representatives from outside the tree.
+    let evaluators: Vec<(PersonId, &str)> = city
+        .people
+        .iter()
+        .filter_map(|p| {
+            let group = match p.org.as_deref() {
+                Some("LG") => "leaders",
+                Some(o) if kind_of.get(o) == Some(&"county_committee") && p.post.contains("组织部部长") => {
+                    "unit_heads"
+                }
+                None if p.post.starts_with("市党代表") || p.post.contains("党代表") => "deputies",
+                None if p.post.contains("人大代表") || p.post.contains("政协委员") => "representatives",
+                None => "grassroots",
+                _ => return None,
+            };
+            Some((people[&p.name], group))
+        })
+        .collect();
+    seed_cycles(&svc, &caller, units["LG"], &subjects, &evaluators).await.map_err(err)?;
     svc.store.meta_set(DEMO_KEY, "1").await.map_err(err)?;
     svc.store.meta_set(LOGINS_KEY, &serde_json::to_string(&logins).expect("json")).await.map_err(err)?;
     tracing::info!(city = %city.city, units = units.len(), people = people.len(), "demo data ready");

@@ -6,7 +6,7 @@ use crate::cycle::{Category, Cycle, CycleInput, Phase, Readiness, check_advance,
 use crate::error::{CoreError, FieldError, Msg, Result, required_text};
 use crate::ids::{CycleId, OrgUnitId};
 use crate::ports::{NewCycle, NewSubject};
-use crate::roster::{ReportingMode, Subject, SubjectInput, SubjectRowInput};
+use crate::roster::{Evaluator, ReportingMode, Subject, SubjectInput, SubjectRowInput};
 use crate::scheme::Scheme;
 use std::collections::HashSet;
 
@@ -121,8 +121,7 @@ impl Services {
         let readiness = Readiness {
             scheme_problems: c.scheme.validate(&c.category_codes()).err().map_or(0, |e| e.len()),
             subjects: self.store.subject_list(id).await?.len(),
-            // The evaluator roster arrives with the next part of this capability.
-            evaluators: 0,
+            evaluators: self.store.evaluator_list(id).await?.len(),
             voting_open: false,
             results_final: false,
         };
@@ -278,6 +277,54 @@ impl Services {
             caller.audit("cycle.subject_import", format!("cycle:{cycle}")).detail(format!("{} subjects", out.len()));
         self.store.subject_replace(cycle, &out, &audit).await?;
         Ok(out.len())
+    }
+}
+
+impl Services {
+    pub async fn evaluators_list(&self, caller: &Caller, cycle: CycleId) -> Result<Vec<Evaluator>> {
+        self.cycle_get(caller, cycle).await?;
+        self.store.evaluator_list(cycle).await
+    }
+
+    /// Add a person managed in the caller's scope (in or outside the tree)
+    /// as an evaluator in one of the scheme's groups, until evaluation opens.
+    pub async fn evaluator_add(&self, caller: &Caller, cycle: CycleId, person: &str, group: &str) -> Result<()> {
+        let c = self.cycle_get(caller, cycle).await?;
+        if !c.phase.rosters_editable() {
+            return Err(CoreError::Conflict(Msg::new("err-roster-frozen")));
+        }
+        let mut errs = Vec::new();
+        if !c.scheme.groups.iter().any(|g| g.code == group) {
+            errs.push(FieldError::new("group", Msg::new("err-group-unknown").arg("group", group)));
+        }
+        let person = match person.trim().parse::<i64>() {
+            Ok(id) => self.store.person_get(crate::ids::PersonId(id)).await?,
+            Err(_) => None,
+        };
+        let Some(person) = person else {
+            errs.push(FieldError::new("person_id", Msg::new("err-person-unknown")));
+            return Err(CoreError::Invalid(errs));
+        };
+        if !errs.is_empty() {
+            return Err(CoreError::Invalid(errs));
+        }
+        let unit = self.store.org_get(person.person.managed_by).await?.ok_or(CoreError::NotFound("org_unit"))?;
+        if !caller.actor.can_admin(&unit) {
+            return Err(self.deny(caller, "cycle.evaluator_add", format!("person:{}", person.person.id)).await);
+        }
+        let audit = caller
+            .audit("cycle.evaluator_add", format!("cycle:{cycle}"))
+            .detail(format!("{} → {group}", person.person.name));
+        self.store.evaluator_add(cycle, person.person.id, group, &audit).await
+    }
+
+    pub async fn evaluator_remove(&self, caller: &Caller, cycle: CycleId, id: i64) -> Result<()> {
+        let c = self.cycle_get(caller, cycle).await?;
+        if !c.phase.rosters_editable() {
+            return Err(CoreError::Conflict(Msg::new("err-roster-frozen")));
+        }
+        let audit = caller.audit("cycle.evaluator_remove", format!("cycle:{cycle}")).detail(format!("evaluator:{id}"));
+        self.store.evaluator_remove(cycle, id, &audit).await
     }
 }
 

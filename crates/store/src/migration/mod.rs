@@ -5,6 +5,7 @@ use sea_orm_migration::prelude::*;
 mod m0001_foundation;
 mod m0002_cycles;
 mod m0003_subjects;
+mod m0004_evaluators;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0001_foundation::Migration),
             Box::new(m0002_cycles::Migration),
             Box::new(m0003_subjects::Migration),
+            Box::new(m0004_evaluators::Migration),
         ]
     }
 }

@@ -196,3 +196,57 @@ async fn a_roster_sheet_replaces_the_roster_or_changes_nothing() {
         [("乙书记", 1, ReportingMode::Written), ("甲书记", 2, ReportingMode::OnStage)]
     );
 }
+
+#[tokio::test]
+async fn evaluators_join_one_group_and_evaluation_freezes_everything() {
+    use kaoping_core::person::PersonInput;
+    use kaoping_core::roster::SubjectInput;
+    let w = world().await;
+    let c = root();
+    let city = w.svc.org_create(&c, None, &input("LG", "琅港市委", "city_committee")).await.unwrap();
+    let a = w.svc.org_create(&c, Some(city.id), &input("A", "甲区委", "county_committee")).await.unwrap();
+    let sec = w
+        .svc
+        .person_create(
+            &c,
+            &PersonInput { name: "甲书记".into(), org_unit_id: Some(a.id.to_string()), ..Default::default() },
+            None,
+        )
+        .await
+        .unwrap();
+    // A deputy from outside the tree, managed by the city.
+    let deputy = w
+        .svc
+        .person_create(&c, &PersonInput { name: "党代表甲".into(), ..Default::default() }, Some(city.id))
+        .await
+        .unwrap();
+    let zzb = organizer(&[&city]);
+    let ao = organizer(&[&a]);
+    let cy = w.svc.cycle_create(&zzb, city.id, &new_cycle("2026"), None).await.unwrap();
+    let acy = w.svc.cycle_create(&ao, a.id, &new_cycle("甲区2026"), None).await.unwrap();
+    let subject = SubjectInput { person_id: sec.id.to_string(), category: "county".into(), mode: None, post: None };
+    w.svc.subject_add(&zzb, cy.id, &subject).await.unwrap();
+
+    w.svc.evaluator_add(&zzb, cy.id, &deputy.id.to_string(), "all").await.unwrap();
+    let CoreError::Invalid(e) = w.svc.evaluator_add(&zzb, cy.id, &deputy.id.to_string(), "all").await.unwrap_err()
+    else {
+        panic!()
+    };
+    assert_eq!(e[0].msg.key, "err-evaluator-duplicate");
+    let CoreError::Invalid(e) = w.svc.evaluator_add(&zzb, cy.id, &sec.id.to_string(), "nope").await.unwrap_err() else {
+        panic!()
+    };
+    assert_eq!(e[0].msg.key, "err-group-unknown");
+    assert!(matches!(w.svc.evaluator_add(&ao, acy.id, &deputy.id.to_string(), "all").await, Err(CoreError::Forbidden)));
+    assert_eq!(w.svc.evaluators_list(&zzb, cy.id).await.unwrap()[0].person_name, "党代表甲");
+
+    w.svc.cycle_advance(&zzb, cy.id, Phase::Reporting).await.unwrap();
+    w.svc.cycle_advance(&zzb, cy.id, Phase::Evaluation).await.unwrap();
+    let frozen = w.svc.cycle_get(&zzb, cy.id).await.unwrap();
+    assert!(matches!(
+        w.svc.cycle_set_scheme(&zzb, cy.id, &frozen.scheme, &frozen.categories).await,
+        Err(CoreError::Conflict(_))
+    ));
+    assert!(matches!(w.svc.subject_add(&zzb, cy.id, &subject).await, Err(CoreError::Conflict(_))));
+    assert!(matches!(w.svc.evaluator_add(&zzb, cy.id, &sec.id.to_string(), "all").await, Err(CoreError::Conflict(_))));
+}

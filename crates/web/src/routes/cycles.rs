@@ -118,6 +118,7 @@ struct ShowView {
     rules: Vec<(String, String)>,
     subjects: Vec<(kaoping_core::roster::Subject, String)>,
     people: Vec<kaoping_core::ports::PersonRow>,
+    evaluators: Vec<(kaoping_core::roster::Evaluator, String)>,
     errors: FormErrors,
 }
 
@@ -206,6 +207,16 @@ async fn show_view(state: &AppState, a: &crate::ctx::Auth, id: i64, errors: Form
     } else {
         Vec::new()
     };
+    let evaluators = state
+        .services
+        .evaluators_list(&a.caller, cycle.id)
+        .await?
+        .into_iter()
+        .map(|e| {
+            let g = cycle.scheme.groups.iter().find(|g| g.code == e.group).map(|g| g.label.clone()).unwrap_or_default();
+            (e, g)
+        })
+        .collect();
     Ok(ShowView {
         page,
         cycle,
@@ -219,6 +230,7 @@ async fn show_view(state: &AppState, a: &crate::ctx::Auth, id: i64, errors: Form
         rules,
         subjects,
         people,
+        evaluators,
         errors,
     })
 }
@@ -434,4 +446,47 @@ pub async fn subjects_export(
     let bytes = kaoping_office::write_xlsx(&lang.t("subjects-title"), &subject_columns(lang, &cycle), &rows)
         .map_err(|_| crate::error::AppError::status(StatusCode::INTERNAL_SERVER_ERROR, "error-internal"))?;
     Ok(super::sheet::xlsx(bytes, &format!("subjects-{id}.xlsx")))
+}
+
+#[derive(Deserialize)]
+pub struct EvaluatorForm {
+    #[serde(default)]
+    pub person_id: String,
+    #[serde(default)]
+    pub group: String,
+}
+
+pub async fn add_evaluator(
+    State(state): State<AppState>,
+    OrgAdmin(a): OrgAdmin,
+    Path(id): Path<i64>,
+    Form(f): Form<EvaluatorForm>,
+) -> AppResult<Response> {
+    match state.services.evaluator_add(&a.caller, CycleId(id), &f.person_id, &f.group).await {
+        Ok(()) => Ok(Redirect::to(&format!("/admin/cycles/{id}?flash=evaluator-added#evaluators")).into_response()),
+        Err(CoreError::Invalid(errs)) => {
+            let view = show_view(&state, &a, id, FormErrors::from_fields(a.ctx.lang, &errs)).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&view)).into_response())
+        }
+        Err(CoreError::Conflict(m)) => {
+            let view = show_view(&state, &a, id, FormErrors::general(a.ctx.lang, &m)).await?;
+            Ok((StatusCode::CONFLICT, render(&view)).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn remove_evaluator(
+    State(state): State<AppState>,
+    OrgAdmin(a): OrgAdmin,
+    Path((id, eid)): Path<(i64, i64)>,
+) -> AppResult<Response> {
+    match state.services.evaluator_remove(&a.caller, CycleId(id), eid).await {
+        Ok(()) => Ok(Redirect::to(&format!("/admin/cycles/{id}?flash=evaluator-removed#evaluators")).into_response()),
+        Err(CoreError::Conflict(m)) => {
+            let view = show_view(&state, &a, id, FormErrors::general(a.ctx.lang, &m)).await?;
+            Ok((StatusCode::CONFLICT, render(&view)).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
 }

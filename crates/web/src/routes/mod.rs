@@ -110,6 +110,8 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/cycles/{id}/phase", post(cycles::advance))
         .route("/admin/cycles/{id}/scheme", get(scheme::edit_form).post(scheme::save))
         .route("/admin/cycles/{id}/subjects", post(cycles::add_subject))
+        .route("/admin/cycles/{id}/evaluators", post(cycles::add_evaluator))
+        .route("/admin/cycles/{id}/evaluators/{eid}/remove", post(cycles::remove_evaluator))
         .route("/admin/cycles/{id}/subjects/import", get(cycles::subjects_import_form))
         .route("/admin/cycles/{id}/subjects.xlsx", get(cycles::subjects_export))
         .route("/admin/cycles/{id}/subjects/{sid}/remove", post(cycles::remove_subject))

@@ -159,6 +159,12 @@ async fn routes(app: &TestApp) -> (Vec<Route>, Vec<Route>) {
         ),
         post(format!("/admin/cycles/{cycle}/subjects/999999/remove"), Who::Admin, vec![]),
         get(format!("/admin/cycles/{cycle}/subjects/import"), Who::Admin),
+        post(
+            format!("/admin/cycles/{cycle}/evaluators"),
+            Who::Admin,
+            vec![("person_id", person.to_string()), ("group", "all".into())],
+        ),
+        post(format!("/admin/cycles/{cycle}/evaluators/999999/remove"), Who::Admin, vec![]),
         get(format!("/admin/cycles/{cycle}/subjects.xlsx"), Who::Admin),
         post(format!("/admin/cycles/{cycle}/subjects/import"), Who::Admin, vec![("file", "x".into())]),
         get("/api/v1/cycles", Who::Admin),
