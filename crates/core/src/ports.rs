@@ -227,6 +227,8 @@ pub trait CycleStore: Send + Sync {
     /// Add an evaluator; a person is in at most one group per cycle.
     async fn evaluator_add(&self, cycle: CycleId, person: PersonId, group: &str, audit: &AuditDraft) -> Result<()>;
     async fn evaluator_remove(&self, cycle: CycleId, id: i64, audit: &AuditDraft) -> Result<()>;
+    /// Replace the evaluator roster in one transaction: (person, group code).
+    async fn evaluator_replace(&self, cycle: CycleId, rows: &[(PersonId, String)], audit: &AuditDraft) -> Result<()>;
     /// Replace the whole roster, in the given order, in one transaction.
     async fn subject_replace(&self, cycle: CycleId, subjects: &[NewSubject], audit: &AuditDraft) -> Result<()>;
 }

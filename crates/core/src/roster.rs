@@ -118,6 +118,18 @@ pub struct SubjectRowInput {
     pub post: String,
 }
 
+/// One row of an evaluator roster sheet (cells as text).
+#[derive(Debug, Clone, Default)]
+pub struct EvaluatorRowInput {
+    pub row: usize,
+    pub name: String,
+    /// Code of the person's org unit, or for people outside the tree of the
+    /// unit that manages their record.
+    pub org_code: String,
+    /// Evaluator group code or name.
+    pub group: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -359,4 +359,26 @@ impl CycleStore for Db {
         append_audit(&txn, audit).await?;
         Db::commit(txn).await
     }
+
+    async fn evaluator_replace(&self, cycle: CycleId, rows: &[(PersonId, String)], audit: &AuditDraft) -> Result<()> {
+        let txn = self.write().await?;
+        cycle_evaluator::Entity::delete_many()
+            .filter(cycle_evaluator::Column::CycleId.eq(cycle.0))
+            .exec(&txn)
+            .await
+            .map_err(db_err)?;
+        for (person, group) in rows {
+            cycle_evaluator::ActiveModel {
+                cycle_id: Set(cycle.0),
+                person_id: Set(person.0),
+                group_code: Set(group.clone()),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await
+            .map_err(db_err)?;
+        }
+        append_audit(&txn, audit).await?;
+        Db::commit(txn).await
+    }
 }

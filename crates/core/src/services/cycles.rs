@@ -6,7 +6,7 @@ use crate::cycle::{Category, Cycle, CycleInput, Phase, Readiness, check_advance,
 use crate::error::{CoreError, FieldError, Msg, Result, required_text};
 use crate::ids::{CycleId, OrgUnitId};
 use crate::ports::{NewCycle, NewSubject};
-use crate::roster::{Evaluator, ReportingMode, Subject, SubjectInput, SubjectRowInput};
+use crate::roster::{Evaluator, EvaluatorRowInput, ReportingMode, Subject, SubjectInput, SubjectRowInput};
 use crate::scheme::Scheme;
 use std::collections::HashSet;
 
@@ -325,6 +325,97 @@ impl Services {
         }
         let audit = caller.audit("cycle.evaluator_remove", format!("cycle:{cycle}")).detail(format!("evaluator:{id}"));
         self.store.evaluator_remove(cycle, id, &audit).await
+    }
+}
+
+impl Services {
+    /// Replace a cycle's evaluator roster from sheet rows (person by name
+    /// within their unit's code, or the managing unit's code for people
+    /// outside the tree; group by code or name); all-or-nothing.
+    pub async fn evaluators_import(
+        &self,
+        caller: &Caller,
+        cycle: CycleId,
+        rows: &[EvaluatorRowInput],
+    ) -> Result<usize> {
+        let c = self.cycle_get(caller, cycle).await?;
+        if !c.phase.rosters_editable() {
+            return Err(CoreError::Conflict(Msg::new("err-roster-frozen")));
+        }
+        if rows.is_empty() {
+            return Err(CoreError::invalid("file", Msg::new("err-import-empty")));
+        }
+        let mut errs: Vec<FieldError> = Vec::new();
+        let mut out: Vec<(crate::ids::PersonId, String)> = Vec::new();
+        let mut seen: std::collections::HashMap<crate::ids::PersonId, usize> = std::collections::HashMap::new();
+        for r in rows {
+            let at = |field: &str, m: Msg| FieldError::new(field, m).at_row(r.row);
+            let group = c
+                .scheme
+                .groups
+                .iter()
+                .find(|g| g.code == r.group.trim() || g.label == r.group.trim())
+                .map(|g| g.code.clone());
+            if group.is_none() {
+                errs.push(at("group", Msg::new("err-group-unknown").arg("group", r.group.trim())));
+            }
+            let unit = match self.store.org_by_code(&r.org_code).await? {
+                Some(u) if caller.actor.can_admin(&u) => u,
+                Some(_) => {
+                    errs.push(at("org_code", Msg::new("err-import-out-of-scope").arg("code", r.org_code.trim())));
+                    continue;
+                }
+                None => {
+                    errs.push(at("org_code", Msg::new("err-import-parent-unknown").arg("code", r.org_code.trim())));
+                    continue;
+                }
+            };
+            let filter = crate::ports::PersonFilter {
+                under: Some(vec![unit.path.clone()]),
+                query: Some(r.name.trim().to_string()),
+                offset: 0,
+                limit: 50,
+            };
+            let (found, _) = self.store.person_list(&filter).await?;
+            let matches: Vec<_> = found
+                .into_iter()
+                .filter(|p| p.person.name == r.name.trim())
+                .filter(|p| p.person.org_unit_id.unwrap_or(p.person.managed_by) == unit.id)
+                .collect();
+            let person = match matches.as_slice() {
+                [one] => one.person.id,
+                [] => {
+                    errs.push(at(
+                        "name",
+                        Msg::new("err-roster-person-unknown").arg("name", r.name.trim()).arg("code", &unit.code),
+                    ));
+                    continue;
+                }
+                _ => {
+                    errs.push(at(
+                        "name",
+                        Msg::new("err-roster-person-ambiguous").arg("name", r.name.trim()).arg("code", &unit.code),
+                    ));
+                    continue;
+                }
+            };
+            if let Some(first) = seen.insert(person, r.row) {
+                errs.push(at("name", Msg::new("err-roster-person-twice").arg("name", r.name.trim()).arg("row", first)));
+                continue;
+            }
+            if let Some(g) = group {
+                out.push((person, g));
+            }
+        }
+        if !errs.is_empty() {
+            errs.sort_by_key(|e| e.row);
+            return Err(CoreError::Invalid(errs));
+        }
+        let audit = caller
+            .audit("cycle.evaluator_import", format!("cycle:{cycle}"))
+            .detail(format!("{} evaluators", out.len()));
+        self.store.evaluator_replace(cycle, &out, &audit).await?;
+        Ok(out.len())
     }
 }
 

@@ -490,3 +490,108 @@ pub async fn remove_evaluator(
         Err(e) => Err(e.into()),
     }
 }
+
+// ---- evaluator roster import and export ----
+
+const EVALUATOR_COLUMNS: super::sheet::Columns =
+    &[("name", "evaluator-col-name"), ("org_code", "evaluator-col-org"), ("group", "evaluator-col-group")];
+
+#[derive(Template)]
+#[template(path = "evaluators_import.html")]
+struct EvaluatorImportView {
+    page: Page,
+    cycle: Cycle,
+    report: Vec<super::sheet::ReportRow>,
+    summary: Option<String>,
+}
+
+fn evaluators_page(state: &AppState, a: &crate::ctx::Auth, cycle: &Cycle) -> Page {
+    Page::new(state, &a.ctx, "evaluators-import")
+        .crumb("nav-cycles", Some("/admin/cycles"))
+        .crumb_text(cycle.name.clone(), Some(&format!("/admin/cycles/{}", cycle.id)))
+        .crumb("evaluators-import", None)
+}
+
+pub async fn evaluators_import_form(
+    State(state): State<AppState>,
+    OrgAdmin(a): OrgAdmin,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let cycle = state.services.cycle_get(&a.caller, CycleId(id)).await?;
+    let page = evaluators_page(&state, &a, &cycle);
+    Ok(render(&EvaluatorImportView { page, cycle, report: Vec::new(), summary: None }))
+}
+
+pub async fn evaluators_import(
+    State(state): State<AppState>,
+    OrgAdmin(a): OrgAdmin,
+    Path(id): Path<i64>,
+    mut mp: axum::extract::Multipart,
+) -> AppResult<Response> {
+    let lang = a.ctx.lang;
+    let cycle = state.services.cycle_get(&a.caller, CycleId(id)).await?;
+    let fail = |report: Vec<super::sheet::ReportRow>| {
+        let page = evaluators_page(&state, &a, &cycle);
+        let view = EvaluatorImportView { page, cycle: cycle.clone(), report, summary: Some(lang.t("import-failed")) };
+        (StatusCode::UNPROCESSABLE_ENTITY, render(&view)).into_response()
+    };
+    let (sheet, map) =
+        match super::sheet::read_upload(&mut mp, lang, EVALUATOR_COLUMNS, &["name", "org_code", "group"]).await? {
+            Ok(x) => x,
+            Err(report) => return Ok(fail(report)),
+        };
+    let rows: Vec<kaoping_core::roster::EvaluatorRowInput> = sheet
+        .rows
+        .iter()
+        .map(|(n, cells)| {
+            let mut r = kaoping_core::roster::EvaluatorRowInput { row: *n, ..Default::default() };
+            for (i, field) in map.iter().enumerate() {
+                let v = cells.get(i).cloned().unwrap_or_default();
+                match field {
+                    Some("name") => r.name = v,
+                    Some("org_code") => r.org_code = v,
+                    Some("group") => r.group = v,
+                    _ => {}
+                }
+            }
+            r
+        })
+        .collect();
+    match state.services.evaluators_import(&a.caller, CycleId(id), &rows).await {
+        Ok(_) => Ok(Redirect::to(&format!("/admin/cycles/{id}?flash=evaluators-imported#evaluators")).into_response()),
+        Err(CoreError::Invalid(errs)) => Ok(fail(super::sheet::report_for(lang, EVALUATOR_COLUMNS, &errs))),
+        Err(CoreError::Conflict(m)) => {
+            Ok(fail(vec![super::sheet::ReportRow { row: String::new(), column: String::new(), message: lang.msg(&m) }]))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The evaluator roster as a sheet in the import format.
+pub async fn evaluators_export(
+    State(state): State<AppState>,
+    OrgAdmin(a): OrgAdmin,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    use kaoping_office::Column;
+    let lang = a.ctx.lang;
+    let cycle = state.services.cycle_get(&a.caller, CycleId(id)).await?;
+    let evaluators = state.services.evaluators_list(&a.caller, CycleId(id)).await?;
+    let mut rows = Vec::with_capacity(evaluators.len());
+    for e in &evaluators {
+        let person = state.services.person_get(&a.caller, e.person_id).await?;
+        let unit = person.person.org_unit_id.unwrap_or(person.person.managed_by);
+        let code = state.services.store.org_get(unit).await?.map(|u| u.code).unwrap_or_default();
+        let group = cycle.scheme.groups.iter().find(|g| g.code == e.group).map(|g| g.label.clone()).unwrap_or_default();
+        rows.push(vec![e.person_name.clone(), code, group]);
+    }
+    let columns = vec![
+        Column::new(lang.t("evaluator-col-name"), 12.0),
+        Column::new(lang.t("evaluator-col-org"), 16.0),
+        Column::new(lang.t("evaluator-col-group"), 24.0)
+            .choices(cycle.scheme.groups.iter().map(|g| g.label.clone()).collect()),
+    ];
+    let bytes = kaoping_office::write_xlsx(&lang.t("evaluators-title"), &columns, &rows)
+        .map_err(|_| crate::error::AppError::status(StatusCode::INTERNAL_SERVER_ERROR, "error-internal"))?;
+    Ok(super::sheet::xlsx(bytes, &format!("evaluators-{id}.xlsx")))
+}

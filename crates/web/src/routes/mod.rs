@@ -90,6 +90,7 @@ pub fn router(state: AppState) -> Router {
     let uploads = Router::new()
         .route("/admin/org/import", post(org::import_submit))
         .route("/admin/cycles/{id}/subjects/import", post(cycles::subjects_import))
+        .route("/admin/cycles/{id}/evaluators/import", post(cycles::evaluators_import))
         .layer(DefaultBodyLimit::max(upload_limit))
         .layer(RequestBodyLimitLayer::new(upload_limit + 64 * 1024));
     let pages = Router::new()
@@ -111,6 +112,8 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/cycles/{id}/scheme", get(scheme::edit_form).post(scheme::save))
         .route("/admin/cycles/{id}/subjects", post(cycles::add_subject))
         .route("/admin/cycles/{id}/evaluators", post(cycles::add_evaluator))
+        .route("/admin/cycles/{id}/evaluators/import", get(cycles::evaluators_import_form))
+        .route("/admin/cycles/{id}/evaluators.xlsx", get(cycles::evaluators_export))
         .route("/admin/cycles/{id}/evaluators/{eid}/remove", post(cycles::remove_evaluator))
         .route("/admin/cycles/{id}/subjects/import", get(cycles::subjects_import_form))
         .route("/admin/cycles/{id}/subjects.xlsx", get(cycles::subjects_export))

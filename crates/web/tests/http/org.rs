@@ -398,3 +398,60 @@ async fn the_subject_roster_round_trips_through_excel() {
 fn sheet_of(headers: &[&str], rows: &[&[&str]]) -> Vec<u8> {
     sheet(headers, rows)
 }
+
+#[tokio::test]
+async fn the_evaluator_roster_round_trips_through_excel() {
+    let app = spawn().await;
+    let c = app.login("orga").await;
+    // A deputy from outside the tree, managed by county A.
+    let deputy = app
+        .svc
+        .person_create(
+            &crate::helpers::root_caller(),
+            &kaoping_core::person::PersonInput { name: "党代表乙".into(), ..Default::default() },
+            Some(app.a.id),
+        )
+        .await
+        .unwrap();
+    let r = c
+        .post(app.url("/admin/cycles/new"))
+        .form(&[("organizer_id", app.a.id.to_string()), ("name", "甲区2026".into()), ("year", "2026".into())])
+        .send()
+        .await
+        .unwrap();
+    let id = location(&r).trim_start_matches("/admin/cycles/").split('?').next().unwrap().to_string();
+    let r = c
+        .post(app.url(&format!("/admin/cycles/{id}/evaluators")))
+        .form(&[("person_id", deputy.id.to_string()), ("group", "all".into())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let bytes = c
+        .get(app.url(&format!("/admin/cycles/{id}/evaluators.xlsx")))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap()
+        .to_vec();
+    let sheet = read_xlsx(&bytes).unwrap();
+    assert_eq!(sheet.rows[0].1, ["党代表乙", "A", "评议人员"]);
+    let r = c
+        .post(app.url(&format!("/admin/cycles/{id}/evaluators/import")))
+        .multipart(upload("e.xlsx", bytes))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let bad = sheet_of(&["姓名", "所在组织代码", "评议人类别"], &[&["党代表乙", "A", "不存在的类别"]]);
+    let r = c
+        .post(app.url(&format!("/admin/cycles/{id}/evaluators/import")))
+        .multipart(upload("e.xlsx", bad))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("评议方案中没有“不存在的类别”这个评议人类别"));
+}
