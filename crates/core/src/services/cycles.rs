@@ -216,43 +216,10 @@ impl Services {
                     None
                 }
             };
-            let unit = match self.store.org_by_code(&r.org_code).await? {
-                Some(u) if caller.actor.can_admin(&u) => Some(u),
-                Some(_) => {
-                    errs.push(at("org_code", Msg::new("err-import-out-of-scope").arg("code", r.org_code.trim())));
-                    None
-                }
-                None => {
-                    errs.push(at("org_code", Msg::new("err-import-parent-unknown").arg("code", r.org_code.trim())));
-                    None
-                }
-            };
-            let Some(unit) = unit else { continue };
-            let filter = crate::ports::PersonFilter {
-                under: Some(vec![unit.path.clone()]),
-                query: Some(r.name.trim().to_string()),
-                offset: 0,
-                limit: 50,
-            };
-            let (found, _) = self.store.person_list(&filter).await?;
-            let matches: Vec<_> = found
-                .into_iter()
-                .filter(|p| p.person.name == r.name.trim() && p.person.org_unit_id == Some(unit.id))
-                .collect();
-            let person = match matches.as_slice() {
-                [one] => one.clone(),
-                [] => {
-                    errs.push(at(
-                        "name",
-                        Msg::new("err-roster-person-unknown").arg("name", r.name.trim()).arg("code", &unit.code),
-                    ));
-                    continue;
-                }
-                _ => {
-                    errs.push(at(
-                        "name",
-                        Msg::new("err-roster-person-ambiguous").arg("name", r.name.trim()).arg("code", &unit.code),
-                    ));
+            let (person, unit) = match self.roster_person(caller, &r.name, &r.org_code, false).await? {
+                Ok(found) => found,
+                Err(e) => {
+                    errs.push(e.at_row(r.row));
                     continue;
                 }
             };
@@ -359,43 +326,10 @@ impl Services {
             if group.is_none() {
                 errs.push(at("group", Msg::new("err-group-unknown").arg("group", r.group.trim())));
             }
-            let unit = match self.store.org_by_code(&r.org_code).await? {
-                Some(u) if caller.actor.can_admin(&u) => u,
-                Some(_) => {
-                    errs.push(at("org_code", Msg::new("err-import-out-of-scope").arg("code", r.org_code.trim())));
-                    continue;
-                }
-                None => {
-                    errs.push(at("org_code", Msg::new("err-import-parent-unknown").arg("code", r.org_code.trim())));
-                    continue;
-                }
-            };
-            let filter = crate::ports::PersonFilter {
-                under: Some(vec![unit.path.clone()]),
-                query: Some(r.name.trim().to_string()),
-                offset: 0,
-                limit: 50,
-            };
-            let (found, _) = self.store.person_list(&filter).await?;
-            let matches: Vec<_> = found
-                .into_iter()
-                .filter(|p| p.person.name == r.name.trim())
-                .filter(|p| p.person.org_unit_id.unwrap_or(p.person.managed_by) == unit.id)
-                .collect();
-            let person = match matches.as_slice() {
-                [one] => one.person.id,
-                [] => {
-                    errs.push(at(
-                        "name",
-                        Msg::new("err-roster-person-unknown").arg("name", r.name.trim()).arg("code", &unit.code),
-                    ));
-                    continue;
-                }
-                _ => {
-                    errs.push(at(
-                        "name",
-                        Msg::new("err-roster-person-ambiguous").arg("name", r.name.trim()).arg("code", &unit.code),
-                    ));
+            let person = match self.roster_person(caller, &r.name, &r.org_code, true).await? {
+                Ok((p, _)) => p.person.id,
+                Err(e) => {
+                    errs.push(e.at_row(r.row));
                     continue;
                 }
             };
@@ -416,6 +350,48 @@ impl Services {
             .detail(format!("{} evaluators", out.len()));
         self.store.evaluator_replace(cycle, &out, &audit).await?;
         Ok(out.len())
+    }
+}
+
+impl Services {
+    /// The one person named `name` in the unit with `code` (with
+    /// `outside_tree`, also someone outside the tree whose record that unit
+    /// manages), in the caller's scope; for roster imports.
+    async fn roster_person(
+        &self,
+        caller: &Caller,
+        name: &str,
+        code: &str,
+        outside_tree: bool,
+    ) -> Result<std::result::Result<(crate::ports::PersonRow, crate::org::OrgUnit), FieldError>> {
+        let (name, code) = (name.trim(), code.trim());
+        let unit = match self.store.org_by_code(code).await? {
+            Some(u) if caller.actor.can_admin(&u) => u,
+            Some(_) => {
+                return Ok(Err(FieldError::new("org_code", Msg::new("err-import-out-of-scope").arg("code", code))));
+            }
+            None => {
+                return Ok(Err(FieldError::new("org_code", Msg::new("err-import-parent-unknown").arg("code", code))));
+            }
+        };
+        let filter = crate::ports::PersonFilter {
+            under: Some(vec![unit.path.clone()]),
+            query: Some(name.to_string()),
+            offset: 0,
+            limit: 50,
+        };
+        let (found, _) = self.store.person_list(&filter).await?;
+        let mut matches = found.into_iter().filter(|p| {
+            let home =
+                if outside_tree { p.person.org_unit_id.or(Some(p.person.managed_by)) } else { p.person.org_unit_id };
+            p.person.name == name && home == Some(unit.id)
+        });
+        let msg = |key| FieldError::new("name", Msg::new(key).arg("name", name).arg("code", &unit.code));
+        Ok(match (matches.next(), matches.next()) {
+            (Some(one), None) => Ok((one, unit)),
+            (None, _) => Err(msg("err-roster-person-unknown")),
+            (Some(_), Some(_)) => Err(msg("err-roster-person-ambiguous")),
+        })
     }
 }
 

@@ -345,20 +345,32 @@ fn subject_columns(lang: crate::i18n::Lang, cycle: &Cycle) -> Vec<kaoping_office
     ]
 }
 
-#[derive(Template)]
-#[template(path = "roster_import.html")]
-struct RosterImportView {
-    page: Page,
-    cycle: Cycle,
+/// The import page of one of a cycle's rosters (`subjects` or `evaluators`).
+fn roster_import_view(
+    state: &AppState,
+    a: &crate::ctx::Auth,
+    cycle: &Cycle,
+    roster: &'static str,
     report: Vec<super::sheet::ReportRow>,
     summary: Option<String>,
-}
-
-fn roster_page(state: &AppState, a: &crate::ctx::Auth, cycle: &Cycle) -> Page {
-    Page::new(state, &a.ctx, "subjects-import")
+) -> super::sheet::ImportView {
+    let (title, intro, export) = match roster {
+        "subjects" => ("subjects-import", "subjects-import-intro", "subjects-export"),
+        _ => ("evaluators-import", "evaluators-import-intro", "evaluators-export"),
+    };
+    let page = Page::new(state, &a.ctx, title)
         .crumb("nav-cycles", Some("/admin/cycles"))
         .crumb_text(cycle.name.clone(), Some(&format!("/admin/cycles/{}", cycle.id)))
-        .crumb("subjects-import", None)
+        .crumb(title, None);
+    super::sheet::ImportView {
+        page,
+        action: format!("/admin/cycles/{}/{roster}/import", cycle.id),
+        intro,
+        download: format!("/admin/cycles/{}/{roster}.xlsx", cycle.id),
+        download_label: export,
+        report,
+        summary,
+    }
 }
 
 pub async fn subjects_import_form(
@@ -367,8 +379,7 @@ pub async fn subjects_import_form(
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     let cycle = state.services.cycle_get(&a.caller, CycleId(id)).await?;
-    let page = roster_page(&state, &a, &cycle);
-    Ok(render(&RosterImportView { page, cycle, report: Vec::new(), summary: None }))
+    Ok(render(&roster_import_view(&state, &a, &cycle, "subjects", Vec::new(), None)))
 }
 
 pub async fn subjects_import(
@@ -380,12 +391,7 @@ pub async fn subjects_import(
     let lang = a.ctx.lang;
     let cycle = state.services.cycle_get(&a.caller, CycleId(id)).await?;
     let fail = |report: Vec<super::sheet::ReportRow>| {
-        let view = RosterImportView {
-            page: roster_page(&state, &a, &cycle),
-            cycle: cycle.clone(),
-            report,
-            summary: Some(lang.t("import-failed")),
-        };
+        let view = roster_import_view(&state, &a, &cycle, "subjects", report, Some(lang.t("import-failed")));
         (StatusCode::UNPROCESSABLE_ENTITY, render(&view)).into_response()
     };
     let (sheet, map) =
@@ -496,30 +502,13 @@ pub async fn remove_evaluator(
 const EVALUATOR_COLUMNS: super::sheet::Columns =
     &[("name", "evaluator-col-name"), ("org_code", "evaluator-col-org"), ("group", "evaluator-col-group")];
 
-#[derive(Template)]
-#[template(path = "evaluators_import.html")]
-struct EvaluatorImportView {
-    page: Page,
-    cycle: Cycle,
-    report: Vec<super::sheet::ReportRow>,
-    summary: Option<String>,
-}
-
-fn evaluators_page(state: &AppState, a: &crate::ctx::Auth, cycle: &Cycle) -> Page {
-    Page::new(state, &a.ctx, "evaluators-import")
-        .crumb("nav-cycles", Some("/admin/cycles"))
-        .crumb_text(cycle.name.clone(), Some(&format!("/admin/cycles/{}", cycle.id)))
-        .crumb("evaluators-import", None)
-}
-
 pub async fn evaluators_import_form(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     let cycle = state.services.cycle_get(&a.caller, CycleId(id)).await?;
-    let page = evaluators_page(&state, &a, &cycle);
-    Ok(render(&EvaluatorImportView { page, cycle, report: Vec::new(), summary: None }))
+    Ok(render(&roster_import_view(&state, &a, &cycle, "evaluators", Vec::new(), None)))
 }
 
 pub async fn evaluators_import(
@@ -531,8 +520,7 @@ pub async fn evaluators_import(
     let lang = a.ctx.lang;
     let cycle = state.services.cycle_get(&a.caller, CycleId(id)).await?;
     let fail = |report: Vec<super::sheet::ReportRow>| {
-        let page = evaluators_page(&state, &a, &cycle);
-        let view = EvaluatorImportView { page, cycle: cycle.clone(), report, summary: Some(lang.t("import-failed")) };
+        let view = roster_import_view(&state, &a, &cycle, "evaluators", report, Some(lang.t("import-failed")));
         (StatusCode::UNPROCESSABLE_ENTITY, render(&view)).into_response()
     };
     let (sheet, map) =

@@ -1,7 +1,7 @@
 //! The org tree pages: list, create, edit, move, (de)activate, import and
 //! export.
 
-use super::sheet::{self, ReportRow, xlsx};
+use super::sheet::{self, ImportView, ReportRow, xlsx};
 use crate::AppState;
 use crate::ctx::{Auth, OrgAdmin};
 use crate::error::{AppError, AppResult};
@@ -381,21 +381,21 @@ pub async fn export(State(state): State<AppState>, OrgAdmin(a): OrgAdmin) -> App
     Ok(xlsx(bytes, "org-units.xlsx"))
 }
 
-#[derive(Template)]
-#[template(path = "org_import.html")]
-struct ImportView {
-    page: Page,
-    report: Vec<ReportRow>,
-    summary: Option<String>,
-}
-
-fn import_page(state: &AppState, a: &Auth) -> Page {
-    Page::new(state, &a.ctx, "org-import").crumb("nav-org", Some("/admin/org")).crumb("org-import", None)
+fn import_view(state: &AppState, a: &Auth, report: Vec<ReportRow>, summary: Option<String>) -> ImportView {
+    ImportView {
+        page: Page::new(state, &a.ctx, "org-import").crumb("nav-org", Some("/admin/org")).crumb("org-import", None),
+        action: "/admin/org/import".into(),
+        intro: "org-import-intro",
+        download: "/admin/org/template.xlsx".into(),
+        download_label: "download-template",
+        report,
+        summary,
+    }
 }
 
 pub async fn import_form(State(state): State<AppState>, OrgAdmin(a): OrgAdmin) -> AppResult<Response> {
     state.services.org_tree(&a.caller, false).await?; // access check
-    Ok(render(&ImportView { page: import_page(&state, &a), report: Vec::new(), summary: None }))
+    Ok(render(&import_view(&state, &a, Vec::new(), None)))
 }
 
 /// Map a type cell (code, or the label in either language) to its code.
@@ -415,7 +415,7 @@ pub async fn import_submit(
 ) -> AppResult<Response> {
     let lang = a.ctx.lang;
     let fail = |report: Vec<ReportRow>| {
-        let view = ImportView { page: import_page(&state, &a), report, summary: Some(lang.t("import-failed")) };
+        let view = import_view(&state, &a, report, Some(lang.t("import-failed")));
         (StatusCode::UNPROCESSABLE_ENTITY, render(&view)).into_response()
     };
     let (sheet, map) = match sheet::read_upload(&mut mp, lang, &COLUMNS, &["code", "name", "kind"]).await? {
@@ -446,11 +446,7 @@ pub async fn import_submit(
         Ok(out) => {
             let summary = lang
                 .t_args("import-done", &[("created", out.created.to_string()), ("updated", out.updated.to_string())]);
-            Ok(render(&ImportView {
-                page: import_page(&state, &a).title_text(lang.t("org-import")),
-                report: Vec::new(),
-                summary: Some(summary),
-            }))
+            Ok(render(&import_view(&state, &a, Vec::new(), Some(summary))))
         }
         Err(CoreError::Invalid(errs)) => Ok(fail(sheet::report_for(lang, &COLUMNS, &errs))),
         Err(e) => Err(e.into()),

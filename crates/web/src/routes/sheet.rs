@@ -13,6 +13,23 @@ use kaoping_office::{OfficeError, Sheet};
 /// (`<key>-aliases` may list synonyms, separated by `|`).
 pub type Columns = &'static [(&'static str, &'static str)];
 
+/// The import page of a sheet: the upload form, and after a refused upload
+/// the row-by-row report.
+#[derive(askama::Template)]
+#[template(path = "import.html")]
+pub struct ImportView {
+    pub page: crate::views::Page,
+    /// Where the form posts.
+    pub action: String,
+    /// Catalog key of the explanation above the form.
+    pub intro: &'static str,
+    /// The template or current data to download, and its label's key.
+    pub download: String,
+    pub download_label: &'static str,
+    pub report: Vec<ReportRow>,
+    pub summary: Option<String>,
+}
+
 /// A row of an import report.
 pub struct ReportRow {
     pub row: String,
