@@ -69,6 +69,16 @@ impl Phase {
         self >= Self::Evaluation
     }
 
+    /// Personal links work (and can be issued) until the cycle leaves evaluation.
+    pub fn links_open(self) -> bool {
+        self <= Self::Evaluation
+    }
+
+    /// Subjects write and submit reports until evaluation opens.
+    pub fn reports_open(self) -> bool {
+        self < Self::Evaluation
+    }
+
     /// Rosters change by hand until evaluation opens.
     pub fn rosters_editable(self) -> bool {
         self < Self::Evaluation
@@ -121,8 +131,85 @@ pub struct Cycle {
     pub scheme: Scheme,
     pub categories: Vec<Category>,
     pub copied_from: Option<CycleId>,
+    pub settings: CycleSettings,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+/// The reporting settings of a cycle.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CycleSettings {
+    /// When written reports are due (None: no deadline).
+    pub report_deadline: Option<DateTime<Utc>>,
+    /// Seconds of visible reading for a report to count as read.
+    pub min_read_seconds: i32,
+    /// Section headings a new report starts with.
+    pub report_template: Vec<String>,
+}
+
+impl Default for CycleSettings {
+    fn default() -> Self {
+        Self { report_deadline: None, min_read_seconds: 60, report_template: crate::report::default_template() }
+    }
+}
+
+/// Raw input for the reporting settings.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct CycleSettingsInput {
+    /// A date (YYYY-MM-DD, due at the end of that day in the organizer's
+    /// time zone) or empty.
+    #[serde(default)]
+    pub report_deadline: String,
+    #[serde(default)]
+    pub min_read_seconds: String,
+    /// One section heading per line.
+    #[serde(default)]
+    pub report_template: String,
+}
+
+impl CycleSettingsInput {
+    pub fn validate(&self, tz: chrono_tz::Tz) -> Result<CycleSettings, Vec<FieldError>> {
+        use chrono::TimeZone;
+        let mut errs = Vec::new();
+        let d = self.report_deadline.trim();
+        let report_deadline = if d.is_empty() {
+            None
+        } else {
+            match chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d") {
+                Ok(date) => {
+                    let end = date.and_hms_opt(23, 59, 59).expect("a valid time");
+                    tz.from_local_datetime(&end).earliest().map(|t| t.with_timezone(&Utc))
+                }
+                Err(_) => {
+                    errs.push(FieldError::new("report_deadline", Msg::new("err-date").arg("value", d)));
+                    None
+                }
+            }
+        };
+        let min_read_seconds = match self.min_read_seconds.trim() {
+            "" => 60,
+            v => match v.parse::<i32>() {
+                Ok(n) if (0..=3600).contains(&n) => n,
+                _ => {
+                    errs.push(FieldError::new(
+                        "min_read_seconds",
+                        Msg::new("err-integer-range").arg("min", 0).arg("max", 3600),
+                    ));
+                    60
+                }
+            },
+        };
+        let report_template: Vec<String> =
+            self.report_template.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect();
+        if report_template.len() > 20 || report_template.iter().any(|l| l.chars().count() > NAME_MAX) {
+            errs.push(FieldError::new("report_template", Msg::new("err-template-lines").arg("max", NAME_MAX)));
+        }
+        if errs.is_empty() {
+            Ok(CycleSettings { report_deadline, min_read_seconds, report_template })
+        } else {
+            Err(errs)
+        }
+    }
 }
 
 impl Cycle {
@@ -272,6 +359,25 @@ mod tests {
         let bad = CycleInput { name: "".into(), year: "26".into(), ballot_mode: Some("secret".into()) };
         assert_eq!(bad.validate().unwrap_err().len(), 3);
         assert_eq!(default_categories().len(), 7);
+    }
+
+    #[test]
+    fn settings_are_checked() {
+        let tz = chrono_tz::Asia::Shanghai;
+        let ok = CycleSettingsInput {
+            report_deadline: "2026-12-20".into(),
+            min_read_seconds: "90".into(),
+            report_template: "一、职责\n\n二、成效\n".into(),
+        };
+        let s = ok.validate(tz).unwrap();
+        assert_eq!(s.report_deadline.unwrap().to_rfc3339(), "2026-12-20T15:59:59+00:00");
+        assert_eq!((s.min_read_seconds, s.report_template.len()), (90, 2));
+        let bad = CycleSettingsInput {
+            report_deadline: "20/12/2026".into(),
+            min_read_seconds: "-1".into(),
+            report_template: "x".repeat(101),
+        };
+        assert_eq!(bad.validate(tz).unwrap_err().len(), 3);
     }
 
     #[test]

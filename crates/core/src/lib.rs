@@ -11,6 +11,8 @@ pub mod ids;
 pub mod org;
 pub mod person;
 pub mod ports;
+pub mod reading;
+pub mod report;
 pub mod roster;
 pub mod scheme;
 pub mod scope;

@@ -1,6 +1,8 @@
 //! Office files: reading and writing spreadsheets (xlsx). Knows nothing of
 //! languages: callers pass headers and cells as text.
 
+pub mod docs;
+
 use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
 use rust_xlsxwriter::{DataValidation, Format, FormatBorder, Workbook};
 use std::io::Cursor;

@@ -6,12 +6,12 @@ use crate::org::units_under;
 use crate::{Db, append_audit, db_err};
 use async_trait::async_trait;
 use kaoping_core::audit::AuditDraft;
-use kaoping_core::cycle::{BallotMode, Category, Cycle, Phase};
+use kaoping_core::cycle::{BallotMode, Category, Cycle, CycleSettings, Phase};
 use kaoping_core::error::{CoreError, Result};
 use kaoping_core::error::{FieldError, Msg};
 use kaoping_core::ids::PersonId;
 use kaoping_core::ids::{CycleId, OrgUnitId};
-use kaoping_core::ports::{CycleStore, NewCycle, NewSubject};
+use kaoping_core::ports::{CycleStore, NewCycle, NewSubject, RosterCycles};
 use kaoping_core::roster::{Evaluator, ReportingMode, Subject};
 use kaoping_core::scheme::Scheme;
 use kaoping_core::time::{self, from_micros, to_micros};
@@ -33,6 +33,11 @@ fn cycle_of(m: cycle::Model, unit: Option<org_unit::Model>, cats: Vec<cycle_cate
         scheme: serde_json::from_str::<Scheme>(&m.scheme).map_err(|_| bad("scheme"))?,
         categories: cats.into_iter().map(|c| Category { code: c.code, name: c.name }).collect(),
         copied_from: m.copied_from.map(CycleId),
+        settings: CycleSettings {
+            report_deadline: m.report_deadline.map(from_micros),
+            min_read_seconds: m.min_read_seconds,
+            report_template: m.report_template.lines().map(str::to_string).collect(),
+        },
         created_at: from_micros(m.created_at),
         updated_at: from_micros(m.updated_at),
         name: m.name,
@@ -70,6 +75,47 @@ async fn replace_categories(txn: &DatabaseTransaction, id: CycleId, cats: &[Cate
             code: Set(c.code.clone()),
             name: Set(c.name.clone()),
             sort_order: Set(i as i32),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await
+        .map_err(db_err)?;
+    }
+    Ok(())
+}
+
+/// Copy last year's subject and evaluator rosters into a new cycle.
+async fn copy_rosters(txn: &DatabaseTransaction, from: CycleId, to: CycleId) -> Result<()> {
+    let subjects = cycle_subject::Entity::find()
+        .filter(cycle_subject::Column::CycleId.eq(from.0))
+        .all(txn)
+        .await
+        .map_err(db_err)?;
+    for s in subjects {
+        cycle_subject::ActiveModel {
+            cycle_id: Set(to.0),
+            person_id: Set(s.person_id),
+            post: Set(s.post),
+            org_unit_id: Set(s.org_unit_id),
+            category: Set(s.category),
+            mode: Set(s.mode),
+            presentation_order: Set(s.presentation_order),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await
+        .map_err(db_err)?;
+    }
+    let evaluators = cycle_evaluator::Entity::find()
+        .filter(cycle_evaluator::Column::CycleId.eq(from.0))
+        .all(txn)
+        .await
+        .map_err(db_err)?;
+    for e in evaluators {
+        cycle_evaluator::ActiveModel {
+            cycle_id: Set(to.0),
+            person_id: Set(e.person_id),
+            group_code: Set(e.group_code),
             ..Default::default()
         }
         .insert(txn)
@@ -124,6 +170,9 @@ impl CycleStore for Db {
             ballot_mode: Set(new.fields.ballot_mode.as_str().into()),
             scheme: Set(scheme_json(&new.scheme)),
             copied_from: Set(new.copied_from.map(|c| c.0)),
+            report_deadline: Set(new.settings.report_deadline.map(to_micros)),
+            min_read_seconds: Set(new.settings.min_read_seconds),
+            report_template: Set(new.settings.report_template.join("\n")),
             created_at: Set(now),
             updated_at: Set(now),
             ..Default::default()
@@ -133,6 +182,9 @@ impl CycleStore for Db {
         .map_err(db_err)?;
         let id = CycleId(m.id);
         replace_categories(&txn, id, &new.categories).await?;
+        if let Some(src) = new.copied_from {
+            copy_rosters(&txn, src, id).await?;
+        }
         append_audit(&txn, &audit.clone().with_object(format!("cycle:{id}"))).await?;
         Db::commit(txn).await?;
         self.cycle_get(id).await?.ok_or(CoreError::NotFound("cycle"))
@@ -161,6 +213,43 @@ impl CycleStore for Db {
         replace_categories(&txn, id, categories).await?;
         append_audit(&txn, audit).await?;
         Db::commit(txn).await
+    }
+
+    async fn cycle_set_settings(&self, id: CycleId, s: &CycleSettings, audit: &AuditDraft) -> Result<()> {
+        let txn = self.write().await?;
+        let r = cycle::Entity::update_many()
+            .col_expr(cycle::Column::ReportDeadline, Expr::value(s.report_deadline.map(to_micros)))
+            .col_expr(cycle::Column::MinReadSeconds, Expr::value(s.min_read_seconds))
+            .col_expr(cycle::Column::ReportTemplate, Expr::value(s.report_template.join("\n")))
+            .col_expr(cycle::Column::UpdatedAt, Expr::value(to_micros(time::now())))
+            .filter(cycle::Column::Id.eq(id.0))
+            .exec(&txn)
+            .await
+            .map_err(db_err)?;
+        if r.rows_affected != 1 {
+            return Err(CoreError::NotFound("cycle"));
+        }
+        append_audit(&txn, audit).await?;
+        Db::commit(txn).await
+    }
+
+    async fn roster_cycles(&self, p: PersonId) -> Result<RosterCycles> {
+        let subject = cycle_subject::Entity::find()
+            .filter(cycle_subject::Column::PersonId.eq(p.0))
+            .order_by_desc(cycle_subject::Column::CycleId)
+            .all(&self.conn)
+            .await
+            .map_err(db_err)?;
+        let evaluator = cycle_evaluator::Entity::find()
+            .filter(cycle_evaluator::Column::PersonId.eq(p.0))
+            .order_by_desc(cycle_evaluator::Column::CycleId)
+            .all(&self.conn)
+            .await
+            .map_err(db_err)?;
+        Ok(RosterCycles {
+            subject: subject.into_iter().map(|r| CycleId(r.cycle_id)).collect(),
+            evaluator: evaluator.into_iter().map(|r| CycleId(r.cycle_id)).collect(),
+        })
     }
 
     async fn cycle_set_phase(&self, id: CycleId, from: Phase, to: Phase, audit: &AuditDraft) -> Result<bool> {

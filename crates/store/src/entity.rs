@@ -223,6 +223,9 @@ pub mod cycle {
         pub copied_from: Option<i64>,
         pub created_at: i64,
         pub updated_at: i64,
+        pub report_deadline: Option<i64>,
+        pub min_read_seconds: i32,
+        pub report_template: String,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -314,3 +317,5 @@ pub mod cycle_evaluator {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+pub use crate::entity_reports::*;

@@ -11,10 +11,14 @@ mod audit;
 mod convert;
 mod cycles;
 mod entity;
+mod entity_reports;
+mod links;
 mod meta;
 mod migration;
 mod org;
 mod people;
+mod reading;
+mod reports;
 mod sessions;
 pub mod testing;
 

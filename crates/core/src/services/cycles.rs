@@ -2,7 +2,7 @@
 //! edit the scheme and categories until evaluation opens, move phases.
 
 use super::{Caller, Services};
-use crate::cycle::{Category, Cycle, CycleInput, Phase, Readiness, check_advance, default_categories};
+use crate::cycle::{Category, Cycle, CycleInput, CycleSettings, Phase, Readiness, check_advance, default_categories};
 use crate::error::{CoreError, FieldError, Msg, Result, required_text};
 use crate::ids::{CycleId, OrgUnitId};
 use crate::ports::{NewCycle, NewSubject};
@@ -71,18 +71,19 @@ impl Services {
         if !caller.actor.can_admin(&unit) {
             return Err(self.deny(caller, "cycle.create", format!("org_unit:{organizer}")).await);
         }
-        let (scheme, categories) = match copy_from {
+        let (scheme, categories, settings) = match copy_from {
             Some(src) => {
                 let from = self.cycle_get(caller, src).await?;
-                (from.scheme, from.categories)
+                // A deadline belongs to its year; the rest carries over.
+                (from.scheme, from.categories, CycleSettings { report_deadline: None, ..from.settings })
             }
             None => {
                 let cats = default_categories();
                 let codes: Vec<String> = cats.iter().map(|c| c.code.clone()).collect();
-                (Scheme::default_for(&codes), cats)
+                (Scheme::default_for(&codes), cats, CycleSettings::default())
             }
         };
-        let new = NewCycle { organizer_id: organizer, fields, scheme, categories, copied_from: copy_from };
+        let new = NewCycle { organizer_id: organizer, fields, scheme, categories, copied_from: copy_from, settings };
         let detail = match copy_from {
             Some(src) => format!("{} (copied from cycle:{src})", new.fields.name),
             None => new.fields.name.clone(),

@@ -6,14 +6,20 @@ mod audit;
 mod auth;
 mod cache;
 mod cycles;
+mod links;
 mod org;
 mod people;
+mod reading;
+mod reports;
 
 pub use accounts::{AccountInput, CreatedAccount};
 pub use auth::{AuthConfig, LoginOutcome, SessionInfo, minutes_until};
 pub use cache::TtlCache;
 pub use cycles::check_categories;
+pub use links::{IssueFor, IssuedLink};
 pub use org::{OrgImportInput, OrgImportRowInput};
+pub use reading::{Coverage, ReadingList, ReadingPage, coverage, in_scope};
+pub use reports::{MyReport, ReportSave, Submissions, is_late};
 
 use crate::audit::{AuditDraft, AuditResult};
 use crate::error::{CoreError, Result};

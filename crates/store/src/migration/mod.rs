@@ -6,6 +6,7 @@ mod m0001_foundation;
 mod m0002_cycles;
 mod m0003_subjects;
 mod m0004_evaluators;
+mod m0005_reports;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0002_cycles::Migration),
             Box::new(m0003_subjects::Migration),
             Box::new(m0004_evaluators::Migration),
+            Box::new(m0005_reports::Migration),
         ]
     }
 }

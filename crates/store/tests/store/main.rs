@@ -5,6 +5,7 @@ mod accounts;
 mod audit;
 mod cycles;
 mod org;
+mod reports;
 mod schema;
 
 use kaoping_core::account::{Role, RoleGrant};
