@@ -63,6 +63,11 @@ pub struct Reader {
 }
 
 impl Reader {
+    /// Whether the reader came by a personal link (not a login).
+    pub fn is_link(&self) -> bool {
+        matches!(self.via, ReaderVia::Link(_))
+    }
+
     pub fn audit(&self, action: &str, object: impl Into<String>) -> AuditDraft {
         let (id, who) = match &self.via {
             ReaderVia::Account(a) => (Some(*a), format!("person:{} ({})", self.person_id, self.name)),

@@ -138,6 +138,12 @@ pub struct Blob {
     pub data: Vec<u8>,
 }
 
+/// The content address of a stored file: SM3 of its bytes (hex).
+pub fn content_digest(data: &[u8]) -> String {
+    use sm3::{Digest, Sm3};
+    hex::encode(Sm3::digest(data))
+}
+
 /// Longest body, in characters of HTML.
 pub const BODY_MAX: usize = 200_000;
 /// Longest review comment.

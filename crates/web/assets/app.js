@@ -49,4 +49,142 @@
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", autofocus);
   else autofocus();
+
+  // [data-print]: print the page (QR sheets).
+  document.addEventListener("click", function (e) {
+    var b = e.target.closest && e.target.closest("[data-print]");
+    if (b) window.print();
+  });
+
+  // Report editor: a contenteditable area over the HTML textarea (which
+  // stays the form field; the server sanitizes whatever arrives).
+  function editor(src) {
+    var labels = (src.getAttribute("data-labels") || "B|H|•|1.").split("|");
+    var wrap = document.createElement("div");
+    wrap.className = "editor";
+    var bar = document.createElement("div");
+    bar.className = "editor-bar";
+    var area = document.createElement("div");
+    area.className = "editor-area report-body";
+    area.contentEditable = "true";
+    area.setAttribute("role", "textbox");
+    area.setAttribute("aria-multiline", "true");
+    area.setAttribute("aria-label", src.labels && src.labels[0] ? src.labels[0].textContent : "");
+    area.innerHTML = src.value;
+    [["bold", null], ["formatBlock", "h3"], ["insertUnorderedList", null], ["insertOrderedList", null]].forEach(
+      function (cmd, i) {
+        var b = document.createElement("button");
+        b.type = "button";
+        b.className = "btn btn-small";
+        b.textContent = labels[i] || cmd[0];
+        b.addEventListener("click", function () {
+          area.focus();
+          document.execCommand(cmd[0], false, cmd[1]);
+        });
+        bar.appendChild(b);
+      }
+    );
+    wrap.appendChild(bar);
+    wrap.appendChild(area);
+    src.parentNode.insertBefore(wrap, src);
+    src.hidden = true;
+    var sync = function () { src.value = area.innerHTML; };
+    area.addEventListener("input", sync);
+    src.form.addEventListener("submit", sync);
+  }
+
+  // Reading page: highlight noted passages, offer "highlight & note" for a
+  // selection, and report visible reading time every 15 seconds.
+  function markQuotes(root, quotes) {
+    quotes.forEach(function (q) {
+      if (!q) return;
+      var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+      var node;
+      while ((node = walker.nextNode())) {
+        var i = node.nodeValue.indexOf(q);
+        if (i >= 0) {
+          var r = document.createRange();
+          r.setStart(node, i);
+          r.setEnd(node, i + q.length);
+          var m = document.createElement("mark");
+          r.surroundContents(m);
+          return;
+        }
+      }
+    });
+  }
+
+  function reading(body) {
+    var quotes = Array.prototype.map.call(document.querySelectorAll(".note-quote[data-quote]"), function (b) {
+      return b.getAttribute("data-quote");
+    });
+    markQuotes(body, quotes);
+    var btn = document.getElementById("highlight-btn");
+    var quote = document.getElementById("note-quote");
+    var note = document.getElementById("note-body");
+    if (btn && quote) {
+      document.addEventListener("selectionchange", function () {
+        var sel = window.getSelection();
+        var text = sel && !sel.isCollapsed ? sel.toString().trim() : "";
+        btn.hidden = !(text && body.contains(sel.anchorNode));
+      });
+      btn.addEventListener("click", function () {
+        var sel = window.getSelection();
+        quote.value = sel ? sel.toString().trim().slice(0, 1000) : "";
+        btn.hidden = true;
+        document.getElementById("note-form").scrollIntoView({ behavior: "smooth" });
+        if (note) note.focus();
+      });
+    }
+    var url = body.getAttribute("data-ping");
+    var shown = 0;
+    var last = Date.now();
+    function flush(force) {
+      var now = Date.now();
+      if (document.visibilityState === "visible") shown += (now - last) / 1000;
+      last = now;
+      var secs = Math.floor(shown);
+      if (secs >= 15 || (force && secs > 0)) {
+        shown -= secs;
+        fetch(url, {
+          method: "POST",
+          credentials: "same-origin",
+          keepalive: true,
+          headers: { "Content-Type": "application/x-www-form-urlencoded" },
+          body: "seconds=" + Math.min(secs, 30),
+        }).catch(function () {});
+      }
+    }
+    setInterval(function () { flush(false); }, 5000);
+    document.addEventListener("visibilitychange", function () { flush(true); });
+    window.addEventListener("pagehide", function () { flush(true); });
+  }
+
+  // Charts: [data-chart] holds the data; ECharts draws it.
+  function chart(el) {
+    if (!window.echarts) return;
+    var d = JSON.parse(el.getAttribute("data-chart"));
+    var c = echarts.init(el, null, { renderer: "svg" });
+    c.setOption({
+      tooltip: { trigger: "axis", valueFormatter: function (v) { return v + "%"; } },
+      legend: { top: 0 },
+      grid: { left: 8, right: 16, bottom: 8, top: 36, containLabel: true },
+      xAxis: { type: "category", data: d.categories, axisLabel: { interval: 0 } },
+      yAxis: { type: "value", max: 100, axisLabel: { formatter: "{value}%" } },
+      color: ["#2f6fb0", "#2e8b57"],
+      series: d.series.map(function (s) {
+        return { name: s.name, type: "bar", data: s.data, label: { show: true, position: "top", formatter: "{c}%" } };
+      }),
+    });
+    window.addEventListener("resize", function () { c.resize(); });
+  }
+
+  function init() {
+    Array.prototype.forEach.call(document.querySelectorAll("textarea[data-editor]"), editor);
+    var body = document.getElementById("report-body");
+    if (body && body.hasAttribute("data-ping")) reading(body);
+    Array.prototype.forEach.call(document.querySelectorAll("[data-chart]"), chart);
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
 })();

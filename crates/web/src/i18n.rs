@@ -169,6 +169,12 @@ mod tests {
             include_str!("../../core/src/error.rs"),
             include_str!("../../../crates/store/src/org.rs"),
             include_str!("../../../crates/store/src/accounts.rs"),
+            include_str!("../../core/src/services/links.rs"),
+            include_str!("../../core/src/services/reports.rs"),
+            include_str!("../../core/src/services/reading.rs"),
+            include_str!("../../../crates/store/src/reports.rs"),
+            include_str!("../../../crates/office/src/docs.rs"),
+            include_str!("routes/reports.rs"),
         ];
         for src in core_src {
             for part in src.split("Msg::new(\"").skip(1) {

@@ -40,6 +40,9 @@ pub struct WebConfig {
     pub trusted_origins: Vec<String>,
     /// Client addresses besides loopback that may read `/metrics`.
     pub metrics_from: Vec<String>,
+    /// The address people open kaoping at (e.g. `https://kaoping.example.gov.cn`),
+    /// for personal links and QR codes; default: the host of the request.
+    pub public_url: Option<String>,
 }
 
 impl Default for WebConfig {
@@ -53,6 +56,7 @@ impl Default for WebConfig {
             max_upload_bytes: 10 * 1024 * 1024,
             trusted_origins: Vec::new(),
             metrics_from: Vec::new(),
+            public_url: None,
         }
     }
 }

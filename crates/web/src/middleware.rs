@@ -40,9 +40,14 @@ fn client_addr(req: &Request, trust_proxy: bool) -> Option<String> {
     req.extensions().get::<ConnectInfo<SocketAddr>>().map(|ci| ci.0.ip().to_string())
 }
 
+/// A request path fit for logs and pages: personal link tokens hidden.
+pub fn redact_path(path: &str) -> String {
+    if path.starts_with("/k/") { "/k/…".to_string() } else { path.to_string() }
+}
+
 /// Resolve the session and language and store the [`Ctx`].
 pub async fn context(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
-    let path = req.uri().path().to_string();
+    let path = redact_path(req.uri().path());
     let is_api = path.starts_with("/api/");
     let client = client_addr(&req, state.config.trust_proxy);
     let request_id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
@@ -122,7 +127,12 @@ pub async fn render_errors(State(state): State<AppState>, req: Request, next: Ne
                 s if s.is_server_error() => "error-internal",
                 _ => "error-bad-request",
             },
-            details: vec![],
+            details: if status == StatusCode::PAYLOAD_TOO_LARGE {
+                let mb = state.config.max_upload_bytes / (1024 * 1024);
+                vec![kaoping_core::Msg::new("err-upload-too-large").arg("max", mb)]
+            } else {
+                vec![]
+            },
             fields: vec![],
         },
     };

@@ -17,15 +17,23 @@ use std::sync::Arc;
 /// URLs of the embedded assets (content-hashed in release builds).
 pub struct Assets {
     css: String,
+    css2: String,
     js: String,
     htmx: String,
+    echarts: String,
 }
 
 impl Assets {
     pub fn load() -> Self {
         let m = serve().manifest();
         let url = |r: &str| format!("/assets{}", m.get(r).unwrap_or(r));
-        Self { css: url("/app.css"), js: url("/app.js"), htmx: url("/vendor/htmx-2.0.11.min.js") }
+        Self {
+            css: url("/app.css"),
+            css2: url("/reading.css"),
+            js: url("/app.js"),
+            htmx: url("/vendor/htmx-2.0.11.min.js"),
+            echarts: url("/vendor/echarts-6.1.0.min.js"),
+        }
     }
 }
 
@@ -140,12 +148,20 @@ impl Page {
         &self.assets.css
     }
 
+    pub fn css2(&self) -> &str {
+        &self.assets.css2
+    }
+
     pub fn js(&self) -> &str {
         &self.assets.js
     }
 
     pub fn htmx(&self) -> &str {
         &self.assets.htmx
+    }
+
+    pub fn echarts(&self) -> &str {
+        &self.assets.echarts
     }
 
     /// A readable name for an audit action code (the code itself if unknown).
@@ -186,7 +202,12 @@ fn nav(lang: Lang, roles: &std::collections::BTreeSet<Role>, path: &str) -> Vec<
             ],
         });
     }
-    out.push(NavSection { title: lang.t("nav-section-me"), items: vec![item("/account", "nav-account")] });
+    let mut me = Vec::new();
+    if roles.contains(&Role::Subject) {
+        me.push(item("/my/reports", "my-reports-title"));
+    }
+    me.push(item("/account", "nav-account"));
+    out.push(NavSection { title: lang.t("nav-section-me"), items: me });
     out
 }
 

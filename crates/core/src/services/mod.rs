@@ -19,7 +19,7 @@ pub use cycles::check_categories;
 pub use links::{IssueFor, IssuedLink};
 pub use org::{OrgImportInput, OrgImportRowInput};
 pub use reading::{Coverage, ReadingList, ReadingPage, coverage, in_scope};
-pub use reports::{MyReport, ReportSave, Submissions, is_late};
+pub use reports::{MyReport, ReportSave, Submissions, Task, is_late};
 
 use crate::audit::{AuditDraft, AuditResult};
 use crate::error::{CoreError, Result};

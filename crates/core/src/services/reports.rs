@@ -37,7 +37,33 @@ pub struct Submissions {
     pub rows: Vec<(Subject, Option<ReportSummary>)>,
 }
 
+/// Something waiting for the caller on their home page.
+#[derive(Debug, Clone)]
+pub enum Task {
+    /// Write (or look at) one's report in a cycle.
+    Report(Cycle),
+    /// Read the reports of a cycle as an evaluator.
+    Read(Cycle),
+}
+
 impl Services {
+    /// The caller's reports to write and reports to read, newest cycle first.
+    pub async fn my_tasks(&self, caller: &Caller) -> Result<Vec<Task>> {
+        let rc = self.store.roster_cycles(caller.actor.person_id).await?;
+        let mut out = Vec::new();
+        for id in rc.subject {
+            if let Some(c) = self.store.cycle_get(id).await?.filter(|c| c.phase.reports_open()) {
+                out.push(Task::Report(c));
+            }
+        }
+        for id in rc.evaluator {
+            if let Some(c) = self.store.cycle_get(id).await?.filter(|c| c.phase.links_open()) {
+                out.push(Task::Read(c));
+            }
+        }
+        Ok(out)
+    }
+
     /// The cycles in which the caller is a subject, with their reports' state.
     pub async fn my_reports(&self, caller: &Caller) -> Result<Vec<(Cycle, Subject, Option<ReportSummary>)>> {
         let mut out = Vec::new();

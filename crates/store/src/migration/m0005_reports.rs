@@ -56,6 +56,9 @@ impl MigrationTrait for Migration {
             let mut col = col;
             m.alter_table(Table::alter().table(t("cycle")).add_column(&mut col).to_owned()).await?;
         }
+        // Who is on which roster (home pages look this up per person).
+        m.create_index(index("ix_subject_person", "cycle_subject", &["person_id"])).await?;
+        m.create_index(index("ix_evaluator_person", "cycle_evaluator", &["person_id"])).await?;
         m.create_table(
             Table::create()
                 .table(t("evaluator_link"))

@@ -119,6 +119,7 @@ struct ShowView {
     subjects: Vec<(kaoping_core::roster::Subject, String)>,
     people: Vec<kaoping_core::ports::PersonRow>,
     evaluators: Vec<(kaoping_core::roster::Evaluator, String)>,
+    deadline: String,
     errors: FormErrors,
 }
 
@@ -217,8 +218,14 @@ async fn show_view(state: &AppState, a: &crate::ctx::Auth, id: i64, errors: Form
             (e, g)
         })
         .collect();
+    let deadline = cycle
+        .settings
+        .report_deadline
+        .map(|d| d.with_timezone(&kaoping_core::time::DEFAULT_TZ).format("%Y-%m-%d").to_string())
+        .unwrap_or_default();
     Ok(ShowView {
         page,
+        deadline,
         cycle,
         steps,
         next,

@@ -9,6 +9,7 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use kaoping_core::account::Role;
 use kaoping_core::audit::{AuditEntry, AuditFilter};
+use kaoping_core::services::Task;
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -37,6 +38,7 @@ struct HomeView {
     stats: Vec<Stat>,
     scopes: Vec<String>,
     roles: Vec<RoleCard>,
+    tasks: Vec<(String, String)>,
     recent: Vec<AuditEntry>,
 }
 
@@ -74,7 +76,15 @@ pub async fn home(State(state): State<AppState>, a: Auth, Query(q): Query<HomeQu
         })
         .collect();
     let scopes = actor.scopes.iter().filter(|s| s.role == Role::OrganizerAdmin).map(|s| s.unit_name.clone()).collect();
+    let tasks = svc.my_tasks(&a.caller).await?;
+    let tasks = tasks
+        .into_iter()
+        .map(|t| match t {
+            Task::Report(c) => (lang.t_args("task-report", &[("cycle", c.name)]), format!("/my/reports/{}", c.id)),
+            Task::Read(c) => (lang.t_args("task-read", &[("cycle", c.name)]), format!("/e/{}", c.id)),
+        })
+        .collect();
     let page = Page::new(&state, &a.ctx, "home-title").flash(q.flash.as_deref());
     let greeting = lang.t_args("home-greeting", &[("name", actor.display_name.clone())]);
-    Ok(render(&HomeView { page, greeting, person_line, stats, scopes, roles, recent }))
+    Ok(render(&HomeView { page, greeting, person_line, stats, scopes, roles, tasks, recent }))
 }

@@ -6,9 +6,12 @@ mod audit;
 mod auth;
 mod cycles;
 mod home;
+mod links;
 mod ops;
 mod org;
 mod people;
+mod reader;
+mod reports;
 mod scheme;
 mod sheet;
 
@@ -91,6 +94,7 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/org/import", post(org::import_submit))
         .route("/admin/cycles/{id}/subjects/import", post(cycles::subjects_import))
         .route("/admin/cycles/{id}/evaluators/import", post(cycles::evaluators_import))
+        .route("/my/reports/{cycle}/save", post(reports::save))
         .layer(DefaultBodyLimit::max(upload_limit))
         .layer(RequestBodyLimitLayer::new(upload_limit + 64 * 1024));
     let pages = Router::new()
@@ -118,6 +122,29 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/cycles/{id}/subjects/import", get(cycles::subjects_import_form))
         .route("/admin/cycles/{id}/subjects.xlsx", get(cycles::subjects_export))
         .route("/admin/cycles/{id}/subjects/{sid}/remove", post(cycles::remove_subject))
+        .route("/admin/cycles/{id}/settings", post(reports::save_settings))
+        .route("/admin/cycles/{id}/links", get(links::list))
+        .route("/admin/cycles/{id}/links/issue", post(links::issue))
+        .route("/admin/cycles/{id}/links/{pid}/reissue", post(links::reissue))
+        .route("/admin/cycles/{id}/links/{pid}/revoke", post(links::revoke))
+        .route("/admin/cycles/{id}/reports", get(reports::submissions))
+        .route("/admin/cycles/{id}/reports/{pid}", get(reports::review_page))
+        .route("/admin/cycles/{id}/reports/{pid}/review", post(reports::review))
+        .route("/admin/cycles/{id}/reports/{pid}/file", get(reports::organizer_file))
+        .route("/admin/cycles/{id}/reading", get(reports::coverage))
+        .route("/k/{token}", get(links::open))
+        .route("/e/{cycle}", get(reader::list))
+        .route("/e/{cycle}/notes", get(reader::my_notes))
+        .route("/e/{cycle}/notes/{nid}", post(reader::note_update))
+        .route("/e/{cycle}/notes/{nid}/delete", post(reader::note_delete))
+        .route("/e/{cycle}/s/{pid}", get(reader::read))
+        .route("/e/{cycle}/s/{pid}/file", get(reader::file))
+        .route("/e/{cycle}/s/{pid}/notes", post(reader::note_add))
+        .route("/e/{cycle}/s/{pid}/ping", post(reader::ping))
+        .route("/e/logout", post(reader::logout))
+        .route("/my/reports", get(reports::mine))
+        .route("/my/reports/{cycle}", get(reports::edit))
+        .route("/my/reports/{cycle}/file", get(reports::own_file))
         .route("/admin/org", get(org::list))
         .route("/admin/org/new", get(org::new_form).post(org::create))
         .route("/admin/org/import", get(org::import_form))
@@ -163,7 +190,7 @@ pub fn router(state: AppState) -> Router {
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<Body>| {
             let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");
-            tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+            tracing::info_span!("request", method = %req.method(), path = %mw::redact_path(req.uri().path()), request_id = %id)
         }))
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state)

@@ -15,6 +15,12 @@ enum Who {
     User,
     /// System and organizer admins.
     Admin,
+    /// Only the subjects of the cycle (none of the test users): logged-in
+    /// users get an audited 403.
+    Subject,
+    /// Only the cycle's evaluators (by link or account; none of the test
+    /// users): logged-in users get an audited 403, others a 401 page.
+    Reader,
 }
 
 struct Route {
@@ -177,6 +183,34 @@ async fn routes(app: &TestApp) -> (Vec<Route>, Vec<Route>) {
         post_json(format!("/api/v1/cycles/{cycle}/phase"), Who::Admin, json!({"to": "reporting"})),
         post(format!("/admin/cycles/{cycle}/scheme"), Who::Admin, vec![("trim", "x".into())]),
         get("/admin/audit", Who::Admin),
+        post(
+            format!("/admin/cycles/{cycle}/settings"),
+            Who::Admin,
+            vec![("report_deadline", "2026-12-20".into()), ("min_read_seconds", "60".into())],
+        ),
+        get(format!("/admin/cycles/{cycle}/links"), Who::Admin),
+        post(format!("/admin/cycles/{cycle}/links/issue"), Who::Admin, vec![("which", "missing".into())]),
+        post(format!("/admin/cycles/{cycle}/links/{person}/reissue"), Who::Admin, vec![]),
+        post(format!("/admin/cycles/{cycle}/links/{person}/revoke"), Who::Admin, vec![]),
+        get(format!("/admin/cycles/{cycle}/reports"), Who::Admin),
+        get(format!("/admin/cycles/{cycle}/reports/{person}"), Who::Admin),
+        post(format!("/admin/cycles/{cycle}/reports/{person}/review"), Who::Admin, vec![("decision", "accept".into())]),
+        get(format!("/admin/cycles/{cycle}/reports/{person}/file"), Who::Admin),
+        get(format!("/admin/cycles/{cycle}/reading"), Who::Admin),
+        get("/my/reports", Who::User),
+        get(format!("/my/reports/{cycle}"), Who::Subject),
+        get(format!("/my/reports/{cycle}/file"), Who::Subject),
+        post(format!("/my/reports/{cycle}/save"), Who::Subject, vec![("body", "<p>x</p>".into())]),
+        get(format!("/k/{}", "0".repeat(40)), Who::Public),
+        post("/e/logout", Who::Public, vec![]),
+        get(format!("/e/{cycle}"), Who::Reader),
+        get(format!("/e/{cycle}/notes"), Who::Reader),
+        post(format!("/e/{cycle}/notes/1"), Who::Reader, vec![("body", "x".into())]),
+        post(format!("/e/{cycle}/notes/1/delete"), Who::Reader, vec![("back", "notes".into())]),
+        get(format!("/e/{cycle}/s/{person}"), Who::Reader),
+        get(format!("/e/{cycle}/s/{person}/file"), Who::Reader),
+        post(format!("/e/{cycle}/s/{person}/notes"), Who::Reader, vec![("body", "x".into())]),
+        post(format!("/e/{cycle}/s/{person}/ping"), Who::Reader, vec![("seconds", "15".into())]),
         post("/admin/org/new", Who::Admin, unit_form()),
         post("/admin/org/import", Who::Admin, vec![("file", "x".into())]),
         post(
@@ -233,9 +267,10 @@ fn judge(r: &Route, who: &str, status: u16, loc: &str) -> bool {
         // Public routes never ask for a login and never refuse.
         (Who::Public, _, _) => status != 403 && !to_login,
         (_, false, _) if r.api => status == 401,
+        (Who::Reader, false, _) => status == 401,
         (_, false, _) => status == 303 && loc.starts_with("/login"),
         (Who::User, true, _) | (Who::Admin, true, true) => status != 403 && status != 401 && !to_login,
-        (Who::Admin, true, false) => status == 403,
+        (Who::Admin, true, false) | (Who::Subject | Who::Reader, true, _) => status == 403,
     }
 }
 
@@ -289,8 +324,8 @@ async fn every_route_admits_exactly_its_roles() {
         })
         .await
         .unwrap();
-    let admin_routes = routes.iter().filter(|r| r.who == Who::Admin).count();
-    assert_eq!(denials.len(), admin_routes, "one audited denial per admin route for an evaluator");
+    let refused = routes.iter().filter(|r| matches!(r.who, Who::Admin | Who::Subject | Who::Reader)).count();
+    assert_eq!(denials.len(), refused, "one audited denial per refused route for an evaluator");
 }
 
 #[tokio::test]

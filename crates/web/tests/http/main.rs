@@ -7,4 +7,5 @@ mod api;
 mod auth;
 mod helpers;
 mod org;
+mod reports;
 mod security;
