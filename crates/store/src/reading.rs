@@ -88,8 +88,9 @@ impl ReadingStore for Db {
         seconds: i64,
         now: DateTime<Utc>,
     ) -> Result<()> {
+        // Reading time implies the report was open (the first opening is kept).
         let now = to_micros(now);
-        self.reading_upsert(cycle, evaluator, subject, None, seconds, now).await
+        self.reading_upsert(cycle, evaluator, subject, Some(now), seconds, now).await
     }
 
     async fn reading_list(&self, cycle: CycleId, evaluator: Option<PersonId>) -> Result<Vec<ReadingRecord>> {

@@ -166,6 +166,7 @@
     var d = JSON.parse(el.getAttribute("data-chart"));
     var c = echarts.init(el, null, { renderer: "svg" });
     c.setOption({
+      animation: false,
       tooltip: { trigger: "axis", valueFormatter: function (v) { return v + "%"; } },
       legend: { top: 0 },
       grid: { left: 8, right: 16, bottom: 8, top: 36, containLabel: true },

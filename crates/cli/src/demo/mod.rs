@@ -1,6 +1,8 @@
 //! `kaoping demo`: a realistic fictional city (琅港市) modelled on the
 //! article, with accounts for every role, served at once.
 
+mod reports;
+
 use crate::config::Config;
 use crate::server;
 use kaoping_core::account::{Role, RoleGrant};
@@ -11,6 +13,7 @@ use kaoping_core::person::PersonInput;
 use kaoping_core::ports::NewAccount;
 use kaoping_core::services::Services;
 use kaoping_store::{Db, SchemaState, Target};
+use reports::Outcome;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -125,8 +128,17 @@ pub async fn run(mut cfg: Config, explicit: bool, logins_json: Option<PathBuf>) 
     );
     println!("  open: {url}\n");
     println!("  {:<10} {:<18} {:<14} role / what to try", "username", "password", "name");
-    for l in &logins {
+    for l in logins.iter().filter(|l| !l.username.is_empty()) {
         println!("  {:<10} {:<18} {:<14} {} — {}", l.username, l.password, l.name, l.role, l.what);
+    }
+    for l in logins.iter().filter(|l| l.username.is_empty()) {
+        println!(
+            "\n  {} ({}), e.g. on a phone-sized window:\n  {}{}",
+            l.what,
+            l.name,
+            url.trim_end_matches('/'),
+            l.password
+        );
     }
     println!("\n  Ctrl-C stops the server.\n");
     server::serve_on(&cfg, db, listener, || tracing::info!(%addr, "kaoping demo is listening")).await
@@ -141,7 +153,9 @@ async fn seed_cycles(
     city: OrgUnitId,
     subjects: &[(PersonId, &str)],
     evaluators: &[(PersonId, &str)],
-) -> kaoping_core::Result<()> {
+    shuji: PersonId,
+    link_for: Option<PersonId>,
+) -> kaoping_core::Result<(String, String)> {
     use kaoping_core::cycle::{CycleInput, Phase, default_categories};
     use kaoping_core::exact::{Dec4, Frac};
     use kaoping_core::roster::SubjectInput;
@@ -167,30 +181,49 @@ async fn seed_cycles(
     scheme.ballot_quota = Some(Frac::new(3, 10));
     scheme.rules.poor_vote_threshold = Some(Frac::new(1, 3));
     svc.cycle_set_scheme(caller, last.id, &scheme, &cats).await?;
+    // Seeded today, so last year gets no deadline (every report would look late).
+    reports::settings(svc, caller, last.id, "").await?;
+    for (i, (person, category)) in subjects.iter().enumerate() {
+        let mode = if *category == "county" || i % 4 == 0 { "on_stage" } else { "written" };
+        let s = SubjectInput {
+            person_id: person.to_string(),
+            category: (*category).into(),
+            mode: Some(mode.into()),
+            post: None,
+        };
+        svc.subject_add(caller, last.id, &s).await?;
+    }
+    for (person, group) in evaluators {
+        svc.evaluator_add(caller, last.id, &person.to_string(), group).await?;
+    }
+    // Last year: every report accepted and most of them read.
+    svc.cycle_advance(caller, last.id, Phase::Reporting).await?;
+    reports::write_reports(svc, caller, last.id, 2025, |_, _| Outcome::Accepted).await?;
+    svc.cycle_advance(caller, last.id, Phase::Evaluation).await?;
+    reports::read_reports(svc, caller, last.id, 85).await?;
+    svc.cycle_advance(caller, last.id, Phase::Tally).await?;
+    // This year: copied from last year (scheme, categories, rosters), in reporting.
     let this =
         svc.cycle_create(caller, city, &input("2026年度抓基层党建工作述职评议考核", "2026"), Some(last.id)).await?;
-    for cycle in [last.id, this.id] {
-        for (i, (person, category)) in subjects.iter().enumerate() {
-            // The county secretaries report on stage; the others in writing.
-            let mode = if *category == "county" || i % 4 == 0 { "on_stage" } else { "written" };
-            let s = SubjectInput {
-                person_id: person.to_string(),
-                category: (*category).into(),
-                mode: Some(mode.into()),
-                post: None,
-            };
-            svc.subject_add(caller, cycle, &s).await?;
-        }
-        for (person, group) in evaluators {
-            svc.evaluator_add(caller, cycle, &person.to_string(), group).await?;
-        }
-    }
-    // This year's cycle is in the reporting phase.
+    reports::settings(svc, caller, this.id, "2026-12-10").await?;
     svc.cycle_advance(caller, this.id, Phase::Reporting).await?;
-    Ok(())
+    reports::write_reports(svc, caller, this.id, 2026, |i, s| {
+        if s.person_id == shuji {
+            return Outcome::Draft;
+        }
+        match i % 10 {
+            0..=3 => Outcome::Submitted,
+            4 | 5 => Outcome::Accepted,
+            6 => Outcome::Returned,
+            7 | 8 => Outcome::Draft,
+            _ => Outcome::None,
+        }
+    })
+    .await?;
+    reports::read_reports(svc, caller, this.id, 40).await?;
+    reports::links(svc, caller, this.id, link_for).await
 }
 
-/// Build the demo: the city's tree, its people, and one account per role.
 async fn seed(cfg: &Config, db: Db) -> Result<Vec<Login>, String> {
     let city: City = serde_json::from_str(CITY).map_err(|e| format!("demo data: {e}"))?;
     let svc: Services = server::services(cfg, db);
@@ -284,7 +317,19 @@ async fn seed(cfg: &Config, db: Db) -> Result<Vec<Login>, String> {
             Some((people[&p.name], group))
         })
         .collect();
-    seed_cycles(&svc, &caller, units["LG"], &subjects, &evaluators).await.map_err(err)?;
+    // A grassroots evaluator without an account tries the personal link.
+    let link_for = evaluators.iter().find(|(_, g)| *g == "grassroots").map(|(p, _)| *p);
+    let (link_name, token) =
+        seed_cycles(&svc, &caller, units["LG"], &subjects, &evaluators, people["贾传峰"], link_for)
+            .await
+            .map_err(err)?;
+    logins.push(Login {
+        role: "evaluator_link".into(),
+        username: String::new(),
+        password: format!("/k/{token}"),
+        name: link_name,
+        what: "a personal link (一人一码): open it on a phone".into(),
+    });
     svc.store.meta_set(DEMO_KEY, "1").await.map_err(err)?;
     svc.store.meta_set(LOGINS_KEY, &serde_json::to_string(&logins).expect("json")).await.map_err(err)?;
     tracing::info!(city = %city.city, units = units.len(), people = people.len(), "demo data ready");

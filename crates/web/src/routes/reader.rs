@@ -60,7 +60,6 @@ macro_rules! reader_or_return {
 /// A subject row of the reading list.
 pub struct Row {
     pub subject: Subject,
-    pub category: String,
     pub handed_in: bool,
     pub record: Option<ReadingRecord>,
 }
@@ -91,14 +90,10 @@ pub async fn list(
 ) -> AppResult<Response> {
     let reader = reader_or_return!(state, ctx, headers, cycle);
     let mut l = state.services.reading_list(&reader).await?;
-    let cat_name = |code: &str| {
-        l.cycle.categories.iter().find(|c| c.code == code).map(|c| c.name.clone()).unwrap_or_else(|| code.into())
-    };
     let rows: Vec<Row> = l
         .subjects
         .iter()
         .map(|s| Row {
-            category: cat_name(&s.category),
             handed_in: l.reports.get(&s.person_id).is_some_and(|r: &ReportSummary| r.status.handed_in()),
             record: l.records.remove(&s.person_id),
             subject: s.clone(),
