@@ -1,4 +1,5 @@
-// Starts `$KAOPING_BIN demo` on a free loopback port with a fresh data folder,
+// Starts `$KAOPING_BIN demo` on a free loopback port with a fresh data folder
+// (or the empty PostgreSQL database in $KAOPING_E2E_DATABASE_URL),
 // waits for /readyz, and writes {baseURL, logins, pid, tmp} to e2e/.state.json.
 'use strict';
 const { spawn } = require('node:child_process');
@@ -50,7 +51,17 @@ module.exports = async function globalSetup() {
   const log = fs.openSync(logFile, 'a');
   const child = spawn(
     bin,
-    ['demo', '--listen', `127.0.0.1:${port}`, '--data', data, '--logins-json', loginsFile],
+    [
+      'demo',
+      '--listen',
+      `127.0.0.1:${port}`,
+      // KAOPING_E2E_DATABASE_URL: run the demo on that (empty) PostgreSQL database.
+      ...(process.env.KAOPING_E2E_DATABASE_URL
+        ? ['--database-url', process.env.KAOPING_E2E_DATABASE_URL]
+        : ['--data', data]),
+      '--logins-json',
+      loginsFile,
+    ],
     {
       stdio: ['ignore', log, log],
       // Every test logs in from 127.0.0.1: lift the per-client login rate

@@ -1,18 +1,33 @@
 'use strict';
-// An organizer finds last year's cycle with its weighted scheme, copies it
-// for a new cycle, and is told why the cycle cannot move on yet.
+// An organizer sets up this year's cycle: copies last year's (scheme,
+// categories, rosters), adjusts the scheme, re-imports both rosters from
+// sheets made in LibreOffice, opens reporting and prints the QR sheet.
 const { test, expect } = require('@playwright/test');
+const path = require('node:path');
 const { login, selectByText } = require('../helpers');
+const { xlsxRows, rowsToXlsx } = require('../office');
 
-test('copy last year\'s cycle and read its scheme', async ({ page }) => {
+test.setTimeout(120_000);
+
+async function download(page, href) {
+  const [d] = await Promise.all([page.waitForEvent('download'), page.locator(`a[href="${href}"]`).click()]);
+  const file = path.join(test.info().outputPath(), d.suggestedFilename());
+  await d.saveAs(file);
+  return file;
+}
+
+async function importSheet(page, url, file, flash) {
+  await page.goto(url);
+  await page.setInputFiles('input[name=file]', file);
+  await page.getByRole('button', { name: '上传并导入' }).click();
+  await expect(page.locator('.flash-ok')).toHaveText(flash);
+}
+
+test('copy last year, adjust the scheme, import rosters made in LibreOffice, print QR codes', async ({ page }) => {
   await login(page, 'organizer_admin');
   await page.locator('.sidenav a[href="/admin/cycles"]').click();
-  await expect(page.locator('h1')).toHaveText('考核周期');
   await page.getByRole('link', { name: '2025年度抓基层党建工作述职评议考核' }).click();
-  await expect(page.locator('.step-current')).toContainText('准备');
-  for (const g of ['市级领导', '党代表', '基层党员群众代表']) {
-    await expect(page.locator('main')).toContainText(g);
-  }
+  await expect(page.locator('.step-current')).toContainText('计票');
   await expect(page.locator('main')).toContainText('3/10');
 
   await page.goto('/admin/cycles/new');
@@ -22,30 +37,42 @@ test('copy last year\'s cycle and read its scheme', async ({ page }) => {
   await selectByText(page, 'select[name=copy_from]', '2025年度');
   await page.getByRole('button', { name: '保存' }).click();
   await expect(page.locator('.flash-ok')).toHaveText('考核周期已创建。');
-  await expect(page.locator('main')).toContainText('人大代表、政协委员');
+  const id = new URL(page.url()).pathname.split('/').pop();
+  // The rosters came along.
+  await expect(page.locator('#subjects .num')).toHaveText('51');
+  await expect(page.locator('#evaluators .num')).toHaveText('69');
 
+  // Adjust the scheme: trim one extreme vote at each end.
+  await page.goto(`/admin/cycles/${id}/scheme`);
+  await page.fill('#trim', '1');
+  await page.getByRole('button', { name: '保存方案' }).click();
+  await expect(page.locator('.flash-ok')).toHaveText('评议方案已保存。');
+
+  // Subjects: export, drop the last three rows in LibreOffice, import.
+  const subjects = xlsxRows(await download(page, `/admin/cycles/${id}/subjects.xlsx`));
+  expect(subjects.length).toBe(52);
+  const fewer = rowsToXlsx(subjects.slice(0, 49), 'subjects');
+  await importSheet(page, `/admin/cycles/${id}/subjects/import`, fewer, '述职对象名单已导入。');
+  await page.goto(`/admin/cycles/${id}`);
+  await expect(page.locator('#subjects .num')).toHaveText('48');
+  // Evaluators: the same, unchanged.
+  await page.goto(`/admin/cycles/${id}`);
+  const evaluators = xlsxRows(await download(page, `/admin/cycles/${id}/evaluators.xlsx`));
+  await importSheet(page, `/admin/cycles/${id}/evaluators/import`, rowsToXlsx(evaluators, 'evaluators'), '评议人员名单已导入。');
+
+  // Reporting opens; the QR sheet prints one card per evaluator.
+  await page.goto(`/admin/cycles/${id}`);
   page.once('dialog', (d) => d.accept());
   await page.getByRole('button', { name: /进入“述职”阶段/ }).click();
-  await expect(page.locator('.flash-err')).toContainText('还没有述职对象');
-
-  // Add a district secretary as a subject; then reporting can open.
-  await selectByText(page, '#person_id', '贾传峰');
-  await page.selectOption('#category', 'county');
-  await page.getByRole('button', { name: '添加述职对象' }).click();
-  await expect(page.locator('.flash-ok')).toHaveText('已添加述职对象。');
-  await expect(page.locator('#subjects ~ .table-wrap').first()).toContainText('贾传峰');
-  page.once('dialog', (d) => d.accept());
-  await page.getByRole('button', { name: /进入“述职”阶段/ }).click();
-  await expect(page.locator('.flash-ok')).toHaveText('已进入下一阶段。');
   await expect(page.locator('.step-current')).toContainText('述职');
-
-  // Add a party congress deputy as an evaluator; evaluation can then open.
-  await selectByText(page, '#evaluator_person', '邹志强');
-  await page.getByRole('button', { name: '添加评议人员' }).click();
-  await expect(page.locator('.flash-ok')).toHaveText('已添加评议人员。');
-  await expect(page.locator('#evaluators ~ .table-wrap').first()).toContainText('邹志强');
-  page.once('dialog', (d) => d.accept());
-  await page.getByRole('button', { name: /进入“评议”阶段/ }).click();
-  await expect(page.locator('.step-current')).toContainText('评议');
-  await expect(page.locator('main')).toContainText('已冻结');
+  await page.getByRole('link', { name: '一人一码' }).click();
+  const [sheet] = await Promise.all([
+    page.waitForEvent('popup'),
+    page.getByRole('button', { name: '为未发放者生成并打印' }).click(),
+  ]);
+  await expect(sheet.locator('.qr-card')).toHaveCount(69);
+  await expect(sheet.locator('.qr-card svg').first()).toBeVisible();
+  await expect(sheet.locator('.qr-card .qr-url').first()).toContainText('/k/');
+  await page.reload();
+  await expect(page.locator('#links-issued')).toHaveText('69');
 });
