@@ -39,6 +39,18 @@ pub struct CycleDto {
     #[schema(value_type = Object)]
     pub scheme: serde_json::Value,
     pub copied_from: Option<i64>,
+    pub settings: SettingsDto,
+}
+
+/// Reporting settings of a cycle.
+#[derive(Serialize, ToSchema)]
+pub struct SettingsDto {
+    /// When written reports are due (end of that day, Asia/Shanghai), if set.
+    pub report_deadline: Option<chrono::DateTime<chrono::Utc>>,
+    /// Seconds of visible reading for a report to count as read.
+    pub min_read_seconds: i32,
+    /// Section headings a new report starts with.
+    pub report_template: Vec<String>,
 }
 
 impl From<Cycle> for CycleDto {
@@ -54,6 +66,11 @@ impl From<Cycle> for CycleDto {
             categories: c.categories.into_iter().map(|k| CategoryDto { code: k.code, name: k.name }).collect(),
             scheme: serde_json::to_value(&c.scheme).unwrap_or_default(),
             copied_from: c.copied_from.map(|i| i.0),
+            settings: SettingsDto {
+                report_deadline: c.settings.report_deadline,
+                min_read_seconds: c.settings.min_read_seconds,
+                report_template: c.settings.report_template,
+            },
         }
     }
 }
@@ -71,7 +88,8 @@ pub struct NewCycleBody {
     pub year: i32,
     /// `named` (default) or `anonymous`.
     pub ballot_mode: Option<String>,
-    /// Copy the scheme and categories of this cycle.
+    /// Copy the scheme, categories, rosters and reporting settings (not the
+    /// deadline) of this cycle.
     pub copy_from: Option<i64>,
 }
 

@@ -8,6 +8,7 @@
 mod cycles;
 mod org;
 mod people;
+mod reports;
 mod session;
 
 use crate::AppState;
@@ -25,15 +26,20 @@ use utoipa::OpenApi;
         org::list, org::create, org::get_one, org::update, org::move_unit, org::set_active,
         people::list, people::create, people::get_one, people::update,
         cycles::list, cycles::create, cycles::get_one, cycles::put_scheme, cycles::advance,
+        reports::subjects, reports::add_subject, reports::evaluators, reports::add_evaluator,
+        reports::submissions, reports::report, reports::reading,
     ),
     components(schemas(
         session::Me, session::LoginBody, session::LoginReply, session::TotpBody,
         org::OrgUnitDto, org::OrgUnitBody, org::MoveBody, org::ActiveBody,
         people::PersonDto, people::PersonBody, people::PersonPage,
         cycles::CycleDto, cycles::CategoryDto, cycles::NewCycleBody, cycles::SchemeBody, cycles::PhaseBody,
+        cycles::SettingsDto,
+        reports::SubjectDto, reports::SubjectBody, reports::EvaluatorDto, reports::EvaluatorBody,
+        reports::SubmissionDto, reports::ReportDto, reports::VersionDto, reports::CoverageDto,
         Problem, FieldProblem,
     )),
-    tags((name = "session"), (name = "org-units"), (name = "people"), (name = "cycles")),
+    tags((name = "session"), (name = "org-units"), (name = "people"), (name = "cycles"), (name = "reports")),
 )]
 pub struct ApiDoc;
 
@@ -78,6 +84,11 @@ pub fn router(login_limit: crate::routes::LoginLimit) -> Router<AppState> {
         .route("/api/v1/people/{id}", get(people::get_one).put(people::update))
         .route("/api/v1/cycles", get(cycles::list).post(cycles::create))
         .route("/api/v1/cycles/{id}", get(cycles::get_one))
+        .route("/api/v1/cycles/{id}/subjects", get(reports::subjects).post(reports::add_subject))
+        .route("/api/v1/cycles/{id}/evaluators", get(reports::evaluators).post(reports::add_evaluator))
+        .route("/api/v1/cycles/{id}/reports", get(reports::submissions))
+        .route("/api/v1/cycles/{id}/reports/{person}", get(reports::report))
+        .route("/api/v1/cycles/{id}/reading", get(reports::reading))
         .route("/api/v1/cycles/{id}/scheme", put(cycles::put_scheme))
         .route("/api/v1/cycles/{id}/phase", post(cycles::advance))
 }

@@ -130,6 +130,21 @@ async fn a_subject_writes_and_submits_and_bad_files_are_refused() {
     let page = s.get(app.url(&format!("/my/reports/{cy}"))).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("请补充存在问题及原因") && page.contains("已退回"));
 
+    // The same through the API.
+    let list: serde_json::Value =
+        admin.get(app.url(&format!("/api/v1/cycles/{cy}/reports"))).send().await.unwrap().json().await.unwrap();
+    let mine = list.as_array().unwrap().iter().find(|r| r["person_id"] == subj.0).unwrap();
+    assert_eq!((mine["status"].as_str(), mine["version"].as_i64()), (Some("returned"), Some(2)));
+    let one: serde_json::Value =
+        admin.get(app.url(&format!("/api/v1/cycles/{cy}/reports/{subj}"))).send().await.unwrap().json().await.unwrap();
+    assert_eq!(one["versions"].as_array().unwrap().len(), 2);
+    assert_eq!(one["attachment_name"], "述职报告.pdf");
+    let subjects: serde_json::Value =
+        admin.get(app.url(&format!("/api/v1/cycles/{cy}/subjects"))).send().await.unwrap().json().await.unwrap();
+    assert_eq!(subjects.as_array().unwrap().len(), 2);
+    let doc = admin.get(app.url("/api/v1/openapi.json")).send().await.unwrap().text().await.unwrap();
+    assert!(doc.contains("/api/v1/cycles/{id}/reading") && doc.contains("SubmissionDto"));
+
     // Another subject's report is not reachable by a subject.
     let r = s.get(app.url(&format!("/admin/cycles/{cy}/reports/{other}"))).send().await.unwrap();
     assert_eq!(r.status(), 403);
