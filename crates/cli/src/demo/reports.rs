@@ -162,11 +162,14 @@ pub async fn read_reports(svc: &Services, org: &Caller, cycle: CycleId, share: u
             svc.store.reading_add(cycle, e.person_id, s.person_id, seconds, now).await?;
             if num(ei * 13 + si, 10, 0, 100) < 25 {
                 let (quote, body) = NOTES[(ei + si) % NOTES.len()];
-                if !bodies.contains_key(&s.person_id) {
-                    let body = svc.store.report_get(cycle, s.person_id).await?.map(|r| r.body_html).unwrap_or_default();
-                    bodies.insert(s.person_id, body);
-                }
-                let quote = bodies[&s.person_id].contains(quote).then_some(quote);
+                let text = match bodies.entry(s.person_id) {
+                    std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                    std::collections::hash_map::Entry::Vacant(v) => {
+                        let r = svc.store.report_get(cycle, s.person_id).await?;
+                        v.insert(r.map(|r| r.body_html).unwrap_or_default())
+                    }
+                };
+                let quote = text.contains(quote).then_some(quote);
                 svc.store.note_add(cycle, e.person_id, s.person_id, quote, body, now).await?;
             }
         }
