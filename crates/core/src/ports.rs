@@ -226,7 +226,11 @@ pub trait CycleStore: Send + Sync {
     /// subject at most once per cycle.
     async fn subject_add(&self, cycle: CycleId, s: &NewSubject, audit: &AuditDraft) -> Result<Subject>;
     async fn subject_remove(&self, cycle: CycleId, id: i64, audit: &AuditDraft) -> Result<()>;
+    /// Swap a subject with the one before (`up`) or after it in the
+    /// presentation order; false if it is already first/last.
+    async fn subject_move(&self, cycle: CycleId, id: i64, up: bool, audit: &AuditDraft) -> Result<bool>;
     async fn evaluator_list(&self, cycle: CycleId) -> Result<Vec<Evaluator>>;
+    async fn evaluator_get(&self, cycle: CycleId, person: PersonId) -> Result<Option<Evaluator>>;
     /// Add an evaluator; a person is in at most one group per cycle.
     async fn evaluator_add(&self, cycle: CycleId, person: PersonId, group: &str, audit: &AuditDraft) -> Result<()>;
     async fn evaluator_remove(&self, cycle: CycleId, id: i64, audit: &AuditDraft) -> Result<()>;

@@ -84,6 +84,34 @@ async fn replace_categories(txn: &DatabaseTransaction, id: CycleId, cats: &[Cate
     Ok(())
 }
 
+impl Db {
+    /// The evaluators of a cycle (one person only, if given), by group and name.
+    async fn evaluators(&self, cycle: CycleId, person: Option<PersonId>) -> Result<Vec<Evaluator>> {
+        let mut q = cycle_evaluator::Entity::find().filter(cycle_evaluator::Column::CycleId.eq(cycle.0));
+        if let Some(p) = person {
+            q = q.filter(cycle_evaluator::Column::PersonId.eq(p.0));
+        }
+        let rows = q
+            .find_also_related(person::Entity)
+            .order_by_asc(cycle_evaluator::Column::GroupCode)
+            .order_by_asc(person::Column::NameSort)
+            .all(&self.conn)
+            .await
+            .map_err(db_err)?;
+        Ok(rows
+            .into_iter()
+            .map(|(e, p)| Evaluator {
+                id: e.id,
+                cycle_id: CycleId(e.cycle_id),
+                person_id: PersonId(e.person_id),
+                person_name: p.as_ref().map(|p| p.name.clone()).unwrap_or_default(),
+                post: p.map(|p| p.post).unwrap_or_default(),
+                group: e.group_code,
+            })
+            .collect())
+    }
+}
+
 /// Copy last year's subject and evaluator rosters into a new cycle.
 async fn copy_rosters(txn: &DatabaseTransaction, from: CycleId, to: CycleId) -> Result<()> {
     let subjects = cycle_subject::Entity::find()
@@ -362,6 +390,30 @@ impl CycleStore for Db {
         Db::commit(txn).await
     }
 
+    async fn subject_move(&self, cycle: CycleId, id: i64, up: bool, audit: &AuditDraft) -> Result<bool> {
+        let txn = self.write().await?;
+        let rows = cycle_subject::Entity::find()
+            .filter(cycle_subject::Column::CycleId.eq(cycle.0))
+            .order_by_asc(cycle_subject::Column::PresentationOrder)
+            .all(&txn)
+            .await
+            .map_err(db_err)?;
+        let i = rows.iter().position(|r| r.id == id).ok_or(CoreError::NotFound("subject"))?;
+        let j = if up { i.checked_sub(1) } else { Some(i + 1).filter(|j| *j < rows.len()) };
+        let Some(j) = j else { return Ok(false) };
+        for (row, order) in [(&rows[i], rows[j].presentation_order), (&rows[j], rows[i].presentation_order)] {
+            cycle_subject::Entity::update_many()
+                .col_expr(cycle_subject::Column::PresentationOrder, Expr::value(order))
+                .filter(cycle_subject::Column::Id.eq(row.id))
+                .exec(&txn)
+                .await
+                .map_err(db_err)?;
+        }
+        append_audit(&txn, audit).await?;
+        Db::commit(txn).await?;
+        Ok(true)
+    }
+
     async fn subject_replace(&self, cycle: CycleId, subjects: &[NewSubject], audit: &AuditDraft) -> Result<()> {
         let txn = self.write().await?;
         cycle_subject::Entity::delete_many()
@@ -389,25 +441,11 @@ impl CycleStore for Db {
     }
 
     async fn evaluator_list(&self, cycle: CycleId) -> Result<Vec<Evaluator>> {
-        let rows = cycle_evaluator::Entity::find()
-            .filter(cycle_evaluator::Column::CycleId.eq(cycle.0))
-            .find_also_related(person::Entity)
-            .order_by_asc(cycle_evaluator::Column::GroupCode)
-            .order_by_asc(person::Column::NameSort)
-            .all(&self.conn)
-            .await
-            .map_err(db_err)?;
-        Ok(rows
-            .into_iter()
-            .map(|(e, p)| Evaluator {
-                id: e.id,
-                cycle_id: CycleId(e.cycle_id),
-                person_id: PersonId(e.person_id),
-                person_name: p.as_ref().map(|p| p.name.clone()).unwrap_or_default(),
-                post: p.map(|p| p.post).unwrap_or_default(),
-                group: e.group_code,
-            })
-            .collect())
+        self.evaluators(cycle, None).await
+    }
+
+    async fn evaluator_get(&self, cycle: CycleId, person: PersonId) -> Result<Option<Evaluator>> {
+        Ok(self.evaluators(cycle, Some(person)).await?.pop())
     }
 
     async fn evaluator_add(&self, cycle: CycleId, person: PersonId, group: &str, audit: &AuditDraft) -> Result<()> {

@@ -76,6 +76,20 @@ impl ReadingStore for Db {
         subject: PersonId,
         now: DateTime<Utc>,
     ) -> Result<()> {
+        // Most views are re-reads: a read first, a write only the first time.
+        let opened: Option<Option<i64>> = reading::Entity::find()
+            .select_only()
+            .column(reading::Column::OpenedAt)
+            .filter(reading::Column::CycleId.eq(cycle.0))
+            .filter(reading::Column::EvaluatorId.eq(evaluator.0))
+            .filter(reading::Column::SubjectId.eq(subject.0))
+            .into_tuple()
+            .one(&self.conn)
+            .await
+            .map_err(db_err)?;
+        if matches!(opened, Some(Some(_))) {
+            return Ok(());
+        }
         let now = to_micros(now);
         self.reading_upsert(cycle, evaluator, subject, Some(now), 0, now).await
     }

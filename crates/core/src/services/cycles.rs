@@ -181,6 +181,18 @@ impl Services {
         let audit = caller.audit("cycle.subject_remove", format!("cycle:{cycle}")).detail(format!("subject:{id}"));
         self.store.subject_remove(cycle, id, &audit).await
     }
+
+    /// Move a subject one place earlier or later in the presentation order.
+    pub async fn subject_move(&self, caller: &Caller, cycle: CycleId, id: i64, up: bool) -> Result<()> {
+        let c = self.cycle_get(caller, cycle).await?;
+        if !c.phase.rosters_editable() {
+            return Err(CoreError::Conflict(Msg::new("err-roster-frozen")));
+        }
+        let audit = caller
+            .audit("cycle.subject_move", format!("cycle:{cycle}"))
+            .detail(format!("subject:{id} {}", if up { "up" } else { "down" }));
+        self.store.subject_move(cycle, id, up, &audit).await.map(|_| ())
+    }
 }
 
 impl Services {
@@ -199,6 +211,7 @@ impl Services {
         let mut errs: Vec<FieldError> = Vec::new();
         let mut out: Vec<NewSubject> = Vec::new();
         let mut seen: std::collections::HashMap<crate::ids::PersonId, usize> = std::collections::HashMap::new();
+        let index = super::roster_index::RosterIndex::load(self, caller).await?;
         for r in rows {
             let at = |field: &str, m: Msg| FieldError::new(field, m).at_row(r.row);
             let category = c
@@ -217,7 +230,7 @@ impl Services {
                     None
                 }
             };
-            let (person, unit) = match self.roster_person(caller, &r.name, &r.org_code, false).await? {
+            let (person, unit) = match index.find(caller, &r.name, &r.org_code, false) {
                 Ok(found) => found,
                 Err(e) => {
                     errs.push(e.at_row(r.row));
@@ -316,6 +329,7 @@ impl Services {
         let mut errs: Vec<FieldError> = Vec::new();
         let mut out: Vec<(crate::ids::PersonId, String)> = Vec::new();
         let mut seen: std::collections::HashMap<crate::ids::PersonId, usize> = std::collections::HashMap::new();
+        let index = super::roster_index::RosterIndex::load(self, caller).await?;
         for r in rows {
             let at = |field: &str, m: Msg| FieldError::new(field, m).at_row(r.row);
             let group = c
@@ -327,7 +341,7 @@ impl Services {
             if group.is_none() {
                 errs.push(at("group", Msg::new("err-group-unknown").arg("group", r.group.trim())));
             }
-            let person = match self.roster_person(caller, &r.name, &r.org_code, true).await? {
+            let person = match index.find(caller, &r.name, &r.org_code, true) {
                 Ok((p, _)) => p.person.id,
                 Err(e) => {
                     errs.push(e.at_row(r.row));
@@ -351,48 +365,6 @@ impl Services {
             .detail(format!("{} evaluators", out.len()));
         self.store.evaluator_replace(cycle, &out, &audit).await?;
         Ok(out.len())
-    }
-}
-
-impl Services {
-    /// The one person named `name` in the unit with `code` (with
-    /// `outside_tree`, also someone outside the tree whose record that unit
-    /// manages), in the caller's scope; for roster imports.
-    async fn roster_person(
-        &self,
-        caller: &Caller,
-        name: &str,
-        code: &str,
-        outside_tree: bool,
-    ) -> Result<std::result::Result<(crate::ports::PersonRow, crate::org::OrgUnit), FieldError>> {
-        let (name, code) = (name.trim(), code.trim());
-        let unit = match self.store.org_by_code(code).await? {
-            Some(u) if caller.actor.can_admin(&u) => u,
-            Some(_) => {
-                return Ok(Err(FieldError::new("org_code", Msg::new("err-import-out-of-scope").arg("code", code))));
-            }
-            None => {
-                return Ok(Err(FieldError::new("org_code", Msg::new("err-import-parent-unknown").arg("code", code))));
-            }
-        };
-        let filter = crate::ports::PersonFilter {
-            under: Some(vec![unit.path.clone()]),
-            query: Some(name.to_string()),
-            offset: 0,
-            limit: 50,
-        };
-        let (found, _) = self.store.person_list(&filter).await?;
-        let mut matches = found.into_iter().filter(|p| {
-            let home =
-                if outside_tree { p.person.org_unit_id.or(Some(p.person.managed_by)) } else { p.person.org_unit_id };
-            p.person.name == name && home == Some(unit.id)
-        });
-        let msg = |key| FieldError::new("name", Msg::new(key).arg("name", name).arg("code", &unit.code));
-        Ok(match (matches.next(), matches.next()) {
-            (Some(one), None) => Ok((one, unit)),
-            (None, _) => Err(msg("err-roster-person-unknown")),
-            (Some(_), Some(_)) => Err(msg("err-roster-person-ambiguous")),
-        })
     }
 }
 

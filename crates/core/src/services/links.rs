@@ -136,10 +136,7 @@ impl Services {
         if !c.phase.links_open() {
             return Ok(None);
         }
-        let Some(ev) = self.store.evaluator_list(c.id).await?.into_iter().find(|e| e.person_id == s.grant.person_id)
-        else {
-            return Ok(None);
-        };
+        let Some(ev) = self.store.evaluator_get(c.id, s.grant.person_id).await? else { return Ok(None) };
         if now - s.last_seen_at > chrono::Duration::seconds(60) {
             self.store.link_session_touch(&digest, now).await?;
         }
@@ -161,7 +158,7 @@ impl Services {
     /// A logged-in account reading as the evaluator it is in `cycle`.
     pub async fn reader_from_account(&self, caller: &Caller, cycle: CycleId) -> Result<Reader> {
         let c = self.store.cycle_get(cycle).await?.ok_or(CoreError::NotFound("cycle"))?;
-        let ev = self.store.evaluator_list(c.id).await?.into_iter().find(|e| e.person_id == caller.actor.person_id);
+        let ev = self.store.evaluator_get(c.id, caller.actor.person_id).await?;
         match ev {
             Some(ev) if c.phase.links_open() => Ok(Reader {
                 cycle_id: c.id,

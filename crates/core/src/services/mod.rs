@@ -11,6 +11,7 @@ mod org;
 mod people;
 mod reading;
 mod reports;
+mod roster_index;
 
 pub use accounts::{AccountInput, CreatedAccount};
 pub use auth::{AuthConfig, LoginOutcome, SessionInfo, minutes_until};

@@ -39,6 +39,9 @@ pub struct ReadingList {
 pub struct ReadingPage {
     pub cycle: Cycle,
     pub subject: Subject,
+    /// The subjects in the reader's scope, in presentation order (for
+    /// previous/next).
+    pub order: Vec<PersonId>,
     /// Present once the subject has handed it in.
     pub report: Option<Report>,
     pub notes: Vec<Note>,
@@ -126,13 +129,21 @@ impl Services {
 
     /// A subject in the reader's scope; anyone else is refused (audited).
     async fn scoped_subject(&self, reader: &Reader, subject: PersonId) -> Result<(Cycle, Subject)> {
+        self.scoped_subject_in_order(reader, subject).await.map(|(c, s, _)| (c, s))
+    }
+
+    async fn scoped_subject_in_order(
+        &self,
+        reader: &Reader,
+        subject: PersonId,
+    ) -> Result<(Cycle, Subject, Vec<PersonId>)> {
         let (cycle, all) = self.reader_cycle(reader).await?;
-        let found =
-            in_scope(&cycle, &reader.group, reader.person_id, &all).into_iter().find(|s| s.person_id == subject);
-        match found {
+        let scope = in_scope(&cycle, &reader.group, reader.person_id, &all);
+        let order: Vec<PersonId> = scope.iter().map(|s| s.person_id).collect();
+        match scope.into_iter().find(|s| s.person_id == subject) {
             Some(s) => {
                 let s = s.clone();
-                Ok((cycle, s))
+                Ok((cycle, s, order))
             }
             None => {
                 let d = reader.audit("reading.view", format!("cycle:{} person:{subject}", reader.cycle_id));
@@ -144,13 +155,13 @@ impl Services {
 
     /// Open a subject's report (recorded as opened, if it was handed in).
     pub async fn reading_page(&self, reader: &Reader, subject: PersonId) -> Result<ReadingPage> {
-        let (cycle, subject) = self.scoped_subject(reader, subject).await?;
+        let (cycle, subject, order) = self.scoped_subject_in_order(reader, subject).await?;
         let report = self.store.report_get(cycle.id, subject.person_id).await?.filter(|r| r.status.handed_in());
         if report.is_some() {
             self.store.reading_open(cycle.id, reader.person_id, subject.person_id, time::now()).await?;
         }
         let notes = self.store.note_list(cycle.id, reader.person_id, Some(subject.person_id)).await?;
-        Ok(ReadingPage { cycle, subject, report, notes })
+        Ok(ReadingPage { cycle, subject, order, report, notes })
     }
 
     /// Add seconds of visible reading (capped per heartbeat).

@@ -196,8 +196,21 @@ async fn copying_a_cycle_copies_its_rosters_and_settings_but_not_the_deadline() 
         report_template: "甲\n乙".into(),
     };
     w.svc.cycle_set_settings(&zzb, old.id, &settings).await.unwrap();
+    let p2 =
+        w.svc.person_create(&c, &PersonInput { name: "乙".into(), ..Default::default() }, Some(city.id)).await.unwrap();
+    let si2 = SubjectInput { person_id: p2.id.to_string(), category: "county".into(), mode: None, post: None };
+    w.svc.subject_add(&zzb, old.id, &si2).await.unwrap();
+    // Reorder by hand: 乙 first.
+    let second = w.svc.subjects_list(&zzb, old.id).await.unwrap()[1].id;
+    w.svc.subject_move(&zzb, old.id, second, true).await.unwrap();
+    w.svc.subject_move(&zzb, old.id, second, true).await.unwrap(); // already first: no change
+    let names: Vec<String> =
+        w.svc.subjects_list(&zzb, old.id).await.unwrap().into_iter().map(|s| s.person_name).collect();
+    assert_eq!(names, ["乙", "甲"]);
     let new = w.svc.cycle_create(&zzb, city.id, &ci("2026"), Some(old.id)).await.unwrap();
-    assert_eq!(w.svc.subjects_list(&zzb, new.id).await.unwrap().len(), 1);
+    let copied: Vec<String> =
+        w.svc.subjects_list(&zzb, new.id).await.unwrap().into_iter().map(|s| s.person_name).collect();
+    assert_eq!(copied, ["乙", "甲"], "the order is copied too");
     assert_eq!(w.svc.evaluators_list(&zzb, new.id).await.unwrap().len(), 1);
     assert_eq!((new.settings.min_read_seconds, new.settings.report_template.len()), (120, 2));
     assert_eq!(new.settings.report_deadline, None);

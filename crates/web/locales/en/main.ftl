@@ -675,3 +675,6 @@ action-reading-view = Read a duty report
 action-cycle-settings = Change reporting settings
 task-report = Written duty report: { $cycle }
 task-read = Read the duty reports and review: { $cycle }
+subject-move-up = Move up
+subject-move-down = Move down
+action-cycle-subject-move = Reorder subjects

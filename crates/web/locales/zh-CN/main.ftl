@@ -675,3 +675,6 @@ action-reading-view = 阅读述职报告
 action-cycle-settings = 修改述职设置
 task-report = 书面述职报告：{ $cycle }
 task-read = 阅读述职报告、参加评议：{ $cycle }
+subject-move-up = 上移
+subject-move-down = 下移
+action-cycle-subject-move = 调整述职顺序

@@ -330,6 +330,22 @@ pub async fn remove_subject(
     }
 }
 
+#[derive(Deserialize)]
+pub struct MoveForm {
+    #[serde(default)]
+    pub dir: String,
+}
+
+pub async fn move_subject(
+    State(state): State<AppState>,
+    OrgAdmin(a): OrgAdmin,
+    Path((id, sid)): Path<(i64, i64)>,
+    Form(f): Form<MoveForm>,
+) -> AppResult<Response> {
+    state.services.subject_move(&a.caller, CycleId(id), sid, f.dir == "up").await?;
+    Ok(Redirect::to(&format!("/admin/cycles/{id}#subject-{sid}")).into_response())
+}
+
 // ---- subject roster import and export ----
 
 const SUBJECT_COLUMNS: super::sheet::Columns = &[

@@ -122,6 +122,7 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/cycles/{id}/subjects/import", get(cycles::subjects_import_form))
         .route("/admin/cycles/{id}/subjects.xlsx", get(cycles::subjects_export))
         .route("/admin/cycles/{id}/subjects/{sid}/remove", post(cycles::remove_subject))
+        .route("/admin/cycles/{id}/subjects/{sid}/move", post(cycles::move_subject))
         .route("/admin/cycles/{id}/settings", post(reports::save_settings))
         .route("/admin/cycles/{id}/links", get(links::list))
         .route("/admin/cycles/{id}/links/issue", post(links::issue))

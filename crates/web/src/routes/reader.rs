@@ -131,10 +131,9 @@ pub struct NoteForm {
 
 async fn read_view(state: &AppState, ctx: &Ctx, reader: &Reader, pid: i64, errors: FormErrors) -> AppResult<ReadView> {
     let p = state.services.reading_page(reader, PersonId(pid)).await?;
-    let list = state.services.reading_list(reader).await?;
-    let pos = list.subjects.iter().position(|s| s.person_id == p.subject.person_id);
-    let prev = pos.and_then(|i| i.checked_sub(1)).and_then(|i| list.subjects.get(i)).map(|s| s.person_id.0);
-    let next = pos.and_then(|i| list.subjects.get(i + 1)).map(|s| s.person_id.0);
+    let pos = p.order.iter().position(|s| *s == p.subject.person_id);
+    let prev = pos.and_then(|i| i.checked_sub(1)).and_then(|i| p.order.get(i)).map(|s| s.0);
+    let next = pos.and_then(|i| p.order.get(i + 1)).map(|s| s.0);
     let category =
         p.cycle.categories.iter().find(|c| c.code == p.subject.category).map(|c| c.name.clone()).unwrap_or_default();
     let paragraphs = p

@@ -164,6 +164,7 @@ async fn routes(app: &TestApp) -> (Vec<Route>, Vec<Route>) {
             vec![("person_id", person.to_string()), ("category", "county".into())],
         ),
         post(format!("/admin/cycles/{cycle}/subjects/999999/remove"), Who::Admin, vec![]),
+        post(format!("/admin/cycles/{cycle}/subjects/999999/move"), Who::Admin, vec![("dir", "up".into())]),
         get(format!("/admin/cycles/{cycle}/subjects/import"), Who::Admin),
         post(
             format!("/admin/cycles/{cycle}/evaluators"),
