@@ -28,9 +28,7 @@ test('a subject writes, uploads and submits; the organizer reviews', async ({ br
   await expect(subject.locator('main')).toContainText('补充：全年走访困难党员二十三户。');
   await expect(subject.locator('main')).toContainText('台账.docx');
 
-  // A renamed program is refused with a specific message.
-  // (The report is submitted now, so try it as a fresh draft elsewhere: the
-  // HTTP suite covers the refusal; here the organizer takes over.)
+  // (Refused uploads — a renamed program, 200 MB — are covered by the HTTP suite.)
   const org = await browser.newPage();
   await login(org, 'organizer_admin');
   await org.goto('/admin/cycles');
@@ -47,6 +45,12 @@ test('a subject writes, uploads and submits; the organizer reviews', async ({ br
   await expect(org.locator('.attachment-text')).toContainText('全年召开党建工作专题会议十二次。');
   await org.getByRole('button', { name: '通过' }).click();
   await expect(org.locator('.flash-ok')).toHaveText('报告已通过。');
+  // Words from the uploaded file are found by the search.
+  await org.getByRole('link', { name: '报告提交情况' }).click();
+  await org.fill('#q', '专题会议十二次');
+  await org.locator('form.search button').click();
+  await expect(org.locator('#search-count')).toHaveText('1 份报告含此内容');
+  await expect(org.locator('main table.data').nth(1)).toContainText('贾传峰');
 
   // Reading coverage, with its chart.
   await org.goto('/admin/cycles');

@@ -313,6 +313,8 @@ pub struct ReportWrite {
 pub trait ReportStore: Send + Sync {
     async fn report_get(&self, cycle: CycleId, person: PersonId) -> Result<Option<Report>>;
     async fn report_list(&self, cycle: CycleId) -> Result<Vec<ReportSummary>>;
+    /// The subjects whose report text (body or extracted file text) contains `text`.
+    async fn report_search(&self, cycle: CycleId, text: &str) -> Result<Vec<PersonId>>;
     /// Write a new version in one transaction; `Conflict` if the report is
     /// no longer in the expected state.
     async fn report_write(&self, w: &ReportWrite, audit: &AuditDraft) -> Result<Report>;

@@ -10,8 +10,10 @@ use kaoping_core::ports::{ReportStore, ReportWrite};
 use kaoping_core::report::{AttachmentChange, AttachmentRef, Blob, Report, ReportStatus, ReportSummary, ReportVersion};
 use kaoping_core::time::{from_micros, to_micros};
 use sea_orm::ActiveValue::Set;
+use sea_orm::sea_query::LikeExpr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 
 fn status(s: &str) -> Result<ReportStatus> {
@@ -94,6 +96,24 @@ impl ReportStore for Db {
                 })
             })
             .collect()
+    }
+
+    async fn report_search(&self, cycle: CycleId, text: &str) -> Result<Vec<PersonId>> {
+        let esc: String =
+            text.chars().flat_map(|c| if matches!(c, '%' | '_' | '\\') { vec!['\\', c] } else { vec![c] }).collect();
+        let like = || LikeExpr::new(format!("%{esc}%")).escape('\\');
+        let ids: Vec<i64> = report::Entity::find()
+            .select_only()
+            .column(report::Column::PersonId)
+            .filter(report::Column::CycleId.eq(cycle.0))
+            .filter(
+                Condition::any().add(report::Column::BodyHtml.like(like())).add(report::Column::FileText.like(like())),
+            )
+            .into_tuple()
+            .all(&self.conn)
+            .await
+            .map_err(db_err)?;
+        Ok(ids.into_iter().map(PersonId).collect())
     }
 
     async fn report_write(&self, w: &ReportWrite, audit: &AuditDraft) -> Result<Report> {

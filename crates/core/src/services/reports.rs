@@ -143,6 +143,24 @@ impl Services {
         Ok(Submissions { cycle: c, rows: rows.collect() })
     }
 
+    /// The subjects whose report mentions `text` (body or file text).
+    pub async fn reports_search(&self, caller: &Caller, cycle: CycleId, text: &str) -> Result<Vec<PersonId>> {
+        self.cycle_get(caller, cycle).await?;
+        let text = text.trim();
+        if text.is_empty() {
+            return Ok(Vec::new());
+        }
+        // Stored bodies are HTML: search for the escaped form too.
+        let mut out = self.store.report_search(cycle, text).await?;
+        let escaped = ammonia::clean_text(text);
+        if escaped != text {
+            out.extend(self.store.report_search(cycle, &escaped).await?);
+        }
+        out.sort();
+        out.dedup();
+        Ok(out)
+    }
+
     /// One subject's report with its versions, for the organizer.
     pub async fn report_for_organizer(&self, caller: &Caller, cycle: CycleId, person: PersonId) -> Result<MyReport> {
         let c = self.cycle_get(caller, cycle).await?;

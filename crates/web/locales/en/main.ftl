@@ -678,3 +678,5 @@ task-read = Read the duty reports and review: { $cycle }
 subject-move-up = Move up
 subject-move-down = Move down
 action-cycle-subject-move = Reorder subjects
+submissions-search = Find in the reports and their files
+submissions-found = { $count } report(s) mention it

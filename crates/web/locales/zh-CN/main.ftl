@@ -678,3 +678,5 @@ task-read = 阅读述职报告、参加评议：{ $cycle }
 subject-move-up = 上移
 subject-move-down = 下移
 action-cycle-subject-move = 调整述职顺序
+submissions-search = 在报告正文和附件中查找
+submissions-found = { $count } 份报告含此内容

@@ -220,6 +220,8 @@ struct SubmissionsView {
     groups: Vec<(CategoryCount, Vec<SubmissionRow>)>,
     deadline: String,
     filter: String,
+    q: String,
+    found: Option<usize>,
 }
 
 #[derive(Deserialize, Default)]
@@ -228,6 +230,9 @@ pub struct SubmissionQuery {
     /// `late`, `pending` (not handed in) or empty.
     #[serde(default)]
     pub show: String,
+    /// Words to find in the reports' text.
+    #[serde(default)]
+    pub q: String,
 }
 
 pub async fn submissions(
@@ -237,6 +242,11 @@ pub async fn submissions(
     Query(q): Query<SubmissionQuery>,
 ) -> AppResult<Response> {
     let s = state.services.submissions(&a.caller, CycleId(id)).await?;
+    let found: Option<std::collections::HashSet<PersonId>> = if q.q.trim().is_empty() {
+        None
+    } else {
+        Some(state.services.reports_search(&a.caller, CycleId(id), &q.q).await?.into_iter().collect())
+    };
     let now = kaoping_core::time::now();
     let mut groups: Vec<(CategoryCount, Vec<SubmissionRow>)> = s
         .cycle
@@ -257,7 +267,7 @@ pub async fn submissions(
             "late" => late,
             "pending" => !handed_in,
             _ => true,
-        };
+        } && found.as_ref().is_none_or(|f| f.contains(&subject.person_id));
         if shown {
             rows.push(SubmissionRow { subject, report, late });
         }
@@ -269,7 +279,15 @@ pub async fn submissions(
         .crumb_text(s.cycle.name.clone(), Some(&format!("/admin/cycles/{id}")))
         .crumb("submissions-title", None)
         .flash(q.flash.as_deref());
-    Ok(render(&SubmissionsView { page, cycle: s.cycle, groups, deadline, filter: q.show }))
+    Ok(render(&SubmissionsView {
+        page,
+        cycle: s.cycle,
+        groups,
+        deadline,
+        filter: q.show,
+        q: q.q,
+        found: found.map(|f| f.len()),
+    }))
 }
 
 #[derive(Template)]

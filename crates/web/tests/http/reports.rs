@@ -130,6 +130,17 @@ async fn a_subject_writes_and_submits_and_bad_files_are_refused() {
     let page = s.get(app.url(&format!("/my/reports/{cy}"))).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("请补充存在问题及原因") && page.contains("已退回"));
 
+    // Search finds words in the body (and in extracted file text).
+    let found = admin
+        .get(app.url(&format!("/admin/cycles/{cy}/reports?q=%E6%8A%93%E5%9F%BA%E5%B1%82")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(found.contains("1 份报告含此内容"), "search by 抓基层");
+
     // The same through the API.
     let list: serde_json::Value =
         admin.get(app.url(&format!("/api/v1/cycles/{cy}/reports"))).send().await.unwrap().json().await.unwrap();
