@@ -18,6 +18,7 @@ pub mod scheme;
 pub mod scope;
 pub mod services;
 pub mod sortkey;
+pub mod tally;
 pub mod time;
 
 pub use error::{CoreError, FieldError, Msg, Result};
