@@ -4,6 +4,7 @@
 pub mod account;
 pub mod audit;
 pub mod auth;
+pub mod ballot;
 pub mod cycle;
 pub mod error;
 pub mod exact;

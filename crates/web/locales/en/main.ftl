@@ -680,3 +680,12 @@ subject-move-down = Move down
 action-cycle-subject-move = Reorder subjects
 submissions-search = Find in the reports and their files
 submissions-found = { $count } report(s) mention it
+## Ballots (issue 4)
+err-ballot-subject-out-of-scope = Subject { $subject } is not in your scope.
+err-ballot-subject-twice = “{ $name }” appears twice on the ballot.
+err-ballot-subject-missing = “{ $name }” has not been graded yet (“don't know” is a choice).
+err-ballot-item-unknown = “{ $item }” for “{ $name }” is not an item of the scheme.
+err-ballot-item-missing = “{ $name }” lacks a grade for “{ $item }”.
+err-ballot-grade-unknown = The grade “{ $grade }” for “{ $name }” is not on the scale.
+err-ballot-remark-long = The remark on “{ $name }” is longer than { $max } characters.
+err-ballot-quota = { $count } subjects in { $category } are graded “{ $grade }”; at most { $limit } may be.

@@ -680,3 +680,12 @@ subject-move-down = 下移
 action-cycle-subject-move = 调整述职顺序
 submissions-search = 在报告正文和附件中查找
 submissions-found = { $count } 份报告含此内容
+## Ballots (issue 4)
+err-ballot-subject-out-of-scope = 述职对象 { $subject } 不在您的评议范围内。
+err-ballot-subject-twice = “{ $name }”在选票上出现了两次。
+err-ballot-subject-missing = 还没有评议“{ $name }”（可选“不了解”）。
+err-ballot-item-unknown = “{ $name }”的评议内容“{ $item }”不在评议方案中。
+err-ballot-item-missing = “{ $name }”缺少“{ $item }”的等次。
+err-ballot-grade-unknown = “{ $name }”的等次“{ $grade }”不在评议方案中。
+err-ballot-remark-long = 对“{ $name }”的意见超过 { $max } 字。
+err-ballot-quota = { $category }中评为“{ $grade }”的有 { $count } 人，超过了 { $limit } 人的上限。
