@@ -197,6 +197,76 @@ pub fn seal(receipts: &[String]) -> String {
     hex::encode(Sm3::digest(r.join("\n").as_bytes()))
 }
 
+/// Marks as stored: grade by item per subject, `null` for an abstention.
+pub type StoredMarks = BTreeMap<i64, Option<BTreeMap<String, String>>>;
+
+pub fn marks_to_stored(marks: &BTreeMap<i64, Mark>) -> StoredMarks {
+    marks
+        .iter()
+        .map(|(s, m)| {
+            let v = match m {
+                Mark::Abstain => None,
+                Mark::Grades(g) => Some(g.clone()),
+            };
+            (*s, v)
+        })
+        .collect()
+}
+
+pub fn marks_from_stored(stored: StoredMarks) -> BTreeMap<i64, Mark> {
+    stored.into_iter().map(|(s, m)| (s, m.map_or(Mark::Abstain, Mark::Grades))).collect()
+}
+
+/// A final ballot to store, with its participation record and idempotency key.
+#[derive(Debug, Clone)]
+pub struct NewBallot {
+    pub cycle: i64,
+    /// 128 random bits, hex.
+    pub id: String,
+    pub group: String,
+    /// The evaluator (named mode only).
+    pub evaluator: Option<i64>,
+    /// Who voted (kept apart from the ballot).
+    pub participant: i64,
+    pub marks: StoredMarks,
+    pub remarks: BTreeMap<i64, String>,
+    pub receipt: String,
+    pub paper: bool,
+    /// The start of the voting session (no finer time is kept).
+    pub session_at: chrono::DateTime<chrono::Utc>,
+    /// SM3 of the client's idempotency key, and of the request body.
+    pub key_hash: String,
+    pub request_hash: String,
+}
+
+/// What storing a final ballot came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SubmitOutcome {
+    Stored(String),
+    /// The same key and body again: the first receipt, nothing stored.
+    Replayed(String),
+    /// The same key with another body.
+    KeyReused,
+    /// This evaluator already has a final ballot.
+    AlreadyVoted,
+    /// Another request with this key is being stored right now.
+    InFlight,
+    /// Voting is not open (any more).
+    VotingClosed,
+}
+
+/// A stored final ballot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredBallot {
+    pub id: String,
+    pub group: String,
+    pub evaluator: Option<i64>,
+    pub marks: BTreeMap<i64, Mark>,
+    pub remarks: BTreeMap<i64, String>,
+    pub receipt: String,
+    pub paper: bool,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

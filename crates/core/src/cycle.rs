@@ -132,8 +132,26 @@ pub struct Cycle {
     pub categories: Vec<Category>,
     pub copied_from: Option<CycleId>,
     pub settings: CycleSettings,
+    pub voting: VotingState,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+/// When voting was opened and closed (during evaluation, by the organizer).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct VotingState {
+    pub opened_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+}
+
+impl VotingState {
+    pub fn is_open(&self) -> bool {
+        self.opened_at.is_some() && self.closed_at.is_none()
+    }
+
+    pub fn is_closed(&self) -> bool {
+        self.closed_at.is_some()
+    }
 }
 
 /// The reporting settings of a cycle.

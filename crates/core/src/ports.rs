@@ -368,6 +368,39 @@ pub trait ReadingStore: Send + Sync {
     async fn note_list(&self, cycle: CycleId, evaluator: PersonId, subject: Option<PersonId>) -> Result<Vec<Note>>;
 }
 
+/// Voting: open/close, drafts, final ballots with participation and
+/// idempotency records (all written together or not at all).
+#[async_trait]
+pub trait BallotStore: Send + Sync {
+    /// Open (`open`) or close voting; None if it was not in the state to do
+    /// so (already open, never opened, already closed). Closing writes the
+    /// ballot-set seal into the audit entry and returns it.
+    async fn voting_set(
+        &self,
+        cycle: CycleId,
+        open: bool,
+        now: DateTime<Utc>,
+        audit: &AuditDraft,
+    ) -> Result<Option<String>>;
+    async fn draft_get(&self, cycle: CycleId, evaluator: PersonId) -> Result<Option<(String, String)>>;
+    async fn draft_save(
+        &self,
+        cycle: CycleId,
+        evaluator: PersonId,
+        marks: &str,
+        remarks: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
+    async fn ballot_submit(
+        &self,
+        b: &crate::ballot::NewBallot,
+        audit: &AuditDraft,
+    ) -> Result<crate::ballot::SubmitOutcome>;
+    async fn ballot_list(&self, cycle: CycleId) -> Result<Vec<crate::ballot::StoredBallot>>;
+    /// Who has voted.
+    async fn participants(&self, cycle: CycleId) -> Result<Vec<PersonId>>;
+}
+
 /// Everything the core needs from storage.
 pub trait Store:
     OrgStore
@@ -380,6 +413,7 @@ pub trait Store:
     + LinkStore
     + ReportStore
     + ReadingStore
+    + BallotStore
 {
 }
 
@@ -394,5 +428,6 @@ impl<T> Store for T where
         + LinkStore
         + ReportStore
         + ReadingStore
+        + BallotStore
 {
 }

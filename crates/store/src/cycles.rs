@@ -6,7 +6,7 @@ use crate::org::units_under;
 use crate::{Db, append_audit, db_err};
 use async_trait::async_trait;
 use kaoping_core::audit::AuditDraft;
-use kaoping_core::cycle::{BallotMode, Category, Cycle, CycleSettings, Phase};
+use kaoping_core::cycle::{BallotMode, Category, Cycle, CycleSettings, Phase, VotingState};
 use kaoping_core::error::{CoreError, Result};
 use kaoping_core::error::{FieldError, Msg};
 use kaoping_core::ids::PersonId;
@@ -37,6 +37,10 @@ fn cycle_of(m: cycle::Model, unit: Option<org_unit::Model>, cats: Vec<cycle_cate
             report_deadline: m.report_deadline.map(from_micros),
             min_read_seconds: m.min_read_seconds,
             report_template: m.report_template.lines().map(str::to_string).collect(),
+        },
+        voting: VotingState {
+            opened_at: m.voting_opened_at.map(from_micros),
+            closed_at: m.voting_closed_at.map(from_micros),
         },
         created_at: from_micros(m.created_at),
         updated_at: from_micros(m.updated_at),
@@ -201,6 +205,8 @@ impl CycleStore for Db {
             report_deadline: Set(new.settings.report_deadline.map(to_micros)),
             min_read_seconds: Set(new.settings.min_read_seconds),
             report_template: Set(new.settings.report_template.join("\n")),
+            voting_opened_at: Set(None),
+            voting_closed_at: Set(None),
             created_at: Set(now),
             updated_at: Set(now),
             ..Default::default()

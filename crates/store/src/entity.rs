@@ -226,6 +226,8 @@ pub mod cycle {
         pub report_deadline: Option<i64>,
         pub min_read_seconds: i32,
         pub report_template: String,
+        pub voting_opened_at: Option<i64>,
+        pub voting_closed_at: Option<i64>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,4 +1,4 @@
-//! Entities of migration m0005: links, reader sessions, reports, files,
+//! Entities of migrations m0005–m0006: links, reader sessions, reports, files,
 //! reading records and notes. (Queried without relations.)
 
 macro_rules! entity {
@@ -102,4 +102,42 @@ entity!(note, "note", {
     pub body: String,
     pub created_at: i64,
     pub updated_at: i64,
+});
+
+entity!(ballot_draft, "ballot_draft", {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub cycle_id: i64,
+    pub evaluator_id: i64,
+    pub marks: String,
+    pub remarks: String,
+    pub updated_at: i64,
+});
+
+entity!(ballot, "ballot", {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: String,
+    pub cycle_id: i64,
+    pub group_code: String,
+    pub evaluator_id: Option<i64>,
+    pub marks: String,
+    pub remarks: String,
+    pub receipt: String,
+    pub paper: bool,
+    pub session_at: i64,
+});
+
+entity!(participation, "participation", {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub cycle_id: i64,
+    pub evaluator_id: i64,
+    pub session_at: i64,
+});
+
+entity!(idempotency, "idempotency", {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub key_hash: String,
+    pub request_hash: String,
+    pub receipt: String,
 });

@@ -8,6 +8,7 @@
 
 mod accounts;
 mod audit;
+mod ballots;
 mod convert;
 mod cycles;
 mod entity;

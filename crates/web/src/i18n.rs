@@ -174,6 +174,7 @@ mod tests {
             include_str!("../../core/src/services/reading.rs"),
             include_str!("../../core/src/services/roster_index.rs"),
             include_str!("../../core/src/ballot.rs"),
+            include_str!("../../core/src/services/voting.rs"),
             include_str!("../../../crates/store/src/reports.rs"),
             include_str!("../../../crates/office/src/docs.rs"),
             include_str!("routes/reports.rs"),

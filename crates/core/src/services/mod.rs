@@ -12,6 +12,7 @@ mod people;
 mod reading;
 mod reports;
 mod roster_index;
+mod voting;
 
 pub use accounts::{AccountInput, CreatedAccount};
 pub use auth::{AuthConfig, LoginOutcome, SessionInfo, minutes_until};
@@ -21,6 +22,7 @@ pub use links::{IssueFor, IssuedLink};
 pub use org::{OrgImportInput, OrgImportRowInput};
 pub use reading::{Coverage, ReadingList, ReadingPage, coverage, in_scope};
 pub use reports::{MyReport, ReportSave, Submissions, Task, is_late};
+pub use voting::{BallotPage, Turnout};
 
 use crate::audit::{AuditDraft, AuditResult};
 use crate::error::{CoreError, Result};

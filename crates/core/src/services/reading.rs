@@ -271,6 +271,7 @@ mod tests {
             categories: cats,
             copied_from: None,
             settings: CycleSettings { min_read_seconds: 60, ..Default::default() },
+            voting: Default::default(),
             created_at: time::now(),
             updated_at: time::now(),
         }

@@ -7,6 +7,7 @@ mod m0002_cycles;
 mod m0003_subjects;
 mod m0004_evaluators;
 mod m0005_reports;
+mod m0006_ballots;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0003_subjects::Migration),
             Box::new(m0004_evaluators::Migration),
             Box::new(m0005_reports::Migration),
+            Box::new(m0006_ballots::Migration),
         ]
     }
 }

@@ -7,6 +7,7 @@ mod cycles;
 mod org;
 mod reports;
 mod schema;
+mod voting;
 
 use kaoping_core::account::{Role, RoleGrant};
 use kaoping_core::ids::{AccountId, OrgUnitId, PersonId};

@@ -260,8 +260,14 @@ async fn personal_links_open_reading_and_refuse_bad_tokens() {
     assert_eq!(statuses[0], 404);
     assert_eq!(*statuses.last().unwrap(), 429, "{statuses:?}");
     // Tokens never reach the audit log.
-    let log = app.svc.store.audit_list(&Default::default()).await.unwrap();
+    let log = app
+        .svc
+        .store
+        .audit_list(&kaoping_core::audit::AuditFilter { limit: 10_000, ..Default::default() })
+        .await
+        .unwrap();
     let token = token_path.trim_start_matches("/k/");
+    assert!(log.iter().any(|e| e.action == "link.open"), "link opens are audited");
     assert!(log.iter().all(|e| !e.detail.contains(token) && !e.object.contains(token)));
 }
 

@@ -1,0 +1,227 @@
+//! Voting (`scoring.md` §2, §7): the organizer opens and closes it; an
+//! evaluator keeps a draft and submits one final ballot; results come from
+//! the scoring engine once voting has closed.
+
+use super::reading::in_scope;
+use super::{Caller, Services};
+use crate::ballot::{MarkInput, NewBallot, ScopeSubject, SubmitOutcome, check_final, marks_to_stored, receipt};
+use crate::cycle::{BallotMode, Cycle, Phase};
+use crate::error::{CoreError, Msg, Result};
+use crate::ids::{CycleId, PersonId};
+use crate::reading::Reader;
+use crate::tally::{Extras, SubjectResult, TallyBallot, TallySubject, tally};
+use crate::time;
+use sm3::{Digest, Sm3};
+use std::collections::{BTreeMap, HashSet};
+
+/// An evaluator's ballot page.
+#[derive(Debug, Clone)]
+pub struct BallotPage {
+    pub cycle: Cycle,
+    pub scope: Vec<ScopeSubject>,
+    /// The draft so far (or nothing).
+    pub draft: Vec<MarkInput>,
+    pub voted: bool,
+    /// Subjects whose handed-in report the evaluator has not opened.
+    pub unread: HashSet<i64>,
+}
+
+/// Turnout: who was expected, who voted.
+#[derive(Debug, Clone)]
+pub struct Turnout {
+    pub cycle: Cycle,
+    pub expected: usize,
+    pub voted: usize,
+    /// (group label, expected, voted)
+    pub groups: Vec<(String, usize, usize)>,
+}
+
+fn sm3_hex(s: &str) -> String {
+    hex::encode(Sm3::digest(s.as_bytes()))
+}
+
+/// The request hash of a submission: SM3 of its marks and remarks in a fixed order.
+fn request_hash(marks: &[MarkInput]) -> String {
+    let sorted: BTreeMap<i64, &MarkInput> = marks.iter().map(|m| (m.subject, m)).collect();
+    sm3_hex(&serde_json::to_string(&sorted).expect("marks serialize"))
+}
+
+impl Services {
+    /// Open or close voting (evaluation phase only; closing seals the ballot set).
+    pub async fn voting_set(&self, caller: &Caller, cycle: CycleId, open: bool) -> Result<Option<String>> {
+        let c = self.cycle_get(caller, cycle).await?;
+        if c.phase != Phase::Evaluation {
+            return Err(CoreError::Conflict(Msg::new("err-voting-phase")));
+        }
+        let action = if open { "voting.open" } else { "voting.close" };
+        let done =
+            self.store.voting_set(cycle, open, time::now(), &caller.audit(action, format!("cycle:{cycle}"))).await?;
+        match done {
+            Some(seal) => Ok((!open).then_some(seal)),
+            None => Err(CoreError::Conflict(Msg::new(if open { "err-voting-opened" } else { "err-voting-not-open" }))),
+        }
+    }
+
+    async fn reader_scope(&self, reader: &Reader) -> Result<(Cycle, Vec<ScopeSubject>)> {
+        let c = self.store.cycle_get(reader.cycle_id).await?.ok_or(CoreError::NotFound("cycle"))?;
+        let subjects = self.store.subject_list(c.id).await?;
+        let scope = in_scope(&c, &reader.group, reader.person_id, &subjects)
+            .into_iter()
+            .map(|s| ScopeSubject {
+                id: s.person_id.0,
+                name: s.person_name.clone(),
+                category: s.category.clone(),
+                category_name: c
+                    .categories
+                    .iter()
+                    .find(|k| k.code == s.category)
+                    .map(|k| k.name.clone())
+                    .unwrap_or_else(|| s.category.clone()),
+            })
+            .collect();
+        Ok((c, scope))
+    }
+
+    /// The ballot page: scope, draft, whether the evaluator has voted.
+    pub async fn ballot_page(&self, reader: &Reader) -> Result<BallotPage> {
+        let (cycle, scope) = self.reader_scope(reader).await?;
+        let draft = match self.store.draft_get(cycle.id, reader.person_id).await? {
+            Some((marks, _)) => serde_json::from_str(&marks).unwrap_or_default(),
+            None => Vec::new(),
+        };
+        let voted = self.store.participants(cycle.id).await?.contains(&reader.person_id);
+        let handed_in: HashSet<PersonId> = self
+            .store
+            .report_list(cycle.id)
+            .await?
+            .into_iter()
+            .filter(|r| r.status.handed_in())
+            .map(|r| r.person_id)
+            .collect();
+        let opened: HashSet<PersonId> = self
+            .store
+            .reading_list(cycle.id, Some(reader.person_id))
+            .await?
+            .into_iter()
+            .filter(|r| r.opened_at.is_some())
+            .map(|r| r.subject_id)
+            .collect();
+        let unread = scope
+            .iter()
+            .map(|s| PersonId(s.id))
+            .filter(|p| handed_in.contains(p) && !opened.contains(p))
+            .map(|p| p.0)
+            .collect();
+        Ok(BallotPage { cycle, scope, draft, voted, unread })
+    }
+
+    /// Keep the evaluator's marks so far (any state; checked only on submit).
+    pub async fn ballot_save_draft(&self, reader: &Reader, marks: &[MarkInput]) -> Result<()> {
+        let c = self.store.cycle_get(reader.cycle_id).await?.ok_or(CoreError::NotFound("cycle"))?;
+        if c.phase != Phase::Evaluation || c.voting.is_closed() {
+            return Err(CoreError::Conflict(Msg::new("err-voting-not-open")));
+        }
+        let json = serde_json::to_string(marks).expect("marks serialize");
+        self.store.draft_save(c.id, reader.person_id, &json, "{}", time::now()).await
+    }
+
+    /// Submit the final ballot; the receipt. The same key and body again
+    /// give the same receipt and store nothing.
+    pub async fn ballot_submit(&self, reader: &Reader, key: &str, marks: &[MarkInput]) -> Result<String> {
+        let (cycle, scope) = self.reader_scope(reader).await?;
+        if !cycle.voting.is_open() {
+            return Err(CoreError::Conflict(Msg::new("err-voting-not-open")));
+        }
+        let key = key.trim();
+        if key.len() < 16 || key.len() > 128 {
+            return Err(CoreError::invalid("key", Msg::new("err-ballot-key")));
+        }
+        let checked = check_final(&cycle.scheme, &scope, marks).map_err(CoreError::Invalid)?;
+        let ballot_id = crate::auth::random_token(16);
+        let receipt = receipt(cycle.id.0, &ballot_id, &reader.group, &checked.marks);
+        let named = cycle.ballot_mode == BallotMode::Named;
+        let session_at = cycle.voting.opened_at.unwrap_or_else(time::now);
+        let b = NewBallot {
+            cycle: cycle.id.0,
+            id: ballot_id,
+            group: reader.group.clone(),
+            evaluator: named.then_some(reader.person_id.0),
+            participant: reader.person_id.0,
+            marks: marks_to_stored(&checked.marks),
+            remarks: checked.remarks,
+            receipt,
+            paper: false,
+            session_at,
+            key_hash: sm3_hex(key),
+            request_hash: request_hash(marks),
+        };
+        // Anonymous: the audit entry records participation, never the ballot.
+        let audit = if named {
+            reader.audit("ballot.submit", format!("cycle:{}", cycle.id)).detail(format!("receipt {}", b.receipt))
+        } else {
+            reader.audit("ballot.participate", format!("cycle:{}", cycle.id))
+        };
+        match self.store.ballot_submit(&b, &audit).await? {
+            SubmitOutcome::Stored(r) | SubmitOutcome::Replayed(r) => Ok(r),
+            SubmitOutcome::KeyReused => Err(CoreError::invalid("key", Msg::new("err-ballot-key-reused"))),
+            SubmitOutcome::AlreadyVoted => Err(CoreError::Conflict(Msg::new("err-ballot-already"))),
+            SubmitOutcome::InFlight => Err(CoreError::Conflict(Msg::new("err-ballot-in-flight"))),
+            SubmitOutcome::VotingClosed => Err(CoreError::Conflict(Msg::new("err-voting-not-open"))),
+        }
+    }
+
+    /// Turnout per group, for the organizer (and later the big screen).
+    pub async fn turnout(&self, caller: &Caller, cycle: CycleId) -> Result<Turnout> {
+        let c = self.cycle_get(caller, cycle).await?;
+        let evaluators = self.store.evaluator_list(cycle).await?;
+        let voted: HashSet<PersonId> = self.store.participants(cycle).await?.into_iter().collect();
+        let groups = c
+            .scheme
+            .groups
+            .iter()
+            .map(|g| {
+                let mine: Vec<_> = evaluators.iter().filter(|e| e.group == g.code).collect();
+                (g.label.clone(), mine.len(), mine.iter().filter(|e| voted.contains(&e.person_id)).count())
+            })
+            .collect();
+        Ok(Turnout { expected: evaluators.len(), voted: voted.len(), groups, cycle: c })
+    }
+
+    /// Results from the final ballots, once voting has closed. Fails with
+    /// the subjects that lack a weighted component.
+    pub async fn results(&self, caller: &Caller, cycle: CycleId) -> Result<(Cycle, Vec<SubjectResult>)> {
+        let c = self.cycle_get(caller, cycle).await?;
+        if !c.voting.is_closed() {
+            return Err(CoreError::Conflict(Msg::new("err-results-hidden")));
+        }
+        let subjects: Vec<TallySubject> = self
+            .store
+            .subject_list(cycle)
+            .await?
+            .into_iter()
+            .map(|s| TallySubject { id: s.person_id.0, category: s.category, order: s.order })
+            .collect();
+        let ballots: Vec<TallyBallot> = self
+            .store
+            .ballot_list(cycle)
+            .await?
+            .into_iter()
+            .map(|b| TallyBallot { group: b.group, marks: b.marks })
+            .collect();
+        match tally(&c.scheme, &subjects, &ballots, &Extras::default()) {
+            Ok(r) => Ok((c, r)),
+            Err(missing) => {
+                let names = self.store.subject_list(cycle).await?;
+                let list: Vec<String> = missing
+                    .iter()
+                    .map(|m| {
+                        let name = names.iter().find(|s| s.person_id.0 == m.subject).map(|s| s.person_name.clone());
+                        let comps: Vec<&str> = m.components.iter().map(|c| c.as_str()).collect();
+                        format!("{}（{}）", name.unwrap_or_default(), comps.join("、"))
+                    })
+                    .collect();
+                Err(CoreError::Conflict(Msg::new("err-results-missing").arg("list", list.join("；"))))
+            }
+        }
+    }
+}

@@ -1,0 +1,214 @@
+//! Voting: open/close, drafts, and final ballots stored together with their
+//! participation and idempotency records in one transaction.
+
+use crate::entity::{ballot, ballot_draft, cycle, idempotency, participation};
+use crate::{Db, append_audit, db_err};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use kaoping_core::audit::AuditDraft;
+use kaoping_core::ballot::{NewBallot, StoredBallot, StoredMarks, SubmitOutcome, marks_from_stored};
+use kaoping_core::error::{CoreError, Result};
+use kaoping_core::ids::{CycleId, PersonId};
+use kaoping_core::ports::BallotStore;
+use kaoping_core::time::to_micros;
+use sea_orm::ActiveValue::Set;
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QuerySelect, SqlErr};
+
+fn json<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_string(v).expect("ballot data serializes")
+}
+
+#[async_trait]
+impl BallotStore for Db {
+    async fn voting_set(
+        &self,
+        id: CycleId,
+        open: bool,
+        now: DateTime<Utc>,
+        audit: &AuditDraft,
+    ) -> Result<Option<String>> {
+        let txn = self.write().await?;
+        let now = to_micros(now);
+        let mut q = cycle::Entity::update_many().filter(cycle::Column::Id.eq(id.0));
+        q = if open {
+            q.col_expr(cycle::Column::VotingOpenedAt, Expr::value(now)).filter(cycle::Column::VotingOpenedAt.is_null())
+        } else {
+            q.col_expr(cycle::Column::VotingClosedAt, Expr::value(now))
+                .filter(cycle::Column::VotingOpenedAt.is_not_null())
+                .filter(cycle::Column::VotingClosedAt.is_null())
+        };
+        if q.exec(&txn).await.map_err(db_err)?.rows_affected != 1 {
+            return Ok(None);
+        }
+        // Closing seals the ballot set, in the same transaction.
+        let seal = if open {
+            String::new()
+        } else {
+            let receipts: Vec<String> = ballot::Entity::find()
+                .select_only()
+                .column(ballot::Column::Receipt)
+                .filter(ballot::Column::CycleId.eq(id.0))
+                .into_tuple()
+                .all(&txn)
+                .await
+                .map_err(db_err)?;
+            kaoping_core::ballot::seal(&receipts)
+        };
+        let audit = if open { audit.clone() } else { audit.clone().detail(format!("ballot-set seal {seal}")) };
+        append_audit(&txn, &audit).await?;
+        Db::commit(txn).await?;
+        Ok(Some(seal))
+    }
+
+    async fn draft_get(&self, cycle: CycleId, evaluator: PersonId) -> Result<Option<(String, String)>> {
+        let d = ballot_draft::Entity::find()
+            .filter(ballot_draft::Column::CycleId.eq(cycle.0))
+            .filter(ballot_draft::Column::EvaluatorId.eq(evaluator.0))
+            .one(&self.conn)
+            .await
+            .map_err(db_err)?;
+        Ok(d.map(|d| (d.marks, d.remarks)))
+    }
+
+    async fn draft_save(
+        &self,
+        cycle: CycleId,
+        evaluator: PersonId,
+        marks: &str,
+        remarks: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let row = ballot_draft::ActiveModel {
+            cycle_id: Set(cycle.0),
+            evaluator_id: Set(evaluator.0),
+            marks: Set(marks.to_string()),
+            remarks: Set(remarks.to_string()),
+            updated_at: Set(to_micros(now)),
+            ..Default::default()
+        };
+        let on = OnConflict::columns([ballot_draft::Column::CycleId, ballot_draft::Column::EvaluatorId])
+            .update_columns([
+                ballot_draft::Column::Marks,
+                ballot_draft::Column::Remarks,
+                ballot_draft::Column::UpdatedAt,
+            ])
+            .to_owned();
+        ballot_draft::Entity::insert(row).on_conflict(on).exec_without_returning(&self.conn).await.map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn ballot_submit(&self, b: &NewBallot, audit: &AuditDraft) -> Result<SubmitOutcome> {
+        let txn = self.write().await?;
+        // Voting may have closed since the caller looked.
+        let open = cycle::Entity::find_by_id(b.cycle)
+            .one(&txn)
+            .await
+            .map_err(db_err)?
+            .is_some_and(|c| c.voting_opened_at.is_some() && c.voting_closed_at.is_none());
+        if !open {
+            return Ok(SubmitOutcome::VotingClosed);
+        }
+        let seen = idempotency::Entity::find_by_id(b.key_hash.clone()).one(&txn).await.map_err(db_err)?;
+        if let Some(seen) = seen {
+            return Ok(if seen.request_hash == b.request_hash {
+                SubmitOutcome::Replayed(seen.receipt)
+            } else {
+                SubmitOutcome::KeyReused
+            });
+        }
+        let voted = participation::Entity::find()
+            .select_only()
+            .column(participation::Column::Id)
+            .filter(participation::Column::CycleId.eq(b.cycle))
+            .filter(participation::Column::EvaluatorId.eq(b.participant))
+            .into_tuple::<i64>()
+            .one(&txn)
+            .await
+            .map_err(db_err)?;
+        if voted.is_some() {
+            return Ok(SubmitOutcome::AlreadyVoted);
+        }
+        let session = to_micros(b.session_at);
+        let key = idempotency::ActiveModel {
+            key_hash: Set(b.key_hash.clone()),
+            request_hash: Set(b.request_hash.clone()),
+            receipt: Set(b.receipt.clone()),
+        };
+        if let Err(e) = idempotency::Entity::insert(key).exec_without_returning(&txn).await {
+            // Another transaction (PostgreSQL) is storing this key right now.
+            return match e.sql_err() {
+                Some(SqlErr::UniqueConstraintViolation(_)) => Ok(SubmitOutcome::InFlight),
+                _ => Err(db_err(e)),
+            };
+        }
+        let p = participation::ActiveModel {
+            cycle_id: Set(b.cycle),
+            evaluator_id: Set(b.participant),
+            session_at: Set(session),
+            ..Default::default()
+        };
+        if let Err(e) = p.insert(&txn).await {
+            return match e.sql_err() {
+                Some(SqlErr::UniqueConstraintViolation(_)) => Ok(SubmitOutcome::AlreadyVoted),
+                _ => Err(db_err(e)),
+            };
+        }
+        ballot::ActiveModel {
+            id: Set(b.id.clone()),
+            cycle_id: Set(b.cycle),
+            group_code: Set(b.group.clone()),
+            evaluator_id: Set(b.evaluator),
+            marks: Set(json(&b.marks)),
+            remarks: Set(json(&b.remarks)),
+            receipt: Set(b.receipt.clone()),
+            paper: Set(b.paper),
+            session_at: Set(session),
+        }
+        .insert(&txn)
+        .await
+        .map_err(db_err)?;
+        ballot_draft::Entity::delete_many()
+            .filter(ballot_draft::Column::CycleId.eq(b.cycle))
+            .filter(ballot_draft::Column::EvaluatorId.eq(b.participant))
+            .exec(&txn)
+            .await
+            .map_err(db_err)?;
+        append_audit(&txn, audit).await?;
+        Db::commit(txn).await?;
+        Ok(SubmitOutcome::Stored(b.receipt.clone()))
+    }
+
+    async fn ballot_list(&self, cycle: CycleId) -> Result<Vec<StoredBallot>> {
+        let rows =
+            ballot::Entity::find().filter(ballot::Column::CycleId.eq(cycle.0)).all(&self.conn).await.map_err(db_err)?;
+        rows.into_iter()
+            .map(|b| {
+                let marks: StoredMarks = serde_json::from_str(&b.marks)
+                    .map_err(|_| CoreError::Store(format!("ballot {}: bad marks", b.id)))?;
+                let remarks = serde_json::from_str(&b.remarks).unwrap_or_default();
+                Ok(StoredBallot {
+                    id: b.id,
+                    group: b.group_code,
+                    evaluator: b.evaluator_id,
+                    marks: marks_from_stored(marks),
+                    remarks,
+                    receipt: b.receipt,
+                    paper: b.paper,
+                })
+            })
+            .collect()
+    }
+
+    async fn participants(&self, cycle: CycleId) -> Result<Vec<PersonId>> {
+        let ids: Vec<i64> = participation::Entity::find()
+            .select_only()
+            .column(participation::Column::EvaluatorId)
+            .filter(participation::Column::CycleId.eq(cycle.0))
+            .into_tuple()
+            .all(&self.conn)
+            .await
+            .map_err(db_err)?;
+        Ok(ids.into_iter().map(PersonId).collect())
+    }
+}
