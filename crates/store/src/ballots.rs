@@ -100,6 +100,14 @@ impl BallotStore for Db {
 
     async fn ballot_submit(&self, b: &NewBallot, audit: &AuditDraft) -> Result<SubmitOutcome> {
         let txn = self.write().await?;
+        let seen = idempotency::Entity::find_by_id(b.key_hash.clone()).one(&txn).await.map_err(db_err)?;
+        if let Some(seen) = seen {
+            return Ok(if seen.request_hash == b.request_hash {
+                SubmitOutcome::Replayed(seen.receipt)
+            } else {
+                SubmitOutcome::KeyReused
+            });
+        }
         // Voting may have closed since the caller looked.
         let open = cycle::Entity::find_by_id(b.cycle)
             .one(&txn)
@@ -108,14 +116,6 @@ impl BallotStore for Db {
             .is_some_and(|c| c.voting_opened_at.is_some() && c.voting_closed_at.is_none());
         if !open {
             return Ok(SubmitOutcome::VotingClosed);
-        }
-        let seen = idempotency::Entity::find_by_id(b.key_hash.clone()).one(&txn).await.map_err(db_err)?;
-        if let Some(seen) = seen {
-            return Ok(if seen.request_hash == b.request_hash {
-                SubmitOutcome::Replayed(seen.receipt)
-            } else {
-                SubmitOutcome::KeyReused
-            });
         }
         let voted = participation::Entity::find()
             .select_only()

@@ -120,6 +120,7 @@ struct ShowView {
     people: Vec<kaoping_core::ports::PersonRow>,
     evaluators: Vec<(kaoping_core::roster::Evaluator, String)>,
     deadline: String,
+    turnout: Option<kaoping_core::services::Turnout>,
     errors: FormErrors,
 }
 
@@ -223,9 +224,12 @@ async fn show_view(state: &AppState, a: &crate::ctx::Auth, id: i64, errors: Form
         .report_deadline
         .map(|d| d.with_timezone(&kaoping_core::time::DEFAULT_TZ).format("%Y-%m-%d").to_string())
         .unwrap_or_default();
+    let turnout =
+        if cycle.phase >= Phase::Evaluation { Some(state.services.turnout(&a.caller, cycle.id).await?) } else { None };
     Ok(ShowView {
         page,
         deadline,
+        turnout,
         cycle,
         steps,
         next,

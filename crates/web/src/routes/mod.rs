@@ -4,6 +4,7 @@ mod account;
 mod accounts;
 mod audit;
 mod auth;
+mod ballot;
 mod cycles;
 mod home;
 mod links;
@@ -12,6 +13,7 @@ mod org;
 mod people;
 mod reader;
 mod reports;
+mod results;
 mod scheme;
 mod sheet;
 
@@ -143,6 +145,11 @@ pub fn router(state: AppState) -> Router {
         .route("/e/{cycle}/s/{pid}/notes", post(reader::note_add))
         .route("/e/{cycle}/s/{pid}/ping", post(reader::ping))
         .route("/e/logout", post(reader::logout))
+        .route("/e/{cycle}/ballot", get(ballot::show).post(ballot::save))
+        .route("/e/{cycle}/ballot/review", get(ballot::review))
+        .route("/e/{cycle}/ballot/submit", post(ballot::submit))
+        .route("/admin/cycles/{id}/voting", post(results::voting))
+        .route("/admin/cycles/{id}/results", get(results::show))
         .route("/my/reports", get(reports::mine))
         .route("/my/reports/{cycle}", get(reports::edit))
         .route("/my/reports/{cycle}/file", get(reports::own_file))

@@ -27,7 +27,12 @@ struct EndedView {
 }
 
 /// The reader for this request in `cycle`, or the response to send instead.
-async fn reader(state: &AppState, ctx: &Ctx, headers: &HeaderMap, cycle: i64) -> AppResult<Result<Reader, Response>> {
+pub async fn reader_for(
+    state: &AppState,
+    ctx: &Ctx,
+    headers: &HeaderMap,
+    cycle: i64,
+) -> AppResult<Result<Reader, Response>> {
     if let Some(token) = cookie(headers, LINK_COOKIE).filter(|t| !t.is_empty())
         && let Some(r) = state.services.reader_from_link(token, ctx.client.clone()).await?
         && r.cycle_id == CycleId(cycle)
@@ -50,7 +55,7 @@ async fn reader(state: &AppState, ctx: &Ctx, headers: &HeaderMap, cycle: i64) ->
 
 macro_rules! reader_or_return {
     ($state:expr, $ctx:expr, $headers:expr, $cycle:expr) => {
-        match reader(&$state, &$ctx, &$headers, $cycle).await? {
+        match reader_for(&$state, &$ctx, &$headers, $cycle).await? {
             Ok(r) => r,
             Err(resp) => return Ok(resp),
         }
@@ -240,7 +245,7 @@ pub async fn ping(
     Path((cycle, pid)): Path<(i64, i64)>,
     Form(f): Form<PingForm>,
 ) -> AppResult<Response> {
-    let reader = match reader(&state, &ctx, &headers, cycle).await? {
+    let reader = match reader_for(&state, &ctx, &headers, cycle).await? {
         Ok(r) => r,
         Err(_) => return Ok(StatusCode::UNAUTHORIZED.into_response()),
     };

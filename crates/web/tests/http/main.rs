@@ -9,3 +9,4 @@ mod helpers;
 mod org;
 mod reports;
 mod security;
+mod voting;

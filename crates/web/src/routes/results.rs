@@ -1,0 +1,115 @@
+//! The organizer's side of voting: open and close it (with turnout), and the
+//! results once it has closed.
+
+use crate::AppState;
+use crate::ctx::OrgAdmin;
+use crate::error::AppResult;
+use crate::views::{Page, render};
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use kaoping_core::cycle::Cycle;
+use kaoping_core::ids::CycleId;
+use kaoping_core::tally::{SubjectResult, round2};
+use serde::Deserialize;
+use std::collections::HashMap;
+
+#[derive(Deserialize)]
+pub struct VotingForm {
+    #[serde(default)]
+    pub action: String,
+}
+
+pub async fn voting(
+    State(state): State<AppState>,
+    OrgAdmin(a): OrgAdmin,
+    Path(id): Path<i64>,
+    Form(f): Form<VotingForm>,
+) -> AppResult<Response> {
+    let open = f.action == "open";
+    state.services.voting_set(&a.caller, CycleId(id), open).await?;
+    let flash = if open { "voting-opened" } else { "voting-closed" };
+    Ok(Redirect::to(&format!("/admin/cycles/{id}?flash={flash}#voting")).into_response())
+}
+
+/// One line of the results table, ready to show.
+pub struct Line {
+    pub rank: String,
+    pub name: String,
+    pub democratic: String,
+    pub composite: String,
+    pub exact: String,
+    pub n: u64,
+    pub abstain: u64,
+    pub excellent: String,
+    pub approval: String,
+    pub poor: String,
+    pub grade: String,
+    pub grade_index: usize,
+    pub rule: String,
+}
+
+#[derive(Template)]
+#[template(path = "results.html")]
+struct ResultsView {
+    page: Page,
+    cycle: Cycle,
+    categories: Vec<(String, Vec<Line>)>,
+}
+
+fn pct(q: Option<kaoping_core::tally::Q>) -> String {
+    q.map(|q| format!("{}%", round2(&(q * kaoping_core::tally::q_int(100))))).unwrap_or_default()
+}
+
+pub async fn show(State(state): State<AppState>, OrgAdmin(a): OrgAdmin, Path(id): Path<i64>) -> AppResult<Response> {
+    let lang = a.ctx.lang;
+    let (cycle, results) = state.services.results(&a.caller, CycleId(id)).await?;
+    let subjects = state.services.subjects_list(&a.caller, CycleId(id)).await?;
+    let names: HashMap<i64, String> = subjects.iter().map(|s| (s.person_id.0, s.person_name.clone())).collect();
+    let line = |r: &SubjectResult| {
+        let (grade, grade_index, rule) = match &r.grade {
+            Some((g, rule)) => {
+                let i = cycle.scheme.grades.iter().position(|x| &x.code == g).unwrap_or(0);
+                (
+                    cycle.scheme.grades[i].label.clone(),
+                    i + 1,
+                    lang.t(&format!("rule-{}", rule.as_str().replace('_', "-"))),
+                )
+            }
+            None => (lang.t("results-no-votes"), 0, String::new()),
+        };
+        Line {
+            rank: r.rank.map(|x| x.to_string()).unwrap_or_default(),
+            name: names.get(&r.subject).cloned().unwrap_or_default(),
+            democratic: r.democratic.as_ref().map(round2).unwrap_or_default(),
+            composite: r.composite.as_ref().map(round2).unwrap_or_default(),
+            exact: r.composite.as_ref().map(kaoping_core::tally::exact_string).unwrap_or_default(),
+            n: r.counts.n(),
+            abstain: r.counts.abstain,
+            excellent: pct(r.excellent_rate()),
+            approval: pct(r.approval_rate()),
+            poor: pct(r.poor_rate()),
+            grade,
+            grade_index,
+            rule,
+        }
+    };
+    let categories = cycle
+        .categories
+        .iter()
+        .filter_map(|c| {
+            let mut mine: Vec<&SubjectResult> = results.iter().filter(|r| r.category == c.code).collect();
+            if mine.is_empty() {
+                return None;
+            }
+            mine.sort_by_key(|r| r.rank.unwrap_or(u32::MAX));
+            Some((c.name.clone(), mine.into_iter().map(line).collect()))
+        })
+        .collect();
+    let page = Page::new(&state, &a.ctx, "results-title")
+        .crumb("nav-cycles", Some("/admin/cycles"))
+        .crumb_text(cycle.name.clone(), Some(&format!("/admin/cycles/{id}")))
+        .crumb("results-title", None);
+    Ok(render(&ResultsView { page, cycle, categories }))
+}

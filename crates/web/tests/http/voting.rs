@@ -1,0 +1,133 @@
+//! Voting over HTTP: the no-JavaScript ballot form, review, submit with a
+//! receipt (replay-safe), tampered fields, closing and results.
+
+use crate::helpers::{client, location, root_caller, spawn};
+use kaoping_core::cycle::{CycleInput, Phase};
+use kaoping_core::person::PersonInput;
+use kaoping_core::roster::SubjectInput;
+use kaoping_core::services::IssueFor;
+
+fn hidden(html: &str, name: &str) -> String {
+    let at = html.find(&format!("name=\"{name}\" value=\"")).expect(name);
+    let rest = &html[at + name.len() + 15..];
+    rest[..rest.find('"').unwrap()].replace("&quot;", "\"").replace("&#34;", "\"").replace("&amp;", "&")
+}
+
+#[tokio::test]
+async fn an_evaluator_votes_by_form_and_the_organizer_closes_and_reads_results() {
+    let app = spawn().await;
+    let c = root_caller();
+    let input = CycleInput { name: "2026年度".into(), year: "2026".into(), ballot_mode: None };
+    let cy = app.svc.cycle_create(&c, app.city.id, &input, None).await.unwrap().id;
+    let mut subjects = Vec::new();
+    for name in ["甲书记", "乙书记"] {
+        let p = app
+            .svc
+            .person_create(
+                &c,
+                &PersonInput { name: name.into(), org_unit_id: Some(app.a.id.to_string()), ..Default::default() },
+                None,
+            )
+            .await
+            .unwrap()
+            .id;
+        let si = SubjectInput { person_id: p.to_string(), category: "county".into(), mode: None, post: None };
+        app.svc.subject_add(&c, cy, &si).await.unwrap();
+        subjects.push(p);
+    }
+    let deputy = app
+        .svc
+        .person_create(&c, &PersonInput { name: "代表".into(), ..Default::default() }, Some(app.city.id))
+        .await
+        .unwrap()
+        .id;
+    app.svc.evaluator_add(&c, cy, &deputy.to_string(), "all").await.unwrap();
+    app.svc.cycle_advance(&c, cy, Phase::Reporting).await.unwrap();
+    app.svc.cycle_advance(&c, cy, Phase::Evaluation).await.unwrap();
+    let token = app.svc.links_issue(&c, cy, IssueFor::Missing).await.unwrap().remove(0).token;
+    let phone = client(&app);
+    assert_eq!(phone.get(app.url(&format!("/k/{token}"))).send().await.unwrap().status(), 303);
+
+    // The form works without JavaScript; a draft is kept before voting opens.
+    let page = phone.get(app.url(&format!("/e/{cy}/ballot"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains(&format!("name=\"g_{}_overall\"", subjects[0])) && page.contains("投票尚未开始"));
+    let (a, b) = (subjects[0], subjects[1]);
+    let form = vec![
+        (format!("g_{a}_overall"), "excellent".to_string()),
+        (format!("r_{a}"), "抓落实有力".to_string()),
+        (format!("a_{b}"), "1".to_string()),
+        ("action".to_string(), "review".to_string()),
+    ];
+    let r = phone.post(app.url(&format!("/e/{cy}/ballot"))).form(&form).send().await.unwrap();
+    assert_eq!(location(&r), format!("/e/{cy}/ballot/review"));
+    let review = phone.get(app.url(&format!("/e/{cy}/ballot/review"))).send().await.unwrap().text().await.unwrap();
+    assert!(!review.contains("ballot/submit"), "no submit before voting opens");
+
+    let admin = app.login("sys").await;
+    let r =
+        admin.post(app.url(&format!("/admin/cycles/{cy}/voting"))).form(&[("action", "open")]).send().await.unwrap();
+    assert_eq!(r.status(), 303);
+    let review = phone.get(app.url(&format!("/e/{cy}/ballot/review"))).send().await.unwrap().text().await.unwrap();
+    assert!(review.contains("抓落实有力"));
+    let (key, marks) = (hidden(&review, "key"), hidden(&review, "marks"));
+
+    // Tampered hidden fields: unreadable, or a subject outside the scope.
+    let r = phone
+        .post(app.url(&format!("/e/{cy}/ballot/submit")))
+        .form(&[("key", key.as_str()), ("marks", "x")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("无法识别"));
+    let forged = marks.replace(&format!("\"subject\":{b}"), "\"subject\":999999");
+    let r = phone
+        .post(app.url(&format!("/e/{cy}/ballot/submit")))
+        .form(&[("key", key.as_str()), ("marks", forged.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("不在您的评议范围内"));
+
+    // Submit: a receipt; the same request again: the same receipt.
+    let submit = [("key", key.as_str()), ("marks", marks.as_str())];
+    let r = phone.post(app.url(&format!("/e/{cy}/ballot/submit"))).form(&submit).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["cache-control"], "no-store");
+    let html = r.text().await.unwrap();
+    let receipt = html.split("id=\"receipt\">").nth(1).unwrap().split('<').next().unwrap().to_string();
+    assert_eq!(receipt.len(), 64);
+    let again = phone
+        .post(app.url(&format!("/e/{cy}/ballot/submit")))
+        .form(&submit)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(again.contains(&receipt));
+    // A second ballot with a new key: refused.
+    let r = phone
+        .post(app.url(&format!("/e/{cy}/ballot/submit")))
+        .form(&[("key", "another-key-0000001"), ("marks", marks.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 409);
+    assert_eq!(app.svc.store.ballot_list(cy).await.unwrap().len(), 1);
+
+    // Results are hidden until voting closes, then shown by category.
+    let r = admin.get(app.url(&format!("/admin/cycles/{cy}/results"))).send().await.unwrap();
+    assert_eq!(r.status(), 409);
+    let show = admin.get(app.url(&format!("/admin/cycles/{cy}"))).send().await.unwrap().text().await.unwrap();
+    assert!(show.contains("1/1"), "turnout");
+    admin.post(app.url(&format!("/admin/cycles/{cy}/voting"))).form(&[("action", "close")]).send().await.unwrap();
+    let results =
+        admin.get(app.url(&format!("/admin/cycles/{cy}/results"))).send().await.unwrap().text().await.unwrap();
+    assert!(results.contains("甲书记") && results.contains("100.00") && results.contains("无有效票"), "{results}");
+    // A retry after closing still gets its first answer.
+    let late = phone.post(app.url(&format!("/e/{cy}/ballot/submit"))).form(&submit).send().await.unwrap();
+    assert!(late.text().await.unwrap().contains(&receipt));
+}
