@@ -123,7 +123,7 @@ impl Services {
             scheme_problems: c.scheme.validate(&c.category_codes()).err().map_or(0, |e| e.len()),
             subjects: self.store.subject_list(id).await?.len(),
             evaluators: self.store.evaluator_list(id).await?.len(),
-            voting_open: false,
+            voting_open: c.voting.is_open(),
             results_final: false,
         };
         check_advance(c.phase, to, &readiness)

@@ -76,6 +76,9 @@ async fn ballots_are_final_once_with_receipts_and_the_close_seals_them() {
     assert_eq!(w.svc.ballot_page(&r0).await.unwrap().draft.len(), 1);
     w.svc.voting_set(&zzb, cy, true).await.unwrap();
     assert!(matches!(w.svc.voting_set(&zzb, cy, true).await, Err(CoreError::Conflict(_))));
+    // The tally waits until voting is closed.
+    let e = w.svc.cycle_advance(&zzb, cy, Phase::Tally).await.unwrap_err();
+    assert!(matches!(e, CoreError::Invalid(ref f) if f[0].msg.key == "err-phase-voting-open"));
 
     // A missing subject is named; nothing is stored.
     let e = w.svc.ballot_submit(&r0, "k-0000000000000001", &marks(&[(s[0], "excellent")])).await.unwrap_err();
@@ -133,6 +136,7 @@ async fn ballots_are_final_once_with_receipts_and_the_close_seals_them() {
     let e = w.svc.ballot_submit(&r1, "k-3000000000000001", &body).await.unwrap_err();
     assert!(matches!(e, CoreError::Conflict(_)));
     let (_, results) = w.svc.results(&zzb, cy).await.unwrap();
+    w.svc.cycle_advance(&zzb, cy, Phase::Tally).await.unwrap();
     // 甲: 好, 较好, 较好 → 260/3; 乙: 较好, 一般, 一般 → 60.
     assert_eq!(kaoping_core::tally::exact_string(results[0].democratic.as_ref().unwrap()), "260/3");
     assert_eq!(results[0].grade.as_ref().unwrap().0, "good");
