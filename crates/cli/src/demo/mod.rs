@@ -1,6 +1,7 @@
 //! `kaoping demo`: a realistic fictional city (琅港市) modelled on the
 //! article, with accounts for every role, served at once.
 
+mod ballots;
 mod reports;
 
 use crate::config::Config;
@@ -201,6 +202,7 @@ async fn seed_cycles(
     reports::write_reports(svc, caller, last.id, 2025, |_, _| Outcome::Accepted).await?;
     svc.cycle_advance(caller, last.id, Phase::Evaluation).await?;
     reports::read_reports(svc, caller, last.id, 85).await?;
+    ballots::vote(svc, caller, last.id).await?;
     svc.cycle_advance(caller, last.id, Phase::Tally).await?;
     // This year: copied from last year (scheme, categories, rosters), in reporting.
     let this =

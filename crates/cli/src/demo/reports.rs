@@ -37,7 +37,7 @@ const NEXT_STEPS: &[&str] = &[
 ];
 
 /// A deterministic number from a seed, in `lo..hi`.
-fn num(seed: usize, salt: usize, lo: usize, hi: usize) -> usize {
+pub fn num(seed: usize, salt: usize, lo: usize, hi: usize) -> usize {
     let x = (seed.wrapping_mul(2_654_435_761).wrapping_add(salt.wrapping_mul(40_503))) % 1_000_003;
     lo + x % (hi - lo)
 }
