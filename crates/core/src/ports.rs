@@ -399,6 +399,7 @@ pub trait BallotStore: Send + Sync {
     async fn ballot_list(&self, cycle: CycleId) -> Result<Vec<crate::ballot::StoredBallot>>;
     /// Who has voted.
     async fn participants(&self, cycle: CycleId) -> Result<Vec<PersonId>>;
+    async fn has_voted(&self, cycle: CycleId, person: PersonId) -> Result<bool>;
 }
 
 /// Everything the core needs from storage.

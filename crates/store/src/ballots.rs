@@ -211,4 +211,17 @@ impl BallotStore for Db {
             .map_err(db_err)?;
         Ok(ids.into_iter().map(PersonId).collect())
     }
+
+    async fn has_voted(&self, cycle: CycleId, person: PersonId) -> Result<bool> {
+        let found: Option<i64> = participation::Entity::find()
+            .select_only()
+            .column(participation::Column::Id)
+            .filter(participation::Column::CycleId.eq(cycle.0))
+            .filter(participation::Column::EvaluatorId.eq(person.0))
+            .into_tuple()
+            .one(&self.conn)
+            .await
+            .map_err(db_err)?;
+        Ok(found.is_some())
+    }
 }

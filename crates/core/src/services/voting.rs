@@ -62,6 +62,11 @@ impl Services {
         }
     }
 
+    /// The reader's cycle.
+    pub async fn reader_cycle_of(&self, reader: &Reader) -> Result<Cycle> {
+        self.store.cycle_get(reader.cycle_id).await?.ok_or(CoreError::NotFound("cycle"))
+    }
+
     async fn reader_scope(&self, reader: &Reader) -> Result<(Cycle, Vec<ScopeSubject>)> {
         let c = self.store.cycle_get(reader.cycle_id).await?.ok_or(CoreError::NotFound("cycle"))?;
         let subjects = self.store.subject_list(c.id).await?;
@@ -89,7 +94,7 @@ impl Services {
             Some((marks, _)) => serde_json::from_str(&marks).unwrap_or_default(),
             None => Vec::new(),
         };
-        let voted = self.store.participants(cycle.id).await?.contains(&reader.person_id);
+        let voted = self.store.has_voted(cycle.id, reader.person_id).await?;
         let handed_in: HashSet<PersonId> = self
             .store
             .report_list(cycle.id)

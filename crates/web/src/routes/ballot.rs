@@ -248,9 +248,9 @@ pub async fn submit(
     };
     match state.services.ballot_submit(&reader, &f.key, &marks).await {
         Ok(receipt) => {
-            let p = state.services.ballot_page(&reader).await?;
-            let page = reader_page(&state, &ctx, "ballot-receipt", &reader, &p.cycle);
-            let mut r = render(&ReceiptView { page, cycle: p.cycle, receipt });
+            let cycle = state.services.reader_cycle_of(&reader).await?;
+            let page = reader_page(&state, &ctx, "ballot-receipt", &reader, &cycle);
+            let mut r = render(&ReceiptView { page, cycle, receipt });
             r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
             Ok(r)
         }
