@@ -8,6 +8,7 @@ pub mod ballot;
 pub mod cycle;
 pub mod error;
 pub mod exact;
+pub mod export;
 pub mod ids;
 pub mod org;
 pub mod person;

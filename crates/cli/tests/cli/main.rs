@@ -75,3 +75,70 @@ fn unknown_configuration_keys_are_warned_about() {
         .unwrap();
     assert!(text(&o).contains("unknown configuration key `listen_adress` ignored"), "{}", text(&o));
 }
+
+/// A small export made with the library, as a server would publish it.
+fn export() -> kaoping_core::export::Export {
+    use kaoping_core::ballot::{StoredMarks, marks_from_stored, receipt, seal};
+    use kaoping_core::export::*;
+    let ballots: Vec<BallotOut> = [("b01", "excellent"), ("b02", "good"), ("b03", "good"), ("b04", "poor")]
+        .into_iter()
+        .map(|(id, g)| {
+            let marks: StoredMarks = [(7, Some([("overall".to_string(), g.to_string())].into_iter().collect()))].into();
+            BallotOut {
+                receipt: receipt(3, id, "all", &marks_from_stored(marks.clone())),
+                id: id.into(),
+                group: "all".into(),
+                marks,
+                evaluator: None,
+            }
+        })
+        .collect();
+    let receipts: Vec<String> = ballots.iter().map(|b| b.receipt.clone()).collect();
+    let mut e = Export {
+        format: FORMAT.into(),
+        kind: "public".into(),
+        cycle: CycleOut { id: 3, name: "2025".into(), year: 2025, ballot_mode: "named".into() },
+        scheme: kaoping_core::scheme::Scheme::default_for(&["county".into()]),
+        subjects: vec![SubjectOut { id: 7, name: "甲".into(), category: "county".into(), order: 1 }],
+        ballots,
+        seal: Some(seal(&receipts)),
+        components: Default::default(),
+        vetoes: vec![],
+        routine_excellent: vec![],
+        results: vec![],
+    };
+    e.results = recompute(&e).unwrap();
+    e
+}
+
+#[test]
+fn tally_and_verify_recompute_an_export() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("export.json");
+    let mut e = export();
+    std::fs::write(&file, serde_json::to_vec(&e).unwrap()).unwrap();
+    let path = file.to_str().unwrap();
+
+    // (100 + 80 + 80 + 0) / 4 = 65, exactly.
+    let o = kaoping(&["tally", path]);
+    assert!(o.status.success(), "{}", text(&o));
+    let out: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(out["results"][0]["democratic"]["exact"], "65");
+    assert_eq!(out["results"][0]["grade"], "fair");
+
+    let o = kaoping(&["verify", path]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("verified: 4 ballots"));
+
+    // A changed ballot and a changed result are both named.
+    e.ballots[3].marks.insert(7, Some([("overall".to_string(), "good".to_string())].into_iter().collect()));
+    e.results[0].rank = Some(2);
+    std::fs::write(&file, serde_json::to_vec(&e).unwrap()).unwrap();
+    let o = kaoping(&["verify", path]);
+    assert!(!o.status.success());
+    assert!(text(&o).contains("ballot b04: receipt"), "{}", text(&o));
+    assert!(text(&o).contains("subject 7: published"), "{}", text(&o));
+
+    let o = kaoping(&["verify", dir.path().join("nope.json").to_str().unwrap()]);
+    assert!(!o.status.success() && text(&o).contains("nope.json"));
+}

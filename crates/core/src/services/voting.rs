@@ -191,6 +191,50 @@ impl Services {
         Ok(Turnout { expected: evaluators.len(), voted: voted.len(), groups, cycle: c })
     }
 
+    /// The public export (`scoring.md` §9), once voting has closed.
+    pub async fn cycle_export(&self, caller: &Caller, cycle: CycleId) -> Result<crate::export::Export> {
+        use crate::export::{BallotOut, CycleOut, Export, FORMAT, SubjectOut, result_out};
+        let (c, results) = self.results(caller, cycle).await?;
+        let ballots = self.store.ballot_list(cycle).await?;
+        let receipts: Vec<String> = ballots.iter().map(|b| b.receipt.clone()).collect();
+        let mut ballots: Vec<BallotOut> = ballots
+            .into_iter()
+            .map(|b| BallotOut {
+                id: b.id,
+                group: b.group,
+                marks: crate::ballot::marks_to_stored(&b.marks),
+                receipt: b.receipt,
+                evaluator: None,
+            })
+            .collect();
+        ballots.sort_by(|a, b| a.id.cmp(&b.id));
+        let subjects = self
+            .store
+            .subject_list(cycle)
+            .await?
+            .into_iter()
+            .map(|s| SubjectOut { id: s.person_id.0, name: s.person_name, category: s.category, order: s.order })
+            .collect();
+        Ok(Export {
+            format: FORMAT.into(),
+            kind: "public".into(),
+            cycle: CycleOut {
+                id: c.id.0,
+                name: c.name.clone(),
+                year: c.year,
+                ballot_mode: c.ballot_mode.as_str().into(),
+            },
+            scheme: c.scheme.clone(),
+            subjects,
+            ballots,
+            seal: Some(crate::ballot::seal(&receipts)),
+            components: Default::default(),
+            vetoes: vec![],
+            routine_excellent: vec![],
+            results: results.iter().map(result_out).collect(),
+        })
+    }
+
     /// Results from the final ballots, once voting has closed. Fails with
     /// the subjects that lack a weighted component.
     pub async fn results(&self, caller: &Caller, cycle: CycleId) -> Result<(Cycle, Vec<SubjectResult>)> {

@@ -751,3 +751,4 @@ action-voting-open = Open voting
 action-voting-close = Close voting
 action-ballot-submit = Submit a ballot
 action-ballot-participate = Take part in voting
+results-export = Download the public export (verifiable)

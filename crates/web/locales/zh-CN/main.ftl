@@ -751,3 +751,4 @@ action-voting-open = 开始投票
 action-voting-close = 结束投票
 action-ballot-submit = 提交选票
 action-ballot-participate = 参加投票
+results-export = 下载公开数据（可核验）

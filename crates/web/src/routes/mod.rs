@@ -150,6 +150,7 @@ pub fn router(state: AppState) -> Router {
         .route("/e/{cycle}/ballot/submit", post(ballot::submit))
         .route("/admin/cycles/{id}/voting", post(results::voting))
         .route("/admin/cycles/{id}/results", get(results::show))
+        .route("/admin/cycles/{id}/export.json", get(results::export))
         .route("/my/reports", get(reports::mine))
         .route("/my/reports/{cycle}", get(reports::edit))
         .route("/my/reports/{cycle}/file", get(reports::own_file))

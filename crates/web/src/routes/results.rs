@@ -113,3 +113,15 @@ pub async fn show(State(state): State<AppState>, OrgAdmin(a): OrgAdmin, Path(id)
         .crumb("results-title", None);
     Ok(render(&ResultsView { page, cycle, categories }))
 }
+
+/// The public export of a closed vote, as a JSON download.
+pub async fn export(State(state): State<AppState>, OrgAdmin(a): OrgAdmin, Path(id): Path<i64>) -> AppResult<Response> {
+    let e = state.services.cycle_export(&a.caller, CycleId(id)).await?;
+    let body = serde_json::to_vec_pretty(&e).expect("export serializes");
+    let mut r = body.into_response();
+    let h = r.headers_mut();
+    h.insert(axum::http::header::CONTENT_TYPE, axum::http::HeaderValue::from_static("application/json"));
+    let name = format!("attachment; filename=\"kaoping-cycle-{id}-public.json\"");
+    h.insert(axum::http::header::CONTENT_DISPOSITION, axum::http::HeaderValue::from_str(&name).expect("ASCII"));
+    Ok(r)
+}

@@ -226,6 +226,7 @@ async fn routes(app: &TestApp) -> (Vec<Route>, Vec<Route>) {
         post(format!("/e/{cycle}/ballot/submit"), Who::Reader, vec![("key", "x".into()), ("marks", "[]".into())]),
         post(format!("/admin/cycles/{cycle}/voting"), Who::Admin, vec![("action", "open".into())]),
         get(format!("/admin/cycles/{cycle}/results"), Who::Admin),
+        get(format!("/admin/cycles/{cycle}/export.json"), Who::Admin),
         get(format!("/e/{cycle}/notes"), Who::Reader),
         post(format!("/e/{cycle}/notes/1"), Who::Reader, vec![("body", "x".into())]),
         post(format!("/e/{cycle}/notes/1/delete"), Who::Reader, vec![("back", "notes".into())]),

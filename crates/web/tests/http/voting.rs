@@ -127,6 +127,13 @@ async fn an_evaluator_votes_by_form_and_the_organizer_closes_and_reads_results()
     let results =
         admin.get(app.url(&format!("/admin/cycles/{cy}/results"))).send().await.unwrap().text().await.unwrap();
     assert!(results.contains("甲书记") && results.contains("100.00") && results.contains("无有效票"), "{results}");
+    // The public export verifies, and carries no evaluator.
+    let export: kaoping_core::export::Export =
+        admin.get(app.url(&format!("/admin/cycles/{cy}/export.json"))).send().await.unwrap().json().await.unwrap();
+    assert_eq!(export.ballots.len(), 1);
+    assert!(export.ballots.iter().all(|b| b.evaluator.is_none()));
+    assert!(kaoping_core::export::verify(&export).is_empty(), "{:?}", kaoping_core::export::verify(&export));
+
     // A retry after closing still gets its first answer.
     let late = phone.post(app.url(&format!("/e/{cy}/ballot/submit"))).form(&submit).send().await.unwrap();
     assert!(late.text().await.unwrap().contains(&receipt));
