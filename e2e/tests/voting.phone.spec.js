@@ -2,8 +2,11 @@
 // A review meeting in miniature: the organizer copies last year's cycle,
 // opens evaluation and voting and prints the codes; an evaluator votes on a
 // phone (every subject 较好), checks the ballot and keeps the receipt; the
-// organizer closes voting and every subject scores exactly 80.00 (较好).
+// organizer closes voting, every subject scores exactly 80.00 (较好), and
+// the public export verifies with `kaoping verify`.
 const { test, expect } = require('@playwright/test');
+const { execFileSync } = require('node:child_process');
+const path = require('node:path');
 const { login, selectByText } = require('../helpers');
 
 test.setTimeout(120_000);
@@ -70,4 +73,15 @@ test('vote on a phone, close, and read the results', async ({ browser }) => {
   const scored = org.locator('table.results tbody tr', { hasText: '80.00' });
   expect(await scored.count()).toBe(n);
   await expect(scored.first()).toContainText('较好');
+
+  // The public export verifies with `kaoping verify`.
+  const [download] = await Promise.all([
+    org.waitForEvent('download'),
+    org.getByRole('link', { name: '下载公开数据（可核验）' }).click(),
+  ]);
+  const file = path.join(test.info().outputPath(), 'export.json');
+  await download.saveAs(file);
+  const bin = process.env.KAOPING_BIN || path.join(process.env.CARGO_TARGET_DIR || '/var/tmp/kaoping-target', 'debug', 'kaoping');
+  const out = execFileSync(bin, ['verify', file], { encoding: 'utf8' });
+  expect(out).toContain('verified: 1 ballots');
 });
