@@ -191,6 +191,41 @@ impl Services {
         Ok(Turnout { expected: evaluators.len(), voted: voted.len(), groups, cycle: c })
     }
 
+    /// Who gave what to one subject (named mode only; every view audited):
+    /// (evaluator name, group code, grade code or None for 不了解, remark).
+    pub async fn named_ballots(
+        &self,
+        caller: &Caller,
+        cycle: CycleId,
+        subject: PersonId,
+    ) -> Result<Vec<(String, String, Option<String>, Option<String>)>> {
+        let c = self.cycle_get(caller, cycle).await?;
+        if c.ballot_mode != BallotMode::Named {
+            return Err(CoreError::Conflict(Msg::new("err-ballots-anonymous")));
+        }
+        let names: std::collections::HashMap<i64, String> =
+            self.store.evaluator_list(cycle).await?.into_iter().map(|e| (e.person_id.0, e.person_name)).collect();
+        let overall = c.scheme.items.iter().find(|i| i.overall).map(|i| i.code.clone()).unwrap_or_default();
+        self.store.audit_append(&caller.audit("ballot.view_named", format!("cycle:{cycle} person:{subject}"))).await?;
+        let mut out: Vec<(String, String, Option<String>, Option<String>)> = self
+            .store
+            .ballot_list(cycle)
+            .await?
+            .into_iter()
+            .filter_map(|b| {
+                let mark = b.marks.get(&subject.0)?;
+                let grade = match mark {
+                    crate::tally::Mark::Abstain => None,
+                    crate::tally::Mark::Grades(g) => g.get(&overall).cloned(),
+                };
+                let who = b.evaluator.and_then(|e| names.get(&e).cloned()).unwrap_or_default();
+                Some((who, b.group, grade, b.remarks.get(&subject.0).cloned()))
+            })
+            .collect();
+        out.sort();
+        Ok(out)
+    }
+
     /// The public export (`scoring.md` §9), once voting has closed.
     pub async fn cycle_export(&self, caller: &Caller, cycle: CycleId) -> Result<crate::export::Export> {
         use crate::export::{BallotOut, CycleOut, Export, FORMAT, SubjectOut, result_out};

@@ -62,7 +62,8 @@ fn pct(q: Option<kaoping_core::tally::Q>) -> String {
     q.map(|q| format!("{}%", round2(&(q * kaoping_core::tally::q_int(100))))).unwrap_or_default()
 }
 
-pub async fn show(State(state): State<AppState>, OrgAdmin(a): OrgAdmin, Path(id): Path<i64>) -> AppResult<Response> {
+/// The results as lines, by category in the cycle's order.
+async fn lines(state: &AppState, a: &crate::ctx::Auth, id: i64) -> AppResult<(Cycle, Vec<(String, Vec<Line>)>)> {
     let lang = a.ctx.lang;
     let (cycle, results) = state.services.results(&a.caller, CycleId(id)).await?;
     let subjects = state.services.subjects_list(&a.caller, CycleId(id)).await?;
@@ -107,11 +108,62 @@ pub async fn show(State(state): State<AppState>, OrgAdmin(a): OrgAdmin, Path(id)
             Some((c.name.clone(), mine.into_iter().map(line).collect()))
         })
         .collect();
+    Ok((cycle, categories))
+}
+
+pub async fn show(State(state): State<AppState>, OrgAdmin(a): OrgAdmin, Path(id): Path<i64>) -> AppResult<Response> {
+    let (cycle, categories) = lines(&state, &a, id).await?;
     let page = Page::new(&state, &a.ctx, "results-title")
         .crumb("nav-cycles", Some("/admin/cycles"))
         .crumb_text(cycle.name.clone(), Some(&format!("/admin/cycles/{id}")))
         .crumb("results-title", None);
     Ok(render(&ResultsView { page, cycle, categories }))
+}
+
+/// The results as an Excel sheet, one row per subject, ready to print.
+pub async fn xlsx(State(state): State<AppState>, OrgAdmin(a): OrgAdmin, Path(id): Path<i64>) -> AppResult<Response> {
+    use kaoping_office::Column;
+    let lang = a.ctx.lang;
+    let (_, categories) = lines(&state, &a, id).await?;
+    let num = |key: &str, w: f64| Column::new(lang.t(key), w).numeric();
+    let columns = vec![
+        Column::new(lang.t("subject-category"), 24.0),
+        num("results-rank", 6.0),
+        Column::new(lang.t("person-name"), 10.0),
+        num("results-composite", 10.0),
+        num("results-democratic", 12.0),
+        num("results-n", 8.0),
+        num("ballot-abstain", 8.0),
+        num("results-excellent", 10.0),
+        num("results-approval", 10.0),
+        num("results-poor", 10.0),
+        Column::new(lang.t("results-grade"), 12.0),
+        Column::new(lang.t("results-rule"), 16.0),
+    ];
+    let rows: Vec<Vec<String>> = categories
+        .iter()
+        .flat_map(|(cat, lines)| {
+            lines.iter().map(move |l| {
+                vec![
+                    cat.clone(),
+                    l.rank.clone(),
+                    l.name.clone(),
+                    l.composite.clone(),
+                    l.democratic.clone(),
+                    l.n.to_string(),
+                    l.abstain.to_string(),
+                    l.excellent.clone(),
+                    l.approval.clone(),
+                    l.poor.clone(),
+                    l.grade.clone(),
+                    l.rule.clone(),
+                ]
+            })
+        })
+        .collect();
+    let bytes = kaoping_office::write_xlsx(&lang.t("results-title"), &columns, &rows)
+        .map_err(|_| crate::error::AppError::status(axum::http::StatusCode::INTERNAL_SERVER_ERROR, "error-internal"))?;
+    Ok(super::sheet::xlsx(bytes, &format!("results-{id}.xlsx")))
 }
 
 /// The public export of a closed vote, as a JSON download.
@@ -124,4 +176,51 @@ pub async fn export(State(state): State<AppState>, OrgAdmin(a): OrgAdmin, Path(i
     let name = format!("attachment; filename=\"kaoping-cycle-{id}-public.json\"");
     h.insert(axum::http::header::CONTENT_DISPOSITION, axum::http::HeaderValue::from_str(&name).expect("ASCII"));
     Ok(r)
+}
+
+#[derive(serde::Deserialize)]
+pub struct BallotsQuery {
+    pub subject: Option<i64>,
+}
+
+#[derive(Template)]
+#[template(path = "named_ballots.html")]
+struct NamedView {
+    page: Page,
+    cycle: Cycle,
+    subjects: Vec<kaoping_core::roster::Subject>,
+    /// The subject shown (0: none yet).
+    chosen: i64,
+    /// (evaluator, group label, grade label and index, remark)
+    rows: Vec<(String, String, String, usize, String)>,
+}
+
+/// Who gave what (named ballots), one subject at a time; every view audited.
+pub async fn named(
+    State(state): State<AppState>,
+    OrgAdmin(a): OrgAdmin,
+    Path(id): Path<i64>,
+    axum::extract::Query(q): axum::extract::Query<BallotsQuery>,
+) -> AppResult<Response> {
+    let cycle = state.services.cycle_get(&a.caller, CycleId(id)).await?;
+    let subjects = state.services.subjects_list(&a.caller, CycleId(id)).await?;
+    let mut rows = Vec::new();
+    if let Some(s) = q.subject {
+        let abstain = a.ctx.lang.t("ballot-abstain");
+        for (who, group, grade, remark) in
+            state.services.named_ballots(&a.caller, CycleId(id), kaoping_core::ids::PersonId(s)).await?
+        {
+            let group = cycle.scheme.groups.iter().find(|g| g.code == group).map(|g| g.label.clone()).unwrap_or(group);
+            let (label, index) = match grade.and_then(|g| cycle.scheme.grades.iter().position(|x| x.code == g)) {
+                Some(i) => (cycle.scheme.grades[i].label.clone(), i + 1),
+                None => (abstain.clone(), 0),
+            };
+            rows.push((who, group, label, index, remark.unwrap_or_default()));
+        }
+    }
+    let page = Page::new(&state, &a.ctx, "named-title")
+        .crumb("nav-cycles", Some("/admin/cycles"))
+        .crumb_text(cycle.name.clone(), Some(&format!("/admin/cycles/{id}")))
+        .crumb("named-title", None);
+    Ok(render(&NamedView { page, cycle, subjects, chosen: q.subject.unwrap_or(0), rows }))
 }

@@ -127,6 +127,30 @@ async fn an_evaluator_votes_by_form_and_the_organizer_closes_and_reads_results()
     let results =
         admin.get(app.url(&format!("/admin/cycles/{cy}/results"))).send().await.unwrap().text().await.unwrap();
     assert!(results.contains("甲书记") && results.contains("100.00") && results.contains("无有效票"), "{results}");
+    // Who gave what (named mode): shown per subject, every view audited.
+    let named = admin
+        .get(app.url(&format!("/admin/cycles/{cy}/ballots?subject={a}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(named.contains("代表") && named.contains("抓落实有力"), "{named}");
+    let log = app
+        .svc
+        .store
+        .audit_list(&kaoping_core::audit::AuditFilter { limit: 1000, ..Default::default() })
+        .await
+        .unwrap();
+    assert!(log.iter().any(|e| e.action == "ballot.view_named" && e.object.contains(&format!("person:{a}"))));
+    // The results as a real workbook.
+    let x = admin.get(app.url(&format!("/admin/cycles/{cy}/results.xlsx"))).send().await.unwrap();
+    assert_eq!(x.status(), 200);
+    let sheet = kaoping_office::read_xlsx(&x.bytes().await.unwrap()).unwrap();
+    assert_eq!(sheet.headers[1], "名次");
+    assert_eq!(sheet.rows.len(), 2);
+
     // The public export verifies, and carries no evaluator.
     let export: kaoping_core::export::Export =
         admin.get(app.url(&format!("/admin/cycles/{cy}/export.json"))).send().await.unwrap().json().await.unwrap();
