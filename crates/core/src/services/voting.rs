@@ -226,8 +226,14 @@ impl Services {
         Ok(out)
     }
 
-    /// The public export (`scoring.md` §9), once voting has closed.
-    pub async fn cycle_export(&self, caller: &Caller, cycle: CycleId) -> Result<crate::export::Export> {
+    /// The public export (`scoring.md` §9), once voting has closed; the
+    /// restricted one adds evaluator ids in named mode and is audited.
+    pub async fn cycle_export(
+        &self,
+        caller: &Caller,
+        cycle: CycleId,
+        restricted: bool,
+    ) -> Result<crate::export::Export> {
         use crate::export::{BallotOut, CycleOut, Export, FORMAT, SubjectOut, result_out};
         let (c, results) = self.results(caller, cycle).await?;
         let ballots = self.store.ballot_list(cycle).await?;
@@ -239,10 +245,13 @@ impl Services {
                 group: b.group,
                 marks: crate::ballot::marks_to_stored(&b.marks),
                 receipt: b.receipt,
-                evaluator: None,
+                evaluator: if restricted { b.evaluator } else { None },
             })
             .collect();
         ballots.sort_by(|a, b| a.id.cmp(&b.id));
+        if restricted {
+            self.store.audit_append(&caller.audit("export.restricted", format!("cycle:{cycle}"))).await?;
+        }
         let subjects = self
             .store
             .subject_list(cycle)
@@ -252,7 +261,7 @@ impl Services {
             .collect();
         Ok(Export {
             format: FORMAT.into(),
-            kind: "public".into(),
+            kind: if restricted { "restricted" } else { "public" }.into(),
             cycle: CycleOut {
                 id: c.id.0,
                 name: c.name.clone(),

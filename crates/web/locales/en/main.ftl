@@ -759,3 +759,6 @@ named-subject = Subject
 named-show = Show
 err-ballots-anonymous = This cycle's ballots are anonymous; voters are not shown.
 action-ballot-view-named = View named ballots
+results-export-restricted = Download the restricted export (with voters)
+results-export-restricted-confirm = In named mode the restricted export names the voters; the download is audited. Continue?
+action-export-restricted = Download the restricted export

@@ -759,3 +759,6 @@ named-subject = 述职对象
 named-show = 查看
 err-ballots-anonymous = 本年度为无记名投票，不显示投票人。
 action-ballot-view-named = 查看实名选票
+results-export-restricted = 下载内部数据（含投票人）
+results-export-restricted-confirm = 内部数据在实名投票时包含投票人，下载将记入审计日志。继续吗？
+action-export-restricted = 下载内部数据

@@ -151,6 +151,7 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/cycles/{id}/voting", post(results::voting))
         .route("/admin/cycles/{id}/results", get(results::show))
         .route("/admin/cycles/{id}/export.json", get(results::export))
+        .route("/admin/cycles/{id}/export-restricted.json", get(results::export_restricted))
         .route("/admin/cycles/{id}/results.xlsx", get(results::xlsx))
         .route("/admin/cycles/{id}/ballots", get(results::named))
         .route("/my/reports", get(reports::mine))

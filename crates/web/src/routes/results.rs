@@ -168,12 +168,25 @@ pub async fn xlsx(State(state): State<AppState>, OrgAdmin(a): OrgAdmin, Path(id)
 
 /// The public export of a closed vote, as a JSON download.
 pub async fn export(State(state): State<AppState>, OrgAdmin(a): OrgAdmin, Path(id): Path<i64>) -> AppResult<Response> {
-    let e = state.services.cycle_export(&a.caller, CycleId(id)).await?;
+    export_json(&state, &a, id, false).await
+}
+
+/// The restricted export (evaluator ids in named mode); every download audited.
+pub async fn export_restricted(
+    State(state): State<AppState>,
+    OrgAdmin(a): OrgAdmin,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    export_json(&state, &a, id, true).await
+}
+
+async fn export_json(state: &AppState, a: &crate::ctx::Auth, id: i64, restricted: bool) -> AppResult<Response> {
+    let e = state.services.cycle_export(&a.caller, CycleId(id), restricted).await?;
     let body = serde_json::to_vec_pretty(&e).expect("export serializes");
     let mut r = body.into_response();
     let h = r.headers_mut();
     h.insert(axum::http::header::CONTENT_TYPE, axum::http::HeaderValue::from_static("application/json"));
-    let name = format!("attachment; filename=\"kaoping-cycle-{id}-public.json\"");
+    let name = format!("attachment; filename=\"kaoping-cycle-{id}-{}.json\"", e.kind);
     h.insert(axum::http::header::CONTENT_DISPOSITION, axum::http::HeaderValue::from_str(&name).expect("ASCII"));
     Ok(r)
 }

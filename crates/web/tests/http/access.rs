@@ -227,6 +227,7 @@ async fn routes(app: &TestApp) -> (Vec<Route>, Vec<Route>) {
         post(format!("/admin/cycles/{cycle}/voting"), Who::Admin, vec![("action", "open".into())]),
         get(format!("/admin/cycles/{cycle}/results"), Who::Admin),
         get(format!("/admin/cycles/{cycle}/export.json"), Who::Admin),
+        get(format!("/admin/cycles/{cycle}/export-restricted.json"), Who::Admin),
         get(format!("/admin/cycles/{cycle}/results.xlsx"), Who::Admin),
         get(format!("/admin/cycles/{cycle}/ballots"), Who::Admin),
         get(format!("/e/{cycle}/notes"), Who::Reader),

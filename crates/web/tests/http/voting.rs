@@ -158,6 +158,25 @@ async fn an_evaluator_votes_by_form_and_the_organizer_closes_and_reads_results()
     assert!(export.ballots.iter().all(|b| b.evaluator.is_none()));
     assert!(kaoping_core::export::verify(&export).is_empty(), "{:?}", kaoping_core::export::verify(&export));
 
+    // The restricted export adds the evaluator, and its download is audited.
+    let restricted: kaoping_core::export::Export = admin
+        .get(app.url(&format!("/admin/cycles/{cy}/export-restricted.json")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!((restricted.kind.as_str(), restricted.ballots[0].evaluator), ("restricted", Some(deputy.0)));
+    assert!(kaoping_core::export::verify(&restricted).is_empty());
+    let log = app
+        .svc
+        .store
+        .audit_list(&kaoping_core::audit::AuditFilter { limit: 1000, ..Default::default() })
+        .await
+        .unwrap();
+    assert!(log.iter().any(|e| e.action == "export.restricted"));
+
     // A retry after closing still gets its first answer.
     let late = phone.post(app.url(&format!("/e/{cy}/ballot/submit"))).form(&submit).send().await.unwrap();
     assert!(late.text().await.unwrap().contains(&receipt));
