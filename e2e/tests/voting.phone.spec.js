@@ -6,6 +6,8 @@
 // the public export verifies with `kaoping verify`.
 const { test, expect } = require('@playwright/test');
 const { execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const Ajv2020 = require('ajv/dist/2020');
 const path = require('node:path');
 const { login, selectByText } = require('../helpers');
 
@@ -84,4 +86,10 @@ test('vote on a phone, close, and read the results', async ({ browser }) => {
   const bin = process.env.KAOPING_BIN || path.join(process.env.CARGO_TARGET_DIR || '/var/tmp/kaoping-target', 'debug', 'kaoping');
   const out = execFileSync(bin, ['verify', file], { encoding: 'utf8' });
   expect(out).toContain('verified: 1 ballots');
+  // …and matches the documented JSON Schema.
+  const schema = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'export.schema.json'), 'utf8'));
+  const validate = new Ajv2020({ allErrors: true, strict: false }).compile(schema);
+  const ok = validate(JSON.parse(fs.readFileSync(file, 'utf8')));
+  expect(validate.errors || []).toEqual([]);
+  expect(ok).toBe(true);
 });
