@@ -231,6 +231,11 @@ impl CycleSettingsInput {
 }
 
 impl Cycle {
+    /// The name of a category of this cycle (the code itself if unknown).
+    pub fn category_name(&self, code: &str) -> String {
+        self.categories.iter().find(|c| c.code == code).map_or_else(|| code.to_string(), |c| c.name.clone())
+    }
+
     pub fn category_codes(&self) -> Vec<String> {
         self.categories.iter().map(|c| c.code.clone()).collect()
     }

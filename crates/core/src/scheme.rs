@@ -151,6 +151,11 @@ impl Scheme {
         }
     }
 
+    /// The label of an evaluator group (the code itself if unknown).
+    pub fn group_label(&self, code: &str) -> String {
+        self.groups.iter().find(|g| g.code == code).map_or_else(|| code.to_string(), |g| g.label.clone())
+    }
+
     /// The weight of a component (0 when absent).
     pub fn weight_of(&self, c: Component) -> Dec4 {
         self.components.iter().find(|(k, _)| *k == c).map(|(_, w)| *w).unwrap_or_default()

@@ -4,6 +4,7 @@
 
 use super::reading::in_scope;
 use super::{Caller, Services};
+use crate::auth::token_digest;
 use crate::ballot::{MarkInput, NewBallot, ScopeSubject, SubmitOutcome, check_final, marks_to_stored, receipt};
 use crate::cycle::{BallotMode, Cycle, Phase};
 use crate::error::{CoreError, Msg, Result};
@@ -11,7 +12,6 @@ use crate::ids::{CycleId, PersonId};
 use crate::reading::Reader;
 use crate::tally::{Extras, SubjectResult, TallyBallot, TallySubject, tally};
 use crate::time;
-use sm3::{Digest, Sm3};
 use std::collections::{BTreeMap, HashSet};
 
 /// An evaluator's ballot page.
@@ -36,14 +36,10 @@ pub struct Turnout {
     pub groups: Vec<(String, usize, usize)>,
 }
 
-fn sm3_hex(s: &str) -> String {
-    hex::encode(Sm3::digest(s.as_bytes()))
-}
-
 /// The request hash of a submission: SM3 of its marks and remarks in a fixed order.
 fn request_hash(marks: &[MarkInput]) -> String {
     let sorted: BTreeMap<i64, &MarkInput> = marks.iter().map(|m| (m.subject, m)).collect();
-    sm3_hex(&serde_json::to_string(&sorted).expect("marks serialize"))
+    token_digest(&serde_json::to_string(&sorted).expect("marks serialize"))
 }
 
 impl Services {
@@ -67,7 +63,8 @@ impl Services {
         self.store.cycle_get(reader.cycle_id).await?.ok_or(CoreError::NotFound("cycle"))
     }
 
-    async fn reader_scope(&self, reader: &Reader) -> Result<(Cycle, Vec<ScopeSubject>)> {
+    /// The reader's cycle and the subjects they grade, in presentation order.
+    pub async fn ballot_scope(&self, reader: &Reader) -> Result<(Cycle, Vec<ScopeSubject>)> {
         let c = self.store.cycle_get(reader.cycle_id).await?.ok_or(CoreError::NotFound("cycle"))?;
         let subjects = self.store.subject_list(c.id).await?;
         let scope = in_scope(&c, &reader.group, reader.person_id, &subjects)
@@ -76,12 +73,7 @@ impl Services {
                 id: s.person_id.0,
                 name: s.person_name.clone(),
                 category: s.category.clone(),
-                category_name: c
-                    .categories
-                    .iter()
-                    .find(|k| k.code == s.category)
-                    .map(|k| k.name.clone())
-                    .unwrap_or_else(|| s.category.clone()),
+                category_name: c.category_name(&s.category),
             })
             .collect();
         Ok((c, scope))
@@ -89,7 +81,7 @@ impl Services {
 
     /// The ballot page: scope, draft, whether the evaluator has voted.
     pub async fn ballot_page(&self, reader: &Reader) -> Result<BallotPage> {
-        let (cycle, scope) = self.reader_scope(reader).await?;
+        let (cycle, scope) = self.ballot_scope(reader).await?;
         let draft = match self.store.draft_get(cycle.id, reader.person_id).await? {
             Some((marks, _)) => serde_json::from_str(&marks).unwrap_or_default(),
             None => Vec::new(),
@@ -135,7 +127,7 @@ impl Services {
     pub async fn ballot_submit(&self, reader: &Reader, key: &str, marks: &[MarkInput]) -> Result<String> {
         // Whether voting is open is checked in the store's transaction, after
         // a replay (the first answer is returned even after closing).
-        let (cycle, scope) = self.reader_scope(reader).await?;
+        let (cycle, scope) = self.ballot_scope(reader).await?;
         let key = key.trim();
         if key.len() < 16 || key.len() > 128 {
             return Err(CoreError::invalid("key", Msg::new("err-ballot-key")));
@@ -156,7 +148,7 @@ impl Services {
             receipt,
             paper: false,
             session_at,
-            key_hash: sm3_hex(key),
+            key_hash: token_digest(key),
             request_hash: request_hash(marks),
         };
         // Anonymous: the audit entry records participation, never the ballot.

@@ -2,7 +2,7 @@
 //! JavaScript — grade every subject (or 不了解), keep a draft, review one's
 //! own ballot, submit once and keep the receipt.
 
-use super::reader::reader_for;
+use super::reader::{reader_or_return, reader_page};
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::AppResult;
@@ -70,21 +70,6 @@ struct BallotView {
     total: usize,
 }
 
-fn reader_page(state: &AppState, ctx: &Ctx, key: &str, reader: &Reader, cycle: &Cycle) -> Page {
-    Page::new(state, ctx, key)
-        .crumb_text(cycle.name.clone(), Some(&format!("/e/{}", cycle.id)))
-        .crumb_text(ctx.lang.t_args("reader-who", &[("name", reader.name.clone())]), None)
-}
-
-macro_rules! reader_or_return {
-    ($state:expr, $ctx:expr, $headers:expr, $cycle:expr) => {
-        match reader_for(&$state, &$ctx, &$headers, $cycle).await? {
-            Ok(r) => r,
-            Err(resp) => return Ok(resp),
-        }
-    };
-}
-
 pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -133,8 +118,8 @@ pub async fn save(
     Form(fields): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
     let reader = reader_or_return!(state, ctx, headers, cycle);
-    let p = state.services.ballot_page(&reader).await?;
-    let marks = marks_from_form(&p.scope, &fields);
+    let (_, scope) = state.services.ballot_scope(&reader).await?;
+    let marks = marks_from_form(&scope, &fields);
     state.services.ballot_save_draft(&reader, &marks).await?;
     let review = fields.iter().any(|(k, v)| k == "action" && v == "review");
     let to = if review { format!("/e/{cycle}/ballot/review") } else { format!("/e/{cycle}/ballot?flash=ballot-saved") };

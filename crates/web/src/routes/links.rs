@@ -33,10 +33,6 @@ struct ListView {
     used: usize,
 }
 
-fn group_label(cycle: &Cycle, code: &str) -> String {
-    cycle.scheme.groups.iter().find(|g| g.code == code).map(|g| g.label.clone()).unwrap_or_else(|| code.to_string())
-}
-
 pub async fn list(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
@@ -46,7 +42,7 @@ pub async fn list(
     let (cycle, links) = state.services.links_list(&a.caller, CycleId(id)).await?;
     let issued = links.iter().filter(|l| l.link_id.is_some()).count();
     let used = links.iter().filter(|l| l.first_used_at.is_some()).count();
-    let links = links.into_iter().map(|l| (l.clone(), group_label(&cycle, &l.group))).collect();
+    let links = links.into_iter().map(|l| (l.clone(), cycle.scheme.group_label(&l.group))).collect();
     let page = Page::new(&state, &a.ctx, "links-title")
         .crumb("nav-cycles", Some("/admin/cycles"))
         .crumb_text(cycle.name.clone(), Some(&format!("/admin/cycles/{id}")))
@@ -101,7 +97,13 @@ pub fn cards(base: &str, cycle: &Cycle, issued: Vec<IssuedLink>) -> Vec<Card> {
         .into_iter()
         .map(|l| {
             let url = format!("{base}/k/{}", l.token);
-            Card { qr_svg: qr_svg(&url), name: l.person_name, post: l.post, group: group_label(cycle, &l.group), url }
+            Card {
+                qr_svg: qr_svg(&url),
+                name: l.person_name,
+                post: l.post,
+                group: cycle.scheme.group_label(&l.group),
+                url,
+            }
         })
         .collect()
 }

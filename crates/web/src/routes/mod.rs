@@ -14,6 +14,7 @@ mod people;
 mod reader;
 mod reports;
 mod results;
+mod roster_sheets;
 mod scheme;
 mod sheet;
 
@@ -94,8 +95,8 @@ pub fn router(state: AppState) -> Router {
     }
     let uploads = Router::new()
         .route("/admin/org/import", post(org::import_submit))
-        .route("/admin/cycles/{id}/subjects/import", post(cycles::subjects_import))
-        .route("/admin/cycles/{id}/evaluators/import", post(cycles::evaluators_import))
+        .route("/admin/cycles/{id}/subjects/import", post(roster_sheets::subjects_import))
+        .route("/admin/cycles/{id}/evaluators/import", post(roster_sheets::evaluators_import))
         .route("/my/reports/{cycle}/save", post(reports::save))
         .layer(DefaultBodyLimit::max(upload_limit))
         .layer(RequestBodyLimitLayer::new(upload_limit + 64 * 1024));
@@ -118,11 +119,11 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/cycles/{id}/scheme", get(scheme::edit_form).post(scheme::save))
         .route("/admin/cycles/{id}/subjects", post(cycles::add_subject))
         .route("/admin/cycles/{id}/evaluators", post(cycles::add_evaluator))
-        .route("/admin/cycles/{id}/evaluators/import", get(cycles::evaluators_import_form))
-        .route("/admin/cycles/{id}/evaluators.xlsx", get(cycles::evaluators_export))
+        .route("/admin/cycles/{id}/evaluators/import", get(roster_sheets::evaluators_import_form))
+        .route("/admin/cycles/{id}/evaluators.xlsx", get(roster_sheets::evaluators_export))
         .route("/admin/cycles/{id}/evaluators/{eid}/remove", post(cycles::remove_evaluator))
-        .route("/admin/cycles/{id}/subjects/import", get(cycles::subjects_import_form))
-        .route("/admin/cycles/{id}/subjects.xlsx", get(cycles::subjects_export))
+        .route("/admin/cycles/{id}/subjects/import", get(roster_sheets::subjects_import_form))
+        .route("/admin/cycles/{id}/subjects.xlsx", get(roster_sheets::subjects_export))
         .route("/admin/cycles/{id}/subjects/{sid}/remove", post(cycles::remove_subject))
         .route("/admin/cycles/{id}/subjects/{sid}/move", post(cycles::move_subject))
         .route("/admin/cycles/{id}/settings", post(reports::save_settings))

@@ -53,14 +53,16 @@ pub async fn reader_for(
     Ok(Err(r))
 }
 
+/// The reader for `$cycle`, or return the response `reader_for` chose.
 macro_rules! reader_or_return {
     ($state:expr, $ctx:expr, $headers:expr, $cycle:expr) => {
-        match reader_for(&$state, &$ctx, &$headers, $cycle).await? {
+        match $crate::routes::reader::reader_for(&$state, &$ctx, &$headers, $cycle).await? {
             Ok(r) => r,
             Err(resp) => return Ok(resp),
         }
     };
 }
+pub(super) use reader_or_return;
 
 /// A subject row of the reading list.
 pub struct Row {
@@ -81,7 +83,8 @@ struct ListView {
     min_seconds: i32,
 }
 
-fn reader_page(state: &AppState, ctx: &Ctx, title: &str, reader: &Reader, cycle: &Cycle) -> Page {
+/// A page of the reading pages: the cycle and who is reading in the breadcrumbs.
+pub(super) fn reader_page(state: &AppState, ctx: &Ctx, title: &str, reader: &Reader, cycle: &Cycle) -> Page {
     Page::new(state, ctx, title)
         .crumb_text(cycle.name.clone(), Some(&format!("/e/{}", cycle.id)))
         .crumb_text(ctx.lang.t_args("reader-who", &[("name", reader.name.clone())]), None)
@@ -139,8 +142,7 @@ async fn read_view(state: &AppState, ctx: &Ctx, reader: &Reader, pid: i64, error
     let pos = p.order.iter().position(|s| *s == p.subject.person_id);
     let prev = pos.and_then(|i| i.checked_sub(1)).and_then(|i| p.order.get(i)).map(|s| s.0);
     let next = pos.and_then(|i| p.order.get(i + 1)).map(|s| s.0);
-    let category =
-        p.cycle.categories.iter().find(|c| c.code == p.subject.category).map(|c| c.name.clone()).unwrap_or_default();
+    let category = p.cycle.category_name(&p.subject.category);
     let paragraphs = p
         .report
         .as_ref()

@@ -21,12 +21,8 @@ use kaoping_core::roster::Subject;
 use kaoping_core::services::{Coverage, MyReport, ReportSave, is_late};
 use serde::Deserialize;
 
-fn category_name(cycle: &Cycle, code: &str) -> String {
-    cycle.categories.iter().find(|c| c.code == code).map(|c| c.name.clone()).unwrap_or_else(|| code.into())
-}
-
 /// A date in the organizer's time zone, as the deadline input shows it.
-fn deadline_text(cycle: &Cycle) -> String {
+pub fn deadline_text(cycle: &Cycle) -> String {
     cycle
         .settings
         .report_deadline
@@ -303,7 +299,7 @@ struct ReviewView {
 
 async fn review_view(state: &AppState, a: &Auth, id: i64, pid: i64, errors: FormErrors) -> AppResult<ReviewView> {
     let r = state.services.report_for_organizer(&a.caller, CycleId(id), PersonId(pid)).await?;
-    let category = category_name(&r.cycle, &r.subject.category);
+    let category = r.cycle.category_name(&r.subject.category);
     let chars = r.report.as_ref().map(|x| x.text_chars()).unwrap_or(0);
     let paragraphs = r
         .report
@@ -441,13 +437,10 @@ pub async fn coverage(
         ],
     })
     .to_string();
-    let label = |code: &str| {
-        cycle.scheme.groups.iter().find(|g| g.code == code).map(|g| g.label.clone()).unwrap_or_else(|| code.into())
-    };
     let mut rows: Vec<(Coverage, String)> = cov
         .into_iter()
         .map(|c| {
-            let l = label(&c.group);
+            let l = cycle.scheme.group_label(&c.group);
             (c, l)
         })
         .collect();

@@ -223,7 +223,7 @@ pub async fn named(
         for (who, group, grade, remark) in
             state.services.named_ballots(&a.caller, CycleId(id), kaoping_core::ids::PersonId(s)).await?
         {
-            let group = cycle.scheme.groups.iter().find(|g| g.code == group).map(|g| g.label.clone()).unwrap_or(group);
+            let group = cycle.scheme.group_label(&group);
             let (label, index) = match grade.and_then(|g| cycle.scheme.grades.iter().position(|x| x.code == g)) {
                 Some(i) => (cycle.scheme.grades[i].label.clone(), i + 1),
                 None => (abstain.clone(), 0),
