@@ -232,8 +232,8 @@ pub struct NewBallot {
     pub remarks: BTreeMap<i64, String>,
     pub receipt: String,
     pub paper: bool,
-    /// The start of the voting session (no finer time is kept).
-    pub session_at: chrono::DateTime<chrono::Utc>,
+    /// What the ballot adds to the vote counts kept for the results.
+    pub contributions: Vec<crate::tally::Contribution>,
     /// SM3 of the client's idempotency key, and of the request body.
     pub key_hash: String,
     pub request_hash: String,

@@ -2,7 +2,7 @@
 //! for moving from one to the next.
 
 use crate::error::{FieldError, Msg, required_text};
-use crate::ids::{CycleId, OrgUnitId};
+use crate::ids::{CycleId, OrgUnitId, PersonId};
 use crate::scheme::Scheme;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -133,15 +133,58 @@ pub struct Cycle {
     pub copied_from: Option<CycleId>,
     pub settings: CycleSettings,
     pub voting: VotingState,
+    pub results: ResultsState,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
 
-/// When voting was opened and closed (during evaluation, by the organizer).
+/// The review meeting: when voting was opened and closed (during evaluation,
+/// by the organizer), who is presenting, whether partial results may be seen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 pub struct VotingState {
     pub opened_at: Option<DateTime<Utc>>,
     pub closed_at: Option<DateTime<Utc>>,
+    /// The subject presenting now (shown on evaluators' pages).
+    pub presenting: Option<PersonId>,
+    /// Whether organizers may look at partial results while voting is open
+    /// (every look audited, `scoring.md` §8).
+    pub live_tally: bool,
+}
+
+/// Who may see a cycle's results once published.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub enum Visibility {
+    /// Organizers only.
+    #[default]
+    Organizer,
+    /// Each subject sees their own result card.
+    Subjects,
+    /// Also a public summary (grades by category, no scores or votes).
+    Public,
+}
+
+impl Visibility {
+    pub const ALL: [Visibility; 3] = [Self::Organizer, Self::Subjects, Self::Public];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Organizer => "organizer",
+            Self::Subjects => "subjects",
+            Self::Public => "public",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|v| v.as_str() == s)
+    }
+}
+
+/// Whether results are final and published, and to whom.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct ResultsState {
+    pub visibility: Visibility,
+    /// When the organizer finalized and published them (components frozen).
+    pub published_at: Option<DateTime<Utc>>,
 }
 
 impl VotingState {

@@ -10,6 +10,7 @@ pub mod error;
 pub mod exact;
 pub mod export;
 pub mod ids;
+pub mod meeting;
 pub mod org;
 pub mod person;
 pub mod ports;

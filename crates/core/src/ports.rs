@@ -400,6 +400,35 @@ pub trait BallotStore: Send + Sync {
     /// Who has voted.
     async fn participants(&self, cycle: CycleId) -> Result<Vec<PersonId>>;
     async fn has_voted(&self, cycle: CycleId, person: PersonId) -> Result<bool>;
+    /// The vote counts kept as ballots were stored (see `tally::Accumulator`).
+    async fn ballot_counts(&self, cycle: CycleId) -> Result<crate::tally::Accumulator>;
+}
+
+/// The review meeting, results publishing and the other assessment inputs.
+/// Changes that screens show (presenting, voting, ballots) are announced to
+/// every node: in process on SQLite, with LISTEN/NOTIFY on PostgreSQL.
+#[async_trait]
+pub trait MeetingStore: Send + Sync {
+    async fn presenting_set(&self, cycle: CycleId, subject: Option<PersonId>, audit: &AuditDraft) -> Result<()>;
+    async fn live_tally_set(&self, cycle: CycleId, on: bool, audit: &AuditDraft) -> Result<()>;
+    /// Publish (or, with `None`, withdraw) the results to the given audience.
+    async fn results_publish(
+        &self,
+        cycle: CycleId,
+        publish: Option<(crate::cycle::Visibility, DateTime<Utc>)>,
+        audit: &AuditDraft,
+    ) -> Result<()>;
+    async fn assessment_list(&self, cycle: CycleId) -> Result<Vec<crate::meeting::Assessment>>;
+    /// Replace the listed subjects' assessments (all in one transaction;
+    /// an empty assessment removes the row).
+    async fn assessment_save(
+        &self,
+        cycle: CycleId,
+        rows: &[crate::meeting::Assessment],
+        audit: &AuditDraft,
+    ) -> Result<()>;
+    /// Cycles whose meeting changed, from every node (ids; may repeat).
+    fn meeting_events(&self) -> tokio::sync::broadcast::Receiver<i64>;
 }
 
 /// Everything the core needs from storage.
@@ -415,6 +444,7 @@ pub trait Store:
     + ReportStore
     + ReadingStore
     + BallotStore
+    + MeetingStore
 {
 }
 
@@ -430,5 +460,6 @@ impl<T> Store for T where
         + ReportStore
         + ReadingStore
         + BallotStore
+        + MeetingStore
 {
 }

@@ -191,6 +191,70 @@ pub fn round2(q: &Q) -> String {
 /// The scale factor of a ballot score: points (×10⁴) × item weights (×10⁴).
 const X_SCALE: i128 = 100_000_000;
 
+/// What one ballot contributes to one subject: its group, and either
+/// abstain (`None`) or its score x(b,s) with the index of its overall grade.
+/// Marks that are not complete (an item without a known grade) contribute nothing.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Contribution {
+    pub subject: i64,
+    pub group: String,
+    /// (x(b,s) scaled by 10⁸, index of the overall grade), or `None` for 不了解.
+    pub score: Option<(i64, usize)>,
+}
+
+/// The contributions of one ballot (one per subject at most).
+pub fn contributions(scheme: &Scheme, group: &str, marks: &BTreeMap<i64, Mark>) -> Vec<Contribution> {
+    let grades: HashMap<&str, (usize, Dec4)> =
+        scheme.grades.iter().enumerate().map(|(i, g)| (g.code.as_str(), (i, g.points))).collect();
+    let overall = scheme.items.iter().find(|i| i.overall).map(|i| i.code.as_str());
+    let mut out = Vec::with_capacity(marks.len());
+    for (sid, mark) in marks {
+        let score = match mark {
+            Mark::Abstain => None,
+            Mark::Grades(by_item) => {
+                let mut x: i64 = 0;
+                let mut complete = true;
+                for item in &scheme.items {
+                    match by_item.get(&item.code).and_then(|code| grades.get(code.as_str())) {
+                        Some((_, points)) => x += item.weight.0 * points.0,
+                        None => complete = false,
+                    }
+                }
+                match (complete, overall.and_then(|o| by_item.get(o)).and_then(|c| grades.get(c.as_str()))) {
+                    (true, Some((gi, _))) => Some((x, *gi)),
+                    _ => continue,
+                }
+            }
+        };
+        out.push(Contribution { subject: *sid, group: group.to_string(), score });
+    }
+    out
+}
+
+/// Counts of contributions: what the tally needs of the ballots. Kept as
+/// ballots arrive (so results are ready the moment voting closes) or built
+/// from the ballots; both give the same result.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Accumulator {
+    pub counts: BTreeMap<Contribution, u64>,
+}
+
+impl Accumulator {
+    pub fn add(&mut self, c: Contribution, n: u64) {
+        *self.counts.entry(c).or_insert(0) += n;
+    }
+
+    pub fn from_ballots(scheme: &Scheme, ballots: &[TallyBallot]) -> Self {
+        let mut acc = Self::default();
+        for b in ballots {
+            for c in contributions(scheme, &b.group, &b.marks) {
+                acc.add(c, 1);
+            }
+        }
+        acc
+    }
+}
+
 /// Tally the final ballots (§3–§6). Marks of unknown subjects, groups or
 /// grades are ignored (validation refuses them before they are stored).
 /// Fails, listing them, when subjects with a democratic score lack a value
@@ -201,39 +265,35 @@ pub fn tally(
     ballots: &[TallyBallot],
     extras: &Extras,
 ) -> Result<Vec<SubjectResult>, Vec<Missing>> {
-    let grades: HashMap<&str, (usize, Dec4)> =
-        scheme.grades.iter().enumerate().map(|(i, g)| (g.code.as_str(), (i, g.points))).collect();
-    let overall = scheme.items.iter().find(|i| i.overall).map(|i| i.code.as_str());
+    tally_counts(scheme, subjects, &Accumulator::from_ballots(scheme, ballots), extras)
+}
+
+/// Tally from counts (see [`Accumulator`]).
+pub fn tally_counts(
+    scheme: &Scheme,
+    subjects: &[TallySubject],
+    acc: &Accumulator,
+    extras: &Extras,
+) -> Result<Vec<SubjectResult>, Vec<Missing>> {
     let group_index: HashMap<&str, usize> =
         scheme.groups.iter().enumerate().map(|(i, g)| (g.code.as_str(), i)).collect();
     let subject_index: HashMap<i64, usize> = subjects.iter().enumerate().map(|(i, s)| (s.id, i)).collect();
     let empty = || Counts { per_grade: vec![0; scheme.grades.len()], abstain: 0 };
 
-    // Scores x(b,s) and counts per (subject, group).
-    let mut xs: Vec<Vec<Vec<i128>>> = vec![vec![Vec::new(); scheme.groups.len()]; subjects.len()];
+    // Scores x(b,s) with their multiplicities, and counts, per (subject, group).
+    let mut xs: Vec<Vec<Vec<(i128, u64)>>> = vec![vec![Vec::new(); scheme.groups.len()]; subjects.len()];
     let mut counts: Vec<Vec<Counts>> = vec![vec![empty(); scheme.groups.len()]; subjects.len()];
-    for b in ballots {
-        let Some(&g) = group_index.get(b.group.as_str()) else { continue };
-        for (sid, mark) in &b.marks {
-            let Some(&s) = subject_index.get(sid) else { continue };
-            match mark {
-                Mark::Abstain => counts[s][g].abstain += 1,
-                Mark::Grades(by_item) => {
-                    let mut x: i128 = 0;
-                    let mut complete = true;
-                    for item in &scheme.items {
-                        match by_item.get(&item.code).and_then(|code| grades.get(code.as_str())) {
-                            Some((_, points)) => x += i128::from(item.weight.0) * i128::from(points.0),
-                            None => complete = false,
-                        }
-                    }
-                    let overall_grade = overall.and_then(|o| by_item.get(o)).and_then(|c| grades.get(c.as_str()));
-                    if let (true, Some((gi, _))) = (complete, overall_grade) {
-                        xs[s][g].push(x);
-                        counts[s][g].per_grade[*gi] += 1;
-                    }
-                }
+    for (c, &n) in &acc.counts {
+        let (Some(&g), Some(&s)) = (group_index.get(c.group.as_str()), subject_index.get(&c.subject)) else {
+            continue;
+        };
+        match c.score {
+            None => counts[s][g].abstain += n,
+            Some((x, gi)) if gi < scheme.grades.len() => {
+                xs[s][g].push((i128::from(x), n));
+                counts[s][g].per_grade[gi] += n;
             }
+            Some(_) => {}
         }
     }
 
@@ -251,17 +311,14 @@ pub fn tally(
                 *t += v;
             }
             total.abstain += c.abstain;
-            let n = x.len();
+            let n = c.n() as usize;
             let trimmed = k > 0 && n >= 2 * k + 3;
             let mean = (n > 0).then(|| {
-                let kept: &[i128] = if trimmed {
-                    x.sort_unstable();
-                    &x[k..n - k]
-                } else {
-                    &x
-                };
-                let sum: i128 = kept.iter().sum();
-                Q::new(BigInt::from(sum), BigInt::from(kept.len() as i128 * X_SCALE))
+                x.sort_unstable();
+                let drop = if trimmed { k as u64 } else { 0 };
+                let sum = trimmed_sum(&x, drop);
+                let kept = n as u64 - 2 * drop;
+                Q::new(sum, BigInt::from(i128::from(kept) * X_SCALE))
             });
             if let Some(m) = &mean {
                 let w = q_dec4(group.weight);
@@ -310,6 +367,22 @@ pub fn tally(
     }
     grade_and_rank(scheme, subjects, &mut results, extras);
     Ok(results)
+}
+
+/// The sum of sorted scores with multiplicities, leaving out the `drop`
+/// lowest and the `drop` highest.
+fn trimmed_sum(sorted: &[(i128, u64)], drop: u64) -> BigInt {
+    let total: u64 = sorted.iter().map(|(_, n)| n).sum();
+    let (lo, hi) = (drop, total - drop);
+    let mut sum = BigInt::zero();
+    let mut at = 0u64;
+    for (x, n) in sorted {
+        // This run covers positions at..at+n; keep those within lo..hi.
+        let keep = (at + n).min(hi).saturating_sub(at.max(lo));
+        sum += BigInt::from(*x) * BigInt::from(keep);
+        at += n;
+    }
+    sum
 }
 
 /// §6: C desc, D desc, excellent rate desc, count of 差 asc, order asc.

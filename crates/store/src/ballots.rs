@@ -1,7 +1,7 @@
 //! Voting: open/close, drafts, and final ballots stored together with their
 //! participation and idempotency records in one transaction.
 
-use crate::entity::{ballot, ballot_draft, cycle, idempotency, participation};
+use crate::entity::{ballot, ballot_draft, ballot_tally, cycle, participation};
 use crate::{Db, append_audit, db_err};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -13,11 +13,7 @@ use kaoping_core::ports::BallotStore;
 use kaoping_core::time::to_micros;
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QuerySelect, SqlErr};
-
-fn json<T: serde::Serialize>(v: &T) -> String {
-    serde_json::to_string(v).expect("ballot data serializes")
-}
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 
 #[async_trait]
 impl BallotStore for Db {
@@ -57,7 +53,9 @@ impl BallotStore for Db {
         };
         let audit = if open { audit.clone() } else { audit.clone().detail(format!("ballot-set seal {seal}")) };
         append_audit(&txn, &audit).await?;
+        crate::meeting::notify_in(&txn, id.0).await?;
         Db::commit(txn).await?;
+        self.events.local(id.0);
         Ok(Some(seal))
     }
 
@@ -99,84 +97,7 @@ impl BallotStore for Db {
     }
 
     async fn ballot_submit(&self, b: &NewBallot, audit: &AuditDraft) -> Result<SubmitOutcome> {
-        let txn = self.write().await?;
-        let seen = idempotency::Entity::find_by_id(b.key_hash.clone()).one(&txn).await.map_err(db_err)?;
-        if let Some(seen) = seen {
-            return Ok(if seen.request_hash == b.request_hash {
-                SubmitOutcome::Replayed(seen.receipt)
-            } else {
-                SubmitOutcome::KeyReused
-            });
-        }
-        // Voting may have closed since the caller looked.
-        let open = cycle::Entity::find_by_id(b.cycle)
-            .one(&txn)
-            .await
-            .map_err(db_err)?
-            .is_some_and(|c| c.voting_opened_at.is_some() && c.voting_closed_at.is_none());
-        if !open {
-            return Ok(SubmitOutcome::VotingClosed);
-        }
-        let voted = participation::Entity::find()
-            .select_only()
-            .column(participation::Column::Id)
-            .filter(participation::Column::CycleId.eq(b.cycle))
-            .filter(participation::Column::EvaluatorId.eq(b.participant))
-            .into_tuple::<i64>()
-            .one(&txn)
-            .await
-            .map_err(db_err)?;
-        if voted.is_some() {
-            return Ok(SubmitOutcome::AlreadyVoted);
-        }
-        let session = to_micros(b.session_at);
-        let key = idempotency::ActiveModel {
-            key_hash: Set(b.key_hash.clone()),
-            request_hash: Set(b.request_hash.clone()),
-            receipt: Set(b.receipt.clone()),
-        };
-        if let Err(e) = idempotency::Entity::insert(key).exec_without_returning(&txn).await {
-            // Another transaction (PostgreSQL) is storing this key right now.
-            return match e.sql_err() {
-                Some(SqlErr::UniqueConstraintViolation(_)) => Ok(SubmitOutcome::InFlight),
-                _ => Err(db_err(e)),
-            };
-        }
-        let p = participation::ActiveModel {
-            cycle_id: Set(b.cycle),
-            evaluator_id: Set(b.participant),
-            session_at: Set(session),
-            ..Default::default()
-        };
-        if let Err(e) = p.insert(&txn).await {
-            return match e.sql_err() {
-                Some(SqlErr::UniqueConstraintViolation(_)) => Ok(SubmitOutcome::AlreadyVoted),
-                _ => Err(db_err(e)),
-            };
-        }
-        ballot::ActiveModel {
-            id: Set(b.id.clone()),
-            cycle_id: Set(b.cycle),
-            group_code: Set(b.group.clone()),
-            evaluator_id: Set(b.evaluator),
-            marks: Set(json(&b.marks)),
-            remarks: Set(json(&b.remarks)),
-            receipt: Set(b.receipt.clone()),
-            paper: Set(b.paper),
-            session_at: Set(session),
-        }
-        .insert(&txn)
-        .await
-        .map_err(db_err)?;
-        ballot_draft::Entity::delete_many()
-            .filter(ballot_draft::Column::CycleId.eq(b.cycle))
-            .filter(ballot_draft::Column::EvaluatorId.eq(b.participant))
-            .exec(&txn)
-            .await
-            .map_err(db_err)?;
-        append_audit(&txn, audit).await?;
-        Db::commit(txn).await?;
-        Ok(SubmitOutcome::Stored(b.receipt.clone()))
+        self.ballots.submit(&self.conn, &self.events, b, audit).await
     }
 
     async fn ballot_list(&self, cycle: CycleId) -> Result<Vec<StoredBallot>> {
@@ -223,5 +144,22 @@ impl BallotStore for Db {
             .await
             .map_err(db_err)?;
         Ok(found.is_some())
+    }
+
+    async fn ballot_counts(&self, cycle: CycleId) -> Result<kaoping_core::tally::Accumulator> {
+        let rows = ballot_tally::Entity::find()
+            .filter(ballot_tally::Column::CycleId.eq(cycle.0))
+            .all(&self.conn)
+            .await
+            .map_err(db_err)?;
+        let mut acc = kaoping_core::tally::Accumulator::default();
+        for r in rows {
+            let score = usize::try_from(r.grade).ok().map(|g| (r.score, g));
+            acc.add(
+                kaoping_core::tally::Contribution { subject: r.subject_id, group: r.group_code, score },
+                r.n as u64,
+            );
+        }
+        Ok(acc)
     }
 }

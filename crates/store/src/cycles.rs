@@ -6,7 +6,7 @@ use crate::org::units_under;
 use crate::{Db, append_audit, db_err};
 use async_trait::async_trait;
 use kaoping_core::audit::AuditDraft;
-use kaoping_core::cycle::{BallotMode, Category, Cycle, CycleSettings, Phase, VotingState};
+use kaoping_core::cycle::{BallotMode, Category, Cycle, CycleSettings, Phase, ResultsState, Visibility, VotingState};
 use kaoping_core::error::{CoreError, Result};
 use kaoping_core::error::{FieldError, Msg};
 use kaoping_core::ids::PersonId;
@@ -41,6 +41,12 @@ fn cycle_of(m: cycle::Model, unit: Option<org_unit::Model>, cats: Vec<cycle_cate
         voting: VotingState {
             opened_at: m.voting_opened_at.map(from_micros),
             closed_at: m.voting_closed_at.map(from_micros),
+            presenting: m.presenting_id.map(PersonId),
+            live_tally: m.live_tally,
+        },
+        results: ResultsState {
+            visibility: Visibility::parse(&m.results_visibility).ok_or_else(|| bad("results visibility"))?,
+            published_at: m.results_published_at.map(from_micros),
         },
         created_at: from_micros(m.created_at),
         updated_at: from_micros(m.updated_at),
@@ -207,6 +213,10 @@ impl CycleStore for Db {
             report_template: Set(new.settings.report_template.join("\n")),
             voting_opened_at: Set(None),
             voting_closed_at: Set(None),
+            presenting_id: Set(None),
+            live_tally: Set(false),
+            results_visibility: Set(Visibility::Organizer.as_str().into()),
+            results_published_at: Set(None),
             created_at: Set(now),
             updated_at: Set(now),
             ..Default::default()

@@ -228,6 +228,10 @@ pub mod cycle {
         pub report_template: String,
         pub voting_opened_at: Option<i64>,
         pub voting_closed_at: Option<i64>,
+        pub presenting_id: Option<i64>,
+        pub live_tally: bool,
+        pub results_visibility: String,
+        pub results_published_at: Option<i64>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -141,3 +141,27 @@ entity!(idempotency, "idempotency", {
     pub request_hash: String,
     pub receipt: String,
 });
+
+entity!(ballot_tally, "ballot_tally", {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub cycle_id: i64,
+    pub subject_id: i64,
+    pub group_code: String,
+    pub score: i64,
+    pub grade: i32,
+    pub n: i64,
+});
+
+entity!(subject_assessment, "subject_assessment", {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub cycle_id: i64,
+    pub subject_id: i64,
+    pub routine: Option<String>,
+    pub observation: Option<String>,
+    pub service: Option<String>,
+    pub routine_grade: Option<String>,
+    pub veto_reason: Option<String>,
+    pub updated_at: i64,
+});

@@ -8,12 +8,14 @@
 
 mod accounts;
 mod audit;
+mod ballot_writer;
 mod ballots;
 mod convert;
 mod cycles;
 mod entity;
 mod entity_reports;
 mod links;
+mod meeting;
 mod meta;
 mod migration;
 mod org;
@@ -94,6 +96,10 @@ pub enum SchemaState {
 #[derive(Clone)]
 pub struct Db {
     conn: DatabaseConnection,
+    /// Group commit for final ballots (shared by the clones of this store).
+    ballots: std::sync::Arc<ballot_writer::BallotWriter>,
+    /// Announcements of meeting changes to this node's screens.
+    events: std::sync::Arc<meeting::Events>,
 }
 
 pub(crate) fn db_err(e: DbErr) -> CoreError {
@@ -101,7 +107,16 @@ pub(crate) fn db_err(e: DbErr) -> CoreError {
 }
 
 impl Db {
+    /// Connect with power-loss durability: on SQLite every commit is synced
+    /// to disk (`synchronous=FULL` with WAL).
     pub async fn connect(target: &Target) -> Result<Self> {
+        Self::connect_with(target, true).await
+    }
+
+    /// Connect; `durable: false` uses SQLite's `synchronous=NORMAL` (a power
+    /// loss may drop the last commits, the file stays consistent) — for bulk
+    /// set-up in benchmarks. PostgreSQL follows the server's settings.
+    pub async fn connect_with(target: &Target, durable: bool) -> Result<Self> {
         let conn = match target {
             Target::Sqlite(path) => {
                 if let Some(dir) = path.parent() {
@@ -111,7 +126,7 @@ impl Db {
                     .filename(path)
                     .create_if_missing(true)
                     .journal_mode(SqliteJournalMode::Wal)
-                    .synchronous(SqliteSynchronous::Normal)
+                    .synchronous(if durable { SqliteSynchronous::Full } else { SqliteSynchronous::Normal })
                     .foreign_keys(true)
                     .busy_timeout(Duration::from_secs(10));
                 let pool = SqlitePoolOptions::new()
@@ -131,7 +146,7 @@ impl Db {
                 SqlxPostgresConnector::from_sqlx_postgres_pool(pool)
             }
         };
-        Ok(Self { conn })
+        Ok(Self { conn, ballots: Default::default(), events: Default::default() })
     }
 
     pub fn backend(&self) -> DbBackend {
@@ -231,12 +246,7 @@ impl Db {
 
     /// Begin a write transaction (`BEGIN IMMEDIATE` on SQLite).
     pub(crate) async fn write(&self) -> Result<DatabaseTransaction> {
-        let opts = TransactionOptions {
-            sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
-            ..Default::default()
-        };
-        let opts = if self.backend() == DbBackend::Sqlite { opts } else { TransactionOptions::default() };
-        self.conn.begin_with_options(opts).await.map_err(db_err)
+        begin_write(&self.conn).await
     }
 
     pub(crate) async fn commit(txn: DatabaseTransaction) -> Result<()> {
@@ -244,9 +254,31 @@ impl Db {
     }
 }
 
+/// Begin a write transaction on a connection (`BEGIN IMMEDIATE` on SQLite).
+pub(crate) async fn begin_write(conn: &DatabaseConnection) -> Result<DatabaseTransaction> {
+    let opts = match conn.get_database_backend() {
+        DbBackend::Sqlite => TransactionOptions {
+            sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
+            ..Default::default()
+        },
+        _ => TransactionOptions::default(),
+    };
+    conn.begin_with_options(opts).await.map_err(db_err)
+}
+
 /// Append an audit entry inside a write transaction, chained to the last.
 pub(crate) async fn append_audit(txn: &DatabaseTransaction, d: &AuditDraft) -> Result<AuditEntry> {
+    let mut entries = append_audit_many(txn, std::slice::from_ref(d)).await?;
+    Ok(entries.pop().expect("one entry appended"))
+}
+
+/// Append audit entries in order inside a write transaction, chained to the
+/// last one and to each other, with one insert.
+pub(crate) async fn append_audit_many(txn: &DatabaseTransaction, drafts: &[AuditDraft]) -> Result<Vec<AuditEntry>> {
     use entity::audit_log;
+    if drafts.is_empty() {
+        return Ok(Vec::new());
+    }
     if txn.get_database_backend() == DbBackend::Postgres {
         // One appender at a time across every node.
         txn.execute_raw(Statement::from_string(DbBackend::Postgres, "SELECT pg_advisory_xact_lock(7461726)"))
@@ -254,14 +286,23 @@ pub(crate) async fn append_audit(txn: &DatabaseTransaction, d: &AuditDraft) -> R
             .map_err(db_err)?;
     }
     let last = audit_log::Entity::find().order_by_desc(audit_log::Column::Seq).one(txn).await.map_err(db_err)?;
-    let (seq, prev) = match last {
+    let (mut seq, mut prev) = match last {
         Some(l) => (l.seq + 1, l.hash),
         None => (1, GENESIS.to_string()),
     };
-    let entry = d.seal(seq, time::now(), &prev);
-    let model = convert::audit_active(&entry);
-    audit_log::Entity::insert(model).exec_without_returning(txn).await.map_err(db_err)?;
-    Ok(entry)
+    let now = time::now();
+    let mut entries = Vec::with_capacity(drafts.len());
+    for d in drafts {
+        let e = d.seal(seq, now, &prev);
+        seq += 1;
+        prev = e.hash.clone();
+        entries.push(e);
+    }
+    audit_log::Entity::insert_many(entries.iter().map(convert::audit_active))
+        .exec_without_returning(txn)
+        .await
+        .map_err(db_err)?;
+    Ok(entries)
 }
 
 #[cfg(test)]

@@ -12,8 +12,14 @@ use kaoping_core::reading::{LinkGrant, LinkSession, LinkStatus};
 use kaoping_core::time::{from_micros, to_micros};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    Statement,
+};
 use std::collections::HashMap;
+
+const SESSION_SQL: &str = "SELECT s.created_at, s.last_seen_at, s.expires_at, l.id AS link_id, l.cycle_id, \
+     l.person_id, l.revoked_at FROM link_session s JOIN evaluator_link l ON l.id = s.link_id WHERE s.digest = ?";
 
 fn grant(l: &evaluator_link::Model) -> LinkGrant {
     LinkGrant {
@@ -175,16 +181,28 @@ impl LinkStore for Db {
     }
 
     async fn link_session_get(&self, digest: &str) -> Result<Option<LinkSession>> {
-        let Some(s) = link_session::Entity::find_by_id(digest.to_string()).one(&self.conn).await.map_err(db_err)?
-        else {
-            return Ok(None);
+        // One round trip: the session with its link.
+        let sql = match self.backend() {
+            DbBackend::Postgres => SESSION_SQL.replace('?', "$1"),
+            _ => SESSION_SQL.to_string(),
         };
-        let l = evaluator_link::Entity::find_by_id(s.link_id).one(&self.conn).await.map_err(db_err)?;
-        Ok(l.map(|l| LinkSession {
-            grant: grant(&l),
-            created_at: from_micros(s.created_at),
-            last_seen_at: from_micros(s.last_seen_at),
-            expires_at: from_micros(s.expires_at),
+        let row = self
+            .conn
+            .query_one_raw(Statement::from_sql_and_values(self.backend(), sql, [digest.into()]))
+            .await
+            .map_err(db_err)?;
+        let Some(r) = row else { return Ok(None) };
+        let get = |c: &str| r.try_get::<i64>("", c).map_err(db_err);
+        Ok(Some(LinkSession {
+            grant: LinkGrant {
+                link_id: get("link_id")?,
+                cycle_id: CycleId(get("cycle_id")?),
+                person_id: PersonId(get("person_id")?),
+                revoked: r.try_get::<Option<i64>>("", "revoked_at").map_err(db_err)?.is_some(),
+            },
+            created_at: from_micros(get("created_at")?),
+            last_seen_at: from_micros(get("last_seen_at")?),
+            expires_at: from_micros(get("expires_at")?),
         }))
     }
 

@@ -1,38 +1,55 @@
-//! Issue 4 baseline: final 66-subject ballots submitted through the real
-//! ballot form endpoint (personal-link session, validation, idempotency,
-//! receipt, audit), over HTTP on a fresh database.
+//! Issue 4 figures (docs/performance.md): final 66-subject ballots through
+//! the real ballot form endpoint (`POST /e/{cycle}/ballot/submit`:
+//! personal-link session, scope, validation, idempotency, receipt, audit,
+//! receipt page), over HTTP on a fresh database, with durable commits
+//! (SQLite `synchronous=FULL`), against a minimal reference endpoint
+//! measured in the same run.
+//!
+//! 1. Throughput: `wrk` (apt-get install wrk), `CONNECTIONS` (512) for
+//!    `SECONDS` (3) each, on the reference endpoint and on the real one.
+//! 2. A burst: `BURST` (3,000) evaluators press submit at the same moment;
+//!    the time until every one has its receipt.
+//! 3. Closing: seal + results right after the close, for the ballots above
+//!    and for `RESULTS_BALLOTS` (100,000) ballots stored through the same
+//!    group-commit path in a second cycle.
 //!
 //! `cargo bench -p kaoping-web --bench ballots` (SQLite), or with
-//! `KAOPING_TEST_DATABASE_URL=postgres://…` for PostgreSQL. `BALLOTS`
-//! (default 3000) evaluators all press submit at once; `CONCURRENCY`
-//! (default 512) requests are in flight at a time.
+//! `KAOPING_TEST_DATABASE_URL=postgres://…` for PostgreSQL (the reference
+//! endpoint is always SQLite).
+
+#[path = "ballots/reference.rs"]
+mod reference;
+#[path = "ballots/wrk.rs"]
+mod wrk;
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use kaoping_core::account::Role;
+use kaoping_core::audit::AuditDraft;
+use kaoping_core::ballot::{MarkInput, NewBallot};
 use kaoping_core::cycle::{CycleInput, Phase};
-use kaoping_core::ids::{AccountId, PersonId};
+use kaoping_core::ids::{AccountId, CycleId, OrgUnitId, PersonId};
 use kaoping_core::org::OrgUnitInput;
 use kaoping_core::person::PersonInput;
 use kaoping_core::roster::SubjectInput;
 use kaoping_core::scope::Actor;
 use kaoping_core::services::{AuthConfig, Caller, IssueFor, Services};
+use kaoping_store::Db;
 use kaoping_web::{AppState, WebConfig};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 const SUBJECTS: usize = 66;
+const GRADES: [&str; 4] = ["excellent", "good", "fair", "poor"];
 
 fn env(name: &str, default: usize) -> usize {
     std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
 }
 
-#[tokio::main]
-async fn main() {
-    let ballots = env("BALLOTS", 3000);
-    let concurrency = env("CONCURRENCY", 512);
-    let db = kaoping_store::testing::fresh_db().await;
-    let svc = Services::new(Arc::new(db.db.clone()), AuthConfig::default());
-    let c = Caller {
+fn root() -> Caller {
+    Caller {
         actor: Actor {
             account_id: AccountId(0),
             person_id: PersonId(0),
@@ -44,77 +61,91 @@ async fn main() {
             scopes: vec![],
         },
         client: None,
-    };
-    let unit =
-        OrgUnitInput {
-            code: "LG".into(), name: "琅港市委".into(), kind: "city_committee".into(), sort_order: None
-        };
-    let city = svc.org_create(&c, None, &unit).await.unwrap();
-    let input = CycleInput { name: "评议".into(), year: "2026".into(), ballot_mode: None };
-    let cy = svc.cycle_create(&c, city.id, &input, None).await.unwrap().id;
-    let t = Instant::now();
+    }
+}
+
+/// The i-th evaluator's marks: grades in turn, within the 好 quota.
+fn marks(i: usize, subjects: &[i64]) -> Vec<MarkInput> {
+    subjects
+        .iter()
+        .enumerate()
+        .map(|(j, s)| MarkInput {
+            subject: *s,
+            abstain: false,
+            grades: [("overall".to_string(), GRADES[(i + j) % 4].to_string())].into_iter().collect(),
+            remark: None,
+        })
+        .collect()
+}
+
+/// A cycle in evaluation with 66 subjects and `evaluators` link sessions.
+async fn meeting(svc: &Services, city: OrgUnitId, name: &str, evaluators: usize) -> (CycleId, Vec<i64>, Vec<String>) {
+    let c = root();
+    let input = CycleInput { name: name.into(), year: "2026".into(), ballot_mode: None };
+    let cy = svc.cycle_create(&c, city, &input, None).await.unwrap().id;
     let mut subjects = Vec::new();
     for i in 0..SUBJECTS {
-        let p = PersonInput { name: format!("书记{i:02}"), ..Default::default() };
-        let id = svc.person_create(&c, &p, Some(city.id)).await.unwrap().id;
+        let p = PersonInput { name: format!("{name}书记{i:02}"), ..Default::default() };
+        let id = svc.person_create(&c, &p, Some(city)).await.unwrap().id;
         let si = SubjectInput { person_id: id.to_string(), category: "county".into(), mode: None, post: None };
         svc.subject_add(&c, cy, &si).await.unwrap();
         subjects.push(id.0);
     }
     let mut rows = Vec::new();
-    for i in 0..ballots {
-        let p = PersonInput { name: format!("评议人{i:05}"), ..Default::default() };
-        rows.push((svc.person_create(&c, &p, Some(city.id)).await.unwrap().id, "all".to_string()));
+    for i in 0..evaluators {
+        let p = PersonInput { name: format!("{name}评议人{i:06}"), ..Default::default() };
+        rows.push((svc.person_create(&c, &p, Some(city)).await.unwrap().id, "all".to_string()));
     }
-    let audit = kaoping_core::audit::AuditDraft::new(None, "bench", None, "x", "x");
+    let audit = AuditDraft::new(None, "bench", None, "x", "x");
     svc.store.evaluator_replace(cy, &rows, &audit).await.unwrap();
     svc.cycle_advance(&c, cy, Phase::Reporting).await.unwrap();
     svc.cycle_advance(&c, cy, Phase::Evaluation).await.unwrap();
-    let links = svc.links_issue(&c, cy, IssueFor::Missing).await.unwrap();
     let mut sessions = Vec::new();
-    for l in &links {
+    for l in &svc.links_issue(&c, cy, IssueFor::Missing).await.unwrap() {
         sessions.push(svc.link_exchange(&l.token, None).await.unwrap().0);
     }
-    svc.voting_set(&c, cy, true).await.unwrap();
-    eprintln!("setup: {SUBJECTS} subjects, {ballots} evaluators in {:.1} s", t.elapsed().as_secs_f64());
+    (cy, subjects, sessions)
+}
 
-    let web = WebConfig { login_per_minute: 100_000, login_burst: 100_000, ..Default::default() };
-    let app = kaoping_web::app(AppState::new(svc.clone(), web, None));
+async fn serve(app: axum::Router) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move {
         axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap();
     });
-    let grades = ["excellent", "good", "fair", "poor"];
-    let client = reqwest::Client::builder().pool_max_idle_per_host(concurrency).build().unwrap();
-    let limit = Arc::new(tokio::sync::Semaphore::new(concurrency));
-    let t = Instant::now();
+    base
+}
+
+/// Every evaluator presses submit at once; (wall time, p50, p99, failures).
+async fn burst(base: &str, cy: CycleId, sessions: &[String], subjects: &[i64]) -> (f64, f64, f64, usize) {
+    let client = reqwest::Client::builder().pool_max_idle_per_host(sessions.len()).build().unwrap();
+    let bodies: Vec<[(String, String); 2]> = (0..sessions.len())
+        .map(|i| {
+            let m: Vec<serde_json::Value> = marks(i, subjects)
+                .iter()
+                .map(|m| serde_json::json!({"subject": m.subject, "grades": m.grades}))
+                .collect();
+            [("key".into(), format!("burst-key-{i:08}")), ("marks".into(), serde_json::to_string(&m).unwrap())]
+        })
+        .collect();
+    let start = Instant::now();
     let mut tasks = Vec::new();
-    for (i, session) in sessions.into_iter().enumerate() {
-        let marks: Vec<serde_json::Value> = subjects
-            .iter()
-            .enumerate()
-            .map(|(j, s)| serde_json::json!({"subject": s, "grades": {"overall": grades[(i + j) % 4]}}))
-            .collect();
-        let body = [
-            ("key".to_string(), format!("bench-key-{i:08}")),
-            ("marks".to_string(), serde_json::to_string(&marks).unwrap()),
-        ];
-        let (client, base, limit) = (client.clone(), base.clone(), limit.clone());
+    for (session, body) in sessions.iter().zip(bodies) {
+        let (client, url, base, session) =
+            (client.clone(), format!("{base}/e/{cy}/ballot/submit"), base.to_string(), session.clone());
         tasks.push(tokio::spawn(async move {
-            let _permit = limit.acquire().await.unwrap();
-            let start = Instant::now();
             let r = client
-                .post(format!("{base}/e/{cy}/ballot/submit"))
+                .post(url)
                 .header("cookie", format!("kp_link={session}"))
-                .header("origin", &base)
+                .header("origin", base)
                 .header("sec-fetch-site", "same-origin")
                 .form(&body)
                 .send()
-                .await
-                .unwrap();
-            let ok = r.status() == 200;
-            let _ = r.bytes().await;
+                .await;
+            let ok = match r {
+                Ok(r) => r.status() == 200 && r.bytes().await.is_ok(),
+                Err(_) => false,
+            };
             (ok, start.elapsed())
         }));
     }
@@ -125,22 +156,132 @@ async fn main() {
         failed += usize::from(!ok);
         times.push(d);
     }
-    let wall = t.elapsed().as_secs_f64();
     times.sort();
     let p = |q: f64| times[((times.len() as f64 - 1.0) * q).round() as usize].as_secs_f64() * 1000.0;
-    let stored = svc.store.ballot_list(cy).await.unwrap().len();
-    println!(
-        "{ballots} final {SUBJECTS}-subject ballots, {concurrency} in flight: all confirmed in {wall:.2} s = {:.0} ballots/s; p50 {:.0} ms, p99 {:.0} ms; {failed} failed; {stored} stored",
-        ballots as f64 / wall,
-        p(0.5),
-        p(0.99)
-    );
+    (start.elapsed().as_secs_f64(), p(0.5), p(0.99), failed)
+}
+
+/// Close voting and compute the results; (milliseconds, results).
+async fn close_and_results(svc: &Services, cy: CycleId) -> (f64, usize) {
     let t = Instant::now();
-    svc.voting_set(&c, cy, false).await.unwrap();
-    let (_, results) = svc.results(&c, cy).await.unwrap();
+    svc.voting_set(&root(), cy, false).await.unwrap();
+    let (_, results) = svc.results(&root(), cy).await.unwrap();
+    (t.elapsed().as_secs_f64() * 1000.0, results.len())
+}
+
+#[tokio::main]
+async fn main() {
+    let connections = env("CONNECTIONS", 512);
+    let seconds = env("SECONDS", 3) as u64;
+    let wrk_evaluators = env("EVALUATORS", 24_000);
+    let burst_size = env("BURST", 3_000);
+    let results_ballots = env("RESULTS_BALLOTS", 100_000);
+
+    let t = kaoping_store::testing::fresh_db().await;
+    // Set-up writes go through a second, non-durable connection (SQLite).
+    let setup_db = Db::connect_with(&t.target, false).await.unwrap();
+    let setup = Services::new(Arc::new(setup_db), AuthConfig::default());
+    let c = root();
+    let unit =
+        OrgUnitInput {
+            code: "LG".into(), name: "琅港市委".into(), kind: "city_committee".into(), sort_order: None
+        };
+    let city = setup.org_create(&c, None, &unit).await.unwrap().id;
+    let started = Instant::now();
+    let (cy, subjects, sessions) = meeting(&setup, city, "评议", wrk_evaluators + burst_size).await;
+    let (cy2, subjects2, _) = meeting(&setup, city, "大会", 1).await;
+    eprintln!("setup: {} evaluators in {:.1} s", sessions.len(), started.elapsed().as_secs_f64());
+    drop(setup);
+
+    let svc = Services::new(Arc::new(t.db.clone()), AuthConfig::default());
+    svc.voting_set(&c, cy, true).await.unwrap();
+    let web = WebConfig { login_per_minute: 100_000, login_burst: 100_000, ..Default::default() };
+    let base = serve(kaoping_web::app(AppState::new(svc.clone(), web, None))).await;
+    let dir = kaoping_store::testing::TempDir::new();
+    let (reference, ref_pool) = reference::router(&dir.0).await;
+    let ref_base = serve(reference).await;
+    let backend = if kaoping_store::testing::on_postgres() { "PostgreSQL" } else { "SQLite (FULL)" };
+
+    // 1. Throughput, reference first.
+    let r = wrk::run(&dir.0, &ref_base, "/ref", &sessions[..1], &subjects, connections, seconds);
+    let ref_stored: i64 =
+        sea_orm::sqlx::query_scalar("SELECT COUNT(DISTINCT ballot) FROM mark").fetch_one(&ref_pool).await.unwrap();
+    let ref_rate = ref_stored as f64 / (r.duration_us as f64 / 1e6);
     println!(
-        "close + seal + results for {stored} ballots × {SUBJECTS} subjects: {:.0} ms ({} results)",
-        t.elapsed().as_secs_f64() * 1000.0,
-        results.len()
+        "reference endpoint (SQLite FULL, group commit, no checks), {connections} connections: {}",
+        r.line(ref_stored as usize)
     );
+    let path = format!("/e/{cy}/ballot/submit");
+    let r = wrk::run(&dir.0, &base, &path, &sessions[..wrk_evaluators], &subjects, connections, seconds);
+    let stored = svc.store.ballot_list(cy).await.unwrap().len();
+    let rate = stored as f64 / (r.duration_us as f64 / 1e6);
+    println!("ballot endpoint ({backend}), {connections} connections: {}", r.line(stored));
+    println!("  = {:.0} % of the reference", 100.0 * rate / ref_rate);
+    if stored >= wrk_evaluators {
+        println!("  (every evaluator voted before the end: raise EVALUATORS for a longer run)");
+    }
+
+    // 2. The burst.
+    let (wall, p50, p99, failed) = burst(&base, cy, &sessions[wrk_evaluators..], &subjects).await;
+    println!(
+        "{burst_size} evaluators press submit at once: all confirmed in {:.0} ms (p50 {p50:.0} ms, p99 {p99:.0} ms), {failed} failed",
+        wall * 1000.0
+    );
+    let total = svc.store.ballot_list(cy).await.unwrap().len();
+    let participants = svc.store.participants(cy).await.unwrap().len();
+    println!(
+        "  stored {total} ballots, {participants} participation records (none lost, none twice: {})",
+        total == participants
+    );
+
+    // 3. Closing.
+    let (ms, n) = close_and_results(&svc, cy).await;
+    println!("close (seal over {total} receipts) + results for {n} subjects: {ms:.0} ms");
+    svc.voting_set(&c, cy2, true).await.unwrap();
+    let scheme = svc.store.cycle_get(cy2).await.unwrap().unwrap().scheme;
+    let fill = Instant::now();
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..results_ballots {
+        let db = t.db.clone();
+        let checked = kaoping_core::ballot::check_final(&scheme, &scope(&subjects2), &marks(i, &subjects2)).unwrap();
+        let b = NewBallot {
+            cycle: cy2.0,
+            id: format!("{i:032x}"),
+            group: "all".into(),
+            evaluator: None,
+            participant: 10_000_000 + i as i64,
+            contributions: kaoping_core::tally::contributions(&scheme, "all", &checked.marks),
+            marks: kaoping_core::ballot::marks_to_stored(&checked.marks),
+            remarks: Default::default(),
+            receipt: format!("{i:064x}"),
+            paper: false,
+            key_hash: format!("results-{i}"),
+            request_hash: String::new(),
+        };
+        tasks.spawn(async move {
+            use kaoping_core::ports::BallotStore;
+            db.ballot_submit(&b, &AuditDraft::new(None, "bench", None, "ballot.participate", "x")).await.unwrap()
+        });
+        if tasks.len() >= 4096 {
+            tasks.join_next().await;
+        }
+    }
+    while tasks.join_next().await.is_some() {}
+    eprintln!("stored {results_ballots} ballots in {:.1} s", fill.elapsed().as_secs_f64());
+    let (ms, n) = close_and_results(&svc, cy2).await;
+    println!(
+        "close (seal over {results_ballots} receipts) + results for {n} subjects × {results_ballots} ballots: {ms:.0} ms"
+    );
+}
+
+fn scope(subjects: &[i64]) -> Vec<kaoping_core::ballot::ScopeSubject> {
+    subjects
+        .iter()
+        .map(|s| kaoping_core::ballot::ScopeSubject {
+            id: *s,
+            name: String::new(),
+            category: "county".into(),
+            category_name: String::new(),
+        })
+        .collect()
 }

@@ -6,6 +6,9 @@
 //! `cargo bench -p kaoping-web --bench reading` (SQLite in a temp folder), or
 //! with `KAOPING_TEST_DATABASE_URL=postgres://…` for PostgreSQL.
 
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use kaoping_core::account::{Role, RoleGrant};
 use kaoping_core::audit::AuditDraft;
 use kaoping_core::auth;

@@ -31,6 +31,14 @@ impl<K: Eq + Hash + Clone, V: Clone> TtlCache<K, V> {
         self.map().get(k).filter(|(at, _)| at.elapsed() < self.ttl).map(|(_, v)| v.clone())
     }
 
+    /// The entry even when it has expired, and whether it is still fresh.
+    pub fn get_any(&self, k: &K) -> Option<(V, bool)> {
+        if self.ttl.is_zero() {
+            return None;
+        }
+        self.map().get(k).map(|(at, v)| (v.clone(), at.elapsed() < self.ttl))
+    }
+
     pub fn put(&self, k: K, v: V) {
         if self.ttl.is_zero() {
             return;

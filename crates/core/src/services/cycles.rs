@@ -113,6 +113,7 @@ impl Services {
             return Err(CoreError::Invalid(errs));
         }
         let audit = caller.audit("cycle.scheme", format!("cycle:{id}"));
+        self.forget_cycle(id);
         self.store.cycle_set_scheme(id, scheme, categories, &audit).await
     }
 
@@ -133,6 +134,7 @@ impl Services {
             c.phase.as_str(),
             to.as_str()
         ));
+        self.forget_cycle(id);
         if !self.store.cycle_set_phase(id, c.phase, to, &audit).await? {
             return Err(CoreError::Conflict(Msg::new("err-phase-moved")));
         }
@@ -170,6 +172,7 @@ impl Services {
             mode: f.mode,
         };
         let audit = caller.audit("cycle.subject_add", format!("cycle:{cycle}")).detail(&person.person.name);
+        self.forget_cycle(cycle);
         self.store.subject_add(cycle, &new, &audit).await
     }
 
@@ -179,6 +182,7 @@ impl Services {
             return Err(CoreError::Conflict(Msg::new("err-roster-frozen")));
         }
         let audit = caller.audit("cycle.subject_remove", format!("cycle:{cycle}")).detail(format!("subject:{id}"));
+        self.forget_cycle(cycle);
         self.store.subject_remove(cycle, id, &audit).await
     }
 
@@ -191,6 +195,7 @@ impl Services {
         let audit = caller
             .audit("cycle.subject_move", format!("cycle:{cycle}"))
             .detail(format!("subject:{id} {}", if up { "up" } else { "down" }));
+        self.forget_cycle(cycle);
         self.store.subject_move(cycle, id, up, &audit).await.map(|_| ())
     }
 }
@@ -256,6 +261,7 @@ impl Services {
         }
         let audit =
             caller.audit("cycle.subject_import", format!("cycle:{cycle}")).detail(format!("{} subjects", out.len()));
+        self.forget_cycle(cycle);
         self.store.subject_replace(cycle, &out, &audit).await?;
         Ok(out.len())
     }
@@ -296,6 +302,7 @@ impl Services {
         let audit = caller
             .audit("cycle.evaluator_add", format!("cycle:{cycle}"))
             .detail(format!("{} → {group}", person.person.name));
+        self.forget_cycle(cycle);
         self.store.evaluator_add(cycle, person.person.id, group, &audit).await
     }
 
@@ -305,6 +312,7 @@ impl Services {
             return Err(CoreError::Conflict(Msg::new("err-roster-frozen")));
         }
         let audit = caller.audit("cycle.evaluator_remove", format!("cycle:{cycle}")).detail(format!("evaluator:{id}"));
+        self.forget_cycle(cycle);
         self.store.evaluator_remove(cycle, id, &audit).await
     }
 }
@@ -363,6 +371,7 @@ impl Services {
         let audit = caller
             .audit("cycle.evaluator_import", format!("cycle:{cycle}"))
             .detail(format!("{} evaluators", out.len()));
+        self.forget_cycle(cycle);
         self.store.evaluator_replace(cycle, &out, &audit).await?;
         Ok(out.len())
     }

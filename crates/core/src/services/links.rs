@@ -77,13 +77,16 @@ impl Services {
         };
         let audit = caller.audit("link.issue", object).detail(format!("{} link(s)", issued.len()));
         self.store.link_issue(cycle, &rows, &audit).await?;
+        self.forget_cycle(cycle);
         Ok(issued)
     }
 
     pub async fn link_revoke(&self, caller: &Caller, cycle: CycleId, person: PersonId) -> Result<()> {
         self.cycle_get(caller, cycle).await?;
         let audit = caller.audit("link.revoke", format!("cycle:{cycle} person:{person}"));
-        if self.store.link_revoke(cycle, person, &audit).await? { Ok(()) } else { Err(CoreError::NotFound("link")) }
+        let revoked = self.store.link_revoke(cycle, person, &audit).await?;
+        self.forget_cycle(cycle);
+        if revoked { Ok(()) } else { Err(CoreError::NotFound("link")) }
     }
 
     /// Trade a link token for a reader session: the new session token and
@@ -125,6 +128,9 @@ impl Services {
     /// The reader behind a link session cookie, if it is still good.
     pub async fn reader_from_link(&self, session: &str, client: Option<String>) -> Result<Option<Reader>> {
         let digest = token_digest(session);
+        if let Some(r) = self.readers.get(&digest) {
+            return Ok(Some(Reader { client, ..r }));
+        }
         let Some(s) = self.store.link_session_get(&digest).await? else { return Ok(None) };
         let now = time::now();
         let idle = chrono::Duration::minutes(self.auth.session_idle_minutes);
@@ -132,33 +138,39 @@ impl Services {
             self.store.link_session_delete(&digest).await?;
             return Ok(None);
         }
-        let Some(c) = self.store.cycle_get(s.grant.cycle_id).await? else { return Ok(None) };
+        let snapshot = self.cycle_snapshot(s.grant.cycle_id).await?;
+        let c = &snapshot.cycle;
         if !c.phase.links_open() {
             return Ok(None);
         }
-        let Some(ev) = self.store.evaluator_get(c.id, s.grant.person_id).await? else { return Ok(None) };
+        let Some(ev) = snapshot.evaluators.get(&s.grant.person_id).cloned() else { return Ok(None) };
         if now - s.last_seen_at > chrono::Duration::seconds(60) {
             self.store.link_session_touch(&digest, now).await?;
         }
-        Ok(Some(Reader {
+        let reader = Reader {
             cycle_id: c.id,
             person_id: ev.person_id,
             name: ev.person_name,
             group: ev.group,
             via: ReaderVia::Link(s.grant.link_id),
             client,
-        }))
+        };
+        self.readers.put(digest, reader.clone());
+        Ok(Some(reader))
     }
 
     /// End a link session (the reader logs out on a shared phone).
     pub async fn link_session_end(&self, session: &str) -> Result<()> {
-        self.store.link_session_delete(&token_digest(session)).await
+        let digest = token_digest(session);
+        self.readers.forget(&digest);
+        self.store.link_session_delete(&digest).await
     }
 
     /// A logged-in account reading as the evaluator it is in `cycle`.
     pub async fn reader_from_account(&self, caller: &Caller, cycle: CycleId) -> Result<Reader> {
-        let c = self.store.cycle_get(cycle).await?.ok_or(CoreError::NotFound("cycle"))?;
-        let ev = self.store.evaluator_get(c.id, caller.actor.person_id).await?;
+        let snapshot = self.cycle_snapshot(cycle).await?;
+        let c = &snapshot.cycle;
+        let ev = snapshot.evaluators.get(&caller.actor.person_id).cloned();
         match ev {
             Some(ev) if c.phase.links_open() => Ok(Reader {
                 cycle_id: c.id,

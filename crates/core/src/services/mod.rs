@@ -52,12 +52,74 @@ pub struct Services {
     pub actors: Arc<TtlCache<crate::ids::AccountId, Actor>>,
     /// Sessions with their accounts recently read, by token digest.
     pub sessions: Arc<TtlCache<String, (crate::ports::SessionRecord, crate::account::Account)>>,
+    /// Cycles with their subject rosters, for the reading and ballot pages.
+    pub snapshots: Arc<TtlCache<crate::ids::CycleId, Arc<CycleSnapshot>>>,
+    /// Readers behind link sessions recently checked, by token digest.
+    pub readers: Arc<TtlCache<String, crate::reading::Reader>>,
+    /// One loader per cycle snapshot at a time.
+    loading: Arc<std::sync::Mutex<std::collections::HashMap<crate::ids::CycleId, Arc<tokio::sync::Mutex<()>>>>>,
+}
+
+/// A cycle and its subjects as the evaluators' pages see them, read once and
+/// kept per node for `auth.cache_seconds`; changes made through this node
+/// drop it at once. Voting open/closed is checked again where ballots are
+/// stored, so a stale copy can only delay what a page shows.
+#[derive(Debug)]
+pub struct CycleSnapshot {
+    pub cycle: crate::cycle::Cycle,
+    pub subjects: Vec<crate::roster::Subject>,
+    pub evaluators: std::collections::HashMap<crate::ids::PersonId, crate::roster::Evaluator>,
 }
 
 impl Services {
     pub fn new(store: Arc<dyn Store>, auth: AuthConfig) -> Self {
         let ttl = std::time::Duration::from_secs(auth.cache_seconds);
-        Self { store, auth, actors: Arc::new(TtlCache::new(ttl)), sessions: Arc::new(TtlCache::new(ttl)) }
+        Self {
+            store,
+            auth,
+            actors: Arc::new(TtlCache::new(ttl)),
+            sessions: Arc::new(TtlCache::new(ttl)),
+            snapshots: Arc::new(TtlCache::new(ttl)),
+            readers: Arc::new(TtlCache::new(ttl)),
+            loading: Default::default(),
+        }
+    }
+
+    /// The cycle and its rosters (cached briefly, see [`CycleSnapshot`]).
+    /// One request reads it while the others wait for it (or, once a copy
+    /// exists, keep using the expired copy), so a full hall pressing submit
+    /// at once does not read it hundreds of times.
+    pub async fn cycle_snapshot(&self, id: crate::ids::CycleId) -> Result<Arc<CycleSnapshot>> {
+        let stale = match self.snapshots.get_any(&id) {
+            Some((s, true)) => return Ok(s),
+            Some((s, false)) => Some(s),
+            None => None,
+        };
+        let gate = self.loading.lock().unwrap_or_else(|e| e.into_inner()).entry(id).or_default().clone();
+        let _turn = match (stale, gate.try_lock()) {
+            (_, Ok(turn)) => turn,
+            (Some(s), Err(_)) => return Ok(s),
+            (None, Err(_)) => gate.lock().await,
+        };
+        if let Some((s, true)) = self.snapshots.get_any(&id) {
+            return Ok(s);
+        }
+        let s = Arc::new(self.load_snapshot(id).await?);
+        self.snapshots.put(id, s.clone());
+        Ok(s)
+    }
+
+    async fn load_snapshot(&self, id: crate::ids::CycleId) -> Result<CycleSnapshot> {
+        let cycle = self.store.cycle_get(id).await?.ok_or(CoreError::NotFound("cycle"))?;
+        let subjects = self.store.subject_list(id).await?;
+        let evaluators = self.store.evaluator_list(id).await?.into_iter().map(|e| (e.person_id, e)).collect();
+        Ok(CycleSnapshot { cycle, subjects, evaluators })
+    }
+
+    /// Drop what this node has cached about a cycle (after a change).
+    pub fn forget_cycle(&self, id: crate::ids::CycleId) {
+        self.snapshots.forget(&id);
+        self.readers.forget_where(|r| r.cycle_id == id);
     }
 
     /// Drop what this node has cached about an account (after a change).

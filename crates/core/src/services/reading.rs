@@ -106,9 +106,8 @@ pub fn coverage(
 
 impl Services {
     async fn reader_cycle(&self, reader: &Reader) -> Result<(Cycle, Vec<Subject>)> {
-        let c = self.store.cycle_get(reader.cycle_id).await?.ok_or(CoreError::NotFound("cycle"))?;
-        let subjects = self.store.subject_list(c.id).await?;
-        Ok((c, subjects))
+        let s = self.cycle_snapshot(reader.cycle_id).await?;
+        Ok((s.cycle.clone(), s.subjects.clone()))
     }
 
     /// The subjects in the reader's scope, with report states and reading records.
@@ -272,6 +271,7 @@ mod tests {
             copied_from: None,
             settings: CycleSettings { min_read_seconds: 60, ..Default::default() },
             voting: Default::default(),
+            results: Default::default(),
             created_at: time::now(),
             updated_at: time::now(),
         }

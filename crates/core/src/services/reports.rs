@@ -239,6 +239,7 @@ impl Services {
             return Err(CoreError::Conflict(Msg::new("err-cycle-archived")));
         }
         let s = input.validate(time::DEFAULT_TZ).map_err(CoreError::Invalid)?;
+        self.forget_cycle(cycle);
         self.store.cycle_set_settings(cycle, &s, &caller.audit("cycle.settings", format!("cycle:{cycle}"))).await?;
         Ok(s)
     }

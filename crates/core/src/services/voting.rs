@@ -10,7 +10,7 @@ use crate::cycle::{BallotMode, Cycle, Phase};
 use crate::error::{CoreError, Msg, Result};
 use crate::ids::{CycleId, PersonId};
 use crate::reading::Reader;
-use crate::tally::{Extras, SubjectResult, TallyBallot, TallySubject, tally};
+use crate::tally::{Extras, SubjectResult, TallySubject, tally_counts};
 use crate::time;
 use std::collections::{BTreeMap, HashSet};
 
@@ -24,6 +24,15 @@ pub struct BallotPage {
     pub voted: bool,
     /// Subjects whose handed-in report the evaluator has not opened.
     pub unread: HashSet<i64>,
+}
+
+/// Who a final ballot is for.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Voter<'a> {
+    pub person: PersonId,
+    pub group: &'a str,
+    /// Entered by staff from a paper ballot.
+    pub paper: bool,
 }
 
 /// Turnout: who was expected, who voted.
@@ -49,6 +58,7 @@ impl Services {
         if c.phase != Phase::Evaluation {
             return Err(CoreError::Conflict(Msg::new("err-voting-phase")));
         }
+        self.forget_cycle(cycle);
         let action = if open { "voting.open" } else { "voting.close" };
         let done =
             self.store.voting_set(cycle, open, time::now(), &caller.audit(action, format!("cycle:{cycle}"))).await?;
@@ -60,14 +70,14 @@ impl Services {
 
     /// The reader's cycle.
     pub async fn reader_cycle_of(&self, reader: &Reader) -> Result<Cycle> {
-        self.store.cycle_get(reader.cycle_id).await?.ok_or(CoreError::NotFound("cycle"))
+        Ok(self.cycle_snapshot(reader.cycle_id).await?.cycle.clone())
     }
 
     /// The reader's cycle and the subjects they grade, in presentation order.
     pub async fn ballot_scope(&self, reader: &Reader) -> Result<(Cycle, Vec<ScopeSubject>)> {
-        let c = self.store.cycle_get(reader.cycle_id).await?.ok_or(CoreError::NotFound("cycle"))?;
-        let subjects = self.store.subject_list(c.id).await?;
-        let scope = in_scope(&c, &reader.group, reader.person_id, &subjects)
+        let snapshot = self.cycle_snapshot(reader.cycle_id).await?;
+        let c = snapshot.cycle.clone();
+        let scope = in_scope(&c, &reader.group, reader.person_id, &snapshot.subjects)
             .into_iter()
             .map(|s| ScopeSubject {
                 id: s.person_id.0,
@@ -125,37 +135,53 @@ impl Services {
     /// Submit the final ballot; the receipt. The same key and body again
     /// give the same receipt and store nothing.
     pub async fn ballot_submit(&self, reader: &Reader, key: &str, marks: &[MarkInput]) -> Result<String> {
+        let (cycle, scope) = self.ballot_scope(reader).await?;
+        let voter = Voter { person: reader.person_id, group: &reader.group, paper: false };
+        // Anonymous: the audit entry records participation, never the ballot.
+        self.store_final(&cycle, &scope, voter, key, marks, |named, receipt| {
+            if named {
+                reader.audit("ballot.submit", format!("cycle:{}", cycle.id)).detail(format!("receipt {receipt}"))
+            } else {
+                reader.audit("ballot.participate", format!("cycle:{}", cycle.id))
+            }
+        })
+        .await
+    }
+
+    /// Check and store a final ballot for `voter` (see [`Self::ballot_submit`]).
+    pub(super) async fn store_final(
+        &self,
+        cycle: &Cycle,
+        scope: &[ScopeSubject],
+        voter: Voter<'_>,
+        key: &str,
+        marks: &[MarkInput],
+        audit: impl FnOnce(bool, &str) -> crate::audit::AuditDraft,
+    ) -> Result<String> {
         // Whether voting is open is checked in the store's transaction, after
         // a replay (the first answer is returned even after closing).
-        let (cycle, scope) = self.ballot_scope(reader).await?;
         let key = key.trim();
         if key.len() < 16 || key.len() > 128 {
             return Err(CoreError::invalid("key", Msg::new("err-ballot-key")));
         }
-        let checked = check_final(&cycle.scheme, &scope, marks).map_err(CoreError::Invalid)?;
+        let checked = check_final(&cycle.scheme, scope, marks).map_err(CoreError::Invalid)?;
         let ballot_id = crate::auth::random_token(16);
-        let receipt = receipt(cycle.id.0, &ballot_id, &reader.group, &checked.marks);
+        let receipt = receipt(cycle.id.0, &ballot_id, voter.group, &checked.marks);
         let named = cycle.ballot_mode == BallotMode::Named;
-        let session_at = cycle.voting.opened_at.unwrap_or_else(time::now);
+        let audit = audit(named, &receipt);
         let b = NewBallot {
             cycle: cycle.id.0,
             id: ballot_id,
-            group: reader.group.clone(),
-            evaluator: named.then_some(reader.person_id.0),
-            participant: reader.person_id.0,
+            group: voter.group.to_string(),
+            evaluator: named.then_some(voter.person.0),
+            participant: voter.person.0,
+            contributions: crate::tally::contributions(&cycle.scheme, voter.group, &checked.marks),
             marks: marks_to_stored(&checked.marks),
             remarks: checked.remarks,
             receipt,
-            paper: false,
-            session_at,
+            paper: voter.paper,
             key_hash: token_digest(key),
             request_hash: request_hash(marks),
-        };
-        // Anonymous: the audit entry records participation, never the ballot.
-        let audit = if named {
-            reader.audit("ballot.submit", format!("cycle:{}", cycle.id)).detail(format!("receipt {}", b.receipt))
-        } else {
-            reader.audit("ballot.participate", format!("cycle:{}", cycle.id))
         };
         match self.store.ballot_submit(&b, &audit).await? {
             SubmitOutcome::Stored(r) | SubmitOutcome::Replayed(r) => Ok(r),
@@ -285,14 +311,8 @@ impl Services {
             .into_iter()
             .map(|s| TallySubject { id: s.person_id.0, category: s.category, order: s.order })
             .collect();
-        let ballots: Vec<TallyBallot> = self
-            .store
-            .ballot_list(cycle)
-            .await?
-            .into_iter()
-            .map(|b| TallyBallot { group: b.group, marks: b.marks })
-            .collect();
-        match tally(&c.scheme, &subjects, &ballots, &Extras::default()) {
+        let counts = self.store.ballot_counts(cycle).await?;
+        match tally_counts(&c.scheme, &subjects, &counts, &Extras::default()) {
             Ok(r) => Ok((c, r)),
             Err(missing) => {
                 let names = self.store.subject_list(cycle).await?;

@@ -308,6 +308,20 @@ proptest! {
     }
 
     #[test]
+    fn counts_kept_in_batches_give_the_same_results(b in ballots(), trim in 0u32..3, cut in 0usize..40) {
+        // As the store keeps them: each batch's counts added to the running totals.
+        let mut s = two_groups(3_500, 6_500);
+        s.trim = trim;
+        let cut = cut.min(b.len());
+        let mut kept = Accumulator::from_ballots(&s, &b[..cut]);
+        for (c, n) in Accumulator::from_ballots(&s, &b[cut..]).counts {
+            kept.add(c, n);
+        }
+        let from_counts = tally_counts(&s, &subjects4(), &kept, &Extras::default()).unwrap();
+        prop_assert_eq!(from_counts, run(&s, &subjects4(), &b));
+    }
+
+    #[test]
     fn d_lies_between_the_group_means_and_the_scale(b in ballots(), trim in 0u32..3) {
         let mut s = two_groups(2_000, 8_000);
         s.trim = trim;

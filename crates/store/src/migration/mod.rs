@@ -8,6 +8,7 @@ mod m0003_subjects;
 mod m0004_evaluators;
 mod m0005_reports;
 mod m0006_ballots;
+mod m0007_meeting;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0004_evaluators::Migration),
             Box::new(m0005_reports::Migration),
             Box::new(m0006_ballots::Migration),
+            Box::new(m0007_meeting::Migration),
         ]
     }
 }

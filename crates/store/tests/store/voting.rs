@@ -25,6 +25,13 @@ fn marks(grades: &[(i64, &str)]) -> Vec<MarkInput> {
 async fn setup(
     mode: &str,
 ) -> (crate::World, kaoping_core::services::Caller, kaoping_core::ids::CycleId, Vec<i64>, Vec<String>) {
+    setup_n(mode, 3).await
+}
+
+async fn setup_n(
+    mode: &str,
+    evaluators: usize,
+) -> (crate::World, kaoping_core::services::Caller, kaoping_core::ids::CycleId, Vec<i64>, Vec<String>) {
     let w = world().await;
     let c = root();
     let city = w.svc.org_create(&c, None, &input("LG", "琅港市委", "city_committee")).await.unwrap();
@@ -42,7 +49,7 @@ async fn setup(
         w.svc.subject_add(&zzb, cy, &si).await.unwrap();
         subjects.push(p.id.0);
     }
-    for i in 0..3 {
+    for i in 0..evaluators {
         let p = w
             .svc
             .person_create(&c, &PersonInput { name: format!("评议{i}"), ..Default::default() }, Some(city.id))
@@ -164,4 +171,79 @@ async fn anonymous_ballots_carry_no_evaluator() {
         .unwrap();
     assert!(log.iter().all(|e| !e.detail.contains(&receipt) && !e.detail.contains(&stored[0].id)));
     assert!(log.iter().any(|e| e.action == "ballot.participate"));
+}
+
+#[tokio::test]
+async fn a_burst_is_committed_in_shuffled_batches_none_lost_none_twice() {
+    let (w, zzb, cy, s, sessions) = setup_n("anonymous", 150).await;
+    w.svc.voting_set(&zzb, cy, true).await.unwrap();
+    let mut readers = Vec::new();
+    for t in &sessions {
+        readers.push(w.svc.reader_from_link(t, None).await.unwrap().unwrap());
+    }
+    let body = marks(&[(s[0], "good"), (s[1], "fair")]);
+    // Everyone at once, the first evaluator twice with the same key.
+    let mut tasks = tokio::task::JoinSet::new();
+    for (i, r) in readers.iter().enumerate() {
+        let (svc, r, body) = (w.svc.clone(), r.clone(), body.clone());
+        tasks.spawn(async move { (i, svc.ballot_submit(&r, &format!("burst-key-{i:08}"), &body).await) });
+    }
+    let (svc, r0, b0) = (w.svc.clone(), readers[0].clone(), body.clone());
+    tasks.spawn(async move { (0, svc.ballot_submit(&r0, "burst-key-00000000", &b0).await) });
+    let mut receipts = vec![String::new(); readers.len()];
+    let mut first_twice = Vec::new();
+    while let Some(done) = tasks.join_next().await {
+        let (i, outcome) = done.unwrap();
+        if i == 0 {
+            first_twice.push(outcome);
+        } else {
+            receipts[i] = outcome.unwrap();
+        }
+    }
+    // The second request with the key is refused while the first is stored, or
+    // answered with the same receipt once it is.
+    let ok: Vec<String> = first_twice.iter().filter_map(|o| o.as_ref().ok().cloned()).collect();
+    assert!(!ok.is_empty());
+    assert!(ok.iter().all(|r| *r == ok[0]));
+    for o in &first_twice {
+        if let Err(e) = o {
+            assert!(matches!(e, CoreError::Conflict(m) if m.key == "err-ballot-in-flight"), "{e:?}");
+        }
+    }
+    receipts[0] = ok[0].clone();
+
+    let stored = w.svc.store.ballot_list(cy).await.unwrap();
+    assert_eq!(stored.len(), readers.len(), "none lost, none twice");
+    // The counts kept batch by batch are the counts of the stored ballots.
+    let scheme = w.svc.store.cycle_get(cy).await.unwrap().unwrap().scheme;
+    let all: Vec<kaoping_core::tally::TallyBallot> = stored
+        .iter()
+        .map(|b| kaoping_core::tally::TallyBallot { group: b.group.clone(), marks: b.marks.clone() })
+        .collect();
+    let kept = w.svc.store.ballot_counts(cy).await.unwrap();
+    assert_eq!(kept, kaoping_core::tally::Accumulator::from_ballots(&scheme, &all));
+    assert_eq!(kept.counts.values().sum::<u64>(), 2 * readers.len() as u64);
+    let participants = w.svc.store.participants(cy).await.unwrap();
+    assert_eq!(participants.len(), readers.len());
+    // Participation is in arrival order; the ballots are not.
+    let by_person: std::collections::HashMap<_, _> =
+        readers.iter().zip(&receipts).map(|(r, receipt)| (r.person_id, receipt.clone())).collect();
+    let arrival: Vec<String> = participants.iter().map(|p| by_person[p].clone()).collect();
+    let stored_order: Vec<String> = stored.iter().map(|b| b.receipt.clone()).collect();
+    assert_ne!(arrival, stored_order, "stored order must not follow arrival");
+    let mut a = arrival.clone();
+    let mut b = stored_order.clone();
+    a.sort();
+    b.sort();
+    assert_eq!(a, b);
+    // The audit chain stays intact across the batches.
+    let mut log = w
+        .svc
+        .store
+        .audit_list(&kaoping_core::audit::AuditFilter { limit: 100_000, ..Default::default() })
+        .await
+        .unwrap();
+    log.sort_by_key(|e| e.seq);
+    assert!(kaoping_core::audit::verify_chain(&log).is_ok());
+    assert_eq!(log.iter().filter(|e| e.action == "ballot.participate").count(), readers.len());
 }

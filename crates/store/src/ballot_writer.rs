@@ -1,0 +1,342 @@
+//! Group commit for final ballots (`scoring.md` §2, §7).
+//!
+//! One writer task per process takes the ballots queued while the previous
+//! commit was running — up to [`BATCH`] — and stores them in one transaction:
+//! the checks (voting open, key seen, evaluator already voted) read once for
+//! the whole batch, then one multi-row insert per table and the audit entries
+//! chained in arrival order. Idempotency records and ballots are inserted in
+//! shuffled order, so that neither row order nor the transaction links an
+//! anonymous ballot to its participation record beyond its batch.
+//!
+//! If the batch transaction fails (a conflict with another node, a broken
+//! row), every ballot of it is stored again alone, in its own transaction, so
+//! a bad one fails alone and the others are kept.
+
+use crate::entity::{ballot, ballot_draft, ballot_tally, cycle, idempotency, participation};
+use crate::meeting::{Events, notify_in};
+use crate::{append_audit, append_audit_many, begin_write, db_err};
+use kaoping_core::audit::AuditDraft;
+use kaoping_core::ballot::{NewBallot, SubmitOutcome};
+use kaoping_core::error::{CoreError, Result};
+use kaoping_core::tally::Contribution;
+use rand::seq::SliceRandom;
+use sea_orm::ActiveValue::Set;
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect,
+    SqlErr,
+};
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex, OnceLock};
+use tokio::sync::{mpsc, oneshot};
+
+/// The most ballots committed together.
+pub const BATCH: usize = 64;
+
+struct Job {
+    ballot: NewBallot,
+    audit: AuditDraft,
+    reply: oneshot::Sender<Result<SubmitOutcome>>,
+}
+
+/// The handle the store keeps: the queue to the writer task (started on the
+/// first ballot) and the idempotency keys queued or being stored.
+#[derive(Default)]
+pub(crate) struct BallotWriter {
+    queue: OnceLock<mpsc::UnboundedSender<Job>>,
+    in_flight: Arc<Mutex<HashSet<String>>>,
+}
+
+impl BallotWriter {
+    pub(crate) async fn submit(
+        &self,
+        conn: &DatabaseConnection,
+        events: &Arc<Events>,
+        ballot: &NewBallot,
+        audit: &AuditDraft,
+    ) -> Result<SubmitOutcome> {
+        if !self.in_flight.lock().unwrap_or_else(|e| e.into_inner()).insert(ballot.key_hash.clone()) {
+            return Ok(SubmitOutcome::InFlight);
+        }
+        let queue = self.queue.get_or_init(|| {
+            let (tx, rx) = mpsc::unbounded_channel();
+            tokio::spawn(run(conn.clone(), events.clone(), rx, self.in_flight.clone()));
+            tx
+        });
+        let (reply, answer) = oneshot::channel();
+        let job = Job { ballot: ballot.clone(), audit: audit.clone(), reply };
+        if queue.send(job).is_err() {
+            self.in_flight.lock().unwrap_or_else(|e| e.into_inner()).remove(&ballot.key_hash);
+            return Err(CoreError::Store("the ballot writer has stopped".into()));
+        }
+        answer.await.map_err(|_| CoreError::Store("the ballot writer has stopped".into()))?
+    }
+}
+
+async fn run(
+    conn: DatabaseConnection,
+    events: Arc<Events>,
+    mut rx: mpsc::UnboundedReceiver<Job>,
+    in_flight: Arc<Mutex<HashSet<String>>>,
+) {
+    let mut jobs: Vec<Job> = Vec::with_capacity(BATCH);
+    while rx.recv_many(&mut jobs, BATCH).await > 0 {
+        let outcomes = match store_batch(&conn, &jobs).await {
+            Ok(o) => o,
+            Err(e) => {
+                if jobs.len() > 1 {
+                    tracing::warn!(error = %e, ballots = jobs.len(), "batch failed; storing its ballots one by one");
+                }
+                let mut each = Vec::with_capacity(jobs.len());
+                for j in &jobs {
+                    each.push(store_one(&conn, &j.ballot, &j.audit).await);
+                }
+                each
+            }
+        };
+        {
+            let mut keys = in_flight.lock().unwrap_or_else(|e| e.into_inner());
+            for j in &jobs {
+                keys.remove(&j.ballot.key_hash);
+            }
+        }
+        let stored: HashSet<i64> = jobs
+            .iter()
+            .zip(&outcomes)
+            .filter(|(_, o)| matches!(o, Ok(SubmitOutcome::Stored(_))))
+            .map(|(j, _)| j.ballot.cycle)
+            .collect();
+        for cycle in stored {
+            events.local(cycle);
+        }
+        for (j, o) in jobs.drain(..).zip(outcomes) {
+            // The caller may have gone (a closed connection): the outcome stands.
+            let _ = j.reply.send(o);
+        }
+    }
+}
+
+/// Store a batch in one transaction; the outcome of each ballot, in order.
+async fn store_batch(conn: &DatabaseConnection, jobs: &[Job]) -> Result<Vec<Result<SubmitOutcome>>> {
+    let txn = begin_write(conn).await?;
+    let cycles: Vec<i64> = jobs.iter().map(|j| j.ballot.cycle).collect::<HashSet<_>>().into_iter().collect();
+    // Open cycles, with the start of their voting session (the only time kept).
+    let open: HashMap<i64, i64> = cycle::Entity::find()
+        .filter(cycle::Column::Id.is_in(cycles.clone()))
+        .filter(cycle::Column::VotingOpenedAt.is_not_null())
+        .filter(cycle::Column::VotingClosedAt.is_null())
+        .select_only()
+        .column(cycle::Column::Id)
+        .column(cycle::Column::VotingOpenedAt)
+        .into_tuple::<(i64, i64)>()
+        .all(&txn)
+        .await
+        .map_err(db_err)?
+        .into_iter()
+        .collect();
+    let keys: Vec<String> = jobs.iter().map(|j| j.ballot.key_hash.clone()).collect();
+    let seen: HashMap<String, idempotency::Model> = idempotency::Entity::find()
+        .filter(idempotency::Column::KeyHash.is_in(keys))
+        .all(&txn)
+        .await
+        .map_err(db_err)?
+        .into_iter()
+        .map(|m| (m.key_hash.clone(), m))
+        .collect();
+    let mut voted: HashSet<(i64, i64)> = participation::Entity::find()
+        .filter(participation::Column::CycleId.is_in(cycles))
+        .filter(participation::Column::EvaluatorId.is_in(jobs.iter().map(|j| j.ballot.participant)))
+        .select_only()
+        .column(participation::Column::CycleId)
+        .column(participation::Column::EvaluatorId)
+        .into_tuple::<(i64, i64)>()
+        .all(&txn)
+        .await
+        .map_err(db_err)?
+        .into_iter()
+        .collect();
+
+    let mut outcomes = Vec::with_capacity(jobs.len());
+    let mut accepted: Vec<&Job> = Vec::with_capacity(jobs.len());
+    for j in jobs {
+        let b = &j.ballot;
+        let outcome = if let Some(s) = seen.get(&b.key_hash) {
+            if s.request_hash == b.request_hash {
+                SubmitOutcome::Replayed(s.receipt.clone())
+            } else {
+                SubmitOutcome::KeyReused
+            }
+        } else if !open.contains_key(&b.cycle) {
+            SubmitOutcome::VotingClosed
+        } else if !voted.insert((b.cycle, b.participant)) {
+            SubmitOutcome::AlreadyVoted
+        } else {
+            accepted.push(j);
+            SubmitOutcome::Stored(b.receipt.clone())
+        };
+        outcomes.push(Ok(outcome));
+    }
+    if accepted.is_empty() {
+        txn.rollback().await.map_err(db_err)?;
+        return Ok(outcomes);
+    }
+
+    // Participation and audit in arrival order; keys and ballots shuffled.
+    participation::Entity::insert_many(accepted.iter().map(|j| participation::ActiveModel {
+        cycle_id: Set(j.ballot.cycle),
+        evaluator_id: Set(j.ballot.participant),
+        session_at: Set(open[&j.ballot.cycle]),
+        ..Default::default()
+    }))
+    .exec_without_returning(&txn)
+    .await
+    .map_err(db_err)?;
+    let mut shuffled = accepted.clone();
+    shuffled.shuffle(&mut rand::rng());
+    idempotency::Entity::insert_many(shuffled.iter().map(|j| key_row(&j.ballot)))
+        .exec_without_returning(&txn)
+        .await
+        .map_err(db_err)?;
+    shuffled.shuffle(&mut rand::rng());
+    ballot::Entity::insert_many(shuffled.iter().map(|j| ballot_row(&j.ballot, open[&j.ballot.cycle])))
+        .exec_without_returning(&txn)
+        .await
+        .map_err(db_err)?;
+    for (cycle, people) in by_cycle(&accepted) {
+        ballot_draft::Entity::delete_many()
+            .filter(ballot_draft::Column::CycleId.eq(cycle))
+            .filter(ballot_draft::Column::EvaluatorId.is_in(people))
+            .exec(&txn)
+            .await
+            .map_err(db_err)?;
+    }
+    add_counts(&txn, accepted.iter().map(|j| &j.ballot)).await?;
+    let audits: Vec<AuditDraft> = accepted.iter().map(|j| j.audit.clone()).collect();
+    append_audit_many(&txn, &audits).await?;
+    for cycle in by_cycle(&accepted).into_keys() {
+        notify_in(&txn, cycle).await?;
+    }
+    txn.commit().await.map_err(db_err)?;
+    Ok(outcomes)
+}
+
+/// Add the ballots' contributions to the kept vote counts (one upsert).
+async fn add_counts(txn: &DatabaseTransaction, ballots: impl IntoIterator<Item = &NewBallot>) -> Result<()> {
+    let mut sums: HashMap<(i64, &Contribution), i64> = HashMap::new();
+    for b in ballots {
+        for c in &b.contributions {
+            *sums.entry((b.cycle, c)).or_insert(0) += 1;
+        }
+    }
+    if sums.is_empty() {
+        return Ok(());
+    }
+    let rows = sums.into_iter().map(|((cycle, c), n)| {
+        let (score, grade) = c.score.map_or((0, -1), |(x, g)| (x, g as i32));
+        ballot_tally::ActiveModel {
+            cycle_id: Set(cycle),
+            subject_id: Set(c.subject),
+            group_code: Set(c.group.clone()),
+            score: Set(score),
+            grade: Set(grade),
+            n: Set(n),
+            ..Default::default()
+        }
+    });
+    use ballot_tally::Column as T;
+    let on = OnConflict::columns([T::CycleId, T::SubjectId, T::GroupCode, T::Score, T::Grade])
+        .value(T::N, Expr::col((ballot_tally::Entity, T::N)).add(Expr::cust("excluded.n")))
+        .to_owned();
+    ballot_tally::Entity::insert_many(rows).on_conflict(on).exec_without_returning(txn).await.map_err(db_err)?;
+    Ok(())
+}
+
+fn by_cycle(jobs: &[&Job]) -> HashMap<i64, Vec<i64>> {
+    let mut out: HashMap<i64, Vec<i64>> = HashMap::new();
+    for j in jobs {
+        out.entry(j.ballot.cycle).or_default().push(j.ballot.participant);
+    }
+    out
+}
+
+fn json<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_string(v).expect("ballot data serializes")
+}
+
+fn key_row(b: &NewBallot) -> idempotency::ActiveModel {
+    idempotency::ActiveModel {
+        key_hash: Set(b.key_hash.clone()),
+        request_hash: Set(b.request_hash.clone()),
+        receipt: Set(b.receipt.clone()),
+    }
+}
+
+fn ballot_row(b: &NewBallot, session_at: i64) -> ballot::ActiveModel {
+    ballot::ActiveModel {
+        id: Set(b.id.clone()),
+        cycle_id: Set(b.cycle),
+        group_code: Set(b.group.clone()),
+        evaluator_id: Set(b.evaluator),
+        marks: Set(json(&b.marks)),
+        remarks: Set(json(&b.remarks)),
+        receipt: Set(b.receipt.clone()),
+        paper: Set(b.paper),
+        session_at: Set(session_at),
+    }
+}
+
+/// Store one ballot in its own transaction (the fallback when a batch fails,
+/// e.g. when another node stored the same key or evaluator meanwhile).
+pub(crate) async fn store_one(conn: &DatabaseConnection, b: &NewBallot, audit: &AuditDraft) -> Result<SubmitOutcome> {
+    let txn = begin_write(conn).await?;
+    let outcome = store_one_in(&txn, b, audit).await?;
+    match outcome {
+        SubmitOutcome::Stored(_) => txn.commit().await.map_err(db_err)?,
+        _ => txn.rollback().await.map_err(db_err)?,
+    }
+    Ok(outcome)
+}
+
+async fn store_one_in(txn: &DatabaseTransaction, b: &NewBallot, audit: &AuditDraft) -> Result<SubmitOutcome> {
+    if let Some(seen) = idempotency::Entity::find_by_id(b.key_hash.clone()).one(txn).await.map_err(db_err)? {
+        return Ok(if seen.request_hash == b.request_hash {
+            SubmitOutcome::Replayed(seen.receipt)
+        } else {
+            SubmitOutcome::KeyReused
+        });
+    }
+    let c = cycle::Entity::find_by_id(b.cycle).one(txn).await.map_err(db_err)?;
+    let Some(session_at) = c.filter(|c| c.voting_closed_at.is_none()).and_then(|c| c.voting_opened_at) else {
+        return Ok(SubmitOutcome::VotingClosed);
+    };
+    if let Err(e) = idempotency::Entity::insert(key_row(b)).exec_without_returning(txn).await {
+        // Another node is storing this key right now.
+        return match e.sql_err() {
+            Some(SqlErr::UniqueConstraintViolation(_)) => Ok(SubmitOutcome::InFlight),
+            _ => Err(db_err(e)),
+        };
+    }
+    let p = participation::ActiveModel {
+        cycle_id: Set(b.cycle),
+        evaluator_id: Set(b.participant),
+        session_at: Set(session_at),
+        ..Default::default()
+    };
+    if let Err(e) = p.insert(txn).await {
+        return match e.sql_err() {
+            Some(SqlErr::UniqueConstraintViolation(_)) => Ok(SubmitOutcome::AlreadyVoted),
+            _ => Err(db_err(e)),
+        };
+    }
+    ballot_row(b, session_at).insert(txn).await.map_err(db_err)?;
+    add_counts(txn, [b]).await?;
+    notify_in(txn, b.cycle).await?;
+    ballot_draft::Entity::delete_many()
+        .filter(ballot_draft::Column::CycleId.eq(b.cycle))
+        .filter(ballot_draft::Column::EvaluatorId.eq(b.participant))
+        .exec(txn)
+        .await
+        .map_err(db_err)?;
+    append_audit(txn, audit).await?;
+    Ok(SubmitOutcome::Stored(b.receipt.clone()))
+}

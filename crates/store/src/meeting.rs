@@ -1,0 +1,225 @@
+//! The review meeting's state, results publishing, the other assessment
+//! inputs, and the announcements that keep every node's screens current.
+
+use crate::entity::{cycle, subject_assessment};
+use crate::{Db, append_audit, db_err};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use kaoping_core::audit::AuditDraft;
+use kaoping_core::cycle::Visibility;
+use kaoping_core::error::{CoreError, Result};
+use kaoping_core::exact::Dec4;
+use kaoping_core::ids::{CycleId, PersonId};
+use kaoping_core::meeting::Assessment;
+use kaoping_core::ports::MeetingStore;
+use kaoping_core::tally::RoutineGrade;
+use kaoping_core::time::{self, to_micros};
+use sea_orm::ActiveValue::Set;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, EntityTrait, QueryFilter,
+    Statement,
+};
+use std::sync::OnceLock;
+use tokio::sync::broadcast;
+
+/// The PostgreSQL channel that carries cycle ids between nodes.
+const CHANNEL: &str = "kaoping_meeting";
+
+/// Announcements of meeting changes: in process, and on PostgreSQL also
+/// through LISTEN/NOTIFY (a listener started on the first subscription).
+pub(crate) struct Events {
+    tx: broadcast::Sender<i64>,
+    listening: OnceLock<()>,
+}
+
+impl Default for Events {
+    fn default() -> Self {
+        Self { tx: broadcast::channel(1024).0, listening: OnceLock::new() }
+    }
+}
+
+impl Events {
+    /// Tell this node's screens (after a commit).
+    pub(crate) fn local(&self, cycle: i64) {
+        let _ = self.tx.send(cycle);
+    }
+
+    fn subscribe(&self, conn: &DatabaseConnection) -> broadcast::Receiver<i64> {
+        if conn.get_database_backend() == DbBackend::Postgres {
+            self.listening.get_or_init(|| {
+                let pool = conn.get_postgres_connection_pool().clone();
+                let tx = self.tx.clone();
+                tokio::spawn(listen(pool, tx));
+            });
+        }
+        self.tx.subscribe()
+    }
+}
+
+/// Forward other nodes' announcements; reconnect after a lost connection.
+async fn listen(pool: sea_orm::sqlx::PgPool, tx: broadcast::Sender<i64>) {
+    use sea_orm::sqlx::postgres::PgListener;
+    loop {
+        let mut listener = match PgListener::connect_with(&pool).await {
+            Ok(l) => l,
+            Err(e) => {
+                tracing::warn!(error = %e, "meeting announcements: cannot listen; retrying");
+                tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+                continue;
+            }
+        };
+        if let Err(e) = listener.listen(CHANNEL).await {
+            tracing::warn!(error = %e, "meeting announcements: LISTEN failed; retrying");
+            tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+            continue;
+        }
+        loop {
+            match listener.recv().await {
+                Ok(n) => {
+                    if let Ok(id) = n.payload().parse() {
+                        let _ = tx.send(id);
+                    }
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "meeting announcements: connection lost; listening again");
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/// Announce a change of `cycle` to the other nodes when `txn` commits
+/// (PostgreSQL; a no-op on SQLite).
+pub(crate) async fn notify_in(txn: &DatabaseTransaction, cycle: i64) -> Result<()> {
+    if txn.get_database_backend() == DbBackend::Postgres {
+        txn.execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT pg_notify($1, $2)",
+            [CHANNEL.into(), cycle.to_string().into()],
+        ))
+        .await
+        .map_err(db_err)?;
+    }
+    Ok(())
+}
+
+fn dec(v: &Option<String>) -> Option<Dec4> {
+    v.as_deref().and_then(|s| Dec4::parse(s).ok())
+}
+
+impl Db {
+    async fn cycle_update(&self, id: CycleId, col: cycle::Column, value: Expr, audit: &AuditDraft) -> Result<()> {
+        let txn = self.write().await?;
+        let done = cycle::Entity::update_many()
+            .col_expr(col, value)
+            .col_expr(cycle::Column::UpdatedAt, Expr::value(to_micros(time::now())))
+            .filter(cycle::Column::Id.eq(id.0))
+            .exec(&txn)
+            .await
+            .map_err(db_err)?;
+        if done.rows_affected != 1 {
+            return Err(CoreError::NotFound("cycle"));
+        }
+        append_audit(&txn, audit).await?;
+        notify_in(&txn, id.0).await?;
+        Db::commit(txn).await?;
+        self.events.local(id.0);
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl MeetingStore for Db {
+    async fn presenting_set(&self, cycle: CycleId, subject: Option<PersonId>, audit: &AuditDraft) -> Result<()> {
+        self.cycle_update(cycle, cycle::Column::PresentingId, Expr::value(subject.map(|p| p.0)), audit).await
+    }
+
+    async fn live_tally_set(&self, cycle: CycleId, on: bool, audit: &AuditDraft) -> Result<()> {
+        self.cycle_update(cycle, cycle::Column::LiveTally, Expr::value(on), audit).await
+    }
+
+    async fn results_publish(
+        &self,
+        cycle: CycleId,
+        publish: Option<(Visibility, DateTime<Utc>)>,
+        audit: &AuditDraft,
+    ) -> Result<()> {
+        let txn = self.write().await?;
+        let (vis, at) = match publish {
+            Some((v, at)) => (v, Some(to_micros(at))),
+            None => (Visibility::Organizer, None),
+        };
+        cycle::Entity::update_many()
+            .col_expr(cycle::Column::ResultsVisibility, Expr::value(vis.as_str()))
+            .col_expr(cycle::Column::ResultsPublishedAt, Expr::value(at))
+            .filter(cycle::Column::Id.eq(cycle.0))
+            .exec(&txn)
+            .await
+            .map_err(db_err)?;
+        append_audit(&txn, audit).await?;
+        notify_in(&txn, cycle.0).await?;
+        Db::commit(txn).await?;
+        self.events.local(cycle.0);
+        Ok(())
+    }
+
+    async fn assessment_list(&self, cycle: CycleId) -> Result<Vec<Assessment>> {
+        let rows = subject_assessment::Entity::find()
+            .filter(subject_assessment::Column::CycleId.eq(cycle.0))
+            .all(&self.conn)
+            .await
+            .map_err(db_err)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| Assessment {
+                subject: PersonId(r.subject_id),
+                routine: dec(&r.routine),
+                observation: dec(&r.observation),
+                service: dec(&r.service),
+                routine_grade: r.routine_grade.as_deref().and_then(RoutineGrade::parse),
+                veto_reason: r.veto_reason,
+            })
+            .collect())
+    }
+
+    async fn assessment_save(&self, cycle: CycleId, rows: &[Assessment], audit: &AuditDraft) -> Result<()> {
+        let txn = self.write().await?;
+        let now = to_micros(time::now());
+        let ids: Vec<i64> = rows.iter().map(|a| a.subject.0).collect();
+        subject_assessment::Entity::delete_many()
+            .filter(subject_assessment::Column::CycleId.eq(cycle.0))
+            .filter(subject_assessment::Column::SubjectId.is_in(ids))
+            .exec(&txn)
+            .await
+            .map_err(db_err)?;
+        let kept: Vec<subject_assessment::ActiveModel> = rows
+            .iter()
+            .filter(|a| !a.is_empty())
+            .map(|a| subject_assessment::ActiveModel {
+                cycle_id: Set(cycle.0),
+                subject_id: Set(a.subject.0),
+                routine: Set(a.routine.map(|d| d.to_string())),
+                observation: Set(a.observation.map(|d| d.to_string())),
+                service: Set(a.service.map(|d| d.to_string())),
+                routine_grade: Set(a.routine_grade.map(|g| g.as_str().to_string())),
+                veto_reason: Set(a.veto_reason.clone()),
+                updated_at: Set(now),
+                ..Default::default()
+            })
+            .collect();
+        for chunk in kept.chunks(500) {
+            subject_assessment::Entity::insert_many(chunk.to_vec())
+                .exec_without_returning(&txn)
+                .await
+                .map_err(db_err)?;
+        }
+        append_audit(&txn, audit).await?;
+        Db::commit(txn).await
+    }
+
+    fn meeting_events(&self) -> broadcast::Receiver<i64> {
+        self.events.subscribe(&self.conn)
+    }
+}
