@@ -55,6 +55,16 @@ pub enum Component {
 impl Component {
     pub const ALL: [Component; 4] = [Self::Democratic, Self::Routine, Self::Observation, Self::Service];
 
+    /// The message key of its name (`component-…`).
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Self::Democratic => "component-democratic",
+            Self::Routine => "component-routine",
+            Self::Observation => "component-observation",
+            Self::Service => "component-service",
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Democratic => "democratic",

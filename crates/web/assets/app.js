@@ -164,20 +164,102 @@
   function chart(el) {
     if (!window.echarts) return;
     var d = JSON.parse(el.getAttribute("data-chart"));
+    var unit = el.getAttribute("data-chart-kind") === "score" ? "" : "%";
     var c = echarts.init(el, null, { renderer: "svg" });
     c.setOption({
       animation: false,
-      tooltip: { trigger: "axis", valueFormatter: function (v) { return v + "%"; } },
+      tooltip: { trigger: "axis", valueFormatter: function (v) { return v + unit; } },
       legend: { top: 0 },
       grid: { left: 8, right: 16, bottom: 8, top: 36, containLabel: true },
       xAxis: { type: "category", data: d.categories, axisLabel: { interval: 0 } },
-      yAxis: { type: "value", max: 100, axisLabel: { formatter: "{value}%" } },
+      yAxis: { type: "value", max: 100, axisLabel: { formatter: "{value}" + unit } },
       color: ["#2f6fb0", "#2e8b57"],
       series: d.series.map(function (s) {
-        return { name: s.name, type: "bar", data: s.data, label: { show: true, position: "top", formatter: "{c}%" } };
+        return { name: s.name, type: "bar", data: s.data, label: { show: true, position: "top", formatter: "{c}" + unit } };
       }),
     });
     window.addEventListener("resize", function () { c.resize(); });
+  }
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text != null) e.textContent = text;
+    return e;
+  }
+
+  // The big screen: [data-screen] holds the first state and the SSE address.
+  function screen(root) {
+    var charts = [];
+    function draw(s) {
+      document.getElementById("screen-voting").textContent = s.voting_label;
+      var p = document.getElementById("screen-presenting");
+      p.textContent = "";
+      if (s.presenting) {
+        p.appendChild(el("div", "screen-label", root.getAttribute("data-l-presenting")));
+        p.appendChild(el("div", "screen-name", s.presenting.name));
+        p.appendChild(el("div", "muted", s.presenting.post));
+      }
+      document.getElementById("screen-voted").textContent = s.voted;
+      document.getElementById("screen-expected").textContent = s.expected;
+      document.getElementById("screen-bar").style.width = (s.expected ? (100 * s.voted / s.expected) : 0) + "%";
+      var g = document.getElementById("screen-groups");
+      g.textContent = "";
+      s.groups.forEach(function (x) { g.appendChild(el("li", null, x.label + " " + x.voted + "/" + x.expected)); });
+      var r = document.getElementById("screen-results");
+      charts.forEach(function (c) { c.dispose(); });
+      charts = [];
+      r.textContent = "";
+      if (!s.results) {
+        if (s.voting !== "closed") r.appendChild(el("p", "muted", root.getAttribute("data-l-hidden")));
+        return;
+      }
+      if (s.partial) r.appendChild(el("p", "screen-partial", root.getAttribute("data-l-partial")));
+      var colors = ["#999", "#2e8b57", "#2f6fb0", "#c98a00", "#b03a2e"];
+      s.results.forEach(function (cat) {
+        r.appendChild(el("h2", null, cat.category));
+        var box = el("div", "screen-chart");
+        box.style.height = Math.max(160, 34 * cat.rows.length + 40) + "px";
+        r.appendChild(box);
+        if (!window.echarts) return;
+        var rows = cat.rows.slice().reverse();
+        var c = echarts.init(box, null, { renderer: "svg" });
+        c.setOption({
+          animation: false,
+          grid: { left: 8, right: 90, top: 8, bottom: 8, containLabel: true },
+          xAxis: { type: "value", min: 0, max: 100 },
+          yAxis: { type: "category", data: rows.map(function (x) { return x.name; }), axisLabel: { fontSize: 18 } },
+          series: [{
+            type: "bar",
+            data: rows.map(function (x) { return { value: x.score == null ? 0 : Number(x.score), itemStyle: { color: colors[x.grade_index || 0] } }; }),
+            label: { show: true, position: "right", fontSize: 18, formatter: function (d) { var x = rows[d.dataIndex]; return (x.score || "") + " " + (x.grade || ""); } },
+          }],
+        });
+        charts.push(c);
+      });
+    }
+    draw(JSON.parse(root.getAttribute("data-state")));
+    if (window.EventSource) {
+      var es = new EventSource(root.getAttribute("data-screen"));
+      es.addEventListener("state", function (e) { draw(JSON.parse(e.data)); });
+    }
+    window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
+  }
+
+  // Evaluators' pages: who is presenting now, kept current over SSE.
+  function presenting(banner) {
+    if (!window.EventSource) return;
+    var es = new EventSource(banner.getAttribute("data-live"));
+    es.addEventListener("state", function (e) {
+      var s = JSON.parse(e.data) || {};
+      var name = banner.querySelector("[data-presenting-name]");
+      if (s.presenting) {
+        name.textContent = s.presenting.name + (s.presenting.post ? "（" + s.presenting.post + "）" : "");
+        banner.hidden = false;
+      } else {
+        banner.hidden = true;
+      }
+    });
   }
 
   function init() {
@@ -185,6 +267,9 @@
     var body = document.getElementById("report-body");
     if (body && body.hasAttribute("data-ping")) reading(body);
     Array.prototype.forEach.call(document.querySelectorAll("[data-chart]"), chart);
+    var sc = document.getElementById("screen");
+    if (sc && sc.hasAttribute("data-screen")) screen(sc);
+    Array.prototype.forEach.call(document.querySelectorAll("[data-live]"), presenting);
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();

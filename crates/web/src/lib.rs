@@ -68,11 +68,19 @@ pub struct AppState {
     pub config: Arc<WebConfig>,
     pub metrics: Option<PrometheusHandle>,
     pub assets: Arc<views::Assets>,
+    /// What evaluators' pages show live, one watcher per cycle (see `routes::screen`).
+    pub live: routes::screen::LiveStates,
 }
 
 impl AppState {
     pub fn new(services: Services, config: WebConfig, metrics: Option<PrometheusHandle>) -> Self {
-        Self { services, config: Arc::new(config), metrics, assets: Arc::new(views::Assets::load()) }
+        Self {
+            services,
+            config: Arc::new(config),
+            metrics,
+            assets: Arc::new(views::Assets::load()),
+            live: Default::default(),
+        }
     }
 }
 

@@ -205,6 +205,7 @@ fn nav(lang: Lang, roles: &std::collections::BTreeSet<Role>, path: &str) -> Vec<
     let mut me = Vec::new();
     if roles.contains(&Role::Subject) {
         me.push(item("/my/reports", "my-reports-title"));
+        me.push(item("/my/results", "my-results-title"));
     }
     me.push(item("/account", "nav-account"));
     out.push(NavSection { title: lang.t("nav-section-me"), items: me });

@@ -7,10 +7,12 @@ mod auth;
 mod cache;
 mod cycles;
 mod links;
+mod meeting;
 mod org;
 mod people;
 mod reading;
 mod reports;
+mod results;
 mod roster_index;
 mod voting;
 
@@ -19,9 +21,11 @@ pub use auth::{AuthConfig, LoginOutcome, SessionInfo, minutes_until};
 pub use cache::TtlCache;
 pub use cycles::check_categories;
 pub use links::{IssueFor, IssuedLink};
+pub use meeting::{Meeting, Screen};
 pub use org::{OrgImportInput, OrgImportRowInput};
 pub use reading::{Coverage, ReadingList, ReadingPage, coverage, in_scope};
 pub use reports::{MyReport, ReportSave, Submissions, Task, is_late};
+pub use results::{ResultCard, Summary};
 pub use voting::{BallotPage, Turnout};
 
 use crate::audit::{AuditDraft, AuditResult};

@@ -10,7 +10,6 @@ use crate::cycle::{BallotMode, Cycle, Phase};
 use crate::error::{CoreError, Msg, Result};
 use crate::ids::{CycleId, PersonId};
 use crate::reading::Reader;
-use crate::tally::{Extras, SubjectResult, TallySubject, tally_counts};
 use crate::time;
 use std::collections::{BTreeMap, HashSet};
 
@@ -24,6 +23,19 @@ pub struct BallotPage {
     pub voted: bool,
     /// Subjects whose handed-in report the evaluator has not opened.
     pub unread: HashSet<i64>,
+}
+
+/// The subjects an evaluator of `group` grades, in presentation order.
+pub(super) fn scope_of(c: &Cycle, group: &str, me: PersonId, subjects: &[crate::roster::Subject]) -> Vec<ScopeSubject> {
+    in_scope(c, group, me, subjects)
+        .into_iter()
+        .map(|s| ScopeSubject {
+            id: s.person_id.0,
+            name: s.person_name.clone(),
+            category: s.category.clone(),
+            category_name: c.category_name(&s.category),
+        })
+        .collect()
 }
 
 /// Who a final ballot is for.
@@ -77,15 +89,7 @@ impl Services {
     pub async fn ballot_scope(&self, reader: &Reader) -> Result<(Cycle, Vec<ScopeSubject>)> {
         let snapshot = self.cycle_snapshot(reader.cycle_id).await?;
         let c = snapshot.cycle.clone();
-        let scope = in_scope(&c, &reader.group, reader.person_id, &snapshot.subjects)
-            .into_iter()
-            .map(|s| ScopeSubject {
-                id: s.person_id.0,
-                name: s.person_name.clone(),
-                category: s.category.clone(),
-                category_name: c.category_name(&s.category),
-            })
-            .collect();
+        let scope = scope_of(&c, &reader.group, reader.person_id, &snapshot.subjects);
         Ok((c, scope))
     }
 
@@ -270,6 +274,21 @@ impl Services {
         if restricted {
             self.store.audit_append(&caller.audit("export.restricted", format!("cycle:{cycle}"))).await?;
         }
+        let assessments = self.store.assessment_list(cycle).await?;
+        let extras = crate::meeting::extras(&assessments);
+        let mut components: BTreeMap<String, BTreeMap<i64, crate::exact::Frac>> = BTreeMap::new();
+        for ((subject, component), v) in &extras.components {
+            components.entry(component.as_str().to_string()).or_default().insert(*subject, *v);
+        }
+        let mut vetoes: Vec<i64> = extras.vetoes.iter().copied().collect();
+        vetoes.sort_unstable();
+        let mut routine_excellent: Vec<i64> = extras
+            .routine_grades
+            .iter()
+            .filter(|(_, g)| **g == crate::tally::RoutineGrade::Excellent)
+            .map(|(s, _)| *s)
+            .collect();
+        routine_excellent.sort_unstable();
         let subjects = self
             .store
             .subject_list(cycle)
@@ -290,42 +309,10 @@ impl Services {
             subjects,
             ballots,
             seal: Some(crate::ballot::seal(&receipts)),
-            components: Default::default(),
-            vetoes: vec![],
-            routine_excellent: vec![],
+            components,
+            vetoes,
+            routine_excellent,
             results: results.iter().map(result_out).collect(),
         })
-    }
-
-    /// Results from the final ballots, once voting has closed. Fails with
-    /// the subjects that lack a weighted component.
-    pub async fn results(&self, caller: &Caller, cycle: CycleId) -> Result<(Cycle, Vec<SubjectResult>)> {
-        let c = self.cycle_get(caller, cycle).await?;
-        if !c.voting.is_closed() {
-            return Err(CoreError::Conflict(Msg::new("err-results-hidden")));
-        }
-        let subjects: Vec<TallySubject> = self
-            .store
-            .subject_list(cycle)
-            .await?
-            .into_iter()
-            .map(|s| TallySubject { id: s.person_id.0, category: s.category, order: s.order })
-            .collect();
-        let counts = self.store.ballot_counts(cycle).await?;
-        match tally_counts(&c.scheme, &subjects, &counts, &Extras::default()) {
-            Ok(r) => Ok((c, r)),
-            Err(missing) => {
-                let names = self.store.subject_list(cycle).await?;
-                let list: Vec<String> = missing
-                    .iter()
-                    .map(|m| {
-                        let name = names.iter().find(|s| s.person_id.0 == m.subject).map(|s| s.person_name.clone());
-                        let comps: Vec<&str> = m.components.iter().map(|c| c.as_str()).collect();
-                        format!("{}（{}）", name.unwrap_or_default(), comps.join("、"))
-                    })
-                    .collect();
-                Err(CoreError::Conflict(Msg::new("err-results-missing").arg("list", list.join("；"))))
-            }
-        }
     }
 }

@@ -247,3 +247,47 @@ async fn a_burst_is_committed_in_shuffled_batches_none_lost_none_twice() {
     assert!(kaoping_core::audit::verify_chain(&log).is_ok());
     assert_eq!(log.iter().filter(|e| e.action == "ballot.participate").count(), readers.len());
 }
+
+#[tokio::test]
+async fn meeting_changes_reach_every_node() {
+    // Two nodes on one database: what one changes, the other's screens hear
+    // (LISTEN/NOTIFY on PostgreSQL; on SQLite there is one node, in process).
+    let (w, zzb, cy, s, sessions) = setup("named").await;
+    let target = w.t.target.clone();
+    let other = kaoping_store::Db::connect(&target).await.unwrap();
+    let node_b = kaoping_core::services::Services::new(std::sync::Arc::new(other), Default::default());
+    let on_postgres = kaoping_store::testing::on_postgres();
+    let mut heard = if on_postgres { node_b.meeting_events() } else { w.svc.meeting_events() };
+    // Let the listener connect before the first change.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let expect = |rx: &mut tokio::sync::broadcast::Receiver<i64>| {
+        let mut rx = rx.resubscribe();
+        async move {
+            tokio::time::timeout(std::time::Duration::from_secs(3), async {
+                loop {
+                    if rx.recv().await.unwrap() == cy.0 {
+                        break;
+                    }
+                }
+            })
+            .await
+            .expect("announced within 3 s");
+        }
+    };
+    let wait = expect(&mut heard);
+    w.svc.voting_set(&zzb, cy, true).await.unwrap();
+    wait.await;
+    let wait = expect(&mut heard);
+    w.svc.presenting_set(&zzb, cy, Some(kaoping_core::ids::PersonId(s[0]))).await.unwrap();
+    wait.await;
+    let wait = expect(&mut heard);
+    let r = w.svc.reader_from_link(&sessions[0], None).await.unwrap().unwrap();
+    w.svc.ballot_submit(&r, "node-key-000000001", &marks(&[(s[0], "good"), (s[1], "good")])).await.unwrap();
+    wait.await;
+    if on_postgres {
+        // Node B reads the new state itself.
+        let c = node_b.store.cycle_get(cy).await.unwrap().unwrap();
+        assert_eq!(c.voting.presenting, Some(kaoping_core::ids::PersonId(s[0])));
+        assert_eq!(node_b.store.participants(cy).await.unwrap().len(), 1);
+    }
+}

@@ -30,7 +30,7 @@ pub struct Row {
 }
 
 /// The rows grouped by category, in presentation order.
-fn rows(p: &BallotPage) -> Vec<(String, Vec<Row>)> {
+pub(super) fn rows(p: &BallotPage) -> Vec<(String, Vec<Row>)> {
     let draft: BTreeMap<i64, &MarkInput> = p.draft.iter().map(|m| (m.subject, m)).collect();
     let mut out: Vec<(String, Vec<Row>)> = Vec::new();
     for s in &p.scope {
@@ -68,6 +68,8 @@ struct BallotView {
     voted: bool,
     graded: usize,
     total: usize,
+    paper: bool,
+    presenting: String,
 }
 
 pub async fn show(
@@ -83,11 +85,12 @@ pub async fn show(
     let graded = p.draft.iter().filter(|m| m.abstain || !m.grades.is_empty()).count();
     let page = reader_page(&state, &ctx, "ballot-title", &reader, &p.cycle).flash(q.flash.as_deref());
     let groups = rows(&p);
-    Ok(render(&BallotView { page, voted: p.voted, cycle: p.cycle, groups, graded, total }))
+    let presenting = super::reader::presenting_of(&state, &p.cycle).await;
+    Ok(render(&BallotView { page, voted: p.voted, cycle: p.cycle, groups, graded, total, paper: false, presenting }))
 }
 
 /// Marks from the form fields: `a_{s}` (abstain), `g_{s}_{item}`, `r_{s}`.
-fn marks_from_form(scope: &[ScopeSubject], fields: &[(String, String)]) -> Vec<MarkInput> {
+pub(super) fn marks_from_form(scope: &[ScopeSubject], fields: &[(String, String)]) -> Vec<MarkInput> {
     let get = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.trim().to_string());
     scope
         .iter()

@@ -2,12 +2,14 @@
 
 mod account;
 mod accounts;
+mod assessments;
 mod audit;
 mod auth;
 mod ballot;
 mod cycles;
 mod home;
 mod links;
+mod meeting;
 mod ops;
 mod org;
 mod people;
@@ -16,6 +18,7 @@ mod reports;
 mod results;
 mod roster_sheets;
 mod scheme;
+pub mod screen;
 mod sheet;
 
 use crate::ctx::Ctx;
@@ -150,6 +153,19 @@ pub fn router(state: AppState) -> Router {
         .route("/e/{cycle}/ballot/review", get(ballot::review))
         .route("/e/{cycle}/ballot/submit", post(ballot::submit))
         .route("/admin/cycles/{id}/voting", post(results::voting))
+        .route("/admin/cycles/{id}/meeting", get(meeting::console))
+        .route("/admin/cycles/{id}/meeting/presenting", post(meeting::presenting))
+        .route("/admin/cycles/{id}/meeting/live-tally", post(meeting::live_tally))
+        .route("/admin/cycles/{id}/paper/{pid}", get(meeting::paper_form).post(meeting::paper_submit))
+        .route("/admin/cycles/{id}/results/publish", post(results::publish))
+        .route("/admin/cycles/{id}/results/withdraw", post(results::withdraw))
+        .route("/admin/cycles/{id}/results/{pid}", get(assessments::organizer_card))
+        .route("/admin/cycles/{id}/assessments", get(assessments::show).post(assessments::save))
+        .route("/my/results", get(assessments::mine))
+        .route("/public/cycles/{id}/results", get(assessments::public))
+        .route("/admin/cycles/{id}/screen", get(screen::page))
+        .route("/admin/cycles/{id}/screen/events", get(screen::events))
+        .route("/e/{cycle}/events", get(screen::reader_events))
         .route("/admin/cycles/{id}/results", get(results::show))
         .route("/admin/cycles/{id}/export.json", get(results::export))
         .route("/admin/cycles/{id}/export-restricted.json", get(results::export_restricted))

@@ -81,6 +81,7 @@ struct ListView {
     opened: usize,
     available: usize,
     min_seconds: i32,
+    presenting: String,
 }
 
 /// A page of the reading pages: the cycle and who is reading in the breadcrumbs.
@@ -88,6 +89,17 @@ pub(super) fn reader_page(state: &AppState, ctx: &Ctx, title: &str, reader: &Rea
     Page::new(state, ctx, title)
         .crumb_text(cycle.name.clone(), Some(&format!("/e/{}", cycle.id)))
         .crumb_text(ctx.lang.t_args("reader-who", &[("name", reader.name.clone())]), None)
+}
+
+/// Who is presenting now in `cycle` ("name（post）"), or empty.
+pub(super) async fn presenting_of(state: &AppState, cycle: &Cycle) -> String {
+    let Some(p) = cycle.voting.presenting else { return String::new() };
+    let Ok(snap) = state.services.cycle_snapshot(cycle.id).await else { return String::new() };
+    snap.subjects
+        .iter()
+        .find(|s| s.person_id == p)
+        .map(|s| if s.post.is_empty() { s.person_name.clone() } else { format!("{}（{}）", s.person_name, s.post) })
+        .unwrap_or_default()
 }
 
 pub async fn list(
@@ -111,7 +123,8 @@ pub async fn list(
     let opened = rows.iter().filter(|r| r.record.as_ref().is_some_and(|x| x.opened_at.is_some())).count();
     let min_seconds = l.cycle.settings.min_read_seconds;
     let page = reader_page(&state, &ctx, "reader-title", &reader, &l.cycle);
-    Ok(render(&ListView { page, cycle: l.cycle, reader, rows, opened, available, min_seconds }))
+    let presenting = presenting_of(&state, &l.cycle).await;
+    Ok(render(&ListView { page, cycle: l.cycle, reader, rows, opened, available, min_seconds, presenting }))
 }
 
 #[derive(Template)]

@@ -19,6 +19,9 @@ use std::collections::HashMap;
 pub struct VotingForm {
     #[serde(default)]
     pub action: String,
+    /// `meeting`: back to the meeting console.
+    #[serde(default)]
+    pub back: String,
 }
 
 pub async fn voting(
@@ -30,7 +33,12 @@ pub async fn voting(
     let open = f.action == "open";
     state.services.voting_set(&a.caller, CycleId(id), open).await?;
     let flash = if open { "voting-opened" } else { "voting-closed" };
-    Ok(Redirect::to(&format!("/admin/cycles/{id}?flash={flash}#voting")).into_response())
+    let to = if f.back == "meeting" { "meeting" } else { "" };
+    let to = format!(
+        "/admin/cycles/{id}{}?flash={flash}#voting",
+        if to.is_empty() { String::new() } else { format!("/{to}") }
+    );
+    Ok(Redirect::to(&to).into_response())
 }
 
 /// One line of the results table, ready to show.
@@ -48,6 +56,9 @@ pub struct Line {
     pub grade: String,
     pub grade_index: usize,
     pub rule: String,
+    pub subject: i64,
+    /// Per group: "label mean (n)".
+    pub groups: String,
 }
 
 #[derive(Template)]
@@ -56,6 +67,13 @@ struct ResultsView {
     page: Page,
     cycle: Cycle,
     categories: Vec<(String, Vec<Line>)>,
+    /// Partial results while voting is open (live tally).
+    live: bool,
+    /// Per category: the chart data (names and composite scores).
+    charts: Vec<String>,
+    /// (code, label) of who results can be published to.
+    visibilities: Vec<(&'static str, String)>,
+    published_to: String,
 }
 
 fn pct(q: Option<kaoping_core::tally::Q>) -> String {
@@ -63,9 +81,18 @@ fn pct(q: Option<kaoping_core::tally::Q>) -> String {
 }
 
 /// The results as lines, by category in the cycle's order.
-async fn lines(state: &AppState, a: &crate::ctx::Auth, id: i64) -> AppResult<(Cycle, Vec<(String, Vec<Line>)>)> {
+async fn lines(
+    state: &AppState,
+    a: &crate::ctx::Auth,
+    id: i64,
+    live: bool,
+) -> AppResult<(Cycle, Vec<(String, Vec<Line>)>)> {
     let lang = a.ctx.lang;
-    let (cycle, results) = state.services.results(&a.caller, CycleId(id)).await?;
+    let (cycle, results) = if live {
+        state.services.results_partial(&a.caller, CycleId(id)).await?
+    } else {
+        state.services.results(&a.caller, CycleId(id)).await?
+    };
     let subjects = state.services.subjects_list(&a.caller, CycleId(id)).await?;
     let names: HashMap<i64, String> = subjects.iter().map(|s| (s.person_id.0, s.person_name.clone())).collect();
     let line = |r: &SubjectResult| {
@@ -94,6 +121,17 @@ async fn lines(state: &AppState, a: &crate::ctx::Auth, id: i64) -> AppResult<(Cy
             grade,
             grade_index,
             rule,
+            subject: r.subject,
+            groups: r
+                .groups
+                .iter()
+                .filter(|g| g.n > 0)
+                .map(|g| {
+                    let mean = g.mean.as_ref().map(round2).unwrap_or_default();
+                    format!("{} {mean} ({})", cycle.scheme.group_label(&g.group), g.n)
+                })
+                .collect::<Vec<_>>()
+                .join(" · "),
         }
     };
     let categories = cycle
@@ -111,20 +149,79 @@ async fn lines(state: &AppState, a: &crate::ctx::Auth, id: i64) -> AppResult<(Cy
     Ok((cycle, categories))
 }
 
-pub async fn show(State(state): State<AppState>, OrgAdmin(a): OrgAdmin, Path(id): Path<i64>) -> AppResult<Response> {
-    let (cycle, categories) = lines(&state, &a, id).await?;
+#[derive(Deserialize)]
+pub struct ResultsQuery {
+    #[serde(default)]
+    pub live: Option<String>,
+    pub flash: Option<String>,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    OrgAdmin(a): OrgAdmin,
+    Path(id): Path<i64>,
+    axum::extract::Query(q): axum::extract::Query<ResultsQuery>,
+) -> AppResult<Response> {
+    let live = q.live.is_some();
+    let (cycle, categories) = lines(&state, &a, id, live).await?;
+    let charts = categories
+        .iter()
+        .map(|(_, lines)| {
+            serde_json::json!({
+                "categories": lines.iter().map(|l| l.name.clone()).collect::<Vec<_>>(),
+                "series": [{
+                    "name": a.ctx.lang.t("results-composite"),
+                    "data": lines.iter().map(|l| l.composite.parse::<f64>().unwrap_or(0.0)).collect::<Vec<_>>(),
+                }],
+            })
+            .to_string()
+        })
+        .collect();
     let page = Page::new(&state, &a.ctx, "results-title")
         .crumb("nav-cycles", Some("/admin/cycles"))
         .crumb_text(cycle.name.clone(), Some(&format!("/admin/cycles/{id}")))
-        .crumb("results-title", None);
-    Ok(render(&ResultsView { page, cycle, categories }))
+        .crumb("results-title", None)
+        .flash(q.flash.as_deref());
+    let label = |v: kaoping_core::cycle::Visibility| a.ctx.lang.t(&format!("visibility-{}", v.as_str()));
+    let visibilities = kaoping_core::cycle::Visibility::ALL.iter().map(|v| (v.as_str(), label(*v))).collect();
+    let published_to = label(cycle.results.visibility);
+    Ok(render(&ResultsView { page, cycle, categories, live, charts, visibilities, published_to }))
+}
+
+#[derive(Deserialize)]
+pub struct PublishForm {
+    #[serde(default)]
+    pub visibility: String,
+}
+
+/// Finalize and publish (to organizers, each subject, or a public summary).
+pub async fn publish(
+    State(state): State<AppState>,
+    OrgAdmin(a): OrgAdmin,
+    Path(id): Path<i64>,
+    Form(f): Form<PublishForm>,
+) -> AppResult<Response> {
+    let to = kaoping_core::cycle::Visibility::parse(&f.visibility).ok_or_else(|| {
+        kaoping_core::error::CoreError::invalid("visibility", kaoping_core::Msg::new("err-visibility"))
+    })?;
+    state.services.results_publish(&a.caller, CycleId(id), to).await?;
+    Ok(Redirect::to(&format!("/admin/cycles/{id}/results?flash=results-published")).into_response())
+}
+
+pub async fn withdraw(
+    State(state): State<AppState>,
+    OrgAdmin(a): OrgAdmin,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    state.services.results_withdraw(&a.caller, CycleId(id)).await?;
+    Ok(Redirect::to(&format!("/admin/cycles/{id}/results?flash=results-withdrawn")).into_response())
 }
 
 /// The results as an Excel sheet, one row per subject, ready to print.
 pub async fn xlsx(State(state): State<AppState>, OrgAdmin(a): OrgAdmin, Path(id): Path<i64>) -> AppResult<Response> {
     use kaoping_office::Column;
     let lang = a.ctx.lang;
-    let (_, categories) = lines(&state, &a, id).await?;
+    let (_, categories) = lines(&state, &a, id, false).await?;
     let num = |key: &str, w: f64| Column::new(lang.t(key), w).numeric();
     let columns = vec![
         Column::new(lang.t("subject-category"), 24.0),

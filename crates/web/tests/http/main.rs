@@ -6,6 +6,7 @@ mod access;
 mod api;
 mod auth;
 mod helpers;
+mod meeting;
 mod org;
 mod reports;
 mod security;

@@ -1,0 +1,143 @@
+//! The meeting console (评议会): the agenda in presentation order, who is
+//! presenting (shown on evaluators' pages), the live tally setting, paper
+//! ballots entered by staff, and the state the big screen shows.
+
+use super::voting::{Voter, scope_of};
+use super::{Caller, Services, Turnout};
+use crate::ballot::{MarkInput, ScopeSubject};
+use crate::cycle::{Cycle, Phase};
+use crate::error::{CoreError, Msg, Result};
+use crate::ids::{CycleId, PersonId};
+use crate::report::ReportStatus;
+use crate::roster::{Evaluator, Subject};
+use crate::tally::SubjectResult;
+use std::collections::{HashMap, HashSet};
+
+/// The console: agenda, turnout and who has not voted yet.
+#[derive(Debug, Clone)]
+pub struct Meeting {
+    pub turnout: Turnout,
+    /// Subjects in presentation order, with their report status.
+    pub agenda: Vec<(Subject, Option<ReportStatus>)>,
+    /// Evaluators without a final ballot, by name.
+    pub pending: Vec<Evaluator>,
+}
+
+/// What the big screen shows; results only once voting has closed, or
+/// while open where the cycle allows a live tally.
+#[derive(Debug, Clone)]
+pub struct Screen {
+    pub turnout: Turnout,
+    pub presenting: Option<Subject>,
+    pub results: Option<Vec<SubjectResult>>,
+    pub subjects: Vec<Subject>,
+}
+
+impl Services {
+    /// The meeting console of `cycle`.
+    pub async fn meeting(&self, caller: &Caller, cycle: CycleId) -> Result<Meeting> {
+        let turnout = self.turnout(caller, cycle).await?;
+        let reports: HashMap<PersonId, ReportStatus> =
+            self.store.report_list(cycle).await?.into_iter().map(|r| (r.person_id, r.status)).collect();
+        let agenda = self
+            .store
+            .subject_list(cycle)
+            .await?
+            .into_iter()
+            .map(|s| {
+                let status = reports.get(&s.person_id).copied();
+                (s, status)
+            })
+            .collect();
+        let voted: HashSet<PersonId> = self.store.participants(cycle).await?.into_iter().collect();
+        let pending =
+            self.store.evaluator_list(cycle).await?.into_iter().filter(|e| !voted.contains(&e.person_id)).collect();
+        Ok(Meeting { turnout, agenda, pending })
+    }
+
+    /// Set (or clear) the subject presenting now; evaluation phase only.
+    pub async fn presenting_set(&self, caller: &Caller, cycle: CycleId, subject: Option<PersonId>) -> Result<()> {
+        let c = self.cycle_get(caller, cycle).await?;
+        if c.phase != Phase::Evaluation {
+            return Err(CoreError::Conflict(Msg::new("err-voting-phase")));
+        }
+        if let Some(p) = subject
+            && !self.store.subject_list(cycle).await?.iter().any(|s| s.person_id == p)
+        {
+            return Err(CoreError::NotFound("subject"));
+        }
+        let detail = subject.map_or_else(|| "-".to_string(), |p| format!("person:{p}"));
+        let audit = caller.audit("meeting.presenting", format!("cycle:{cycle}")).detail(detail);
+        self.forget_cycle(cycle);
+        self.store.presenting_set(cycle, subject, &audit).await
+    }
+
+    /// Allow (or stop) looking at partial results while voting is open.
+    pub async fn live_tally_set(&self, caller: &Caller, cycle: CycleId, on: bool) -> Result<()> {
+        let c = self.cycle_get(caller, cycle).await?;
+        if c.voting.is_closed() {
+            return Err(CoreError::Conflict(Msg::new("err-voting-closed")));
+        }
+        let audit = caller.audit("cycle.live_tally", format!("cycle:{cycle}")).detail(if on { "on" } else { "off" });
+        self.forget_cycle(cycle);
+        self.store.live_tally_set(cycle, on, &audit).await
+    }
+
+    /// The subjects `evaluator` grades (for the paper ballot form).
+    pub async fn paper_scope(
+        &self,
+        caller: &Caller,
+        cycle: CycleId,
+        evaluator: PersonId,
+    ) -> Result<(Cycle, Evaluator, Vec<ScopeSubject>)> {
+        let c = self.cycle_get(caller, cycle).await?;
+        let ev = self.store.evaluator_get(cycle, evaluator).await?.ok_or(CoreError::NotFound("evaluator"))?;
+        let subjects = self.store.subject_list(cycle).await?;
+        let scope = scope_of(&c, &ev.group, ev.person_id, &subjects);
+        Ok((c, ev, scope))
+    }
+
+    /// A paper ballot entered by staff for an evaluator without a phone:
+    /// checked like any ballot, marked as paper, audited with who entered it.
+    pub async fn paper_ballot(
+        &self,
+        caller: &Caller,
+        cycle: CycleId,
+        evaluator: PersonId,
+        key: &str,
+        marks: &[MarkInput],
+    ) -> Result<String> {
+        let (c, ev, scope) = self.paper_scope(caller, cycle, evaluator).await?;
+        let voter = Voter { person: ev.person_id, group: &ev.group, paper: true };
+        self.store_final(&c, &scope, voter, key, marks, |named, receipt| {
+            let a = caller.audit("ballot.paper", format!("cycle:{cycle} person:{}", ev.person_id));
+            if named { a.detail(format!("receipt {receipt}")) } else { a }
+        })
+        .await
+    }
+
+    /// The big screen's state. Partial results (live tally) are audited
+    /// once per screen (`first_look`), not at every update.
+    pub async fn screen(&self, caller: &Caller, cycle: CycleId, first_look: bool) -> Result<Screen> {
+        let turnout = self.turnout(caller, cycle).await?;
+        let c = &turnout.cycle;
+        let subjects = self.store.subject_list(cycle).await?;
+        let presenting = c.voting.presenting.and_then(|p| subjects.iter().find(|s| s.person_id == p).cloned());
+        let results = if c.voting.is_closed() {
+            self.results(caller, cycle).await.ok().map(|(_, r)| r)
+        } else if c.voting.live_tally && c.voting.is_open() {
+            if first_look {
+                self.store.audit_append(&caller.audit("results.view_partial", format!("cycle:{cycle} screen"))).await?;
+            }
+            self.compute(c).await.ok()
+        } else {
+            None
+        };
+        Ok(Screen { turnout, presenting, results, subjects })
+    }
+
+    /// Changes of any cycle's meeting, from every node.
+    pub fn meeting_events(&self) -> tokio::sync::broadcast::Receiver<i64> {
+        self.store.meeting_events()
+    }
+}
