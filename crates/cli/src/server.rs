@@ -17,7 +17,11 @@ use std::time::Duration;
 use tracing_subscriber::EnvFilter;
 
 pub fn init_logging(cfg: &Config) {
-    let filter = EnvFilter::try_from_env("KAOPING_LOG").unwrap_or_else(|_| EnvFilter::new(&cfg.log));
+    let mut filter = EnvFilter::try_from_env("KAOPING_LOG").unwrap_or_else(|_| EnvFilter::new(&cfg.log));
+    // Whatever the operator asks for: never the lines that print full URLs.
+    for cap in kaoping_web::LOG_CAPS {
+        filter = filter.add_directive(cap.parse().expect("a valid directive"));
+    }
     let b = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     let _ = if cfg.log_format == "json" { b.json().try_init() } else { b.compact().try_init() };
 }

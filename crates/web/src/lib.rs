@@ -84,6 +84,11 @@ impl AppState {
     }
 }
 
+/// Log directives the server always adds, whatever the configured filter:
+/// tower-http's CSRF layer prints full request URLs at TRACE level, and a
+/// personal link (`/k/{token}`) carries its token in the URL once.
+pub const LOG_CAPS: &[&str] = &["tower_http::csrf=debug"];
+
 /// The whole application.
 pub fn app(state: AppState) -> Router {
     routes::router(state)

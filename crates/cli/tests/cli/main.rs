@@ -1,6 +1,8 @@
 //! The `kaoping` binary as an operator uses it: init, serve's schema check,
 //! audit verify, and demo's refusal to touch real data.
 
+mod crash;
+
 use kaoping_store::{Db, Target};
 use sea_orm::{ConnectionTrait, Statement};
 use std::process::{Command, Output};

@@ -181,3 +181,81 @@ async fn an_evaluator_votes_by_form_and_the_organizer_closes_and_reads_results()
     let late = phone.post(app.url(&format!("/e/{cy}/ballot/submit"))).form(&submit).send().await.unwrap();
     assert!(late.text().await.unwrap().contains(&receipt));
 }
+
+/// Log lines written while the test runs, as the server would print them.
+#[derive(Clone, Default)]
+struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn anonymous_ballots_leave_no_link_to_the_evaluator_in_the_logs() {
+    // The server's default filter (crates/cli/src/config.rs), with kaoping's
+    // own crates and the request log at the most verbose level.
+    let filter = "info,memory_serve=warn,sea_orm_migration=warn,sqlx=warn,kaoping_web=trace,kaoping_core=trace,\
+                  kaoping_store=trace,tower_http=trace";
+    let mut filter = tracing_subscriber::EnvFilter::new(filter);
+    for cap in kaoping_web::LOG_CAPS {
+        filter = filter.add_directive(cap.parse().unwrap());
+    }
+    let out = Captured::default();
+    let writer = out.clone();
+    let subscriber =
+        tracing_subscriber::fmt().with_env_filter(filter).with_writer(move || writer.clone()).with_ansi(false).finish();
+    // Global, not per thread: tracing caches per call site whether anyone
+    // listens, and other tests of this binary run on other threads. (Their
+    // lines land here too; only this test's secrets are looked for.)
+    tracing::subscriber::set_global_default(subscriber).expect("the only test that sets a subscriber");
+
+    let app = spawn().await;
+    let c = root_caller();
+    let input = CycleInput { name: "无记名".into(), year: "2026".into(), ballot_mode: Some("anonymous".into()) };
+    let cy = app.svc.cycle_create(&c, app.city.id, &input, None).await.unwrap().id;
+    let input = PersonInput { name: "被评议甲".into(), ..Default::default() };
+    let p = app.svc.person_create(&c, &input, Some(app.city.id));
+    let subject = p.await.unwrap().id;
+    let si = SubjectInput { person_id: subject.to_string(), category: "county".into(), mode: None, post: None };
+    app.svc.subject_add(&c, cy, &si).await.unwrap();
+    let input = PersonInput { name: "匿名评议人".into(), ..Default::default() };
+    let p = app.svc.person_create(&c, &input, Some(app.city.id));
+    let evaluator = p.await.unwrap().id;
+    app.svc.evaluator_add(&c, cy, &evaluator.to_string(), "all").await.unwrap();
+    app.svc.cycle_advance(&c, cy, Phase::Reporting).await.unwrap();
+    app.svc.cycle_advance(&c, cy, Phase::Evaluation).await.unwrap();
+    app.svc.voting_set(&c, cy, true).await.unwrap();
+    let token = app.svc.links_issue(&c, cy, IssueFor::Missing).await.unwrap().remove(0).token;
+    let phone = client(&app);
+    assert_eq!(phone.get(app.url(&format!("/k/{token}"))).send().await.unwrap().status(), 303);
+    let marks = serde_json::json!([{"subject": subject.0, "grades": {"overall": "poor"}}]).to_string();
+    let r = phone
+        .post(app.url(&format!("/e/{cy}/ballot/submit")))
+        .form(&[("key", "anonymous-key-00000001"), ("marks", marks.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let page = r.text().await.unwrap();
+    let stored = app.svc.store.ballot_list(cy).await.unwrap();
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].evaluator, None);
+    assert!(page.contains(&stored[0].receipt));
+
+    let log = String::from_utf8(out.0.lock().unwrap().clone()).unwrap();
+    assert!(log.contains("/ballot/submit"), "the requests were logged: {log}");
+    for secret in [stored[0].receipt.as_str(), stored[0].id.as_str(), token.as_str(), "匿名评议人"] {
+        assert!(
+            !log.contains(secret),
+            "{secret} must not be logged: {}",
+            log.lines().filter(|l| l.contains(secret)).collect::<Vec<_>>().join("\n")
+        );
+    }
+    assert!(!log.contains(&format!("person:{evaluator}")) && !log.contains(&format!("person_id={evaluator}")));
+}
