@@ -48,7 +48,8 @@ pub fn redact_path(path: &str) -> String {
 /// Resolve the session and language and store the [`Ctx`].
 pub async fn context(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let path = redact_path(req.uri().path());
-    let is_api = path.starts_with("/api/");
+    // The evaluator's ballot API lives under /e (where the personal-link cookie is sent).
+    let is_api = path.starts_with("/api/") || (path.starts_with("/e/") && path.contains("/api/"));
     let client = client_addr(&req, state.config.trust_proxy);
     let request_id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
     let session = match cookie(req.headers(), SESSION_COOKIE) {

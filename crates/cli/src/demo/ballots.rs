@@ -23,6 +23,7 @@ pub async fn vote(svc: &Services, org: &Caller, cycle: CycleId) -> Result<()> {
     let quota = c.scheme.ballot_quota;
     let grades: Vec<String> = c.scheme.grades.iter().map(|g| g.code.clone()).collect();
     let overall = c.scheme.items.iter().find(|i| i.overall).map(|i| i.code.clone()).unwrap_or_default();
+    let mut submits = tokio::task::JoinSet::new();
     for (ei, e) in svc.evaluators_list(org, cycle).await?.iter().enumerate() {
         let reader = Reader {
             cycle_id: cycle,
@@ -79,7 +80,12 @@ pub async fn vote(svc: &Services, org: &Caller, cycle: CycleId) -> Result<()> {
                     .then(|| REMARKS[(ei + *id as usize) % REMARKS.len()].to_string()),
             })
             .collect();
-        svc.ballot_submit(&reader, &format!("demo-ballot-cycle-{cycle}-evaluator-{}", e.person_id), &marks).await?;
+        // Everyone presses submit at about the same time (group commit).
+        let (svc, key) = (svc.clone(), format!("demo-ballot-cycle-{cycle}-evaluator-{}", e.person_id));
+        submits.spawn(async move { svc.ballot_submit(&reader, &key, &marks).await });
+    }
+    while let Some(done) = submits.join_next().await {
+        done.map_err(|e| kaoping_core::error::CoreError::Store(e.to_string()))??;
     }
     svc.voting_set(org, cycle, false).await.map(|_| ())
 }

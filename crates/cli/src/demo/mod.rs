@@ -60,10 +60,22 @@ pub struct Login {
 /// The demo accounts: username, person's name, role, scope unit code, what to try.
 const ACCOUNTS: &[(&str, &str, Role, Option<&str>, &str)] = &[
     ("admin", "信息中心管理员", Role::SystemAdmin, None, "everything; audit log"),
-    ("zzb", "王建国", Role::OrganizerAdmin, Some("LG"), "city organization department: the whole tree"),
+    (
+        "zzb",
+        "王建国",
+        Role::OrganizerAdmin,
+        Some("LG"),
+        "city organization department: the whole tree; 2025 results, 2026 meeting console and big screen",
+    ),
     ("jggw", "滕德胜", Role::OrganizerAdmin, Some("LG-JG"), "organs work committee: municipal departments"),
     ("zhishan", "汤林", Role::OrganizerAdmin, Some("LG-ZS"), "Zhishan district organization department"),
-    ("shuji", "贾传峰", Role::Subject, None, "a district party secretary (subject)"),
+    (
+        "shuji",
+        "贾传峰",
+        Role::Subject,
+        None,
+        "a district party secretary (subject): 2026 report draft, 2025 result card",
+    ),
     ("pingyi", "邹志强", Role::Evaluator, None, "a party congress deputy (evaluator)"),
     ("shequ", "郝敬东", Role::CommunityAdmin, Some("LG-ZS-XY-01"), "a community secretary (community admin)"),
     ("dangyuan", "贾晓东", Role::PartyMember, None, "a party member"),
@@ -204,6 +216,8 @@ async fn seed_cycles(
     reports::read_reports(svc, caller, last.id, 85).await?;
     ballots::vote(svc, caller, last.id).await?;
     svc.cycle_advance(caller, last.id, Phase::Tally).await?;
+    // Published to the subjects: each finds their card under 我的评议结果.
+    svc.results_publish(caller, last.id, kaoping_core::cycle::Visibility::Subjects).await?;
     // This year: copied from last year (scheme, categories, rosters), in reporting.
     let this =
         svc.cycle_create(caller, city, &input("2026年度抓基层党建工作述职评议考核", "2026"), Some(last.id)).await?;

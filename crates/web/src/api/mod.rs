@@ -10,6 +10,7 @@ mod org;
 mod people;
 mod reports;
 mod session;
+mod voting;
 
 use crate::AppState;
 use axum::Json;
@@ -28,6 +29,8 @@ use utoipa::OpenApi;
         cycles::list, cycles::create, cycles::get_one, cycles::put_scheme, cycles::advance,
         reports::subjects, reports::add_subject, reports::evaluators, reports::add_evaluator,
         reports::submissions, reports::report, reports::reading,
+        voting::meeting, voting::voting, voting::presenting, voting::results, voting::publish,
+        voting::ballot_scope, voting::ballot_submit,
     ),
     components(schemas(
         session::Me, session::LoginBody, session::LoginReply, session::TotpBody,
@@ -37,9 +40,12 @@ use utoipa::OpenApi;
         cycles::SettingsDto,
         reports::SubjectDto, reports::SubjectBody, reports::EvaluatorDto, reports::EvaluatorBody,
         reports::SubmissionDto, reports::ReportDto, reports::VersionDto, reports::CoverageDto,
+        voting::MeetingDto, voting::GroupTurnout, voting::VotingBody, voting::VotingReply, voting::PresentingBody,
+        voting::ResultsDto, voting::PublishBody, voting::ScopeDto, voting::BallotScopeDto, voting::BallotBody,
+        voting::ReceiptDto,
         Problem, FieldProblem,
     )),
-    tags((name = "session"), (name = "org-units"), (name = "people"), (name = "cycles"), (name = "reports")),
+    tags((name = "session"), (name = "org-units"), (name = "people"), (name = "cycles"), (name = "reports"), (name = "voting")),
 )]
 pub struct ApiDoc;
 
@@ -91,4 +97,10 @@ pub fn router(login_limit: crate::routes::LoginLimit) -> Router<AppState> {
         .route("/api/v1/cycles/{id}/reading", get(reports::reading))
         .route("/api/v1/cycles/{id}/scheme", put(cycles::put_scheme))
         .route("/api/v1/cycles/{id}/phase", post(cycles::advance))
+        .route("/api/v1/cycles/{id}/meeting", get(voting::meeting))
+        .route("/api/v1/cycles/{id}/meeting/presenting", post(voting::presenting))
+        .route("/api/v1/cycles/{id}/voting", post(voting::voting))
+        .route("/api/v1/cycles/{id}/results", get(voting::results))
+        .route("/api/v1/cycles/{id}/results/publish", post(voting::publish))
+        .route("/e/{cycle}/api/ballot", get(voting::ballot_scope).post(voting::ballot_submit))
 }

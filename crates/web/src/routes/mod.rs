@@ -2,6 +2,7 @@
 
 mod account;
 mod accounts;
+mod assessment_sheets;
 mod assessments;
 mod audit;
 mod auth;
@@ -13,7 +14,7 @@ mod meeting;
 mod ops;
 mod org;
 mod people;
-mod reader;
+pub(crate) mod reader;
 mod reports;
 mod results;
 mod roster_sheets;
@@ -161,6 +162,8 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/cycles/{id}/results/withdraw", post(results::withdraw))
         .route("/admin/cycles/{id}/results/{pid}", get(assessments::organizer_card))
         .route("/admin/cycles/{id}/assessments", get(assessments::show).post(assessments::save))
+        .route("/admin/cycles/{id}/assessments.xlsx", get(assessment_sheets::export))
+        .route("/admin/cycles/{id}/assessments/import", get(assessment_sheets::form).post(assessment_sheets::import))
         .route("/my/results", get(assessments::mine))
         .route("/public/cycles/{id}/results", get(assessments::public))
         .route("/admin/cycles/{id}/screen", get(screen::page))

@@ -214,3 +214,125 @@ async fn a_meeting_runs_with_presenting_paper_ballots_a_live_screen_and_publishe
     assert_eq!(e.vetoes, vec![other.0]);
     assert_eq!(kaoping_core::export::verify(&e), Vec::<String>::new());
 }
+
+#[tokio::test]
+async fn the_api_runs_a_vote_from_ballot_to_published_results() {
+    let app = spawn().await;
+    let c = root_caller();
+    let input = CycleInput { name: "接口评议".into(), year: "2026".into(), ballot_mode: None };
+    let cy = app.svc.cycle_create(&c, app.city.id, &input, None).await.unwrap().id;
+    let input = PersonInput { name: "丙书记".into(), ..Default::default() };
+    let subject = app.svc.person_create(&c, &input, Some(app.city.id)).await.unwrap().id;
+    let si = SubjectInput { person_id: subject.to_string(), category: "county".into(), mode: None, post: None };
+    app.svc.subject_add(&c, cy, &si).await.unwrap();
+    let input = PersonInput { name: "接口评议人".into(), ..Default::default() };
+    let ev = app.svc.person_create(&c, &input, Some(app.city.id)).await.unwrap().id;
+    app.svc.evaluator_add(&c, cy, &ev.to_string(), "all").await.unwrap();
+    app.svc.cycle_advance(&c, cy, Phase::Reporting).await.unwrap();
+    app.svc.cycle_advance(&c, cy, Phase::Evaluation).await.unwrap();
+    let token = app.svc.links_issue(&c, cy, IssueFor::Missing).await.unwrap().remove(0).token;
+    let phone = client(&app);
+    phone.get(app.url(&format!("/k/{token}"))).send().await.unwrap();
+    let admin = app.login("sys").await;
+
+    let scope: serde_json::Value =
+        phone.get(app.url(&format!("/e/{cy}/api/ballot"))).send().await.unwrap().json().await.unwrap();
+    assert_eq!((scope["voting"].as_str(), scope["voted"].as_bool()), (Some("none"), Some(false)));
+    assert_eq!(scope["subjects"][0]["person_id"], subject.0);
+    let r = admin
+        .post(app.url(&format!("/api/v1/cycles/{cy}/voting")))
+        .json(&serde_json::json!({"action": "open"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    // A grade not on the scale: 422 naming the problem; then a good ballot.
+    let bad = serde_json::json!({"key": "api-key-00000000001", "marks": [{"subject": subject.0, "grades": {"overall": "great"}}]});
+    let r = phone.post(app.url(&format!("/e/{cy}/api/ballot"))).json(&bad).send().await.unwrap();
+    assert_eq!(r.status(), 422);
+    let body = serde_json::json!({"key": "api-key-00000000001", "marks": [{"subject": subject.0, "grades": {"overall": "excellent"}}]});
+    let r = phone.post(app.url(&format!("/e/{cy}/api/ballot"))).json(&body).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let receipt: serde_json::Value = r.json().await.unwrap();
+    let again: serde_json::Value =
+        phone.post(app.url(&format!("/e/{cy}/api/ballot"))).json(&body).send().await.unwrap().json().await.unwrap();
+    assert_eq!(receipt, again, "the same key and body: the same receipt");
+
+    let m: serde_json::Value =
+        admin.get(app.url(&format!("/api/v1/cycles/{cy}/meeting"))).send().await.unwrap().json().await.unwrap();
+    assert_eq!((m["voting"].as_str(), m["voted"].as_u64(), m["expected"].as_u64()), (Some("open"), Some(1), Some(1)));
+    let r = admin.get(app.url(&format!("/api/v1/cycles/{cy}/results"))).send().await.unwrap();
+    assert_eq!(r.status(), 409, "hidden while voting is open");
+    let closed: serde_json::Value = admin
+        .post(app.url(&format!("/api/v1/cycles/{cy}/voting")))
+        .json(&serde_json::json!({"action": "close"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(closed["seal"].as_str().map(str::len), Some(64));
+    let res: serde_json::Value =
+        admin.get(app.url(&format!("/api/v1/cycles/{cy}/results"))).send().await.unwrap().json().await.unwrap();
+    assert_eq!(res["results"][0]["composite"]["exact"], "100");
+    assert_eq!(res["results"][0]["grade"], "excellent");
+    let r = admin
+        .post(app.url(&format!("/api/v1/cycles/{cy}/results/publish")))
+        .json(&serde_json::json!({"to": "subjects"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204);
+    let spec: serde_json::Value =
+        client(&app).get(app.url("/api/v1/openapi.json")).send().await.unwrap().json().await.unwrap();
+    for path in ["/e/{cycle}/api/ballot", "/api/v1/cycles/{id}/results", "/api/v1/cycles/{id}/meeting"] {
+        assert!(spec["paths"][path].is_object(), "{path} documented");
+    }
+}
+
+#[tokio::test]
+async fn routine_scores_and_vetoes_come_from_a_sheet_all_or_nothing() {
+    use kaoping_office::{Column, write_xlsx};
+    use reqwest::multipart::{Form, Part};
+    let app = spawn().await;
+    let c = root_caller();
+    let input = CycleInput { name: "日常考核导入".into(), year: "2026".into(), ballot_mode: None };
+    let cy = app.svc.cycle_create(&c, app.city.id, &input, None).await.unwrap().id;
+    for name in ["甲书记", "乙书记"] {
+        let input = PersonInput { name: name.into(), ..Default::default() };
+        let p = app.svc.person_create(&c, &input, Some(app.city.id)).await.unwrap().id;
+        let si = SubjectInput { person_id: p.to_string(), category: "county".into(), mode: None, post: None };
+        app.svc.subject_add(&c, cy, &si).await.unwrap();
+    }
+    let admin = app.login("sys").await;
+    let sheet = |rows: &[[&str; 4]]| {
+        let cols: Vec<Column> =
+            ["姓名", "日常考核", "日常考核等次", "一票否决事项"].iter().map(|h| Column::new(*h, 10.0)).collect();
+        let rows: Vec<Vec<String>> = rows.iter().map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
+        Form::new().part("file", Part::bytes(write_xlsx("x", &cols, &rows).unwrap()).file_name("a.xlsx"))
+    };
+    let url = app.url(&format!("/admin/cycles/{cy}/assessments/import"));
+    // Every problem is reported by row; nothing is saved.
+    let bad = sheet(&[["甲书记", "八十", "优秀", ""], ["丁书记", "80", "", ""], ["乙书记", "101", "很好", ""]]);
+    let r = admin.post(&url).multipart(bad).send().await.unwrap();
+    assert_eq!(r.status(), 422);
+    let report = r.text().await.unwrap();
+    assert!(report.contains("八十") && report.contains("不是本次的被评议人") && report.contains("很好"), "{report}");
+    let (_, rows) = app.svc.assessments(&c, cy).await.unwrap();
+    assert!(rows.iter().all(|(_, a)| a.is_empty()));
+    // A good sheet.
+    let good = sheet(&[["甲书记", "87.5", "优秀", ""], ["乙书记", "79", "称职", "发生重大安全事故"]]);
+    let r = admin.post(&url).multipart(good).send().await.unwrap();
+    assert_eq!(location(&r), format!("/admin/cycles/{cy}/assessments?flash=assessments-imported"));
+    let (_, rows) = app.svc.assessments(&c, cy).await.unwrap();
+    let jia = &rows.iter().find(|(s, _)| s.person_name == "甲书记").unwrap().1;
+    assert_eq!(jia.routine.map(|d| d.to_string()), Some("87.5".into()));
+    assert_eq!(jia.routine_grade, Some(kaoping_core::tally::RoutineGrade::Excellent));
+    let yi = &rows.iter().find(|(s, _)| s.person_name == "乙书记").unwrap().1;
+    assert_eq!(yi.veto_reason.as_deref(), Some("发生重大安全事故"));
+    // The export is the same sheet, ready to edit.
+    let x = admin.get(app.url(&format!("/admin/cycles/{cy}/assessments.xlsx"))).send().await.unwrap();
+    let back = kaoping_office::read_xlsx(&x.bytes().await.unwrap()).unwrap();
+    assert_eq!(back.rows.len(), 2);
+}
