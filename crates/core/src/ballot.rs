@@ -192,9 +192,16 @@ pub fn receipt(cycle: i64, ballot_id: &str, group: &str, marks: &BTreeMap<i64, M
 
 /// The ballot-set seal: SM3 of all receipts, sorted, joined by `\n`.
 pub fn seal(receipts: &[String]) -> String {
-    let mut r = receipts.to_vec();
-    r.sort();
-    hex::encode(Sm3::digest(r.join("\n").as_bytes()))
+    let mut r: Vec<&str> = receipts.iter().map(String::as_str).collect();
+    r.sort_unstable();
+    let mut h = Sm3::new();
+    for (i, x) in r.iter().enumerate() {
+        if i > 0 {
+            h.update(b"\n");
+        }
+        h.update(x.as_bytes());
+    }
+    hex::encode(h.finalize())
 }
 
 /// Marks as stored: grade by item per subject, `null` for an abstention.

@@ -400,6 +400,8 @@ pub trait BallotStore: Send + Sync {
     /// Who has voted.
     async fn participants(&self, cycle: CycleId) -> Result<Vec<PersonId>>;
     async fn has_voted(&self, cycle: CycleId, person: PersonId) -> Result<bool>;
+    /// How many evaluators of each group have voted (group code, count).
+    async fn turnout_counts(&self, cycle: CycleId) -> Result<Vec<(String, u64)>>;
     /// The vote counts kept as ballots were stored (see `tally::Accumulator`).
     async fn ballot_counts(&self, cycle: CycleId) -> Result<crate::tally::Accumulator>;
 }

@@ -161,12 +161,47 @@ async fn burst(base: &str, cy: CycleId, sessions: &[String], subjects: &[i64]) -
     (start.elapsed().as_secs_f64(), p(0.5), p(0.99), failed)
 }
 
-/// Close voting and compute the results; (milliseconds, results).
-async fn close_and_results(svc: &Services, cy: CycleId) -> (f64, usize) {
+/// Log in as the organizer and follow the big screen's updates: (arrival, voted).
+async fn watch_screen(base: &str, cy: CycleId) -> Arc<std::sync::Mutex<Vec<(Instant, u64)>>> {
+    let client =
+        reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let r = client
+        .post(format!("{base}/login"))
+        .header("origin", base)
+        .header("sec-fetch-site", "same-origin")
+        .form(&[("username", "orga"), ("password", "Bench-Passw0rd!")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303, "organizer login");
+    let mut res = client.get(format!("{base}/admin/cycles/{cy}/screen/events")).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let out = seen.clone();
+    tokio::spawn(async move {
+        let mut buf = String::new();
+        while let Ok(Some(chunk)) = res.chunk().await {
+            buf.push_str(&String::from_utf8_lossy(&chunk));
+            while let Some(end) = buf.find("\n\n") {
+                let event: String = buf.drain(..end + 2).collect();
+                if let Some(data) = event.lines().find_map(|l| l.strip_prefix("data:")) {
+                    let v: serde_json::Value = serde_json::from_str(data.trim()).unwrap_or_default();
+                    out.lock().unwrap().push((Instant::now(), v["voted"].as_u64().unwrap_or(0)));
+                }
+            }
+        }
+    });
+    seen
+}
+
+/// Close voting and compute the results; (milliseconds for both, for the
+/// close alone, results).
+async fn close_and_results(svc: &Services, cy: CycleId) -> (f64, f64, usize) {
     let t = Instant::now();
     svc.voting_set(&root(), cy, false).await.unwrap();
+    let closed = t.elapsed().as_secs_f64() * 1000.0;
     let (_, results) = svc.results(&root(), cy).await.unwrap();
-    (t.elapsed().as_secs_f64() * 1000.0, results.len())
+    (t.elapsed().as_secs_f64() * 1000.0, closed, results.len())
 }
 
 #[tokio::main]
@@ -190,6 +225,15 @@ async fn main() {
     let started = Instant::now();
     let (cy, subjects, sessions) = meeting(&setup, city, "评议", wrk_evaluators + burst_size).await;
     let (cy2, subjects2, _) = meeting(&setup, city, "大会", 1).await;
+    let organizer = PersonInput { name: "组织部".into(), ..Default::default() };
+    let acc = kaoping_core::ports::NewAccount {
+        person_id: setup.person_create(&c, &organizer, Some(city)).await.unwrap().id,
+        username: "orga".into(),
+        password_hash: kaoping_core::auth::hash_password("Bench-Passw0rd!"),
+        must_change_password: false,
+        grants: vec![kaoping_core::account::RoleGrant { role: Role::OrganizerAdmin, org_unit_id: Some(city) }],
+    };
+    setup.store.account_create(&acc, &AuditDraft::new(None, "bench", None, "account.create", "x")).await.unwrap();
     eprintln!("setup: {} evaluators in {:.1} s", sessions.len(), started.elapsed().as_secs_f64());
     drop(setup);
 
@@ -221,22 +265,43 @@ async fn main() {
         println!("  (every evaluator voted before the end: raise EVALUATORS for a longer run)");
     }
 
-    // 2. The burst.
+    // 2. The burst, watched by the big screen.
+    let screen = watch_screen(&base, cy).await;
+    let start = Instant::now();
     let (wall, p50, p99, failed) = burst(&base, cy, &sessions[wrk_evaluators..], &subjects).await;
+    let confirmed = start + Duration::from_secs_f64(wall);
     println!(
         "{burst_size} evaluators press submit at once: all confirmed in {:.0} ms (p50 {p50:.0} ms, p99 {p99:.0} ms), {failed} failed",
         wall * 1000.0
     );
     let total = svc.store.ballot_list(cy).await.unwrap().len();
     let participants = svc.store.participants(cy).await.unwrap().len();
+    // The screen's updates during the burst, and when it showed the last ballot.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while Instant::now() < deadline && !screen.lock().unwrap().iter().any(|(_, v)| *v as usize == participants) {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    {
+        let seen = screen.lock().unwrap();
+        let during: Vec<Instant> = seen.iter().map(|(t, _)| *t).filter(|t| *t >= start && *t <= confirmed).collect();
+        let gap = during.windows(2).map(|w| w[1] - w[0]).max().unwrap_or_default();
+        let shown =
+            seen.iter().find(|(_, v)| *v as usize == participants).map(|(t, _)| t.saturating_duration_since(confirmed));
+        println!(
+            "big screen (SSE): {} updates during the burst, longest gap {:.0} ms; showed the last ballot {} after its receipt",
+            during.len(),
+            gap.as_secs_f64() * 1000.0,
+            shown.map_or("never".to_string(), |d| format!("{:.0} ms", d.as_secs_f64() * 1000.0))
+        );
+    }
     println!(
         "  stored {total} ballots, {participants} participation records (none lost, none twice: {})",
         total == participants
     );
 
     // 3. Closing.
-    let (ms, n) = close_and_results(&svc, cy).await;
-    println!("close (seal over {total} receipts) + results for {n} subjects: {ms:.0} ms");
+    let (ms, closed, n) = close_and_results(&svc, cy).await;
+    println!("close (seal over {total} receipts) + results for {n} subjects: {ms:.0} ms (close {closed:.0} ms)");
     svc.voting_set(&c, cy2, true).await.unwrap();
     let scheme = svc.store.cycle_get(cy2).await.unwrap().unwrap().scheme;
     let fill = Instant::now();
@@ -268,9 +333,9 @@ async fn main() {
     }
     while tasks.join_next().await.is_some() {}
     eprintln!("stored {results_ballots} ballots in {:.1} s", fill.elapsed().as_secs_f64());
-    let (ms, n) = close_and_results(&svc, cy2).await;
+    let (ms, closed, n) = close_and_results(&svc, cy2).await;
     println!(
-        "close (seal over {results_ballots} receipts) + results for {n} subjects × {results_ballots} ballots: {ms:.0} ms"
+        "close (seal over {results_ballots} receipts) + results for {n} subjects × {results_ballots} ballots: {ms:.0} ms (close {closed:.0} ms)"
     );
 }
 

@@ -121,7 +121,7 @@ impl Services {
     pub async fn screen(&self, caller: &Caller, cycle: CycleId, first_look: bool) -> Result<Screen> {
         let turnout = self.turnout(caller, cycle).await?;
         let c = &turnout.cycle;
-        let subjects = self.store.subject_list(cycle).await?;
+        let subjects = self.cycle_snapshot(cycle).await?.subjects.clone();
         let presenting = c.voting.presenting.and_then(|p| subjects.iter().find(|s| s.person_id == p).cloned());
         let results = if c.voting.is_closed() {
             self.results(caller, cycle).await.ok().map(|(_, r)| r)

@@ -199,18 +199,26 @@ impl Services {
     /// Turnout per group, for the organizer (and later the big screen).
     pub async fn turnout(&self, caller: &Caller, cycle: CycleId) -> Result<Turnout> {
         let c = self.cycle_get(caller, cycle).await?;
-        let evaluators = self.store.evaluator_list(cycle).await?;
-        let voted: HashSet<PersonId> = self.store.participants(cycle).await?.into_iter().collect();
-        let groups = c
+        // Rosters are fixed from evaluation on: the expected counts come from
+        // the node's snapshot, the votes from one grouped count.
+        let snapshot = self.cycle_snapshot(cycle).await?;
+        let voted: std::collections::HashMap<String, u64> =
+            self.store.turnout_counts(cycle).await?.into_iter().collect();
+        let groups: Vec<(String, usize, usize)> = c
             .scheme
             .groups
             .iter()
             .map(|g| {
-                let mine: Vec<_> = evaluators.iter().filter(|e| e.group == g.code).collect();
-                (g.label.clone(), mine.len(), mine.iter().filter(|e| voted.contains(&e.person_id)).count())
+                let expected = snapshot.evaluators.values().filter(|e| e.group == g.code).count();
+                (g.label.clone(), expected, voted.get(&g.code).copied().unwrap_or(0) as usize)
             })
             .collect();
-        Ok(Turnout { expected: evaluators.len(), voted: voted.len(), groups, cycle: c })
+        Ok(Turnout {
+            expected: snapshot.evaluators.len(),
+            voted: voted.values().sum::<u64>() as usize,
+            groups,
+            cycle: c,
+        })
     }
 
     /// Who gave what to one subject (named mode only; every view audited):

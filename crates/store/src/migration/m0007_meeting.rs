@@ -53,6 +53,16 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
+        // The seal reads a cycle's receipts in order straight from the index.
+        m.create_index(
+            Index::create()
+                .name("ix_ballot_receipt")
+                .table(t("ballot"))
+                .col(t("cycle_id"))
+                .col(t("receipt"))
+                .to_owned(),
+        )
+        .await?;
         // Values are exact decimals as text ("87.5"); absent means not entered.
         m.create_table(
             Table::create()
