@@ -23,8 +23,8 @@ use rand::seq::SliceRandom;
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect,
-    SqlErr,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, EntityTrait,
+    QueryFilter, QuerySelect, SqlErr,
 };
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -81,7 +81,12 @@ async fn run(
 ) {
     let mut jobs: Vec<Job> = Vec::with_capacity(BATCH);
     while rx.recv_many(&mut jobs, BATCH).await > 0 {
-        let outcomes = match store_batch(&conn, &jobs).await {
+        // A batch that fails (e.g. another node stored one of its keys or
+        // voters meanwhile) is tried once more — its checks read again and
+        // turn the conflicts into answers — before storing ballot by ballot,
+        // which would leave single-ballot transactions.
+        let first = store_batch(&conn, &jobs).await;
+        let outcomes = match if first.is_ok() { first } else { store_batch(&conn, &jobs).await } {
             Ok(o) => o,
             Err(e) => {
                 if jobs.len() > 1 {
@@ -121,19 +126,20 @@ async fn store_batch(conn: &DatabaseConnection, jobs: &[Job]) -> Result<Vec<Resu
     let txn = begin_write(conn).await?;
     let cycles: Vec<i64> = jobs.iter().map(|j| j.ballot.cycle).collect::<HashSet<_>>().into_iter().collect();
     // Open cycles, with the start of their voting session (the only time kept).
-    let open: HashMap<i64, i64> = cycle::Entity::find()
+    let mut open = cycle::Entity::find()
         .filter(cycle::Column::Id.is_in(cycles.clone()))
         .filter(cycle::Column::VotingOpenedAt.is_not_null())
         .filter(cycle::Column::VotingClosedAt.is_null())
         .select_only()
         .column(cycle::Column::Id)
-        .column(cycle::Column::VotingOpenedAt)
-        .into_tuple::<(i64, i64)>()
-        .all(&txn)
-        .await
-        .map_err(db_err)?
-        .into_iter()
-        .collect();
+        .column(cycle::Column::VotingOpenedAt);
+    if txn.get_database_backend() == DbBackend::Postgres {
+        // Closing voting (an UPDATE of these rows) waits for this batch, so
+        // no ballot lands after the seal (SQLite: BEGIN IMMEDIATE already).
+        open = open.lock_shared();
+    }
+    let open: HashMap<i64, i64> =
+        open.into_tuple::<(i64, i64)>().all(&txn).await.map_err(db_err)?.into_iter().collect();
     let keys: Vec<String> = jobs.iter().map(|j| j.ballot.key_hash.clone()).collect();
     let seen: HashMap<String, idempotency::Model> = idempotency::Entity::find()
         .filter(idempotency::Column::KeyHash.is_in(keys))
@@ -305,7 +311,11 @@ async fn store_one_in(txn: &DatabaseTransaction, b: &NewBallot, audit: &AuditDra
             SubmitOutcome::KeyReused
         });
     }
-    let c = cycle::Entity::find_by_id(b.cycle).one(txn).await.map_err(db_err)?;
+    let mut q = cycle::Entity::find_by_id(b.cycle);
+    if txn.get_database_backend() == DbBackend::Postgres {
+        q = q.lock_shared();
+    }
+    let c = q.one(txn).await.map_err(db_err)?;
     let Some(session_at) = c.filter(|c| c.voting_closed_at.is_none()).and_then(|c| c.voting_opened_at) else {
         return Ok(SubmitOutcome::VotingClosed);
     };

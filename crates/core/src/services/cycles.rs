@@ -113,8 +113,9 @@ impl Services {
             return Err(CoreError::Invalid(errs));
         }
         let audit = caller.audit("cycle.scheme", format!("cycle:{id}"));
+        let done = self.store.cycle_set_scheme(id, scheme, categories, &audit).await;
         self.forget_cycle(id);
-        self.store.cycle_set_scheme(id, scheme, categories, &audit).await
+        done
     }
 
     /// Move a cycle to its next phase, after the checks of that move.
@@ -134,8 +135,9 @@ impl Services {
             c.phase.as_str(),
             to.as_str()
         ));
+        let moved = self.store.cycle_set_phase(id, c.phase, to, &audit).await;
         self.forget_cycle(id);
-        if !self.store.cycle_set_phase(id, c.phase, to, &audit).await? {
+        if !moved? {
             return Err(CoreError::Conflict(Msg::new("err-phase-moved")));
         }
         self.cycle_get(caller, id).await
@@ -172,8 +174,9 @@ impl Services {
             mode: f.mode,
         };
         let audit = caller.audit("cycle.subject_add", format!("cycle:{cycle}")).detail(&person.person.name);
+        let done = self.store.subject_add(cycle, &new, &audit).await;
         self.forget_cycle(cycle);
-        self.store.subject_add(cycle, &new, &audit).await
+        done
     }
 
     pub async fn subject_remove(&self, caller: &Caller, cycle: CycleId, id: i64) -> Result<()> {
@@ -182,8 +185,9 @@ impl Services {
             return Err(CoreError::Conflict(Msg::new("err-roster-frozen")));
         }
         let audit = caller.audit("cycle.subject_remove", format!("cycle:{cycle}")).detail(format!("subject:{id}"));
+        let done = self.store.subject_remove(cycle, id, &audit).await;
         self.forget_cycle(cycle);
-        self.store.subject_remove(cycle, id, &audit).await
+        done
     }
 
     /// Move a subject one place earlier or later in the presentation order.
@@ -195,8 +199,9 @@ impl Services {
         let audit = caller
             .audit("cycle.subject_move", format!("cycle:{cycle}"))
             .detail(format!("subject:{id} {}", if up { "up" } else { "down" }));
+        let done = self.store.subject_move(cycle, id, up, &audit).await.map(|_| ());
         self.forget_cycle(cycle);
-        self.store.subject_move(cycle, id, up, &audit).await.map(|_| ())
+        done
     }
 }
 
@@ -261,8 +266,9 @@ impl Services {
         }
         let audit =
             caller.audit("cycle.subject_import", format!("cycle:{cycle}")).detail(format!("{} subjects", out.len()));
+        let done = self.store.subject_replace(cycle, &out, &audit).await;
         self.forget_cycle(cycle);
-        self.store.subject_replace(cycle, &out, &audit).await?;
+        done?;
         Ok(out.len())
     }
 }
@@ -302,8 +308,9 @@ impl Services {
         let audit = caller
             .audit("cycle.evaluator_add", format!("cycle:{cycle}"))
             .detail(format!("{} → {group}", person.person.name));
+        let done = self.store.evaluator_add(cycle, person.person.id, group, &audit).await;
         self.forget_cycle(cycle);
-        self.store.evaluator_add(cycle, person.person.id, group, &audit).await
+        done
     }
 
     pub async fn evaluator_remove(&self, caller: &Caller, cycle: CycleId, id: i64) -> Result<()> {
@@ -312,8 +319,9 @@ impl Services {
             return Err(CoreError::Conflict(Msg::new("err-roster-frozen")));
         }
         let audit = caller.audit("cycle.evaluator_remove", format!("cycle:{cycle}")).detail(format!("evaluator:{id}"));
+        let done = self.store.evaluator_remove(cycle, id, &audit).await;
         self.forget_cycle(cycle);
-        self.store.evaluator_remove(cycle, id, &audit).await
+        done
     }
 }
 
@@ -371,8 +379,9 @@ impl Services {
         let audit = caller
             .audit("cycle.evaluator_import", format!("cycle:{cycle}"))
             .detail(format!("{} evaluators", out.len()));
+        let done = self.store.evaluator_replace(cycle, &out, &audit).await;
         self.forget_cycle(cycle);
-        self.store.evaluator_replace(cycle, &out, &audit).await?;
+        done?;
         Ok(out.len())
     }
 }

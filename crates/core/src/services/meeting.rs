@@ -68,8 +68,9 @@ impl Services {
         }
         let detail = subject.map_or_else(|| "-".to_string(), |p| format!("person:{p}"));
         let audit = caller.audit("meeting.presenting", format!("cycle:{cycle}")).detail(detail);
+        let done = self.store.presenting_set(cycle, subject, &audit).await;
         self.forget_cycle(cycle);
-        self.store.presenting_set(cycle, subject, &audit).await
+        done
     }
 
     /// Allow (or stop) looking at partial results while voting is open.
@@ -78,9 +79,15 @@ impl Services {
         if c.voting.is_closed() {
             return Err(CoreError::Conflict(Msg::new("err-voting-closed")));
         }
+        // Anonymous: partial results after each small batch would show what
+        // each voter gave (scoring.md §7).
+        if on && c.ballot_mode == crate::cycle::BallotMode::Anonymous {
+            return Err(CoreError::Conflict(Msg::new("err-live-tally-anonymous")));
+        }
         let audit = caller.audit("cycle.live_tally", format!("cycle:{cycle}")).detail(if on { "on" } else { "off" });
+        let done = self.store.live_tally_set(cycle, on, &audit).await;
         self.forget_cycle(cycle);
-        self.store.live_tally_set(cycle, on, &audit).await
+        done
     }
 
     /// The subjects `evaluator` grades (for the paper ballot form).
@@ -117,16 +124,21 @@ impl Services {
     }
 
     /// The big screen's state. Partial results (live tally) are audited
-    /// once per screen (`first_look`), not at every update.
-    pub async fn screen(&self, caller: &Caller, cycle: CycleId, first_look: bool) -> Result<Screen> {
+    /// once per screen, when they first show (`audited` remembers it).
+    pub async fn screen(
+        &self,
+        caller: &Caller,
+        cycle: CycleId,
+        audited: &std::sync::atomic::AtomicBool,
+    ) -> Result<Screen> {
         let turnout = self.turnout(caller, cycle).await?;
         let c = &turnout.cycle;
         let subjects = self.cycle_snapshot(cycle).await?.subjects.clone();
         let presenting = c.voting.presenting.and_then(|p| subjects.iter().find(|s| s.person_id == p).cloned());
         let results = if c.voting.is_closed() {
             self.results(caller, cycle).await.ok().map(|(_, r)| r)
-        } else if c.voting.live_tally && c.voting.is_open() {
-            if first_look {
+        } else if c.voting.live_tally && c.voting.is_open() && c.ballot_mode == crate::cycle::BallotMode::Named {
+            if !audited.swap(true, std::sync::atomic::Ordering::SeqCst) {
                 self.store.audit_append(&caller.audit("results.view_partial", format!("cycle:{cycle} screen"))).await?;
             }
             self.compute(c).await.ok()

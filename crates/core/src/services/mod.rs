@@ -108,7 +108,10 @@ impl Services {
         if let Some((s, true)) = self.snapshots.get_any(&id) {
             return Ok(s);
         }
-        let s = Arc::new(self.load_snapshot(id).await?);
+        let loaded = self.load_snapshot(id).await;
+        // Waiters hold their own handle on the gate; the map keeps none.
+        self.loading.lock().unwrap_or_else(|e| e.into_inner()).remove(&id);
+        let s = Arc::new(loaded?);
         self.snapshots.put(id, s.clone());
         Ok(s)
     }

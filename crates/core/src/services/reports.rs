@@ -239,8 +239,10 @@ impl Services {
             return Err(CoreError::Conflict(Msg::new("err-cycle-archived")));
         }
         let s = input.validate(time::DEFAULT_TZ).map_err(CoreError::Invalid)?;
+        let done =
+            self.store.cycle_set_settings(cycle, &s, &caller.audit("cycle.settings", format!("cycle:{cycle}"))).await;
         self.forget_cycle(cycle);
-        self.store.cycle_set_settings(cycle, &s, &caller.audit("cycle.settings", format!("cycle:{cycle}"))).await?;
+        done?;
         Ok(s)
     }
 }

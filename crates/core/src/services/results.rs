@@ -69,7 +69,7 @@ impl Services {
         if c.voting.is_closed() {
             return self.results(caller, cycle).await;
         }
-        if !c.voting.live_tally || !c.voting.is_open() {
+        if !c.voting.live_tally || !c.voting.is_open() || c.ballot_mode != crate::cycle::BallotMode::Named {
             return Err(CoreError::Conflict(Msg::new("err-results-hidden")));
         }
         self.store.audit_append(&caller.audit("results.view_partial", format!("cycle:{cycle}"))).await?;
@@ -82,8 +82,9 @@ impl Services {
     pub async fn results_publish(&self, caller: &Caller, cycle: CycleId, to: Visibility) -> Result<()> {
         let (c, _) = self.results(caller, cycle).await?;
         let audit = caller.audit("results.publish", format!("cycle:{cycle}")).detail(to.as_str());
+        let done = self.store.results_publish(cycle, Some((to, time::now())), &audit).await;
         self.forget_cycle(c.id);
-        self.store.results_publish(cycle, Some((to, time::now())), &audit).await
+        done
     }
 
     /// Withdraw published results (to correct an input); audited.
@@ -92,8 +93,10 @@ impl Services {
         if c.results.published_at.is_none() {
             return Err(CoreError::Conflict(Msg::new("err-results-not-published")));
         }
+        let done =
+            self.store.results_publish(cycle, None, &caller.audit("results.withdraw", format!("cycle:{cycle}"))).await;
         self.forget_cycle(c.id);
-        self.store.results_publish(cycle, None, &caller.audit("results.withdraw", format!("cycle:{cycle}"))).await
+        done
     }
 
     /// One subject's card, for the organizer (voting closed).

@@ -70,10 +70,11 @@ impl Services {
         if c.phase != Phase::Evaluation {
             return Err(CoreError::Conflict(Msg::new("err-voting-phase")));
         }
-        self.forget_cycle(cycle);
         let action = if open { "voting.open" } else { "voting.close" };
         let done =
-            self.store.voting_set(cycle, open, time::now(), &caller.audit(action, format!("cycle:{cycle}"))).await?;
+            self.store.voting_set(cycle, open, time::now(), &caller.audit(action, format!("cycle:{cycle}"))).await;
+        self.forget_cycle(cycle);
+        let done = done?;
         match done {
             Some(seal) => Ok((!open).then_some(seal)),
             None => Err(CoreError::Conflict(Msg::new(if open { "err-voting-opened" } else { "err-voting-not-open" }))),
@@ -132,6 +133,9 @@ impl Services {
         if c.phase != Phase::Evaluation || c.voting.is_closed() {
             return Err(CoreError::Conflict(Msg::new("err-voting-not-open")));
         }
+        if self.store.has_voted(c.id, reader.person_id).await? {
+            return Err(CoreError::Conflict(Msg::new("err-ballot-already")));
+        }
         let json = serde_json::to_string(marks).expect("marks serialize");
         self.store.draft_save(c.id, reader.person_id, &json, "{}", time::now()).await
     }
@@ -183,7 +187,9 @@ impl Services {
             marks: marks_to_stored(&checked.marks),
             remarks: checked.remarks,
             receipt,
-            paper: voter.paper,
+            // In anonymous mode a marked paper ballot would single out whom staff
+            // entered it for (the audit log names them): not marked.
+            paper: voter.paper && named,
             key_hash: token_digest(key),
             request_hash: request_hash(marks),
         };

@@ -4,6 +4,7 @@
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
+use sea_orm_migration::sea_orm::{ConnectionTrait, Statement};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -53,6 +54,7 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
+        backfill_counts(m).await?;
         // The seal reads a cycle's receipts in order straight from the index.
         m.create_index(
             Index::create()
@@ -90,4 +92,58 @@ impl MigrationTrait for Migration {
         )
         .await
     }
+}
+
+/// Counts for the ballots stored before this migration (the same
+/// `tally::contributions` the writer uses).
+async fn backfill_counts(m: &SchemaManager<'_>) -> Result<(), DbErr> {
+    use kaoping_core::ballot::{StoredMarks, marks_from_stored};
+    use kaoping_core::scheme::Scheme;
+    use std::collections::HashMap;
+    let db = m.get_connection();
+    let backend = db.get_database_backend();
+    let bad = |what: &str| DbErr::Migration(format!("backfilling vote counts: {what}"));
+    let mut schemes: HashMap<i64, Scheme> = HashMap::new();
+    for r in db.query_all_raw(Statement::from_string(backend, "SELECT id, scheme FROM cycle")).await? {
+        let id: i64 = r.try_get("", "id")?;
+        let scheme: String = r.try_get("", "scheme")?;
+        schemes.insert(id, serde_json::from_str(&scheme).map_err(|_| bad("a cycle's scheme"))?);
+    }
+    let mut counts: HashMap<(i64, i64, String, i64, i32), i64> = HashMap::new();
+    let sql = "SELECT cycle_id, group_code, marks FROM ballot";
+    for r in db.query_all_raw(Statement::from_string(backend, sql)).await? {
+        let cycle: i64 = r.try_get("", "cycle_id")?;
+        let group: String = r.try_get("", "group_code")?;
+        let marks: String = r.try_get("", "marks")?;
+        let marks: StoredMarks = serde_json::from_str(&marks).map_err(|_| bad("a ballot's marks"))?;
+        let Some(scheme) = schemes.get(&cycle) else { continue };
+        for c in kaoping_core::tally::contributions(scheme, &group, &marks_from_stored(marks)) {
+            let (score, grade) = c.score.map_or((0, -1), |(x, g)| (x, g as i32));
+            *counts.entry((cycle, c.subject, c.group, score, grade)).or_insert(0) += 1;
+        }
+    }
+    let rows: Vec<_> = counts.into_iter().collect();
+    for chunk in rows.chunks(500) {
+        let mut q = Query::insert();
+        q.into_table(t("ballot_tally")).columns([
+            t("cycle_id"),
+            t("subject_id"),
+            t("group_code"),
+            t("score"),
+            t("grade"),
+            t("n"),
+        ]);
+        for ((cycle, subject, group, score, grade), n) in chunk {
+            q.values_panic([
+                (*cycle).into(),
+                (*subject).into(),
+                group.clone().into(),
+                (*score).into(),
+                (*grade).into(),
+                (*n).into(),
+            ]);
+        }
+        m.exec_stmt(q).await?;
+    }
+    Ok(())
 }

@@ -98,6 +98,9 @@ async fn ballots_are_final_once_with_receipts_and_the_close_seals_them() {
     // Same key, other body: 422.
     let other = marks(&[(s[0], "good"), (s[1], "good")]);
     assert!(matches!(w.svc.ballot_submit(&r0, "k-0000000000000001", &other).await, Err(CoreError::Invalid(_))));
+    // No draft after the final ballot (it would name the evaluator again).
+    let e = w.svc.ballot_save_draft(&r0, &marks(&[(s[0], "fair")])).await.unwrap_err();
+    assert!(matches!(e, CoreError::Conflict(ref m) if m.key == "err-ballot-already"));
     // A second final ballot: refused.
     let e = w.svc.ballot_submit(&r0, "k-0000000000000002", &other).await.unwrap_err();
     assert!(matches!(e, CoreError::Conflict(ref m) if m.key == "err-ballot-already"));
@@ -171,6 +174,16 @@ async fn anonymous_ballots_carry_no_evaluator() {
         .unwrap();
     assert!(log.iter().all(|e| !e.detail.contains(&receipt) && !e.detail.contains(&stored[0].id)));
     assert!(log.iter().any(|e| e.action == "ballot.participate"));
+    // A paper ballot entered by staff is not marked as paper (the audit log
+    // names whom it was entered for), and there is no live tally.
+    let r1 = w.svc.reader_from_link(&sessions[1], None).await.unwrap().unwrap();
+    let paper = marks(&[(s[0], "good"), (s[1], "good")]);
+    w.svc.paper_ballot(&zzb, cy, r1.person_id, "paper-key-000000001", &paper).await.unwrap();
+    let stored = w.svc.store.ballot_list(cy).await.unwrap();
+    assert_eq!(stored.len(), 2);
+    assert!(stored.iter().all(|b| !b.paper && b.evaluator.is_none()));
+    let e = w.svc.live_tally_set(&zzb, cy, true).await.unwrap_err();
+    assert!(matches!(e, CoreError::Conflict(ref m) if m.key == "err-live-tally-anonymous"));
 }
 
 #[tokio::test]

@@ -839,3 +839,5 @@ assessments-export = Download the sheet (with current data)
 flash-assessments-imported = Imported.
 err-subject-ambiguous = Several subjects of this cycle have this name; it cannot be matched.
 err-routine-grade = “{ $value }” is not a routine grade (优秀, 称职, 基本称职, 不称职).
+err-assessment-twice = This subject appears more than once in the sheet.
+err-live-tally-anonymous = Anonymous voting cannot have a live tally: each small batch's change would show what someone gave.

@@ -839,3 +839,5 @@ assessments-export = 下载表格（含现有数据）
 flash-assessments-imported = 已导入。
 err-subject-ambiguous = 本次有多位同名被评议人，无法按姓名对应。
 err-routine-grade = “{ $value }”不是日常考核等次（优秀、称职、基本称职、不称职）。
+err-assessment-twice = 此人在表中出现了不止一次。
+err-live-tally-anonymous = 无记名投票不能实时计票：每批选票的结果变化会暴露个人的评议。

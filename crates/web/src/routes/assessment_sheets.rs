@@ -14,7 +14,6 @@ use kaoping_core::cycle::Cycle;
 use kaoping_core::error::{CoreError, FieldError, Msg};
 use kaoping_core::exact::Dec4;
 use kaoping_core::ids::CycleId;
-use kaoping_core::meeting::Assessment;
 use kaoping_core::tally::RoutineGrade;
 
 const COLUMNS: super::sheet::Columns = &[
@@ -107,6 +106,8 @@ pub async fn import(
     let mut errs = Vec::new();
     let mut rows = Vec::new();
     let mut sheet_rows = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    let has = |f: &str| map.contains(&Some(f));
     for (n, cells) in &sheet.rows {
         let cell = |f: &str| {
             map.iter()
@@ -117,7 +118,7 @@ pub async fn import(
         };
         let name = cell("name");
         let matches: Vec<_> = subjects.iter().filter(|(s, _)| s.person_name == name).collect();
-        let Some((s, _)) = matches.first() else {
+        let Some((s, before)) = matches.first() else {
             errs.push(FieldError::new("name", Msg::new("err-subject-unknown")).at_row(*n));
             continue;
         };
@@ -125,11 +126,21 @@ pub async fn import(
             errs.push(FieldError::new("name", Msg::new("err-subject-ambiguous")).at_row(*n));
             continue;
         }
-        let mut x = Assessment::new(s.person_id);
+        if !seen.insert(s.person_id) {
+            errs.push(FieldError::new("name", Msg::new("err-assessment-twice")).at_row(*n));
+            continue;
+        }
+        // Columns the sheet does not have keep what was entered before; an
+        // empty cell in a column it has clears the value.
+        let mut x = before.clone();
         for (field, slot) in
             [("routine", &mut x.routine), ("observation", &mut x.observation), ("service", &mut x.service)]
         {
+            if !has(field) {
+                continue;
+            }
             let v = cell(field);
+            *slot = None;
             if !v.is_empty() {
                 match Dec4::parse(&v) {
                     Ok(d) => *slot = Some(d),
@@ -137,16 +148,22 @@ pub async fn import(
                 }
             }
         }
-        let g = cell("routine_grade");
-        if !g.is_empty() {
-            match RoutineGrade::from_cell(&g) {
-                Some(g) => x.routine_grade = Some(g),
-                None => errs
-                    .push(FieldError::new("routine_grade", Msg::new("err-routine-grade").arg("value", g)).at_row(*n)),
+        if has("routine_grade") {
+            let g = cell("routine_grade");
+            x.routine_grade = None;
+            if !g.is_empty() {
+                match RoutineGrade::from_cell(&g) {
+                    Some(g) => x.routine_grade = Some(g),
+                    None => errs.push(
+                        FieldError::new("routine_grade", Msg::new("err-routine-grade").arg("value", g)).at_row(*n),
+                    ),
+                }
             }
         }
-        let v = cell("veto");
-        x.veto_reason = (!v.is_empty()).then_some(v);
+        if has("veto") {
+            let v = cell("veto");
+            x.veto_reason = (!v.is_empty()).then_some(v);
+        }
         rows.push(x);
         sheet_rows.push(*n);
     }

@@ -21,12 +21,17 @@ use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::convert::Infallible;
 use std::future::Future;
+use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::{broadcast, watch};
 
 /// How long to gather announcements before sending one update.
 const COALESCE: Duration = Duration::from_millis(200);
+
+/// A stream ends after this long; the browser reconnects at once, so access
+/// is checked again (a logout or a lost role stops the updates).
+const LIFETIME: Duration = Duration::from_secs(300);
 
 #[derive(Template)]
 #[template(path = "screen.html")]
@@ -117,12 +122,14 @@ where
     F: Fn() -> Fut + Send + 'static,
     Fut: Future<Output = Option<Value>> + Send,
 {
+    let end = tokio::time::Instant::now() + LIFETIME;
     let stream = futures_util::stream::unfold((rx, Some(first), next), move |(mut rx, first, next)| async move {
         let data = match first {
             Some(v) => v,
             None => {
-                if !next_change(&mut rx, cycle).await {
-                    return None;
+                match tokio::time::timeout_at(end, next_change(&mut rx, cycle)).await {
+                    Ok(true) => {}
+                    _ => return None,
                 }
                 next().await?
             }
@@ -133,7 +140,7 @@ where
 }
 
 pub async fn page(State(state): State<AppState>, OrgAdmin(a): OrgAdmin, Path(id): Path<i64>) -> AppResult<Response> {
-    let s = state.services.screen(&a.caller, CycleId(id), true).await?;
+    let s = state.services.screen(&a.caller, CycleId(id), &AtomicBool::new(false)).await?;
     let data = screen_json(&s, a.ctx.lang).to_string();
     let page = Page::new(&state, &a.ctx, "screen-title");
     Ok(render(&ScreenView { page, cycle: s.turnout.cycle, state: data }))
@@ -141,11 +148,13 @@ pub async fn page(State(state): State<AppState>, OrgAdmin(a): OrgAdmin, Path(id)
 
 pub async fn events(State(state): State<AppState>, OrgAdmin(a): OrgAdmin, Path(id): Path<i64>) -> AppResult<Response> {
     let rx = state.services.meeting_events();
-    let first = screen_json(&state.services.screen(&a.caller, CycleId(id), true).await?, a.ctx.lang);
+    // Partial results are audited when this stream first shows them.
+    let audited = Arc::new(AtomicBool::new(false));
+    let first = screen_json(&state.services.screen(&a.caller, CycleId(id), &audited).await?, a.ctx.lang);
     let Auth { ctx, caller } = a;
     let next = move || {
-        let (state, caller, lang) = (state.clone(), caller.clone(), ctx.lang);
-        async move { state.services.screen(&caller, CycleId(id), false).await.ok().map(|s| screen_json(&s, lang)) }
+        let (state, caller, lang, audited) = (state.clone(), caller.clone(), ctx.lang, audited.clone());
+        async move { state.services.screen(&caller, CycleId(id), &audited).await.ok().map(|s| screen_json(&s, lang)) }
     };
     Ok(live(rx, id, first, next).into_response())
 }
@@ -170,18 +179,19 @@ async fn reader_state(state: &AppState, cycle: i64) -> Option<Value> {
 
 /// The watcher of `cycle` (started on first use; it stops when nobody watches).
 async fn watch_reader_state(state: &AppState, cycle: i64) -> watch::Receiver<Value> {
-    if let Some(rx) =
-        state.live.lock().unwrap_or_else(|e| e.into_inner()).get(&cycle).filter(|rx| rx.has_changed().is_ok())
-    {
+    let first = reader_state(state, cycle).await.unwrap_or(Value::Null);
+    let mut live = state.live.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(rx) = live.get(&cycle).filter(|rx| rx.has_changed().is_ok()) {
         return rx.clone();
     }
-    let mut events = state.services.meeting_events();
-    let first = reader_state(state, cycle).await.unwrap_or(Value::Null);
     let (tx, rx) = watch::channel(first);
-    state.live.lock().unwrap_or_else(|e| e.into_inner()).insert(cycle, rx.clone());
+    live.insert(cycle, rx.clone());
+    drop(live);
+    let mut events = state.services.meeting_events();
     let state = state.clone();
     tokio::spawn(async move {
-        while next_change(&mut events, cycle).await && !tx.is_closed() {
+        // Stop when only the map's own receiver is left.
+        while next_change(&mut events, cycle).await && tx.receiver_count() > 1 {
             if let Some(v) = reader_state(&state, cycle).await {
                 tx.send_if_modified(|old| {
                     if *old == v {
@@ -193,7 +203,10 @@ async fn watch_reader_state(state: &AppState, cycle: i64) -> watch::Receiver<Val
                 });
             }
         }
-        state.live.lock().unwrap_or_else(|e| e.into_inner()).remove(&cycle);
+        let mut live = state.live.lock().unwrap_or_else(|e| e.into_inner());
+        if live.get(&cycle).is_some_and(|rx| rx.same_channel(&tx.subscribe())) {
+            live.remove(&cycle);
+        }
     });
     rx
 }
