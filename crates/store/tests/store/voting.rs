@@ -304,3 +304,35 @@ async fn meeting_changes_reach_every_node() {
         assert_eq!(node_b.store.participants(cy).await.unwrap().len(), 1);
     }
 }
+
+#[tokio::test]
+async fn upgrading_to_kept_counts_backfills_them_from_the_stored_ballots() {
+    use sea_orm::{ConnectionTrait, Statement};
+    // A vote stored, then the database taken back to before m0007 (its
+    // objects dropped) and migrated again: the counts come from the ballots.
+    let (w, zzb, cy, s, sessions) = setup("named").await;
+    w.svc.voting_set(&zzb, cy, true).await.unwrap();
+    for (i, t) in sessions.iter().enumerate() {
+        let r = w.svc.reader_from_link(t, None).await.unwrap().unwrap();
+        let g = ["excellent", "good", "-"][i % 3];
+        w.svc.ballot_submit(&r, &format!("upgrade-key-{i:08}"), &marks(&[(s[0], g), (s[1], "fair")])).await.unwrap();
+    }
+    let kept = w.svc.store.ballot_counts(cy).await.unwrap();
+    assert!(!kept.counts.is_empty());
+    let conn = w.t.db.connection();
+    let backend = conn.get_database_backend();
+    for sql in [
+        "DROP TABLE ballot_tally",
+        "DROP TABLE subject_assessment",
+        "DROP INDEX ix_ballot_receipt",
+        "ALTER TABLE cycle DROP COLUMN presenting_id",
+        "ALTER TABLE cycle DROP COLUMN live_tally",
+        "ALTER TABLE cycle DROP COLUMN results_visibility",
+        "ALTER TABLE cycle DROP COLUMN results_published_at",
+        "DELETE FROM seaql_migrations WHERE version LIKE 'm0007%'",
+    ] {
+        conn.execute_raw(Statement::from_string(backend, sql)).await.unwrap();
+    }
+    assert_eq!(w.t.db.migrate().await.unwrap().len(), 1);
+    assert_eq!(w.svc.store.ballot_counts(cy).await.unwrap(), kept);
+}
