@@ -195,6 +195,17 @@ impl VotingState {
     pub fn is_closed(&self) -> bool {
         self.closed_at.is_some()
     }
+
+    /// `none` (not opened yet), `open` or `closed`.
+    pub fn stage(&self) -> &'static str {
+        if self.is_closed() {
+            "closed"
+        } else if self.is_open() {
+            "open"
+        } else {
+            "none"
+        }
+    }
 }
 
 /// The reporting settings of a cycle.

@@ -13,7 +13,7 @@ use kaoping_core::ports::BallotStore;
 use kaoping_core::time::to_micros;
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Statement};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 #[async_trait]
 impl BallotStore for Db {
@@ -167,15 +167,7 @@ impl BallotStore for Db {
     async fn turnout_counts(&self, cycle: CycleId) -> Result<Vec<(String, u64)>> {
         let sql = "SELECT e.group_code AS g, COUNT(*) AS n FROM participation p JOIN cycle_evaluator e \
                    ON e.cycle_id = p.cycle_id AND e.person_id = p.evaluator_id WHERE p.cycle_id = ? GROUP BY e.group_code";
-        let sql = match self.backend() {
-            DbBackend::Postgres => sql.replace('?', "$1"),
-            _ => sql.to_string(),
-        };
-        let rows = self
-            .conn
-            .query_all_raw(Statement::from_sql_and_values(self.backend(), sql, [cycle.0.into()]))
-            .await
-            .map_err(db_err)?;
+        let rows = self.conn.query_all_raw(self.raw1(sql, cycle.0.into())).await.map_err(db_err)?;
         rows.iter()
             .map(|r| {
                 Ok((r.try_get::<String>("", "g").map_err(db_err)?, r.try_get::<i64>("", "n").map_err(db_err)? as u64))

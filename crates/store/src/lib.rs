@@ -245,6 +245,16 @@ impl Db {
     }
 
     /// Begin a write transaction (`BEGIN IMMEDIATE` on SQLite).
+    /// A raw statement with one value, written with a `?` placeholder
+    /// (`$1` on PostgreSQL).
+    pub(crate) fn raw1(&self, sql: &str, value: sea_orm::Value) -> Statement {
+        let sql = match self.backend() {
+            DbBackend::Postgres => sql.replace('?', "$1"),
+            _ => sql.to_string(),
+        };
+        Statement::from_sql_and_values(self.backend(), sql, [value])
+    }
+
     pub(crate) async fn write(&self) -> Result<DatabaseTransaction> {
         begin_write(&self.conn).await
     }

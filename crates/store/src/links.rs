@@ -12,10 +12,7 @@ use kaoping_core::reading::{LinkGrant, LinkSession, LinkStatus};
 use kaoping_core::time::{from_micros, to_micros};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    Statement,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::HashMap;
 
 const SESSION_SQL: &str = "SELECT s.created_at, s.last_seen_at, s.expires_at, l.id AS link_id, l.cycle_id, \
@@ -182,15 +179,7 @@ impl LinkStore for Db {
 
     async fn link_session_get(&self, digest: &str) -> Result<Option<LinkSession>> {
         // One round trip: the session with its link.
-        let sql = match self.backend() {
-            DbBackend::Postgres => SESSION_SQL.replace('?', "$1"),
-            _ => SESSION_SQL.to_string(),
-        };
-        let row = self
-            .conn
-            .query_one_raw(Statement::from_sql_and_values(self.backend(), sql, [digest.into()]))
-            .await
-            .map_err(db_err)?;
+        let row = self.conn.query_one_raw(self.raw1(SESSION_SQL, digest.into())).await.map_err(db_err)?;
         let Some(r) = row else { return Ok(None) };
         let get = |c: &str| r.try_get::<i64>("", c).map_err(db_err);
         Ok(Some(LinkSession {

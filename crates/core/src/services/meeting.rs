@@ -40,14 +40,11 @@ impl Services {
         let reports: HashMap<PersonId, ReportStatus> =
             self.store.report_list(cycle).await?.into_iter().map(|r| (r.person_id, r.status)).collect();
         let agenda = self
-            .store
-            .subject_list(cycle)
+            .cycle_snapshot(cycle)
             .await?
-            .into_iter()
-            .map(|s| {
-                let status = reports.get(&s.person_id).copied();
-                (s, status)
-            })
+            .subjects
+            .iter()
+            .map(|s| (s.clone(), reports.get(&s.person_id).copied()))
             .collect();
         let voted: HashSet<PersonId> = self.store.participants(cycle).await?.into_iter().collect();
         let pending =

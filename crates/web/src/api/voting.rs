@@ -12,7 +12,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use kaoping_core::ballot::MarkInput;
-use kaoping_core::cycle::{Cycle, Visibility};
+use kaoping_core::cycle::Visibility;
 use kaoping_core::ids::{CycleId, PersonId};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -42,16 +42,6 @@ pub struct MeetingDto {
     pub published_to: Option<String>,
 }
 
-fn voting_state(c: &Cycle) -> &'static str {
-    if c.voting.is_closed() {
-        "closed"
-    } else if c.voting.is_open() {
-        "open"
-    } else {
-        "none"
-    }
-}
-
 #[utoipa::path(get, path = "/api/v1/cycles/{id}/meeting", tag = "voting", params(("id" = i64, Path)),
     responses((status = 200, body = MeetingDto), (status = 403, body = super::Problem)))]
 pub async fn meeting(
@@ -62,7 +52,7 @@ pub async fn meeting(
     let t = state.services.turnout(&a.caller, CycleId(id)).await?;
     let c = &t.cycle;
     Ok(Json(MeetingDto {
-        voting: voting_state(c).into(),
+        voting: c.voting.stage().into(),
         opened_at: c.voting.opened_at,
         closed_at: c.voting.closed_at,
         presenting: c.voting.presenting.map(|p| p.0),
@@ -221,7 +211,7 @@ pub async fn ballot_scope(
     };
     let p = state.services.ballot_page(&reader).await?;
     Ok(Json(BallotScopeDto {
-        voting: voting_state(&p.cycle).into(),
+        voting: p.cycle.voting.stage().into(),
         voted: p.voted,
         subjects: p
             .scope

@@ -33,12 +33,8 @@ pub async fn voting(
     let open = f.action == "open";
     state.services.voting_set(&a.caller, CycleId(id), open).await?;
     let flash = if open { "voting-opened" } else { "voting-closed" };
-    let to = if f.back == "meeting" { "meeting" } else { "" };
-    let to = format!(
-        "/admin/cycles/{id}{}?flash={flash}#voting",
-        if to.is_empty() { String::new() } else { format!("/{to}") }
-    );
-    Ok(Redirect::to(&to).into_response())
+    let page = if f.back == "meeting" { "/meeting" } else { "" };
+    Ok(Redirect::to(&format!("/admin/cycles/{id}{page}?flash={flash}#voting")).into_response())
 }
 
 /// One line of the results table, ready to show.

@@ -41,16 +41,6 @@ struct ScreenView {
     state: String,
 }
 
-fn voting_state(c: &Cycle) -> &'static str {
-    if c.voting.is_closed() {
-        "closed"
-    } else if c.voting.is_open() {
-        "open"
-    } else {
-        "none"
-    }
-}
-
 /// The screen's state as JSON (labels in the viewer's language).
 fn screen_json(s: &Screen, lang: crate::i18n::Lang) -> Value {
     let c = &s.turnout.cycle;
@@ -84,8 +74,8 @@ fn screen_json(s: &Screen, lang: crate::i18n::Lang) -> Value {
     });
     json!({
         "cycle": c.name,
-        "voting": voting_state(c),
-        "voting_label": lang.t(match voting_state(c) { "open" => "voting-open", "closed" => "voting-closed", _ => "voting-not-open" }),
+        "voting": c.voting.stage(),
+        "voting_label": lang.t(match c.voting.stage() { "open" => "voting-open", "closed" => "voting-closed", _ => "voting-not-open" }),
         "presenting": s.presenting.as_ref().map(|p| json!({ "name": p.person_name, "post": p.post })),
         "voted": s.turnout.voted,
         "expected": s.turnout.expected,
@@ -173,7 +163,7 @@ async fn reader_state(state: &AppState, cycle: i64) -> Option<Value> {
     };
     Some(json!({
         "presenting": presenting.map(|p| json!({ "id": p.person_id.0, "name": p.person_name, "post": p.post })),
-        "voting": voting_state(&c),
+        "voting": c.voting.stage(),
     }))
 }
 
