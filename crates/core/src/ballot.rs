@@ -137,9 +137,9 @@ pub fn check_final(
     if errs.is_empty() { Ok(out) } else { Err(errs) }
 }
 
-/// A JSON string literal as RFC 8785 (JCS) writes it.
-fn jcs_string(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
+/// Append a JSON string literal as RFC 8785 (JCS) writes it.
+fn jcs_string(out: &mut String, s: &str) {
+    use std::fmt::Write;
     out.push('"');
     for c in s.chars() {
         match c {
@@ -150,39 +150,52 @@ fn jcs_string(s: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
             c => out.push(c),
         }
     }
     out.push('"');
-    out
 }
 
 /// The canonical form of a ballot (RFC 8785 JSON of `{cycle, ballot_id, group,
 /// marks}`; marks sorted by subject id then item code, abstain as null item
 /// and grade). Keys are written in JCS order.
 pub fn canonical(cycle: i64, ballot_id: &str, group: &str, marks: &BTreeMap<i64, Mark>) -> String {
-    let mut parts = Vec::new();
+    use std::fmt::Write;
+    let mut out = String::with_capacity(64 + 48 * marks.len());
+    out.push_str("{\"ballot_id\":");
+    jcs_string(&mut out, ballot_id);
+    let _ = write!(out, ",\"cycle\":{cycle},\"group\":");
+    jcs_string(&mut out, group);
+    out.push_str(",\"marks\":[");
+    let mut first = true;
+    let mut sep = |out: &mut String| {
+        if !std::mem::take(&mut first) {
+            out.push(',');
+        }
+    };
     for (subject, mark) in marks {
         match mark {
-            Mark::Abstain => parts.push(format!("{{\"grade\":null,\"item\":null,\"subject\":{subject}}}")),
+            Mark::Abstain => {
+                sep(&mut out);
+                let _ = write!(out, "{{\"grade\":null,\"item\":null,\"subject\":{subject}}}");
+            }
             Mark::Grades(by_item) => {
                 for (item, grade) in by_item {
-                    parts.push(format!(
-                        "{{\"grade\":{},\"item\":{},\"subject\":{subject}}}",
-                        jcs_string(grade),
-                        jcs_string(item)
-                    ));
+                    sep(&mut out);
+                    out.push_str("{\"grade\":");
+                    jcs_string(&mut out, grade);
+                    out.push_str(",\"item\":");
+                    jcs_string(&mut out, item);
+                    let _ = write!(out, ",\"subject\":{subject}}}");
                 }
             }
         }
     }
-    format!(
-        "{{\"ballot_id\":{},\"cycle\":{cycle},\"group\":{},\"marks\":[{}]}}",
-        jcs_string(ballot_id),
-        jcs_string(group),
-        parts.join(",")
-    )
+    out.push_str("]}");
+    out
 }
 
 /// The receipt of a final ballot: lowercase hex SM3 of its canonical form.
@@ -220,6 +233,25 @@ pub fn marks_to_stored(marks: &BTreeMap<i64, Mark>) -> StoredMarks {
         .collect()
 }
 
+/// The JSON of [`marks_to_stored`] without building it.
+pub fn stored_json(marks: &BTreeMap<i64, Mark>) -> String {
+    struct Stored<'a>(&'a BTreeMap<i64, Mark>);
+    impl Serialize for Stored<'_> {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.collect_map(self.0.iter().map(|(id, m)| {
+                (
+                    id,
+                    match m {
+                        Mark::Abstain => None,
+                        Mark::Grades(g) => Some(g),
+                    },
+                )
+            }))
+        }
+    }
+    serde_json::to_string(&Stored(marks)).expect("marks serialize")
+}
+
 pub fn marks_from_stored(stored: StoredMarks) -> BTreeMap<i64, Mark> {
     stored.into_iter().map(|(s, m)| (s, m.map_or(Mark::Abstain, Mark::Grades))).collect()
 }
@@ -235,8 +267,10 @@ pub struct NewBallot {
     pub evaluator: Option<i64>,
     /// Who voted (kept apart from the ballot).
     pub participant: i64,
-    pub marks: StoredMarks,
-    pub remarks: BTreeMap<i64, String>,
+    /// The marks as stored: JSON of [`StoredMarks`] ([`stored_json`]).
+    pub marks: String,
+    /// The remarks by subject, as JSON.
+    pub remarks: String,
     pub receipt: String,
     pub paper: bool,
     /// What the ballot adds to the vote counts kept for the results.
@@ -375,7 +409,11 @@ mod tests {
         assert_eq!(r.len(), 64);
         assert_eq!(r, hex::encode(Sm3::digest(c.as_bytes())));
         assert_ne!(r, receipt(7, "00fe", "deputies", &marks), "the random ballot id tells identical ballots apart");
-        assert_eq!(jcs_string("引\"号\\\u{1f}\n"), "\"引\\\"号\\\\\\u001f\\n\"");
+        let mut s = String::new();
+        jcs_string(&mut s, "引\"号\\\u{1f}\n");
+        assert_eq!(s, "\"引\\\"号\\\\\\u001f\\n\"");
+        assert_eq!(stored_json(&marks), serde_json::to_string(&marks_to_stored(&marks)).unwrap());
+        assert_eq!(stored_json(&marks), r#"{"3":{"duty":"fair","overall":"good"},"12":null}"#);
         assert_eq!(seal(&["b".into(), "a".into()]), hex::encode(Sm3::digest(b"a\nb")));
     }
 }

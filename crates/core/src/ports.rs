@@ -393,8 +393,8 @@ pub trait BallotStore: Send + Sync {
     ) -> Result<()>;
     async fn ballot_submit(
         &self,
-        b: &crate::ballot::NewBallot,
-        audit: &AuditDraft,
+        b: crate::ballot::NewBallot,
+        audit: AuditDraft,
     ) -> Result<crate::ballot::SubmitOutcome>;
     async fn ballot_list(&self, cycle: CycleId) -> Result<Vec<crate::ballot::StoredBallot>>;
     /// Who has voted.

@@ -8,6 +8,12 @@
 //! shuffled order, so that neither row order nor the transaction links an
 //! anonymous ballot to its participation record beyond its batch.
 //!
+//! The writer runs on a thread of its own with its own connection, so a
+//! batch neither queues behind the request tasks of a busy server nor waits
+//! for a pooled connection; everything that can be computed before (the
+//! checks, receipt, stored JSON, vote contributions) is computed by the
+//! request, in parallel, and the request frees it again.
+//!
 //! If the batch transaction fails (a conflict with another node, a broken
 //! row), every ballot of it is stored again alone, in its own transaction, so
 //! a bad one fails alone and the others are kept.
@@ -36,7 +42,8 @@ pub const BATCH: usize = 64;
 struct Job {
     ballot: NewBallot,
     audit: AuditDraft,
-    reply: oneshot::Sender<Result<SubmitOutcome>>,
+    /// The outcome, with the ballot handed back to be freed by the request.
+    reply: oneshot::Sender<(Result<SubmitOutcome>, NewBallot, AuditDraft)>,
 }
 
 /// The handle the store keeps: the queue to the writer task (started on the
@@ -52,24 +59,37 @@ impl BallotWriter {
         &self,
         conn: &DatabaseConnection,
         events: &Arc<Events>,
-        ballot: &NewBallot,
-        audit: &AuditDraft,
+        ballot: NewBallot,
+        audit: AuditDraft,
     ) -> Result<SubmitOutcome> {
         if !self.in_flight.lock().unwrap_or_else(|e| e.into_inner()).insert(ballot.key_hash.clone()) {
             return Ok(SubmitOutcome::InFlight);
         }
+        let stopped = || CoreError::Store("the ballot writer has stopped".into());
         let queue = self.queue.get_or_init(|| {
             let (tx, rx) = mpsc::unbounded_channel();
-            tokio::spawn(run(conn.clone(), events.clone(), rx, self.in_flight.clone()));
+            let (conn, events, in_flight) = (conn.clone(), events.clone(), self.in_flight.clone());
+            // Ends when the store (the sending side) is dropped.
+            let started = std::thread::Builder::new().name("ballot-writer".into()).spawn(move || {
+                match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+                    Ok(rt) => rt.block_on(run(conn, events, rx, in_flight)),
+                    Err(e) => tracing::error!(error = %e, "the ballot writer could not start"),
+                }
+            });
+            if let Err(e) = started {
+                tracing::error!(error = %e, "the ballot writer could not start");
+            }
             tx
         });
         let (reply, answer) = oneshot::channel();
-        let job = Job { ballot: ballot.clone(), audit: audit.clone(), reply };
-        if queue.send(job).is_err() {
-            self.in_flight.lock().unwrap_or_else(|e| e.into_inner()).remove(&ballot.key_hash);
-            return Err(CoreError::Store("the ballot writer has stopped".into()));
+        let key = ballot.key_hash.clone();
+        if queue.send(Job { ballot, audit, reply }).is_err() {
+            self.in_flight.lock().unwrap_or_else(|e| e.into_inner()).remove(&key);
+            return Err(stopped());
         }
-        answer.await.map_err(|_| CoreError::Store("the ballot writer has stopped".into()))?
+        let (outcome, ballot, audit) = answer.await.map_err(|_| stopped())?;
+        drop((ballot, audit));
+        outcome
     }
 }
 
@@ -116,7 +136,7 @@ async fn run(
         }
         for (j, o) in jobs.drain(..).zip(outcomes) {
             // The caller may have gone (a closed connection): the outcome stands.
-            let _ = j.reply.send(o);
+            let _ = j.reply.send((o, j.ballot, j.audit));
         }
     }
 }
@@ -265,10 +285,6 @@ fn by_cycle(jobs: &[&Job]) -> HashMap<i64, Vec<i64>> {
     out
 }
 
-fn json<T: serde::Serialize>(v: &T) -> String {
-    serde_json::to_string(v).expect("ballot data serializes")
-}
-
 fn key_row(b: &NewBallot) -> idempotency::ActiveModel {
     idempotency::ActiveModel {
         key_hash: Set(b.key_hash.clone()),
@@ -283,8 +299,8 @@ fn ballot_row(b: &NewBallot, session_at: i64) -> ballot::ActiveModel {
         cycle_id: Set(b.cycle),
         group_code: Set(b.group.clone()),
         evaluator_id: Set(b.evaluator),
-        marks: Set(json(&b.marks)),
-        remarks: Set(json(&b.remarks)),
+        marks: Set(b.marks.clone()),
+        remarks: Set(b.remarks.clone()),
         receipt: Set(b.receipt.clone()),
         paper: Set(b.paper),
         session_at: Set(session_at),

@@ -97,8 +97,8 @@ impl BallotStore for Db {
         Ok(())
     }
 
-    async fn ballot_submit(&self, b: &NewBallot, audit: &AuditDraft) -> Result<SubmitOutcome> {
-        self.ballots.submit(&self.conn, &self.events, b, audit).await
+    async fn ballot_submit(&self, b: NewBallot, audit: AuditDraft) -> Result<SubmitOutcome> {
+        self.ballots.submit(&self.writer, &self.events, b, audit).await
     }
 
     async fn ballot_list(&self, cycle: CycleId) -> Result<Vec<StoredBallot>> {

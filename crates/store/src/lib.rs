@@ -96,6 +96,9 @@ pub enum SchemaState {
 #[derive(Clone)]
 pub struct Db {
     conn: DatabaseConnection,
+    /// The ballot writer's own connection (a pool of one, opened on the
+    /// first ballot), so that group commits never wait for a pooled one.
+    writer: DatabaseConnection,
     /// Group commit for final ballots (shared by the clones of this store).
     ballots: std::sync::Arc<ballot_writer::BallotWriter>,
     /// Announcements of meeting changes to this node's screens.
@@ -117,7 +120,7 @@ impl Db {
     /// loss may drop the last commits, the file stays consistent) — for bulk
     /// set-up in benchmarks. PostgreSQL follows the server's settings.
     pub async fn connect_with(target: &Target, durable: bool) -> Result<Self> {
-        let conn = match target {
+        let (conn, writer) = match target {
             Target::Sqlite(path) => {
                 if let Some(dir) = path.parent() {
                     std::fs::create_dir_all(dir).map_err(|e| CoreError::Store(format!("{}: {e}", dir.display())))?;
@@ -129,12 +132,19 @@ impl Db {
                     .synchronous(if durable { SqliteSynchronous::Full } else { SqliteSynchronous::Normal })
                     .foreign_keys(true)
                     .busy_timeout(Duration::from_secs(10));
+                // A local file: no need to ping a connection before each use
+                // (a round trip to its worker thread).
+                let writer = SqlitePoolOptions::new()
+                    .max_connections(1)
+                    .test_before_acquire(false)
+                    .connect_lazy_with(opts.clone());
                 let pool = SqlitePoolOptions::new()
                     .max_connections(8)
+                    .test_before_acquire(false)
                     .connect_with(opts)
                     .await
                     .map_err(|e| CoreError::Store(format!("{}: {e}", path.display())))?;
-                SqlxSqliteConnector::from_sqlx_sqlite_pool(pool)
+                (SqlxSqliteConnector::from_sqlx_sqlite_pool(pool), SqlxSqliteConnector::from_sqlx_sqlite_pool(writer))
             }
             Target::Postgres(url) => {
                 let pool = PgPoolOptions::new()
@@ -143,10 +153,18 @@ impl Db {
                     .connect(url)
                     .await
                     .map_err(|e| CoreError::Store(format!("{}: {e}", redact_url(url))))?;
-                SqlxPostgresConnector::from_sqlx_postgres_pool(pool)
+                let writer = PgPoolOptions::new()
+                    .max_connections(1)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect_lazy(url)
+                    .map_err(|e| CoreError::Store(format!("{}: {e}", redact_url(url))))?;
+                (
+                    SqlxPostgresConnector::from_sqlx_postgres_pool(pool),
+                    SqlxPostgresConnector::from_sqlx_postgres_pool(writer),
+                )
             }
         };
-        Ok(Self { conn, ballots: Default::default(), events: Default::default() })
+        Ok(Self { conn, writer, ballots: Default::default(), events: Default::default() })
     }
 
     pub fn backend(&self) -> DbBackend {

@@ -316,8 +316,8 @@ async fn main() {
             evaluator: None,
             participant: 10_000_000 + i as i64,
             contributions: kaoping_core::tally::contributions(&scheme, "all", &checked.marks),
-            marks: kaoping_core::ballot::marks_to_stored(&checked.marks),
-            remarks: Default::default(),
+            marks: kaoping_core::ballot::stored_json(&checked.marks),
+            remarks: "{}".into(),
             receipt: format!("{i:064x}"),
             paper: false,
             key_hash: format!("results-{i}"),
@@ -325,7 +325,7 @@ async fn main() {
         };
         tasks.spawn(async move {
             use kaoping_core::ports::BallotStore;
-            db.ballot_submit(&b, &AuditDraft::new(None, "bench", None, "ballot.participate", "x")).await.unwrap()
+            db.ballot_submit(b, AuditDraft::new(None, "bench", None, "ballot.participate", "x")).await.unwrap()
         });
         if tasks.len() >= 4096 {
             tasks.join_next().await;

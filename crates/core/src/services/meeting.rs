@@ -130,7 +130,7 @@ impl Services {
     ) -> Result<Screen> {
         let turnout = self.turnout(caller, cycle).await?;
         let c = &turnout.cycle;
-        let subjects = self.cycle_snapshot(cycle).await?.subjects.clone();
+        let subjects = self.cycle_snapshot(cycle).await?.subjects.to_vec();
         let presenting = c.voting.presenting.and_then(|p| subjects.iter().find(|s| s.person_id == p).cloned());
         let results = if c.voting.is_closed() {
             self.results(caller, cycle).await.ok().map(|(_, r)| r)

@@ -60,6 +60,9 @@ pub struct Services {
     pub snapshots: Arc<TtlCache<crate::ids::CycleId, Arc<CycleSnapshot>>>,
     /// Readers behind link sessions recently checked, by token digest.
     pub readers: Arc<TtlCache<String, crate::reading::Reader>>,
+    /// Rosters of cycles past the point where they can change (evaluation
+    /// on), kept longer than the snapshots that hold them.
+    frozen: Arc<TtlCache<crate::ids::CycleId, Rosters>>,
     /// One loader per cycle snapshot at a time.
     loading: Arc<std::sync::Mutex<std::collections::HashMap<crate::ids::CycleId, Arc<tokio::sync::Mutex<()>>>>>,
 }
@@ -68,12 +71,23 @@ pub struct Services {
 /// kept per node for `auth.cache_seconds`; changes made through this node
 /// drop it at once. Voting open/closed is checked again where ballots are
 /// stored, so a stale copy can only delay what a page shows.
+///
+/// From evaluation on the rosters cannot change (phases only advance), so
+/// a refresh reads the cycle row again but reuses the rosters for up to
+/// [`FROZEN_ROSTER_SECONDS`] (after which names changed meanwhile show).
 #[derive(Debug)]
 pub struct CycleSnapshot {
     pub cycle: crate::cycle::Cycle,
-    pub subjects: Vec<crate::roster::Subject>,
-    pub evaluators: std::collections::HashMap<crate::ids::PersonId, crate::roster::Evaluator>,
+    pub subjects: Arc<Vec<crate::roster::Subject>>,
+    pub evaluators: Arc<std::collections::HashMap<crate::ids::PersonId, crate::roster::Evaluator>>,
 }
+
+/// How long a node reuses the rosters of a cycle past the point where they
+/// can change.
+pub const FROZEN_ROSTER_SECONDS: u64 = 300;
+
+type Rosters =
+    (Arc<Vec<crate::roster::Subject>>, Arc<std::collections::HashMap<crate::ids::PersonId, crate::roster::Evaluator>>);
 
 impl Services {
     pub fn new(store: Arc<dyn Store>, auth: AuthConfig) -> Self {
@@ -85,6 +99,11 @@ impl Services {
             sessions: Arc::new(TtlCache::new(ttl)),
             snapshots: Arc::new(TtlCache::new(ttl)),
             readers: Arc::new(TtlCache::new(ttl)),
+            frozen: Arc::new(TtlCache::new(if ttl.is_zero() {
+                ttl
+            } else {
+                std::time::Duration::from_secs(FROZEN_ROSTER_SECONDS)
+            })),
             loading: Default::default(),
         }
     }
@@ -118,8 +137,17 @@ impl Services {
 
     async fn load_snapshot(&self, id: crate::ids::CycleId) -> Result<CycleSnapshot> {
         let cycle = self.store.cycle_get(id).await?.ok_or(CoreError::NotFound("cycle"))?;
-        let subjects = self.store.subject_list(id).await?;
-        let evaluators = self.store.evaluator_list(id).await?.into_iter().map(|e| (e.person_id, e)).collect();
+        // Read after the cycle: if it was frozen then, these are final.
+        let frozen = !cycle.phase.rosters_editable();
+        if frozen && let Some((subjects, evaluators)) = self.frozen.get(&id) {
+            return Ok(CycleSnapshot { cycle, subjects, evaluators });
+        }
+        let subjects = Arc::new(self.store.subject_list(id).await?);
+        let evaluators: Arc<std::collections::HashMap<_, _>> =
+            Arc::new(self.store.evaluator_list(id).await?.into_iter().map(|e| (e.person_id, e)).collect());
+        if frozen {
+            self.frozen.put(id, (subjects.clone(), evaluators.clone()));
+        }
         Ok(CycleSnapshot { cycle, subjects, evaluators })
     }
 

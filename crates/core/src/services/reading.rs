@@ -107,7 +107,7 @@ pub fn coverage(
 impl Services {
     async fn reader_cycle(&self, reader: &Reader) -> Result<(Cycle, Vec<Subject>)> {
         let s = self.cycle_snapshot(reader.cycle_id).await?;
-        Ok((s.cycle.clone(), s.subjects.clone()))
+        Ok((s.cycle.clone(), s.subjects.to_vec()))
     }
 
     /// The subjects in the reader's scope, with report states and reading records.

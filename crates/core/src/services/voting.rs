@@ -5,7 +5,7 @@
 use super::reading::in_scope;
 use super::{Caller, Services};
 use crate::auth::token_digest;
-use crate::ballot::{MarkInput, NewBallot, ScopeSubject, SubmitOutcome, check_final, marks_to_stored, receipt};
+use crate::ballot::{MarkInput, NewBallot, ScopeSubject, SubmitOutcome, check_final, receipt};
 use crate::cycle::{BallotMode, Cycle, Phase};
 use crate::error::{CoreError, Msg, Result};
 use crate::ids::{CycleId, PersonId};
@@ -57,10 +57,41 @@ pub struct Turnout {
     pub groups: Vec<(String, usize, usize)>,
 }
 
-/// The request hash of a submission: SM3 of its marks and remarks in a fixed order.
+/// The request hash of a submission: SM3 of its marks and remarks in a
+/// fixed order (the JSON object of the marks by subject id, written
+/// straight into the hash).
 fn request_hash(marks: &[MarkInput]) -> String {
-    let sorted: BTreeMap<i64, &MarkInput> = marks.iter().map(|m| (m.subject, m)).collect();
-    token_digest(&serde_json::to_string(&sorted).expect("marks serialize"))
+    use sm3::Digest;
+    struct Sorted<'a>(Vec<&'a MarkInput>);
+    impl serde::Serialize for Sorted<'_> {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+            // Later duplicates win, as they did in a map built from the list.
+            let mut last = self.0.iter().peekable();
+            s.collect_map(std::iter::from_fn(|| {
+                loop {
+                    let m = last.next()?;
+                    if last.peek().is_none_or(|n| n.subject != m.subject) {
+                        return Some((m.subject, *m));
+                    }
+                }
+            }))
+        }
+    }
+    struct Hasher(sm3::Sm3);
+    impl std::io::Write for Hasher {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.update(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut sorted: Vec<&MarkInput> = marks.iter().collect();
+    sorted.sort_by_key(|m| m.subject);
+    let mut h = Hasher(sm3::Sm3::new());
+    serde_json::to_writer(&mut h, &Sorted(sorted)).expect("marks serialize");
+    hex::encode(h.0.finalize())
 }
 
 impl Services {
@@ -184,8 +215,8 @@ impl Services {
             evaluator: named.then_some(voter.person.0),
             participant: voter.person.0,
             contributions: crate::tally::contributions(&cycle.scheme, voter.group, &checked.marks),
-            marks: marks_to_stored(&checked.marks),
-            remarks: checked.remarks,
+            marks: crate::ballot::stored_json(&checked.marks),
+            remarks: serde_json::to_string(&checked.remarks).expect("remarks serialize"),
             receipt,
             // In anonymous mode a marked paper ballot would single out whom staff
             // entered it for (the audit log names them): not marked.
@@ -193,7 +224,7 @@ impl Services {
             key_hash: token_digest(key),
             request_hash: request_hash(marks),
         };
-        match self.store.ballot_submit(&b, &audit).await? {
+        match self.store.ballot_submit(b, audit).await? {
             SubmitOutcome::Stored(r) | SubmitOutcome::Replayed(r) => Ok(r),
             SubmitOutcome::KeyReused => Err(CoreError::invalid("key", Msg::new("err-ballot-key-reused"))),
             SubmitOutcome::AlreadyVoted => Err(CoreError::Conflict(Msg::new("err-ballot-already"))),
@@ -328,5 +359,28 @@ impl Services {
             routine_excellent,
             results: results.iter().map(result_out).collect(),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_request_hash_is_the_sm3_of_the_marks_by_subject() {
+        let m = |subject: i64, grade: &str| MarkInput {
+            subject,
+            abstain: grade.is_empty(),
+            grades: [("overall".to_string(), grade.to_string())].into_iter().filter(|_| !grade.is_empty()).collect(),
+            remark: (subject == 2).then(|| "引\"号".to_string()),
+        };
+        let marks = vec![m(3, "good"), m(1, ""), m(2, "fair"), m(3, "poor")];
+        // As a map from subject id: sorted, the later duplicate wins.
+        let map: BTreeMap<i64, &MarkInput> = marks.iter().map(|m| (m.subject, m)).collect();
+        assert_eq!(request_hash(&marks), token_digest(&serde_json::to_string(&map).unwrap()));
+        let mut reordered = marks.clone();
+        reordered.swap(1, 2);
+        assert_eq!(request_hash(&reordered), request_hash(&marks));
+        assert_ne!(request_hash(&marks[..3]), request_hash(&marks));
     }
 }
