@@ -146,6 +146,7 @@ test('a meeting of 69 evaluators: phones, paper, HTTP, the big screen, results',
   org.once('dialog', (d) => d.accept());
   await org.getByRole('button', { name: '结束投票' }).click();
   await expect(screen.locator('#screen-voting')).toHaveText('投票已结束');
+  await expect(screen.locator('#screen-presenting')).toBeEmpty();
   await expect(screen.locator('.screen-chart').first()).toBeVisible();
   await org.goto(`/admin/cycles/${cycle}/results`);
   const top = org.locator('table.results tbody tr', { hasText: firstName });

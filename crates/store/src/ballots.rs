@@ -30,7 +30,9 @@ impl BallotStore for Db {
         q = if open {
             q.col_expr(cycle::Column::VotingOpenedAt, Expr::value(now)).filter(cycle::Column::VotingOpenedAt.is_null())
         } else {
+            // Closing also ends the presentation (screens and ballot pages).
             q.col_expr(cycle::Column::VotingClosedAt, Expr::value(now))
+                .col_expr(cycle::Column::PresentingId, Expr::value(Option::<i64>::None))
                 .filter(cycle::Column::VotingOpenedAt.is_not_null())
                 .filter(cycle::Column::VotingClosedAt.is_null())
         };

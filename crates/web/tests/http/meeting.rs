@@ -176,6 +176,7 @@ async fn a_meeting_runs_with_presenting_paper_ballots_a_live_screen_and_publishe
     // Close; the screen shows results; publish to the public.
     admin.post(app.url(&format!("/admin/cycles/{cy}/voting"))).form(&[("action", "close")]).send().await.unwrap();
     let v = sse_until(&mut live, |v| v["voting"] == "closed").await;
+    assert!(v["presenting"].is_null(), "closing ends the presentation: {v}");
     let rows = &v["results"][0]["rows"];
     // subj: 好 + 较好 → 90; other: 较好 + 一般 → 70, vetoed → 差.
     assert_eq!(rows[0]["score"], "90.00");
