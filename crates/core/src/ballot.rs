@@ -163,13 +163,20 @@ fn jcs_string(out: &mut String, s: &str) {
 /// marks}`; marks sorted by subject id then item code, abstain as null item
 /// and grade). Keys are written in JCS order.
 pub fn canonical(cycle: i64, ballot_id: &str, group: &str, marks: &BTreeMap<i64, Mark>) -> String {
+    canonical_parts(cycle, ballot_id, group, marks).0
+}
+
+/// The canonical form and where its marks array starts.
+fn canonical_parts(cycle: i64, ballot_id: &str, group: &str, marks: &BTreeMap<i64, Mark>) -> (String, usize) {
     use std::fmt::Write;
     let mut out = String::with_capacity(64 + 48 * marks.len());
     out.push_str("{\"ballot_id\":");
     jcs_string(&mut out, ballot_id);
     let _ = write!(out, ",\"cycle\":{cycle},\"group\":");
     jcs_string(&mut out, group);
-    out.push_str(",\"marks\":[");
+    out.push_str(",\"marks\":");
+    let start = out.len();
+    out.push('[');
     let mut first = true;
     let mut sep = |out: &mut String| {
         if !std::mem::take(&mut first) {
@@ -195,12 +202,30 @@ pub fn canonical(cycle: i64, ballot_id: &str, group: &str, marks: &BTreeMap<i64,
         }
     }
     out.push_str("]}");
-    out
+    (out, start)
 }
 
 /// The receipt of a final ballot: lowercase hex SM3 of its canonical form.
 pub fn receipt(cycle: i64, ballot_id: &str, group: &str, marks: &BTreeMap<i64, Mark>) -> String {
     hex::encode(Sm3::digest(canonical(cycle, ballot_id, group, marks).as_bytes()))
+}
+
+/// The receipt of a checked ballot and its request hash, from one canonical
+/// form. The request hash tells a retry with the same idempotency key from
+/// another ballot: SM3 of the canonical marks array, a newline and the
+/// remarks as JSON — the same for the same ballot whatever its ballot id.
+pub fn receipt_and_request_hash(
+    cycle: i64,
+    ballot_id: &str,
+    group: &str,
+    ballot: &CheckedBallot,
+    remarks_json: &str,
+) -> (String, String) {
+    let (c, start) = canonical_parts(cycle, ballot_id, group, &ballot.marks);
+    let receipt = hex::encode(Sm3::digest(c.as_bytes()));
+    let marks = &c[start..c.len() - 1];
+    let request = Sm3::new().chain_update(marks.as_bytes()).chain_update(b"\n").chain_update(remarks_json.as_bytes());
+    (receipt, hex::encode(request.finalize()))
 }
 
 /// The ballot-set seal: SM3 of all receipts, sorted, joined by `\n`.
@@ -414,6 +439,18 @@ mod tests {
         assert_eq!(s, "\"引\\\"号\\\\\\u001f\\n\"");
         assert_eq!(stored_json(&marks), serde_json::to_string(&marks_to_stored(&marks)).unwrap());
         assert_eq!(stored_json(&marks), r#"{"3":{"duty":"fair","overall":"good"},"12":null}"#);
+        // One canonical form gives the receipt and the request hash.
+        let checked = CheckedBallot { marks: marks.clone(), remarks: BTreeMap::new() };
+        let (r2, h) = receipt_and_request_hash(7, "00ff", "deputies", &checked, "{}");
+        assert_eq!(r2, r);
+        let array = &c[c.find("\"marks\":").unwrap() + 8..c.len() - 1];
+        assert!(array.starts_with('[') && array.ends_with(']'));
+        assert_eq!(h, hex::encode(Sm3::digest(format!("{array}\n{{}}").as_bytes())));
+        assert_eq!(receipt_and_request_hash(7, "00fe", "deputies", &checked, "{}").1, h, "whatever the ballot id");
+        assert_ne!(receipt_and_request_hash(7, "00ff", "deputies", &checked, r#"{"3":"x"}"#).1, h, "remarks count");
+        let mut other = checked.clone();
+        other.marks.insert(12, Mark::Grades([("overall".to_string(), "good".to_string())].into_iter().collect()));
+        assert_ne!(receipt_and_request_hash(7, "00ff", "deputies", &other, "{}").1, h, "marks count");
         assert_eq!(seal(&["b".into(), "a".into()]), hex::encode(Sm3::digest(b"a\nb")));
     }
 }

@@ -5,7 +5,7 @@
 use super::reading::in_scope;
 use super::{Caller, Services};
 use crate::auth::token_digest;
-use crate::ballot::{MarkInput, NewBallot, ScopeSubject, SubmitOutcome, check_final, receipt};
+use crate::ballot::{MarkInput, NewBallot, ScopeSubject, SubmitOutcome, check_final, receipt_and_request_hash};
 use crate::cycle::{BallotMode, Cycle, Phase};
 use crate::error::{CoreError, Msg, Result};
 use crate::ids::{CycleId, PersonId};
@@ -55,43 +55,6 @@ pub struct Turnout {
     pub voted: usize,
     /// (group label, expected, voted)
     pub groups: Vec<(String, usize, usize)>,
-}
-
-/// The request hash of a submission: SM3 of its marks and remarks in a
-/// fixed order (the JSON object of the marks by subject id, written
-/// straight into the hash).
-fn request_hash(marks: &[MarkInput]) -> String {
-    use sm3::Digest;
-    struct Sorted<'a>(Vec<&'a MarkInput>);
-    impl serde::Serialize for Sorted<'_> {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-            // Later duplicates win, as they did in a map built from the list.
-            let mut last = self.0.iter().peekable();
-            s.collect_map(std::iter::from_fn(|| {
-                loop {
-                    let m = last.next()?;
-                    if last.peek().is_none_or(|n| n.subject != m.subject) {
-                        return Some((m.subject, *m));
-                    }
-                }
-            }))
-        }
-    }
-    struct Hasher(sm3::Sm3);
-    impl std::io::Write for Hasher {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0.update(buf);
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let mut sorted: Vec<&MarkInput> = marks.iter().collect();
-    sorted.sort_by_key(|m| m.subject);
-    let mut h = Hasher(sm3::Sm3::new());
-    serde_json::to_writer(&mut h, &Sorted(sorted)).expect("marks serialize");
-    hex::encode(h.0.finalize())
 }
 
 impl Services {
@@ -205,7 +168,8 @@ impl Services {
         }
         let checked = check_final(&cycle.scheme, scope, marks).map_err(CoreError::Invalid)?;
         let ballot_id = crate::auth::random_token(16);
-        let receipt = receipt(cycle.id.0, &ballot_id, voter.group, &checked.marks);
+        let remarks = serde_json::to_string(&checked.remarks).expect("remarks serialize");
+        let (receipt, request_hash) = receipt_and_request_hash(cycle.id.0, &ballot_id, voter.group, &checked, &remarks);
         let named = cycle.ballot_mode == BallotMode::Named;
         let audit = audit(named, &receipt);
         let b = NewBallot {
@@ -216,13 +180,13 @@ impl Services {
             participant: voter.person.0,
             contributions: crate::tally::contributions(&cycle.scheme, voter.group, &checked.marks),
             marks: crate::ballot::stored_json(&checked.marks),
-            remarks: serde_json::to_string(&checked.remarks).expect("remarks serialize"),
+            remarks,
             receipt,
             // In anonymous mode a marked paper ballot would single out whom staff
             // entered it for (the audit log names them): not marked.
             paper: voter.paper && named,
             key_hash: token_digest(key),
-            request_hash: request_hash(marks),
+            request_hash,
         };
         match self.store.ballot_submit(b, audit).await? {
             SubmitOutcome::Stored(r) | SubmitOutcome::Replayed(r) => Ok(r),
@@ -359,28 +323,5 @@ impl Services {
             routine_excellent,
             results: results.iter().map(result_out).collect(),
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_request_hash_is_the_sm3_of_the_marks_by_subject() {
-        let m = |subject: i64, grade: &str| MarkInput {
-            subject,
-            abstain: grade.is_empty(),
-            grades: [("overall".to_string(), grade.to_string())].into_iter().filter(|_| !grade.is_empty()).collect(),
-            remark: (subject == 2).then(|| "引\"号".to_string()),
-        };
-        let marks = vec![m(3, "good"), m(1, ""), m(2, "fair"), m(3, "poor")];
-        // As a map from subject id: sorted, the later duplicate wins.
-        let map: BTreeMap<i64, &MarkInput> = marks.iter().map(|m| (m.subject, m)).collect();
-        assert_eq!(request_hash(&marks), token_digest(&serde_json::to_string(&map).unwrap()));
-        let mut reordered = marks.clone();
-        reordered.swap(1, 2);
-        assert_eq!(request_hash(&reordered), request_hash(&marks));
-        assert_ne!(request_hash(&marks[..3]), request_hash(&marks));
     }
 }
