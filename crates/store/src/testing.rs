@@ -8,11 +8,40 @@ use sea_orm::{ConnectionTrait, DbBackend, Statement};
 /// The environment variable naming a PostgreSQL server for tests.
 pub const ENV: &str = "KAOPING_TEST_DATABASE_URL";
 
-/// A fresh, migrated database, and what keeps it alive.
+/// A fresh, migrated database, and what keeps it alive (and removes it
+/// when dropped: the SQLite folder, or the PostgreSQL database).
 pub struct TestDb {
     pub db: Db,
     pub target: Target,
     _dir: Option<TempDir>,
+    _pg: Option<PgDatabase>,
+}
+
+/// A PostgreSQL test database, dropped (with any connection still open to
+/// it) when this is, so that a developer's long-lived cluster does not fill
+/// up with them.
+struct PgDatabase {
+    server: String,
+    name: String,
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        let (server, name) = (self.server.clone(), self.name.clone());
+        // A runtime of its own: this may run inside (or after) the test's.
+        let dropped = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
+            rt.block_on(async {
+                let admin = Db::connect(&Target::Postgres(server)).await.ok()?;
+                let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+                admin.connection().execute_raw(Statement::from_string(DbBackend::Postgres, sql)).await.ok()
+            })
+        })
+        .join();
+        if !matches!(dropped, Ok(Some(_))) {
+            eprintln!("note: the test database {} was left behind", self.name);
+        }
+    }
 }
 
 /// A temporary folder removed on drop.
@@ -57,13 +86,13 @@ pub async fn empty_db() -> TestDb {
             let base = url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&url);
             let target = Target::Postgres(format!("{base}/{name}"));
             let db = Db::connect(&target).await.expect("connect to test database");
-            TestDb { db, target, _dir: None }
+            TestDb { db, target, _dir: None, _pg: Some(PgDatabase { server: url, name }) }
         }
         None => {
             let dir = TempDir::new();
             let target = Target::in_data_dir(&dir.0);
             let db = Db::connect(&target).await.expect("open sqlite");
-            TestDb { db, target, _dir: Some(dir) }
+            TestDb { db, target, _dir: Some(dir), _pg: None }
         }
     }
 }
