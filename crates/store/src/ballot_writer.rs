@@ -15,8 +15,9 @@
 //! request, in parallel, and the request frees it again.
 //!
 //! If the batch transaction fails (a conflict with another node, a broken
-//! row), every ballot of it is stored again alone, in its own transaction, so
-//! a bad one fails alone and the others are kept.
+//! row), it is tried once more as a batch (its checks read again), then
+//! every ballot of it alone, in its own transaction, so a bad one fails
+//! alone and the others are kept.
 
 use crate::entity::{ballot, ballot_draft, ballot_tally, cycle, idempotency, participation};
 use crate::meeting::{Events, notify_in};
@@ -87,9 +88,8 @@ impl BallotWriter {
             self.in_flight.lock().unwrap_or_else(|e| e.into_inner()).remove(&key);
             return Err(stopped());
         }
-        let (outcome, ballot, audit) = answer.await.map_err(|_| stopped())?;
-        drop((ballot, audit));
-        outcome
+        // The ballot handed back is freed here, on the request's thread.
+        answer.await.map_err(|_| stopped())?.0
     }
 }
 
