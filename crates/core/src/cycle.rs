@@ -132,6 +132,8 @@ pub struct Cycle {
     pub categories: Vec<Category>,
     pub copied_from: Option<CycleId>,
     pub settings: CycleSettings,
+    /// Feedback sheets: numbering, layout, requirements, problem tags.
+    pub feedback: crate::feedback::FeedbackSettings,
     pub voting: VotingState,
     pub results: ResultsState,
     pub created_at: DateTime<Utc>,

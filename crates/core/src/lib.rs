@@ -9,6 +9,7 @@ pub mod cycle;
 pub mod error;
 pub mod exact;
 pub mod export;
+pub mod feedback;
 pub mod ids;
 pub mod meeting;
 pub mod org;

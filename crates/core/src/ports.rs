@@ -21,6 +21,9 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+mod feedback;
+pub use feedback::{FeedbackStore, NewSheet};
+
 /// One row of an org import, already validated, in an order where every
 /// parent comes before its children.
 #[derive(Debug, Clone)]
@@ -266,6 +269,7 @@ pub struct NewCycle {
     pub categories: Vec<Category>,
     pub copied_from: Option<CycleId>,
     pub settings: CycleSettings,
+    pub feedback: crate::feedback::FeedbackSettings,
 }
 
 /// Personal links (一人一码) and the reader sessions they open. Only token
@@ -447,6 +451,7 @@ pub trait Store:
     + ReadingStore
     + BallotStore
     + MeetingStore
+    + FeedbackStore
 {
 }
 
@@ -463,5 +468,6 @@ impl<T> Store for T where
         + ReadingStore
         + BallotStore
         + MeetingStore
+        + FeedbackStore
 {
 }

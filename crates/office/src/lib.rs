@@ -1,7 +1,9 @@
-//! Office files: reading and writing spreadsheets (xlsx). Knows nothing of
+//! Office files: reading and writing spreadsheets (xlsx), the feedback
+//! sheet as .docx, checking uploaded documents. Knows nothing of
 //! languages: callers pass headers and cells as text.
 
 pub mod docs;
+pub mod sheet_docx;
 
 use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
 use rust_xlsxwriter::{DataValidation, Format, FormatBorder, Workbook};

@@ -9,6 +9,7 @@ use kaoping_core::audit::AuditDraft;
 use kaoping_core::cycle::{BallotMode, Category, Cycle, CycleSettings, Phase, ResultsState, Visibility, VotingState};
 use kaoping_core::error::{CoreError, Result};
 use kaoping_core::error::{FieldError, Msg};
+use kaoping_core::feedback::FeedbackSettings;
 use kaoping_core::ids::PersonId;
 use kaoping_core::ids::{CycleId, OrgUnitId};
 use kaoping_core::ports::{CycleStore, NewCycle, NewSubject, RosterCycles};
@@ -24,10 +25,11 @@ use std::collections::HashMap;
 
 fn cycle_of(m: cycle::Model, unit: Option<org_unit::Model>, cats: Vec<cycle_category::Model>) -> Result<Cycle> {
     let bad = |what: &str| CoreError::Store(format!("cycle {}: bad {what}", m.id));
+    let organizer_name = unit.map(|u| u.name).unwrap_or_default();
     Ok(Cycle {
         id: CycleId(m.id),
         organizer_id: OrgUnitId(m.organizer_id),
-        organizer_name: unit.map(|u| u.name).unwrap_or_default(),
+        organizer_name: organizer_name.clone(),
         phase: Phase::parse(&m.phase).ok_or_else(|| bad("phase"))?,
         ballot_mode: BallotMode::parse(&m.ballot_mode).ok_or_else(|| bad("ballot mode"))?,
         scheme: serde_json::from_str::<Scheme>(&m.scheme).map_err(|_| bad("scheme"))?,
@@ -37,6 +39,11 @@ fn cycle_of(m: cycle::Model, unit: Option<org_unit::Model>, cats: Vec<cycle_cate
             report_deadline: m.report_deadline.map(from_micros),
             min_read_seconds: m.min_read_seconds,
             report_template: m.report_template.lines().map(str::to_string).collect(),
+        },
+        feedback: if m.feedback.is_empty() {
+            FeedbackSettings { issuing_body: organizer_name.clone(), ..Default::default() }
+        } else {
+            serde_json::from_str(&m.feedback).map_err(|_| bad("feedback settings"))?
         },
         voting: VotingState {
             opened_at: m.voting_opened_at.map(from_micros),
@@ -211,6 +218,7 @@ impl CycleStore for Db {
             report_deadline: Set(new.settings.report_deadline.map(to_micros)),
             min_read_seconds: Set(new.settings.min_read_seconds),
             report_template: Set(new.settings.report_template.join("\n")),
+            feedback: Set(serde_json::to_string(&new.feedback).expect("settings serialize")),
             voting_opened_at: Set(None),
             voting_closed_at: Set(None),
             presenting_id: Set(None),

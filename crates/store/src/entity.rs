@@ -232,6 +232,8 @@ pub mod cycle {
         pub live_tally: bool,
         pub results_visibility: String,
         pub results_published_at: Option<i64>,
+        /// Feedback settings as JSON; empty for the defaults.
+        pub feedback: String,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,5 +1,6 @@
-//! Entities of migrations m0005–m0006: links, reader sessions, reports, files,
-//! reading records and notes. (Queried without relations.)
+//! Entities of migrations m0005–m0006 and m0008: links, reader sessions,
+//! reports, files, reading records and notes; critiques, problems and
+//! feedback sheets. (Queried without relations.)
 
 macro_rules! entity {
     ($m:ident, $table:literal, { $($body:tt)* }) => {
@@ -164,4 +165,45 @@ entity!(subject_assessment, "subject_assessment", {
     pub routine_grade: Option<String>,
     pub veto_reason: Option<String>,
     pub updated_at: i64,
+});
+
+entity!(critique, "critique", {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub cycle_id: i64,
+    pub subject_id: i64,
+    pub body: String,
+    pub updated_at: i64,
+    pub updated_by: String,
+});
+
+entity!(problem, "problem", {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub cycle_id: i64,
+    pub subject_id: i64,
+    pub position: i32,
+    pub source: String,
+    pub group_code: Option<String>,
+    pub body: String,
+    pub tag: String,
+    pub severity: String,
+    pub status: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+});
+
+entity!(feedback_sheet, "feedback_sheet", {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub cycle_id: i64,
+    pub subject_id: i64,
+    pub organizer_id: i64,
+    pub year: i32,
+    pub seq: i64,
+    pub number: String,
+    pub content: String,
+    pub issued_at: i64,
+    pub issued_by: String,
+    pub acknowledged_at: Option<i64>,
 });

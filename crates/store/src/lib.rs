@@ -14,6 +14,7 @@ mod convert;
 mod cycles;
 mod entity;
 mod entity_reports;
+mod feedback;
 mod links;
 mod meeting;
 mod meta;

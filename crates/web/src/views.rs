@@ -206,6 +206,7 @@ fn nav(lang: Lang, roles: &std::collections::BTreeSet<Role>, path: &str) -> Vec<
     if roles.contains(&Role::Subject) {
         me.push(item("/my/reports", "my-reports-title"));
         me.push(item("/my/results", "my-results-title"));
+        me.push(item("/my/feedback", "my-feedback-title"));
     }
     me.push(item("/account", "nav-account"));
     out.push(NavSection { title: lang.t("nav-section-me"), items: me });

@@ -4,6 +4,7 @@
 use super::{Caller, Services};
 use crate::cycle::{Category, Cycle, CycleInput, CycleSettings, Phase, Readiness, check_advance, default_categories};
 use crate::error::{CoreError, FieldError, Msg, Result, required_text};
+use crate::feedback::FeedbackSettings;
 use crate::ids::{CycleId, OrgUnitId};
 use crate::ports::{NewCycle, NewSubject};
 use crate::roster::{Evaluator, EvaluatorRowInput, ReportingMode, Subject, SubjectInput, SubjectRowInput};
@@ -71,19 +72,29 @@ impl Services {
         if !caller.actor.can_admin(&unit) {
             return Err(self.deny(caller, "cycle.create", format!("org_unit:{organizer}")).await);
         }
-        let (scheme, categories, settings) = match copy_from {
+        let (scheme, categories, settings, feedback) = match copy_from {
             Some(src) => {
                 let from = self.cycle_get(caller, src).await?;
                 // A deadline belongs to its year; the rest carries over.
-                (from.scheme, from.categories, CycleSettings { report_deadline: None, ..from.settings })
+                let settings = CycleSettings { report_deadline: None, ..from.settings };
+                (from.scheme, from.categories, settings, from.feedback)
             }
             None => {
                 let cats = default_categories();
                 let codes: Vec<String> = cats.iter().map(|c| c.code.clone()).collect();
-                (Scheme::default_for(&codes), cats, CycleSettings::default())
+                let feedback = FeedbackSettings { issuing_body: unit.name.clone(), ..Default::default() };
+                (Scheme::default_for(&codes), cats, CycleSettings::default(), feedback)
             }
         };
-        let new = NewCycle { organizer_id: organizer, fields, scheme, categories, copied_from: copy_from, settings };
+        let new = NewCycle {
+            organizer_id: organizer,
+            fields,
+            scheme,
+            categories,
+            copied_from: copy_from,
+            settings,
+            feedback,
+        };
         let detail = match copy_from {
             Some(src) => format!("{} (copied from cycle:{src})", new.fields.name),
             None => new.fields.name.clone(),

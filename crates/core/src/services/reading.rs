@@ -270,6 +270,7 @@ mod tests {
             categories: cats,
             copied_from: None,
             settings: CycleSettings { min_read_seconds: 60, ..Default::default() },
+            feedback: Default::default(),
             voting: Default::default(),
             results: Default::default(),
             created_at: time::now(),

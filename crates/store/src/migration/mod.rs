@@ -9,6 +9,7 @@ mod m0004_evaluators;
 mod m0005_reports;
 mod m0006_ballots;
 mod m0007_meeting;
+mod m0008_feedback;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0005_reports::Migration),
             Box::new(m0006_ballots::Migration),
             Box::new(m0007_meeting::Migration),
+            Box::new(m0008_feedback::Migration),
         ]
     }
 }

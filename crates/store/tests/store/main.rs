@@ -4,6 +4,7 @@
 mod accounts;
 mod audit;
 mod cycles;
+mod feedback;
 mod org;
 mod reports;
 mod schema;

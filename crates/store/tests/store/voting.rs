@@ -10,7 +10,7 @@ use kaoping_core::person::PersonInput;
 use kaoping_core::roster::SubjectInput;
 use kaoping_core::services::IssueFor;
 
-fn marks(grades: &[(i64, &str)]) -> Vec<MarkInput> {
+pub(crate) fn marks(grades: &[(i64, &str)]) -> Vec<MarkInput> {
     grades
         .iter()
         .map(|(s, g)| MarkInput {
@@ -28,7 +28,7 @@ async fn setup(
     setup_n(mode, 3).await
 }
 
-async fn setup_n(
+pub(crate) async fn setup_n(
     mode: &str,
     evaluators: usize,
 ) -> (crate::World, kaoping_core::services::Caller, kaoping_core::ids::CycleId, Vec<i64>, Vec<String>) {

@@ -26,6 +26,8 @@ struct MeetingView {
     page: Page,
     cycle: Cycle,
     m: Meeting,
+    /// The subject presenting now and the critique recorded so far.
+    critique: Option<(kaoping_core::roster::Subject, String)>,
 }
 
 fn crumbs(page: Page, cycle: &Cycle, key: &str) -> Page {
@@ -43,7 +45,14 @@ pub async fn console(
     let m = state.services.meeting(&a.caller, CycleId(id)).await?;
     let cycle = m.turnout.cycle.clone();
     let page = crumbs(Page::new(&state, &a.ctx, "meeting-title"), &cycle, "meeting-title").flash(q.flash.as_deref());
-    Ok(render(&MeetingView { page, cycle, m }))
+    let mut critique = None;
+    if let Some(p) = cycle.voting.presenting
+        && let Some((s, _)) = m.agenda.iter().find(|(s, _)| s.person_id == p)
+    {
+        let text = state.services.critique_get(&a.caller, cycle.id, p).await?.map(|c| c.text).unwrap_or_default();
+        critique = Some((s.clone(), text));
+    }
+    Ok(render(&MeetingView { page, cycle, m, critique }))
 }
 
 #[derive(Deserialize)]

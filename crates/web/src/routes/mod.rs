@@ -8,6 +8,7 @@ mod audit;
 mod auth;
 mod ballot;
 mod cycles;
+mod feedback;
 mod home;
 mod links;
 mod meeting;
@@ -164,6 +165,22 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/cycles/{id}/assessments", get(assessments::show).post(assessments::save))
         .route("/admin/cycles/{id}/assessments.xlsx", get(assessment_sheets::export))
         .route("/admin/cycles/{id}/assessments/import", get(assessment_sheets::form).post(assessment_sheets::import))
+        .route("/admin/cycles/{id}/feedback", get(feedback::overview))
+        .route("/admin/cycles/{id}/feedback/issue", post(feedback::issue))
+        .route("/admin/cycles/{id}/feedback/sheets.zip", get(feedback::sheets_zip))
+        .route("/admin/cycles/{id}/feedback/settings", get(feedback::settings_form).post(feedback::settings_save))
+        .route("/admin/cycles/{id}/feedback/{pid}", get(feedback::subject))
+        .route("/admin/cycles/{id}/feedback/{pid}/critique", post(feedback::critique))
+        .route("/admin/cycles/{id}/feedback/{pid}/problems", post(feedback::problem_add))
+        .route("/admin/cycles/{id}/feedback/{pid}/sheet", get(feedback::organizer_sheet))
+        .route("/admin/cycles/{id}/feedback/{pid}/sheet.docx", get(feedback::organizer_docx))
+        .route("/admin/cycles/{id}/feedback/problems/{prob}/update", post(feedback::problem_update))
+        .route("/admin/cycles/{id}/feedback/problems/{prob}/delete", post(feedback::problem_delete))
+        .route("/admin/cycles/{id}/feedback/problems/{prob}/move", post(feedback::problem_move))
+        .route("/my/feedback", get(feedback::mine))
+        .route("/my/feedback/{cycle}", get(feedback::my_sheet))
+        .route("/my/feedback/{cycle}/acknowledge", post(feedback::acknowledge))
+        .route("/my/feedback/{cycle}/sheet.docx", get(feedback::my_docx))
         .route("/my/results", get(assessments::mine))
         .route("/public/cycles/{id}/results", get(assessments::public))
         .route("/admin/cycles/{id}/screen", get(screen::page))

@@ -139,13 +139,16 @@ pub fn report_for(lang: Lang, columns: Columns, errs: &[FieldError]) -> Vec<Repo
 
 /// An xlsx download.
 pub fn xlsx(bytes: Vec<u8>, name: &str) -> Response {
+    download(bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name)
+}
+
+/// A file download named `name` (ASCII), never cached.
+pub fn download(bytes: Vec<u8>, content_type: &'static str, name: &str) -> Response {
     let mut r = bytes.into_response();
     let h = r.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    );
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     let disp = format!("attachment; filename=\"{name}\"");
     h.insert(header::CONTENT_DISPOSITION, HeaderValue::from_str(&disp).expect("ASCII file name"));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     r
 }

@@ -5,6 +5,7 @@
 mod access;
 mod api;
 mod auth;
+mod feedback;
 mod helpers;
 mod meeting;
 mod org;
