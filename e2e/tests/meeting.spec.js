@@ -86,6 +86,12 @@ test('a meeting of 69 evaluators: phones, paper, HTTP, the big screen, results',
   await firstRow.getByRole('button', { name: '开始述职' }).click();
   await expect(org.locator('tr.presenting-row')).toContainText(firstName);
   await expect(screen.locator('#screen-presenting')).toContainText(firstName);
+  // The critique is recorded in the console while the subject presents.
+  const critique = '党建工作与中心工作融合不够紧密。阵地建设有短板。';
+  await org.locator('#critique textarea[name=critique]').fill(critique);
+  await org.locator('#critique').getByRole('button', { name: '保存' }).click();
+  await expect(org.locator('.flash')).toContainText('点评已保存');
+  await expect(org.locator('#critique textarea[name=critique]')).toHaveValue(critique);
   org.once('dialog', (d) => d.accept());
   await org.getByRole('button', { name: '开始投票' }).click();
   await expect(screen.locator('#screen-voting')).toHaveText('投票中');
@@ -167,4 +173,30 @@ test('a meeting of 69 evaluators: phones, paper, HTTP, the big screen, results',
   const bin = process.env.KAOPING_BIN || path.join(process.env.CARGO_TARGET_DIR || '/var/tmp/kaoping-target', 'debug', 'kaoping');
   expect(execFileSync(bin, ['verify', file], { encoding: 'utf8' })).toContain('verified: 69 ballots');
   await screen.screenshot({ path: test.info().outputPath('screen.png') });
+
+  // Feedback: a problem quoted from the critique, the sheet issued for the
+  // subject's category (the only one there with problems), its number from
+  // the pattern copied with the cycle, its Word file downloaded.
+  await org.goto(`/admin/cycles/${cycle}/feedback/${first}`);
+  await org.fill('#add-text', '阵地建设有短板');
+  await org.locator('#add-problem select[name=tag]').selectOption('阵地建设');
+  await org.locator('#add-problem').getByRole('button', { name: '添加问题' }).click();
+  await expect(org.locator('.flash')).toContainText('问题已添加');
+  await expect(org.locator('ol.problem-list li')).toHaveCount(1);
+  // Not verbatim: refused with the reason.
+  await org.fill('#add-text', '阵地建设很好');
+  await org.locator('#add-problem').getByRole('button', { name: '添加问题' }).click();
+  await expect(org.locator('.flash-err')).toContainText('须与点评原文一致');
+  await org.goto(`/admin/cycles/${cycle}/feedback`);
+  const category = (await org.locator(`#fb-${first} td`).nth(2).textContent()).trim();
+  await selectByText(org, '#issue-category', category);
+  org.once('dialog', (d) => d.accept());
+  await org.getByRole('button', { name: '下发' }).click();
+  await expect(org.locator('.flash, [role=status]').first()).toContainText('已下发 1 份反馈单');
+  await expect(org.locator(`#fb-${first}`)).toContainText('琅组反〔2029〕1号');
+  await expect(org.locator(`#fb-${first}`)).toContainText('未签收');
+  await org.locator(`#fb-${first} a`, { hasText: '琅组反' }).click();
+  await expect(org.locator('#feedback-sheet')).toContainText('阵地建设有短板');
+  const [docx] = await Promise.all([org.waitForEvent('download'), org.locator('#sheet-docx').click()]);
+  expect(docx.suggestedFilename()).toMatch(/^feedback-2029-0001\.docx$/);
 });

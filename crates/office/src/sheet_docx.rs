@@ -18,6 +18,7 @@ pub struct SheetLabels {
     pub post: String,
     pub unit: String,
     pub category: String,
+    /// Section headings, numbered as printed (e.g. 一、存在问题).
     pub problems: String,
     pub requirements: String,
     /// e.g. "标签", "程度", "来源".
@@ -130,7 +131,7 @@ pub fn feedback_sheet_docx(c: &SheetContent, l: &SheetLabels) -> Result<Vec<u8>,
         .add_paragraph(blank.clone())
         .add_table(who)
         .add_paragraph(blank)
-        .add_paragraph(st.heading(&format!("一、{}", l.problems)));
+        .add_paragraph(st.heading(&l.problems));
     for (i, p) in c.problems.iter().enumerate() {
         let mut note = format!("（{}：{}；{}：{}", l.tag, p.tag, l.severity, l.severities.get(i).map_or("", |s| s));
         let source = l.sources.get(i).map_or("", |s| s.as_str());
@@ -141,7 +142,7 @@ pub fn feedback_sheet_docx(c: &SheetContent, l: &SheetLabels) -> Result<Vec<u8>,
         note.push('）');
         doc = doc.add_paragraph(st.indented(vec![st.body(&format!("{}. {}", i + 1, p.text)), st.body(&note)]));
     }
-    doc = doc.add_paragraph(st.heading(&format!("二、{}", l.requirements)));
+    doc = doc.add_paragraph(st.heading(&l.requirements));
     for (i, r) in c.requirements.iter().enumerate() {
         doc = doc.add_paragraph(st.indented(vec![st.body(&format!("{}. {r}", i + 1))]));
     }

@@ -2,6 +2,7 @@
 //! article, with accounts for every role, served at once.
 
 mod ballots;
+mod feedback;
 mod reports;
 
 use crate::config::Config;
@@ -218,6 +219,9 @@ async fn seed_cycles(
     svc.cycle_advance(caller, last.id, Phase::Tally).await?;
     // Published to the subjects: each finds their card under 我的评议结果.
     svc.results_publish(caller, last.id, kaoping_core::cycle::Visibility::Subjects).await?;
+    // Feedback: critiques, problems and a sheet for every subject.
+    svc.cycle_advance(caller, last.id, Phase::Feedback).await?;
+    feedback::seed(svc, caller, last.id, shuji).await?;
     // This year: copied from last year (scheme, categories, rosters), in reporting.
     let this =
         svc.cycle_create(caller, city, &input("2026年度抓基层党建工作述职评议考核", "2026"), Some(last.id)).await?;

@@ -137,7 +137,8 @@ impl Services {
             subjects: self.store.subject_list(id).await?.len(),
             evaluators: self.store.evaluator_list(id).await?.len(),
             voting_open: c.voting.is_open(),
-            results_final: false,
+            // Results are final once published (finalize and publish are one step).
+            results_final: c.results.published_at.is_some(),
         };
         check_advance(c.phase, to, &readiness)
             .map_err(|msgs| CoreError::Invalid(msgs.into_iter().map(|m| FieldError::new("phase", m)).collect()))?;

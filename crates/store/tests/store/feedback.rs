@@ -4,6 +4,7 @@
 
 use crate::voting::{marks, setup_n};
 use kaoping_core::account::Role;
+use kaoping_core::cycle::{Phase, Visibility};
 use kaoping_core::error::CoreError;
 use kaoping_core::feedback::{FeedbackSettingsInput, ProblemInput, ProblemStatus};
 use kaoping_core::ids::PersonId;
@@ -148,6 +149,13 @@ async fn problems_are_quoted_verbatim_and_sheets_numbered_once_and_frozen() {
     assert_eq!(count("feedback.sheets.issue"), 2);
     assert_eq!(count("feedback.problem.add"), 4);
     assert!(log.iter().any(|e| e.action == "feedback.sheets.issue" && e.detail.contains("烟组反〔2026〕1号")));
+
+    // The feedback phase follows the published results.
+    w.svc.cycle_advance(&zzb, cy, Phase::Tally).await.unwrap();
+    let e = w.svc.cycle_advance(&zzb, cy, Phase::Feedback).await.unwrap_err();
+    assert_eq!(conflict_key(e), "err-phase-results-not-final");
+    w.svc.results_publish(&zzb, cy, Visibility::Subjects).await.unwrap();
+    w.svc.cycle_advance(&zzb, cy, Phase::Feedback).await.unwrap();
 }
 
 #[tokio::test]
