@@ -250,8 +250,11 @@ pub fn multiline_text(field: &str, value: &str, max: usize) -> Result<String, Fi
     }
 }
 
-/// How a cycle's feedback sheets are numbered, laid out and what they ask.
+/// How a cycle's feedback sheets are numbered, laid out and what they ask,
+/// and how often progress is reported. (Fields missing from stored
+/// settings take their defaults.)
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct FeedbackSettings {
     /// e.g. `烟组反〔{year}〕{seq}号`; `{seq}` is required.
     pub number_pattern: String,
@@ -269,6 +272,11 @@ pub struct FeedbackSettings {
     pub body_font: String,
     /// Body size in half-points (三号 = 16 pt = 32).
     pub body_size_half_points: u32,
+    /// Progress is due at the end of every period of this many months
+    /// (3: each quarter end; 1: each month end), in the organizer's time zone.
+    pub progress_months: u32,
+    /// Reminders start this many days before a progress report is due.
+    pub reminder_days: u32,
 }
 
 impl Default for FeedbackSettings {
@@ -287,6 +295,8 @@ impl Default for FeedbackSettings {
             title_font: "方正小标宋简体".into(),
             body_font: "仿宋_GB2312".into(),
             body_size_half_points: 32,
+            progress_months: 3,
+            reminder_days: 7,
         }
     }
 }
@@ -330,6 +340,10 @@ pub struct FeedbackSettingsInput {
     pub body_font: String,
     #[serde(default)]
     pub body_size_half_points: String,
+    #[serde(default)]
+    pub progress_months: String,
+    #[serde(default)]
+    pub reminder_days: String,
 }
 
 fn lines(s: &str) -> Vec<String> {
@@ -370,6 +384,24 @@ impl FeedbackSettingsInput {
                 0
             }
         };
+        let progress_months = match self.progress_months.trim() {
+            "1" => 1,
+            "3" | "" => 3,
+            _ => {
+                errs.push(FieldError::new("progress_months", Msg::new("err-progress-months")));
+                0
+            }
+        };
+        let reminder_days = match self.reminder_days.trim() {
+            "" => 7,
+            d => match d.parse::<u32>() {
+                Ok(d) if d <= 60 => d,
+                _ => {
+                    errs.push(FieldError::new("reminder_days", Msg::new("err-between").arg("min", 0).arg("max", 60)));
+                    0
+                }
+            },
+        };
         let requirements = lines(&self.requirements);
         if requirements.iter().any(|r| r.chars().count() > 200) {
             errs.push(FieldError::new("requirements", Msg::new("err-too-long").arg("max", 200)));
@@ -400,6 +432,8 @@ impl FeedbackSettingsInput {
             title_font,
             body_font,
             body_size_half_points,
+            progress_months,
+            reminder_days,
         })
     }
 }
@@ -528,8 +562,10 @@ mod tests {
             title_font: "黑体".into(),
             body_font: "仿宋_GB2312".into(),
             body_size_half_points: "32".into(),
+            ..Default::default()
         };
         let s = good.validate().unwrap();
+        assert_eq!((s.progress_months, s.reminder_days), (3, 7));
         assert_eq!(s.tags, ["队伍建设", "品牌建设"]);
         assert_eq!(s.requirements, ["a", "b"]);
         let mut bad = good.clone();

@@ -22,7 +22,9 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 mod feedback;
+mod rectification;
 pub use feedback::{FeedbackStore, NewSheet};
+pub use rectification::{RectificationStore, SignOffTarget};
 
 /// One row of an org import, already validated, in an order where every
 /// parent comes before its children.
@@ -452,6 +454,7 @@ pub trait Store:
     + BallotStore
     + MeetingStore
     + FeedbackStore
+    + RectificationStore
 {
 }
 
@@ -469,5 +472,6 @@ impl<T> Store for T where
         + BallotStore
         + MeetingStore
         + FeedbackStore
+        + RectificationStore
 {
 }

@@ -68,6 +68,31 @@ pub fn check_document(name: &str, data: &[u8], max_bytes: usize) -> Result<Check
     }
 }
 
+/// Check an evidence file of a progress report: a JPEG or PNG photo, a PDF
+/// or a .docx, decided by its content and matching its name; the media
+/// type to serve it with.
+pub fn check_evidence(name: &str, data: &[u8], max_bytes: usize) -> Result<&'static str, Msg> {
+    let lower = name.to_lowercase();
+    let image = if lower.ends_with(".jpg") || lower.ends_with(".jpeg") {
+        Some(("image/jpeg", data.starts_with(b"\xFF\xD8\xFF")))
+    } else if lower.ends_with(".png") {
+        Some(("image/png", data.starts_with(b"\x89PNG\r\n\x1a\n")))
+    } else {
+        None
+    };
+    match image {
+        None => check_document(name, data, max_bytes)
+            .map(|d| d.kind.media_type())
+            .map_err(|m| if m.key == "err-upload-type" { Msg::new("err-evidence-type").arg("name", name) } else { m }),
+        Some(_) if data.is_empty() => Err(Msg::new("err-upload-empty")),
+        Some(_) if data.len() > max_bytes => {
+            Err(Msg::new("err-upload-too-large").arg("max", max_bytes / (1024 * 1024)))
+        }
+        Some((media, true)) => Ok(media),
+        Some((_, false)) => Err(Msg::new("err-evidence-content").arg("name", name)),
+    }
+}
+
 /// The text of a .docx: `w:t` runs, tabs, breaks and paragraphs.
 fn docx_text(data: &[u8]) -> Result<String, &'static str> {
     let mut zip = zip::ZipArchive::new(Cursor::new(data)).map_err(|_| "zip")?;
@@ -135,6 +160,18 @@ mod tests {
             w.write_all(b"x").unwrap();
         }
         w.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn evidence_is_a_photo_pdf_or_docx_by_content() {
+        let jpeg = b"\xFF\xD8\xFF\xE0rest";
+        assert_eq!(check_evidence("现场.JPG", jpeg, 100), Ok("image/jpeg"));
+        assert_eq!(check_evidence("a.png", b"\x89PNG\r\n\x1a\nrest", 100), Ok("image/png"));
+        assert_eq!(check_evidence("a.pdf", b"%PDF-1.7", 100), Ok("application/pdf"));
+        assert_eq!(check_evidence("a.png", jpeg, 100).unwrap_err().key, "err-evidence-content");
+        assert_eq!(check_evidence("a.exe", b"MZ", 100).unwrap_err().key, "err-evidence-type");
+        assert_eq!(check_evidence("a.jpg", jpeg, 4).unwrap_err().key, "err-upload-too-large");
+        assert_eq!(check_evidence("a.pdf", b"MZ", 100).unwrap_err().key, "err-upload-content");
     }
 
     #[test]

@@ -326,4 +326,5 @@ pub mod cycle_evaluator {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
+pub use crate::entity_rectification::*;
 pub use crate::entity_reports::*;

@@ -20,6 +20,7 @@ macro_rules! entity {
         }
     };
 }
+pub(crate) use entity;
 
 entity!(evaluator_link, "evaluator_link", {
     #[sea_orm(primary_key)]

@@ -35,6 +35,8 @@ pub async fn seed(svc: &Services, org: &Caller, cycle: CycleId, keep_unacknowled
         title_font: f.title_font.clone(),
         body_font: f.body_font.clone(),
         body_size_half_points: f.body_size_half_points.to_string(),
+        progress_months: f.progress_months.to_string(),
+        reminder_days: f.reminder_days.to_string(),
     };
     svc.feedback_settings_set(org, cycle, &settings).await?;
     let (_, rows) = svc.feedback_overview(org, cycle).await?;

@@ -26,6 +26,7 @@ pub struct SubjectFeedback {
     pub critique: bool,
     pub problems: usize,
     pub sheet: Option<FeedbackSheet>,
+    pub plan: Option<crate::rectification::PlanStatus>,
 }
 
 /// Everything about one subject's feedback, for the organizer.
@@ -80,6 +81,8 @@ impl Services {
         }
         let mut sheets: HashMap<PersonId, FeedbackSheet> =
             self.store.sheet_list(cycle).await?.into_iter().map(|s| (s.subject_id, s)).collect();
+        let plans: HashMap<PersonId, crate::rectification::PlanStatus> =
+            self.store.plan_list(cycle).await?.into_iter().map(|p| (p.subject_id, p.status)).collect();
         let rows = self
             .store
             .subject_list(cycle)
@@ -89,6 +92,7 @@ impl Services {
                 critique: critiques.contains(&s.person_id),
                 problems: problems.get(&s.person_id).copied().unwrap_or(0),
                 sheet: sheets.remove(&s.person_id),
+                plan: plans.get(&s.person_id).copied(),
                 subject: s,
             })
             .collect();

@@ -11,7 +11,9 @@ mod links;
 mod meeting;
 mod org;
 mod people;
+mod progress;
 mod reading;
+mod rectification;
 mod reports;
 mod results;
 mod roster_index;
@@ -26,6 +28,7 @@ pub use links::{IssueFor, IssuedLink};
 pub use meeting::{Meeting, Screen};
 pub use org::{OrgImportInput, OrgImportRowInput};
 pub use reading::{Coverage, ReadingList, ReadingPage, coverage, in_scope};
+pub use rectification::PlanPage;
 pub use reports::{MyReport, ReportSave, Submissions, Task, is_late};
 pub use results::{ResultCard, Summary};
 pub use voting::{BallotPage, Turnout};
@@ -65,6 +68,8 @@ pub struct Services {
     /// Rosters of cycles past the point where they can change (evaluation
     /// on), kept longer than the snapshots that hold them.
     frozen: Arc<TtlCache<crate::ids::CycleId, Rosters>>,
+    /// Where reminders and overdue flags go besides the app's own pages.
+    pub notifier: Arc<dyn crate::notify::Notifier>,
     /// One loader per cycle snapshot at a time.
     loading: Arc<std::sync::Mutex<std::collections::HashMap<crate::ids::CycleId, Arc<tokio::sync::Mutex<()>>>>>,
 }
@@ -106,8 +111,15 @@ impl Services {
             } else {
                 std::time::Duration::from_secs(FROZEN_ROSTER_SECONDS)
             })),
+            notifier: Arc::new(crate::notify::LogNotifier),
             loading: Default::default(),
         }
+    }
+
+    /// The same services with another notifier (e-mail, SMS, …).
+    pub fn with_notifier(mut self, n: Arc<dyn crate::notify::Notifier>) -> Self {
+        self.notifier = n;
+        self
     }
 
     /// The cycle and its rosters (cached briefly, see [`CycleSnapshot`]).

@@ -10,6 +10,7 @@ mod m0005_reports;
 mod m0006_ballots;
 mod m0007_meeting;
 mod m0008_feedback;
+mod m0009_rectification;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0006_ballots::Migration),
             Box::new(m0007_meeting::Migration),
             Box::new(m0008_feedback::Migration),
+            Box::new(m0009_rectification::Migration),
         ]
     }
 }

@@ -2,13 +2,12 @@
 //! quoting, remarks by group only, numbering that never repeats, sheets
 //! frozen once issued, acknowledgement by the subject alone.
 
+use crate::rectification::subject_caller;
 use crate::voting::{marks, setup_n};
-use kaoping_core::account::Role;
 use kaoping_core::cycle::{Phase, Visibility};
 use kaoping_core::error::CoreError;
 use kaoping_core::feedback::{FeedbackSettingsInput, ProblemInput, ProblemStatus};
 use kaoping_core::ids::PersonId;
-use kaoping_core::services::Caller;
 
 fn problem(source: &str, text: &str) -> ProblemInput {
     ProblemInput {
@@ -18,14 +17,6 @@ fn problem(source: &str, text: &str) -> ProblemInput {
         tag: "队伍建设".into(),
         severity: "serious".into(),
     }
-}
-
-fn subject_caller(p: i64) -> Caller {
-    let mut c = crate::root();
-    c.actor.person_id = PersonId(p);
-    c.actor.username = format!("subject{p}");
-    c.actor.roles = [Role::Subject].into();
-    c
 }
 
 fn conflict_key(e: CoreError) -> &'static str {
@@ -94,6 +85,7 @@ async fn problems_are_quoted_verbatim_and_sheets_numbered_once_and_frozen() {
         title_font: "黑体".into(),
         body_font: "仿宋_GB2312".into(),
         body_size_half_points: "32".into(),
+        ..Default::default()
     };
     assert_eq!(conflict_key(w.svc.feedback_settings_set(&zzb, cy, &f).await.unwrap_err()), "err-number-pattern-seq");
     f.number_pattern = "烟组反〔{year}〕{seq}号".into();

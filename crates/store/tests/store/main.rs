@@ -6,6 +6,7 @@ mod audit;
 mod cycles;
 mod feedback;
 mod org;
+mod rectification;
 mod reports;
 mod schema;
 mod voting;

@@ -173,6 +173,7 @@ impl SettingsView {
             ("title_font", "fb-title-font", f.title_font.clone(), ""),
             ("body_font", "fb-body-font", f.body_font.clone(), ""),
             ("body_size_half_points", "fb-body-size", f.body_size_half_points.clone(), "fb-body-size-help"),
+            ("reminder_days", "fb-reminder-days", f.reminder_days.clone(), "fb-reminder-days-help"),
         ]
     }
 }
@@ -189,6 +190,8 @@ fn settings_input(c: &Cycle) -> FeedbackSettingsInput {
         title_font: s.title_font.clone(),
         body_font: s.body_font.clone(),
         body_size_half_points: s.body_size_half_points.to_string(),
+        progress_months: s.progress_months.to_string(),
+        reminder_days: s.reminder_days.to_string(),
     }
 }
 

@@ -15,7 +15,9 @@ mod meeting;
 mod ops;
 mod org;
 mod people;
+mod progress;
 pub(crate) mod reader;
+mod rectification;
 mod reports;
 mod results;
 mod roster_sheets;
@@ -103,6 +105,7 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/cycles/{id}/subjects/import", post(roster_sheets::subjects_import))
         .route("/admin/cycles/{id}/evaluators/import", post(roster_sheets::evaluators_import))
         .route("/my/reports/{cycle}/save", post(reports::save))
+        .route("/my/feedback/{cycle}/plan/measures/{mid}/progress", post(progress::add))
         .layer(DefaultBodyLimit::max(upload_limit))
         .layer(RequestBodyLimitLayer::new(upload_limit + 64 * 1024));
     let pages = Router::new()
@@ -177,6 +180,17 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/cycles/{id}/feedback/problems/{prob}/update", post(feedback::problem_update))
         .route("/admin/cycles/{id}/feedback/problems/{prob}/delete", post(feedback::problem_delete))
         .route("/admin/cycles/{id}/feedback/problems/{prob}/move", post(feedback::problem_move))
+        .route("/admin/cycles/{id}/feedback/{pid}/plan", get(rectification::organizer))
+        .route("/admin/cycles/{id}/feedback/{pid}/plan/review", post(rectification::review))
+        .route("/my/feedback/{cycle}/plan", get(rectification::mine))
+        .route("/my/feedback/{cycle}/plan/measures", post(rectification::measure_add))
+        .route("/my/feedback/{cycle}/plan/measures/{mid}", post(rectification::measure_update))
+        .route("/my/feedback/{cycle}/plan/measures/{mid}/delete", post(rectification::measure_delete))
+        .route("/my/feedback/{cycle}/plan/submit", post(rectification::submit))
+        .route("/my/feedback/{cycle}/files/{fid}", get(progress::my_file))
+        .route("/admin/cycles/{id}/feedback/{pid}/files/{fid}", get(progress::organizer_file))
+        .route("/admin/cycles/{id}/feedback/{pid}/sign-off", post(progress::sign_off))
+        .route("/admin/cycles/{id}/feedback/{pid}/reopen", post(progress::reopen))
         .route("/my/feedback", get(feedback::mine))
         .route("/my/feedback/{cycle}", get(feedback::my_sheet))
         .route("/my/feedback/{cycle}/acknowledge", post(feedback::acknowledge))

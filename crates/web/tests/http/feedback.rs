@@ -106,8 +106,42 @@ async fn an_organizer_composes_and_issues_a_sheet_that_the_subject_acknowledges(
     let page = admin.get(app.url(&format!("/admin/cycles/{cy}/feedback"))).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("已签收") && !page.contains("未签收"));
 
-    // Frozen: the problem can no longer be changed.
+    // The plan: a KPI target that is not a number is refused and shown again.
     let pid = app.svc.store.problem_list(cy, None).await.unwrap()[0].id;
+    let measure = |target: &str| {
+        vec![
+            ("problem_id", pid.to_string()),
+            ("text", "打造“一社区一品牌”".to_string()),
+            ("responsible", "贾传峰".to_string()),
+            ("deadline", "2099-06-30".to_string()),
+            ("kpi_name", "品牌社区数".to_string()),
+            ("kpi_unit", "个".to_string()),
+            ("kpi_baseline", "2".to_string()),
+            ("kpi_target", target.to_string()),
+        ]
+    };
+    let r = me.post(app.url(&format!("/my/feedback/{cy}/plan/measures"))).form(&measure("十个")).send().await.unwrap();
+    assert_eq!(r.status(), 422);
+    let body = r.text().await.unwrap();
+    assert!(body.contains("“十个”不是数字") && body.contains("打造“一社区一品牌”"), "{body}");
+    let r = me.post(app.url(&format!("/my/feedback/{cy}/plan/measures"))).form(&measure("10")).send().await.unwrap();
+    assert_eq!(r.status(), 303);
+    let r = me.post(app.url(&format!("/my/feedback/{cy}/plan/submit"))).send().await.unwrap();
+    assert_eq!(r.status(), 303);
+    let page = admin.get(app.url(&format!("/admin/cycles/{cy}/feedback/{subj}/plan"))).send().await.unwrap();
+    let page = page.text().await.unwrap();
+    assert!(page.contains("品牌社区数 2 → 10 个") && page.contains("plan-review"), "{page}");
+    let r = admin
+        .post(app.url(&format!("/admin/cycles/{cy}/feedback/{subj}/plan/review")))
+        .form(&[("decision", "approve"), ("comment", "")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let mine = me.get(app.url(&format!("/my/feedback/{cy}/plan"))).send().await.unwrap().text().await.unwrap();
+    assert!(mine.contains("已通过") && !mine.contains("plan-submit"));
+
+    // Frozen: the problem can no longer be changed.
     let r = admin.post(app.url(&format!("/admin/cycles/{cy}/feedback/problems/{pid}/delete"))).send().await.unwrap();
     assert_eq!(r.status(), 409);
     assert!(r.text().await.unwrap().contains("反馈单已下发，问题不能再修改"));

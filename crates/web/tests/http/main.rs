@@ -9,6 +9,7 @@ mod feedback;
 mod helpers;
 mod meeting;
 mod org;
+mod rectification;
 mod reports;
 mod security;
 mod voting;

@@ -1,0 +1,229 @@
+//! Rectification plans through the services: measures checked (whose
+//! problem, deadline, KPI numbers), submit only with every problem
+//! covered, return needs a comment, nothing changes while under review or
+//! after approval, every submission and review a version.
+
+use crate::voting::setup_n;
+use kaoping_core::error::CoreError;
+use kaoping_core::feedback::ProblemInput;
+use kaoping_core::ids::PersonId;
+use kaoping_core::rectification::{MeasureInput, PlanStatus};
+use kaoping_core::services::Caller;
+
+fn key(e: CoreError) -> &'static str {
+    match e {
+        CoreError::Conflict(m) => m.key,
+        CoreError::Invalid(f) => f[0].msg.key,
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+pub(crate) fn subject_caller(p: i64) -> Caller {
+    let mut c = crate::root();
+    c.actor.person_id = PersonId(p);
+    c.actor.username = format!("subject{p}");
+    c.actor.roles = [kaoping_core::account::Role::Subject].into();
+    c
+}
+
+fn measure(problem: i64, deadline: &str) -> MeasureInput {
+    MeasureInput {
+        problem_id: problem.to_string(),
+        text: "建立重点项目周调度机制".into(),
+        responsible: "王建国".into(),
+        deadline: deadline.into(),
+        kpi_name: "项目开复工率".into(),
+        kpi_unit: "%".into(),
+        kpi_baseline: "60".into(),
+        kpi_target: "90".into(),
+    }
+}
+
+#[tokio::test]
+async fn a_plan_is_written_submitted_returned_revised_and_approved() {
+    let (w, zzb, cy, s, _) = setup_n("named", 1).await;
+    let (me, other) = (subject_caller(s[0]), subject_caller(s[1]));
+    w.svc.voting_set(&zzb, cy, true).await.unwrap();
+    w.svc.voting_set(&zzb, cy, false).await.unwrap();
+    let routine = |text: &str| ProblemInput {
+        source: "routine".into(),
+        text: text.into(),
+        tag: "制度落实".into(),
+        severity: "moderate".into(),
+        ..Default::default()
+    };
+    let p1 = w.svc.problem_add(&zzb, cy, PersonId(s[0]), &routine("台账不规范")).await.unwrap().id;
+    let p2 = w.svc.problem_add(&zzb, cy, PersonId(s[0]), &routine("三会一课记录不全")).await.unwrap().id;
+    let q = w.svc.problem_add(&zzb, cy, PersonId(s[1]), &routine("别人的问题")).await.unwrap().id;
+    // No sheet yet: nothing to plan.
+    assert!(matches!(w.svc.my_plan(&me, cy).await, Err(CoreError::NotFound(_))));
+    w.svc.sheets_issue(&zzb, cy, None).await.unwrap();
+
+    // Bad measures, each refused with its reason; nothing stored.
+    let future = "2099-12-31";
+    assert_eq!(key(w.svc.measure_add(&me, cy, &measure(q, future)).await.unwrap_err()), "err-measure-problem");
+    assert_eq!(
+        key(w.svc.measure_add(&me, cy, &measure(p1, "2020-01-01")).await.unwrap_err()),
+        "err-measure-deadline-past"
+    );
+    let mut bad = measure(p1, future);
+    bad.kpi_target = "九成".into();
+    assert_eq!(key(w.svc.measure_add(&me, cy, &bad).await.unwrap_err()), "err-kpi-number");
+    assert!(w.svc.store.measure_list(cy, None).await.unwrap().is_empty());
+
+    let m1 = w.svc.measure_add(&me, cy, &measure(p1, future)).await.unwrap();
+    assert_eq!(m1.kpi.as_ref().unwrap().target.to_string(), "90");
+    // Submitting with a problem uncovered names it.
+    let e = w.svc.plan_submit(&me, cy).await.unwrap_err();
+    assert!(matches!(e, CoreError::Invalid(ref f) if f.len() == 1 && f[0].msg.args[0].1 == "2"));
+    let mut plain = measure(p2, future);
+    (plain.kpi_name, plain.kpi_unit, plain.kpi_baseline, plain.kpi_target) = Default::default();
+    let m2 = w.svc.measure_add(&me, cy, &plain).await.unwrap();
+    assert!(m2.kpi.is_none());
+    assert_eq!(w.svc.plan_submit(&me, cy).await.unwrap().status, PlanStatus::Submitted);
+
+    // Under review: no change, no second submission; another subject may not touch it.
+    assert_eq!(key(w.svc.measure_delete(&me, cy, m1.id).await.unwrap_err()), "err-plan-not-editable");
+    assert_eq!(key(w.svc.plan_submit(&me, cy).await.unwrap_err()), "err-plan-not-editable");
+    assert!(w.svc.measure_delete(&other, cy, m1.id).await.is_err());
+
+    // Returned only with a comment; then editable again.
+    let e = w.svc.plan_review(&zzb, cy, PersonId(s[0]), false, " ").await.unwrap_err();
+    assert_eq!(key(e), "err-plan-return-comment");
+    let p = w.svc.plan_review(&zzb, cy, PersonId(s[0]), false, "措施二要有量化指标").await.unwrap();
+    assert_eq!((p.status, p.comment.as_deref()), (PlanStatus::Returned, Some("措施二要有量化指标")));
+    w.svc.measure_update(&me, cy, m2.id, &measure(p2, future)).await.unwrap();
+    w.svc.plan_submit(&me, cy).await.unwrap();
+    let p = w.svc.plan_review(&zzb, cy, PersonId(s[0]), true, "").await.unwrap();
+    assert_eq!((p.status, p.version), (PlanStatus::Approved, 4));
+    assert_eq!(key(w.svc.measure_add(&me, cy, &measure(p1, future)).await.unwrap_err()), "err-plan-not-editable");
+    assert_eq!(key(w.svc.plan_review(&zzb, cy, PersonId(s[0]), true, "").await.unwrap_err()), "err-plan-not-submitted");
+
+    // Every version kept, newest first, with what was submitted.
+    let page = w.svc.plan_for_organizer(&zzb, cy, PersonId(s[0])).await.unwrap();
+    let statuses: Vec<PlanStatus> = page.versions.iter().map(|v| v.status).collect();
+    use PlanStatus::*;
+    assert_eq!(statuses, [Approved, Submitted, Returned, Submitted]);
+    assert!(page.versions[3].measures[1].kpi.is_none());
+    assert!(page.versions[1].measures[1].kpi.is_some());
+    assert_eq!(page.versions[2].comment.as_deref(), Some("措施二要有量化指标"));
+}
+
+struct Collect(std::sync::Mutex<Vec<kaoping_core::notify::Notice>>);
+
+#[async_trait::async_trait]
+impl kaoping_core::notify::Notifier for Collect {
+    async fn notify(&self, n: &kaoping_core::notify::Notice) -> kaoping_core::Result<()> {
+        self.0.lock().unwrap().push(n.clone());
+        Ok(())
+    }
+}
+
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+
+#[tokio::test]
+async fn progress_is_reported_with_evidence_then_signed_off_and_reopened() {
+    use kaoping_core::ports::SignOffTarget;
+    use kaoping_core::progress::{NewEvidence, ProgressInput};
+    let (w, zzb, cy, s, _) = setup_n("named", 1).await;
+    let collect = std::sync::Arc::new(Collect(Default::default()));
+    let svc = w.svc.clone().with_notifier(collect.clone());
+    let me = subject_caller(s[0]);
+    let subject = PersonId(s[0]);
+    svc.voting_set(&zzb, cy, true).await.unwrap();
+    svc.voting_set(&zzb, cy, false).await.unwrap();
+    let input = ProblemInput {
+        source: "routine".into(),
+        text: "项目开复工率低".into(),
+        tag: "党建与业务融合".into(),
+        severity: "serious".into(),
+        ..Default::default()
+    };
+    let p = svc.problem_add(&zzb, cy, subject, &input).await.unwrap().id;
+    svc.sheets_issue(&zzb, cy, None).await.unwrap();
+    let m = svc.measure_add(&me, cy, &measure(p, "2099-12-31")).await.unwrap().id;
+    let report =
+        |pct: &str, v: &str| ProgressInput {
+            text: "开复工率提升".into(), percent: pct.into(), kpi_value: v.into()
+        };
+    // Not before the plan is approved.
+    let e = svc.progress_add(&me, cy, m, &report("50", "70"), vec![]).await.unwrap_err();
+    assert_eq!(key(e), "err-progress-plan-not-approved");
+    let e = svc.sign_off(&zzb, cy, subject, SignOffTarget::Measure(m), "").await.unwrap_err();
+    assert_eq!(key(e), "err-signoff-plan-not-approved");
+    svc.plan_submit(&me, cy).await.unwrap();
+    svc.plan_review(&zzb, cy, subject, true, "").await.unwrap();
+
+    // Monthly reports, reminders from 60 days before: due now, one notice per period.
+    let mut f = kaoping_core::feedback::FeedbackSettingsInput {
+        number_pattern: "组反〔{year}〕{seq}号".into(),
+        issuing_body: "组织部".into(),
+        title: "问题反馈单".into(),
+        plan_due_days: "30".into(),
+        requirements: "x".into(),
+        tags: "党建与业务融合".into(),
+        title_font: "黑体".into(),
+        body_font: "仿宋".into(),
+        body_size_half_points: "32".into(),
+        progress_months: "1".into(),
+        reminder_days: "60".into(),
+    };
+    svc.feedback_settings_set(&zzb, cy, &f).await.unwrap();
+    svc.cycle_advance(&zzb, cy, kaoping_core::cycle::Phase::Tally).await.unwrap();
+    svc.results_publish(&zzb, cy, kaoping_core::cycle::Visibility::Subjects).await.unwrap();
+    svc.cycle_advance(&zzb, cy, kaoping_core::cycle::Phase::Feedback).await.unwrap();
+    assert!(matches!(svc.my_plan(&me, cy).await.unwrap().due_overall(), kaoping_core::progress::Due::Soon(_)));
+    assert_eq!(svc.send_reminders().await.unwrap(), 1);
+    assert_eq!(svc.send_reminders().await.unwrap(), 0);
+    let sent = collect.0.lock().unwrap().clone();
+    assert_eq!((sent[0].to, sent[0].kind), (subject, kaoping_core::notify::NoticeKind::ProgressDue));
+
+    // A report with a photo: the KPI value must be a number.
+    assert_eq!(key(svc.progress_add(&me, cy, m, &report("50", "七成"), vec![]).await.unwrap_err()), "err-kpi-number");
+    let photo = NewEvidence {
+        digest: kaoping_core::report::content_digest(PNG),
+        name: "现场.png".into(),
+        media_type: "image/png".into(),
+        data: PNG.to_vec(),
+    };
+    let r = svc.progress_add(&me, cy, m, &report("60", "84.3"), vec![photo]).await.unwrap();
+    assert_eq!((r.percent, r.files.len()), (60, 1));
+    let page = svc.plan_for_organizer(&zzb, cy, subject).await.unwrap();
+    assert_eq!(page.due_overall(), kaoping_core::progress::Due::No);
+    let kpi = page.measures[0].kpi.clone().unwrap();
+    assert_eq!((page.measures[0].percent, kpi.current.unwrap().to_string()), (60, "84.3".to_string()));
+    let (file, blob) = svc.evidence(&zzb, cy, subject, r.files[0].id).await.unwrap();
+    assert_eq!((file.name.as_str(), blob.data.as_slice()), ("现场.png", PNG));
+    // Another subject's file is not found through this subject.
+    assert!(svc.evidence(&zzb, cy, PersonId(s[1]), r.files[0].id).await.is_err());
+
+    // Signed off: immutable; reopening needs a reason and is kept as history.
+    svc.sign_off(&zzb, cy, subject, SignOffTarget::Measure(m), "现场核实").await.unwrap();
+    assert_eq!(key(svc.progress_add(&me, cy, m, &report("90", "90"), vec![]).await.unwrap_err()), "err-signed-off");
+    assert_eq!(
+        key(svc.sign_off(&zzb, cy, subject, SignOffTarget::Measure(m), "").await.unwrap_err()),
+        "err-signed-off"
+    );
+    svc.sign_off(&zzb, cy, subject, SignOffTarget::Problem(p), "整改到位").await.unwrap();
+    assert_eq!(key(svc.reopen(&zzb, cy, subject, SignOffTarget::Measure(m), "x").await.unwrap_err()), "err-signed-off");
+    assert_eq!(key(svc.reopen(&zzb, cy, subject, SignOffTarget::Problem(p), " ").await.unwrap_err()), "err-required");
+    svc.reopen(&zzb, cy, subject, SignOffTarget::Problem(p), "群众反映仍有问题").await.unwrap();
+    svc.reopen(&zzb, cy, subject, SignOffTarget::Measure(m), "重新核实").await.unwrap();
+    svc.progress_add(&me, cy, m, &report("95", "91"), vec![]).await.unwrap();
+    let kinds: Vec<String> = svc.my_plan(&me, cy).await.unwrap().events.iter().map(|e| e.kind.clone()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "plan_submitted",
+            "plan_approved",
+            "progress",
+            "measure_signed_off",
+            "problem_signed_off",
+            "problem_reopened",
+            "measure_reopened",
+            "progress"
+        ]
+    );
+    f.reminder_days = "61".into();
+    assert_eq!(key(svc.feedback_settings_set(&zzb, cy, &f).await.unwrap_err()), "err-between");
+}

@@ -1,0 +1,129 @@
+//! Rectification over HTTP: a plan with a KPI approved, progress from a
+//! phone with a photo (a renamed program refused with its name), the
+//! evidence served as a download, sign-off freezing the measure.
+
+use crate::helpers::{TestApp, root_caller, spawn};
+use kaoping_core::cycle::{CycleInput, Phase};
+use kaoping_core::feedback::ProblemInput;
+use kaoping_core::ids::{CycleId, PersonId};
+use kaoping_core::person::PersonInput;
+use kaoping_core::roster::SubjectInput;
+use reqwest::multipart::{Form, Part};
+
+/// A cycle whose subject is the "subj" account's person, with one problem
+/// on an issued sheet.
+async fn issued(app: &TestApp) -> (CycleId, PersonId, i64) {
+    let c = root_caller();
+    let input = CycleInput { name: "2026年度".into(), year: "2026".into(), ballot_mode: None };
+    let cy = app.svc.cycle_create(&c, app.city.id, &input, None).await.unwrap().id;
+    let subj = app.svc.store.account_by_username("subj").await.unwrap().unwrap().person_id;
+    let si = SubjectInput { person_id: subj.to_string(), category: "county".into(), mode: None, post: None };
+    app.svc.subject_add(&c, cy, &si).await.unwrap();
+    let e = app
+        .svc
+        .person_create(&c, &PersonInput { name: "评议人".into(), ..Default::default() }, Some(app.city.id))
+        .await
+        .unwrap()
+        .id;
+    app.svc.evaluator_add(&c, cy, &e.to_string(), "all").await.unwrap();
+    app.svc.cycle_advance(&c, cy, Phase::Reporting).await.unwrap();
+    app.svc.cycle_advance(&c, cy, Phase::Evaluation).await.unwrap();
+    app.svc.voting_set(&c, cy, true).await.unwrap();
+    app.svc.voting_set(&c, cy, false).await.unwrap();
+    let p = ProblemInput {
+        source: "routine".into(),
+        text: "项目开复工率偏低".into(),
+        tag: "党建与业务融合".into(),
+        severity: "serious".into(),
+        ..Default::default()
+    };
+    let problem = app.svc.problem_add(&c, cy, subj, &p).await.unwrap().id;
+    app.svc.sheets_issue(&c, cy, None).await.unwrap();
+    (cy, subj, problem)
+}
+
+const JPEG: &[u8] = b"\xFF\xD8\xFF\xE0\0\x10JFIF\0photo";
+
+#[tokio::test]
+async fn progress_with_a_photo_then_sign_off() {
+    let app = spawn().await;
+    let (cy, subj, problem) = issued(&app).await;
+    let me = app.login("subj").await;
+    let admin = app.login("sys").await;
+    let r = me
+        .post(app.url(&format!("/my/feedback/{cy}/plan/measures")))
+        .form(&[
+            ("problem_id", problem.to_string().as_str()),
+            ("text", "重点项目周调度"),
+            ("responsible", "贾传峰"),
+            ("deadline", "2099-06-30"),
+            ("kpi_name", "项目开复工率"),
+            ("kpi_unit", "%"),
+            ("kpi_baseline", "60"),
+            ("kpi_target", "90"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let measure = app.svc.store.measure_list(cy, None).await.unwrap()[0].id;
+    assert_eq!(me.post(app.url(&format!("/my/feedback/{cy}/plan/submit"))).send().await.unwrap().status(), 303);
+    let r = admin
+        .post(app.url(&format!("/admin/cycles/{cy}/feedback/{subj}/plan/review")))
+        .form(&[("decision", "approve")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+
+    let progress = format!("/my/feedback/{cy}/plan/measures/{measure}/progress");
+    let form = |name: &str, bytes: &'static [u8]| {
+        Form::new()
+            .text("text", "开复工率提升到 84.3%")
+            .text("percent", "60")
+            .text("kpi_value", "84.3")
+            .part("files", Part::bytes(bytes).file_name(name.to_string()).mime_str("image/jpeg").unwrap())
+    };
+    // A program renamed to .jpg: refused, named, nothing stored.
+    let r = me.post(app.url(&progress)).multipart(form("现场.jpg", b"MZ\x90\0program")).send().await.unwrap();
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("“现场.jpg”的内容与扩展名不符"));
+    assert!(app.svc.store.progress_list(cy, None).await.unwrap().is_empty());
+    let r = me.post(app.url(&progress)).multipart(form("现场.jpg", JPEG)).send().await.unwrap();
+    assert_eq!(r.status(), 303);
+    let file = app.svc.store.progress_list(cy, None).await.unwrap()[0].files[0].id;
+
+    // The organizer sees it and downloads the photo as an attachment.
+    let page = admin.get(app.url(&format!("/admin/cycles/{cy}/feedback/{subj}/plan"))).send().await.unwrap();
+    let page = page.text().await.unwrap();
+    assert!(page.contains("开复工率提升到 84.3%") && page.contains("现场.jpg") && page.contains("60%"), "{page}");
+    let f = admin.get(app.url(&format!("/admin/cycles/{cy}/feedback/{subj}/files/{file}"))).send().await.unwrap();
+    assert_eq!(f.status(), 200);
+    assert_eq!(f.headers()["content-type"], "image/jpeg");
+    assert!(f.headers()["content-disposition"].to_str().unwrap().starts_with("attachment"));
+    assert_eq!(f.bytes().await.unwrap().as_ref(), JPEG);
+    let mine = me.get(app.url(&format!("/my/feedback/{cy}/files/{file}"))).send().await.unwrap();
+    assert_eq!(mine.status(), 200);
+
+    // Signed off: no more progress on it.
+    let r = admin
+        .post(app.url(&format!("/admin/cycles/{cy}/feedback/{subj}/sign-off")))
+        .form(&[("target", "problem"), ("id", &problem.to_string()), ("note", "现场核实到位")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let r = me.post(app.url(&progress)).multipart(form("现场.jpg", JPEG)).send().await.unwrap();
+    assert_eq!(r.status(), 409);
+    assert!(r.text().await.unwrap().contains("已销号，不能再修改"));
+    // Reopening needs a reason.
+    let r = admin
+        .post(app.url(&format!("/admin/cycles/{cy}/feedback/{subj}/reopen")))
+        .form(&[("target", "problem"), ("id", &problem.to_string()), ("note", "")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let page = me.get(app.url(&format!("/my/feedback/{cy}/plan"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("已销号") && page.contains("问题销号：现场核实到位"), "{page}");
+}
