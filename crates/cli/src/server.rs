@@ -79,6 +79,20 @@ pub async fn serve_on(
             }
         }
     });
+    // Progress reminders and overdue flags, once per subject and period
+    // (several nodes may run this: the notice table keeps each one once).
+    let remind = svc.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            match remind.send_reminders().await {
+                Ok(n) if n > 0 => tracing::info!(notices = n, "progress reminders sent"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "progress reminders failed"),
+            }
+        }
+    });
     let state = kaoping_web::AppState::new(svc, cfg.web.clone(), metrics);
     let app = kaoping_web::app(state);
     ready();

@@ -211,6 +211,11 @@ pub fn default_template() -> Vec<String> {
     ["一、履行第一责任人职责情况", "二、主要成效", "三、存在问题及原因", "四、下步思路举措"].map(String::from).to_vec()
 }
 
+/// Text made safe to put into report HTML.
+pub fn escape_text(s: &str) -> String {
+    ammonia::clean_text(s)
+}
+
 /// A starting body for a new report: one heading and an empty paragraph per
 /// section (headings escaped by the sanitizer's rules).
 pub fn template_body(sections: &[String]) -> String {

@@ -219,6 +219,19 @@ pub(crate) async fn progress_list(db: &Db, cycle: CycleId, subject: Option<Perso
         .collect())
 }
 
+pub(crate) async fn progress_periods(db: &Db, cycle: CycleId) -> Result<Vec<(i64, String)>> {
+    progress_report::Entity::find()
+        .filter(progress_report::Column::CycleId.eq(cycle.0))
+        .select_only()
+        .column(progress_report::Column::MeasureId)
+        .column(progress_report::Column::Period)
+        .distinct()
+        .into_tuple::<(i64, String)>()
+        .all(&db.conn)
+        .await
+        .map_err(db_err)
+}
+
 pub(crate) async fn evidence_get(
     db: &Db,
     cycle: CycleId,

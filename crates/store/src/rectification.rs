@@ -360,6 +360,10 @@ impl RectificationStore for Db {
         progress::progress_list(self, cycle, subject).await
     }
 
+    async fn progress_periods(&self, cycle: CycleId) -> Result<Vec<(i64, String)>> {
+        progress::progress_periods(self, cycle).await
+    }
+
     async fn evidence_get(&self, cycle: CycleId, subject: PersonId, file: i64) -> Result<Option<(EvidenceFile, Blob)>> {
         progress::evidence_get(self, cycle, subject, file).await
     }

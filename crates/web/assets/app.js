@@ -164,18 +164,20 @@
   function chart(el) {
     if (!window.echarts) return;
     var d = JSON.parse(el.getAttribute("data-chart"));
-    var unit = el.getAttribute("data-chart-kind") === "score" ? "" : "%";
+    var kind = el.getAttribute("data-chart-kind");
+    var unit = kind === "score" || kind === "count" ? "" : "%";
     var c = echarts.init(el, null, { renderer: "svg" });
     c.setOption({
       animation: false,
       tooltip: { trigger: "axis", valueFormatter: function (v) { return v + unit; } },
       legend: { top: 0 },
       grid: { left: 8, right: 16, bottom: 8, top: 36, containLabel: true },
-      xAxis: { type: "category", data: d.categories, axisLabel: { interval: 0 } },
-      yAxis: { type: "value", max: 100, axisLabel: { formatter: "{value}" + unit } },
+      // Many or long labels: slanted and cut short (the tooltip has them whole).
+      xAxis: { type: "category", data: d.categories, axisLabel: { interval: 0, rotate: d.categories.length > 5 ? 35 : 0, width: 96, overflow: "truncate" } },
+      yAxis: { type: "value", max: kind === "count" ? null : 100, minInterval: 1, axisLabel: { formatter: "{value}" + unit } },
       color: ["#2f6fb0", "#2e8b57"],
       series: d.series.map(function (s) {
-        return { name: s.name, type: "bar", data: s.data, label: { show: true, position: "top", formatter: "{c}" + unit } };
+        return { name: s.name, type: "bar", data: s.data, label: { show: d.categories.length <= 12, position: "top", formatter: "{c}" + unit } };
       }),
     });
     window.addEventListener("resize", function () { c.resize(); });

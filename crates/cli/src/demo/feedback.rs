@@ -85,3 +85,90 @@ pub async fn seed(svc: &Services, org: &Caller, cycle: CycleId, keep_unacknowled
     }
     Ok(())
 }
+
+/// The subject `p` acting for themself (demo seeding only).
+fn as_subject(p: PersonId, name: &str) -> Caller {
+    Caller {
+        actor: kaoping_core::scope::Actor {
+            account_id: kaoping_core::ids::AccountId(0),
+            person_id: p,
+            username: name.into(),
+            display_name: name.into(),
+            post: String::new(),
+            unit_name: None,
+            roles: [kaoping_core::account::Role::Subject].into(),
+            scopes: vec![],
+        },
+        client: None,
+    }
+}
+
+const MEASURES: &[&str] = &[
+    "制定党建与业务融合清单，每季度召开一次联席会议",
+    "开展社区工作者职业体系建设专项调研，出台实施办法",
+    "建立年轻干部“墩苗”培养计划，选派到基层一线",
+    "打造“一社区一品牌”，年底前形成特色案例",
+    "盘活党群服务中心，每月开展不少于两次服务活动",
+    "规范“三会一课”记录，每半年专项检查一次",
+];
+
+/// Last year's plans: most subjects wrote one (a measure per problem, some
+/// with a target), most were approved, a few returned; progress for this
+/// quarter on most approved plans, a few problems already signed off.
+/// The demo subject with a login (`keep`) has not started, to try it.
+pub async fn rectify(svc: &Services, org: &Caller, cycle: CycleId, keep: PersonId) -> Result<()> {
+    use kaoping_core::ports::SignOffTarget;
+    use kaoping_core::progress::ProgressInput;
+    use kaoping_core::rectification::MeasureInput;
+    let deadline = (kaoping_core::time::now() + chrono::Days::new(150)).format("%Y-%m-%d").to_string();
+    for (i, s) in svc.store.sheet_list(cycle).await?.into_iter().enumerate() {
+        if s.subject_id == keep || num(i, 31, 0, 100) < 15 {
+            continue;
+        }
+        let me = as_subject(s.subject_id, &s.content.subject_name);
+        for (j, p) in s.content.problems.iter().enumerate() {
+            let kpi = (i + j) % 3 == 0;
+            let m = MeasureInput {
+                problem_id: p.problem_id.to_string(),
+                text: MEASURES[num(i * 7 + j, 32, 0, MEASURES.len())].into(),
+                responsible: s.content.subject_name.clone(),
+                deadline: deadline.clone(),
+                kpi_name: if kpi { "项目开复工率".into() } else { String::new() },
+                kpi_unit: if kpi { "%".into() } else { String::new() },
+                kpi_baseline: if kpi { "60".into() } else { String::new() },
+                kpi_target: if kpi { "90".into() } else { String::new() },
+            };
+            svc.measure_add(&me, cycle, &m).await?;
+        }
+        svc.plan_submit(&me, cycle).await?;
+        let roll = num(i, 33, 0, 100);
+        if roll < 10 {
+            svc.plan_review(org, cycle, s.subject_id, false, "措施不够具体，请补充量化指标和完成时限。").await?;
+            continue;
+        }
+        if roll < 20 {
+            continue; // awaiting review
+        }
+        svc.plan_review(org, cycle, s.subject_id, true, "").await?;
+        let measures = svc.store.measure_list(cycle, Some(s.subject_id)).await?;
+        for (k, m) in measures.iter().enumerate() {
+            if num(i * 11 + k, 34, 0, 100) < 25 {
+                continue;
+            }
+            let pct = num(i * 13 + k, 35, 20, 100);
+            let kpi_value = if m.kpi.is_some() { format!("{}.{}", 60 + pct * 30 / 100, k % 10) } else { String::new() };
+            let input =
+                ProgressInput {
+                    text: "按计划推进，已完成阶段性任务。".into(), percent: pct.to_string(), kpi_value
+                };
+            svc.progress_add(&me, cycle, m.id, &input, vec![]).await?;
+        }
+        if roll > 80 {
+            for p in &s.content.problems {
+                svc.sign_off(org, cycle, s.subject_id, SignOffTarget::Problem(p.problem_id), "经核实，整改到位。")
+                    .await?;
+            }
+        }
+    }
+    Ok(())
+}

@@ -222,6 +222,8 @@ async fn seed_cycles(
     // Feedback: critiques, problems and a sheet for every subject.
     svc.cycle_advance(caller, last.id, Phase::Feedback).await?;
     feedback::seed(svc, caller, last.id, shuji).await?;
+    svc.cycle_advance(caller, last.id, Phase::Rectification).await?;
+    feedback::rectify(svc, caller, last.id, shuji).await?;
     // This year: copied from last year (scheme, categories, rosters), in reporting.
     let this =
         svc.cycle_create(caller, city, &input("2026年度抓基层党建工作述职评议考核", "2026"), Some(last.id)).await?;

@@ -64,6 +64,8 @@ pub trait RectificationStore: Send + Sync {
     ) -> Result<ProgressReport>;
     /// A cycle's progress reports (or one subject's), oldest first.
     async fn progress_list(&self, cycle: CycleId, subject: Option<PersonId>) -> Result<Vec<ProgressReport>>;
+    /// (measure, period) of every progress report of a cycle.
+    async fn progress_periods(&self, cycle: CycleId) -> Result<Vec<(i64, String)>>;
     /// An evidence file of a subject's report, with its bytes.
     async fn evidence_get(&self, cycle: CycleId, subject: PersonId, file: i64) -> Result<Option<(EvidenceFile, Blob)>>;
     /// Verify and sign off (销号) a measure; with `problem`, the whole problem

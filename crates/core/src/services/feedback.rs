@@ -40,6 +40,9 @@ pub struct SubjectDetail {
     /// remark) of the final ballots, once voting has closed.
     pub remarks: Vec<(String, String)>,
     pub sheet: Option<FeedbackSheet>,
+    /// Tags of the subject's problems in the previous cycle (a problem
+    /// with one of them is flagged as recurring).
+    pub last_year_tags: Vec<String>,
 }
 
 /// What a bulk issue did.
@@ -107,7 +110,8 @@ impl Services {
         let problems = self.store.problem_list(cycle, Some(subject)).await?;
         let remarks = self.remarks_of(&c, subject).await?;
         let sheet = self.store.sheet_get(cycle, subject).await?;
-        Ok(SubjectDetail { cycle: c, subject: s, critique, problems, remarks, sheet })
+        let last_year_tags = self.recurring_tags(&c).await?.remove(&subject).unwrap_or_default();
+        Ok(SubjectDetail { cycle: c, subject: s, critique, problems, remarks, sheet, last_year_tags })
     }
 
     /// The evaluators' remarks on `subject`, by group (never by person),

@@ -45,6 +45,8 @@ pub struct ReadingPage {
     /// Present once the subject has handed it in.
     pub report: Option<Report>,
     pub notes: Vec<Note>,
+    /// The subject's problems of last year and how they stand.
+    pub carry_over: super::CarryOver,
 }
 
 /// Reading coverage of one evaluator.
@@ -160,7 +162,8 @@ impl Services {
             self.store.reading_open(cycle.id, reader.person_id, subject.person_id, time::now()).await?;
         }
         let notes = self.store.note_list(cycle.id, reader.person_id, Some(subject.person_id)).await?;
-        Ok(ReadingPage { cycle, subject, order, report, notes })
+        let carry_over = self.carry_over(&cycle, subject.person_id).await?;
+        Ok(ReadingPage { cycle, subject, order, report, notes, carry_over })
     }
 
     /// Add seconds of visible reading (capped per heartbeat).

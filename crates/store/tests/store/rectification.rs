@@ -227,3 +227,66 @@ async fn progress_is_reported_with_evidence_then_signed_off_and_reopened() {
     f.reminder_days = "61".into();
     assert_eq!(key(svc.feedback_settings_set(&zzb, cy, &f).await.unwrap_err()), "err-between");
 }
+
+#[tokio::test]
+async fn the_ledger_filters_and_next_year_carries_last_years_problems() {
+    use kaoping_core::cycle::CycleInput;
+    use kaoping_core::services::LedgerFilter;
+    let (w, zzb, cy, s, _) = setup_n("named", 1).await;
+    let me = subject_caller(s[0]);
+    let subject = PersonId(s[0]);
+    w.svc.voting_set(&zzb, cy, true).await.unwrap();
+    w.svc.voting_set(&zzb, cy, false).await.unwrap();
+    let problem = |text: &str, tag: &str| ProblemInput {
+        source: "routine".into(),
+        text: text.into(),
+        tag: tag.into(),
+        severity: "moderate".into(),
+        ..Default::default()
+    };
+    let p1 = w.svc.problem_add(&zzb, cy, subject, &problem("品牌不响", "品牌建设")).await.unwrap().id;
+    let p2 = w.svc.problem_add(&zzb, cy, subject, &problem("阵地闲置", "阵地建设")).await.unwrap().id;
+    w.svc.problem_add(&zzb, cy, PersonId(s[1]), &problem("制度不严", "制度落实")).await.unwrap();
+    w.svc.sheets_issue(&zzb, cy, None).await.unwrap();
+    w.svc.measure_add(&me, cy, &measure(p1, "2099-12-31")).await.unwrap();
+    // A measure whose deadline has passed (written straight to the store:
+    // the form refuses past dates).
+    let late = kaoping_core::rectification::MeasureFields {
+        problem_id: p2,
+        text: "盘活阵地".into(),
+        responsible: "甲".into(),
+        deadline: chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap(),
+        kpi: None,
+    };
+    let audit = zzb.audit("test", "measure:new");
+    w.svc.store.measure_add(cy, subject, &late, &audit).await.unwrap();
+
+    let all = w.svc.ledger(&zzb, cy, &LedgerFilter::default()).await.unwrap();
+    // 甲's two measures, and 乙's problem without a plan.
+    assert_eq!(all.rows.len(), 3);
+    assert_eq!(
+        all.by_tag.iter().map(|(t, o, _)| (t.as_str(), *o)).collect::<Vec<_>>(),
+        [("制度落实", 1), ("品牌建设", 1), ("阵地建设", 1)]
+    );
+    assert_eq!(all.kpis.len(), 1);
+    let overdue = w.svc.ledger(&zzb, cy, &LedgerFilter { overdue: true, ..Default::default() }).await.unwrap();
+    assert_eq!(overdue.rows.iter().map(|r| r.problem.id).collect::<Vec<_>>(), [p2]);
+    let tag = LedgerFilter { tag: Some("品牌建设".into()), ..Default::default() };
+    assert_eq!(w.svc.ledger(&zzb, cy, &tag).await.unwrap().rows.len(), 1);
+
+    // Next year: copied from this one; the report and the ledger remember.
+    let next = CycleInput { name: "2027".into(), year: "2027".into(), ballot_mode: None };
+    let cy2 = w.svc.cycle_create(&zzb, zzb_unit(&w, cy).await, &next, Some(cy)).await.unwrap().id;
+    let mine = w.svc.my_report(&me, cy2).await.unwrap();
+    let texts: Vec<&str> = mine.carry_over.items.iter().map(|i| i.problem.text.as_str()).collect();
+    assert_eq!(texts, ["品牌不响", "阵地闲置"]);
+    assert_eq!(mine.carry_over.items[0].measures.len(), 1);
+    assert_eq!(mine.carry_over.cycle_name, "2026");
+    let c2 = w.svc.cycle_get(&zzb, cy2).await.unwrap();
+    let tags = w.svc.recurring_tags(&c2).await.unwrap();
+    assert_eq!(tags[&subject], ["品牌建设", "阵地建设"]);
+}
+
+async fn zzb_unit(w: &crate::World, cy: kaoping_core::ids::CycleId) -> kaoping_core::ids::OrgUnitId {
+    w.svc.store.cycle_get(cy).await.unwrap().unwrap().organizer_id
+}

@@ -1046,3 +1046,22 @@ action-rectification-measure-sign-off = Sign off a measure
 action-rectification-problem-sign-off = Sign off a problem
 action-rectification-measure-reopen = Reopen a measure
 action-rectification-problem-reopen = Reopen a problem
+
+## Rectification ledger
+ledger-title = Rectification ledger
+ledger-intro = Every issued problem of the cycle with its measures, progress, targets and sign-off.
+ledger-open = In progress
+ledger-status = Status
+ledger-overdue = Overdue
+ledger-overdue-only = Overdue only
+ledger-all-tags = All tags
+ledger-all-status = All states
+ledger-apply = Filter
+ledger-export = Export to Excel
+ledger-problems = problems
+ledger-rows = measures
+ledger-by-tag = By tag
+ledger-kpi-reached = Targets reached (%)
+ledger-empty = No problem matches.
+recurring = Recurring
+carry-over-title = Rectification of last year's problems

@@ -1046,3 +1046,22 @@ action-rectification-measure-sign-off = 措施销号
 action-rectification-problem-sign-off = 问题销号
 action-rectification-measure-reopen = 重新打开措施
 action-rectification-problem-reopen = 重新打开问题
+
+## Rectification ledger (整改台账)
+ledger-title = 整改台账
+ledger-intro = 本周期已下发的全部问题及其整改措施、进度、量化指标和销号情况。
+ledger-open = 整改中
+ledger-status = 状态
+ledger-overdue = 逾期
+ledger-overdue-only = 只看逾期
+ledger-all-tags = 全部类型
+ledger-all-status = 全部状态
+ledger-apply = 筛选
+ledger-export = 导出 Excel
+ledger-problems = 个问题
+ledger-rows = 条措施
+ledger-by-tag = 按问题类型
+ledger-kpi-reached = 量化指标完成度（%）
+ledger-empty = 没有符合条件的问题。
+recurring = 连续两年
+carry-over-title = 上年度问题整改落实情况

@@ -10,6 +10,7 @@ mod ballot;
 mod cycles;
 mod feedback;
 mod home;
+mod ledger;
 mod links;
 mod meeting;
 mod ops;
@@ -191,6 +192,8 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/cycles/{id}/feedback/{pid}/files/{fid}", get(progress::organizer_file))
         .route("/admin/cycles/{id}/feedback/{pid}/sign-off", post(progress::sign_off))
         .route("/admin/cycles/{id}/feedback/{pid}/reopen", post(progress::reopen))
+        .route("/admin/cycles/{id}/ledger", get(ledger::show))
+        .route("/admin/cycles/{id}/ledger.xlsx", get(ledger::xlsx))
         .route("/my/feedback", get(feedback::mine))
         .route("/my/feedback/{cycle}", get(feedback::my_sheet))
         .route("/my/feedback/{cycle}/acknowledge", post(feedback::acknowledge))

@@ -140,6 +140,7 @@ struct ReadView {
     errors: FormErrors,
     prev: Option<i64>,
     next: Option<i64>,
+    carry: kaoping_core::services::CarryOver,
 }
 
 #[derive(Deserialize, Default)]
@@ -173,6 +174,7 @@ async fn read_view(state: &AppState, ctx: &Ctx, reader: &Reader, pid: i64, error
         errors,
         prev,
         next,
+        carry: p.carry_over,
     })
 }
 

@@ -67,10 +67,34 @@ struct EditView {
     errors: FormErrors,
 }
 
+/// A new report's section on last year's problems, pre-filled from the
+/// ledger (the subject edits it like the rest).
+fn carry_over_html(lang: crate::i18n::Lang, c: &kaoping_core::services::CarryOver) -> String {
+    if c.items.is_empty() {
+        return String::new();
+    }
+    let esc = kaoping_core::report::escape_text;
+    let mut out = format!("<h3>{}</h3><ol>", esc(&lang.t("carry-over-title")));
+    for it in &c.items {
+        let state = if it.problem.status == kaoping_core::feedback::ProblemStatus::SignedOff {
+            lang.t("signed-off")
+        } else {
+            lang.t("ledger-open")
+        };
+        out.push_str(&format!("<li><strong>{}</strong>（{}）", esc(&it.problem.text), esc(&state)));
+        for m in &it.measures {
+            out.push_str(&format!("<br>{}：{}%", esc(&m.text), m.percent));
+        }
+        out.push_str("</li>");
+    }
+    out.push_str("</ol>");
+    out
+}
+
 fn edit_view(state: &AppState, a: &Auth, r: MyReport, body: Option<String>, errors: FormErrors) -> EditView {
     let body = body.unwrap_or_else(|| match &r.report {
         Some(rep) => rep.body_html.clone(),
-        None => template_body(&r.cycle.settings.report_template),
+        None => template_body(&r.cycle.settings.report_template) + &carry_over_html(a.ctx.lang, &r.carry_over),
     });
     let deadline = deadline_text(&r.cycle);
     let summary = r.report.as_ref().map(|x| ReportSummary {

@@ -283,6 +283,8 @@ async fn routes(app: &TestApp) -> (Vec<Route>, Vec<Route>) {
             Who::Admin,
             vec![("target", "measure".into()), ("id", "1".into())],
         ),
+        get(format!("/admin/cycles/{cycle}/ledger"), Who::Admin),
+        get(format!("/admin/cycles/{cycle}/ledger.xlsx"), Who::Admin),
         get("/my/feedback", Who::User),
         get(format!("/my/feedback/{cycle}"), Who::Subject),
         post(format!("/my/feedback/{cycle}/acknowledge"), Who::Subject, vec![]),

@@ -126,4 +126,15 @@ async fn progress_with_a_photo_then_sign_off() {
     assert_eq!(r.status(), 422);
     let page = me.get(app.url(&format!("/my/feedback/{cy}/plan"))).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("已销号") && page.contains("问题销号：现场核实到位"), "{page}");
+
+    // The ledger: the row with its KPI and state, filtered, and as Excel.
+    let ledger = admin.get(app.url(&format!("/admin/cycles/{cy}/ledger"))).send().await.unwrap().text().await.unwrap();
+    assert!(ledger.contains("重点项目周调度") && ledger.contains("项目开复工率 60 → 90 % (84.3)"), "{ledger}");
+    let open = admin.get(app.url(&format!("/admin/cycles/{cy}/ledger?status=open"))).send().await.unwrap();
+    assert!(open.text().await.unwrap().contains("没有符合条件的问题"));
+    let x = admin.get(app.url(&format!("/admin/cycles/{cy}/ledger.xlsx?status=signed_off"))).send().await.unwrap();
+    assert_eq!(x.status(), 200);
+    let sheet = kaoping_office::read_xlsx(&x.bytes().await.unwrap()).unwrap();
+    assert_eq!(sheet.rows.len(), 1);
+    assert!(sheet.rows[0].1.iter().any(|c| c == "重点项目周调度"));
 }
