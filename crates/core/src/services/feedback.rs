@@ -191,6 +191,10 @@ impl Services {
         let c = self.cycle_get(caller, cycle).await?;
         may_compose(&c)?;
         self.subject_of(cycle, subject).await?;
+        // Once the sheet is out, nothing is added, whatever the input.
+        if self.store.sheet_get(cycle, subject).await?.is_some() {
+            return Err(CoreError::Conflict(Msg::new("err-problem-issued")));
+        }
         let f = self.checked_problem(&c, subject, input).await?;
         let audit = caller
             .audit("feedback.problem.add", "problem:new")

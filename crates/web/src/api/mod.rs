@@ -6,6 +6,7 @@
 //! problem JSON (RFC 9457) in the caller's language.
 
 mod cycles;
+mod feedback;
 mod org;
 mod people;
 mod reports;
@@ -31,6 +32,10 @@ use utoipa::OpenApi;
         reports::submissions, reports::report, reports::reading,
         voting::meeting, voting::voting, voting::presenting, voting::results, voting::publish,
         voting::ballot_scope, voting::ballot_submit,
+        feedback::problems, feedback::critique, feedback::add_problem, feedback::sheets, feedback::issue,
+        feedback::plan, feedback::review, feedback::sign_off, feedback::reopen, feedback::ledger,
+        feedback::my_sheets, feedback::acknowledge, feedback::my_plan, feedback::add_measure, feedback::submit,
+        feedback::progress,
     ),
     components(schemas(
         session::Me, session::LoginBody, session::LoginReply, session::TotpBody,
@@ -43,9 +48,12 @@ use utoipa::OpenApi;
         voting::MeetingDto, voting::GroupTurnout, voting::VotingBody, voting::VotingReply, voting::PresentingBody,
         voting::ResultsDto, voting::PublishBody, voting::ScopeDto, voting::BallotScopeDto, voting::BallotBody,
         voting::ReceiptDto,
+        feedback::ProblemDto, feedback::ProblemBody, feedback::CritiqueBody, feedback::SheetDto, feedback::IssueBody,
+        feedback::IssueReply, feedback::SkippedDto, feedback::MeasureDto, feedback::MeasureBody, feedback::ProgressDto,
+        feedback::ProgressBody, feedback::PlanDto, feedback::ReviewBody, feedback::SignOffBody, feedback::LedgerRowDto,
         Problem, FieldProblem,
     )),
-    tags((name = "session"), (name = "org-units"), (name = "people"), (name = "cycles"), (name = "reports"), (name = "voting")),
+    tags((name = "session"), (name = "org-units"), (name = "people"), (name = "cycles"), (name = "reports"), (name = "voting"), (name = "feedback"), (name = "rectification")),
 )]
 pub struct ApiDoc;
 
@@ -103,4 +111,19 @@ pub fn router(login_limit: crate::routes::LoginLimit) -> Router<AppState> {
         .route("/api/v1/cycles/{id}/results", get(voting::results))
         .route("/api/v1/cycles/{id}/results/publish", post(voting::publish))
         .route("/e/{cycle}/api/ballot", get(voting::ballot_scope).post(voting::ballot_submit))
+        .route("/api/v1/cycles/{id}/problems", get(feedback::problems))
+        .route("/api/v1/cycles/{id}/subjects/{person}/critique", put(feedback::critique))
+        .route("/api/v1/cycles/{id}/subjects/{person}/problems", post(feedback::add_problem))
+        .route("/api/v1/cycles/{id}/sheets", get(feedback::sheets).post(feedback::issue))
+        .route("/api/v1/cycles/{id}/subjects/{person}/plan", get(feedback::plan))
+        .route("/api/v1/cycles/{id}/subjects/{person}/plan/review", post(feedback::review))
+        .route("/api/v1/cycles/{id}/subjects/{person}/sign-off", post(feedback::sign_off))
+        .route("/api/v1/cycles/{id}/subjects/{person}/reopen", post(feedback::reopen))
+        .route("/api/v1/cycles/{id}/ledger", get(feedback::ledger))
+        .route("/api/v1/my/feedback", get(feedback::my_sheets))
+        .route("/api/v1/my/feedback/{cycle}/acknowledge", post(feedback::acknowledge))
+        .route("/api/v1/my/feedback/{cycle}/plan", get(feedback::my_plan))
+        .route("/api/v1/my/feedback/{cycle}/plan/measures", post(feedback::add_measure))
+        .route("/api/v1/my/feedback/{cycle}/plan/submit", post(feedback::submit))
+        .route("/api/v1/my/feedback/{cycle}/plan/measures/{measure}/progress", post(feedback::progress))
 }

@@ -89,6 +89,12 @@ async fn the_openapi_document_describes_every_endpoint() {
         "/api/v1/cycles/{id}",
         "/api/v1/cycles/{id}/scheme",
         "/api/v1/cycles/{id}/phase",
+        "/api/v1/cycles/{id}/problems",
+        "/api/v1/cycles/{id}/sheets",
+        "/api/v1/cycles/{id}/subjects/{person}/plan/review",
+        "/api/v1/cycles/{id}/subjects/{person}/sign-off",
+        "/api/v1/cycles/{id}/ledger",
+        "/api/v1/my/feedback/{cycle}/plan/measures/{measure}/progress",
     ] {
         assert!(paths.contains_key(p), "{p} missing");
     }

@@ -138,3 +138,74 @@ async fn progress_with_a_photo_then_sign_off() {
     assert_eq!(sheet.rows.len(), 1);
     assert!(sheet.rows[0].1.iter().any(|c| c == "重点项目周调度"));
 }
+
+#[tokio::test]
+async fn the_whole_loop_over_json() {
+    use serde_json::{Value, json};
+    let app = spawn().await;
+    let (cy, subj, problem) = issued(&app).await;
+    let me = app.login("subj").await;
+    let admin = app.login("sys").await;
+    let post = |c: &reqwest::Client, path: String, body: Value| c.post(app.url(&path)).json(&body).send();
+    // A problem from a critique that does not say so: 422 with the code.
+    let r = admin
+        .put(app.url(&format!("/api/v1/cycles/{cy}/subjects/{subj}/critique")))
+        .json(&json!({"text": "台账管理不规范。"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204);
+    let body = json!({"source": "critique", "text": "台账很规范", "tag": "制度落实", "severity": "minor"});
+    let r = post(&admin, format!("/api/v1/cycles/{cy}/subjects/{subj}/problems"), body).await.unwrap();
+    assert_eq!(r.status(), 409, "the sheet is issued already");
+    let sheets: Value =
+        admin.get(app.url(&format!("/api/v1/cycles/{cy}/sheets"))).send().await.unwrap().json().await.unwrap();
+    assert_eq!(sheets[0]["number"], "组反〔2026〕1号");
+
+    // The subject: acknowledge, a measure (bad KPI first), submit.
+    let r = post(&me, format!("/api/v1/my/feedback/{cy}/acknowledge"), json!({})).await.unwrap();
+    assert_eq!(r.status(), 200);
+    let measure = |target: &str| {
+        json!({"problem_id": problem, "text": "周调度", "responsible": "贾传峰", "deadline": "2099-06-30",
+               "kpi_name": "开复工率", "kpi_unit": "%", "kpi_baseline": "60", "kpi_target": target})
+    };
+    let r = post(&me, format!("/api/v1/my/feedback/{cy}/plan/measures"), measure("九十")).await.unwrap();
+    assert_eq!(r.status(), 422);
+    let p: Value = r.json().await.unwrap();
+    assert_eq!(p["errors"][0]["code"], "err-kpi-number");
+    let r = post(&me, format!("/api/v1/my/feedback/{cy}/plan/measures"), measure("90")).await.unwrap();
+    assert_eq!(r.status(), 201);
+    let m: Value = r.json().await.unwrap();
+    assert_eq!(m["kpi_target"], "90");
+    assert_eq!(post(&me, format!("/api/v1/my/feedback/{cy}/plan/submit"), json!({})).await.unwrap().status(), 204);
+    let r = post(&admin, format!("/api/v1/cycles/{cy}/subjects/{subj}/plan/review"), json!({"approve": false})).await;
+    assert_eq!(r.unwrap().status(), 422, "a return needs a comment");
+    let r = post(&admin, format!("/api/v1/cycles/{cy}/subjects/{subj}/plan/review"), json!({"approve": true})).await;
+    assert_eq!(r.unwrap().status(), 204);
+
+    // Progress, the ledger, sign-off; then no more progress.
+    let progress = format!("/api/v1/my/feedback/{cy}/plan/measures/{}/progress", m["id"]);
+    let r = post(&me, progress.clone(), json!({"text": "已过半", "percent": 55, "kpi_value": "77.5"})).await.unwrap();
+    assert_eq!(r.status(), 201);
+    let ledger: Value = admin
+        .get(app.url(&format!("/api/v1/cycles/{cy}/ledger?status=open")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(ledger[0]["measure"]["kpi_current"], "77.5");
+    assert_eq!(ledger[0]["measure"]["percent"], 55);
+    let r = post(
+        &admin,
+        format!("/api/v1/cycles/{cy}/subjects/{subj}/sign-off"),
+        json!({"target": "measure", "id": m["id"]}),
+    );
+    assert_eq!(r.await.unwrap().status(), 204);
+    let r = post(&me, progress, json!({"text": "再报", "percent": 90, "kpi_value": "88"})).await.unwrap();
+    assert_eq!(r.status(), 409);
+    let plan: Value =
+        me.get(app.url(&format!("/api/v1/my/feedback/{cy}/plan"))).send().await.unwrap().json().await.unwrap();
+    assert_eq!((plan["status"].as_str(), plan["measures"][0]["signed_off"].as_bool()), (Some("approved"), Some(true)));
+}
