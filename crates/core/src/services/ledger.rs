@@ -23,6 +23,8 @@ pub struct LedgerFilter {
     pub status: Option<ProblemStatus>,
     /// Only rows overdue (deadline passed or a progress report missing).
     pub overdue: bool,
+    /// Subjects whose name contains this.
+    pub name: Option<String>,
 }
 
 /// One line: a problem and one of its measures (none before the plan has one).
@@ -114,6 +116,7 @@ impl Services {
             if f.category.as_ref().is_some_and(|k| *k != s.category)
                 || f.tag.as_ref().is_some_and(|t| *t != p.tag)
                 || f.status.is_some_and(|st| st != p.status)
+                || f.name.as_ref().is_some_and(|n| !s.person_name.contains(n.as_str()))
             {
                 continue;
             }

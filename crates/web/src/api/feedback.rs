@@ -462,11 +462,13 @@ pub struct LedgerQuery {
     pub status: Option<String>,
     #[serde(default)]
     pub overdue: bool,
+    pub name: Option<String>,
 }
 
 #[utoipa::path(get, path = "/api/v1/cycles/{id}/ledger", tag = "rectification",
     params(("id" = i64, Path), ("category" = Option<String>, Query), ("tag" = Option<String>, Query),
-        ("status" = Option<String>, Query, description = "open or signed_off"), ("overdue" = Option<bool>, Query)),
+        ("status" = Option<String>, Query, description = "open or signed_off"), ("overdue" = Option<bool>, Query),
+        ("name" = Option<String>, Query, description = "subjects whose name contains it")),
     responses((status = 200, body = Vec<LedgerRowDto>)))]
 pub async fn ledger(
     State(state): State<AppState>,
@@ -479,6 +481,7 @@ pub async fn ledger(
         tag: q.tag,
         status: q.status.as_deref().and_then(kaoping_core::feedback::ProblemStatus::parse),
         overdue: q.overdue,
+        name: q.name.filter(|n| !n.trim().is_empty()),
     };
     let l = state.services.ledger(&a.caller, CycleId(id), &f).await?;
     Ok(Json(

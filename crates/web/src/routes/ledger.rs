@@ -29,6 +29,8 @@ pub struct LedgerQuery {
     pub status: String,
     #[serde(default)]
     pub overdue: String,
+    #[serde(default)]
+    pub name: String,
     pub page: Option<usize>,
 }
 
@@ -40,6 +42,7 @@ impl LedgerQuery {
             tag: some(&self.tag),
             status: ProblemStatus::parse(self.status.trim()),
             overdue: self.overdue == "1",
+            name: some(&self.name),
         }
     }
 
@@ -50,6 +53,7 @@ impl LedgerQuery {
             ("tag", &self.tag),
             ("status", &self.status),
             ("overdue", &self.overdue),
+            ("name", &self.name),
         ])
         .unwrap_or_default()
     }
