@@ -75,7 +75,7 @@ const ACCOUNTS: &[(&str, &str, Role, Option<&str>, &str)] = &[
         "贾传峰",
         Role::Subject,
         None,
-        "a district party secretary (subject): 2026 report draft, 2025 result card",
+        "a district party secretary (subject): 2026 report draft, 2025 result card and feedback sheet (plan not started)",
     ),
     ("pingyi", "邹志强", Role::Evaluator, None, "a party congress deputy (evaluator)"),
     ("shequ", "郝敬东", Role::CommunityAdmin, Some("LG-ZS-XY-01"), "a community secretary (community admin)"),
