@@ -27,7 +27,7 @@ test('copy last year, adjust the scheme, import rosters made in LibreOffice, pri
   await login(page, 'organizer_admin');
   await page.locator('.sidenav a[href="/admin/cycles"]').click();
   await page.getByRole('link', { name: '2025年度抓基层党建工作述职评议考核' }).click();
-  await expect(page.locator('.step-current')).toContainText('计票');
+  await expect(page.locator('.step-current')).toContainText('整改');
   await expect(page.locator('main')).toContainText('3/10');
 
   await page.goto('/admin/cycles/new');

@@ -363,6 +363,9 @@ impl FeedbackSettingsInput {
             let rest = number_pattern.replace("{year}", "").replace("{seq}", "");
             if !number_pattern.contains("{seq}") || number_pattern.matches("{seq}").count() > 1 {
                 errs.push(FieldError::new("number_pattern", Msg::new("err-number-pattern-seq")));
+            } else if !number_pattern.contains("{year}") {
+                // Sequences restart each year: without the year a number would repeat.
+                errs.push(FieldError::new("number_pattern", Msg::new("err-number-pattern-year")));
             } else if rest.contains('{') || rest.contains('}') {
                 errs.push(FieldError::new("number_pattern", Msg::new("err-number-pattern-unknown")));
             }
@@ -571,7 +574,9 @@ mod tests {
         let mut bad = good.clone();
         bad.number_pattern = "烟组反〔{year}〕号".into();
         assert_eq!(bad.validate().unwrap_err()[0].msg.key, "err-number-pattern-seq");
-        bad.number_pattern = "{org}{seq}".into();
+        bad.number_pattern = "组反{seq}号".into();
+        assert_eq!(bad.validate().unwrap_err()[0].msg.key, "err-number-pattern-year");
+        bad.number_pattern = "{org}{year}{seq}".into();
         assert_eq!(bad.validate().unwrap_err()[0].msg.key, "err-number-pattern-unknown");
         let mut bad = good;
         bad.plan_due_days = "0".into();

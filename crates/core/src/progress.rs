@@ -77,17 +77,37 @@ pub enum Due {
 /// The reporting state of one open measure of an approved plan.
 /// `approved` is the day the plan was approved; `reported` the periods
 /// (codes) with a report; periods that ended before approval need none.
+/// The earliest ended period without a report is overdue (a late report
+/// is filed under it, see [`period_for_report`]).
 pub fn due(today: NaiveDate, months: u32, reminder_days: u32, approved: NaiveDate, reported: &[String]) -> Due {
     let current = Period::containing(today, months);
-    let previous = current.previous();
-    if previous.last_day() >= approved && !reported.contains(&previous.code()) {
-        return Due::Overdue(previous);
+    let mut p = Period::containing(approved, months);
+    while p < current {
+        if p.last_day() >= approved && !reported.contains(&p.code()) {
+            return Due::Overdue(p);
+        }
+        p = p.next();
     }
     let end = current.last_day();
     if !reported.contains(&current.code()) && (end - today).num_days() <= i64::from(reminder_days) {
         return Due::Soon(end);
     }
     Due::No
+}
+
+/// The period a report made today is filed under: the earliest overdue
+/// one if any (a late report catches up), else the current one.
+pub fn period_for_report(
+    today: NaiveDate,
+    months: u32,
+    reminder_days: u32,
+    approved: Option<NaiveDate>,
+    reported: &[String],
+) -> Period {
+    match approved.map(|a| due(today, months, reminder_days, a, reported)) {
+        Some(Due::Overdue(p)) => p,
+        _ => Period::containing(today, months),
+    }
 }
 
 /// An evidence file of a progress report (stored once by content).
@@ -229,6 +249,14 @@ mod tests {
         assert_eq!(due(d(2027, 1, 3), 3, 7, approved, &["2026Q4".into()]), Due::No);
         // Approved after the quarter ended: that quarter needs no report.
         assert_eq!(due(d(2027, 1, 3), 3, 7, d(2027, 1, 2), &[]), Due::No);
+        // A quarter missed two quarters ago is still overdue, and a late
+        // report is filed under it.
+        let reported = vec!["2027Q1".to_string()];
+        assert_eq!(due(d(2027, 4, 20), 3, 7, approved, &reported), Due::Overdue(q4));
+        assert_eq!(period_for_report(d(2027, 4, 20), 3, 7, Some(approved), &reported), q4);
+        let reported = vec!["2026Q4".to_string(), "2027Q1".to_string()];
+        assert_eq!(due(d(2027, 4, 20), 3, 7, approved, &reported), Due::No);
+        assert_eq!(period_for_report(d(2027, 4, 20), 3, 7, Some(approved), &reported).code(), "2027Q2");
     }
 
     #[test]

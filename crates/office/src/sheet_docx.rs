@@ -21,13 +21,8 @@ pub struct SheetLabels {
     /// Section headings, numbered as printed (e.g. 一、存在问题).
     pub problems: String,
     pub requirements: String,
-    /// e.g. "标签", "程度", "来源".
-    pub tag: String,
-    pub severity: String,
-    pub source: String,
-    /// Label of each problem's severity and source, in problem order.
-    pub severities: Vec<String>,
-    pub sources: Vec<String>,
+    /// The note after each problem (tag, severity, source), in problem order.
+    pub notes: Vec<String>,
     /// The issue date as written on the sheet (e.g. 2026年12月1日).
     pub issued_on: String,
 }
@@ -133,14 +128,8 @@ pub fn feedback_sheet_docx(c: &SheetContent, l: &SheetLabels) -> Result<Vec<u8>,
         .add_paragraph(blank)
         .add_paragraph(st.heading(&l.problems));
     for (i, p) in c.problems.iter().enumerate() {
-        let mut note = format!("（{}：{}；{}：{}", l.tag, p.tag, l.severity, l.severities.get(i).map_or("", |s| s));
-        let source = l.sources.get(i).map_or("", |s| s.as_str());
-        note.push_str(&format!("；{}：{}", l.source, source));
-        if let Some(g) = &p.group_label {
-            note.push_str(&format!("·{g}"));
-        }
-        note.push('）');
-        doc = doc.add_paragraph(st.indented(vec![st.body(&format!("{}. {}", i + 1, p.text)), st.body(&note)]));
+        let note = l.notes.get(i).map_or("", |n| n.as_str());
+        doc = doc.add_paragraph(st.indented(vec![st.body(&format!("{}. {}", i + 1, p.text)), st.body(note)]));
     }
     doc = doc.add_paragraph(st.heading(&l.requirements));
     for (i, r) in c.requirements.iter().enumerate() {

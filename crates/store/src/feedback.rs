@@ -1,7 +1,7 @@
 //! Critiques, problems and feedback sheets.
 
 use crate::entity::{critique, cycle, feedback_sheet, problem};
-use crate::{Db, append_audit, db_err};
+use crate::{Db, Serial, append_audit, db_err, serialize};
 use async_trait::async_trait;
 use kaoping_core::audit::AuditDraft;
 use kaoping_core::error::{CoreError, Msg, Result};
@@ -117,6 +117,7 @@ impl FeedbackStore for Db {
 
     async fn critique_set(&self, cycle: CycleId, subject: PersonId, text: &str, audit: &AuditDraft) -> Result<()> {
         let txn = self.write().await?;
+        serialize(&txn, Serial::Cycle(cycle.0)).await?;
         let old = critique::Entity::find()
             .filter(critique::Column::CycleId.eq(cycle.0))
             .filter(critique::Column::SubjectId.eq(subject.0))
@@ -177,6 +178,7 @@ impl FeedbackStore for Db {
         audit: &AuditDraft,
     ) -> Result<Problem> {
         let txn = self.write().await?;
+        serialize(&txn, Serial::Cycle(cycle.0)).await?;
         if has_sheet(&txn, cycle, subject).await? {
             return Err(issued());
         }
@@ -215,6 +217,7 @@ impl FeedbackStore for Db {
 
     async fn problem_update(&self, cycle: CycleId, id: i64, f: &ProblemFields, audit: &AuditDraft) -> Result<Problem> {
         let txn = self.write().await?;
+        serialize(&txn, Serial::Cycle(cycle.0)).await?;
         let mut a: problem::ActiveModel = draft_problem(&txn, cycle, id).await?.into();
         a.source = Set(f.source.as_str().into());
         a.group_code = Set(f.group.clone());
@@ -230,6 +233,7 @@ impl FeedbackStore for Db {
 
     async fn problem_delete(&self, cycle: CycleId, id: i64, audit: &AuditDraft) -> Result<()> {
         let txn = self.write().await?;
+        serialize(&txn, Serial::Cycle(cycle.0)).await?;
         draft_problem(&txn, cycle, id).await?;
         problem::Entity::delete_by_id(id).exec(&txn).await.map_err(db_err)?;
         append_audit(&txn, audit).await?;
@@ -238,6 +242,7 @@ impl FeedbackStore for Db {
 
     async fn problem_move(&self, cycle: CycleId, id: i64, up: bool, audit: &AuditDraft) -> Result<bool> {
         let txn = self.write().await?;
+        serialize(&txn, Serial::Cycle(cycle.0)).await?;
         let p = draft_problem(&txn, cycle, id).await?;
         let rows = problem::Entity::find()
             .filter(problem::Column::CycleId.eq(cycle.0))
@@ -272,6 +277,8 @@ impl FeedbackStore for Db {
         audit: &AuditDraft,
     ) -> Result<Vec<FeedbackSheet>> {
         let txn = self.write().await?;
+        serialize(&txn, Serial::Numbers(organizer.0)).await?;
+        serialize(&txn, Serial::Cycle(cycle.0)).await?;
         let last: Option<i64> = feedback_sheet::Entity::find()
             .filter(feedback_sheet::Column::OrganizerId.eq(organizer.0))
             .filter(feedback_sheet::Column::Year.eq(year))
@@ -286,6 +293,9 @@ impl FeedbackStore for Db {
         let now = time::now();
         let mut out = Vec::with_capacity(sheets.len());
         for s in sheets {
+            if has_sheet(&txn, cycle, s.subject_id).await? {
+                return Err(CoreError::Conflict(Msg::new("err-sheet-exists").arg("name", &s.content.subject_name)));
+            }
             // The sheet must say what the problems say now.
             let drafts = problem::Entity::find()
                 .filter(problem::Column::CycleId.eq(cycle.0))
@@ -299,6 +309,8 @@ impl FeedbackStore for Db {
                     d.id == p.problem_id
                         && d.body == p.text
                         && d.tag == p.tag
+                        && d.severity == p.severity.as_str()
+                        && d.source == p.source.as_str()
                         && d.status == ProblemStatus::Draft.as_str()
                 });
             if !same {

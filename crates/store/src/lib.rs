@@ -298,6 +298,39 @@ pub(crate) async fn begin_write(conn: &DatabaseConnection) -> Result<DatabaseTra
     conn.begin_with_options(opts).await.map_err(db_err)
 }
 
+/// What a write of the feedback loop serializes on (PostgreSQL; on SQLite
+/// every write transaction is already `BEGIN IMMEDIATE`).
+#[derive(Clone, Copy)]
+pub(crate) enum Serial {
+    /// Critiques, problems, sheets, plans, progress and sign-off of a cycle.
+    Cycle(i64),
+    /// The sheet numbers of an organizer.
+    Numbers(i64),
+}
+
+/// Take the transaction-scoped lock of `on` (PostgreSQL), so that a
+/// check and the write it allows cannot interleave with another's. Taken
+/// before the audit chain's lock, always in this order.
+pub(crate) async fn serialize(txn: &DatabaseTransaction, on: Serial) -> Result<()> {
+    if txn.get_database_backend() != DbBackend::Postgres {
+        return Ok(());
+    }
+    let (class, id) = match on {
+        Serial::Cycle(id) => (1_i64, id),
+        Serial::Numbers(id) => (2_i64, id),
+    };
+    // 8 bits of class, 48 bits of id: distinct from the audit lock's key.
+    let key = (class << 56) | (id & 0x0000_FFFF_FFFF_FFFF);
+    txn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT pg_advisory_xact_lock($1)",
+        [key.into()],
+    ))
+    .await
+    .map_err(db_err)?;
+    Ok(())
+}
+
 /// Append an audit entry inside a write transaction, chained to the last.
 pub(crate) async fn append_audit(txn: &DatabaseTransaction, d: &AuditDraft) -> Result<AuditEntry> {
     let mut entries = append_audit_many(txn, std::slice::from_ref(d)).await?;

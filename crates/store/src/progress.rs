@@ -3,7 +3,7 @@
 //! `RectificationStore`, called from `rectification.rs`).
 
 use crate::entity::{measure, notice, plan, problem, progress_file, progress_report, rectification_event, stored_file};
-use crate::{Db, append_audit, db_err};
+use crate::{Db, Serial, append_audit, db_err, serialize};
 use kaoping_core::audit::AuditDraft;
 use kaoping_core::error::{CoreError, Msg, Result};
 use kaoping_core::exact::Dec4;
@@ -129,6 +129,7 @@ pub(crate) async fn progress_add(
     audit: &AuditDraft,
 ) -> Result<ProgressReport> {
     let txn = db.write().await?;
+    serialize(&txn, Serial::Cycle(cycle.0)).await?;
     let approved = plan::Entity::find()
         .filter(plan::Column::CycleId.eq(cycle.0))
         .filter(plan::Column::SubjectId.eq(subject.0))
@@ -263,6 +264,7 @@ pub(crate) async fn set_signed_off(
     audit: &AuditDraft,
 ) -> Result<()> {
     let txn = db.write().await?;
+    serialize(&txn, Serial::Cycle(cycle.0)).await?;
     let now = to_micros(time::now());
     let stamp = if sign { Some(now) } else { None };
     let (problem_id, measure_id, kind) = match target {

@@ -2,7 +2,7 @@
 
 use crate::entity::{measure, plan, plan_version, problem};
 use crate::progress;
-use crate::{Db, append_audit, db_err};
+use crate::{Db, Serial, append_audit, db_err, serialize};
 use async_trait::async_trait;
 use kaoping_core::audit::AuditDraft;
 use kaoping_core::error::{CoreError, Msg, Result};
@@ -154,8 +154,21 @@ async fn advance(
         a.reviewed_by = Set(Some(audit.actor.clone()));
         a.comment = Set(comment.map(str::to_string));
     }
-    let saved = a.save(txn).await.map_err(db_err)?;
     let measures = subject_measures(txn, cycle, subject).await?;
+    if to == PlanStatus::Submitted {
+        let open = problem::Entity::find()
+            .filter(problem::Column::CycleId.eq(cycle.0))
+            .filter(problem::Column::SubjectId.eq(subject.0))
+            .filter(problem::Column::Status.eq(ProblemStatus::Open.as_str()))
+            .order_by_asc(problem::Column::Position)
+            .all(txn)
+            .await
+            .map_err(db_err)?;
+        if let Some((n, _)) = open.iter().enumerate().find(|(_, p)| measures.iter().all(|m| m.problem_id != p.id)) {
+            return Err(CoreError::invalid("plan", Msg::new("err-plan-problem-uncovered").arg("n", n + 1)));
+        }
+    }
+    let saved = a.save(txn).await.map_err(db_err)?;
     plan_version::ActiveModel {
         cycle_id: Set(cycle.0),
         subject_id: Set(subject.0),
@@ -232,6 +245,7 @@ impl RectificationStore for Db {
         audit: &AuditDraft,
     ) -> Result<Measure> {
         let txn = self.write().await?;
+        serialize(&txn, Serial::Cycle(cycle.0)).await?;
         check_editable(&txn, cycle, subject).await?;
         check_problem(&txn, cycle, subject, f.problem_id).await?;
         let now = to_micros(time::now());
@@ -260,6 +274,7 @@ impl RectificationStore for Db {
         audit: &AuditDraft,
     ) -> Result<Measure> {
         let txn = self.write().await?;
+        serialize(&txn, Serial::Cycle(cycle.0)).await?;
         check_editable(&txn, cycle, subject).await?;
         check_problem(&txn, cycle, subject, f.problem_id).await?;
         let m = measure::Entity::find_by_id(id)
@@ -279,6 +294,7 @@ impl RectificationStore for Db {
 
     async fn measure_delete(&self, cycle: CycleId, subject: PersonId, id: i64, audit: &AuditDraft) -> Result<()> {
         let txn = self.write().await?;
+        serialize(&txn, Serial::Cycle(cycle.0)).await?;
         check_editable(&txn, cycle, subject).await?;
         let r = measure::Entity::delete_many()
             .filter(measure::Column::Id.eq(id))
@@ -296,6 +312,7 @@ impl RectificationStore for Db {
 
     async fn plan_submit(&self, cycle: CycleId, subject: PersonId, audit: &AuditDraft) -> Result<Plan> {
         let txn = self.write().await?;
+        serialize(&txn, Serial::Cycle(cycle.0)).await?;
         let from = [PlanStatus::Draft, PlanStatus::Returned];
         let p =
             advance(&txn, cycle, subject, &from, PlanStatus::Submitted, None, audit, "err-plan-not-editable").await?;
@@ -312,6 +329,7 @@ impl RectificationStore for Db {
         audit: &AuditDraft,
     ) -> Result<Plan> {
         let txn = self.write().await?;
+        serialize(&txn, Serial::Cycle(cycle.0)).await?;
         let to = if approve { PlanStatus::Approved } else { PlanStatus::Returned };
         let p = advance(&txn, cycle, subject, &[PlanStatus::Submitted], to, comment, audit, "err-plan-not-submitted")
             .await?;

@@ -116,26 +116,31 @@ impl Services {
 
     /// The evaluators' remarks on `subject`, by group (never by person),
     /// sorted so their order says nothing about who wrote them; only once
-    /// voting has closed.
+    /// voting has closed. In an anonymous cycle the remarks of a group with
+    /// fewer than [`ANONYMOUS_GROUP_MIN`] ballots on this subject are left
+    /// out: quoting them could point at the evaluator.
     async fn remarks_of(&self, c: &Cycle, subject: PersonId) -> Result<Vec<(String, String)>> {
         if !c.voting.is_closed() {
             return Ok(Vec::new());
         }
+        let ballots = self.store.ballot_list(c.id).await?;
         let mut small: BTreeSet<String> = BTreeSet::new();
         if c.ballot_mode == BallotMode::Anonymous {
-            let mut sizes: HashMap<String, usize> = HashMap::new();
-            for e in self.store.evaluator_list(c.id).await? {
-                *sizes.entry(e.group).or_default() += 1;
+            let mut sizes: HashMap<&str, usize> = HashMap::new();
+            for b in ballots.iter().filter(|b| b.marks.contains_key(&subject.0)) {
+                *sizes.entry(b.group.as_str()).or_default() += 1;
             }
-            small = sizes.into_iter().filter(|(_, n)| *n < ANONYMOUS_GROUP_MIN).map(|(g, _)| g).collect();
+            small = sizes.into_iter().filter(|(_, n)| *n < ANONYMOUS_GROUP_MIN).map(|(g, _)| g.to_string()).collect();
         }
         let mut out: BTreeSet<(String, String)> = BTreeSet::new();
-        for b in self.store.ballot_list(c.id).await? {
+        for b in &ballots {
+            if small.contains(&b.group) {
+                continue;
+            }
             if let Some(r) = b.remarks.get(&subject.0) {
                 let r = r.trim();
                 if !r.is_empty() {
-                    let group = if small.contains(&b.group) { String::new() } else { b.group.clone() };
-                    out.insert((group, r.to_string()));
+                    out.insert((b.group.clone(), r.to_string()));
                 }
             }
         }
@@ -257,6 +262,13 @@ impl Services {
             return Err(CoreError::Conflict(Msg::new("err-cycle-archived")));
         }
         let s = input.validate().map_err(CoreError::Invalid)?;
+        // Reports are filed by period: the period length stays once a plan
+        // is approved (its reports would no longer match).
+        if s.progress_months != c.feedback.progress_months
+            && self.store.plan_list(cycle).await?.iter().any(|p| p.status == crate::rectification::PlanStatus::Approved)
+        {
+            return Err(CoreError::invalid("progress_months", Msg::new("err-progress-months-fixed")));
+        }
         let done = self
             .store
             .cycle_set_feedback(cycle, &s, &caller.audit("feedback.settings", format!("cycle:{cycle}")))
@@ -343,6 +355,9 @@ impl Services {
     /// The subject confirms they received their sheet (once).
     pub async fn sheet_acknowledge(&self, caller: &Caller, cycle: CycleId) -> Result<FeedbackSheet> {
         let sheet = self.my_sheet(caller, cycle).await?;
+        if self.store.cycle_get(cycle).await?.is_some_and(|c| c.phase == Phase::Archived) {
+            return Err(CoreError::Conflict(Msg::new("err-cycle-archived")));
+        }
         if sheet.acknowledged_at.is_none() {
             let audit =
                 caller.audit("feedback.sheet.acknowledge", format!("sheet:{}", sheet.id)).detail(sheet.number.clone());

@@ -105,6 +105,8 @@ impl Services {
             periods.entry(m).or_default().push(p);
         }
         let recurring = self.recurring_tags(&c).await?;
+        let plan_due: HashMap<PersonId, chrono::NaiveDate> =
+            self.store.sheet_list(cycle).await?.into_iter().map(|s| (s.subject_id, s.content.plan_due)).collect();
         let today = today();
         let (months, remind) = (c.feedback.progress_months, c.feedback.reminder_days);
         let mut rows = Vec::new();
@@ -139,12 +141,14 @@ impl Services {
                 late || missing
             };
             let lines: Vec<LedgerRow> = if list.is_empty() {
+                // No measure yet: overdue once the plan's due date has passed.
+                let plan_late = open && plan_due.get(&p.subject_id).is_some_and(|d| *d < today);
                 vec![LedgerRow {
                     subject: s.clone(),
                     problem: p.clone(),
                     measure: None,
                     plan: plan.map(|x| x.0),
-                    overdue: false,
+                    overdue: plan_late,
                     recurring: is_recurring,
                 }]
             } else {
@@ -218,10 +222,13 @@ impl Services {
     }
 
     /// The cycle before `c` of the same organizer: the one it was copied
-    /// from, else the latest of an earlier year.
+    /// from (if it is the same organizer's, of an earlier year), else the
+    /// latest of an earlier year.
     pub async fn previous_cycle(&self, c: &Cycle) -> Result<Option<Cycle>> {
         if let Some(from) = c.copied_from
             && let Some(p) = self.store.cycle_get(from).await?
+            && p.organizer_id == c.organizer_id
+            && p.year < c.year
         {
             return Ok(Some(p));
         }

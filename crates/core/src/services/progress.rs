@@ -9,21 +9,26 @@ use crate::feedback::{MAX_TEXT, ProblemStatus, multiline_text};
 use crate::ids::{CycleId, PersonId};
 use crate::notify::{Notice, NoticeKind};
 use crate::ports::SignOffTarget;
-use crate::progress::{Due, EvidenceFile, MAX_EVIDENCE, NewEvidence, Period, ProgressInput, ProgressReport, due};
+use crate::progress::{
+    Due, EvidenceFile, MAX_EVIDENCE, NewEvidence, Period, ProgressInput, ProgressReport, due, period_for_report,
+};
 use crate::rectification::PlanStatus;
 use crate::report::Blob;
 
 impl PlanPage {
     /// Whether the progress of an open measure is due, soon or overdue
     /// (only once the plan is approved).
-    pub fn due_of(&self, measure: i64) -> Due {
-        let Some(approved) = self
-            .plan
+    /// The day the plan was approved (in the organizer's time zone).
+    pub fn approved_on(&self) -> Option<chrono::NaiveDate> {
+        self.plan
             .as_ref()
             .filter(|p| p.status == PlanStatus::Approved)
             .and_then(|p| p.reviewed_at)
             .map(|t| t.with_timezone(&crate::time::DEFAULT_TZ).date_naive())
-        else {
+    }
+
+    pub fn due_of(&self, measure: i64) -> Due {
+        let Some(approved) = self.approved_on() else {
             return Due::No;
         };
         let Some(m) = self.measures.iter().find(|m| m.id == measure) else { return Due::No };
@@ -77,7 +82,13 @@ impl Services {
         if files.len() > MAX_EVIDENCE {
             return Err(CoreError::invalid("files", Msg::new("err-evidence-count").arg("max", MAX_EVIDENCE)));
         }
-        let period = Period::containing(today(), page.cycle.feedback.progress_months).code();
+        // A late report catches up the earliest period left without one.
+        let reported: Vec<String> =
+            page.progress.iter().filter(|r| r.measure_id == measure).map(|r| r.period.clone()).collect();
+        let settings = &page.cycle.feedback;
+        let period =
+            period_for_report(today(), settings.progress_months, settings.reminder_days, page.approved_on(), &reported)
+                .code();
         let audit =
             caller.audit("rectification.progress", format!("measure:{measure}")).detail(format!("cycle:{cycle}"));
         self.store.progress_add(cycle, caller.actor.person_id, measure, &period, &f, &files, &audit).await
@@ -111,6 +122,9 @@ impl Services {
         note: &str,
     ) -> Result<()> {
         let page = self.plan_for_organizer(caller, cycle, subject).await?;
+        if page.cycle.phase == Phase::Archived {
+            return Err(CoreError::Conflict(Msg::new("err-cycle-archived")));
+        }
         if page.plan.as_ref().is_none_or(|p| p.status != PlanStatus::Approved) {
             return Err(CoreError::Conflict(Msg::new("err-signoff-plan-not-approved")));
         }
@@ -136,7 +150,10 @@ impl Services {
         target: SignOffTarget,
         reason: &str,
     ) -> Result<()> {
-        self.plan_for_organizer(caller, cycle, subject).await?;
+        let page = self.plan_for_organizer(caller, cycle, subject).await?;
+        if page.cycle.phase == Phase::Archived {
+            return Err(CoreError::Conflict(Msg::new("err-cycle-archived")));
+        }
         let reason = multiline_text("reason", reason, MAX_TEXT).map_err(|e| CoreError::Invalid(vec![e]))?;
         let (action, object) = match target {
             SignOffTarget::Measure(id) => ("rectification.measure.reopen", format!("measure:{id}")),
@@ -167,10 +184,14 @@ impl Services {
                     Due::Overdue(p) => (NoticeKind::ProgressOverdue, p, p.last_day()),
                 };
                 let code = period.code();
+                // Claimed before sending, so several nodes send it once; a
+                // failed send is logged, not retried (the app shows it anyway).
                 if self.store.notice_once(plan.subject_id, c.id, kind.as_str(), &code).await? {
                     let n = Notice { to: plan.subject_id, cycle: c.id, kind, period: code, due };
-                    self.notifier.notify(&n).await?;
-                    sent += 1;
+                    match self.notifier.notify(&n).await {
+                        Ok(()) => sent += 1,
+                        Err(e) => tracing::warn!(error = %e, person = n.to.0, cycle = n.cycle.0, "notice not sent"),
+                    }
                 }
             }
         }

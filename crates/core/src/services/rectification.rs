@@ -142,6 +142,9 @@ impl Services {
         comment: &str,
     ) -> Result<Plan> {
         let page = self.plan_for_organizer(caller, cycle, subject).await?;
+        if page.cycle.phase == Phase::Archived {
+            return Err(CoreError::Conflict(Msg::new("err-cycle-archived")));
+        }
         let comment = if comment.trim().is_empty() {
             if !approve {
                 return Err(CoreError::invalid("comment", Msg::new("err-plan-return-comment")));

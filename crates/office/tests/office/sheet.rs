@@ -45,11 +45,12 @@ fn sample(problems: usize) -> (SheetContent, SheetLabels) {
         category: "类别".into(),
         problems: "一、存在问题".into(),
         requirements: "二、整改要求".into(),
-        tag: "类型".into(),
-        severity: "程度".into(),
-        source: "来源".into(),
-        severities: vec!["较重".into(); problems],
-        sources: (1..=problems).map(|i| if i == 2 { "评议意见" } else { "点评" }.to_string()).collect(),
+        notes: (1..=problems)
+            .map(|i| {
+                let source = if i == 2 { "评议意见·党代表" } else { "点评" };
+                format!("（类型：党建与业务融合；程度：较重；来源：{source}）")
+            })
+            .collect(),
         issued_on: "2026年12月6日".into(),
     };
     (c, l)

@@ -151,21 +151,53 @@ async fn problems_are_quoted_verbatim_and_sheets_numbered_once_and_frozen() {
 }
 
 #[tokio::test]
-async fn an_anonymous_cycle_does_not_name_a_small_group() {
-    let (w, zzb, cy, s, sessions) = setup_n("anonymous", 2).await;
-    w.svc.voting_set(&zzb, cy, true).await.unwrap();
-    for (i, t) in sessions.iter().enumerate() {
-        let r = w.svc.reader_from_link(t, None).await.unwrap().unwrap();
-        let mut m = marks(&[(s[0], "good"), (s[1], "fair")]);
-        m[1].remark = Some(format!("意见{i}"));
-        w.svc.ballot_submit(&r, &format!("k-{i:016}"), &m).await.unwrap();
+async fn an_anonymous_cycle_leaves_out_the_remarks_of_a_small_group() {
+    for (evaluators, shown) in [(2, false), (3, true)] {
+        let (w, zzb, cy, s, sessions) = setup_n("anonymous", evaluators).await;
+        w.svc.voting_set(&zzb, cy, true).await.unwrap();
+        for (i, t) in sessions.iter().enumerate() {
+            let r = w.svc.reader_from_link(t, None).await.unwrap().unwrap();
+            let mut m = marks(&[(s[0], "good"), (s[1], "fair")]);
+            m[1].remark = Some(format!("意见{i}"));
+            w.svc.ballot_submit(&r, &format!("k-{i:016}"), &m).await.unwrap();
+        }
+        w.svc.voting_set(&zzb, cy, false).await.unwrap();
+        let d = w.svc.feedback_subject(&zzb, cy, PersonId(s[1])).await.unwrap();
+        let mut p = problem("remark", "意见1");
+        p.group = "all".into();
+        let added = w.svc.problem_add(&zzb, cy, PersonId(s[1]), &p).await;
+        if shown {
+            assert_eq!(d.remarks.len(), 3);
+            assert!(d.remarks.iter().all(|(g, _)| g == "all"));
+            assert_eq!(added.unwrap().group.as_deref(), Some("all"));
+        } else {
+            // Two ballots in the group: quoting one could point at its writer.
+            assert!(d.remarks.is_empty());
+            assert_eq!(conflict_key(added.unwrap_err()), "err-problem-not-a-remark");
+        }
     }
+}
+
+#[tokio::test]
+async fn two_organizers_issuing_at_once_issue_one_sheet() {
+    let (w, zzb, cy, s, _) = setup_n("named", 1).await;
+    w.svc.voting_set(&zzb, cy, true).await.unwrap();
     w.svc.voting_set(&zzb, cy, false).await.unwrap();
-    let d = w.svc.feedback_subject(&zzb, cy, PersonId(s[1])).await.unwrap();
-    assert_eq!(d.remarks, [(String::new(), "意见0".to_string()), (String::new(), "意见1".to_string())]);
-    // Quoted without a group.
-    let mut p = problem("remark", "意见1");
-    p.group = String::new();
-    let stored = w.svc.problem_add(&zzb, cy, PersonId(s[1]), &p).await.unwrap();
-    assert_eq!(stored.group.as_deref(), Some(""));
+    w.svc.problem_add(&zzb, cy, PersonId(s[0]), &problem("routine", "台账不规范")).await.unwrap();
+    let tasks: Vec<_> = (0..4)
+        .map(|_| {
+            let (svc, zzb) = (w.svc.clone(), zzb.clone());
+            tokio::spawn(async move { svc.sheets_issue(&zzb, cy, None).await })
+        })
+        .collect();
+    let mut issued = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            Ok(out) => issued += out.issued.len(),
+            Err(e) => assert_eq!(conflict_key(e), "err-sheet-exists"),
+        }
+    }
+    assert_eq!(issued, 1);
+    let sheets = w.svc.store.sheet_list(cy).await.unwrap();
+    assert_eq!(sheets.iter().map(|s| s.number.as_str()).collect::<Vec<_>>(), ["组反〔2026〕1号"]);
 }

@@ -151,9 +151,6 @@ async fn progress_is_reported_with_evidence_then_signed_off_and_reopened() {
     assert_eq!(key(e), "err-progress-plan-not-approved");
     let e = svc.sign_off(&zzb, cy, subject, SignOffTarget::Measure(m), "").await.unwrap_err();
     assert_eq!(key(e), "err-signoff-plan-not-approved");
-    svc.plan_submit(&me, cy).await.unwrap();
-    svc.plan_review(&zzb, cy, subject, true, "").await.unwrap();
-
     // Monthly reports, reminders from 60 days before: due now, one notice per period.
     let mut f = kaoping_core::feedback::FeedbackSettingsInput {
         number_pattern: "组反〔{year}〕{seq}号".into(),
@@ -169,6 +166,12 @@ async fn progress_is_reported_with_evidence_then_signed_off_and_reopened() {
         reminder_days: "60".into(),
     };
     svc.feedback_settings_set(&zzb, cy, &f).await.unwrap();
+    svc.plan_submit(&me, cy).await.unwrap();
+    svc.plan_review(&zzb, cy, subject, true, "").await.unwrap();
+    // Reports are filed by period: its length is fixed once a plan is approved.
+    f.progress_months = "3".into();
+    assert_eq!(key(svc.feedback_settings_set(&zzb, cy, &f).await.unwrap_err()), "err-progress-months-fixed");
+    f.progress_months = "1".into();
     svc.cycle_advance(&zzb, cy, kaoping_core::cycle::Phase::Tally).await.unwrap();
     svc.results_publish(&zzb, cy, kaoping_core::cycle::Visibility::Subjects).await.unwrap();
     svc.cycle_advance(&zzb, cy, kaoping_core::cycle::Phase::Feedback).await.unwrap();

@@ -42,13 +42,33 @@ fn labels(lang: Lang, s: &FeedbackSheet) -> SheetLabels {
         category: lang.t("subject-category"),
         problems: lang.t("sheet-problems"),
         requirements: lang.t("sheet-requirements"),
-        tag: lang.t("problem-tag"),
-        severity: lang.t("problem-severity"),
-        source: lang.t("problem-source"),
-        severities: c.problems.iter().map(|p| lang.t(p.severity.label_key())).collect(),
-        sources: c.problems.iter().map(|p| lang.t(p.source.label_key())).collect(),
+        notes: c.problems.iter().map(|p| problem_note(lang, p)).collect(),
         issued_on: long_date(lang, c.issued_on),
     }
+}
+
+/// The note printed after a problem: tag, severity and source (with the
+/// evaluator group of a remark).
+pub(crate) fn problem_note(lang: Lang, p: &kaoping_core::feedback::SheetProblem) -> String {
+    let mut source = lang.t(p.source.label_key());
+    if let Some(g) = &p.group_label {
+        source = format!("{source}·{g}");
+    }
+    lang.msg(
+        &Msg::new("problem-note")
+            .arg("tag", &p.tag)
+            .arg("severity", lang.t(p.severity.label_key()))
+            .arg("source", source),
+    )
+}
+
+/// A file name safe inside a zip: no path separators or reserved characters.
+fn safe_name(s: &str) -> String {
+    s.chars()
+        .map(|c| if "/\\:*?\"<>|".contains(c) || c.is_control() { '_' } else { c })
+        .collect::<String>()
+        .trim_start_matches('.')
+        .to_string()
 }
 
 fn docx_of(lang: Lang, s: &FeedbackSheet) -> AppResult<Vec<u8>> {
@@ -143,7 +163,7 @@ pub async fn sheets_zip(
             continue;
         }
         if let Some(s) = r.sheet {
-            files.push((format!("{:04}-{}.docx", s.seq, s.content.subject_name), docx_of(a.ctx.lang, &s)?));
+            files.push((format!("{:04}-{}.docx", s.seq, safe_name(&s.content.subject_name)), docx_of(a.ctx.lang, &s)?));
         }
     }
     let bytes = zip_files(&files).map_err(|e| CoreError::Store(e.to_string()))?;
@@ -373,6 +393,12 @@ struct SheetView {
     issued_on: String,
     /// The subject's own view: acknowledge button and their links.
     own: bool,
+}
+
+impl SheetView {
+    fn note(&self, p: &kaoping_core::feedback::SheetProblem) -> String {
+        problem_note(self.page.lang, p)
+    }
 }
 
 pub async fn organizer_sheet(

@@ -176,7 +176,7 @@ pub async fn xlsx(
         Column::new(lang.t("measure-responsible"), 10.0),
         Column::new(lang.t("measure-deadline"), 12.0),
         Column::new(lang.t("progress-percent"), 10.0).numeric(),
-        Column::new("KPI", 30.0),
+        Column::new(lang.t("kpi"), 30.0),
         Column::new(lang.t("ledger-status"), 10.0),
         Column::new(lang.t("ledger-overdue"), 8.0),
     ];

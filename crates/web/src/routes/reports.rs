@@ -81,9 +81,11 @@ fn carry_over_html(lang: crate::i18n::Lang, c: &kaoping_core::services::CarryOve
         } else {
             lang.t("ledger-open")
         };
-        out.push_str(&format!("<li><strong>{}</strong>（{}）", esc(&it.problem.text), esc(&state)));
+        let line = lang.msg(&Msg::new("carry-over-line").arg("text", &it.problem.text).arg("state", state));
+        out.push_str(&format!("<li>{}", esc(&line)));
         for m in &it.measures {
-            out.push_str(&format!("<br>{}：{}%", esc(&m.text), m.percent));
+            let line = lang.msg(&Msg::new("carry-over-measure").arg("text", &m.text).arg("percent", m.percent));
+            out.push_str(&format!("<br>{}", esc(&line)));
         }
         out.push_str("</li>");
     }

@@ -125,7 +125,7 @@ async fn progress_with_a_photo_then_sign_off() {
         .unwrap();
     assert_eq!(r.status(), 422);
     let page = me.get(app.url(&format!("/my/feedback/{cy}/plan"))).send().await.unwrap().text().await.unwrap();
-    assert!(page.contains("已销号") && page.contains("问题销号：现场核实到位"), "{page}");
+    assert!(page.contains("已销号") && page.contains("问题销号 · 现场核实到位"), "{page}");
 
     // The ledger: the row with its KPI and state, filtered, and as Excel.
     let ledger = admin.get(app.url(&format!("/admin/cycles/{cy}/ledger"))).send().await.unwrap().text().await.unwrap();
