@@ -1071,3 +1071,4 @@ kpi = Target
 plan-version = Version
 err-number-pattern-year = The pattern must contain {"{"}year{"}"}: running numbers restart every year, so without the year a number would repeat.
 err-progress-months-fixed = A plan has been approved: the reporting period can no longer change (reports are filed by period).
+ledger-cycle = Cycle

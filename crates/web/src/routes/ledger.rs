@@ -8,7 +8,7 @@ use crate::i18n::Lang;
 use crate::views::{Page, render};
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use kaoping_core::cycle::Cycle;
 use kaoping_core::feedback::ProblemStatus;
 use kaoping_core::ids::CycleId;
@@ -31,6 +31,8 @@ pub struct LedgerQuery {
     pub overdue: String,
     #[serde(default)]
     pub name: String,
+    /// Another cycle to show (the cycle selector): redirects there.
+    pub cycle: Option<i64>,
     pub page: Option<usize>,
 }
 
@@ -64,6 +66,8 @@ impl LedgerQuery {
 struct LedgerView {
     page: Page,
     cycle: Cycle,
+    /// The organizer's cycles the caller may see, for the selector.
+    cycles: Vec<(i64, String)>,
     rows: Vec<LedgerRow>,
     total: usize,
     problems: usize,
@@ -126,7 +130,19 @@ pub async fn show(
     Path(id): Path<i64>,
     Query(q): Query<LedgerQuery>,
 ) -> AppResult<Response> {
+    if let Some(other) = q.cycle.filter(|c| *c != id) {
+        let to = format!("/admin/cycles/{other}/ledger?{}", q.query());
+        return Ok(axum::response::Redirect::to(&to).into_response());
+    }
     let l = state.services.ledger(&a.caller, CycleId(id), &q.filter()).await?;
+    let cycles = state
+        .services
+        .cycles_list(&a.caller)
+        .await?
+        .into_iter()
+        .filter(|c| c.organizer_id == l.cycle.organizer_id)
+        .map(|c| (c.id.0, c.name))
+        .collect();
     let (tag_chart, kpi_chart) = charts(a.ctx.lang, &l);
     let total = l.rows.len();
     let mut seen = std::collections::HashSet::new();
@@ -143,6 +159,7 @@ pub async fn show(
     let v = LedgerView {
         page,
         cycle: l.cycle,
+        cycles,
         rows,
         total,
         problems,

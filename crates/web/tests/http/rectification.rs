@@ -130,6 +130,10 @@ async fn progress_with_a_photo_then_sign_off() {
     // The ledger: the row with its KPI and state, filtered, and as Excel.
     let ledger = admin.get(app.url(&format!("/admin/cycles/{cy}/ledger"))).send().await.unwrap().text().await.unwrap();
     assert!(ledger.contains("重点项目周调度") && ledger.contains("项目开复工率 60 → 90 % (84.3)"), "{ledger}");
+    // The cycle selector goes to that cycle's ledger with the same filters.
+    let r = admin.get(app.url(&format!("/admin/cycles/{cy}/ledger?cycle=424242&tag=x"))).send().await.unwrap();
+    assert_eq!(r.status(), 303);
+    assert!(crate::helpers::location(&r).starts_with("/admin/cycles/424242/ledger?"));
     let open = admin.get(app.url(&format!("/admin/cycles/{cy}/ledger?status=open"))).send().await.unwrap();
     assert!(open.text().await.unwrap().contains("没有符合条件的问题"));
     let x = admin.get(app.url(&format!("/admin/cycles/{cy}/ledger.xlsx?status=signed_off"))).send().await.unwrap();
