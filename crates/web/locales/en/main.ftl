@@ -1072,3 +1072,4 @@ plan-version = Version
 err-number-pattern-year = The pattern must contain {"{"}year{"}"}: running numbers restart every year, so without the year a number would repeat.
 err-progress-months-fixed = A plan has been approved: the reporting period can no longer change (reports are filed by period).
 ledger-cycle = Cycle
+err-json = The request body is not valid JSON: { $error }

@@ -1072,3 +1072,4 @@ plan-version = 版本
 err-number-pattern-year = 编号规则须包含 {"{"}year{"}"}（年度）：流水号每年重新开始，没有年度编号会重复。
 err-progress-months-fixed = 已有通过的整改方案，进展报送周期不能再改（已报送的进展按原周期归档）。
 ledger-cycle = 考核周期
+err-json = 请求内容不是有效的 JSON：{ $error }

@@ -173,6 +173,18 @@ async fn the_whole_loop_over_json() {
         json!({"problem_id": problem, "text": "周调度", "responsible": "贾传峰", "deadline": "2099-06-30",
                "kpi_name": "开复工率", "kpi_unit": "%", "kpi_baseline": "60", "kpi_target": target})
     };
+    // A body that is not JSON: a non-subject is refused first (audited), the subject is told why.
+    let stranger = app.login("eval").await;
+    let bad = |c: &reqwest::Client| {
+        c.post(app.url(&format!("/api/v1/my/feedback/{cy}/plan/measures")))
+            .header("content-type", "application/json")
+            .body("{not json")
+            .send()
+    };
+    assert_eq!(bad(&stranger).await.unwrap().status(), 403);
+    let r = bad(&me).await.unwrap();
+    assert_eq!(r.status(), 422);
+    assert_eq!(r.json::<Value>().await.unwrap()["errors"][0]["code"], "err-json");
     let r = post(&me, format!("/api/v1/my/feedback/{cy}/plan/measures"), measure("九十")).await.unwrap();
     assert_eq!(r.status(), 422);
     let p: Value = r.json().await.unwrap();
