@@ -25,16 +25,19 @@ mod wrk;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+mod common;
+
+use common::root;
+
 use kaoping_core::account::Role;
 use kaoping_core::audit::AuditDraft;
 use kaoping_core::ballot::{MarkInput, NewBallot};
 use kaoping_core::cycle::{CycleInput, Phase};
-use kaoping_core::ids::{AccountId, CycleId, OrgUnitId, PersonId};
+use kaoping_core::ids::{CycleId, OrgUnitId};
 use kaoping_core::org::OrgUnitInput;
 use kaoping_core::person::PersonInput;
 use kaoping_core::roster::SubjectInput;
-use kaoping_core::scope::Actor;
-use kaoping_core::services::{AuthConfig, Caller, IssueFor, Services};
+use kaoping_core::services::{AuthConfig, IssueFor, Services};
 use kaoping_store::Db;
 use kaoping_web::{AppState, WebConfig};
 use std::net::SocketAddr;
@@ -46,22 +49,6 @@ const GRADES: [&str; 4] = ["excellent", "good", "fair", "poor"];
 
 fn env(name: &str, default: usize) -> usize {
     std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
-}
-
-fn root() -> Caller {
-    Caller {
-        actor: Actor {
-            account_id: AccountId(0),
-            person_id: PersonId(0),
-            username: "bench".into(),
-            display_name: "bench".into(),
-            post: String::new(),
-            unit_name: None,
-            roles: [Role::SystemAdmin].into(),
-            scopes: vec![],
-        },
-        client: None,
-    }
 }
 
 /// The i-th evaluator's marks: grades in turn, within the 好 quota.

@@ -11,66 +11,31 @@
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+mod common;
+
+use common::{client, pct, reset_peak, root, status_kb};
+
 use kaoping_core::account::{Role, RoleGrant};
 use kaoping_core::audit::AuditDraft;
 use kaoping_core::cycle::{CycleInput, Phase};
 use kaoping_core::feedback::ProblemInput;
-use kaoping_core::ids::{AccountId, PersonId};
 use kaoping_core::org::OrgUnitInput;
 use kaoping_core::person::PersonInput;
 use kaoping_core::ports::{NewAccount, NewSubject};
 use kaoping_core::progress::ProgressFields;
 use kaoping_core::rectification::{Kpi, MeasureFields};
 use kaoping_core::roster::ReportingMode;
-use kaoping_core::scope::Actor;
-use kaoping_core::services::{AuthConfig, Caller, Services};
+use kaoping_core::services::{AuthConfig, Services};
 use kaoping_store::Db;
 use kaoping_web::{AppState, WebConfig};
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 const SUBJECTS: usize = 1_000;
 const PROBLEMS_PER_SUBJECT: usize = 2;
 const MEASURES_PER_PROBLEM: usize = 5;
 const REQUESTS: usize = 100;
-
-fn root() -> Caller {
-    Caller {
-        actor: Actor {
-            account_id: AccountId(0),
-            person_id: PersonId(0),
-            username: "bench".into(),
-            display_name: "bench".into(),
-            post: String::new(),
-            unit_name: None,
-            roles: [Role::SystemAdmin].into(),
-            scopes: vec![],
-        },
-        client: None,
-    }
-}
-
-fn status_kb(field: &str) -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .unwrap_or_default()
-        .lines()
-        .find(|l| l.starts_with(field))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0)
-}
-
-/// Reset the peak resident size (Linux), returning the current one in MiB.
-fn reset_peak() -> u64 {
-    let _ = std::fs::write("/proc/self/clear_refs", "5");
-    status_kb("VmRSS:") / 1024
-}
-
-fn pct(sorted: &[Duration], p: f64) -> f64 {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i].as_secs_f64() * 1000.0
-}
 
 #[tokio::main]
 async fn main() {
@@ -153,15 +118,7 @@ async fn main() {
         "issue {SUBJECTS} feedback sheets (one transaction): {issue_s:.2} s; RSS {rss} MiB, peak {} MiB",
         status_kb("VmHWM:") / 1024
     );
-    let mut h = reqwest::header::HeaderMap::new();
-    h.insert("origin", base.parse().unwrap());
-    h.insert("sec-fetch-site", "same-origin".parse().unwrap());
-    let admin = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .default_headers(h)
-        .build()
-        .unwrap();
+    let admin = client(&base);
     let r = admin
         .post(format!("{base}/login"))
         .form(&[("username", "orga"), ("password", "Bench-Passw0rd!")])

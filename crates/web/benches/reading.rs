@@ -9,11 +9,15 @@
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+mod common;
+
+use common::{client, pct, root, status_kb};
+
 use kaoping_core::account::{Role, RoleGrant};
 use kaoping_core::audit::AuditDraft;
 use kaoping_core::auth;
 use kaoping_core::cycle::{CycleInput, Phase};
-use kaoping_core::ids::{AccountId, CycleId, PersonId};
+use kaoping_core::ids::{CycleId, PersonId};
 use kaoping_core::org::OrgUnitInput;
 use kaoping_core::person::PersonInput;
 use kaoping_core::ports::NewAccount;
@@ -25,54 +29,11 @@ use kaoping_office::{Column, write_xlsx};
 use kaoping_web::{AppState, WebConfig};
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 const PEOPLE: usize = 10_000;
 const READERS: usize = 64;
 const REQUESTS_PER_READER: usize = 100;
-
-fn root() -> Caller {
-    Caller {
-        actor: Actor {
-            account_id: AccountId(0),
-            person_id: PersonId(0),
-            username: "bench".into(),
-            display_name: "bench".into(),
-            post: String::new(),
-            unit_name: None,
-            roles: [Role::SystemAdmin].into(),
-            scopes: vec![],
-        },
-        client: None,
-    }
-}
-
-fn status_kb(field: &str) -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .unwrap_or_default()
-        .lines()
-        .find(|l| l.starts_with(field))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0)
-}
-
-fn client(base: &str) -> reqwest::Client {
-    let mut h = reqwest::header::HeaderMap::new();
-    h.insert("origin", base.parse().unwrap());
-    h.insert("sec-fetch-site", "same-origin".parse().unwrap());
-    reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .default_headers(h)
-        .build()
-        .unwrap()
-}
-
-fn pct(sorted: &[Duration], p: f64) -> f64 {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i].as_secs_f64() * 1000.0
-}
 
 #[tokio::main]
 async fn main() {
