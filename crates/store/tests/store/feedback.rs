@@ -2,7 +2,7 @@
 //! quoting, remarks by group only, numbering that never repeats, sheets
 //! frozen once issued, acknowledgement by the subject alone.
 
-use crate::rectification::subject_caller;
+use crate::rectification::{key as conflict_key, subject_caller};
 use crate::voting::{marks, setup_n};
 use kaoping_core::cycle::{Phase, Visibility};
 use kaoping_core::error::CoreError;
@@ -16,14 +16,6 @@ fn problem(source: &str, text: &str) -> ProblemInput {
         text: text.into(),
         tag: "队伍建设".into(),
         severity: "serious".into(),
-    }
-}
-
-fn conflict_key(e: CoreError) -> &'static str {
-    match e {
-        CoreError::Conflict(m) => m.key,
-        CoreError::Invalid(f) => f[0].msg.key,
-        other => panic!("unexpected {other:?}"),
     }
 }
 

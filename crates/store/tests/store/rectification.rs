@@ -10,7 +10,8 @@ use kaoping_core::ids::PersonId;
 use kaoping_core::rectification::{MeasureInput, PlanStatus};
 use kaoping_core::services::Caller;
 
-fn key(e: CoreError) -> &'static str {
+/// The message key of a refusal (conflict or first invalid field).
+pub(crate) fn key(e: CoreError) -> &'static str {
     match e {
         CoreError::Conflict(m) => m.key,
         CoreError::Invalid(f) => f[0].msg.key,

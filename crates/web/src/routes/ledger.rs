@@ -83,7 +83,7 @@ struct LedgerView {
 fn kpi_text(r: &LedgerRow) -> String {
     r.measure.as_ref().and_then(|m| m.kpi.as_ref()).map_or_else(String::new, |k| {
         let cur = k.current.map(|c| c.to_string()).unwrap_or_else(|| "—".into());
-        format!("{} {} → {} {} ({cur})", k.name, k.baseline, k.target, k.unit)
+        format!("{} ({cur})", super::rectification::kpi_span(k))
     })
 }
 

@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use kaoping_core::error::{CoreError, FieldError, Msg};
 use kaoping_core::ids::{CycleId, PersonId};
 use kaoping_core::ports::SignOffTarget;
-use kaoping_core::progress::{MAX_EVIDENCE, NewEvidence, ProgressInput};
+use kaoping_core::progress::{NewEvidence, ProgressInput};
 use serde::Deserialize;
 
 /// The form fields and the files (name, bytes) of a multipart request.
@@ -41,11 +41,9 @@ async fn read_multipart(mp: &mut Multipart, max: usize) -> AppResult<(ProgressIn
     Ok((input, files))
 }
 
-/// Check each file by its content; every problem at once.
+/// Check each file by its content; every problem at once (how many may be
+/// attached is the service's rule).
 fn check_files(files: Vec<(String, Vec<u8>)>, max: usize) -> Result<Vec<NewEvidence>, Vec<FieldError>> {
-    if files.len() > MAX_EVIDENCE {
-        return Err(vec![FieldError::new("files", Msg::new("err-evidence-count").arg("max", MAX_EVIDENCE))]);
-    }
     let mut out = Vec::new();
     let mut errs = Vec::new();
     for (name, data) in files {

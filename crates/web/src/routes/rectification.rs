@@ -16,7 +16,6 @@ use kaoping_core::ids::{CycleId, PersonId};
 use kaoping_core::progress::{Due, ProgressInput};
 use kaoping_core::rectification::{Measure, MeasureInput};
 use kaoping_core::services::PlanPage;
-use serde::Deserialize;
 
 #[derive(Template)]
 #[template(path = "plan.html")]
@@ -73,7 +72,7 @@ impl PlanView {
     fn kpi_line(&self, m: &Measure) -> String {
         m.kpi.as_ref().map_or_else(String::new, |k| {
             let now = k.current.map(|c| format!(" · {} {c}", self.page.t("kpi-current"))).unwrap_or_default();
-            format!("{} {} → {} {}{now}", k.name, k.baseline, k.target, k.unit)
+            format!("{}{now}", kpi_span(k))
         })
     }
 
@@ -84,6 +83,11 @@ impl PlanView {
             _ => MeasureInput::default(),
         }
     }
+}
+
+/// A target as "name baseline → target unit" (e.g. "项目开复工率 60 → 90 %").
+pub(super) fn kpi_span(k: &kaoping_core::rectification::Kpi) -> String {
+    format!("{} {} → {} {}", k.name, k.baseline, k.target, k.unit)
 }
 
 /// The values of a measure form.
@@ -230,19 +234,11 @@ pub async fn organizer(
     Ok(render(&PlanView::new(page, p, false, FormErrors::default())))
 }
 
-#[derive(Deserialize)]
-pub struct ReviewForm {
-    #[serde(default)]
-    pub decision: String,
-    #[serde(default)]
-    pub comment: String,
-}
-
 pub async fn review(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
     Path((id, pid)): Path<(i64, i64)>,
-    Form(f): Form<ReviewForm>,
+    Form(f): Form<super::reports::ReviewForm>,
 ) -> AppResult<Response> {
     let approve = f.decision == "approve";
     match state.services.plan_review(&a.caller, CycleId(id), PersonId(pid), approve, &f.comment).await {

@@ -2,14 +2,15 @@
 //! the subject page (bad input re-shown with its message), bulk issue, the
 //! printable sheet and its .docx, and the subject's acknowledgement.
 
-use crate::helpers::{location, root_caller, spawn};
+use crate::helpers::{TestApp, location, root_caller, spawn};
 use kaoping_core::cycle::{CycleInput, Phase};
+use kaoping_core::ids::{CycleId, PersonId};
 use kaoping_core::person::PersonInput;
 use kaoping_core::roster::SubjectInput;
 
-#[tokio::test]
-async fn an_organizer_composes_and_issues_a_sheet_that_the_subject_acknowledges() {
-    let app = spawn().await;
+/// A cycle in evaluation whose subject is the "subj" account's person,
+/// with one evaluator, voting open.
+pub(crate) async fn voting_cycle(app: &TestApp) -> (CycleId, PersonId) {
     let c = root_caller();
     let input = CycleInput { name: "2026年度".into(), year: "2026".into(), ballot_mode: None };
     let cy = app.svc.cycle_create(&c, app.city.id, &input, None).await.unwrap().id;
@@ -26,6 +27,14 @@ async fn an_organizer_composes_and_issues_a_sheet_that_the_subject_acknowledges(
     app.svc.cycle_advance(&c, cy, Phase::Reporting).await.unwrap();
     app.svc.cycle_advance(&c, cy, Phase::Evaluation).await.unwrap();
     app.svc.voting_set(&c, cy, true).await.unwrap();
+    (cy, subj)
+}
+
+#[tokio::test]
+async fn an_organizer_composes_and_issues_a_sheet_that_the_subject_acknowledges() {
+    let app = spawn().await;
+    let c = root_caller();
+    let (cy, subj) = voting_cycle(&app).await;
     app.svc.presenting_set(&c, cy, Some(subj)).await.unwrap();
     let admin = app.login("sys").await;
 

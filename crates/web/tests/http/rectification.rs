@@ -3,32 +3,15 @@
 //! evidence served as a download, sign-off freezing the measure.
 
 use crate::helpers::{TestApp, root_caller, spawn};
-use kaoping_core::cycle::{CycleInput, Phase};
 use kaoping_core::feedback::ProblemInput;
 use kaoping_core::ids::{CycleId, PersonId};
-use kaoping_core::person::PersonInput;
-use kaoping_core::roster::SubjectInput;
 use reqwest::multipart::{Form, Part};
 
 /// A cycle whose subject is the "subj" account's person, with one problem
 /// on an issued sheet.
 async fn issued(app: &TestApp) -> (CycleId, PersonId, i64) {
     let c = root_caller();
-    let input = CycleInput { name: "2026年度".into(), year: "2026".into(), ballot_mode: None };
-    let cy = app.svc.cycle_create(&c, app.city.id, &input, None).await.unwrap().id;
-    let subj = app.svc.store.account_by_username("subj").await.unwrap().unwrap().person_id;
-    let si = SubjectInput { person_id: subj.to_string(), category: "county".into(), mode: None, post: None };
-    app.svc.subject_add(&c, cy, &si).await.unwrap();
-    let e = app
-        .svc
-        .person_create(&c, &PersonInput { name: "评议人".into(), ..Default::default() }, Some(app.city.id))
-        .await
-        .unwrap()
-        .id;
-    app.svc.evaluator_add(&c, cy, &e.to_string(), "all").await.unwrap();
-    app.svc.cycle_advance(&c, cy, Phase::Reporting).await.unwrap();
-    app.svc.cycle_advance(&c, cy, Phase::Evaluation).await.unwrap();
-    app.svc.voting_set(&c, cy, true).await.unwrap();
+    let (cy, subj) = crate::feedback::voting_cycle(app).await;
     app.svc.voting_set(&c, cy, false).await.unwrap();
     let p = ProblemInput {
         source: "routine".into(),
