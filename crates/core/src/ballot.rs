@@ -44,17 +44,19 @@ pub struct CheckedBallot {
 /// Check a final ballot against the scheme and the evaluator's scope: every
 /// problem of §2 (voting open and "already voted" are the caller's checks),
 /// each naming the subject, item, grade or category.
+///
+/// Takes the marks by value: a checked ballot keeps their grades without
+/// copying them (this runs for every final ballot).
 pub fn check_final(
     scheme: &Scheme,
     scope: &[ScopeSubject],
-    input: &[MarkInput],
+    input: Vec<MarkInput>,
 ) -> Result<CheckedBallot, Vec<FieldError>> {
     let mut errs = Vec::new();
     let by_id: HashMap<i64, &ScopeSubject> = scope.iter().map(|s| (s.id, s)).collect();
     let grades: HashSet<&str> = scheme.grades.iter().map(|g| g.code.as_str()).collect();
     let top = scheme.grades.first().map(|g| g.code.as_str());
     let overall = scheme.items.iter().find(|i| i.overall).map(|i| i.code.as_str());
-    let mut seen = HashSet::new();
     let mut out = CheckedBallot { marks: BTreeMap::new(), remarks: BTreeMap::new() };
     let mut excellent: HashMap<&str, usize> = HashMap::new();
     for m in input {
@@ -63,7 +65,8 @@ pub fn check_final(
             continue;
         };
         let name = subject.name.as_str();
-        if !seen.insert(m.subject) {
+        // Every subject that gets past here has its entry in `out.marks`.
+        if out.marks.contains_key(&m.subject) {
             errs.push(FieldError::new("marks", Msg::new("err-ballot-subject-twice").arg("name", name)));
             continue;
         }
@@ -104,10 +107,10 @@ pub fn check_final(
         if overall.and_then(|o| m.grades.get(o)).map(String::as_str) == top {
             *excellent.entry(subject.category.as_str()).or_default() += 1;
         }
-        out.marks.insert(m.subject, Mark::Grades(m.grades.clone()));
+        out.marks.insert(m.subject, Mark::Grades(m.grades));
     }
     for s in scope {
-        if !seen.contains(&s.id) {
+        if !out.marks.contains_key(&s.id) {
             errs.push(FieldError::new("marks", Msg::new("err-ballot-subject-missing").arg("name", &s.name)));
         }
     }
@@ -366,7 +369,7 @@ mod tests {
         let scheme = Scheme::default_for(&["county".into(), "township".into()]);
         let mut m = vec![mark(1, "excellent"), mark(2, "-"), mark(3, "poor"), mark(4, "good")];
         m[2].remark = Some(" 抓落实不够 ".into());
-        let b = check_final(&scheme, &scope(), &m).unwrap();
+        let b = check_final(&scheme, &scope(), m).unwrap();
         assert_eq!(b.marks[&2], Mark::Abstain);
         assert_eq!(b.remarks[&3], "抓落实不够");
     }
@@ -377,7 +380,7 @@ mod tests {
         let mut bad_item = mark(3, "good");
         bad_item.grades.insert("extra".into(), "good".into());
         let m = vec![mark(1, "excellent"), mark(1, "good"), bad_item, mark(9, "good"), mark(4, "superb")];
-        let e = check_final(&scheme, &scope(), &m).unwrap_err();
+        let e = check_final(&scheme, &scope(), m).unwrap_err();
         assert_eq!(
             keys(e),
             [
@@ -390,7 +393,7 @@ mod tests {
         );
         let mut missing_item = mark(1, "good");
         missing_item.grades.clear();
-        let e = check_final(&scheme, &scope()[..1], &[missing_item]).unwrap_err();
+        let e = check_final(&scheme, &scope()[..1], vec![missing_item]).unwrap_err();
         assert_eq!(keys(e), ["err-ballot-item-missing"]);
     }
 
@@ -400,14 +403,14 @@ mod tests {
         scheme.ballot_quota = Some(Frac::new(1, 3));
         // County: M = 3 (the abstention counts), ⌊3 · 1/3⌋ = 1.
         let ok = vec![mark(1, "excellent"), mark(2, "-"), mark(3, "good"), mark(4, "good")];
-        assert!(check_final(&scheme, &scope(), &ok).is_ok());
+        assert!(check_final(&scheme, &scope(), ok).is_ok());
         let two = vec![mark(1, "excellent"), mark(2, "excellent"), mark(3, "good"), mark(4, "good")];
-        let e = check_final(&scheme, &scope(), &two).unwrap_err();
+        let e = check_final(&scheme, &scope(), two).unwrap_err();
         assert_eq!(e[0].msg.key, "err-ballot-quota");
         assert_eq!(e[0].msg.args.iter().map(|(_, v)| v.as_str()).collect::<Vec<_>>(), ["县市区委书记", "1", "2", "好"]);
         // Township: M = 1, ⌊1/3⌋ = 0 → no 好 at all.
         let t = vec![mark(1, "good"), mark(2, "good"), mark(3, "good"), mark(4, "excellent")];
-        assert_eq!(check_final(&scheme, &scope(), &t).unwrap_err()[0].msg.args[1].1, "0");
+        assert_eq!(check_final(&scheme, &scope(), t).unwrap_err()[0].msg.args[1].1, "0");
     }
 
     #[test]

@@ -36,7 +36,7 @@ pub async fn vote(svc: &Services, org: &Caller, cycle: CycleId) -> Result<()> {
         let page = svc.ballot_page(&reader).await?;
         // Each subject has a standing (0–99); each evaluator sees it with noise.
         let mut picks: Vec<(i64, String, usize, usize)> = Vec::new();
-        for s in &page.scope {
+        for s in page.scope.iter() {
             let standing = num(s.id as usize, 11, 35, 100);
             let roll = num(ei * 1_009 + s.id as usize, 12, 0, 100);
             let g = if roll < 3 {
@@ -82,7 +82,7 @@ pub async fn vote(svc: &Services, org: &Caller, cycle: CycleId) -> Result<()> {
             .collect();
         // Everyone presses submit at about the same time (group commit).
         let (svc, key) = (svc.clone(), format!("demo-ballot-cycle-{cycle}-evaluator-{}", e.person_id));
-        submits.spawn(async move { svc.ballot_submit(&reader, &key, &marks).await });
+        submits.spawn(async move { svc.ballot_submit(&reader, &key, marks.clone()).await });
     }
     while let Some(done) = submits.join_next().await {
         done.map_err(|e| kaoping_core::error::CoreError::Store(e.to_string()))??;

@@ -97,7 +97,7 @@ impl Services {
         let c = self.cycle_get(caller, cycle).await?;
         let ev = self.store.evaluator_get(cycle, evaluator).await?.ok_or(CoreError::NotFound("evaluator"))?;
         let subjects = self.store.subject_list(cycle).await?;
-        let scope = scope_of(&c, &ev.group, ev.person_id, &subjects);
+        let scope = scope_of(&c, &ev.group, Some(ev.person_id), &subjects);
         Ok((c, ev, scope))
     }
 
@@ -109,7 +109,7 @@ impl Services {
         cycle: CycleId,
         evaluator: PersonId,
         key: &str,
-        marks: &[MarkInput],
+        marks: Vec<MarkInput>,
     ) -> Result<String> {
         let (c, ev, scope) = self.paper_scope(caller, cycle, evaluator).await?;
         let voter = Voter { person: ev.person_id, group: &ev.group, paper: true };

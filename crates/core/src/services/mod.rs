@@ -89,6 +89,32 @@ pub struct CycleSnapshot {
     pub cycle: crate::cycle::Cycle,
     pub subjects: Arc<Vec<crate::roster::Subject>>,
     pub evaluators: Arc<std::collections::HashMap<crate::ids::PersonId, crate::roster::Evaluator>>,
+    /// The ballot scope of each evaluator group, built once per snapshot
+    /// (every final ballot is checked against one).
+    scopes: std::collections::HashMap<String, Arc<Vec<crate::ballot::ScopeSubject>>>,
+}
+
+impl CycleSnapshot {
+    fn new(cycle: crate::cycle::Cycle, rosters: Rosters) -> Self {
+        let (subjects, evaluators) = rosters;
+        let scopes = cycle
+            .scheme
+            .groups
+            .iter()
+            .map(|g| (g.code.clone(), Arc::new(voting::scope_of(&cycle, &g.code, None, &subjects))))
+            .collect();
+        Self { cycle, subjects, evaluators, scopes }
+    }
+
+    /// The subjects an evaluator of `group` grades, in presentation order
+    /// (never themselves).
+    pub fn scope(&self, group: &str, me: crate::ids::PersonId) -> Arc<Vec<crate::ballot::ScopeSubject>> {
+        match self.scopes.get(group) {
+            Some(s) if s.iter().any(|x| x.id == me.0) => Arc::new(s.iter().filter(|x| x.id != me.0).cloned().collect()),
+            Some(s) => s.clone(),
+            None => Arc::default(),
+        }
+    }
 }
 
 /// How long a node reuses the rosters of a cycle past the point where they
@@ -155,8 +181,8 @@ impl Services {
         let cycle = self.store.cycle_get(id).await?.ok_or(CoreError::NotFound("cycle"))?;
         // Read after the cycle: if it was frozen then, these are final.
         let frozen = !cycle.phase.rosters_editable();
-        if frozen && let Some((subjects, evaluators)) = self.frozen.get(&id) {
-            return Ok(CycleSnapshot { cycle, subjects, evaluators });
+        if frozen && let Some(rosters) = self.frozen.get(&id) {
+            return Ok(CycleSnapshot::new(cycle, rosters));
         }
         let subjects = Arc::new(self.store.subject_list(id).await?);
         let evaluators: Arc<std::collections::HashMap<_, _>> =
@@ -164,7 +190,7 @@ impl Services {
         if frozen {
             self.frozen.put(id, (subjects.clone(), evaluators.clone()));
         }
-        Ok(CycleSnapshot { cycle, subjects, evaluators })
+        Ok(CycleSnapshot::new(cycle, (subjects, evaluators)))
     }
 
     /// Drop what this node has cached about a cycle (after a change).

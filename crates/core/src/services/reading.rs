@@ -14,7 +14,7 @@ use std::collections::{HashMap, HashSet};
 
 /// The subjects an evaluator of `group` reads and grades: those in the
 /// categories the group grades, never the evaluator themself.
-pub fn in_scope<'a>(cycle: &Cycle, group: &str, me: PersonId, subjects: &'a [Subject]) -> Vec<&'a Subject> {
+pub fn in_scope<'a>(cycle: &Cycle, group: &str, me: Option<PersonId>, subjects: &'a [Subject]) -> Vec<&'a Subject> {
     let cats: HashSet<&str> = cycle
         .scheme
         .groups
@@ -22,7 +22,7 @@ pub fn in_scope<'a>(cycle: &Cycle, group: &str, me: PersonId, subjects: &'a [Sub
         .filter(|g| g.code == group)
         .flat_map(|g| g.categories.iter().map(String::as_str))
         .collect();
-    subjects.iter().filter(|s| s.person_id != me && cats.contains(s.category.as_str())).collect()
+    subjects.iter().filter(|s| Some(s.person_id) != me && cats.contains(s.category.as_str())).collect()
 }
 
 /// An evaluator's reading list.
@@ -89,7 +89,7 @@ pub fn coverage(
                 notes: 0,
                 seconds: 0,
             };
-            for s in in_scope(cycle, &e.group, e.person_id, subjects) {
+            for s in in_scope(cycle, &e.group, Some(e.person_id), subjects) {
                 if !handed_in.contains(&s.person_id) {
                     continue;
                 }
@@ -116,7 +116,7 @@ impl Services {
     pub async fn reading_list(&self, reader: &Reader) -> Result<ReadingList> {
         let (cycle, all) = self.reader_cycle(reader).await?;
         let subjects: Vec<Subject> =
-            in_scope(&cycle, &reader.group, reader.person_id, &all).into_iter().cloned().collect();
+            in_scope(&cycle, &reader.group, Some(reader.person_id), &all).into_iter().cloned().collect();
         let reports = self.store.report_list(cycle.id).await?.into_iter().map(|r| (r.person_id, r)).collect();
         let records = self
             .store
@@ -139,7 +139,7 @@ impl Services {
         subject: PersonId,
     ) -> Result<(Cycle, Subject, Vec<PersonId>)> {
         let (cycle, all) = self.reader_cycle(reader).await?;
-        let scope = in_scope(&cycle, &reader.group, reader.person_id, &all);
+        let scope = in_scope(&cycle, &reader.group, Some(reader.person_id), &all);
         let order: Vec<PersonId> = scope.iter().map(|s| s.person_id).collect();
         match scope.into_iter().find(|s| s.person_id == subject) {
             Some(s) => {
@@ -296,15 +296,32 @@ mod tests {
         }
     }
 
-    #[test]
-    fn scope_follows_the_group_categories_and_leaves_out_oneself() {
+    /// A cycle whose one group grades the county category, its group code,
+    /// and two county subjects and a township one.
+    fn county_scope() -> (Cycle, String, Vec<Subject>) {
         let mut c = cycle();
         let g = c.scheme.groups[0].code.clone();
         c.scheme.groups[0].categories = vec!["county".into()];
-        let subjects = vec![subject(1, "county"), subject(2, "county"), subject(3, "township")];
-        let ids: Vec<i64> = in_scope(&c, &g, PersonId(2), &subjects).iter().map(|s| s.person_id.0).collect();
+        (c, g, vec![subject(1, "county"), subject(2, "county"), subject(3, "township")])
+    }
+
+    #[test]
+    fn scope_follows_the_group_categories_and_leaves_out_oneself() {
+        let (c, g, subjects) = county_scope();
+        let ids: Vec<i64> = in_scope(&c, &g, Some(PersonId(2)), &subjects).iter().map(|s| s.person_id.0).collect();
         assert_eq!(ids, [1]);
-        assert!(in_scope(&c, "nobody", PersonId(9), &subjects).is_empty());
+        assert!(in_scope(&c, "nobody", Some(PersonId(9)), &subjects).is_empty());
+    }
+
+    #[test]
+    fn the_snapshot_keeps_each_group_scope_and_still_leaves_out_oneself() {
+        let (c, g, subjects) = county_scope();
+        let snap = super::super::CycleSnapshot::new(c, (std::sync::Arc::new(subjects), Default::default()));
+        let ids = |me: i64| snap.scope(&g, PersonId(me)).iter().map(|s| s.id).collect::<Vec<_>>();
+        assert_eq!(ids(2), [1]);
+        assert_eq!(ids(9), [1, 2]);
+        assert_eq!(snap.scope(&g, PersonId(9))[0].category_name, snap.cycle.category_name("county"));
+        assert!(snap.scope("nobody", PersonId(9)).is_empty());
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! evaluator keeps a draft and submits one final ballot; results come from
 //! the scoring engine once voting has closed.
 
+use super::CycleSnapshot;
 use super::reading::in_scope;
 use super::{Caller, Services};
 use crate::auth::token_digest;
@@ -12,12 +13,13 @@ use crate::ids::{CycleId, PersonId};
 use crate::reading::Reader;
 use crate::time;
 use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
 
 /// An evaluator's ballot page.
 #[derive(Debug, Clone)]
 pub struct BallotPage {
     pub cycle: Cycle,
-    pub scope: Vec<ScopeSubject>,
+    pub scope: Arc<Vec<ScopeSubject>>,
     /// The draft so far (or nothing).
     pub draft: Vec<MarkInput>,
     pub voted: bool,
@@ -25,8 +27,14 @@ pub struct BallotPage {
     pub unread: HashSet<i64>,
 }
 
-/// The subjects an evaluator of `group` grades, in presentation order.
-pub(super) fn scope_of(c: &Cycle, group: &str, me: PersonId, subjects: &[crate::roster::Subject]) -> Vec<ScopeSubject> {
+/// The subjects an evaluator of `group` grades, in presentation order
+/// (without `me`, when given).
+pub(super) fn scope_of(
+    c: &Cycle,
+    group: &str,
+    me: Option<PersonId>,
+    subjects: &[crate::roster::Subject],
+) -> Vec<ScopeSubject> {
     in_scope(c, group, me, subjects)
         .into_iter()
         .map(|s| ScopeSubject {
@@ -75,22 +83,17 @@ impl Services {
         }
     }
 
-    /// The reader's cycle.
-    pub async fn reader_cycle_of(&self, reader: &Reader) -> Result<Cycle> {
-        Ok(self.cycle_snapshot(reader.cycle_id).await?.cycle.clone())
-    }
-
     /// The reader's cycle and the subjects they grade, in presentation order.
-    pub async fn ballot_scope(&self, reader: &Reader) -> Result<(Cycle, Vec<ScopeSubject>)> {
+    pub async fn ballot_scope(&self, reader: &Reader) -> Result<(Arc<CycleSnapshot>, Arc<Vec<ScopeSubject>>)> {
         let snapshot = self.cycle_snapshot(reader.cycle_id).await?;
-        let c = snapshot.cycle.clone();
-        let scope = scope_of(&c, &reader.group, reader.person_id, &snapshot.subjects);
-        Ok((c, scope))
+        let scope = snapshot.scope(&reader.group, reader.person_id);
+        Ok((snapshot, scope))
     }
 
     /// The ballot page: scope, draft, whether the evaluator has voted.
     pub async fn ballot_page(&self, reader: &Reader) -> Result<BallotPage> {
-        let (cycle, scope) = self.ballot_scope(reader).await?;
+        let (snapshot, scope) = self.ballot_scope(reader).await?;
+        let cycle = snapshot.cycle.clone();
         let draft = match self.store.draft_get(cycle.id, reader.person_id).await? {
             Some((marks, _)) => serde_json::from_str(&marks).unwrap_or_default(),
             None => Vec::new(),
@@ -136,11 +139,12 @@ impl Services {
 
     /// Submit the final ballot; the receipt. The same key and body again
     /// give the same receipt and store nothing.
-    pub async fn ballot_submit(&self, reader: &Reader, key: &str, marks: &[MarkInput]) -> Result<String> {
-        let (cycle, scope) = self.ballot_scope(reader).await?;
+    pub async fn ballot_submit(&self, reader: &Reader, key: &str, marks: Vec<MarkInput>) -> Result<String> {
+        let (snapshot, scope) = self.ballot_scope(reader).await?;
+        let cycle = &snapshot.cycle;
         let voter = Voter { person: reader.person_id, group: &reader.group, paper: false };
         // Anonymous: the audit entry records participation, never the ballot.
-        self.store_final(&cycle, &scope, voter, key, marks, |named, receipt| {
+        self.store_final(cycle, &scope, voter, key, marks, |named, receipt| {
             if named {
                 reader.audit("ballot.submit", format!("cycle:{}", cycle.id)).detail(format!("receipt {receipt}"))
             } else {
@@ -157,7 +161,7 @@ impl Services {
         scope: &[ScopeSubject],
         voter: Voter<'_>,
         key: &str,
-        marks: &[MarkInput],
+        marks: Vec<MarkInput>,
         audit: impl FnOnce(bool, &str) -> crate::audit::AuditDraft,
     ) -> Result<String> {
         // Whether voting is open is checked in the store's transaction, after

@@ -77,7 +77,7 @@ async fn ballots_are_final_once_with_receipts_and_the_close_seals_them() {
     };
     let r0 = reader(0).await;
     // Not open yet.
-    let e = w.svc.ballot_submit(&r0, "k-0000000000000001", &marks(&[(s[0], "excellent"), (s[1], "good")])).await;
+    let e = w.svc.ballot_submit(&r0, "k-0000000000000001", marks(&[(s[0], "excellent"), (s[1], "good")])).await;
     assert!(matches!(e, Err(CoreError::Conflict(ref m)) if m.key == "err-voting-not-open"));
     w.svc.ballot_save_draft(&r0, &marks(&[(s[0], "good")])).await.unwrap();
     assert_eq!(w.svc.ballot_page(&r0).await.unwrap().draft.len(), 1);
@@ -88,21 +88,21 @@ async fn ballots_are_final_once_with_receipts_and_the_close_seals_them() {
     assert!(matches!(e, CoreError::Invalid(ref f) if f[0].msg.key == "err-phase-voting-open"));
 
     // A missing subject is named; nothing is stored.
-    let e = w.svc.ballot_submit(&r0, "k-0000000000000001", &marks(&[(s[0], "excellent")])).await.unwrap_err();
+    let e = w.svc.ballot_submit(&r0, "k-0000000000000001", marks(&[(s[0], "excellent")])).await.unwrap_err();
     assert!(matches!(e, CoreError::Invalid(ref f) if f[0].msg.key == "err-ballot-subject-missing"));
     let body = marks(&[(s[0], "excellent"), (s[1], "good")]);
-    let receipt = w.svc.ballot_submit(&r0, "k-0000000000000001", &body).await.unwrap();
+    let receipt = w.svc.ballot_submit(&r0, "k-0000000000000001", body.clone()).await.unwrap();
     assert_eq!(receipt.len(), 64);
     // Same key and body: the same receipt, nothing stored twice.
-    assert_eq!(w.svc.ballot_submit(&r0, "k-0000000000000001", &body).await.unwrap(), receipt);
+    assert_eq!(w.svc.ballot_submit(&r0, "k-0000000000000001", body.clone()).await.unwrap(), receipt);
     // Same key, other body: 422.
     let other = marks(&[(s[0], "good"), (s[1], "good")]);
-    assert!(matches!(w.svc.ballot_submit(&r0, "k-0000000000000001", &other).await, Err(CoreError::Invalid(_))));
+    assert!(matches!(w.svc.ballot_submit(&r0, "k-0000000000000001", other.clone()).await, Err(CoreError::Invalid(_))));
     // No draft after the final ballot (it would name the evaluator again).
     let e = w.svc.ballot_save_draft(&r0, &marks(&[(s[0], "fair")])).await.unwrap_err();
     assert!(matches!(e, CoreError::Conflict(ref m) if m.key == "err-ballot-already"));
     // A second final ballot: refused.
-    let e = w.svc.ballot_submit(&r0, "k-0000000000000002", &other).await.unwrap_err();
+    let e = w.svc.ballot_submit(&r0, "k-0000000000000002", other.clone()).await.unwrap_err();
     assert!(matches!(e, CoreError::Conflict(ref m) if m.key == "err-ballot-already"));
     assert!(w.svc.ballot_page(&r0).await.unwrap().voted);
 
@@ -119,7 +119,7 @@ async fn ballots_are_final_once_with_receipts_and_the_close_seals_them() {
         let svc = w.svc.clone();
         let r = r.clone();
         let m = marks(&[(s[0], "good"), (s[1], "fair")]);
-        tokio::spawn(async move { svc.ballot_submit(&r, k, &m).await })
+        tokio::spawn(async move { svc.ballot_submit(&r, k, m.clone()).await })
     })
     .collect();
     let mut ok = 0;
@@ -143,7 +143,7 @@ async fn ballots_are_final_once_with_receipts_and_the_close_seals_them() {
         .await
         .unwrap();
     assert!(log.iter().any(|e| e.action == "voting.close" && e.detail.contains(&seal)));
-    let e = w.svc.ballot_submit(&r1, "k-3000000000000001", &body).await.unwrap_err();
+    let e = w.svc.ballot_submit(&r1, "k-3000000000000001", body.clone()).await.unwrap_err();
     assert!(matches!(e, CoreError::Conflict(_)));
     let (_, results) = w.svc.results(&zzb, cy).await.unwrap();
     w.svc.cycle_advance(&zzb, cy, Phase::Tally).await.unwrap();
@@ -158,7 +158,7 @@ async fn anonymous_ballots_carry_no_evaluator() {
     let (w, zzb, cy, s, sessions) = setup("anonymous").await;
     w.svc.voting_set(&zzb, cy, true).await.unwrap();
     let r = w.svc.reader_from_link(&sessions[0], None).await.unwrap().unwrap();
-    let receipt = w.svc.ballot_submit(&r, "k-0000000000000009", &marks(&[(s[0], "poor"), (s[1], "-")])).await.unwrap();
+    let receipt = w.svc.ballot_submit(&r, "k-0000000000000009", marks(&[(s[0], "poor"), (s[1], "-")])).await.unwrap();
     let stored = w.svc.store.ballot_list(cy).await.unwrap();
     assert_eq!(stored.len(), 1);
     assert_eq!(stored[0].evaluator, None);
@@ -178,7 +178,7 @@ async fn anonymous_ballots_carry_no_evaluator() {
     // names whom it was entered for), and there is no live tally.
     let r1 = w.svc.reader_from_link(&sessions[1], None).await.unwrap().unwrap();
     let paper = marks(&[(s[0], "good"), (s[1], "good")]);
-    w.svc.paper_ballot(&zzb, cy, r1.person_id, "paper-key-000000001", &paper).await.unwrap();
+    w.svc.paper_ballot(&zzb, cy, r1.person_id, "paper-key-000000001", paper.clone()).await.unwrap();
     let stored = w.svc.store.ballot_list(cy).await.unwrap();
     assert_eq!(stored.len(), 2);
     assert!(stored.iter().all(|b| !b.paper && b.evaluator.is_none()));
@@ -199,10 +199,10 @@ async fn a_burst_is_committed_in_shuffled_batches_none_lost_none_twice() {
     let mut tasks = tokio::task::JoinSet::new();
     for (i, r) in readers.iter().enumerate() {
         let (svc, r, body) = (w.svc.clone(), r.clone(), body.clone());
-        tasks.spawn(async move { (i, svc.ballot_submit(&r, &format!("burst-key-{i:08}"), &body).await) });
+        tasks.spawn(async move { (i, svc.ballot_submit(&r, &format!("burst-key-{i:08}"), body.clone()).await) });
     }
     let (svc, r0, b0) = (w.svc.clone(), readers[0].clone(), body.clone());
-    tasks.spawn(async move { (0, svc.ballot_submit(&r0, "burst-key-00000000", &b0).await) });
+    tasks.spawn(async move { (0, svc.ballot_submit(&r0, "burst-key-00000000", b0.clone()).await) });
     let mut receipts = vec![String::new(); readers.len()];
     let mut first_twice = Vec::new();
     while let Some(done) = tasks.join_next().await {
@@ -295,7 +295,7 @@ async fn meeting_changes_reach_every_node() {
     wait.await;
     let wait = expect(&mut heard);
     let r = w.svc.reader_from_link(&sessions[0], None).await.unwrap().unwrap();
-    w.svc.ballot_submit(&r, "node-key-000000001", &marks(&[(s[0], "good"), (s[1], "good")])).await.unwrap();
+    w.svc.ballot_submit(&r, "node-key-000000001", marks(&[(s[0], "good"), (s[1], "good")])).await.unwrap();
     wait.await;
     if on_postgres {
         // Node B reads the new state itself.
@@ -315,7 +315,7 @@ async fn upgrading_to_kept_counts_backfills_them_from_the_stored_ballots() {
     for (i, t) in sessions.iter().enumerate() {
         let r = w.svc.reader_from_link(t, None).await.unwrap().unwrap();
         let g = ["excellent", "good", "-"][i % 3];
-        w.svc.ballot_submit(&r, &format!("upgrade-key-{i:08}"), &marks(&[(s[0], g), (s[1], "fair")])).await.unwrap();
+        w.svc.ballot_submit(&r, &format!("upgrade-key-{i:08}"), marks(&[(s[0], g), (s[1], "fair")])).await.unwrap();
     }
     let kept = w.svc.store.ballot_counts(cy).await.unwrap();
     assert!(!kept.counts.is_empty());

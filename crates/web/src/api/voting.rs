@@ -255,6 +255,6 @@ pub async fn ballot_submit(
         Ok(r) => r,
         Err(resp) => return Ok(resp),
     };
-    let receipt = state.services.ballot_submit(&reader, &b.key, &b.marks).await?;
+    let receipt = state.services.ballot_submit(&reader, &b.key, b.marks).await?;
     Ok(Json(ReceiptDto { receipt }).into_response())
 }

@@ -33,7 +33,7 @@ pub struct Row {
 pub(super) fn rows(p: &BallotPage) -> Vec<(String, Vec<Row>)> {
     let draft: BTreeMap<i64, &MarkInput> = p.draft.iter().map(|m| (m.subject, m)).collect();
     let mut out: Vec<(String, Vec<Row>)> = Vec::new();
-    for s in &p.scope {
+    for s in p.scope.iter() {
         let d = draft.get(&s.id);
         let row = Row {
             abstain: d.is_some_and(|m| m.abstain),
@@ -156,7 +156,7 @@ async fn review_view(
     errors: Option<FormErrors>,
 ) -> AppResult<ReviewView> {
     let p = state.services.ballot_page(reader).await?;
-    let problems = errors.unwrap_or_else(|| match check_final(&p.cycle.scheme, &p.scope, &p.draft) {
+    let problems = errors.unwrap_or_else(|| match check_final(&p.cycle.scheme, &p.scope, p.draft.clone()) {
         Ok(_) => FormErrors::default(),
         Err(e) => FormErrors::from_fields(ctx.lang, &e),
     });
@@ -214,7 +214,7 @@ pub struct SubmitForm {
 #[template(path = "ballot_receipt.html")]
 struct ReceiptView {
     page: Page,
-    cycle: Cycle,
+    cycle_id: kaoping_core::ids::CycleId,
     receipt: String,
 }
 
@@ -234,11 +234,11 @@ pub async fn submit(
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&view)).into_response());
         }
     };
-    match state.services.ballot_submit(&reader, &f.key, &marks).await {
+    match state.services.ballot_submit(&reader, &f.key, marks).await {
         Ok(receipt) => {
-            let cycle = state.services.reader_cycle_of(&reader).await?;
-            let page = reader_page(&state, &ctx, "ballot-receipt", &reader, &cycle);
-            let mut r = render(&ReceiptView { page, cycle, receipt });
+            let snapshot = state.services.cycle_snapshot(reader.cycle_id).await?;
+            let page = reader_page(&state, &ctx, "ballot-receipt", &reader, &snapshot.cycle);
+            let mut r = render(&ReceiptView { page, cycle_id: reader.cycle_id, receipt });
             r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
             Ok(r)
         }

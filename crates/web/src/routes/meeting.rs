@@ -112,7 +112,7 @@ async fn paper_view(
     receipt: String,
 ) -> AppResult<PaperView> {
     let (cycle, evaluator, scope) = state.services.paper_scope(&a.caller, CycleId(id), PersonId(person)).await?;
-    let p = BallotPage { cycle, scope, draft, voted: false, unread: Default::default() };
+    let p = BallotPage { cycle, scope: scope.into(), draft, voted: false, unread: Default::default() };
     let groups = rows(&p);
     let page = crumbs(Page::new(state, &a.ctx, "paper-title"), &p.cycle, "paper-title");
     Ok(PaperView {
@@ -144,7 +144,7 @@ pub async fn paper_submit(
     let (_, _, scope) = state.services.paper_scope(&a.caller, CycleId(id), PersonId(person)).await?;
     let marks = marks_from_form(&scope, &fields);
     let key = fields.iter().find(|(k, _)| k == "key").map(|(_, v)| v.clone()).unwrap_or_default();
-    match state.services.paper_ballot(&a.caller, CycleId(id), PersonId(person), &key, &marks).await {
+    match state.services.paper_ballot(&a.caller, CycleId(id), PersonId(person), &key, marks.clone()).await {
         Ok(receipt) => {
             let view = paper_view(&state, &a, id, person, marks, FormErrors::default(), receipt).await?;
             Ok(render(&view))
