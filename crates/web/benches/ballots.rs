@@ -233,8 +233,9 @@ async fn main() {
     let ref_base = serve(reference).await;
     let backend = if kaoping_store::testing::on_postgres() { "PostgreSQL" } else { "SQLite (FULL)" };
 
-    // 1. Throughput, reference first; the server's CPU time per ballot beside
-    // it (wrk is a separate process) is steadier than the rate on a busy machine.
+    // 1. Throughput, reference first, each with the server's CPU time per
+    // ballot (wrk is a separate process): the two measured in the same run
+    // compare even when the machine's speed changes between runs.
     let cpu = common::cpu_seconds();
     let r = wrk::run(&dir.0, &ref_base, "/ref", &sessions[..1], &subjects, connections, seconds);
     let ref_cpu = common::cpu_seconds() - cpu;
@@ -259,7 +260,7 @@ async fn main() {
         println!("  = {:.0} % of the reference (CPU: this process only)", 100.0 * rate / ref_rate);
     } else {
         println!(
-            "  = {:.0} % of the reference ({:.0} % of its CPU per ballot)",
+            "  = {:.0} % of the reference's rate; the reference's CPU per ballot is {:.0} % of this endpoint's",
             100.0 * rate / ref_rate,
             100.0 * ref_cpu / per
         );

@@ -82,7 +82,7 @@ pub async fn vote(svc: &Services, org: &Caller, cycle: CycleId) -> Result<()> {
             .collect();
         // Everyone presses submit at about the same time (group commit).
         let (svc, key) = (svc.clone(), format!("demo-ballot-cycle-{cycle}-evaluator-{}", e.person_id));
-        submits.spawn(async move { svc.ballot_submit(&reader, &key, marks.clone()).await });
+        submits.spawn(async move { svc.ballot_submit(&reader, &key, marks).await });
     }
     while let Some(done) = submits.join_next().await {
         done.map_err(|e| kaoping_core::error::CoreError::Store(e.to_string()))??;

@@ -35,7 +35,7 @@ async fn problems_are_quoted_verbatim_and_sheets_numbered_once_and_frozen() {
         let r = w.svc.reader_from_link(t, None).await.unwrap().unwrap();
         let mut m = marks(&[(s[0], "good"), (s[1], "fair")]);
         m[0].remark = Some(if i == 2 { "缺乏叫得响的品牌".into() } else { "  阵地建设薄弱 ".into() });
-        w.svc.ballot_submit(&r, &format!("k-{i:016}"), m.clone()).await.unwrap();
+        w.svc.ballot_submit(&r, &format!("k-{i:016}"), m).await.unwrap();
     }
     w.svc.voting_set(&zzb, cy, false).await.unwrap();
 
@@ -151,7 +151,7 @@ async fn an_anonymous_cycle_leaves_out_the_remarks_of_a_small_group() {
             let r = w.svc.reader_from_link(t, None).await.unwrap().unwrap();
             let mut m = marks(&[(s[0], "good"), (s[1], "fair")]);
             m[1].remark = Some(format!("意见{i}"));
-            w.svc.ballot_submit(&r, &format!("k-{i:016}"), m.clone()).await.unwrap();
+            w.svc.ballot_submit(&r, &format!("k-{i:016}"), m).await.unwrap();
         }
         w.svc.voting_set(&zzb, cy, false).await.unwrap();
         let d = w.svc.feedback_subject(&zzb, cy, PersonId(s[1])).await.unwrap();

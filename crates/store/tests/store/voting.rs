@@ -119,7 +119,7 @@ async fn ballots_are_final_once_with_receipts_and_the_close_seals_them() {
         let svc = w.svc.clone();
         let r = r.clone();
         let m = marks(&[(s[0], "good"), (s[1], "fair")]);
-        tokio::spawn(async move { svc.ballot_submit(&r, k, m.clone()).await })
+        tokio::spawn(async move { svc.ballot_submit(&r, k, m).await })
     })
     .collect();
     let mut ok = 0;
@@ -199,10 +199,10 @@ async fn a_burst_is_committed_in_shuffled_batches_none_lost_none_twice() {
     let mut tasks = tokio::task::JoinSet::new();
     for (i, r) in readers.iter().enumerate() {
         let (svc, r, body) = (w.svc.clone(), r.clone(), body.clone());
-        tasks.spawn(async move { (i, svc.ballot_submit(&r, &format!("burst-key-{i:08}"), body.clone()).await) });
+        tasks.spawn(async move { (i, svc.ballot_submit(&r, &format!("burst-key-{i:08}"), body).await) });
     }
     let (svc, r0, b0) = (w.svc.clone(), readers[0].clone(), body.clone());
-    tasks.spawn(async move { (0, svc.ballot_submit(&r0, "burst-key-00000000", b0.clone()).await) });
+    tasks.spawn(async move { (0, svc.ballot_submit(&r0, "burst-key-00000000", b0).await) });
     let mut receipts = vec![String::new(); readers.len()];
     let mut first_twice = Vec::new();
     while let Some(done) = tasks.join_next().await {
