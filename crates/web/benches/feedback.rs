@@ -216,12 +216,8 @@ async fn main() {
             out
         }));
     }
-    let mut times = Vec::new();
-    for t in tasks {
-        times.extend(t.await.unwrap());
-    }
+    let times = common::sorted_times(tasks).await;
     let wall = t0.elapsed().as_secs_f64();
-    times.sort();
     println!(
         "ledger page filtered by tag, 8 clients at once: p50 {:.0} ms, p99 {:.0} ms, {:.1} pages/s",
         pct(&times, 0.5),

@@ -151,12 +151,8 @@ async fn main() {
             times
         }));
     }
-    let mut all = Vec::new();
-    for t in tasks {
-        all.extend(t.await.unwrap());
-    }
+    let all = common::sorted_times(tasks).await;
     let wall = t.elapsed().as_secs_f64();
-    all.sort();
     println!(
         "reading page, {READERS} readers × {REQUESTS_PER_READER}: {:.0} req/s, p50 {:.1} ms, p99 {:.1} ms",
         all.len() as f64 / wall,

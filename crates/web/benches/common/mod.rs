@@ -52,6 +52,16 @@ pub fn reset_peak() -> u64 {
     status_kb("VmRSS:") / 1024
 }
 
+/// Wait for every client task; all their request times, sorted.
+pub async fn sorted_times(tasks: Vec<tokio::task::JoinHandle<Vec<Duration>>>) -> Vec<Duration> {
+    let mut all = Vec::new();
+    for t in tasks {
+        all.extend(t.await.unwrap());
+    }
+    all.sort();
+    all
+}
+
 /// The `p` quantile of sorted durations, in milliseconds.
 pub fn pct(sorted: &[Duration], p: f64) -> f64 {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;

@@ -127,6 +127,11 @@ impl TestApp {
         format!("{}{path}", self.base)
     }
 
+    /// GET `path` as `client` and parse the JSON answer.
+    pub async fn get_json<T: serde::de::DeserializeOwned>(&self, client: &reqwest::Client, path: &str) -> T {
+        client.get(self.url(path)).send().await.unwrap().json().await.unwrap()
+    }
+
     /// A client logged in as `username`.
     pub async fn login(&self, username: &str) -> reqwest::Client {
         let c = client(self);

@@ -145,8 +145,7 @@ async fn the_whole_loop_over_json() {
     let body = json!({"source": "critique", "text": "台账很规范", "tag": "制度落实", "severity": "minor"});
     let r = post(&admin, format!("/api/v1/cycles/{cy}/subjects/{subj}/problems"), body).await.unwrap();
     assert_eq!(r.status(), 409, "the sheet is issued already");
-    let sheets: Value =
-        admin.get(app.url(&format!("/api/v1/cycles/{cy}/sheets"))).send().await.unwrap().json().await.unwrap();
+    let sheets: Value = app.get_json(&admin, &format!("/api/v1/cycles/{cy}/sheets")).await;
     assert_eq!(sheets[0]["number"], "组反〔2026〕1号");
 
     // The subject: acknowledge, a measure (bad KPI first), submit.
@@ -186,14 +185,7 @@ async fn the_whole_loop_over_json() {
     let progress = format!("/api/v1/my/feedback/{cy}/plan/measures/{}/progress", m["id"]);
     let r = post(&me, progress.clone(), json!({"text": "已过半", "percent": 55, "kpi_value": "77.5"})).await.unwrap();
     assert_eq!(r.status(), 201);
-    let ledger: Value = admin
-        .get(app.url(&format!("/api/v1/cycles/{cy}/ledger?status=open")))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let ledger: Value = app.get_json(&admin, &format!("/api/v1/cycles/{cy}/ledger?status=open")).await;
     assert_eq!(ledger[0]["measure"]["kpi_current"], "77.5");
     assert_eq!(ledger[0]["measure"]["percent"], 55);
     let r = post(
@@ -204,7 +196,6 @@ async fn the_whole_loop_over_json() {
     assert_eq!(r.await.unwrap().status(), 204);
     let r = post(&me, progress, json!({"text": "再报", "percent": 90, "kpi_value": "88"})).await.unwrap();
     assert_eq!(r.status(), 409);
-    let plan: Value =
-        me.get(app.url(&format!("/api/v1/my/feedback/{cy}/plan"))).send().await.unwrap().json().await.unwrap();
+    let plan: Value = app.get_json(&me, &format!("/api/v1/my/feedback/{cy}/plan")).await;
     assert_eq!((plan["status"].as_str(), plan["measures"][0]["signed_off"].as_bool()), (Some("approved"), Some(true)));
 }

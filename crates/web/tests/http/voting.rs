@@ -159,14 +159,8 @@ async fn an_evaluator_votes_by_form_and_the_organizer_closes_and_reads_results()
     assert!(kaoping_core::export::verify(&export).is_empty(), "{:?}", kaoping_core::export::verify(&export));
 
     // The restricted export adds the evaluator, and its download is audited.
-    let restricted: kaoping_core::export::Export = admin
-        .get(app.url(&format!("/admin/cycles/{cy}/export-restricted.json")))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let restricted: kaoping_core::export::Export =
+        app.get_json(&admin, &format!("/admin/cycles/{cy}/export-restricted.json")).await;
     assert_eq!((restricted.kind.as_str(), restricted.ballots[0].evaluator), ("restricted", Some(deputy.0)));
     assert!(kaoping_core::export::verify(&restricted).is_empty());
     let log = app
