@@ -169,6 +169,17 @@ impl MeasureInput {
     }
 }
 
+/// A plan is submitted only when every problem has a measure: one error per
+/// problem (ids in sheet order) that none covers, numbered as on the sheet.
+pub fn uncovered(problems: impl IntoIterator<Item = i64>, measures: &[Measure]) -> Vec<FieldError> {
+    problems
+        .into_iter()
+        .enumerate()
+        .filter(|(_, p)| measures.iter().all(|m| m.problem_id != *p))
+        .map(|(i, _)| FieldError::new("plan", Msg::new("err-plan-problem-uncovered").arg("n", i + 1)))
+        .collect()
+}
+
 /// A subject's plan: its state and the last review.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Plan {
@@ -252,5 +263,26 @@ mod tests {
         assert_eq!(keys(k), ["err-required", "err-kpi-number"]);
         // Today is not in the past.
         assert!(MeasureInput { deadline: "2026-12-01".into(), ..input() }.validate(&[7], today()).is_ok());
+    }
+
+    #[test]
+    fn every_problem_needs_a_measure_and_is_named_by_its_sheet_number() {
+        let m = Measure {
+            id: 1,
+            cycle_id: CycleId(1),
+            subject_id: PersonId(2),
+            problem_id: 8,
+            text: "t".into(),
+            responsible: "r".into(),
+            deadline: today(),
+            kpi: None,
+            percent: 0,
+            signed_off: false,
+            created_at: crate::time::now(),
+        };
+        let e = uncovered([7, 8, 9], std::slice::from_ref(&m));
+        let n: Vec<&str> = e.iter().map(|f| f.msg.args[0].1.as_str()).collect();
+        assert_eq!(n, ["1", "3"]);
+        assert!(uncovered([8], &[m]).is_empty());
     }
 }

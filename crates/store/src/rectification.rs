@@ -164,8 +164,10 @@ async fn advance(
             .all(txn)
             .await
             .map_err(db_err)?;
-        if let Some((n, _)) = open.iter().enumerate().find(|(_, p)| measures.iter().all(|m| m.problem_id != p.id)) {
-            return Err(CoreError::invalid("plan", Msg::new("err-plan-problem-uncovered").arg("n", n + 1)));
+        // The service checked the sheet; a problem may have changed since.
+        let uncovered = kaoping_core::rectification::uncovered(open.iter().map(|p| p.id), &measures);
+        if !uncovered.is_empty() {
+            return Err(CoreError::Invalid(uncovered));
         }
     }
     let saved = a.save(txn).await.map_err(db_err)?;

@@ -4,10 +4,10 @@
 
 use super::{Caller, Services};
 use crate::cycle::{Cycle, Phase};
-use crate::error::{CoreError, FieldError, Msg, Result};
+use crate::error::{CoreError, Msg, Result};
 use crate::feedback::{FeedbackSheet, MAX_TEXT, Problem, ProblemStatus, multiline_text};
 use crate::ids::{CycleId, PersonId};
-use crate::rectification::{Measure, MeasureInput, Plan, PlanVersion};
+use crate::rectification::{Measure, MeasureInput, Plan, PlanVersion, uncovered};
 use crate::time;
 
 /// Everything about one subject's plan.
@@ -115,15 +115,7 @@ impl Services {
     /// Submit the plan: every open problem needs at least one measure.
     pub async fn plan_submit(&self, caller: &Caller, cycle: CycleId) -> Result<Plan> {
         let page = self.editable_plan(caller, cycle).await?;
-        let uncovered: Vec<FieldError> = page
-            .sheet
-            .content
-            .problems
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| page.measures.iter().all(|m| m.problem_id != p.problem_id))
-            .map(|(i, _)| FieldError::new("plan", Msg::new("err-plan-problem-uncovered").arg("n", i + 1)))
-            .collect();
+        let uncovered = uncovered(page.sheet.content.problems.iter().map(|p| p.problem_id), &page.measures);
         if !uncovered.is_empty() {
             return Err(CoreError::Invalid(uncovered));
         }
