@@ -2,7 +2,7 @@
 //! organizer composes each subject's problems and issues the sheets; the
 //! subject reads theirs and acknowledges receipt.
 
-use super::{Caller, Services};
+use super::{Caller, Services, not_archived};
 use crate::cycle::{BallotMode, Cycle, Phase};
 use crate::error::{CoreError, Msg, Result};
 use crate::feedback::{
@@ -57,10 +57,7 @@ fn may_compose(c: &Cycle) -> Result<()> {
     if c.phase < Phase::Evaluation {
         return Err(CoreError::Conflict(Msg::new("err-critique-phase")));
     }
-    if c.phase == Phase::Archived {
-        return Err(CoreError::Conflict(Msg::new("err-cycle-archived")));
-    }
-    Ok(())
+    not_archived(c)
 }
 
 impl Services {
@@ -258,9 +255,7 @@ impl Services {
         input: &FeedbackSettingsInput,
     ) -> Result<()> {
         let c = self.cycle_get(caller, cycle).await?;
-        if c.phase == Phase::Archived {
-            return Err(CoreError::Conflict(Msg::new("err-cycle-archived")));
-        }
+        not_archived(&c)?;
         let s = input.validate().map_err(CoreError::Invalid)?;
         // Reports are filed by period: the period length stays once a plan
         // is approved (its reports would no longer match).
@@ -284,9 +279,7 @@ impl Services {
         if !c.voting.is_closed() {
             return Err(CoreError::Conflict(Msg::new("err-sheet-before-close")));
         }
-        if c.phase == Phase::Archived {
-            return Err(CoreError::Conflict(Msg::new("err-cycle-archived")));
-        }
+        not_archived(&c)?;
         let mut problems: HashMap<PersonId, Vec<Problem>> = HashMap::new();
         for p in self.store.problem_list(cycle, None).await? {
             problems.entry(p.subject_id).or_default().push(p);
@@ -355,8 +348,8 @@ impl Services {
     /// The subject confirms they received their sheet (once).
     pub async fn sheet_acknowledge(&self, caller: &Caller, cycle: CycleId) -> Result<FeedbackSheet> {
         let sheet = self.my_sheet(caller, cycle).await?;
-        if self.store.cycle_get(cycle).await?.is_some_and(|c| c.phase == Phase::Archived) {
-            return Err(CoreError::Conflict(Msg::new("err-cycle-archived")));
+        if let Some(c) = self.store.cycle_get(cycle).await? {
+            not_archived(&c)?;
         }
         if sheet.acknowledged_at.is_none() {
             let audit =

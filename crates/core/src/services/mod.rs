@@ -36,7 +36,7 @@ pub use results::{ResultCard, Summary};
 pub use voting::{BallotPage, Turnout};
 
 use crate::audit::{AuditDraft, AuditResult};
-use crate::error::{CoreError, Result};
+use crate::error::{CoreError, Msg, Result};
 use crate::ports::Store;
 use crate::scope::Actor;
 use std::sync::Arc;
@@ -223,4 +223,12 @@ impl Services {
     async fn require_system_admin(&self, caller: &Caller, action: &str) -> Result<()> {
         if caller.actor.is_system_admin() { Ok(()) } else { Err(self.deny(caller, action, "-").await) }
     }
+}
+
+/// Refuse changes to an archived cycle (its record is closed).
+pub(super) fn not_archived(c: &crate::cycle::Cycle) -> Result<()> {
+    if c.phase == crate::cycle::Phase::Archived {
+        return Err(CoreError::Conflict(Msg::new("err-cycle-archived")));
+    }
+    Ok(())
 }

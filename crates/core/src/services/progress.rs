@@ -2,7 +2,7 @@
 //! with reopening, and the reminders sent through the notifier.
 
 use super::rectification::today;
-use super::{Caller, PlanPage, Services};
+use super::{Caller, PlanPage, Services, not_archived};
 use crate::cycle::Phase;
 use crate::error::{CoreError, Msg, Result};
 use crate::feedback::{MAX_TEXT, ProblemStatus, multiline_text};
@@ -16,8 +16,6 @@ use crate::rectification::PlanStatus;
 use crate::report::Blob;
 
 impl PlanPage {
-    /// Whether the progress of an open measure is due, soon or overdue
-    /// (only once the plan is approved).
     /// The day the plan was approved (in the organizer's time zone).
     pub fn approved_on(&self) -> Option<chrono::NaiveDate> {
         self.plan
@@ -27,6 +25,8 @@ impl PlanPage {
             .map(|t| t.with_timezone(&crate::time::DEFAULT_TZ).date_naive())
     }
 
+    /// Whether the progress of an open measure is due, soon or overdue
+    /// (only once the plan is approved).
     pub fn due_of(&self, measure: i64) -> Due {
         let Some(approved) = self.approved_on() else {
             return Due::No;
@@ -74,9 +74,7 @@ impl Services {
         files: Vec<NewEvidence>,
     ) -> Result<ProgressReport> {
         let page = self.my_plan(caller, cycle).await?;
-        if page.cycle.phase == Phase::Archived {
-            return Err(CoreError::Conflict(Msg::new("err-cycle-archived")));
-        }
+        not_archived(&page.cycle)?;
         let m = page.measures.iter().find(|m| m.id == measure).ok_or(CoreError::NotFound("measure"))?;
         let f = input.validate(m).map_err(CoreError::Invalid)?;
         if files.len() > MAX_EVIDENCE {
@@ -122,9 +120,7 @@ impl Services {
         note: &str,
     ) -> Result<()> {
         let page = self.plan_for_organizer(caller, cycle, subject).await?;
-        if page.cycle.phase == Phase::Archived {
-            return Err(CoreError::Conflict(Msg::new("err-cycle-archived")));
-        }
+        not_archived(&page.cycle)?;
         if page.plan.as_ref().is_none_or(|p| p.status != PlanStatus::Approved) {
             return Err(CoreError::Conflict(Msg::new("err-signoff-plan-not-approved")));
         }
@@ -151,9 +147,7 @@ impl Services {
         reason: &str,
     ) -> Result<()> {
         let page = self.plan_for_organizer(caller, cycle, subject).await?;
-        if page.cycle.phase == Phase::Archived {
-            return Err(CoreError::Conflict(Msg::new("err-cycle-archived")));
-        }
+        not_archived(&page.cycle)?;
         let reason = multiline_text("reason", reason, MAX_TEXT).map_err(|e| CoreError::Invalid(vec![e]))?;
         let (action, object) = match target {
             SignOffTarget::Measure(id) => ("rectification.measure.reopen", format!("measure:{id}")),

@@ -2,7 +2,7 @@
 //! problem of their issued sheet and submits the plan; the organizer
 //! approves it or returns it with comments; every version is kept.
 
-use super::{Caller, Services};
+use super::{Caller, Services, not_archived};
 use crate::cycle::{Cycle, Phase};
 use crate::error::{CoreError, Msg, Result};
 use crate::feedback::{FeedbackSheet, MAX_TEXT, Problem, ProblemStatus, multiline_text};
@@ -70,9 +70,7 @@ impl Services {
 
     async fn editable_plan(&self, caller: &Caller, cycle: CycleId) -> Result<PlanPage> {
         let page = self.my_plan(caller, cycle).await?;
-        if page.cycle.phase == Phase::Archived {
-            return Err(CoreError::Conflict(Msg::new("err-cycle-archived")));
-        }
+        not_archived(&page.cycle)?;
         if !page.editable() {
             return Err(CoreError::Conflict(Msg::new("err-plan-not-editable")));
         }
@@ -134,9 +132,7 @@ impl Services {
         comment: &str,
     ) -> Result<Plan> {
         let page = self.plan_for_organizer(caller, cycle, subject).await?;
-        if page.cycle.phase == Phase::Archived {
-            return Err(CoreError::Conflict(Msg::new("err-cycle-archived")));
-        }
+        not_archived(&page.cycle)?;
         let comment = if comment.trim().is_empty() {
             if !approve {
                 return Err(CoreError::invalid("comment", Msg::new("err-plan-return-comment")));
