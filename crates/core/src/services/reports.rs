@@ -20,9 +20,6 @@ pub struct MyReport {
     pub subject: Subject,
     pub report: Option<Report>,
     pub versions: Vec<ReportVersion>,
-    /// Last year's problems and their rectification, for the section
-    /// 上年度问题整改落实情况.
-    pub carry_over: super::CarryOver,
 }
 
 /// What a subject sends when saving.
@@ -92,8 +89,7 @@ impl Services {
         };
         let report = self.store.report_get(cycle, subject.person_id).await?;
         let versions = self.store.report_versions(cycle, subject.person_id).await?;
-        let carry_over = self.carry_over(&c, subject.person_id).await?;
-        Ok(MyReport { cycle: c, subject, report, versions, carry_over })
+        Ok(MyReport { cycle: c, subject, report, versions })
     }
 
     /// Save the caller's report as a draft, or submit it.
@@ -177,8 +173,7 @@ impl Services {
             .ok_or(CoreError::NotFound("subject"))?;
         let report = self.store.report_get(cycle, person).await?;
         let versions = self.store.report_versions(cycle, person).await?;
-        let carry_over = self.carry_over(&c, person).await?;
-        Ok(MyReport { cycle: c, subject, report, versions, carry_over })
+        Ok(MyReport { cycle: c, subject, report, versions })
     }
 
     /// Accept a submitted report, or return it with a comment (required).

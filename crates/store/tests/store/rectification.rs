@@ -282,10 +282,11 @@ async fn the_ledger_filters_and_next_year_carries_last_years_problems() {
     let next = CycleInput { name: "2027".into(), year: "2027".into(), ballot_mode: None };
     let cy2 = w.svc.cycle_create(&zzb, zzb_unit(&w, cy).await, &next, Some(cy)).await.unwrap().id;
     let mine = w.svc.my_report(&me, cy2).await.unwrap();
-    let texts: Vec<&str> = mine.carry_over.items.iter().map(|i| i.problem.text.as_str()).collect();
+    let carry_over = w.svc.carry_over(&mine.cycle, mine.subject.person_id).await.unwrap();
+    let texts: Vec<&str> = carry_over.items.iter().map(|i| i.problem.text.as_str()).collect();
     assert_eq!(texts, ["品牌不响", "阵地闲置"]);
-    assert_eq!(mine.carry_over.items[0].measures.len(), 1);
-    assert_eq!(mine.carry_over.cycle_name, "2026");
+    assert_eq!(carry_over.items[0].measures.len(), 1);
+    assert_eq!(carry_over.cycle_name, "2026");
     let c2 = w.svc.cycle_get(&zzb, cy2).await.unwrap();
     let tags = w.svc.recurring_tags(&c2).await.unwrap();
     assert_eq!(tags[&subject], ["品牌建设", "阵地建设"]);

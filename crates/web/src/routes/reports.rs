@@ -18,7 +18,7 @@ use kaoping_core::error::{CoreError, Msg};
 use kaoping_core::ids::{CycleId, PersonId};
 use kaoping_core::report::{AttachmentChange, NewAttachment, ReportSummary, template_body};
 use kaoping_core::roster::Subject;
-use kaoping_core::services::{Coverage, MyReport, ReportSave, is_late};
+use kaoping_core::services::{CarryOver, Coverage, MyReport, ReportSave, is_late};
 use serde::Deserialize;
 
 /// A date in the organizer's time zone, as the deadline input shows it.
@@ -59,6 +59,8 @@ pub async fn mine(State(state): State<AppState>, a: Auth) -> AppResult<Response>
 struct EditView {
     page: Page,
     r: MyReport,
+    /// Last year's problems and their rectification (上年度问题整改落实情况).
+    carry: CarryOver,
     body: String,
     deadline: String,
     late: bool,
@@ -69,7 +71,7 @@ struct EditView {
 
 /// A new report's section on last year's problems, pre-filled from the
 /// ledger (the subject edits it like the rest).
-fn carry_over_html(lang: crate::i18n::Lang, c: &kaoping_core::services::CarryOver) -> String {
+fn carry_over_html(lang: crate::i18n::Lang, c: &CarryOver) -> String {
     if c.items.is_empty() {
         return String::new();
     }
@@ -93,10 +95,17 @@ fn carry_over_html(lang: crate::i18n::Lang, c: &kaoping_core::services::CarryOve
     out
 }
 
-fn edit_view(state: &AppState, a: &Auth, r: MyReport, body: Option<String>, errors: FormErrors) -> EditView {
+async fn edit_view(
+    state: &AppState,
+    a: &Auth,
+    r: MyReport,
+    body: Option<String>,
+    errors: FormErrors,
+) -> AppResult<EditView> {
+    let carry = state.services.carry_over(&r.cycle, r.subject.person_id).await?;
     let body = body.unwrap_or_else(|| match &r.report {
         Some(rep) => rep.body_html.clone(),
-        None => template_body(&r.cycle.settings.report_template) + &carry_over_html(a.ctx.lang, &r.carry_over),
+        None => template_body(&r.cycle.settings.report_template) + &carry_over_html(a.ctx.lang, &carry),
     });
     let deadline = deadline_text(&r.cycle);
     let summary = r.report.as_ref().map(|x| ReportSummary {
@@ -112,7 +121,8 @@ fn edit_view(state: &AppState, a: &Auth, r: MyReport, body: Option<String>, erro
         .crumb("my-reports-title", Some("/my/reports"))
         .crumb_text(r.cycle.name.clone(), None);
     let editable = r.cycle.phase.reports_open() && r.report.as_ref().is_none_or(|x| x.status.editable());
-    EditView { page, r, body, deadline, late, editable, max_mb: state.config.max_upload_bytes / (1024 * 1024), errors }
+    let max_mb = state.config.max_upload_bytes / (1024 * 1024);
+    Ok(EditView { page, r, carry, body, deadline, late, editable, max_mb, errors })
 }
 
 pub async fn edit(
@@ -122,7 +132,7 @@ pub async fn edit(
     Query(q): Query<FlashQuery>,
 ) -> AppResult<Response> {
     let r = state.services.my_report(&a.caller, CycleId(cycle)).await?;
-    let mut view = edit_view(&state, &a, r, None, FormErrors::default());
+    let mut view = edit_view(&state, &a, r, None, FormErrors::default()).await?;
     view.page = view.page.flash(q.flash.as_deref());
     Ok(render(&view))
 }
@@ -187,7 +197,7 @@ pub async fn save(
                 Err(msg) => {
                     let r = state.services.my_report(&a.caller, CycleId(cycle)).await?;
                     let errors = FormErrors::from_fields(a.ctx.lang, &[kaoping_core::FieldError::new("file", msg)]);
-                    let view = edit_view(&state, &a, r, Some(body), errors);
+                    let view = edit_view(&state, &a, r, Some(body), errors).await?;
                     return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&view)).into_response());
                 }
             }
@@ -203,7 +213,7 @@ pub async fn save(
         }
         Err(CoreError::Invalid(errs)) => {
             let r = state.services.my_report(&a.caller, CycleId(cycle)).await?;
-            let view = edit_view(&state, &a, r, Some(body), FormErrors::from_fields(a.ctx.lang, &errs));
+            let view = edit_view(&state, &a, r, Some(body), FormErrors::from_fields(a.ctx.lang, &errs)).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&view)).into_response())
         }
         Err(e) => Err(e.into()),
@@ -317,6 +327,7 @@ pub async fn submissions(
 struct ReviewView {
     page: Page,
     r: MyReport,
+    carry: CarryOver,
     category: String,
     chars: usize,
     paragraphs: Vec<String>,
@@ -325,6 +336,7 @@ struct ReviewView {
 
 async fn review_view(state: &AppState, a: &Auth, id: i64, pid: i64, errors: FormErrors) -> AppResult<ReviewView> {
     let r = state.services.report_for_organizer(&a.caller, CycleId(id), PersonId(pid)).await?;
+    let carry = state.services.carry_over(&r.cycle, r.subject.person_id).await?;
     let category = r.cycle.category_name(&r.subject.category);
     let chars = r.report.as_ref().map(|x| x.text_chars()).unwrap_or(0);
     let paragraphs = r
@@ -338,7 +350,7 @@ async fn review_view(state: &AppState, a: &Auth, id: i64, pid: i64, errors: Form
         .crumb_text(r.cycle.name.clone(), Some(&format!("/admin/cycles/{id}")))
         .crumb("submissions-title", Some(&format!("/admin/cycles/{id}/reports")))
         .crumb_text(r.subject.person_name.clone(), None);
-    Ok(ReviewView { page, r, category, chars, paragraphs, errors })
+    Ok(ReviewView { page, r, carry, category, chars, paragraphs, errors })
 }
 
 pub async fn review_page(
