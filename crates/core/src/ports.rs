@@ -12,7 +12,7 @@ use crate::error::Result;
 use crate::ids::{AccountId, CycleId, OrgUnitId, PersonId};
 use crate::org::{OrgUnit, OrgUnitFields};
 use crate::person::{Person, PersonFields};
-use crate::reading::{LinkGrant, LinkSession, LinkStatus, Note, ReadingRecord};
+use crate::reading::{LinkChange, LinkGrant, LinkSession, LinkStatus, Note, ReadingRecord};
 use crate::report::{AttachmentChange, Blob, Report, ReportStatus, ReportSummary, ReportVersion};
 use crate::roster::{Evaluator, Subject};
 use crate::scheme::Scheme;
@@ -296,7 +296,11 @@ pub trait LinkStore: Send + Sync {
     ) -> Result<()>;
     async fn link_session_get(&self, digest: &str) -> Result<Option<LinkSession>>;
     async fn link_session_touch(&self, digest: &str, now: DateTime<Utc>) -> Result<()>;
+    /// End a link session (announced as a [`LinkChange::Session`]).
     async fn link_session_delete(&self, digest: &str) -> Result<()>;
+    /// Changes to links and link sessions from every node; issuing and
+    /// revoking links announce theirs when they commit.
+    fn link_changes(&self) -> tokio::sync::broadcast::Receiver<LinkChange>;
 }
 
 /// A save of a report by its subject, or a review by the organizer.

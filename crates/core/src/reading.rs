@@ -33,6 +33,19 @@ pub struct LinkGrant {
     pub revoked: bool,
 }
 
+/// A change to personal links or their sessions, announced to every node
+/// (in process, and through PostgreSQL between nodes) so that no node keeps
+/// letting in a reader it has cached.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkChange {
+    /// Links of this cycle were issued or revoked (their sessions ended).
+    Cycle(CycleId),
+    /// The session with this token digest ended.
+    Session(String),
+    /// Anything may have changed (announcements may have been missed).
+    All,
+}
+
 /// A reader's session opened by a personal link.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LinkSession {

@@ -146,7 +146,7 @@ impl Db {
                 let writer = SqlitePoolOptions::new()
                     .max_connections(1)
                     .test_before_acquire(false)
-                    .connect_lazy_with(opts.clone().pragma("cache_size", "-65536").pragma("temp_store", "memory"));
+                    .connect_lazy_with(opts.clone().pragma("temp_store", "memory"));
                 let pool = SqlitePoolOptions::new()
                     .max_connections(8)
                     .test_before_acquire(false)

@@ -1,6 +1,7 @@
 //! Personal links and the reader sessions they open (digests only).
 
 use crate::entity::{cycle_evaluator, evaluator_link, link_session, person};
+use crate::meeting::notify_links;
 use crate::{Db, append_audit, db_err};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -8,7 +9,7 @@ use kaoping_core::audit::AuditDraft;
 use kaoping_core::error::Result;
 use kaoping_core::ids::{CycleId, PersonId};
 use kaoping_core::ports::LinkStore;
-use kaoping_core::reading::{LinkGrant, LinkSession, LinkStatus};
+use kaoping_core::reading::{LinkChange, LinkGrant, LinkSession, LinkStatus};
 use kaoping_core::time::{from_micros, to_micros};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::Expr;
@@ -121,7 +122,11 @@ impl LinkStore for Db {
             evaluator_link::Entity::insert_many(rows).exec_without_returning(&txn).await.map_err(db_err)?;
         }
         append_audit(&txn, audit).await?;
-        Db::commit(txn).await
+        let change = LinkChange::Cycle(cycle);
+        notify_links(&txn, &change).await?;
+        Db::commit(txn).await?;
+        self.events.links_local(change);
+        Ok(())
     }
 
     async fn link_revoke(&self, cycle: CycleId, person: PersonId, audit: &AuditDraft) -> Result<bool> {
@@ -131,7 +136,10 @@ impl LinkStore for Db {
             return Ok(false);
         }
         append_audit(&txn, audit).await?;
+        let change = LinkChange::Cycle(cycle);
+        notify_links(&txn, &change).await?;
         Db::commit(txn).await?;
+        self.events.links_local(change);
         Ok(true)
     }
 
@@ -206,11 +214,20 @@ impl LinkStore for Db {
     }
 
     async fn link_session_delete(&self, digest: &str) -> Result<()> {
+        let txn = self.write().await?;
         link_session::Entity::delete_many()
             .filter(link_session::Column::Digest.eq(digest))
-            .exec(&self.conn)
+            .exec(&txn)
             .await
             .map_err(db_err)?;
+        let change = LinkChange::Session(digest.to_string());
+        notify_links(&txn, &change).await?;
+        Db::commit(txn).await?;
+        self.events.links_local(change);
         Ok(())
+    }
+
+    fn link_changes(&self) -> tokio::sync::broadcast::Receiver<LinkChange> {
+        self.events.subscribe_links(&self.conn)
     }
 }

@@ -12,6 +12,7 @@ use kaoping_core::exact::Dec4;
 use kaoping_core::ids::{CycleId, PersonId};
 use kaoping_core::meeting::Assessment;
 use kaoping_core::ports::MeetingStore;
+use kaoping_core::reading::LinkChange;
 use kaoping_core::tally::RoutineGrade;
 use kaoping_core::time::{self, to_micros};
 use sea_orm::ActiveValue::Set;
@@ -25,17 +26,21 @@ use tokio::sync::broadcast;
 
 /// The PostgreSQL channel that carries cycle ids between nodes.
 const CHANNEL: &str = "kaoping_meeting";
+/// The PostgreSQL channel that carries link changes between nodes:
+/// `c<cycle id>` or `s<session token digest>`.
+const LINKS_CHANNEL: &str = "kaoping_links";
 
-/// Announcements of meeting changes: in process, and on PostgreSQL also
-/// through LISTEN/NOTIFY (a listener started on the first subscription).
+/// Announcements of meeting and link changes: in process, and on PostgreSQL
+/// also through LISTEN/NOTIFY (a listener started on the first subscription).
 pub(crate) struct Events {
     tx: broadcast::Sender<i64>,
+    links: broadcast::Sender<LinkChange>,
     listening: OnceLock<()>,
 }
 
 impl Default for Events {
     fn default() -> Self {
-        Self { tx: broadcast::channel(1024).0, listening: OnceLock::new() }
+        Self { tx: broadcast::channel(1024).0, links: broadcast::channel(1024).0, listening: OnceLock::new() }
     }
 }
 
@@ -45,20 +50,34 @@ impl Events {
         let _ = self.tx.send(cycle);
     }
 
-    fn subscribe(&self, conn: &DatabaseConnection) -> broadcast::Receiver<i64> {
+    /// Tell this node's caches of readers (after a commit).
+    pub(crate) fn links_local(&self, change: LinkChange) {
+        let _ = self.links.send(change);
+    }
+
+    fn listen_once(&self, conn: &DatabaseConnection) {
         if conn.get_database_backend() == DbBackend::Postgres {
             self.listening.get_or_init(|| {
                 let pool = conn.get_postgres_connection_pool().clone();
-                let tx = self.tx.clone();
-                tokio::spawn(listen(pool, tx));
+                tokio::spawn(listen(pool, self.tx.clone(), self.links.clone()));
             });
         }
+    }
+
+    fn subscribe(&self, conn: &DatabaseConnection) -> broadcast::Receiver<i64> {
+        self.listen_once(conn);
         self.tx.subscribe()
+    }
+
+    pub(crate) fn subscribe_links(&self, conn: &DatabaseConnection) -> broadcast::Receiver<LinkChange> {
+        self.listen_once(conn);
+        self.links.subscribe()
     }
 }
 
-/// Forward other nodes' announcements; reconnect after a lost connection.
-async fn listen(pool: sea_orm::sqlx::PgPool, tx: broadcast::Sender<i64>) {
+/// Forward other nodes' announcements; reconnect after a lost connection
+/// (then every kept reader is dropped: link changes may have been missed).
+async fn listen(pool: sea_orm::sqlx::PgPool, tx: broadcast::Sender<i64>, links: broadcast::Sender<LinkChange>) {
     use sea_orm::sqlx::postgres::PgListener;
     loop {
         let mut listener = match PgListener::connect_with(&pool).await {
@@ -69,13 +88,23 @@ async fn listen(pool: sea_orm::sqlx::PgPool, tx: broadcast::Sender<i64>) {
                 continue;
             }
         };
-        if let Err(e) = listener.listen(CHANNEL).await {
+        if let Err(e) = listener.listen_all([CHANNEL, LINKS_CHANNEL]).await {
             tracing::warn!(error = %e, "meeting announcements: LISTEN failed; retrying");
             tokio::time::sleep(std::time::Duration::from_secs(2)).await;
             continue;
         }
+        let _ = links.send(LinkChange::All);
         loop {
             match listener.recv().await {
+                Ok(n) if n.channel() == LINKS_CHANNEL => {
+                    let p = n.payload();
+                    let change = match (p.strip_prefix('c').and_then(|c| c.parse().ok()), p.strip_prefix('s')) {
+                        (Some(c), _) => LinkChange::Cycle(CycleId(c)),
+                        (None, Some(digest)) => LinkChange::Session(digest.to_string()),
+                        (None, None) => LinkChange::All,
+                    };
+                    let _ = links.send(change);
+                }
                 Ok(n) => {
                     if let Ok(id) = n.payload().parse() {
                         let _ = tx.send(id);
@@ -93,11 +122,26 @@ async fn listen(pool: sea_orm::sqlx::PgPool, tx: broadcast::Sender<i64>) {
 /// Announce a change of `cycle` to the other nodes when `txn` commits
 /// (PostgreSQL; a no-op on SQLite).
 pub(crate) async fn notify_in(txn: &DatabaseTransaction, cycle: i64) -> Result<()> {
-    if txn.get_database_backend() == DbBackend::Postgres {
-        txn.execute_raw(Statement::from_sql_and_values(
+    pg_notify(txn, CHANNEL, cycle.to_string()).await
+}
+
+/// Announce a link change to the other nodes (PostgreSQL; a no-op on
+/// SQLite) — in a transaction, when it commits.
+pub(crate) async fn notify_links(conn: &impl ConnectionTrait, change: &LinkChange) -> Result<()> {
+    let payload = match change {
+        LinkChange::Cycle(c) => format!("c{}", c.0),
+        LinkChange::Session(digest) => format!("s{digest}"),
+        LinkChange::All => "all".to_string(),
+    };
+    pg_notify(conn, LINKS_CHANNEL, payload).await
+}
+
+async fn pg_notify(conn: &impl ConnectionTrait, channel: &str, payload: String) -> Result<()> {
+    if conn.get_database_backend() == DbBackend::Postgres {
+        conn.execute_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,
             "SELECT pg_notify($1, $2)",
-            [CHANNEL.into(), cycle.to_string().into()],
+            [channel.into(), payload.into()],
         ))
         .await
         .map_err(db_err)?;

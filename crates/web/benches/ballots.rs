@@ -5,6 +5,10 @@
 //! (SQLite `synchronous=FULL`), against a minimal reference endpoint
 //! measured in the same run.
 //!
+//! Before the runs every evaluator opens their ballot page once, as in the
+//! meeting, so the node knows their session (`COLD=1`: not opened, every
+//! submit reads its session).
+//!
 //! 1. Throughput: `wrk` (apt-get install wrk), `CONNECTIONS` (512) for
 //!    `SECONDS` (3) each, on the reference endpoint and on the real one.
 //! 2. A burst: `BURST` (3,000) evaluators press submit at the same moment;
@@ -101,6 +105,31 @@ async fn serve(app: axum::Router) -> String {
         axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap();
     });
     base
+}
+
+/// Every evaluator opens their ballot page first, as in the meeting (the
+/// node keeps their reader while the session lives); 32 at a time.
+async fn open_ballot_pages(base: &str, cy: CycleId, sessions: &[String]) {
+    let client = reqwest::Client::new();
+    let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let sessions = Arc::new(sessions.to_vec());
+    let mut tasks = Vec::new();
+    for _ in 0..32 {
+        let (client, next, sessions, url) =
+            (client.clone(), next.clone(), sessions.clone(), format!("{base}/e/{cy}/ballot"));
+        tasks.push(tokio::spawn(async move {
+            loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(s) = sessions.get(i) else { break };
+                let r = client.get(&url).header("cookie", format!("kp_link={s}")).send().await.unwrap();
+                assert_eq!(r.status(), 200, "ballot page");
+                r.bytes().await.unwrap();
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
 }
 
 /// Every evaluator presses submit at once; (wall time, p50, p99, failures).
@@ -232,6 +261,12 @@ async fn main() {
     let (reference, ref_pool) = reference::router(&dir.0).await;
     let ref_base = serve(reference).await;
     let backend = if kaoping_store::testing::on_postgres() { "PostgreSQL" } else { "SQLite (FULL)" };
+    // COLD=1: every submit is the first request of its session on the node.
+    if std::env::var_os("COLD").is_none() {
+        let started = Instant::now();
+        open_ballot_pages(&base, cy, &sessions).await;
+        eprintln!("{} ballot pages opened in {:.1} s", sessions.len(), started.elapsed().as_secs_f64());
+    }
 
     // 1. Throughput, reference first, each with the server's CPU time per
     // ballot (wrk is a separate process): the two measured in the same run

@@ -44,7 +44,7 @@ impl Default for AuthConfig {
 }
 
 /// A session is refreshed at most this often, so that reads stay reads.
-const TOUCH_EVERY: Duration = Duration::seconds(60);
+pub(super) const TOUCH_EVERY: Duration = Duration::seconds(60);
 
 /// What a successful password check leads to.
 #[derive(Debug)]

@@ -12,23 +12,37 @@ use std::time::{Duration, Instant};
 
 pub struct TtlCache<K, V> {
     ttl: Duration,
-    map: Mutex<HashMap<K, (Instant, V)>>,
+    map: Mutex<Entries<K, V>>,
 }
+
+struct Entries<K, V> {
+    map: HashMap<K, (Instant, V)>,
+    /// Expired entries are swept when the map reaches this size (at least
+    /// [`SWEEP_AT`], and twice what a sweep left, so that a cache full of
+    /// live entries is not swept on every insert).
+    sweep_at: usize,
+}
+
+const SWEEP_AT: usize = 10_000;
 
 impl<K: Eq + Hash + Clone, V: Clone> TtlCache<K, V> {
     pub fn new(ttl: Duration) -> Self {
-        Self { ttl, map: Mutex::new(HashMap::new()) }
+        Self { ttl, map: Mutex::new(Entries { map: HashMap::new(), sweep_at: SWEEP_AT }) }
     }
 
-    fn map(&self) -> std::sync::MutexGuard<'_, HashMap<K, (Instant, V)>> {
+    fn map(&self) -> std::sync::MutexGuard<'_, Entries<K, V>> {
         self.map.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    pub fn get(&self, k: &K) -> Option<V> {
+    pub fn get<Q>(&self, k: &Q) -> Option<V>
+    where
+        K: std::borrow::Borrow<Q>,
+        Q: Hash + Eq + ?Sized,
+    {
         if self.ttl.is_zero() {
             return None;
         }
-        self.map().get(k).filter(|(at, _)| at.elapsed() < self.ttl).map(|(_, v)| v.clone())
+        self.map().map.get(k).filter(|(at, _)| at.elapsed() < self.ttl).map(|(_, v)| v.clone())
     }
 
     /// The entry even when it has expired, and whether it is still fresh.
@@ -36,32 +50,46 @@ impl<K: Eq + Hash + Clone, V: Clone> TtlCache<K, V> {
         if self.ttl.is_zero() {
             return None;
         }
-        self.map().get(k).map(|(at, v)| (v.clone(), at.elapsed() < self.ttl))
+        self.map().map.get(k).map(|(at, v)| (v.clone(), at.elapsed() < self.ttl))
     }
 
     pub fn put(&self, k: K, v: V) {
+        self.put_unless(k, v, || false);
+    }
+
+    /// Insert unless `stale()`, asked while no other call can change the
+    /// cache: a value read before an invalidation is not kept after it.
+    pub fn put_unless(&self, k: K, v: V, stale: impl FnOnce() -> bool) {
         if self.ttl.is_zero() {
             return;
         }
-        let mut map = self.map();
-        if map.len() >= 10_000 {
-            let ttl = self.ttl;
-            map.retain(|_, (at, _)| at.elapsed() < ttl);
+        let mut e = self.map();
+        if stale() {
+            return;
         }
-        map.insert(k, (Instant::now(), v));
+        if e.map.len() >= e.sweep_at {
+            let ttl = self.ttl;
+            e.map.retain(|_, (at, _)| at.elapsed() < ttl);
+            e.sweep_at = SWEEP_AT.max(2 * e.map.len());
+        }
+        e.map.insert(k, (Instant::now(), v));
     }
 
-    pub fn forget(&self, k: &K) {
-        self.map().remove(k);
+    pub fn forget<Q>(&self, k: &Q)
+    where
+        K: std::borrow::Borrow<Q>,
+        Q: Hash + Eq + ?Sized,
+    {
+        self.map().map.remove(k);
     }
 
     /// Drop the entries whose value matches.
     pub fn forget_where(&self, f: impl Fn(&V) -> bool) {
-        self.map().retain(|_, (_, v)| !f(v));
+        self.map().map.retain(|_, (_, v)| !f(v));
     }
 
     pub fn clear(&self) {
-        self.map().clear();
+        self.map().map.clear();
     }
 }
 
@@ -82,5 +110,19 @@ mod tests {
         let off = TtlCache::new(Duration::ZERO);
         off.put(1, "a");
         assert_eq!(off.get(&1), None);
+        c.put_unless(3, "c", || true);
+        assert_eq!(c.get(&3), None, "a stale value is not kept");
+        c.put_unless(3, "c", || false);
+        assert_eq!(c.get(&3), Some("c"));
+    }
+
+    #[test]
+    fn a_cache_full_of_live_entries_is_not_swept_on_every_insert() {
+        let c = TtlCache::new(Duration::from_secs(60));
+        for i in 0..3 * SWEEP_AT {
+            c.put(i, i);
+        }
+        assert_eq!(c.map().map.len(), 3 * SWEEP_AT, "live entries stay");
+        assert_eq!(c.map().sweep_at, 4 * SWEEP_AT, "the next sweep waits for twice what the last one left");
     }
 }

@@ -2,13 +2,15 @@
 //! evaluator and cycle; a link is exchanged for a reader session and works
 //! until it is revoked or the cycle leaves evaluation.
 
+use super::auth::TOUCH_EVERY;
+use super::link_readers::KeptReader;
 use super::{Caller, Services};
 use crate::audit::{AuditDraft, AuditResult};
 use crate::auth::{random_token, token_digest};
 use crate::cycle::Cycle;
 use crate::error::{CoreError, Msg, Result};
 use crate::ids::{CycleId, PersonId};
-use crate::reading::{LINK_TOKEN_BYTES, LinkStatus, Reader, ReaderVia};
+use crate::reading::{LINK_TOKEN_BYTES, LinkChange, LinkStatus, Reader, ReaderVia};
 use crate::time;
 use serde::Serialize;
 
@@ -125,15 +127,28 @@ impl Services {
         Ok((session, c.id))
     }
 
-    /// The reader behind a link session cookie, if it is still good.
+    /// The reader behind a link session cookie, if it is still good. Kept
+    /// by the node while the session lives ([`super::link_readers`]): the
+    /// ballot page read it, so its submit, minutes later, needs no read.
     pub async fn reader_from_link(&self, session: &str, client: Option<String>) -> Result<Option<Reader>> {
         let digest = token_digest(session);
-        if let Some(r) = self.readers.get(&digest) {
-            return Ok(Some(Reader { client, ..r }));
-        }
-        let Some(s) = self.store.link_session_get(&digest).await? else { return Ok(None) };
+        let seen = self.readers.follow(self.store.as_ref());
         let now = time::now();
         let idle = chrono::Duration::minutes(self.auth.session_idle_minutes);
+        // Near a limit, the database decides (another node may have seen the
+        // session since).
+        if let Some(k) = self.readers.get(&digest).filter(|k| now < k.expires_at && now - k.last_seen_at <= idle) {
+            let snapshot = self.cycle_snapshot(k.reader.cycle_id).await?;
+            if !snapshot.cycle.phase.links_open() || !snapshot.evaluators.contains_key(&k.reader.person_id) {
+                return Ok(None);
+            }
+            if now - k.last_seen_at > TOUCH_EVERY {
+                self.store.link_session_touch(&digest, now).await?;
+                self.readers.keep(digest, KeptReader { last_seen_at: now, ..k.clone() }, seen);
+            }
+            return Ok(Some(Reader { client, ..k.reader }));
+        }
+        let Some(s) = self.store.link_session_get(&digest).await? else { return Ok(None) };
         if s.grant.revoked || now >= s.expires_at || now - s.last_seen_at > idle {
             self.store.link_session_delete(&digest).await?;
             return Ok(None);
@@ -144,8 +159,10 @@ impl Services {
             return Ok(None);
         }
         let Some(ev) = snapshot.evaluators.get(&s.grant.person_id).cloned() else { return Ok(None) };
-        if now - s.last_seen_at > chrono::Duration::seconds(60) {
+        let mut last_seen_at = s.last_seen_at;
+        if now - s.last_seen_at > TOUCH_EVERY {
             self.store.link_session_touch(&digest, now).await?;
+            last_seen_at = now;
         }
         let reader = Reader {
             cycle_id: c.id,
@@ -155,14 +172,15 @@ impl Services {
             via: ReaderVia::Link(s.grant.link_id),
             client,
         };
-        self.readers.put(digest, reader.clone());
+        let kept = KeptReader { reader: reader.clone(), last_seen_at, expires_at: s.expires_at };
+        self.readers.keep(digest, kept, seen);
         Ok(Some(reader))
     }
 
     /// End a link session (the reader logs out on a shared phone).
     pub async fn link_session_end(&self, session: &str) -> Result<()> {
         let digest = token_digest(session);
-        self.readers.forget(&digest);
+        self.readers.apply(&LinkChange::Session(digest.clone()));
         self.store.link_session_delete(&digest).await
     }
 

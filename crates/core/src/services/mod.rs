@@ -8,6 +8,7 @@ mod cache;
 mod cycles;
 mod feedback;
 mod ledger;
+mod link_readers;
 mod links;
 mod meeting;
 mod org;
@@ -65,8 +66,9 @@ pub struct Services {
     pub sessions: Arc<TtlCache<String, (crate::ports::SessionRecord, crate::account::Account)>>,
     /// Cycles with their subject rosters, for the reading and ballot pages.
     pub snapshots: Arc<TtlCache<crate::ids::CycleId, Arc<CycleSnapshot>>>,
-    /// Readers behind link sessions recently checked, by token digest.
-    pub readers: Arc<TtlCache<String, crate::reading::Reader>>,
+    /// Readers behind link sessions, by token digest, kept while their
+    /// sessions live (see [`link_readers`]).
+    pub readers: Arc<link_readers::LinkReaders>,
     /// Rosters of cycles past the point where they can change (evaluation
     /// on), kept longer than the snapshots that hold them.
     frozen: Arc<TtlCache<crate::ids::CycleId, Rosters>>,
@@ -127,13 +129,15 @@ type Rosters =
 impl Services {
     pub fn new(store: Arc<dyn Store>, auth: AuthConfig) -> Self {
         let ttl = std::time::Duration::from_secs(auth.cache_seconds);
+        let idle = std::time::Duration::from_secs(auth.session_idle_minutes.max(0) as u64 * 60);
         Self {
             store,
             auth,
             actors: Arc::new(TtlCache::new(ttl)),
             sessions: Arc::new(TtlCache::new(ttl)),
             snapshots: Arc::new(TtlCache::new(ttl)),
-            readers: Arc::new(TtlCache::new(ttl)),
+            // Kept up to the session idle limit; every change to links drops them.
+            readers: Arc::new(link_readers::LinkReaders::new(if ttl.is_zero() { ttl } else { idle })),
             frozen: Arc::new(TtlCache::new(if ttl.is_zero() {
                 ttl
             } else {
@@ -196,7 +200,7 @@ impl Services {
     /// Drop what this node has cached about a cycle (after a change).
     pub fn forget_cycle(&self, id: crate::ids::CycleId) {
         self.snapshots.forget(&id);
-        self.readers.forget_where(|r| r.cycle_id == id);
+        self.readers.forget_cycle(id);
     }
 
     /// Drop what this node has cached about an account (after a change).

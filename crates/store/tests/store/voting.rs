@@ -306,6 +306,40 @@ async fn meeting_changes_reach_every_node() {
 }
 
 #[tokio::test]
+async fn a_revoked_link_or_ended_session_is_refused_by_every_node_that_kept_its_reader() {
+    // Node B keeps the readers it has seen for as long as their sessions
+    // live; a revoke or a sign-out on node A reaches it (LISTEN/NOTIFY on
+    // PostgreSQL; on SQLite a second set of services in the process).
+    let (w, zzb, cy, _, sessions) = setup("named").await;
+    let node_b = if kaoping_store::testing::on_postgres() {
+        let other = kaoping_store::Db::connect(&w.t.target).await.unwrap();
+        kaoping_core::services::Services::new(std::sync::Arc::new(other), Default::default())
+    } else {
+        kaoping_core::services::Services::new(std::sync::Arc::new(w.t.db.clone()), Default::default())
+    };
+    let r0 = node_b.reader_from_link(&sessions[0], None).await.unwrap().expect("a good session");
+    assert!(node_b.reader_from_link(&sessions[1], None).await.unwrap().is_some());
+    // Let the listener connect before the first change.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let refused_within_3s = |session: String| {
+        let node_b = node_b.clone();
+        async move {
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(3);
+            while node_b.reader_from_link(&session, None).await.unwrap().is_some() {
+                assert!(std::time::Instant::now() < deadline, "still let in 3 s after the change");
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            }
+        }
+    };
+    w.svc.link_revoke(&zzb, cy, r0.person_id).await.unwrap();
+    refused_within_3s(sessions[0].clone()).await;
+    w.svc.link_session_end(&sessions[1]).await.unwrap();
+    refused_within_3s(sessions[1].clone()).await;
+    // The third evaluator's session is untouched.
+    assert!(node_b.reader_from_link(&sessions[2], None).await.unwrap().is_some());
+}
+
+#[tokio::test]
 async fn upgrading_to_kept_counts_backfills_them_from_the_stored_ballots() {
     use sea_orm::{ConnectionTrait, Statement};
     // A vote stored, then the database taken back to before m0007 (its
