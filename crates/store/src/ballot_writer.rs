@@ -295,6 +295,7 @@ fn key_row(b: &NewBallot) -> idempotency::ActiveModel {
 
 fn ballot_row(b: &NewBallot, session_at: i64) -> ballot::ActiveModel {
     ballot::ActiveModel {
+        seq: sea_orm::ActiveValue::NotSet,
         id: Set(b.id.clone()),
         cycle_id: Set(b.cycle),
         group_code: Set(b.group.clone()),

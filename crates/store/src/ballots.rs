@@ -13,7 +13,7 @@ use kaoping_core::ports::BallotStore;
 use kaoping_core::time::to_micros;
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 
 #[async_trait]
 impl BallotStore for Db {
@@ -47,7 +47,6 @@ impl BallotStore for Db {
                 .select_only()
                 .column(ballot::Column::Receipt)
                 .filter(ballot::Column::CycleId.eq(id.0))
-                .order_by_asc(ballot::Column::Receipt)
                 .into_tuple()
                 .all(&txn)
                 .await

@@ -1,4 +1,4 @@
-//! Entities of migrations m0005–m0006 and m0008: links, reader sessions,
+//! Entities of migrations m0005–m0006, m0008 and m0010: links, reader sessions,
 //! reports, files, reading records and notes; critiques, problems and
 //! feedback sheets. (Queried without relations.)
 
@@ -116,8 +116,10 @@ entity!(ballot_draft, "ballot_draft", {
     pub updated_at: i64,
 });
 
+// Keyed by arrival sequence (m0010); `id` is the random ballot id.
 entity!(ballot, "ballot", {
-    #[sea_orm(primary_key, auto_increment = false)]
+    #[sea_orm(primary_key)]
+    pub seq: i64,
     pub id: String,
     pub cycle_id: i64,
     pub group_code: String,

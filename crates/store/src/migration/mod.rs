@@ -11,6 +11,7 @@ mod m0006_ballots;
 mod m0007_meeting;
 mod m0008_feedback;
 mod m0009_rectification;
+mod m0010_ballot_seq;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0007_meeting::Migration),
             Box::new(m0008_feedback::Migration),
             Box::new(m0009_rectification::Migration),
+            Box::new(m0010_ballot_seq::Migration),
         ]
     }
 }

@@ -339,18 +339,25 @@ async fn a_revoked_link_or_ended_session_is_refused_by_every_node_that_kept_its_
     assert!(node_b.reader_from_link(&sessions[2], None).await.unwrap().is_some());
 }
 
-#[tokio::test]
-async fn upgrading_to_kept_counts_backfills_them_from_the_stored_ballots() {
-    use sea_orm::{ConnectionTrait, Statement};
-    // A vote stored, then the database taken back to before m0007 (its
-    // objects dropped) and migrated again: the counts come from the ballots.
+/// A named cycle in which every evaluator has voted (好, 较好 or 不了解 in turn).
+async fn everyone_voted()
+-> (crate::World, kaoping_core::services::Caller, kaoping_core::ids::CycleId, Vec<i64>, Vec<String>) {
     let (w, zzb, cy, s, sessions) = setup("named").await;
     w.svc.voting_set(&zzb, cy, true).await.unwrap();
     for (i, t) in sessions.iter().enumerate() {
         let r = w.svc.reader_from_link(t, None).await.unwrap().unwrap();
         let g = ["excellent", "good", "-"][i % 3];
-        w.svc.ballot_submit(&r, &format!("upgrade-key-{i:08}"), marks(&[(s[0], g), (s[1], "fair")])).await.unwrap();
+        w.svc.ballot_submit(&r, &format!("voted-key-{i:08}"), marks(&[(s[0], g), (s[1], "fair")])).await.unwrap();
     }
+    (w, zzb, cy, s, sessions)
+}
+
+#[tokio::test]
+async fn upgrading_to_kept_counts_backfills_them_from_the_stored_ballots() {
+    use sea_orm::{ConnectionTrait, Statement};
+    // A vote stored, then the database taken back to before m0007 (its
+    // objects dropped) and migrated again: the counts come from the ballots.
+    let (w, _, cy, _, _) = everyone_voted().await;
     let kept = w.svc.store.ballot_counts(cy).await.unwrap();
     assert!(!kept.counts.is_empty());
     let conn = w.t.db.connection();
@@ -358,7 +365,6 @@ async fn upgrading_to_kept_counts_backfills_them_from_the_stored_ballots() {
     for sql in [
         "DROP TABLE ballot_tally",
         "DROP TABLE subject_assessment",
-        "DROP INDEX ix_ballot_receipt",
         "ALTER TABLE cycle DROP COLUMN presenting_id",
         "ALTER TABLE cycle DROP COLUMN live_tally",
         "ALTER TABLE cycle DROP COLUMN results_visibility",
@@ -369,4 +375,47 @@ async fn upgrading_to_kept_counts_backfills_them_from_the_stored_ballots() {
     }
     assert_eq!(w.t.db.migrate().await.unwrap().len(), 1);
     assert_eq!(w.svc.store.ballot_counts(cy).await.unwrap(), kept);
+}
+
+#[tokio::test]
+async fn rekeying_the_ballots_by_arrival_keeps_every_ballot_and_the_seal() {
+    use sea_orm::ConnectionTrait;
+    // Ballots stored, the table taken back to its shape before m0010 (keyed
+    // by the random id) and migrated again: the same ballots, the same seal.
+    let (w, zzb, cy, _, sessions) = everyone_voted().await;
+    let key = |mut b: Vec<kaoping_core::ballot::StoredBallot>| {
+        b.sort_by(|x, y| x.id.cmp(&y.id));
+        b
+    };
+    let before = key(w.svc.store.ballot_list(cy).await.unwrap());
+    assert_eq!(before.len(), sessions.len());
+    let conn = w.t.db.connection();
+    let backend = conn.get_database_backend();
+    let old_shape = match backend {
+        sea_orm::DbBackend::Postgres => vec![
+            "ALTER TABLE ballot DROP COLUMN seq",
+            "ALTER TABLE ballot ADD PRIMARY KEY (id)",
+            "CREATE INDEX ix_ballot_cycle ON ballot (cycle_id)",
+            "CREATE INDEX ix_ballot_receipt ON ballot (cycle_id, receipt)",
+        ],
+        _ => vec![
+            "CREATE TABLE ballot_old (id varchar(32) NOT NULL PRIMARY KEY, cycle_id bigint NOT NULL, \
+             group_code varchar(32) NOT NULL, evaluator_id bigint NULL, marks text NOT NULL, remarks text NOT NULL, \
+             receipt varchar(64) NOT NULL, paper boolean NOT NULL, session_at bigint NOT NULL)",
+            "INSERT INTO ballot_old SELECT id, cycle_id, group_code, evaluator_id, marks, remarks, receipt, paper, \
+             session_at FROM ballot",
+            "DROP TABLE ballot",
+            "ALTER TABLE ballot_old RENAME TO ballot",
+            "CREATE INDEX ix_ballot_cycle ON ballot (cycle_id)",
+            "CREATE INDEX ix_ballot_receipt ON ballot (cycle_id, receipt)",
+        ],
+    };
+    let mut steps = old_shape.join(";");
+    steps.push_str(";DELETE FROM seaql_migrations WHERE version LIKE 'm0010%'");
+    conn.execute_unprepared(&steps).await.unwrap();
+    assert_eq!(w.t.db.migrate().await.unwrap().len(), 1);
+    assert_eq!(key(w.svc.store.ballot_list(cy).await.unwrap()), before);
+    let seal = w.svc.voting_set(&zzb, cy, false).await.unwrap();
+    let receipts: Vec<String> = before.iter().map(|b| b.receipt.clone()).collect();
+    assert_eq!(seal, Some(kaoping_core::ballot::seal(&receipts)));
 }
