@@ -295,12 +295,17 @@ pub trait LinkStore: Send + Sync {
         expires: DateTime<Utc>,
     ) -> Result<()>;
     async fn link_session_get(&self, digest: &str) -> Result<Option<LinkSession>>;
-    async fn link_session_touch(&self, digest: &str, now: DateTime<Utc>) -> Result<()>;
+    /// Record that the session was used; false if it no longer exists.
+    async fn link_session_touch(&self, digest: &str, now: DateTime<Utc>) -> Result<bool>;
     /// End a link session (announced as a [`LinkChange::Session`]).
     async fn link_session_delete(&self, digest: &str) -> Result<()>;
     /// Changes to links and link sessions from every node; issuing and
     /// revoking links announce theirs when they commit.
     fn link_changes(&self) -> tokio::sync::broadcast::Receiver<LinkChange>;
+    /// Whether changes made on other nodes are being heard right now (always
+    /// on a single-node SQLite store; on PostgreSQL while the listener is
+    /// connected). Kept link sessions are used only then.
+    fn link_changes_heard(&self) -> bool;
 }
 
 /// A save of a report by its subject, or a review by the organizer.

@@ -40,6 +40,8 @@ pub struct LinkGrant {
 pub enum LinkChange {
     /// Links of this cycle were issued or revoked (their sessions ended).
     Cycle(CycleId),
+    /// This person's link in this cycle was issued again or revoked.
+    Person(CycleId, PersonId),
     /// The session with this token digest ended.
     Session(String),
     /// Anything may have changed (announcements may have been missed).

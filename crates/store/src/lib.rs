@@ -105,7 +105,8 @@ pub struct Db {
     writer: DatabaseConnection,
     /// Group commit for final ballots (shared by the clones of this store).
     ballots: std::sync::Arc<ballot_writer::BallotWriter>,
-    /// Announcements of meeting changes to this node's screens.
+    /// Announcements of meeting changes (to this node's screens) and of
+    /// link changes (to its kept link sessions).
     events: std::sync::Arc<meeting::Events>,
 }
 

@@ -105,8 +105,9 @@ impl LinkStore for Db {
         let txn = self.write().await?;
         let now = to_micros(kaoping_core::time::now());
         let people: Vec<i64> = links.iter().map(|(p, _)| p.0).collect();
+        let mut revoked = 0;
         for chunk in people.chunks(500) {
-            revoke(&txn, cycle, chunk, now).await?;
+            revoked += revoke(&txn, cycle, chunk, now).await?;
         }
         for chunk in links.chunks(200) {
             let rows = chunk.iter().map(|(p, digest)| evaluator_link::ActiveModel {
@@ -122,10 +123,19 @@ impl LinkStore for Db {
             evaluator_link::Entity::insert_many(rows).exec_without_returning(&txn).await.map_err(db_err)?;
         }
         append_audit(&txn, audit).await?;
-        let change = LinkChange::Cycle(cycle);
-        notify_links(&txn, &change).await?;
+        // Links issued again end their sessions on every node.
+        let change = match people.as_slice() {
+            _ if revoked == 0 => None,
+            [one] => Some(LinkChange::Person(cycle, PersonId(*one))),
+            _ => Some(LinkChange::Cycle(cycle)),
+        };
+        if let Some(change) = &change {
+            notify_links(&txn, change).await?;
+        }
         Db::commit(txn).await?;
-        self.events.links_local(change);
+        if let Some(change) = change {
+            self.events.links_local(change);
+        }
         Ok(())
     }
 
@@ -136,7 +146,7 @@ impl LinkStore for Db {
             return Ok(false);
         }
         append_audit(&txn, audit).await?;
-        let change = LinkChange::Cycle(cycle);
+        let change = LinkChange::Person(cycle, person);
         notify_links(&txn, &change).await?;
         Db::commit(txn).await?;
         self.events.links_local(change);
@@ -203,14 +213,14 @@ impl LinkStore for Db {
         }))
     }
 
-    async fn link_session_touch(&self, digest: &str, now: DateTime<Utc>) -> Result<()> {
-        link_session::Entity::update_many()
+    async fn link_session_touch(&self, digest: &str, now: DateTime<Utc>) -> Result<bool> {
+        let done = link_session::Entity::update_many()
             .col_expr(link_session::Column::LastSeenAt, Expr::value(to_micros(now)))
             .filter(link_session::Column::Digest.eq(digest))
             .exec(&self.conn)
             .await
             .map_err(db_err)?;
-        Ok(())
+        Ok(done.rows_affected > 0)
     }
 
     async fn link_session_delete(&self, digest: &str) -> Result<()> {
@@ -229,5 +239,9 @@ impl LinkStore for Db {
 
     fn link_changes(&self) -> tokio::sync::broadcast::Receiver<LinkChange> {
         self.events.subscribe_links(&self.conn)
+    }
+
+    fn link_changes_heard(&self) -> bool {
+        self.events.links_heard(&self.conn)
     }
 }

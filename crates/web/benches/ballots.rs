@@ -303,7 +303,7 @@ async fn main() {
     if stored >= wrk_evaluators || r.non_2xx > 0 {
         // wrk's two threads take evaluators in turn; a faster thread wraps
         // round to evaluators who already voted (409) before the other ends.
-        println!("  (evaluators ran out before the end: raise EVALUATORS for a longer run)");
+        println!("  (answers other than 200: evaluators may have run out — raise EVALUATORS)");
     }
 
     // 2. The burst, watched by the big screen.

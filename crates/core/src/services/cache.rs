@@ -34,6 +34,11 @@ impl<K: Eq + Hash + Clone, V: Clone> TtlCache<K, V> {
         self.map.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// Whether anything is kept at all (a zero time to live keeps nothing).
+    pub fn is_enabled(&self) -> bool {
+        !self.ttl.is_zero()
+    }
+
     pub fn get<Q>(&self, k: &Q) -> Option<V>
     where
         K: std::borrow::Borrow<Q>,

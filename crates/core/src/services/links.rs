@@ -3,7 +3,7 @@
 //! until it is revoked or the cycle leaves evaluation.
 
 use super::auth::TOUCH_EVERY;
-use super::link_readers::KeptReader;
+use super::link_readers::KeptSession;
 use super::{Caller, Services};
 use crate::audit::{AuditDraft, AuditResult};
 use crate::auth::{random_token, token_digest};
@@ -79,7 +79,12 @@ impl Services {
         };
         let audit = caller.audit("link.issue", object).detail(format!("{} link(s)", issued.len()));
         self.store.link_issue(cycle, &rows, &audit).await?;
-        self.forget_cycle(cycle);
+        // Only links issued again end sessions (the store announces it too).
+        match which {
+            IssueFor::Missing => {}
+            IssueFor::One(p) => self.readers.apply(&LinkChange::Person(cycle, p)),
+            IssueFor::All => self.readers.apply(&LinkChange::Cycle(cycle)),
+        }
         Ok(issued)
     }
 
@@ -87,7 +92,7 @@ impl Services {
         self.cycle_get(caller, cycle).await?;
         let audit = caller.audit("link.revoke", format!("cycle:{cycle} person:{person}"));
         let revoked = self.store.link_revoke(cycle, person, &audit).await?;
-        self.forget_cycle(cycle);
+        self.readers.apply(&LinkChange::Person(cycle, person));
         if revoked { Ok(()) } else { Err(CoreError::NotFound("link")) }
     }
 
@@ -127,54 +132,62 @@ impl Services {
         Ok((session, c.id))
     }
 
-    /// The reader behind a link session cookie, if it is still good. Kept
-    /// by the node while the session lives ([`super::link_readers`]): the
+    /// The reader behind a link session cookie, if it is still good. The
+    /// node keeps the session while it lives ([`super::link_readers`]): the
     /// ballot page read it, so its submit, minutes later, needs no read.
     pub async fn reader_from_link(&self, session: &str, client: Option<String>) -> Result<Option<Reader>> {
         let digest = token_digest(session);
         let seen = self.readers.follow(self.store.as_ref());
         let now = time::now();
         let idle = chrono::Duration::minutes(self.auth.session_idle_minutes);
-        // Near a limit, the database decides (another node may have seen the
-        // session since).
-        if let Some(k) = self.readers.get(&digest).filter(|k| now < k.expires_at && now - k.last_seen_at <= idle) {
-            let snapshot = self.cycle_snapshot(k.reader.cycle_id).await?;
-            if !snapshot.cycle.phase.links_open() || !snapshot.evaluators.contains_key(&k.reader.person_id) {
-                return Ok(None);
+        // Past a limit as last seen here, the database decides (another node
+        // may have seen the session since).
+        let kept = self
+            .readers
+            .get(&digest)
+            .filter(|k| now < k.expires_at && now - k.last_seen_at <= idle && self.store.link_changes_heard());
+        let mut k = match kept {
+            Some(k) => k,
+            None => {
+                let Some(s) = self.store.link_session_get(&digest).await? else { return Ok(None) };
+                if s.grant.revoked || now >= s.expires_at || now - s.last_seen_at > idle {
+                    self.store.link_session_delete(&digest).await?;
+                    return Ok(None);
+                }
+                let k = KeptSession {
+                    cycle_id: s.grant.cycle_id,
+                    person_id: s.grant.person_id,
+                    link_id: s.grant.link_id,
+                    last_seen_at: s.last_seen_at,
+                    expires_at: s.expires_at,
+                };
+                self.readers.keep(digest.clone(), k.clone(), seen);
+                k
             }
-            if now - k.last_seen_at > TOUCH_EVERY {
-                self.store.link_session_touch(&digest, now).await?;
-                self.readers.keep(digest, KeptReader { last_seen_at: now, ..k.clone() }, seen);
-            }
-            return Ok(Some(Reader { client, ..k.reader }));
-        }
-        let Some(s) = self.store.link_session_get(&digest).await? else { return Ok(None) };
-        if s.grant.revoked || now >= s.expires_at || now - s.last_seen_at > idle {
-            self.store.link_session_delete(&digest).await?;
-            return Ok(None);
-        }
-        let snapshot = self.cycle_snapshot(s.grant.cycle_id).await?;
+        };
+        let snapshot = self.cycle_snapshot(k.cycle_id).await?;
         let c = &snapshot.cycle;
         if !c.phase.links_open() {
             return Ok(None);
         }
-        let Some(ev) = snapshot.evaluators.get(&s.grant.person_id).cloned() else { return Ok(None) };
-        let mut last_seen_at = s.last_seen_at;
-        if now - s.last_seen_at > TOUCH_EVERY {
-            self.store.link_session_touch(&digest, now).await?;
-            last_seen_at = now;
+        let Some(ev) = snapshot.evaluators.get(&k.person_id) else { return Ok(None) };
+        // At least once a minute: this also finds a session ended meanwhile.
+        if now - k.last_seen_at > TOUCH_EVERY {
+            if !self.store.link_session_touch(&digest, now).await? {
+                self.readers.apply(&LinkChange::Session(digest));
+                return Ok(None);
+            }
+            k.last_seen_at = now;
+            self.readers.keep(digest, k.clone(), seen);
         }
-        let reader = Reader {
+        Ok(Some(Reader {
             cycle_id: c.id,
             person_id: ev.person_id,
-            name: ev.person_name,
-            group: ev.group,
-            via: ReaderVia::Link(s.grant.link_id),
+            name: ev.person_name.clone(),
+            group: ev.group.clone(),
+            via: ReaderVia::Link(k.link_id),
             client,
-        };
-        let kept = KeptReader { reader: reader.clone(), last_seen_at, expires_at: s.expires_at };
-        self.readers.keep(digest, kept, seen);
-        Ok(Some(reader))
+        }))
     }
 
     /// End a link session (the reader logs out on a shared phone).

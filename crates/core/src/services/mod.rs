@@ -66,8 +66,8 @@ pub struct Services {
     pub sessions: Arc<TtlCache<String, (crate::ports::SessionRecord, crate::account::Account)>>,
     /// Cycles with their subject rosters, for the reading and ballot pages.
     pub snapshots: Arc<TtlCache<crate::ids::CycleId, Arc<CycleSnapshot>>>,
-    /// Readers behind link sessions, by token digest, kept while their
-    /// sessions live (see [`link_readers`]).
+    /// Link sessions by token digest, kept while they live (see
+    /// [`link_readers`]).
     pub readers: Arc<link_readers::LinkReaders>,
     /// Rosters of cycles past the point where they can change (evaluation
     /// on), kept longer than the snapshots that hold them.
@@ -200,7 +200,6 @@ impl Services {
     /// Drop what this node has cached about a cycle (after a change).
     pub fn forget_cycle(&self, id: crate::ids::CycleId) {
         self.snapshots.forget(&id);
-        self.readers.forget_cycle(id);
     }
 
     /// Drop what this node has cached about an account (after a change).

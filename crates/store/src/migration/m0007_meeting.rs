@@ -55,7 +55,8 @@ impl MigrationTrait for Migration {
         )
         .await?;
         backfill_counts(m).await?;
-        // The seal reads a cycle's receipts in order straight from the index.
+        // The seal read a cycle's receipts in order from this index (until
+        // m0010, which keys ballots by arrival).
         m.create_index(
             Index::create()
                 .name("ix_ballot_receipt")

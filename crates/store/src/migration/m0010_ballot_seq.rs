@@ -47,15 +47,21 @@ const POSTGRES: &[&str] = &[
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
+    /// In one transaction on SQLite too: a crash between the table's drop
+    /// and its rename must not leave the database without `ballot`.
+    fn use_transaction(&self) -> Option<bool> {
+        Some(true)
+    }
+
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
         let db = m.get_connection();
         let steps = match db.get_database_backend() {
             DbBackend::Postgres => POSTGRES,
             _ => SQLITE,
         };
-        // One call: on SQLite the steps must run on one pooled connection (a
-        // connection that did not see the DROP refuses the RENAME).
-        db.execute_unprepared(&steps.join(";")).await?;
+        for sql in steps {
+            db.execute_unprepared(sql).await?;
+        }
         m.create_index(
             Index::create()
                 .name("ix_ballot_seal")
