@@ -281,10 +281,17 @@ pub trait LinkStore: Send + Sync {
     /// Every evaluator of the cycle with their live link, if any.
     async fn link_list(&self, cycle: CycleId) -> Result<Vec<LinkStatus>>;
     /// Issue new links (person, token digest) in one transaction, revoking
-    /// any live link of those people (and its sessions).
-    async fn link_issue(&self, cycle: CycleId, links: &[(PersonId, String)], audit: &AuditDraft) -> Result<()>;
-    /// Revoke a person's live link; false if there was none.
-    async fn link_revoke(&self, cycle: CycleId, person: PersonId, audit: &AuditDraft) -> Result<bool>;
+    /// any live link of those people (and its sessions); the change it
+    /// announced, if it revoked any.
+    async fn link_issue(
+        &self,
+        cycle: CycleId,
+        links: &[(PersonId, String)],
+        audit: &AuditDraft,
+    ) -> Result<Option<LinkChange>>;
+    /// Revoke a person's live link; the change it announced, or `None` if
+    /// there was no live link.
+    async fn link_revoke(&self, cycle: CycleId, person: PersonId, audit: &AuditDraft) -> Result<Option<LinkChange>>;
     async fn link_find(&self, digest: &str) -> Result<Option<LinkGrant>>;
     /// Record a use of the link and open a reader session for it.
     async fn link_session_open(

@@ -20,7 +20,7 @@
 //! alone and the others are kept.
 
 use crate::entity::{ballot, ballot_draft, ballot_tally, cycle, idempotency, participation};
-use crate::meeting::{Events, notify_in};
+use crate::events::{Events, notify_in};
 use crate::{append_audit, append_audit_many, begin_write, db_err};
 use kaoping_core::audit::AuditDraft;
 use kaoping_core::ballot::{NewBallot, SubmitOutcome};

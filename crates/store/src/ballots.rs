@@ -55,7 +55,7 @@ impl BallotStore for Db {
         };
         let audit = if open { audit.clone() } else { audit.clone().detail(format!("ballot-set seal {seal}")) };
         append_audit(&txn, &audit).await?;
-        crate::meeting::notify_in(&txn, id.0).await?;
+        crate::events::notify_in(&txn, id.0).await?;
         Db::commit(txn).await?;
         self.events.local(id.0);
         Ok(Some(seal))

@@ -15,6 +15,7 @@ mod cycles;
 mod entity;
 mod entity_rectification;
 mod entity_reports;
+mod events;
 mod feedback;
 mod links;
 mod meeting;
@@ -107,7 +108,7 @@ pub struct Db {
     ballots: std::sync::Arc<ballot_writer::BallotWriter>,
     /// Announcements of meeting changes (to this node's screens) and of
     /// link changes (to its kept link sessions).
-    events: std::sync::Arc<meeting::Events>,
+    events: std::sync::Arc<events::Events>,
 }
 
 pub(crate) fn db_err(e: DbErr) -> CoreError {

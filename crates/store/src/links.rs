@@ -1,7 +1,7 @@
 //! Personal links and the reader sessions they open (digests only).
 
 use crate::entity::{cycle_evaluator, evaluator_link, link_session, person};
-use crate::meeting::notify_links;
+use crate::events::notify_links;
 use crate::{Db, append_audit, db_err};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -101,7 +101,12 @@ impl LinkStore for Db {
         Ok(out.into_iter().map(|(_, s)| s).collect())
     }
 
-    async fn link_issue(&self, cycle: CycleId, links: &[(PersonId, String)], audit: &AuditDraft) -> Result<()> {
+    async fn link_issue(
+        &self,
+        cycle: CycleId,
+        links: &[(PersonId, String)],
+        audit: &AuditDraft,
+    ) -> Result<Option<LinkChange>> {
         let txn = self.write().await?;
         let now = to_micros(kaoping_core::time::now());
         let people: Vec<i64> = links.iter().map(|(p, _)| p.0).collect();
@@ -133,24 +138,24 @@ impl LinkStore for Db {
             notify_links(&txn, change).await?;
         }
         Db::commit(txn).await?;
-        if let Some(change) = change {
-            self.events.links_local(change);
+        if let Some(change) = &change {
+            self.events.links_local(change.clone());
         }
-        Ok(())
+        Ok(change)
     }
 
-    async fn link_revoke(&self, cycle: CycleId, person: PersonId, audit: &AuditDraft) -> Result<bool> {
+    async fn link_revoke(&self, cycle: CycleId, person: PersonId, audit: &AuditDraft) -> Result<Option<LinkChange>> {
         let txn = self.write().await?;
         let n = revoke(&txn, cycle, &[person.0], to_micros(kaoping_core::time::now())).await?;
         if n == 0 {
-            return Ok(false);
+            return Ok(None);
         }
         append_audit(&txn, audit).await?;
         let change = LinkChange::Person(cycle, person);
         notify_links(&txn, &change).await?;
         Db::commit(txn).await?;
-        self.events.links_local(change);
-        Ok(true)
+        self.events.links_local(change.clone());
+        Ok(Some(change))
     }
 
     async fn link_find(&self, digest: &str) -> Result<Option<LinkGrant>> {

@@ -78,12 +78,10 @@ impl Services {
             _ => format!("cycle:{cycle}"),
         };
         let audit = caller.audit("link.issue", object).detail(format!("{} link(s)", issued.len()));
-        self.store.link_issue(cycle, &rows, &audit).await?;
-        // Only links issued again end sessions (the store announces it too).
-        match which {
-            IssueFor::Missing => {}
-            IssueFor::One(p) => self.readers.apply(&LinkChange::Person(cycle, p)),
-            IssueFor::All => self.readers.apply(&LinkChange::Cycle(cycle)),
+        // Links issued again end sessions: applied here at once (every node,
+        // this one included, also hears the store's announcement).
+        if let Some(change) = self.store.link_issue(cycle, &rows, &audit).await? {
+            self.readers.apply(&change);
         }
         Ok(issued)
     }
@@ -91,9 +89,9 @@ impl Services {
     pub async fn link_revoke(&self, caller: &Caller, cycle: CycleId, person: PersonId) -> Result<()> {
         self.cycle_get(caller, cycle).await?;
         let audit = caller.audit("link.revoke", format!("cycle:{cycle} person:{person}"));
-        let revoked = self.store.link_revoke(cycle, person, &audit).await?;
-        self.readers.apply(&LinkChange::Person(cycle, person));
-        if revoked { Ok(()) } else { Err(CoreError::NotFound("link")) }
+        let change = self.store.link_revoke(cycle, person, &audit).await?.ok_or(CoreError::NotFound("link"))?;
+        self.readers.apply(&change);
+        Ok(())
     }
 
     /// Trade a link token for a reader session: the new session token and
@@ -146,8 +144,9 @@ impl Services {
             .readers
             .get(&digest)
             .filter(|k| now < k.expires_at && now - k.last_seen_at <= idle && self.store.link_changes_heard());
-        let mut k = match kept {
-            Some(k) => k,
+        // Kept again after a read or a touch (not on every request).
+        let (mut k, mut keep) = match kept {
+            Some(k) => (k, false),
             None => {
                 let Some(s) = self.store.link_session_get(&digest).await? else { return Ok(None) };
                 if s.grant.revoked || now >= s.expires_at || now - s.last_seen_at > idle {
@@ -161,8 +160,7 @@ impl Services {
                     last_seen_at: s.last_seen_at,
                     expires_at: s.expires_at,
                 };
-                self.readers.keep(digest.clone(), k.clone(), seen);
-                k
+                (k, true)
             }
         };
         let snapshot = self.cycle_snapshot(k.cycle_id).await?;
@@ -178,14 +176,18 @@ impl Services {
                 return Ok(None);
             }
             k.last_seen_at = now;
-            self.readers.keep(digest, k.clone(), seen);
+            keep = true;
+        }
+        let link_id = k.link_id;
+        if keep {
+            self.readers.keep(digest, k, seen);
         }
         Ok(Some(Reader {
             cycle_id: c.id,
             person_id: ev.person_id,
             name: ev.person_name.clone(),
             group: ev.group.clone(),
-            via: ReaderVia::Link(k.link_id),
+            via: ReaderVia::Link(link_id),
             client,
         }))
     }
