@@ -302,7 +302,9 @@ pub trait LinkStore: Send + Sync {
         expires: DateTime<Utc>,
     ) -> Result<()>;
     async fn link_session_get(&self, digest: &str) -> Result<Option<LinkSession>>;
-    /// Record that the session was used; false if it no longer exists.
+    /// Record that the session was used; false if it no longer exists. The
+    /// time may be written shortly after the answer (with the next batch of
+    /// ballots), never before a later one.
     async fn link_session_touch(&self, digest: &str, now: DateTime<Utc>) -> Result<bool>;
     /// End a link session (announced as a [`LinkChange::Session`]).
     async fn link_session_delete(&self, digest: &str) -> Result<()>;

@@ -14,12 +14,19 @@
 //! checks, receipt, stored JSON, vote contributions) is computed by the
 //! request, in parallel, and the request frees it again.
 //!
+//! The writer also records when link sessions were last used: a request
+//! checks that its session still exists (a read) and leaves the time with
+//! the writer, which writes it with its next batch. A write of its own per
+//! request would wait for the writer's lock on SQLite, and under load stall
+//! the request behind the batches (every evaluator's submit comes minutes
+//! after their last use of the link).
+//!
 //! If the batch transaction fails (a conflict with another node, a broken
 //! row), it is tried once more as a batch (its checks read again), then
 //! every ballot of it alone, in its own transaction, so a bad one fails
 //! alone and the others are kept.
 
-use crate::entity::{ballot, ballot_draft, ballot_tally, cycle, idempotency, participation};
+use crate::entity::{ballot, ballot_draft, ballot_tally, cycle, idempotency, link_session, participation};
 use crate::events::{Events, notify_in};
 use crate::{append_audit, append_audit_many, begin_write, db_err};
 use kaoping_core::audit::AuditDraft;
@@ -40,6 +47,15 @@ use tokio::sync::{mpsc, oneshot};
 /// The most ballots committed together.
 pub const BATCH: usize = 64;
 
+// A ballot is moved once, through the queue: boxing it would cost an
+// allocation per ballot for the sake of the rare wake-up.
+#[allow(clippy::large_enum_variant)]
+enum Work {
+    Ballot(Job),
+    /// Link session times are waiting (see [`BallotWriter::touch`]).
+    Touches,
+}
+
 struct Job {
     ballot: NewBallot,
     audit: AuditDraft,
@@ -47,12 +63,17 @@ struct Job {
     reply: oneshot::Sender<(Result<SubmitOutcome>, NewBallot, AuditDraft)>,
 }
 
+/// Link session digests and when they were last used, waiting for the writer.
+type Touches = HashMap<String, i64>;
+
 /// The handle the store keeps: the queue to the writer task (started on the
-/// first ballot) and the idempotency keys queued or being stored.
+/// first ballot or touch), the idempotency keys queued or being stored, and
+/// the link session times waiting.
 #[derive(Default)]
 pub(crate) struct BallotWriter {
-    queue: OnceLock<mpsc::UnboundedSender<Job>>,
+    queue: OnceLock<mpsc::UnboundedSender<Work>>,
     in_flight: Arc<Mutex<HashSet<String>>>,
+    touches: Arc<Mutex<Touches>>,
 }
 
 impl BallotWriter {
@@ -67,13 +88,41 @@ impl BallotWriter {
             return Ok(SubmitOutcome::InFlight);
         }
         let stopped = || CoreError::Store("the ballot writer has stopped".into());
-        let queue = self.queue.get_or_init(|| {
+        let (reply, answer) = oneshot::channel();
+        let key = ballot.key_hash.clone();
+        if self.queue(conn, events).send(Work::Ballot(Job { ballot, audit, reply })).is_err() {
+            self.in_flight.lock().unwrap_or_else(|e| e.into_inner()).remove(&key);
+            return Err(stopped());
+        }
+        // The ballot handed back is freed here, on the request's thread.
+        answer.await.map_err(|_| stopped())?.0
+    }
+
+    /// Leave a link session's last use (µs) to be written with the next batch.
+    pub(crate) fn touch(&self, conn: &DatabaseConnection, events: &Arc<Events>, digest: String, at: i64) {
+        let wake = {
+            let mut t = self.touches.lock().unwrap_or_else(|e| e.into_inner());
+            let wake = t.is_empty();
+            let seen = t.entry(digest).or_insert(at);
+            *seen = Ord::max(*seen, at);
+            wake
+        };
+        // One wake-up per set of touches: the writer takes them all at once.
+        if wake && self.queue(conn, events).send(Work::Touches).is_err() {
+            tracing::warn!("the ballot writer has stopped; a link session's last use is not recorded");
+        }
+    }
+
+    /// The queue to the writer, started on first use.
+    fn queue(&self, conn: &DatabaseConnection, events: &Arc<Events>) -> &mpsc::UnboundedSender<Work> {
+        self.queue.get_or_init(|| {
             let (tx, rx) = mpsc::unbounded_channel();
-            let (conn, events, in_flight) = (conn.clone(), events.clone(), self.in_flight.clone());
+            let shared = Shared { in_flight: self.in_flight.clone(), touches: self.touches.clone() };
+            let (conn, events) = (conn.clone(), events.clone());
             // Ends when the store (the sending side) is dropped.
             let started = std::thread::Builder::new().name("ballot-writer".into()).spawn(move || {
                 match tokio::runtime::Builder::new_current_thread().enable_all().build() {
-                    Ok(rt) => rt.block_on(run(conn, events, rx, in_flight)),
+                    Ok(rt) => rt.block_on(run(conn, events, rx, shared)),
                     Err(e) => tracing::error!(error = %e, "the ballot writer could not start"),
                 }
             });
@@ -81,36 +130,44 @@ impl BallotWriter {
                 tracing::error!(error = %e, "the ballot writer could not start");
             }
             tx
-        });
-        let (reply, answer) = oneshot::channel();
-        let key = ballot.key_hash.clone();
-        if queue.send(Job { ballot, audit, reply }).is_err() {
-            self.in_flight.lock().unwrap_or_else(|e| e.into_inner()).remove(&key);
-            return Err(stopped());
-        }
-        // The ballot handed back is freed here, on the request's thread.
-        answer.await.map_err(|_| stopped())?.0
+        })
     }
 }
 
-async fn run(
-    conn: DatabaseConnection,
-    events: Arc<Events>,
-    mut rx: mpsc::UnboundedReceiver<Job>,
+/// What the writer shares with the requests.
+struct Shared {
     in_flight: Arc<Mutex<HashSet<String>>>,
-) {
+    touches: Arc<Mutex<Touches>>,
+}
+
+async fn run(conn: DatabaseConnection, events: Arc<Events>, mut rx: mpsc::UnboundedReceiver<Work>, shared: Shared) {
+    let mut work: Vec<Work> = Vec::with_capacity(BATCH);
     let mut jobs: Vec<Job> = Vec::with_capacity(BATCH);
-    while rx.recv_many(&mut jobs, BATCH).await > 0 {
+    while rx.recv_many(&mut work, BATCH).await > 0 {
+        jobs.extend(work.drain(..).filter_map(|w| match w {
+            Work::Ballot(j) => Some(j),
+            Work::Touches => None,
+        }));
+        let touches = std::mem::take(&mut *shared.touches.lock().unwrap_or_else(|e| e.into_inner()));
+        if jobs.is_empty() {
+            if let Err(e) = store_touches(&conn, &touches).await {
+                tracing::warn!(error = %e, sessions = touches.len(), "link sessions' last use not recorded");
+            }
+            continue;
+        }
         // A batch that fails (e.g. another node stored one of its keys or
         // voters meanwhile) is tried once more — its checks read again and
         // turn the conflicts into answers — before storing ballot by ballot,
         // which would leave single-ballot transactions.
-        let first = store_batch(&conn, &jobs).await;
-        let outcomes = match if first.is_ok() { first } else { store_batch(&conn, &jobs).await } {
+        let first = store_batch(&conn, &jobs, &touches).await;
+        let outcomes = match if first.is_ok() { first } else { store_batch(&conn, &jobs, &touches).await } {
             Ok(o) => o,
             Err(e) => {
                 if jobs.len() > 1 {
                     tracing::warn!(error = %e, ballots = jobs.len(), "batch failed; storing its ballots one by one");
+                }
+                if let Err(e) = store_touches(&conn, &touches).await {
+                    tracing::warn!(error = %e, sessions = touches.len(), "link sessions' last use not recorded");
                 }
                 let mut each = Vec::with_capacity(jobs.len());
                 for j in &jobs {
@@ -120,7 +177,7 @@ async fn run(
             }
         };
         {
-            let mut keys = in_flight.lock().unwrap_or_else(|e| e.into_inner());
+            let mut keys = shared.in_flight.lock().unwrap_or_else(|e| e.into_inner());
             for j in &jobs {
                 keys.remove(&j.ballot.key_hash);
             }
@@ -141,9 +198,35 @@ async fn run(
     }
 }
 
-/// Store a batch in one transaction; the outcome of each ballot, in order.
-async fn store_batch(conn: &DatabaseConnection, jobs: &[Job]) -> Result<Vec<Result<SubmitOutcome>>> {
+/// Record link sessions' last use, in a transaction of their own.
+async fn store_touches(conn: &DatabaseConnection, touches: &Touches) -> Result<()> {
+    if touches.is_empty() {
+        return Ok(());
+    }
     let txn = begin_write(conn).await?;
+    touch_in(&txn, touches).await?;
+    txn.commit().await.map_err(db_err)
+}
+
+/// Record link sessions' last use: the latest of the times (they are a batch
+/// apart at most), never moving one back; sessions ended meanwhile are gone.
+async fn touch_in(txn: &DatabaseTransaction, touches: &Touches) -> Result<()> {
+    let Some(at) = touches.values().max().copied() else { return Ok(()) };
+    link_session::Entity::update_many()
+        .col_expr(link_session::Column::LastSeenAt, Expr::value(at))
+        .filter(link_session::Column::Digest.is_in(touches.keys().cloned()))
+        .filter(link_session::Column::LastSeenAt.lt(at))
+        .exec(txn)
+        .await
+        .map_err(db_err)?;
+    Ok(())
+}
+
+/// Store a batch, with the link session times waiting, in one transaction;
+/// the outcome of each ballot, in order.
+async fn store_batch(conn: &DatabaseConnection, jobs: &[Job], touches: &Touches) -> Result<Vec<Result<SubmitOutcome>>> {
+    let txn = begin_write(conn).await?;
+    touch_in(&txn, touches).await?;
     let cycles: Vec<i64> = jobs.iter().map(|j| j.ballot.cycle).collect::<HashSet<_>>().into_iter().collect();
     // Open cycles, with the start of their voting session (the only time kept).
     let mut open = cycle::Entity::find()
@@ -203,7 +286,11 @@ async fn store_batch(conn: &DatabaseConnection, jobs: &[Job]) -> Result<Vec<Resu
         outcomes.push(Ok(outcome));
     }
     if accepted.is_empty() {
-        txn.rollback().await.map_err(db_err)?;
+        if touches.is_empty() {
+            txn.rollback().await.map_err(db_err)?;
+        } else {
+            txn.commit().await.map_err(db_err)?;
+        }
         return Ok(outcomes);
     }
 

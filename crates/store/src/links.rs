@@ -219,13 +219,20 @@ impl LinkStore for Db {
     }
 
     async fn link_session_touch(&self, digest: &str, now: DateTime<Utc>) -> Result<bool> {
-        let done = link_session::Entity::update_many()
-            .col_expr(link_session::Column::LastSeenAt, Expr::value(to_micros(now)))
+        // A read here; the time is written by the ballot writer with its
+        // next batch (a write per request would queue behind the batches).
+        let found: Option<String> = link_session::Entity::find()
+            .select_only()
+            .column(link_session::Column::Digest)
             .filter(link_session::Column::Digest.eq(digest))
-            .exec(&self.conn)
+            .into_tuple()
+            .one(&self.conn)
             .await
             .map_err(db_err)?;
-        Ok(done.rows_affected > 0)
+        if found.is_some() {
+            self.ballots.touch(&self.writer, &self.events, digest.to_string(), to_micros(now));
+        }
+        Ok(found.is_some())
     }
 
     async fn link_session_delete(&self, digest: &str) -> Result<()> {

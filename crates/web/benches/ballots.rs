@@ -7,7 +7,9 @@
 //!
 //! Before the runs every evaluator opens their ballot page once, as in the
 //! meeting, so the node knows their session (`COLD=1`: not opened, every
-//! submit reads its session).
+//! submit reads its session), and the runs start more than a minute after
+//! the first page opened, as evaluators grade for minutes before they submit:
+//! most submits record their session's use (`GRADING=0`: no wait).
 //!
 //! 1. Throughput: `wrk` (apt-get install wrk), `CONNECTIONS` (512) for
 //!    `SECONDS` (3) each, on the reference endpoint and on the real one.
@@ -266,6 +268,10 @@ async fn main() {
         let started = Instant::now();
         open_ballot_pages(&base, cy, &sessions).await;
         eprintln!("{} ballot pages opened in {:.1} s", sessions.len(), started.elapsed().as_secs_f64());
+        // Sessions are touched at most once a minute (`TOUCH_EVERY`).
+        if env("GRADING", 1) == 1 {
+            tokio::time::sleep(Duration::from_secs(61).saturating_sub(started.elapsed())).await;
+        }
     }
 
     // 1. Throughput, reference first, each with the server's CPU time per

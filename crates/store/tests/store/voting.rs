@@ -354,6 +354,40 @@ async fn a_revoked_link_or_ended_session_is_refused_by_every_node_that_kept_its_
     }
 }
 
+#[tokio::test]
+async fn a_link_sessions_last_use_is_written_by_the_ballot_writer_and_never_moves_back() {
+    use kaoping_core::ports::LinkStore;
+    let (w, zzb, cy, s, sessions) = setup("named").await;
+    let store = &w.t.db;
+    let digest = kaoping_core::auth::token_digest(&sessions[0]);
+    let seen = |digest: String| async move { store.link_session_get(&digest).await.unwrap().map(|s| s.last_seen_at) };
+    let written = |digest: String, at: chrono::DateTime<chrono::Utc>| async move {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(3);
+        while seen(digest.clone()).await != Some(at) {
+            assert!(std::time::Instant::now() < deadline, "last use not written within 3 s");
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+    };
+    let before = seen(digest.clone()).await.expect("a session");
+    // Alone (no ballot in the queue), then with a batch of ballots.
+    let t1 = before + chrono::Duration::minutes(2);
+    assert!(store.link_session_touch(&digest, t1).await.unwrap());
+    written(digest.clone(), t1).await;
+    w.svc.voting_set(&zzb, cy, true).await.unwrap();
+    let t2 = t1 + chrono::Duration::minutes(2);
+    assert!(store.link_session_touch(&digest, t2).await.unwrap());
+    let r = w.svc.reader_from_link(&sessions[1], None).await.unwrap().unwrap();
+    w.svc.ballot_submit(&r, "touch-key-000001", marks(&[(s[0], "good"), (s[1], "fair")])).await.unwrap();
+    written(digest.clone(), t2).await;
+    // An older time (from a slower node) does not move it back.
+    assert!(store.link_session_touch(&digest, t1).await.unwrap());
+    w.svc.ballot_submit(&r, "touch-key-000002", marks(&[(s[0], "good"), (s[1], "fair")])).await.unwrap_err();
+    assert_eq!(seen(digest.clone()).await, Some(t2));
+    // An ended session is not touched.
+    store.link_session_delete(&digest).await.unwrap();
+    assert!(!store.link_session_touch(&digest, t2).await.unwrap());
+}
+
 /// A named cycle in which every evaluator has voted (好, 较好 or 不了解 in turn).
 async fn everyone_voted()
 -> (crate::World, kaoping_core::services::Caller, kaoping_core::ids::CycleId, Vec<i64>, Vec<String>) {
