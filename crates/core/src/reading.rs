@@ -75,6 +75,12 @@ pub struct Reader {
     pub group: String,
     pub via: ReaderVia,
     pub client: Option<String>,
+    /// The digest of a link session whose use is still to be recorded and
+    /// its existence checked: set only for a final ballot's submit
+    /// ([`crate::services::Services::reader_from_link_deferring_touch`]),
+    /// whose batch does both.
+    #[serde(skip)]
+    pub touch: Option<String>,
 }
 
 impl Reader {

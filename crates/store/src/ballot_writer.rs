@@ -198,6 +198,23 @@ async fn run(conn: DatabaseConnection, events: Arc<Events>, mut rx: mpsc::Unboun
     }
 }
 
+/// Which of these link sessions still exist.
+async fn live_sessions(txn: &DatabaseTransaction, digests: impl Iterator<Item = String>) -> Result<HashSet<String>> {
+    let digests: Vec<String> = digests.collect();
+    if digests.is_empty() {
+        return Ok(HashSet::new());
+    }
+    let found: Vec<String> = link_session::Entity::find()
+        .select_only()
+        .column(link_session::Column::Digest)
+        .filter(link_session::Column::Digest.is_in(digests))
+        .into_tuple()
+        .all(txn)
+        .await
+        .map_err(db_err)?;
+    Ok(found.into_iter().collect())
+}
+
 /// Record link sessions' last use, in a transaction of their own.
 async fn store_touches(conn: &DatabaseConnection, touches: &Touches) -> Result<()> {
     if touches.is_empty() {
@@ -226,7 +243,6 @@ async fn touch_in(txn: &DatabaseTransaction, touches: &Touches) -> Result<()> {
 /// the outcome of each ballot, in order.
 async fn store_batch(conn: &DatabaseConnection, jobs: &[Job], touches: &Touches) -> Result<Vec<Result<SubmitOutcome>>> {
     let txn = begin_write(conn).await?;
-    touch_in(&txn, touches).await?;
     let cycles: Vec<i64> = jobs.iter().map(|j| j.ballot.cycle).collect::<HashSet<_>>().into_iter().collect();
     // Open cycles, with the start of their voting session (the only time kept).
     let mut open = cycle::Entity::find()
@@ -265,11 +281,21 @@ async fn store_batch(conn: &DatabaseConnection, jobs: &[Job], touches: &Touches)
         .into_iter()
         .collect();
 
+    // The link sessions the ballots came by that are still there; their
+    // use is recorded with the others waiting.
+    let live = live_sessions(&txn, jobs.iter().filter_map(|j| j.ballot.session.clone())).await?;
+    let mut touches = touches.clone();
+    let now = kaoping_core::time::to_micros(kaoping_core::time::now());
+    touches.extend(live.iter().map(|d| (d.clone(), now)));
+    touch_in(&txn, &touches).await?;
+
     let mut outcomes = Vec::with_capacity(jobs.len());
     let mut accepted: Vec<&Job> = Vec::with_capacity(jobs.len());
     for j in jobs {
         let b = &j.ballot;
-        let outcome = if let Some(s) = seen.get(&b.key_hash) {
+        let outcome = if b.session.as_ref().is_some_and(|d| !live.contains(d)) {
+            SubmitOutcome::SessionEnded
+        } else if let Some(s) = seen.get(&b.key_hash) {
             if s.request_hash == b.request_hash {
                 SubmitOutcome::Replayed(s.receipt.clone())
             } else {
@@ -408,6 +434,13 @@ pub(crate) async fn store_one(conn: &DatabaseConnection, b: &NewBallot, audit: &
 }
 
 async fn store_one_in(txn: &DatabaseTransaction, b: &NewBallot, audit: &AuditDraft) -> Result<SubmitOutcome> {
+    if let Some(d) = &b.session {
+        if live_sessions(txn, std::iter::once(d.clone())).await?.is_empty() {
+            return Ok(SubmitOutcome::SessionEnded);
+        }
+        let now = kaoping_core::time::to_micros(kaoping_core::time::now());
+        touch_in(txn, &HashMap::from([(d.clone(), now)])).await?;
+    }
     if let Some(seen) = idempotency::Entity::find_by_id(b.key_hash.clone()).one(txn).await.map_err(db_err)? {
         return Ok(if seen.request_hash == b.request_hash {
             SubmitOutcome::Replayed(seen.receipt)

@@ -369,6 +369,7 @@ async fn main() {
             paper: false,
             key_hash: format!("results-{i}"),
             request_hash: String::new(),
+            session: None,
         };
         tasks.spawn(async move {
             use kaoping_core::ports::BallotStore;

@@ -134,6 +134,27 @@ impl Services {
     /// node keeps the session while it lives ([`super::link_readers`]): the
     /// ballot page read it, so its submit, minutes later, needs no read.
     pub async fn reader_from_link(&self, session: &str, client: Option<String>) -> Result<Option<Reader>> {
+        self.reader_from_link_with(session, client, false).await
+    }
+
+    /// [`Self::reader_from_link`] for a final ballot's submit: a touch due
+    /// is left to the ballot's batch ([`Reader::touch`]), which checks that
+    /// the session still exists and records its use with the ballot, instead
+    /// of a read here per request.
+    pub async fn reader_from_link_deferring_touch(
+        &self,
+        session: &str,
+        client: Option<String>,
+    ) -> Result<Option<Reader>> {
+        self.reader_from_link_with(session, client, true).await
+    }
+
+    async fn reader_from_link_with(
+        &self,
+        session: &str,
+        client: Option<String>,
+        defer: bool,
+    ) -> Result<Option<Reader>> {
         let digest = token_digest(session);
         let seen = self.readers.follow(self.store.as_ref());
         let now = time::now();
@@ -170,7 +191,10 @@ impl Services {
         }
         let Some(ev) = snapshot.evaluators.get(&k.person_id) else { return Ok(None) };
         // At least once a minute: this also finds a session ended meanwhile.
-        if now - k.last_seen_at > TOUCH_EVERY {
+        let mut touch = None;
+        if now - k.last_seen_at > TOUCH_EVERY && defer {
+            touch = Some(digest.clone());
+        } else if now - k.last_seen_at > TOUCH_EVERY {
             if !self.store.link_session_touch(&digest, now).await? {
                 self.readers.apply(&LinkChange::Session(digest));
                 return Ok(None);
@@ -189,6 +213,7 @@ impl Services {
             group: ev.group.clone(),
             via: ReaderVia::Link(link_id),
             client,
+            touch,
         }))
     }
 
@@ -212,6 +237,7 @@ impl Services {
                 group: ev.group,
                 via: ReaderVia::Account(caller.actor.account_id),
                 client: caller.client.clone(),
+                touch: None,
             }),
             _ => Err(self.deny(caller, "reading.view", format!("cycle:{cycle}")).await),
         }

@@ -112,7 +112,7 @@ impl Services {
         marks: Vec<MarkInput>,
     ) -> Result<String> {
         let (c, ev, scope) = self.paper_scope(caller, cycle, evaluator).await?;
-        let voter = Voter { person: ev.person_id, group: &ev.group, paper: true };
+        let voter = Voter { person: ev.person_id, group: &ev.group, paper: true, session: None };
         self.store_final(&c, &scope, voter, key, marks, |named, receipt| {
             let a = caller.audit("ballot.paper", format!("cycle:{cycle} person:{}", ev.person_id));
             if named { a.detail(format!("receipt {receipt}")) } else { a }

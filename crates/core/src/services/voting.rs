@@ -53,6 +53,8 @@ pub(super) struct Voter<'a> {
     pub group: &'a str,
     /// Entered by staff from a paper ballot.
     pub paper: bool,
+    /// A link session to check and mark as used with the ballot.
+    pub session: Option<&'a str>,
 }
 
 /// Turnout: who was expected, who voted.
@@ -142,7 +144,8 @@ impl Services {
     pub async fn ballot_submit(&self, reader: &Reader, key: &str, marks: Vec<MarkInput>) -> Result<String> {
         let (snapshot, scope) = self.ballot_scope(reader).await?;
         let cycle = &snapshot.cycle;
-        let voter = Voter { person: reader.person_id, group: &reader.group, paper: false };
+        let voter =
+            Voter { person: reader.person_id, group: &reader.group, paper: false, session: reader.touch.as_deref() };
         // Anonymous: the audit entry records participation, never the ballot.
         self.store_final(cycle, &scope, voter, key, marks, |named, receipt| {
             if named {
@@ -191,6 +194,7 @@ impl Services {
             paper: voter.paper && named,
             key_hash: token_digest(key),
             request_hash,
+            session: voter.session.map(str::to_string),
         };
         match self.store.ballot_submit(b, audit).await? {
             SubmitOutcome::Stored(r) | SubmitOutcome::Replayed(r) => Ok(r),
@@ -198,6 +202,12 @@ impl Services {
             SubmitOutcome::AlreadyVoted => Err(CoreError::Conflict(Msg::new("err-ballot-already"))),
             SubmitOutcome::InFlight => Err(CoreError::Conflict(Msg::new("err-ballot-in-flight"))),
             SubmitOutcome::VotingClosed => Err(CoreError::Conflict(Msg::new("err-voting-not-open"))),
+            SubmitOutcome::SessionEnded => {
+                if let Some(digest) = voter.session {
+                    self.readers.apply(&crate::reading::LinkChange::Session(digest.to_string()));
+                }
+                Err(CoreError::Unauthenticated)
+            }
         }
     }
 

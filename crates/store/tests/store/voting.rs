@@ -388,6 +388,34 @@ async fn a_link_sessions_last_use_is_written_by_the_ballot_writer_and_never_move
     assert!(!store.link_session_touch(&digest, t2).await.unwrap());
 }
 
+#[tokio::test]
+async fn a_final_ballot_checks_its_link_session_and_records_its_use_in_its_batch() {
+    // The submit leaves a due touch to the batch (`Reader::touch`).
+    use kaoping_core::ports::LinkStore;
+    let (w, zzb, cy, s, sessions) = setup("anonymous").await;
+    w.svc.voting_set(&zzb, cy, true).await.unwrap();
+    let due = |i: usize| {
+        let w = &w;
+        let session = sessions[i].clone();
+        async move {
+            let mut r = w.svc.reader_from_link(&session, None).await.unwrap().unwrap();
+            r.touch = Some(kaoping_core::auth::token_digest(&session));
+            r
+        }
+    };
+    let digest = kaoping_core::auth::token_digest(&sessions[0]);
+    let before = w.t.db.link_session_get(&digest).await.unwrap().unwrap().last_seen_at;
+    let r = due(0).await;
+    w.svc.ballot_submit(&r, "session-key-0001", marks(&[(s[0], "good"), (s[1], "fair")])).await.unwrap();
+    assert!(w.t.db.link_session_get(&digest).await.unwrap().unwrap().last_seen_at > before, "use recorded");
+    // Ended meanwhile (e.g. on another node): refused, nothing stored.
+    let r = due(1).await;
+    w.t.db.link_session_delete(r.touch.as_deref().unwrap()).await.unwrap();
+    let e = w.svc.ballot_submit(&r, "session-key-0002", marks(&[(s[0], "good"), (s[1], "fair")])).await.unwrap_err();
+    assert!(matches!(e, CoreError::Unauthenticated), "{e:?}");
+    assert_eq!(w.svc.store.participants(cy).await.unwrap().len(), 1);
+}
+
 /// A named cycle in which every evaluator has voted (好, 较好 or 不了解 in turn).
 async fn everyone_voted()
 -> (crate::World, kaoping_core::services::Caller, kaoping_core::ids::CycleId, Vec<i64>, Vec<String>) {

@@ -225,7 +225,8 @@ pub async fn submit(
     Path(cycle): Path<i64>,
     Form(f): Form<SubmitForm>,
 ) -> AppResult<Response> {
-    let reader = reader_or_return!(state, ctx, headers, cycle);
+    // The ballot's batch checks the link session and records its use.
+    let reader = reader_or_return!(state, ctx, headers, cycle, true);
     let marks: Vec<MarkInput> = match serde_json::from_str(&f.marks) {
         Ok(m) => m,
         Err(_) => {
@@ -246,6 +247,7 @@ pub async fn submit(
             let view = review_view(&state, &ctx, &reader, Some(FormErrors::from_fields(ctx.lang, &errs))).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&view)).into_response())
         }
+        Err(CoreError::Unauthenticated) => Ok(super::reader::ended(&state, &ctx)),
         Err(e) => Err(e.into()),
     }
 }

@@ -33,11 +33,29 @@ pub async fn reader_for(
     headers: &HeaderMap,
     cycle: i64,
 ) -> AppResult<Result<Reader, Response>> {
-    if let Some(token) = cookie(headers, LINK_COOKIE).filter(|t| !t.is_empty())
-        && let Some(r) = state.services.reader_from_link(token, ctx.client.clone()).await?
-        && r.cycle_id == CycleId(cycle)
-    {
-        return Ok(Ok(r));
+    reader_for_with(state, ctx, headers, cycle, false).await
+}
+
+/// [`reader_for`]; `defer_touch` for a final ballot's submit, whose batch
+/// checks the link session and records its use
+/// (`Services::reader_from_link_deferring_touch`).
+pub async fn reader_for_with(
+    state: &AppState,
+    ctx: &Ctx,
+    headers: &HeaderMap,
+    cycle: i64,
+    defer_touch: bool,
+) -> AppResult<Result<Reader, Response>> {
+    if let Some(token) = cookie(headers, LINK_COOKIE).filter(|t| !t.is_empty()) {
+        let client = ctx.client.clone();
+        let r = if defer_touch {
+            state.services.reader_from_link_deferring_touch(token, client).await?
+        } else {
+            state.services.reader_from_link(token, client).await?
+        };
+        if let Some(r) = r.filter(|r| r.cycle_id == CycleId(cycle)) {
+            return Ok(Ok(r));
+        }
     }
     if let Some(caller) = ctx.caller().filter(|_| {
         ctx.session.as_ref().is_some_and(|s| !s.mfa_pending && !s.must_change_password && !s.must_enroll_totp)
@@ -47,16 +65,24 @@ pub async fn reader_for(
     if ctx.is_api {
         return Err(AppError::status(StatusCode::UNAUTHORIZED, "error-unauthenticated"));
     }
+    Ok(Err(ended(state, ctx)))
+}
+
+/// The page for a link session that has ended (401).
+pub fn ended(state: &AppState, ctx: &Ctx) -> Response {
     let page = Page::new(state, ctx, "reader-ended");
     let mut r = render(&EndedView { page });
     *r.status_mut() = StatusCode::UNAUTHORIZED;
-    Ok(Err(r))
+    r
 }
 
 /// The reader for `$cycle`, or return the response `reader_for` chose.
 macro_rules! reader_or_return {
     ($state:expr, $ctx:expr, $headers:expr, $cycle:expr) => {
-        match $crate::routes::reader::reader_for(&$state, &$ctx, &$headers, $cycle).await? {
+        $crate::routes::reader::reader_or_return!($state, $ctx, $headers, $cycle, false)
+    };
+    ($state:expr, $ctx:expr, $headers:expr, $cycle:expr, $defer_touch:expr) => {
+        match $crate::routes::reader::reader_for_with(&$state, &$ctx, &$headers, $cycle, $defer_touch).await? {
             Ok(r) => r,
             Err(resp) => return Ok(resp),
         }
