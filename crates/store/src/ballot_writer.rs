@@ -109,6 +109,7 @@ impl BallotWriter {
         };
         // One wake-up per set of touches: the writer takes them all at once.
         if wake && self.queue(conn, events).send(Work::Touches).is_err() {
+            self.touches.lock().unwrap_or_else(|e| e.into_inner()).clear();
             tracing::warn!("the ballot writer has stopped; a link session's last use is not recorded");
         }
     }
@@ -198,20 +199,21 @@ async fn run(conn: DatabaseConnection, events: Arc<Events>, mut rx: mpsc::Unboun
     }
 }
 
-/// Which of these link sessions still exist.
+/// Which of these link sessions still exist. On PostgreSQL their rows are
+/// locked: ending one of them waits for the batch (SQLite: BEGIN IMMEDIATE).
 async fn live_sessions(txn: &DatabaseTransaction, digests: impl Iterator<Item = String>) -> Result<HashSet<String>> {
     let digests: Vec<String> = digests.collect();
     if digests.is_empty() {
         return Ok(HashSet::new());
     }
-    let found: Vec<String> = link_session::Entity::find()
+    let mut q = link_session::Entity::find()
         .select_only()
         .column(link_session::Column::Digest)
-        .filter(link_session::Column::Digest.is_in(digests))
-        .into_tuple()
-        .all(txn)
-        .await
-        .map_err(db_err)?;
+        .filter(link_session::Column::Digest.is_in(digests));
+    if txn.get_database_backend() == DbBackend::Postgres {
+        q = q.lock_shared();
+    }
+    let found: Vec<String> = q.into_tuple().all(txn).await.map_err(db_err)?;
     Ok(found.into_iter().collect())
 }
 
@@ -225,8 +227,9 @@ async fn store_touches(conn: &DatabaseConnection, touches: &Touches) -> Result<(
     txn.commit().await.map_err(db_err)
 }
 
-/// Record link sessions' last use: the latest of the times (they are a batch
-/// apart at most), never moving one back; sessions ended meanwhile are gone.
+/// Record link sessions' last use: the latest of the times (usually a batch
+/// apart; more when a batch is retried), never moving one back; sessions
+/// ended meanwhile are gone.
 async fn touch_in(txn: &DatabaseTransaction, touches: &Touches) -> Result<()> {
     let Some(at) = touches.values().max().copied() else { return Ok(()) };
     link_session::Entity::update_many()

@@ -33,7 +33,7 @@ pub mod testing;
 use kaoping_core::audit::{AuditDraft, AuditEntry, GENESIS};
 use kaoping_core::error::{CoreError, Result};
 use kaoping_core::time;
-use sea_orm::sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sea_orm::sqlx::postgres::PgPoolOptions;
 use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sea_orm::{
     ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, EntityTrait, QueryOrder,
@@ -41,7 +41,6 @@ use sea_orm::{
 };
 use sea_orm_migration::MigratorTrait;
 use std::path::{Path, PathBuf};
-use std::str::FromStr;
 use std::time::Duration;
 
 pub use migration::Migrator;
@@ -171,13 +170,19 @@ impl Db {
                 // the tables were small (a sequential scan), and keep it as
                 // they grow: 10–25 ms a lookup after 10,000 ballots. Custom
                 // plans see the table as it is (a few µs of planning each).
-                let opts = PgConnectOptions::from_str(url)
-                    .map_err(|e| CoreError::Store(format!("{}: {e}", redact_url(url))))?
-                    .options([("plan_cache_mode", "force_custom_plan")]);
+                // (A SET after connecting, not a start-up option: PgBouncer
+                // refuses start-up options it does not know.)
                 let writer = PgPoolOptions::new()
                     .max_connections(1)
                     .acquire_timeout(Duration::from_secs(10))
-                    .connect_lazy_with(opts);
+                    .after_connect(|conn, _| {
+                        Box::pin(async move {
+                            use sea_orm::sqlx::Executor;
+                            conn.execute("SET plan_cache_mode = force_custom_plan").await.map(|_| ())
+                        })
+                    })
+                    .connect_lazy(url)
+                    .map_err(|e| CoreError::Store(format!("{}: {e}", redact_url(url))))?;
                 (
                     SqlxPostgresConnector::from_sqlx_postgres_pool(pool),
                     SqlxPostgresConnector::from_sqlx_postgres_pool(writer),

@@ -217,6 +217,18 @@ impl Services {
         }))
     }
 
+    /// Do a touch left due ([`Reader::touch`]) when no ballot took it to the
+    /// writer (the submit was refused before): `Unauthenticated` if the
+    /// session has ended meanwhile.
+    pub async fn touch_due(&self, reader: &Reader) -> Result<()> {
+        let Some(digest) = &reader.touch else { return Ok(()) };
+        if self.store.link_session_touch(digest, time::now()).await? {
+            return Ok(());
+        }
+        self.readers.apply(&LinkChange::Session(digest.clone()));
+        Err(CoreError::Unauthenticated)
+    }
+
     /// End a link session (the reader logs out on a shared phone).
     pub async fn link_session_end(&self, session: &str) -> Result<()> {
         let digest = token_digest(session);

@@ -147,14 +147,22 @@ impl Services {
         let voter =
             Voter { person: reader.person_id, group: &reader.group, paper: false, session: reader.touch.as_deref() };
         // Anonymous: the audit entry records participation, never the ballot.
-        self.store_final(cycle, &scope, voter, key, marks, |named, receipt| {
-            if named {
-                reader.audit("ballot.submit", format!("cycle:{}", cycle.id)).detail(format!("receipt {receipt}"))
-            } else {
-                reader.audit("ballot.participate", format!("cycle:{}", cycle.id))
-            }
-        })
-        .await
+        let stored = self
+            .store_final(cycle, &scope, voter, key, marks, |named, receipt| {
+                if named {
+                    reader.audit("ballot.submit", format!("cycle:{}", cycle.id)).detail(format!("receipt {receipt}"))
+                } else {
+                    reader.audit("ballot.participate", format!("cycle:{}", cycle.id))
+                }
+            })
+            .await;
+        // Refused before its batch (or by it): the touch the batch did not do.
+        if let Err(e) = &stored
+            && !matches!(e, CoreError::Unauthenticated)
+        {
+            self.touch_due(reader).await?;
+        }
+        stored
     }
 
     /// Check and store a final ballot for `voter` (see [`Self::ballot_submit`]).

@@ -411,6 +411,9 @@ async fn a_final_ballot_checks_its_link_session_and_records_its_use_in_its_batch
     // Ended meanwhile (e.g. on another node): refused, nothing stored.
     let r = due(1).await;
     w.t.db.link_session_delete(r.touch.as_deref().unwrap()).await.unwrap();
+    // Refused before its batch (a key too short): the touch is done there.
+    let e = w.svc.ballot_submit(&r, "short", marks(&[(s[0], "good"), (s[1], "fair")])).await.unwrap_err();
+    assert!(matches!(e, CoreError::Unauthenticated), "{e:?}");
     let e = w.svc.ballot_submit(&r, "session-key-0002", marks(&[(s[0], "good"), (s[1], "fair")])).await.unwrap_err();
     assert!(matches!(e, CoreError::Unauthenticated), "{e:?}");
     assert_eq!(w.svc.store.participants(cy).await.unwrap().len(), 1);

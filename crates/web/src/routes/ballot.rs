@@ -230,6 +230,9 @@ pub async fn submit(
     let marks: Vec<MarkInput> = match serde_json::from_str(&f.marks) {
         Ok(m) => m,
         Err(_) => {
+            if let Err(CoreError::Unauthenticated) = state.services.touch_due(&reader).await {
+                return Ok(super::reader::ended(&state, &ctx));
+            }
             let e = FormErrors::general(ctx.lang, &kaoping_core::Msg::new("err-ballot-tampered"));
             let view = review_view(&state, &ctx, &reader, Some(e)).await?;
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&view)).into_response());
