@@ -77,7 +77,7 @@ pub struct Reader {
     pub client: Option<String>,
     /// The digest of a link session whose use is still to be recorded and
     /// its existence checked: set only for a final ballot's submit
-    /// ([`crate::services::Services::reader_from_link_deferring_touch`]),
+    /// ([`crate::services::Services::reader_from_link_with`]),
     /// whose batch does both.
     #[serde(skip)]
     pub touch: Option<String>,

@@ -199,10 +199,23 @@ async fn run(conn: DatabaseConnection, events: Arc<Events>, mut rx: mpsc::Unboun
     }
 }
 
-/// Which of these link sessions still exist. On PostgreSQL their rows are
+/// Which of these link sessions (the ballots') still exist, recording their
+/// use now along with the `waiting` times. On PostgreSQL their rows are
 /// locked: ending one of them waits for the batch (SQLite: BEGIN IMMEDIATE).
-async fn live_sessions(txn: &DatabaseTransaction, digests: impl Iterator<Item = String>) -> Result<HashSet<String>> {
-    let digests: Vec<String> = digests.collect();
+async fn touch_live(
+    txn: &DatabaseTransaction,
+    digests: impl Iterator<Item = String>,
+    waiting: &Touches,
+) -> Result<HashSet<String>> {
+    let live = live_sessions(txn, digests.collect()).await?;
+    let mut touches = waiting.clone();
+    let now = kaoping_core::time::to_micros(kaoping_core::time::now());
+    touches.extend(live.iter().map(|d| (d.clone(), now)));
+    touch_in(txn, &touches).await?;
+    Ok(live)
+}
+
+async fn live_sessions(txn: &DatabaseTransaction, digests: Vec<String>) -> Result<HashSet<String>> {
     if digests.is_empty() {
         return Ok(HashSet::new());
     }
@@ -286,11 +299,7 @@ async fn store_batch(conn: &DatabaseConnection, jobs: &[Job], touches: &Touches)
 
     // The link sessions the ballots came by that are still there; their
     // use is recorded with the others waiting.
-    let live = live_sessions(&txn, jobs.iter().filter_map(|j| j.ballot.session.clone())).await?;
-    let mut touches = touches.clone();
-    let now = kaoping_core::time::to_micros(kaoping_core::time::now());
-    touches.extend(live.iter().map(|d| (d.clone(), now)));
-    touch_in(&txn, &touches).await?;
+    let live = touch_live(&txn, jobs.iter().filter_map(|j| j.ballot.session.clone()), touches).await?;
 
     let mut outcomes = Vec::with_capacity(jobs.len());
     let mut accepted: Vec<&Job> = Vec::with_capacity(jobs.len());
@@ -315,7 +324,7 @@ async fn store_batch(conn: &DatabaseConnection, jobs: &[Job], touches: &Touches)
         outcomes.push(Ok(outcome));
     }
     if accepted.is_empty() {
-        if touches.is_empty() {
+        if touches.is_empty() && live.is_empty() {
             txn.rollback().await.map_err(db_err)?;
         } else {
             txn.commit().await.map_err(db_err)?;
@@ -437,12 +446,8 @@ pub(crate) async fn store_one(conn: &DatabaseConnection, b: &NewBallot, audit: &
 }
 
 async fn store_one_in(txn: &DatabaseTransaction, b: &NewBallot, audit: &AuditDraft) -> Result<SubmitOutcome> {
-    if let Some(d) = &b.session {
-        if live_sessions(txn, std::iter::once(d.clone())).await?.is_empty() {
-            return Ok(SubmitOutcome::SessionEnded);
-        }
-        let now = kaoping_core::time::to_micros(kaoping_core::time::now());
-        touch_in(txn, &HashMap::from([(d.clone(), now)])).await?;
+    if b.session.is_some() && touch_live(txn, b.session.iter().cloned(), &Touches::new()).await?.is_empty() {
+        return Ok(SubmitOutcome::SessionEnded);
     }
     if let Some(seen) = idempotency::Entity::find_by_id(b.key_hash.clone()).one(txn).await.map_err(db_err)? {
         return Ok(if seen.request_hash == b.request_hash {

@@ -137,19 +137,11 @@ impl Services {
         self.reader_from_link_with(session, client, false).await
     }
 
-    /// [`Self::reader_from_link`] for a final ballot's submit: a touch due
-    /// is left to the ballot's batch ([`Reader::touch`]), which checks that
-    /// the session still exists and records its use with the ballot, instead
-    /// of a read here per request.
-    pub async fn reader_from_link_deferring_touch(
-        &self,
-        session: &str,
-        client: Option<String>,
-    ) -> Result<Option<Reader>> {
-        self.reader_from_link_with(session, client, true).await
-    }
-
-    async fn reader_from_link_with(
+    /// [`Self::reader_from_link`]; with `defer` (a final ballot's submit) a
+    /// touch due is left to the ballot's batch ([`Reader::touch`]), which
+    /// checks that the session still exists and records its use with the
+    /// ballot, instead of a read here per request.
+    pub async fn reader_from_link_with(
         &self,
         session: &str,
         client: Option<String>,
@@ -191,10 +183,9 @@ impl Services {
         }
         let Some(ev) = snapshot.evaluators.get(&k.person_id) else { return Ok(None) };
         // At least once a minute: this also finds a session ended meanwhile.
-        let mut touch = None;
-        if now - k.last_seen_at > TOUCH_EVERY && defer {
-            touch = Some(digest.clone());
-        } else if now - k.last_seen_at > TOUCH_EVERY {
+        let due = now - k.last_seen_at > TOUCH_EVERY;
+        let touch = (due && defer).then(|| digest.clone());
+        if due && !defer {
             if !self.store.link_session_touch(&digest, now).await? {
                 self.readers.apply(&LinkChange::Session(digest));
                 return Ok(None);

@@ -156,10 +156,8 @@ impl Services {
                 }
             })
             .await;
-        // Refused before its batch (or by it): the touch the batch did not do.
-        if let Err(e) = &stored
-            && !matches!(e, CoreError::Unauthenticated)
-        {
+        // Refused before its batch (checks): the touch the batch did not do.
+        if let Err(CoreError::Invalid(_)) = &stored {
             self.touch_due(reader).await?;
         }
         stored

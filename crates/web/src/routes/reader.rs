@@ -38,7 +38,7 @@ pub async fn reader_for(
 
 /// [`reader_for`]; `defer_touch` for a final ballot's submit, whose batch
 /// checks the link session and records its use
-/// (`Services::reader_from_link_deferring_touch`).
+/// (`Services::reader_from_link_with`).
 pub async fn reader_for_with(
     state: &AppState,
     ctx: &Ctx,
@@ -47,12 +47,7 @@ pub async fn reader_for_with(
     defer_touch: bool,
 ) -> AppResult<Result<Reader, Response>> {
     if let Some(token) = cookie(headers, LINK_COOKIE).filter(|t| !t.is_empty()) {
-        let client = ctx.client.clone();
-        let r = if defer_touch {
-            state.services.reader_from_link_deferring_touch(token, client).await?
-        } else {
-            state.services.reader_from_link(token, client).await?
-        };
+        let r = state.services.reader_from_link_with(token, ctx.client.clone(), defer_touch).await?;
         if let Some(r) = r.filter(|r| r.cycle_id == CycleId(cycle)) {
             return Ok(Ok(r));
         }
