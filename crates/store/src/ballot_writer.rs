@@ -373,7 +373,8 @@ async fn store_batch(conn: &DatabaseConnection, jobs: &[Job], touches: &Touches)
 
 /// Add the ballots' contributions to the kept vote counts (one upsert).
 async fn add_counts(txn: &DatabaseTransaction, ballots: impl IntoIterator<Item = &NewBallot>) -> Result<()> {
-    let mut sums: HashMap<(i64, &Contribution), i64> = HashMap::new();
+    // A batch adds ~66 contributions per ballot: SipHash was 2 % of the CPU.
+    let mut sums: HashMap<(i64, &Contribution), i64, foldhash::fast::RandomState> = HashMap::default();
     for b in ballots {
         for c in &b.contributions {
             *sums.entry((b.cycle, c)).or_insert(0) += 1;

@@ -62,8 +62,19 @@ impl Default for WebConfig {
 }
 
 /// What every handler shares.
+/// What every handler shares; cloned per request and per layer, so one
+/// reference count (it was eight, and a clone of the auth settings).
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<AppParts>);
+
+impl std::ops::Deref for AppState {
+    type Target = AppParts;
+    fn deref(&self) -> &AppParts {
+        &self.0
+    }
+}
+
+pub struct AppParts {
     pub services: Services,
     pub config: Arc<WebConfig>,
     pub metrics: Option<PrometheusHandle>,
@@ -74,13 +85,13 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(services: Services, config: WebConfig, metrics: Option<PrometheusHandle>) -> Self {
-        Self {
+        Self(Arc::new(AppParts {
             services,
             config: Arc::new(config),
             metrics,
             assets: Arc::new(views::Assets::load()),
             live: Default::default(),
-        }
+        }))
     }
 }
 
