@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 use sm3::{Digest, Sm3};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+type Fast = foldhash::fast::RandomState;
+
 /// One subject on a submitted ballot.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MarkInput {
@@ -53,12 +55,13 @@ pub fn check_final(
     input: Vec<MarkInput>,
 ) -> Result<CheckedBallot, Vec<FieldError>> {
     let mut errs = Vec::new();
-    let by_id: HashMap<i64, &ScopeSubject> = scope.iter().map(|s| (s.id, s)).collect();
-    let grades: HashSet<&str> = scheme.grades.iter().map(|g| g.code.as_str()).collect();
+    // Every final ballot builds these: foldhash, not SipHash (keys are ours).
+    let by_id: HashMap<i64, &ScopeSubject, Fast> = scope.iter().map(|s| (s.id, s)).collect();
+    let grades: HashSet<&str, Fast> = scheme.grades.iter().map(|g| g.code.as_str()).collect();
     let top = scheme.grades.first().map(|g| g.code.as_str());
     let overall = scheme.items.iter().find(|i| i.overall).map(|i| i.code.as_str());
     let mut out = CheckedBallot { marks: BTreeMap::new(), remarks: BTreeMap::new() };
-    let mut excellent: HashMap<&str, usize> = HashMap::new();
+    let mut excellent: HashMap<&str, usize, Fast> = HashMap::default();
     for m in input {
         let Some(subject) = by_id.get(&m.subject) else {
             errs.push(FieldError::new("marks", Msg::new("err-ballot-subject-out-of-scope").arg("subject", m.subject)));

@@ -197,16 +197,19 @@ const X_SCALE: i128 = 100_000_000;
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Contribution {
     pub subject: i64,
-    pub group: String,
+    /// Shared by a ballot's contributions (one allocation per ballot, not
+    /// one per subject).
+    pub group: std::sync::Arc<str>,
     /// (x(b,s) scaled by 10⁸, index of the overall grade), or `None` for 不了解.
     pub score: Option<(i64, usize)>,
 }
 
 /// The contributions of one ballot (one per subject at most).
 pub fn contributions(scheme: &Scheme, group: &str, marks: &BTreeMap<i64, Mark>) -> Vec<Contribution> {
-    let grades: HashMap<&str, (usize, Dec4)> =
+    let grades: HashMap<&str, (usize, Dec4), foldhash::fast::RandomState> =
         scheme.grades.iter().enumerate().map(|(i, g)| (g.code.as_str(), (i, g.points))).collect();
     let overall = scheme.items.iter().find(|i| i.overall).map(|i| i.code.as_str());
+    let group: std::sync::Arc<str> = group.into();
     let mut out = Vec::with_capacity(marks.len());
     for (sid, mark) in marks {
         let score = match mark {
@@ -226,7 +229,7 @@ pub fn contributions(scheme: &Scheme, group: &str, marks: &BTreeMap<i64, Mark>) 
                 }
             }
         };
-        out.push(Contribution { subject: *sid, group: group.to_string(), score });
+        out.push(Contribution { subject: *sid, group: group.clone(), score });
     }
     out
 }
@@ -284,7 +287,7 @@ pub fn tally_counts(
     let mut xs: Vec<Vec<Vec<(i128, u64)>>> = vec![vec![Vec::new(); scheme.groups.len()]; subjects.len()];
     let mut counts: Vec<Vec<Counts>> = vec![vec![empty(); scheme.groups.len()]; subjects.len()];
     for (c, &n) in &acc.counts {
-        let (Some(&g), Some(&s)) = (group_index.get(c.group.as_str()), subject_index.get(&c.subject)) else {
+        let (Some(&g), Some(&s)) = (group_index.get(&*c.group), subject_index.get(&c.subject)) else {
             continue;
         };
         match c.score {

@@ -158,7 +158,7 @@ impl BallotStore for Db {
         for r in rows {
             let score = usize::try_from(r.grade).ok().map(|g| (r.score, g));
             acc.add(
-                kaoping_core::tally::Contribution { subject: r.subject_id, group: r.group_code, score },
+                kaoping_core::tally::Contribution { subject: r.subject_id, group: r.group_code.into(), score },
                 r.n as u64,
             );
         }

@@ -165,7 +165,7 @@ impl Db {
                     .await
                     .map_err(|e| CoreError::Store(format!("{}: {e}", redact_url(url))))?;
                 // The writer looks up a batch's keys and voters with IN lists
-                // of up to 64 values. PostgreSQL would switch such a prepared
+                // of up to 128 values. PostgreSQL would switch such a prepared
                 // statement to a generic plan after five runs, chosen while
                 // the tables were small (a sequential scan), and keep it as
                 // they grow: 10–25 ms a lookup after 10,000 ballots. Custom

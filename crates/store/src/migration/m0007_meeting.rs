@@ -120,7 +120,7 @@ async fn backfill_counts(m: &SchemaManager<'_>) -> Result<(), DbErr> {
         let Some(scheme) = schemes.get(&cycle) else { continue };
         for c in kaoping_core::tally::contributions(scheme, &group, &marks_from_stored(marks)) {
             let (score, grade) = c.score.map_or((0, -1), |(x, g)| (x, g as i32));
-            *counts.entry((cycle, c.subject, c.group, score, grade)).or_insert(0) += 1;
+            *counts.entry((cycle, c.subject, c.group.to_string(), score, grade)).or_insert(0) += 1;
         }
     }
     let rows: Vec<_> = counts.into_iter().collect();
