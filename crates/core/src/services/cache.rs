@@ -80,6 +80,21 @@ impl<K: Eq + Hash + Clone, V: Clone> TtlCache<K, V> {
         e.map.insert(k, (Instant::now(), v));
     }
 
+    /// Change a fresh entry in place (its time to live runs on); nothing if
+    /// it is absent or expired, so that an entry dropped meanwhile stays
+    /// dropped.
+    pub fn update<Q>(&self, k: &Q, f: impl FnOnce(&mut V))
+    where
+        K: std::borrow::Borrow<Q>,
+        Q: Hash + Eq + ?Sized,
+    {
+        if let Some((at, v)) = self.map().map.get_mut(k)
+            && at.elapsed() < self.ttl
+        {
+            f(v);
+        }
+    }
+
     pub fn forget<Q>(&self, k: &Q)
     where
         K: std::borrow::Borrow<Q>,
@@ -119,6 +134,21 @@ mod tests {
         assert_eq!(c.get(&3), None, "a stale value is not kept");
         c.put_unless(3, "c", || false);
         assert_eq!(c.get(&3), Some("c"));
+    }
+
+    #[test]
+    fn an_update_changes_a_fresh_entry_and_never_brings_one_back() {
+        let c = TtlCache::new(Duration::from_millis(50));
+        c.put(1, 10);
+        c.update(&1, |v| *v += 1);
+        assert_eq!(c.get(&1), Some(11));
+        c.forget(&1);
+        c.update(&1, |v| *v += 1);
+        assert_eq!(c.get(&1), None, "a dropped entry stays dropped");
+        c.put(2, 20);
+        std::thread::sleep(Duration::from_millis(60));
+        c.update(&2, |v| *v += 1);
+        assert_eq!(c.get_any(&2), Some((20, false)), "an expired entry is left as it was");
     }
 
     #[test]

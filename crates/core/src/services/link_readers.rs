@@ -87,6 +87,12 @@ impl LinkReaders {
         self.kept.get(digest)
     }
 
+    /// A kept session's use recorded at `at` (by a ballot's batch), so its
+    /// next page does not touch it again within the minute.
+    pub fn seen(&self, digest: &str, at: DateTime<Utc>) {
+        self.kept.update(digest, |k| k.last_seen_at = k.last_seen_at.max(at));
+    }
+
     /// Keep a session read when [`Self::follow`] returned `seen`, unless a
     /// change was applied since.
     pub fn keep(&self, digest: String, session: KeptSession, seen: u64) {

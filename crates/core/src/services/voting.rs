@@ -202,7 +202,16 @@ impl Services {
             request_hash,
             session: voter.session.map(str::to_string),
         };
-        match self.store.ballot_submit(b, audit).await? {
+        let outcome = self.store.ballot_submit(b, audit).await?;
+        // The batch checked the session and recorded its use (when a batch
+        // failed and its ballots were stored one by one, a refused one's
+        // record was rolled back: the database then lags by a minute at most).
+        if let Some(digest) = voter.session
+            && outcome != SubmitOutcome::SessionEnded
+        {
+            self.readers.seen(digest, time::now());
+        }
+        match outcome {
             SubmitOutcome::Stored(r) | SubmitOutcome::Replayed(r) => Ok(r),
             SubmitOutcome::KeyReused => Err(CoreError::invalid("key", Msg::new("err-ballot-key-reused"))),
             SubmitOutcome::AlreadyVoted => Err(CoreError::Conflict(Msg::new("err-ballot-already"))),

@@ -6,7 +6,7 @@
 use crate::AppState;
 use crate::ctx::{Ctx, OrgAdmin};
 use crate::error::{AppError, AppResult};
-use crate::routes::reader::reader_for;
+use crate::routes::reader::{reader_for, reader_for_with};
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -251,7 +251,9 @@ pub async fn ballot_submit(
     Path(cycle): Path<i64>,
     Json(b): Json<BallotBody>,
 ) -> AppResult<Response> {
-    let reader = match reader_for(&state, &ctx, &headers, cycle).await? {
+    // The ballot's batch checks the link session and records its use (an
+    // ended session: 401).
+    let reader = match reader_for_with(&state, &ctx, &headers, cycle, true).await? {
         Ok(r) => r,
         Err(resp) => return Ok(resp),
     };
