@@ -45,8 +45,29 @@ pub fn redact_path(path: &str) -> String {
     if path.starts_with("/k/") { "/k/…".to_string() } else { path.to_string() }
 }
 
-/// Resolve the session and language and store the [`Ctx`].
-pub async fn context(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+/// Around each of the app's routes (not the assets), as one layer — each
+/// layer costs every request a clone of the routes below it and a boxed
+/// future: count the request and its latency per route and status, resolve
+/// the context ([`Ctx`]), and turn error responses into pages or problem
+/// JSON in the user's language.
+pub async fn around(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let start = Instant::now();
+    let route =
+        req.extensions().get::<MatchedPath>().map(|p| p.as_str().to_string()).unwrap_or_else(|| "unmatched".into());
+    let method = req.method().clone();
+    let res = match context(&state, req).await {
+        Ok((req, ctx)) => render_errors(&state, &method, ctx, next.run(req).await).await,
+        Err(res) => res,
+    };
+    let labels = [("method", method.to_string()), ("route", route), ("status", res.status().as_u16().to_string())];
+    metrics::counter!("kaoping_http_requests_total", &labels).increment(1);
+    metrics::histogram!("kaoping_http_request_duration_seconds", &labels).record(start.elapsed().as_secs_f64());
+    res
+}
+
+/// Resolve the session and language and store the [`Ctx`]; the request and
+/// a copy of the context (for its error page).
+async fn context(state: &AppState, mut req: Request) -> Result<(Request, Ctx), Response> {
     let path = redact_path(req.uri().path());
     // The evaluator's ballot API lives under /e (where the personal-link cookie is sent).
     let is_api = path.starts_with("/api/") || (path.starts_with("/e/") && path.contains("/api/"));
@@ -57,7 +78,7 @@ pub async fn context(State(state): State<AppState>, mut req: Request, next: Next
             Ok(s) => s,
             Err(e) => {
                 tracing::error!(error = %e, "session lookup failed");
-                return (StatusCode::SERVICE_UNAVAILABLE, "service unavailable").into_response();
+                return Err((StatusCode::SERVICE_UNAVAILABLE, "service unavailable").into_response());
             }
         },
         _ => None,
@@ -75,22 +96,16 @@ pub async fn context(State(state): State<AppState>, mut req: Request, next: Next
         })
         .unwrap_or_default();
     let ctx = Ctx { lang, session, client, path, is_api, request_id };
-    req.extensions_mut().insert(ctx);
-    next.run(req).await
+    req.extensions_mut().insert(ctx.clone());
+    Ok((req, ctx))
 }
 
-/// Turn error responses into pages or problem JSON in the user's language.
-pub async fn render_errors(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let method = req.method().clone();
-    let ctx = req.extensions().get::<Ctx>().cloned();
-    let res = next.run(req).await;
+/// Turn an error response into a page or problem JSON in the user's language.
+async fn render_errors(state: &AppState, method: &axum::http::Method, ctx: Ctx, res: Response) -> Response {
     let status = res.status();
     if !(status.is_client_error() || status.is_server_error()) {
         return res;
     }
-    let Some(ctx) = ctx else {
-        return res;
-    };
     if let Some(pe) = res.extensions().get::<ProtectionError>() {
         let who = ctx.caller();
         let d = AuditDraft::new(
@@ -106,7 +121,7 @@ pub async fn render_errors(State(state): State<AppState>, req: Request, next: Ne
             tracing::error!(error = %e, "could not audit a CSRF refusal");
         }
         let info = ErrorInfo { status, title: "error-csrf", details: vec![], fields: vec![] };
-        return views::error_response(&state, &ctx, &info);
+        return views::error_response(state, &ctx, &info);
     }
     let info = match res.extensions().get::<ErrorInfo>() {
         Some(info) => info.clone(),
@@ -137,7 +152,7 @@ pub async fn render_errors(State(state): State<AppState>, req: Request, next: Ne
             fields: vec![],
         },
     };
-    let mut out = views::error_response(&state, &ctx, &info);
+    let mut out = views::error_response(state, &ctx, &info);
     if let Some(v) = res.headers().get(header::RETRY_AFTER) {
         out.headers_mut().insert(header::RETRY_AFTER, v.clone());
     }
@@ -166,19 +181,6 @@ pub async fn security_headers(req: Request, next: Next) -> Response {
     if !is_asset && !h.contains_key(header::CACHE_CONTROL) {
         set(h, "cache-control", "no-store");
     }
-    res
-}
-
-/// Count requests and their latency per route and status.
-pub async fn track_metrics(req: Request, next: Next) -> Response {
-    let start = Instant::now();
-    let route =
-        req.extensions().get::<MatchedPath>().map(|p| p.as_str().to_string()).unwrap_or_else(|| "unmatched".into());
-    let method = req.method().to_string();
-    let res = next.run(req).await;
-    let labels = [("method", method), ("route", route), ("status", res.status().as_u16().to_string())];
-    metrics::counter!("kaoping_http_requests_total", &labels).increment(1);
-    metrics::histogram!("kaoping_http_request_duration_seconds", &labels).record(start.elapsed().as_secs_f64());
     res
 }
 

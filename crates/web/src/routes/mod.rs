@@ -248,9 +248,7 @@ pub fn router(state: AppState) -> Router {
             r
         }))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
-        .layer(from_fn_with_state(state.clone(), mw::render_errors))
-        .layer(from_fn_with_state(state.clone(), mw::context))
-        .layer(from_fn(mw::track_metrics))
+        .layer(from_fn_with_state(state.clone(), mw::around))
         .merge(assets)
         .layer(from_fn(mw::security_headers))
         .layer(PropagateRequestIdLayer::x_request_id())
