@@ -384,25 +384,42 @@ async fn add_counts(txn: &DatabaseTransaction, ballots: impl IntoIterator<Item =
     if sums.is_empty() {
         return Ok(());
     }
-    let rows = sums.into_iter().map(|((cycle, c), n)| {
-        let (score, grade) = c.score.map_or((0, -1), |(x, g)| (x, g as i32));
-        ballot_tally::ActiveModel {
-            cycle_id: Set(cycle),
-            subject_id: Set(c.subject),
-            group_code: Set(c.group.to_string()),
-            score: Set(score),
-            grade: Set(grade),
-            n: Set(n),
-            ..Default::default()
-        }
-    });
+    let mut rows: Vec<ballot_tally::ActiveModel> = sums
+        .into_iter()
+        .map(|((cycle, c), n)| {
+            let (score, grade) = c.score.map_or((0, -1), |(x, g)| (x, g as i32));
+            ballot_tally::ActiveModel {
+                cycle_id: Set(cycle),
+                subject_id: Set(c.subject),
+                group_code: Set(c.group.to_string()),
+                score: Set(score),
+                grade: Set(grade),
+                n: Set(n),
+                ..Default::default()
+            }
+        })
+        .collect();
     use ballot_tally::Column as T;
     let on = OnConflict::columns([T::CycleId, T::SubjectId, T::GroupCode, T::Score, T::Grade])
         .value(T::N, Expr::col((ballot_tally::Entity, T::N)).add(Expr::cust("excluded.n")))
         .to_owned();
-    ballot_tally::Entity::insert_many(rows).on_conflict(on).exec_without_returning(txn).await.map_err(db_err)?;
+    // A batch of varied ballots over many subjects and items can sum to
+    // thousands of rows: SQLite binds at most 32,766 values a statement
+    // (PostgreSQL 65,535), six a row here. The keys are distinct, so the
+    // parts never touch the same row twice.
+    while !rows.is_empty() {
+        let part = rows.split_off(rows.len().saturating_sub(TALLY_ROWS));
+        ballot_tally::Entity::insert_many(part)
+            .on_conflict(on.clone())
+            .exec_without_returning(txn)
+            .await
+            .map_err(db_err)?;
+    }
     Ok(())
 }
+
+/// The most kept-count rows upserted by one statement.
+const TALLY_ROWS: usize = 4_000;
 
 fn by_cycle(jobs: &[&Job]) -> HashMap<i64, Vec<i64>> {
     let mut out: HashMap<i64, Vec<i64>> = HashMap::new();

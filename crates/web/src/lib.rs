@@ -61,7 +61,6 @@ impl Default for WebConfig {
     }
 }
 
-/// What every handler shares.
 /// What every handler shares; cloned per request and per layer, so one
 /// reference count (it was eight, and a clone of the auth settings).
 #[derive(Clone)]

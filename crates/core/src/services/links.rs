@@ -212,11 +212,20 @@ impl Services {
     /// writer (the submit was refused before): `Unauthenticated` if the
     /// session has ended meanwhile.
     pub async fn touch_due(&self, reader: &Reader) -> Result<()> {
-        let Some(digest) = &reader.touch else { return Ok(()) };
-        if self.store.link_session_touch(digest, time::now()).await? {
+        match &reader.touch {
+            Some(digest) => self.touch_session(digest).await,
+            None => Ok(()),
+        }
+    }
+
+    /// Touch a link session (digest): `Unauthenticated` if it has ended.
+    pub(super) async fn touch_session(&self, digest: &str) -> Result<()> {
+        let now = time::now();
+        if self.store.link_session_touch(digest, now).await? {
+            self.readers.seen(digest, now);
             return Ok(());
         }
-        self.readers.apply(&LinkChange::Session(digest.clone()));
+        self.readers.apply(&LinkChange::Session(digest.to_string()));
         Err(CoreError::Unauthenticated)
     }
 

@@ -203,13 +203,18 @@ impl Services {
             session: voter.session.map(str::to_string),
         };
         let outcome = self.store.ballot_submit(b, audit).await?;
-        // The batch checked the session and recorded its use (when a batch
-        // failed and its ballots were stored one by one, a refused one's
-        // record was rolled back: the database then lags by a minute at most).
-        if let Some(digest) = voter.session
-            && outcome != SubmitOutcome::SessionEnded
-        {
-            self.readers.seen(digest, time::now());
+        if let Some(digest) = voter.session {
+            match outcome {
+                // Answered before any batch (the same key is being stored):
+                // the session is checked and touched here.
+                SubmitOutcome::InFlight => self.touch_session(digest).await?,
+                SubmitOutcome::SessionEnded => {}
+                // The batch checked the session and recorded its use (when a
+                // batch failed and its ballots were stored one by one, a
+                // refused one's record was rolled back: the database then
+                // lags by a minute at most).
+                _ => self.readers.seen(digest, time::now()),
+            }
         }
         match outcome {
             SubmitOutcome::Stored(r) | SubmitOutcome::Replayed(r) => Ok(r),

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod audit;
+mod ballot_batches;
 mod cycles;
 mod feedback;
 mod org;

@@ -1,0 +1,65 @@
+//! The ballot writer's batches: the vote counts kept with them, and the
+//! link session a final ballot's batch checks.
+
+use kaoping_core::audit::AuditDraft;
+use kaoping_core::ballot::{NewBallot, SubmitOutcome};
+use kaoping_core::error::CoreError;
+use kaoping_core::ports::BallotStore;
+use kaoping_core::tally::Contribution;
+use std::sync::Arc;
+
+#[tokio::test]
+async fn a_batch_with_more_count_rows_than_one_statement_binds_is_kept_whole() {
+    // Ballots over many subjects and items with varied grades sum to many
+    // distinct (subject, group, score, grade) rows; SQLite binds at most
+    // 32,766 values a statement, six a row here.
+    let (w, zzb, cy, _, sessions) = crate::voting::setup_n("named", 1).await;
+    w.svc.voting_set(&zzb, cy, true).await.unwrap();
+    let r = w.svc.reader_from_link(&sessions[0], None).await.unwrap().unwrap();
+    let group: Arc<str> = r.group.as_str().into();
+    let contributions: Vec<Contribution> = (0..6_000)
+        .map(|i| Contribution { subject: 1_000_000 + i, group: group.clone(), score: Some((i * 100, 0)) })
+        .collect();
+    let b = NewBallot {
+        cycle: cy.0,
+        id: "0a".repeat(16),
+        group: r.group.clone(),
+        evaluator: Some(r.person_id.0),
+        participant: r.person_id.0,
+        marks: "{}".into(),
+        remarks: "{}".into(),
+        receipt: "ab".repeat(32),
+        paper: false,
+        contributions,
+        key_hash: "cd".repeat(32),
+        request_hash: "ef".repeat(32),
+        session: None,
+    };
+    let audit = AuditDraft::new(None, "test", None, "ballot.participate", format!("cycle:{cy}"));
+    let out = w.t.db.ballot_submit(b, audit).await.unwrap();
+    assert!(matches!(out, SubmitOutcome::Stored(_)), "{out:?}");
+    let kept = w.t.db.ballot_counts(cy).await.unwrap();
+    assert_eq!(kept.counts.len(), 6_000, "every row kept");
+    assert!(kept.counts.values().all(|n| *n == 1));
+}
+
+#[tokio::test]
+async fn the_same_ballot_sent_twice_at_once_from_an_ended_session_is_refused_both_times() {
+    // One of the two may be answered "in flight" before any batch: it checks
+    // the session itself, as the batch does for the other.
+    use kaoping_core::ports::LinkStore;
+    let (w, zzb, cy, s, sessions) = crate::voting::setup_n("anonymous", 1).await;
+    w.svc.voting_set(&zzb, cy, true).await.unwrap();
+    let mut r = w.svc.reader_from_link(&sessions[0], None).await.unwrap().unwrap();
+    r.touch = Some(kaoping_core::auth::token_digest(&sessions[0]));
+    w.t.db.link_session_delete(r.touch.as_deref().unwrap()).await.unwrap();
+    let m = || crate::voting::marks(&[(s[0], "good"), (s[1], "fair")]);
+    let (a, b) = tokio::join!(
+        w.svc.ballot_submit(&r, "twice-at-once-0001", m()),
+        w.svc.ballot_submit(&r, "twice-at-once-0001", m())
+    );
+    for e in [a.unwrap_err(), b.unwrap_err()] {
+        assert!(matches!(e, CoreError::Unauthenticated), "{e:?}");
+    }
+    assert!(w.svc.store.participants(cy).await.unwrap().is_empty());
+}
