@@ -147,20 +147,14 @@ impl Services {
         let voter =
             Voter { person: reader.person_id, group: &reader.group, paper: false, session: reader.touch.as_deref() };
         // Anonymous: the audit entry records participation, never the ballot.
-        let stored = self
-            .store_final(cycle, &scope, voter, key, marks, |named, receipt| {
-                if named {
-                    reader.audit("ballot.submit", format!("cycle:{}", cycle.id)).detail(format!("receipt {receipt}"))
-                } else {
-                    reader.audit("ballot.participate", format!("cycle:{}", cycle.id))
-                }
-            })
-            .await;
-        // Refused before its batch (checks): the touch the batch did not do.
-        if let Err(CoreError::Invalid(_)) = &stored {
-            self.touch_due(reader).await?;
-        }
-        stored
+        self.store_final(cycle, &scope, voter, key, marks, |named, receipt| {
+            if named {
+                reader.audit("ballot.submit", format!("cycle:{}", cycle.id)).detail(format!("receipt {receipt}"))
+            } else {
+                reader.audit("ballot.participate", format!("cycle:{}", cycle.id))
+            }
+        })
+        .await
     }
 
     /// Check and store a final ballot for `voter` (see [`Self::ballot_submit`]).
@@ -176,10 +170,21 @@ impl Services {
         // Whether voting is open is checked in the store's transaction, after
         // a replay (the first answer is returned even after closing).
         let key = key.trim();
-        if key.len() < 16 || key.len() > 128 {
-            return Err(CoreError::invalid("key", Msg::new("err-ballot-key")));
-        }
-        let checked = check_final(&cycle.scheme, scope, marks).map_err(CoreError::Invalid)?;
+        let checked = if key.len() < 16 || key.len() > 128 {
+            Err(CoreError::invalid("key", Msg::new("err-ballot-key")))
+        } else {
+            check_final(&cycle.scheme, scope, marks).map_err(CoreError::Invalid)
+        };
+        let checked = match checked {
+            Ok(c) => c,
+            Err(e) => {
+                // Refused before any batch: the due touch no batch will do.
+                if let Some(digest) = voter.session {
+                    self.touch_session(digest).await?;
+                }
+                return Err(e);
+            }
+        };
         let ballot_id = crate::auth::random_token(16);
         let remarks = serde_json::to_string(&checked.remarks).expect("remarks serialize");
         let (receipt, request_hash) = receipt_and_request_hash(cycle.id.0, &ballot_id, voter.group, &checked, &remarks);
