@@ -10,7 +10,7 @@ use crate::ballot::{MarkInput, NewBallot, ScopeSubject, SubmitOutcome, check_fin
 use crate::cycle::{BallotMode, Cycle, Phase};
 use crate::error::{CoreError, Msg, Result};
 use crate::ids::{CycleId, PersonId};
-use crate::reading::Reader;
+use crate::reading::{LinkChange, Reader};
 use crate::time;
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
@@ -213,7 +213,7 @@ impl Services {
                 // Answered before any batch (the same key is being stored):
                 // the session is checked and touched here.
                 SubmitOutcome::InFlight => self.touch_session(digest).await?,
-                SubmitOutcome::SessionEnded => {}
+                SubmitOutcome::SessionEnded => self.readers.apply(&LinkChange::Session(digest.to_string())),
                 // The batch checked the session and recorded its use (when a
                 // batch failed and its ballots were stored one by one, a
                 // refused one's record was rolled back: the database then
@@ -227,12 +227,7 @@ impl Services {
             SubmitOutcome::AlreadyVoted => Err(CoreError::Conflict(Msg::new("err-ballot-already"))),
             SubmitOutcome::InFlight => Err(CoreError::Conflict(Msg::new("err-ballot-in-flight"))),
             SubmitOutcome::VotingClosed => Err(CoreError::Conflict(Msg::new("err-voting-not-open"))),
-            SubmitOutcome::SessionEnded => {
-                if let Some(digest) = voter.session {
-                    self.readers.apply(&crate::reading::LinkChange::Session(digest.to_string()));
-                }
-                Err(CoreError::Unauthenticated)
-            }
+            SubmitOutcome::SessionEnded => Err(CoreError::Unauthenticated),
         }
     }
 
