@@ -2,6 +2,7 @@
 //! receipt, and the ballot-set seal written when voting closes.
 
 use crate::error::{FieldError, Msg};
+use crate::grades::Grades;
 use crate::scheme::Scheme;
 use crate::tally::Mark;
 use serde::{Deserialize, Serialize};
@@ -19,7 +20,7 @@ pub struct MarkInput {
     pub abstain: bool,
     /// Grade code by item code (ignored when abstaining).
     #[serde(default)]
-    pub grades: BTreeMap<String, String>,
+    pub grades: Grades,
     /// An optional remark on the subject (feeds the feedback sheets).
     #[serde(default)]
     pub remark: Option<String>,
@@ -87,7 +88,7 @@ pub fn check_final(
             continue;
         }
         for code in m.grades.keys() {
-            if !scheme.items.iter().any(|i| &i.code == code) {
+            if !scheme.items.iter().any(|i| i.code == code) {
                 errs.push(FieldError::new(
                     "marks",
                     Msg::new("err-ballot-item-unknown").arg("name", name).arg("item", code),
@@ -100,14 +101,14 @@ pub fn check_final(
                     "marks",
                     Msg::new("err-ballot-item-missing").arg("name", name).arg("item", &item.label),
                 )),
-                Some(g) if !grades.contains(g.as_str()) => errs.push(FieldError::new(
+                Some(g) if !grades.contains(g) => errs.push(FieldError::new(
                     "marks",
                     Msg::new("err-ballot-grade-unknown").arg("name", name).arg("grade", g),
                 )),
                 Some(_) => {}
             }
         }
-        if overall.and_then(|o| m.grades.get(o)).map(String::as_str) == top {
+        if overall.and_then(|o| m.grades.get(o)) == top {
             *excellent.entry(subject.category.as_str()).or_default() += 1;
         }
         out.marks.insert(m.subject, Mark::Grades(m.grades));
@@ -253,7 +254,7 @@ pub fn seal(receipts: &[String]) -> String {
 }
 
 /// Marks as stored: grade by item per subject, `null` for an abstention.
-pub type StoredMarks = BTreeMap<i64, Option<BTreeMap<String, String>>>;
+pub type StoredMarks = BTreeMap<i64, Option<Grades>>;
 
 pub fn marks_to_stored(marks: &BTreeMap<i64, Mark>) -> StoredMarks {
     marks
@@ -390,7 +391,7 @@ mod tests {
     fn every_problem_is_named() {
         let scheme = Scheme::default_for(&["county".into(), "township".into()]);
         let mut bad_item = mark(3, "good");
-        bad_item.grades.insert("extra".into(), "good".into());
+        bad_item.grades.insert("extra", "good");
         let m = vec![mark(1, "excellent"), mark(1, "good"), bad_item, mark(9, "good"), mark(4, "superb")];
         let e = check_final(&scheme, &scope(), m).unwrap_err();
         assert_eq!(

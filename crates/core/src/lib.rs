@@ -10,6 +10,7 @@ pub mod error;
 pub mod exact;
 pub mod export;
 pub mod feedback;
+pub mod grades;
 pub mod ids;
 pub mod meeting;
 pub mod notify;

@@ -20,7 +20,7 @@ pub enum Mark {
     /// 不了解: no points, left out of every mean and rate.
     Abstain,
     /// A grade code per item code.
-    Grades(BTreeMap<String, String>),
+    Grades(crate::grades::Grades),
 }
 
 /// A final ballot as the engine sees it: its group and its marks by subject id.
@@ -218,12 +218,12 @@ pub fn contributions(scheme: &Scheme, group: &str, marks: &BTreeMap<i64, Mark>) 
                 let mut x: i64 = 0;
                 let mut complete = true;
                 for item in &scheme.items {
-                    match by_item.get(&item.code).and_then(|code| grades.get(code.as_str())) {
+                    match by_item.get(&item.code).and_then(|code| grades.get(code)) {
                         Some((_, points)) => x += item.weight.0 * points.0,
                         None => complete = false,
                     }
                 }
-                match (complete, overall.and_then(|o| by_item.get(o)).and_then(|c| grades.get(c.as_str()))) {
+                match (complete, overall.and_then(|o| by_item.get(o)).and_then(|c| grades.get(c))) {
                     (true, Some((gi, _))) => Some((x, *gi)),
                     _ => continue,
                 }

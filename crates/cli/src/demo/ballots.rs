@@ -7,7 +7,6 @@ use kaoping_core::ballot::MarkInput;
 use kaoping_core::ids::{AccountId, CycleId};
 use kaoping_core::reading::{Reader, ReaderVia};
 use kaoping_core::services::{Caller, Services};
-use std::collections::BTreeMap;
 
 const REMARKS: &[&str] = &[
     "抓党建的办法不多，基层组织建设有短板。",
@@ -73,7 +72,7 @@ pub async fn vote(svc: &Services, org: &Caller, cycle: CycleId) -> Result<()> {
                 subject: *id,
                 abstain: *g == 4,
                 grades: if *g == 4 {
-                    BTreeMap::new()
+                    Default::default()
                 } else {
                     [(overall.clone(), grades[(*g).min(grades.len() - 1)].clone())].into_iter().collect()
                 },

@@ -281,7 +281,7 @@ impl Services {
                 let mark = b.marks.get(&subject.0)?;
                 let grade = match mark {
                     crate::tally::Mark::Abstain => None,
-                    crate::tally::Mark::Grades(g) => g.get(&overall).cloned(),
+                    crate::tally::Mark::Grades(g) => g.get(&overall).map(str::to_string),
                 };
                 let who = b.evaluator.and_then(|e| names.get(&e).cloned()).unwrap_or_default();
                 Some((who, b.group, grade, b.remarks.get(&subject.0).cloned()))

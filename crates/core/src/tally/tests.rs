@@ -87,8 +87,7 @@ fn items_are_weighted_within_a_ballot() {
         Item { code: "duty".into(), label: "履职".into(), weight: Dec4(6_000), overall: false },
         Item { code: "overall".into(), label: "综合".into(), weight: Dec4(4_000), overall: true },
     ];
-    let mark: BTreeMap<String, String> =
-        [("duty".to_string(), "good".to_string()), ("overall".to_string(), "fair".to_string())].into_iter().collect();
+    let mark: crate::grades::Grades = [("duty", "good"), ("overall", "fair")].into_iter().collect();
     let b = TallyBallot { group: "all".into(), marks: [(1, Mark::Grades(mark))].into_iter().collect() };
     let r = &run(&s, &[subj(1, "county")], &[b])[0];
     // 0.6 × 80 + 0.4 × 50 = 68; shares use the overall item (一般).

@@ -15,6 +15,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use kaoping_core::ballot::{MarkInput, ScopeSubject, check_final};
 use kaoping_core::cycle::Cycle;
 use kaoping_core::error::CoreError;
+use kaoping_core::grades::Grades;
 use kaoping_core::reading::Reader;
 use kaoping_core::services::BallotPage;
 use std::collections::BTreeMap;
@@ -43,7 +44,7 @@ pub(super) fn rows(p: &BallotPage) -> Vec<(String, Vec<Row>)> {
                 .items
                 .iter()
                 .map(|i| {
-                    let chosen = d.and_then(|m| m.grades.get(&i.code)).cloned().unwrap_or_default();
+                    let chosen = d.and_then(|m| m.grades.get(&i.code)).unwrap_or_default().to_string();
                     (i.code.clone(), i.label.clone(), chosen)
                 })
                 .collect(),
@@ -97,16 +98,16 @@ pub(super) fn marks_from_form(scope: &[ScopeSubject], fields: &[(String, String)
         .filter_map(|s| {
             let abstain = get(&format!("a_{}", s.id)).is_some();
             let prefix = format!("g_{}_", s.id);
-            let grades: BTreeMap<String, String> = fields
+            let grades: Grades = fields
                 .iter()
-                .filter_map(|(n, v)| n.strip_prefix(&prefix).map(|item| (item.to_string(), v.trim().to_string())))
+                .filter_map(|(n, v)| n.strip_prefix(&prefix).map(|item| (item, v.trim())))
                 .filter(|(_, v)| !v.is_empty())
                 .collect();
             let remark = get(&format!("r_{}", s.id)).filter(|r| !r.is_empty());
             (abstain || !grades.is_empty() || remark.is_some()).then_some(MarkInput {
                 subject: s.id,
                 abstain,
-                grades: if abstain { BTreeMap::new() } else { grades },
+                grades: if abstain { Grades::new() } else { grades },
                 remark,
             })
         })
