@@ -78,9 +78,14 @@ impl Lang {
         }
     }
 
-    /// A message without arguments.
+    /// A message without arguments. Every page asks for dozens (its chrome
+    /// and labels), so the catalog's messages are resolved once, on first
+    /// use, as Fluent would resolve them on each call.
     pub fn t(self, key: &str) -> String {
-        LOCALES.lookup(self.id(), key)
+        match resolved()[self as usize].get(key) {
+            Some(m) => m.clone(),
+            None => LOCALES.lookup(self.id(), key),
+        }
     }
 
     /// A message with named arguments.
@@ -103,11 +108,7 @@ impl Lang {
 
     /// Whether the catalog has the key in this language.
     pub fn has(self, key: &str) -> bool {
-        static KEYS: std::sync::OnceLock<[std::collections::HashSet<&'static str>; 2]> = std::sync::OnceLock::new();
-        let keys = KEYS.get_or_init(|| {
-            [include_str!("../locales/zh-CN/main.ftl"), include_str!("../locales/en/main.ftl")].map(catalog_keys)
-        });
-        keys[self as usize].contains(key)
+        resolved()[self as usize].contains_key(key)
     }
 
     /// Date and time for display, in the organizer's time zone.
@@ -118,6 +119,19 @@ impl Lang {
             Lang::En => local.format("%Y-%m-%d %H:%M").to_string(),
         }
     }
+}
+
+/// Each language's messages resolved without arguments, by id (indexed by
+/// `Lang as usize`).
+fn resolved() -> &'static [HashMap<&'static str, String>; 2] {
+    static RESOLVED: std::sync::OnceLock<[HashMap<&'static str, String>; 2]> = std::sync::OnceLock::new();
+    RESOLVED.get_or_init(|| {
+        let files = [include_str!("../locales/zh-CN/main.ftl"), include_str!("../locales/en/main.ftl")];
+        [0, 1].map(|i| {
+            let id = Lang::ALL[i].id();
+            catalog_keys(files[i]).into_iter().map(|k| (k, LOCALES.lookup(id, k))).collect()
+        })
+    })
 }
 
 /// The message ids defined in a Fluent file.
@@ -194,6 +208,21 @@ mod tests {
         assert_eq!(Lang::from_accept_language("en-US,en;q=0.9"), Some(Lang::En));
         assert_eq!(Lang::from_accept_language("fr;q=1, zh-CN;q=0.8, en;q=0.5"), Some(Lang::Zh));
         assert_eq!(Lang::from_accept_language("fr"), None);
+    }
+
+    #[test]
+    fn messages_are_resolved_as_fluent_resolves_them() {
+        for lang in Lang::ALL {
+            for key in ["ballot-submitted", "reader-back", "err-too-long"] {
+                assert!(lang.has(key));
+                assert_eq!(lang.t(key), LOCALES.lookup(lang.id(), key), "{key}");
+            }
+        }
+        assert_eq!(Lang::Zh.t("ballot-submitted"), "选票已提交。");
+        assert_eq!(Lang::En.t("ballot-submitted"), "Your ballot is submitted.");
+        // Not in the catalog: Fluent's own answer.
+        assert!(!Lang::En.has("no-such-message"));
+        assert_eq!(Lang::En.t("no-such-message"), LOCALES.lookup(Lang::En.id(), "no-such-message"));
     }
 
     #[test]
