@@ -12,7 +12,7 @@
 //! most submits record their session's use (`GRADING=0`: no wait).
 //!
 //! 1. Throughput: `wrk` (apt-get install wrk), `CONNECTIONS` (512) for
-//!    `SECONDS` (3) each, on the reference endpoint and on the real one.
+//!    `WRK_SECONDS` (3) each, on the reference endpoint and on the real one.
 //! 2. A burst: `BURST` (3,000) evaluators press submit at the same moment;
 //!    the time until every one has its receipt.
 //! 3. Closing: seal + results right after the close, for the ballots above
@@ -225,7 +225,7 @@ async fn close_and_results(svc: &Services, cy: CycleId) -> (f64, f64, usize) {
 #[tokio::main]
 async fn main() {
     let connections = env("CONNECTIONS", 512);
-    let seconds = env("SECONDS", 3) as u64;
+    let seconds = env("WRK_SECONDS", 3) as u64;
     let wrk_evaluators = env("EVALUATORS", 32_000);
     let burst_size = env("BURST", 3_000);
     let results_ballots = env("RESULTS_BALLOTS", 100_000);
