@@ -31,10 +31,11 @@ impl Grades {
     }
 
     /// Set the grade for `item`, replacing any given before.
-    pub fn insert(&mut self, item: &str, grade: &str) {
-        match self.find(item) {
-            Ok(i) => self.0[i].1 = grade.into(),
-            Err(i) => self.0.insert(i, (item.into(), grade.into())),
+    pub fn insert(&mut self, item: impl Into<CompactString>, grade: impl Into<CompactString>) {
+        let (item, grade) = (item.into(), grade.into());
+        match self.find(&item) {
+            Ok(i) => self.0[i].1 = grade,
+            Err(i) => self.0.insert(i, (item, grade)),
         }
     }
 
@@ -104,7 +105,7 @@ impl<'de> Deserialize<'de> for Grades {
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Grades, A::Error> {
                 let mut g = Grades::new();
                 while let Some((item, grade)) = map.next_entry::<CompactString, CompactString>()? {
-                    g.insert(&item, &grade);
+                    g.insert(item, grade);
                 }
                 Ok(g)
             }
