@@ -14,7 +14,7 @@ use std::fmt;
 /// checked, hashed and dropped by the request. Schemes have few items
 /// (usually one) and codes are short, so both are kept inline: a subject's
 /// grades cost no allocation, where a map of strings cost three.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Grades(SmallVec<[Entry; 1]>);
 
 /// An item code and its grade code.
@@ -30,7 +30,8 @@ impl Grades {
         self.find(item).ok().map(|i| self.0[i].1.as_str())
     }
 
-    /// Set the grade for `item`, replacing any given before.
+    /// Set the grade for `item`, replacing any given before (one change;
+    /// build from many with `collect`).
     pub fn insert(&mut self, item: impl Into<CompactString>, grade: impl Into<CompactString>) {
         let (item, grade) = (item.into(), grade.into());
         match self.find(&item) {
@@ -66,13 +67,22 @@ impl Grades {
     }
 }
 
-impl<K: AsRef<str>, V: AsRef<str>> FromIterator<(K, V)> for Grades {
+impl<K: Into<CompactString>, V: Into<CompactString>> FromIterator<(K, V)> for Grades {
+    /// A key given twice keeps its last value. Sorted once at the end: a
+    /// request can send many keys in any order (inserting each in place
+    /// would take quadratic time).
     fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
-        let mut g = Self::new();
-        for (k, v) in iter {
-            g.insert(k.as_ref(), v.as_ref());
-        }
-        g
+        let mut entries: SmallVec<[Entry; 1]> = iter.into_iter().map(|(k, v)| (k.into(), v.into())).collect();
+        // Stable: of equal keys, the last given comes last and is kept.
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        entries.dedup_by(|later, kept| {
+            let same = later.0 == kept.0;
+            if same {
+                std::mem::swap(&mut kept.1, &mut later.1);
+            }
+            same
+        });
+        Self(entries)
     }
 }
 
@@ -103,11 +113,11 @@ impl<'de> Deserialize<'de> for Grades {
                 f.write_str("an object of grade codes by item code")
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Grades, A::Error> {
-                let mut g = Grades::new();
-                while let Some((item, grade)) = map.next_entry::<CompactString, CompactString>()? {
-                    g.insert(item, grade);
+                let mut entries: Vec<Entry> = Vec::new();
+                while let Some(entry) = map.next_entry::<CompactString, CompactString>()? {
+                    entries.push(entry);
                 }
-                Ok(g)
+                Ok(entries.into_iter().collect())
             }
         }
         d.deserialize_map(V)
@@ -130,6 +140,37 @@ mod tests {
         assert_eq!(serde_json::to_string(&g).unwrap(), serde_json::to_string(&as_map).unwrap());
         assert!(serde_json::from_str::<Grades>(r#"["overall","good"]"#).is_err());
         assert!(serde_json::from_str::<Grades>(r#"{"overall":3}"#).is_err());
+    }
+
+    #[test]
+    fn many_keys_in_any_order_read_as_a_map_reads_them() {
+        // Reverse order and repeats: sorted once (inserting each in place
+        // would be quadratic on a large body).
+        let mut json = String::from("{");
+        for i in (0..50_000).rev() {
+            json.push_str(&format!("\"k{i:05}\":\"g{i}\",\"k{:05}\":\"x\",", i % 7));
+        }
+        json.push_str("\"k00003\":\"last\"}");
+        let g: Grades = serde_json::from_str(&json).unwrap();
+        let m: BTreeMap<String, String> = serde_json::from_str(&json).unwrap();
+        assert_eq!(g.len(), m.len());
+        assert!(g.iter().eq(m.iter().map(|(k, v)| (k.as_str(), v.as_str()))));
+        assert_eq!(g.get("k00003"), Some("last"));
+        assert_eq!(serde_json::to_string(&g).unwrap(), serde_json::to_string(&m).unwrap());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn json_is_the_json_of_a_map(pairs in proptest::collection::vec(("[a-zA-Z0-9_\\-\"\\\\ 好差]{0,30}", "[a-z\"\\\\\n了解]{0,30}"), 0..6)) {
+            let m: BTreeMap<String, String> = pairs.iter().cloned().collect();
+            let g: Grades = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            proptest::prop_assert_eq!(serde_json::to_string(&g).unwrap(), serde_json::to_string(&m).unwrap());
+            let back: Grades = serde_json::from_str(&serde_json::to_string(&m).unwrap()).unwrap();
+            proptest::prop_assert_eq!(&back, &g);
+            for (k, v) in &m {
+                proptest::prop_assert_eq!(g.get(k), Some(v.as_str()));
+            }
+        }
     }
 
     #[test]
