@@ -9,6 +9,7 @@ use kaoping_core::scope::Actor;
 use kaoping_core::services::{AuthConfig, Caller, Services};
 use kaoping_store::testing::{TestDb, fresh_db};
 use kaoping_web::{AppState, WebConfig};
+use metrics_exporter_prometheus::PrometheusHandle;
 use reqwest::redirect::Policy;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -63,6 +64,14 @@ pub async fn spawn() -> TestApp {
 }
 
 pub async fn spawn_with(tweak: impl FnOnce(&mut WebConfig, &mut AuthConfig)) -> TestApp {
+    spawn_with_metrics(tweak, None).await
+}
+
+/// As [`spawn_with`], serving `/metrics` from `metrics`.
+pub async fn spawn_with_metrics(
+    tweak: impl FnOnce(&mut WebConfig, &mut AuthConfig),
+    metrics: Option<PrometheusHandle>,
+) -> TestApp {
     let db = fresh_db().await;
     let mut web = WebConfig { login_per_minute: 10_000, login_burst: 10_000, ..Default::default() };
     let mut authc = AuthConfig::default();
@@ -103,7 +112,7 @@ pub async fn spawn_with(tweak: impl FnOnce(&mut WebConfig, &mut AuthConfig)) -> 
         };
         svc.store.account_create(&acc, &AuditDraft::new(None, "test", None, "account.create", "x")).await.unwrap();
     }
-    let state = AppState::new(svc.clone(), web, None);
+    let state = AppState::new(svc.clone(), web, metrics);
     let app = kaoping_web::app(state);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();

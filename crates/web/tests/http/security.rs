@@ -129,3 +129,30 @@ async fn metrics_are_for_local_scrapers_only() {
         reqwest::Client::new().get(app.url("/metrics")).header("x-forwarded-for", "203.0.113.9").send().await.unwrap();
     assert_eq!(remote.status(), 403);
 }
+
+#[tokio::test]
+async fn requests_are_counted_per_route_and_status() {
+    // The process's one recorder (the server installs its own at start-up);
+    // other tests may count requests meanwhile, so compare before and after.
+    static HANDLE: std::sync::OnceLock<metrics_exporter_prometheus::PrometheusHandle> = std::sync::OnceLock::new();
+    let handle = HANDLE
+        .get_or_init(|| metrics_exporter_prometheus::PrometheusBuilder::new().install_recorder().expect("recorder"))
+        .clone();
+    let app = crate::helpers::spawn_with_metrics(|_, _| {}, Some(handle)).await;
+    let scrape = || async { reqwest::get(app.url("/metrics")).await.unwrap().text().await.unwrap() };
+    let count = |text: &str, labels: &str| -> u64 {
+        let series = format!("kaoping_http_requests_total{{{labels}}} ");
+        text.lines().find_map(|l| l.strip_prefix(&series)).map_or(0, |n| n.trim().parse().unwrap())
+    };
+    let ok = r#"method="GET",route="/login",status="200""#;
+    let missing = r#"method="GET",route="unmatched",status="404""#;
+    let before = scrape().await;
+    for _ in 0..3 {
+        assert_eq!(reqwest::get(app.url("/login")).await.unwrap().status(), 200);
+    }
+    assert_eq!(reqwest::get(app.url("/no/such/page")).await.unwrap().status(), 404);
+    let after = scrape().await;
+    assert!(count(&after, ok) >= count(&before, ok) + 3, "{after}");
+    assert!(count(&after, missing) > count(&before, missing), "{after}");
+    assert!(after.contains("kaoping_http_request_duration_seconds"), "{after}");
+}
