@@ -62,17 +62,9 @@ impl Grades {
         self.0.clear();
     }
 
-    fn find(&self, item: &str) -> Result<usize, usize> {
-        self.0.binary_search_by(|(i, _)| i.as_str().cmp(item))
-    }
-}
-
-impl<K: Into<CompactString>, V: Into<CompactString>> FromIterator<(K, V)> for Grades {
-    /// A key given twice keeps its last value. Sorted once at the end: a
-    /// request can send many keys in any order (inserting each in place
-    /// would take quadratic time).
-    fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
-        let mut entries: SmallVec<[Entry; 1]> = iter.into_iter().map(|(k, v)| (k.into(), v.into())).collect();
+    /// Entries in the order given, sorted by item; of a repeated item the
+    /// last given is kept.
+    fn from_entries(mut entries: SmallVec<[Entry; 1]>) -> Self {
         // Stable: of equal keys, the last given comes last and is kept.
         entries.sort_by(|a, b| a.0.cmp(&b.0));
         entries.dedup_by(|later, kept| {
@@ -83,6 +75,19 @@ impl<K: Into<CompactString>, V: Into<CompactString>> FromIterator<(K, V)> for Gr
             same
         });
         Self(entries)
+    }
+
+    fn find(&self, item: &str) -> Result<usize, usize> {
+        self.0.binary_search_by(|(i, _)| i.as_str().cmp(item))
+    }
+}
+
+impl<K: Into<CompactString>, V: Into<CompactString>> FromIterator<(K, V)> for Grades {
+    /// A key given twice keeps its last value. Sorted once at the end: a
+    /// request can send many keys in any order (inserting each in place
+    /// would take quadratic time).
+    fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
+        Self::from_entries(iter.into_iter().map(|(k, v)| (k.into(), v.into())).collect())
     }
 }
 
@@ -113,11 +118,12 @@ impl<'de> Deserialize<'de> for Grades {
                 f.write_str("an object of grade codes by item code")
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Grades, A::Error> {
-                let mut entries: Vec<Entry> = Vec::new();
+                // Inline for the usual one item: no allocation.
+                let mut entries: SmallVec<[Entry; 1]> = SmallVec::new();
                 while let Some(entry) = map.next_entry::<CompactString, CompactString>()? {
                     entries.push(entry);
                 }
-                Ok(entries.into_iter().collect())
+                Ok(Grades::from_entries(entries))
             }
         }
         d.deserialize_map(V)
