@@ -111,6 +111,14 @@ impl Lang {
         resolved()[self as usize].contains_key(key)
     }
 
+    /// The language's Fluent catalog.
+    fn catalog(self) -> &'static str {
+        match self {
+            Lang::Zh => include_str!("../locales/zh-CN/main.ftl"),
+            Lang::En => include_str!("../locales/en/main.ftl"),
+        }
+    }
+
     /// Date and time for display, in the organizer's time zone.
     pub fn datetime(self, t: chrono::DateTime<chrono::Utc>) -> String {
         let local = t.with_timezone(&kaoping_core::time::DEFAULT_TZ);
@@ -128,13 +136,8 @@ impl Lang {
 fn resolved() -> &'static [HashMap<&'static str, String>; 2] {
     static RESOLVED: std::sync::OnceLock<[HashMap<&'static str, String>; 2]> = std::sync::OnceLock::new();
     RESOLVED.get_or_init(|| {
-        Lang::ALL.map(|lang| {
-            let file = match lang {
-                Lang::Zh => include_str!("../locales/zh-CN/main.ftl"),
-                Lang::En => include_str!("../locales/en/main.ftl"),
-            };
-            catalog_keys(file).into_iter().map(|k| (k, LOCALES.lookup(lang.id(), k))).collect()
-        })
+        Lang::ALL
+            .map(|lang| catalog_keys(lang.catalog()).into_iter().map(|k| (k, LOCALES.lookup(lang.id(), k))).collect())
     })
 }
 
@@ -158,8 +161,8 @@ mod tests {
 
     #[test]
     fn both_catalogs_have_the_same_keys() {
-        let zh = keys(include_str!("../locales/zh-CN/main.ftl"));
-        let en = keys(include_str!("../locales/en/main.ftl"));
+        let zh = keys(Lang::Zh.catalog());
+        let en = keys(Lang::En.catalog());
         let only_zh: Vec<_> = zh.difference(&en).collect();
         let only_en: Vec<_> = en.difference(&zh).collect();
         assert!(only_zh.is_empty() && only_en.is_empty(), "only zh-CN: {only_zh:?}; only en: {only_en:?}");
@@ -217,10 +220,7 @@ mod tests {
     #[test]
     fn messages_are_resolved_as_fluent_resolves_them() {
         for lang in Lang::ALL {
-            let file = match lang {
-                Lang::Zh => include_str!("../locales/zh-CN/main.ftl"),
-                Lang::En => include_str!("../locales/en/main.ftl"),
-            };
+            let file = lang.catalog();
             // Every message without arguments resolves (the catalog's ids
             // are read right), and to its text.
             for line in file.lines().filter(|l| l.contains(" = ") && !l.starts_with('#') && !l.contains('{')) {
