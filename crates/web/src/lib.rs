@@ -8,6 +8,7 @@ mod error;
 pub mod i18n;
 mod middleware;
 mod routes;
+mod urlform;
 mod views;
 
 pub use error::{AppError, AppResult};

@@ -203,12 +203,20 @@ pub async fn review(
     Ok(render(&review_view(&state, &ctx, &reader, None).await?))
 }
 
-#[derive(serde::Deserialize)]
+/// The submit form: the idempotency key and the reviewed marks as JSON
+/// (read by [`crate::urlform`], the hot path's lean form decoder).
 pub struct SubmitForm {
-    #[serde(default)]
     pub key: String,
-    #[serde(default)]
     pub marks: String,
+}
+
+impl<S: Send + Sync> axum::extract::FromRequest<S> for SubmitForm {
+    type Rejection = Response;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Response> {
+        let [key, marks] = crate::urlform::fields(req, state, ["key", "marks"]).await?;
+        Ok(Self { key, marks })
+    }
 }
 
 #[derive(Template)]
@@ -224,7 +232,7 @@ pub async fn submit(
     ctx: Ctx,
     headers: HeaderMap,
     Path(cycle): Path<i64>,
-    Form(f): Form<SubmitForm>,
+    f: SubmitForm,
 ) -> AppResult<Response> {
     // The ballot's batch checks the link session and records its use.
     let reader = reader_or_return!(state, ctx, headers, cycle, true);

@@ -89,6 +89,27 @@ async fn an_evaluator_votes_by_form_and_the_organizer_closes_and_reads_results()
         .unwrap();
     assert_eq!(r.status(), 422);
     assert!(r.text().await.unwrap().contains("不在您的评议范围内"));
+    // A field given twice, or a body that is not a form: refused with a page
+    // that says so, in the user's language.
+    let twice = format!("key={key}&marks=%5B%5D&marks=%5B%5D");
+    let r = phone
+        .post(app.url(&format!("/e/{cy}/ballot/submit")))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(twice)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("表单字段“marks”重复提交"));
+    let r = phone
+        .post(app.url(&format!("/e/{cy}/ballot/submit")))
+        .header("content-type", "text/plain")
+        .body(format!("key={key}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 415);
+    assert!(r.text().await.unwrap().contains("表单的提交格式不正确"));
 
     // Submit: a receipt; the same request again: the same receipt.
     let submit = [("key", key.as_str()), ("marks", marks.as_str())];
