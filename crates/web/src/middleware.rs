@@ -211,3 +211,40 @@ mod tests {
         assert_eq!(cookie(&h, "x"), None);
     }
 }
+
+/// Request ids: random (version 4) UUIDs drawn from the thread's CSPRNG.
+/// tower-http's `MakeRequestUuid` asks the kernel for its 16 bytes, a
+/// `getrandom` system call on every request.
+#[derive(Clone, Copy, Default)]
+pub struct MakeRequestId;
+
+impl tower_http::request_id::MakeRequestId for MakeRequestId {
+    fn make_request_id<B>(&mut self, _: &axum::http::Request<B>) -> Option<tower_http::request_id::RequestId> {
+        let mut b: [u8; 16] = rand::random();
+        b[6] = (b[6] & 0x0f) | 0x40;
+        b[8] = (b[8] & 0x3f) | 0x80;
+        let h = hex::encode(b);
+        let id = format!("{}-{}-{}-{}-{}", &h[..8], &h[8..12], &h[12..16], &h[16..20], &h[20..]);
+        HeaderValue::from_str(&id).ok().map(tower_http::request_id::RequestId::new)
+    }
+}
+
+#[cfg(test)]
+mod request_id_tests {
+    use super::MakeRequestId;
+    use tower_http::request_id::MakeRequestId as _;
+
+    #[test]
+    fn request_ids_are_version_4_uuids_and_differ() {
+        let req = axum::http::Request::new(());
+        let a = MakeRequestId.make_request_id(&req).unwrap();
+        let b = MakeRequestId.make_request_id(&req).unwrap();
+        let a = a.header_value().to_str().unwrap().to_string();
+        assert_ne!(a, b.header_value().to_str().unwrap());
+        let parts: Vec<&str> = a.split('-').collect();
+        assert_eq!(parts.iter().map(|p| p.len()).collect::<Vec<_>>(), [8, 4, 4, 4, 12]);
+        assert!(parts[2].starts_with('4'), "{a}");
+        assert!(matches!(&parts[3][..1], "8" | "9" | "a" | "b"), "{a}");
+        assert!(a.bytes().all(|c| c == b'-' || c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
+    }
+}
