@@ -242,7 +242,7 @@ async fn run(cli: Cli) -> Result<(), String> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let rt = match kaoping_web::runtime() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("kaoping: cannot start the runtime: {e}");

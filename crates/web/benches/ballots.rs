@@ -222,8 +222,12 @@ async fn close_and_results(svc: &Services, cy: CycleId) -> (f64, f64, usize) {
     (t.elapsed().as_secs_f64() * 1000.0, closed, results.len())
 }
 
-#[tokio::main]
-async fn main() {
+/// On the server's runtime ([`kaoping_web::runtime`]).
+fn main() {
+    kaoping_web::runtime().expect("runtime").block_on(bench());
+}
+
+async fn bench() {
     let connections = env("CONNECTIONS", 512);
     let seconds = env("WRK_SECONDS", 3) as u64;
     let wrk_evaluators = env("EVALUATORS", 32_000);

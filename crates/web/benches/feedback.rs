@@ -37,8 +37,12 @@ const PROBLEMS_PER_SUBJECT: usize = 2;
 const MEASURES_PER_PROBLEM: usize = 5;
 const REQUESTS: usize = 100;
 
-#[tokio::main]
-async fn main() {
+/// On the server's runtime ([`kaoping_web::runtime`]).
+fn main() {
+    kaoping_web::runtime().expect("runtime").block_on(bench());
+}
+
+async fn bench() {
     let t = kaoping_store::testing::fresh_db().await;
     // Set-up writes go through a second, non-durable connection (SQLite).
     let setup = Services::new(Arc::new(Db::connect_with(&t.target, false).await.unwrap()), AuthConfig::default());

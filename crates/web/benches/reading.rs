@@ -35,8 +35,12 @@ const PEOPLE: usize = 10_000;
 const READERS: usize = 64;
 const REQUESTS_PER_READER: usize = 100;
 
-#[tokio::main]
-async fn main() {
+/// On the server's runtime ([`kaoping_web::runtime`]).
+fn main() {
+    kaoping_web::runtime().expect("runtime").block_on(bench());
+}
+
+async fn bench() {
     let db = kaoping_store::testing::fresh_db().await;
     let svc = Services::new(Arc::new(db.db.clone()), AuthConfig::default());
     let c = root();
