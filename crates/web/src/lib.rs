@@ -26,10 +26,11 @@ pub const GLOBAL_QUEUE_INTERVAL: u32 = 8;
 
 /// The server's tokio runtime (multi-threaded, one worker per core). The
 /// ballot writer answers from a thread of its own, and tokio queues a task
-/// woken from outside its workers on the shared queue, which by default a
-/// busy worker checks about every 10 ms: under load a stored ballot's
-/// receipt waited behind newly arrived requests. Workers here check it
-/// every [`GLOBAL_QUEUE_INTERVAL`] tasks (an atomic load when it is empty).
+/// woken from outside its workers on the shared queue, from which a busy
+/// worker takes one task per self-tuned interval (aimed at ~200 µs): a
+/// batch of up to 128 receipts drained at that pace behind newly arrived
+/// requests, the last waiting milliseconds. Workers here take one every
+/// [`GLOBAL_QUEUE_INTERVAL`] tasks (an atomic load when it is empty).
 pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread().enable_all().global_queue_interval(GLOBAL_QUEUE_INTERVAL).build()
 }
