@@ -33,7 +33,12 @@ impl AppError {
     }
 
     pub fn bad_request(detail: Msg) -> Self {
-        let mut e = Self::status(StatusCode::BAD_REQUEST, "error-bad-request");
+        Self::refused(StatusCode::BAD_REQUEST, detail)
+    }
+
+    /// A request refused with `status`, titled "bad request", saying why.
+    pub fn refused(status: StatusCode, detail: Msg) -> Self {
+        let mut e = Self::status(status, "error-bad-request");
         e.0.details.push(detail);
         e
     }

@@ -199,6 +199,20 @@ pub fn lang_cookie(lang: Lang, secure: bool) -> HeaderValue {
         .expect("cookie value is ASCII")
 }
 
+/// Request ids: random (version 4) UUIDs drawn from the thread's CSPRNG.
+/// tower-http's `MakeRequestUuid` asks the kernel for its 16 bytes, a
+/// `getrandom` system call on every request.
+#[derive(Clone, Copy, Default)]
+pub struct MakeRequestId;
+
+impl tower_http::request_id::MakeRequestId for MakeRequestId {
+    fn make_request_id<B>(&mut self, _: &axum::http::Request<B>) -> Option<tower_http::request_id::RequestId> {
+        let id = uuid::Builder::from_random_bytes(rand::random()).into_uuid();
+        let mut buf = uuid::Uuid::encode_buffer();
+        HeaderValue::from_str(id.hyphenated().encode_lower(&mut buf)).ok().map(tower_http::request_id::RequestId::new)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -210,32 +224,10 @@ mod tests {
         assert_eq!(cookie(&h, "kp_session"), Some("abc"));
         assert_eq!(cookie(&h, "x"), None);
     }
-}
-
-/// Request ids: random (version 4) UUIDs drawn from the thread's CSPRNG.
-/// tower-http's `MakeRequestUuid` asks the kernel for its 16 bytes, a
-/// `getrandom` system call on every request.
-#[derive(Clone, Copy, Default)]
-pub struct MakeRequestId;
-
-impl tower_http::request_id::MakeRequestId for MakeRequestId {
-    fn make_request_id<B>(&mut self, _: &axum::http::Request<B>) -> Option<tower_http::request_id::RequestId> {
-        let mut b: [u8; 16] = rand::random();
-        b[6] = (b[6] & 0x0f) | 0x40;
-        b[8] = (b[8] & 0x3f) | 0x80;
-        let h = hex::encode(b);
-        let id = format!("{}-{}-{}-{}-{}", &h[..8], &h[8..12], &h[12..16], &h[16..20], &h[20..]);
-        HeaderValue::from_str(&id).ok().map(tower_http::request_id::RequestId::new)
-    }
-}
-
-#[cfg(test)]
-mod request_id_tests {
-    use super::MakeRequestId;
-    use tower_http::request_id::MakeRequestId as _;
 
     #[test]
     fn request_ids_are_version_4_uuids_and_differ() {
+        use tower_http::request_id::MakeRequestId as _;
         let req = axum::http::Request::new(());
         let a = MakeRequestId.make_request_id(&req).unwrap();
         let b = MakeRequestId.make_request_id(&req).unwrap();

@@ -77,11 +77,7 @@ pub async fn fields<const N: usize, S: Send + Sync>(
     state: &S,
     names: [&str; N],
 ) -> Result<[String; N], Response> {
-    let refuse = |status, detail| {
-        let mut e = AppError::status(status, "error-bad-request");
-        e.0.details.push(detail);
-        e.into_response()
-    };
+    let refuse = |status, detail| AppError::refused(status, detail).into_response();
     let form = req
         .headers()
         .get(header::CONTENT_TYPE)
