@@ -26,16 +26,15 @@
 //! every ballot of it alone, in its own transaction, so a bad one fails
 //! alone and the others are kept.
 
-use crate::entity::{ballot, ballot_draft, ballot_tally, cycle, idempotency, link_session, participation};
+use crate::entity::{ballot, ballot_draft, cycle, idempotency, link_session, participation};
 use crate::events::{Events, notify_in};
 use crate::{append_audit, append_audit_many, begin_write, db_err};
 use kaoping_core::audit::AuditDraft;
 use kaoping_core::ballot::{NewBallot, SubmitOutcome};
 use kaoping_core::error::{CoreError, Result};
-use kaoping_core::tally::Contribution;
 use rand::seq::SliceRandom;
 use sea_orm::ActiveValue::Set;
-use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, EntityTrait,
     QueryFilter, QuerySelect, SqlErr,
@@ -43,6 +42,9 @@ use sea_orm::{
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, OnceLock};
 use tokio::sync::{mpsc, oneshot};
+
+mod rows;
+use rows::{add_counts, ballot_row, inserted_all, key_row};
 
 /// The most ballots committed together (at 512 connections batches of 64
 /// were nearly always full; 128 gave more ballots per CPU second).
@@ -258,7 +260,33 @@ async fn touch_in(txn: &DatabaseTransaction, touches: &Touches) -> Result<()> {
 
 /// Store a batch, with the link session times waiting, in one transaction;
 /// the outcome of each ballot, in order.
+///
+/// Nearly always no key of the batch was seen before and none of its
+/// evaluators has voted: the batch is first stored on that assumption,
+/// the unique indexes checking it as the rows go in (a lookup of 128 keys
+/// and voters before the inserts would descend the same indexes again, and
+/// on PostgreSQL the planner, its statistics stale while a meeting fills
+/// the tables, scanned a cycle's every participation row to answer it). A
+/// batch with a replayed key or a second ballot is rolled back and stored
+/// again with the lookups, which turn those into their answers.
 async fn store_batch(conn: &DatabaseConnection, jobs: &[Job], touches: &Touches) -> Result<Vec<Result<SubmitOutcome>>> {
+    match store_batch_as(conn, jobs, touches, false).await? {
+        Some(outcomes) => Ok(outcomes),
+        None => store_batch_as(conn, jobs, touches, true)
+            .await?
+            .ok_or_else(|| CoreError::Store("a checked batch found a stored row".into())),
+    }
+}
+
+/// Store a batch; `lookup`: read the keys seen and the evaluators who
+/// voted first, else leave it to the unique indexes and answer `None` (the
+/// transaction rolled back) if any row was already there.
+async fn store_batch_as(
+    conn: &DatabaseConnection,
+    jobs: &[Job],
+    touches: &Touches,
+    lookup: bool,
+) -> Result<Option<Vec<Result<SubmitOutcome>>>> {
     let txn = begin_write(conn).await?;
     let cycles: Vec<i64> = jobs.iter().map(|j| j.ballot.cycle).collect::<HashSet<_>>().into_iter().collect();
     // Open cycles, with the start of their voting session (the only time kept).
@@ -276,27 +304,7 @@ async fn store_batch(conn: &DatabaseConnection, jobs: &[Job], touches: &Touches)
     }
     let open: HashMap<i64, i64> =
         open.into_tuple::<(i64, i64)>().all(&txn).await.map_err(db_err)?.into_iter().collect();
-    let keys: Vec<String> = jobs.iter().map(|j| j.ballot.key_hash.clone()).collect();
-    let seen: HashMap<String, idempotency::Model> = idempotency::Entity::find()
-        .filter(idempotency::Column::KeyHash.is_in(keys))
-        .all(&txn)
-        .await
-        .map_err(db_err)?
-        .into_iter()
-        .map(|m| (m.key_hash.clone(), m))
-        .collect();
-    let mut voted: HashSet<(i64, i64)> = participation::Entity::find()
-        .filter(participation::Column::CycleId.is_in(cycles))
-        .filter(participation::Column::EvaluatorId.is_in(jobs.iter().map(|j| j.ballot.participant)))
-        .select_only()
-        .column(participation::Column::CycleId)
-        .column(participation::Column::EvaluatorId)
-        .into_tuple::<(i64, i64)>()
-        .all(&txn)
-        .await
-        .map_err(db_err)?
-        .into_iter()
-        .collect();
+    let (seen, mut voted) = if lookup { lookups(&txn, jobs, cycles).await? } else { Default::default() };
 
     // The link sessions the ballots came by that are still there; their
     // use is recorded with the others waiting.
@@ -324,31 +332,45 @@ async fn store_batch(conn: &DatabaseConnection, jobs: &[Job], touches: &Touches)
         };
         outcomes.push(Ok(outcome));
     }
+    // A refusal the lookups could turn into a replay's answer (a key sent
+    // again after voting closed, or by an evaluator who voted meanwhile).
+    let refused =
+        |o: &Result<SubmitOutcome>| matches!(o, Ok(SubmitOutcome::VotingClosed | SubmitOutcome::AlreadyVoted));
+    if !lookup && outcomes.iter().any(refused) {
+        txn.rollback().await.map_err(db_err)?;
+        return Ok(None);
+    }
     if accepted.is_empty() {
         if touches.is_empty() && live.is_empty() {
             txn.rollback().await.map_err(db_err)?;
         } else {
             txn.commit().await.map_err(db_err)?;
         }
-        return Ok(outcomes);
+        return Ok(Some(outcomes));
     }
 
     // Participation and audit in arrival order; keys and ballots shuffled.
-    participation::Entity::insert_many(accepted.iter().map(|j| participation::ActiveModel {
+    // Unchecked, a row already there is left alone and the batch rolled back.
+    let unchecked = |mut on: OnConflict| (!lookup).then(|| on.do_nothing().to_owned());
+    let on = unchecked(OnConflict::columns([participation::Column::CycleId, participation::Column::EvaluatorId]));
+    let rows = participation::Entity::insert_many(accepted.iter().map(|j| participation::ActiveModel {
         cycle_id: Set(j.ballot.cycle),
         evaluator_id: Set(j.ballot.participant),
         session_at: Set(open[&j.ballot.cycle]),
         ..Default::default()
-    }))
-    .exec_without_returning(&txn)
-    .await
-    .map_err(db_err)?;
+    }));
+    if !inserted_all(&txn, rows, on, accepted.len()).await? {
+        txn.rollback().await.map_err(db_err)?;
+        return Ok(None);
+    }
     let mut shuffled = accepted.clone();
     shuffled.shuffle(&mut rand::rng());
-    idempotency::Entity::insert_many(shuffled.iter().map(|j| key_row(&j.ballot)))
-        .exec_without_returning(&txn)
-        .await
-        .map_err(db_err)?;
+    let on = unchecked(OnConflict::column(idempotency::Column::KeyHash));
+    let rows = idempotency::Entity::insert_many(shuffled.iter().map(|j| key_row(&j.ballot)));
+    if !inserted_all(&txn, rows, on, accepted.len()).await? {
+        txn.rollback().await.map_err(db_err)?;
+        return Ok(None);
+    }
     shuffled.shuffle(&mut rand::rng());
     ballot::Entity::insert_many(shuffled.iter().map(|j| ballot_row(&j.ballot, open[&j.ballot.cycle])))
         .exec_without_returning(&txn)
@@ -369,57 +391,38 @@ async fn store_batch(conn: &DatabaseConnection, jobs: &[Job], touches: &Touches)
         notify_in(&txn, cycle).await?;
     }
     txn.commit().await.map_err(db_err)?;
-    Ok(outcomes)
+    Ok(Some(outcomes))
 }
 
-/// Add the ballots' contributions to the kept vote counts (one upsert).
-async fn add_counts(txn: &DatabaseTransaction, ballots: impl IntoIterator<Item = &NewBallot>) -> Result<()> {
-    // A batch adds ~66 contributions per ballot: SipHash was 2 % of the CPU.
-    let mut sums: HashMap<(i64, &Contribution), i64, foldhash::fast::RandomState> = HashMap::default();
-    for b in ballots {
-        for c in &b.contributions {
-            *sums.entry((b.cycle, c)).or_insert(0) += 1;
-        }
-    }
-    if sums.is_empty() {
-        return Ok(());
-    }
-    let mut rows: Vec<ballot_tally::ActiveModel> = sums
+/// The batch's keys seen before, and which of its evaluators have voted.
+async fn lookups(
+    txn: &DatabaseTransaction,
+    jobs: &[Job],
+    cycles: Vec<i64>,
+) -> Result<(HashMap<String, idempotency::Model>, HashSet<(i64, i64)>)> {
+    let keys: Vec<String> = jobs.iter().map(|j| j.ballot.key_hash.clone()).collect();
+    let seen: HashMap<String, idempotency::Model> = idempotency::Entity::find()
+        .filter(idempotency::Column::KeyHash.is_in(keys))
+        .all(txn)
+        .await
+        .map_err(db_err)?
         .into_iter()
-        .map(|((cycle, c), n)| {
-            let (score, grade) = c.score.map_or((0, -1), |(x, g)| (x, g as i32));
-            ballot_tally::ActiveModel {
-                cycle_id: Set(cycle),
-                subject_id: Set(c.subject),
-                group_code: Set(c.group.to_string()),
-                score: Set(score),
-                grade: Set(grade),
-                n: Set(n),
-                ..Default::default()
-            }
-        })
+        .map(|m| (m.key_hash.clone(), m))
         .collect();
-    use ballot_tally::Column as T;
-    let on = OnConflict::columns([T::CycleId, T::SubjectId, T::GroupCode, T::Score, T::Grade])
-        .value(T::N, Expr::col((ballot_tally::Entity, T::N)).add(Expr::cust("excluded.n")))
-        .to_owned();
-    // A batch of varied ballots over many subjects and items can sum to
-    // thousands of rows: SQLite binds at most 32,766 values a statement
-    // (PostgreSQL 65,535), six a row here. The keys are distinct, so the
-    // parts never touch the same row twice.
-    while !rows.is_empty() {
-        let part = rows.split_off(rows.len().saturating_sub(TALLY_ROWS));
-        ballot_tally::Entity::insert_many(part)
-            .on_conflict(on.clone())
-            .exec_without_returning(txn)
-            .await
-            .map_err(db_err)?;
-    }
-    Ok(())
+    let voted: HashSet<(i64, i64)> = participation::Entity::find()
+        .filter(participation::Column::CycleId.is_in(cycles))
+        .filter(participation::Column::EvaluatorId.is_in(jobs.iter().map(|j| j.ballot.participant)))
+        .select_only()
+        .column(participation::Column::CycleId)
+        .column(participation::Column::EvaluatorId)
+        .into_tuple::<(i64, i64)>()
+        .all(txn)
+        .await
+        .map_err(db_err)?
+        .into_iter()
+        .collect();
+    Ok((seen, voted))
 }
-
-/// The most kept-count rows upserted by one statement.
-const TALLY_ROWS: usize = 4_000;
 
 fn by_cycle(jobs: &[&Job]) -> HashMap<i64, Vec<i64>> {
     let mut out: HashMap<i64, Vec<i64>> = HashMap::new();
@@ -427,29 +430,6 @@ fn by_cycle(jobs: &[&Job]) -> HashMap<i64, Vec<i64>> {
         out.entry(j.ballot.cycle).or_default().push(j.ballot.participant);
     }
     out
-}
-
-fn key_row(b: &NewBallot) -> idempotency::ActiveModel {
-    idempotency::ActiveModel {
-        key_hash: Set(b.key_hash.clone()),
-        request_hash: Set(b.request_hash.clone()),
-        receipt: Set(b.receipt.clone()),
-    }
-}
-
-fn ballot_row(b: &NewBallot, session_at: i64) -> ballot::ActiveModel {
-    ballot::ActiveModel {
-        seq: sea_orm::ActiveValue::NotSet,
-        id: Set(b.id.clone()),
-        cycle_id: Set(b.cycle),
-        group_code: Set(b.group.clone()),
-        evaluator_id: Set(b.evaluator),
-        marks: Set(b.marks.clone()),
-        remarks: Set(b.remarks.clone()),
-        receipt: Set(b.receipt.clone()),
-        paper: Set(b.paper),
-        session_at: Set(session_at),
-    }
 }
 
 /// Store one ballot in its own transaction (the fallback when a batch fails,

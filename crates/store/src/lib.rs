@@ -168,21 +168,35 @@ impl Db {
                     .connect(url)
                     .await
                     .map_err(|e| CoreError::Store(format!("{}: {e}", redact_url(url))))?;
-                // The writer looks up a batch's keys and voters with IN lists
-                // of up to 128 values. PostgreSQL would switch such a prepared
-                // statement to a generic plan after five runs, chosen while
-                // the tables were small (a sequential scan), and keep it as
-                // they grow: 10–25 ms a lookup after 10,000 ballots. Custom
-                // plans see the table as it is (a few µs of planning each).
-                // (A SET after connecting, not a start-up option: PgBouncer
-                // refuses start-up options it does not know.)
+                // The writer finds rows by key with IN lists of up to 128
+                // values. PostgreSQL would switch such a prepared statement to
+                // a generic plan after five runs, chosen while the tables were
+                // small (a sequential scan), and keep it as they grow: 10–25 ms
+                // a lookup after 10,000 ballots. Custom plans see the table as
+                // it is (a few µs of planning each) — but with statistics that
+                // lag while a meeting fills the tables: it still chose to scan
+                // the whole idempotency table, or a cycle's every participation
+                // row, for 128 keys (3 ms each at 20,000 ballots). Every
+                // statement of the writer finds its rows by an index, so it
+                // plans without sequential and bitmap scans. The connection
+                // is not pinged before each batch (sqlx pings it as it comes
+                // back, and drops it if broken). (Settings after connecting,
+                // not start-up options: PgBouncer refuses options it does not
+                // know.)
                 let writer = PgPoolOptions::new()
                     .max_connections(1)
+                    .test_before_acquire(false)
                     .acquire_timeout(Duration::from_secs(10))
                     .after_connect(|conn, _| {
                         Box::pin(async move {
                             use sea_orm::sqlx::Executor;
-                            conn.execute("SET plan_cache_mode = force_custom_plan").await.map(|_| ())
+                            conn.execute(
+                                "SELECT set_config('plan_cache_mode', 'force_custom_plan', false), \
+                                 set_config('enable_seqscan', 'off', false), \
+                                 set_config('enable_bitmapscan', 'off', false)",
+                            )
+                            .await
+                            .map(|_| ())
                         })
                     })
                     .connect_lazy(url)

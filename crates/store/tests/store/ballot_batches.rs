@@ -63,3 +63,38 @@ async fn the_same_ballot_sent_twice_at_once_from_an_ended_session_is_refused_bot
     }
     assert!(w.svc.store.participants(cy).await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn a_batch_with_a_replay_and_a_second_ballot_answers_each_and_keeps_the_new_ones() {
+    // The batch is stored first without looking keys and voters up; a row
+    // already there sends it round again with the lookups.
+    let (w, zzb, cy, s, sessions) = crate::voting::setup_n("named", 40).await;
+    w.svc.voting_set(&zzb, cy, true).await.unwrap();
+    let mut readers = Vec::new();
+    for t in &sessions {
+        readers.push(w.svc.reader_from_link(t, None).await.unwrap().unwrap());
+    }
+    let body = crate::voting::marks(&[(s[0], "good"), (s[1], "fair")]);
+    let first = w.svc.ballot_submit(&readers[0], "mixed-key-00000000", body.clone()).await.unwrap();
+    let mut tasks = tokio::task::JoinSet::new();
+    for (i, r) in readers.iter().enumerate().skip(1) {
+        let (svc, r, body) = (w.svc.clone(), r.clone(), body.clone());
+        tasks.spawn(async move { (i, svc.ballot_submit(&r, &format!("mixed-key-{i:08}"), body).await) });
+    }
+    let (svc, r0, b0) = (w.svc.clone(), readers[0].clone(), body.clone());
+    tasks.spawn(async move { (1000, svc.ballot_submit(&r0, "mixed-key-00000000", b0).await) });
+    let (svc, r0, b0) = (w.svc.clone(), readers[0].clone(), body.clone());
+    tasks.spawn(async move { (2000, svc.ballot_submit(&r0, "mixed-key-second", b0).await) });
+    while let Some(done) = tasks.join_next().await {
+        match done.unwrap() {
+            (1000, replay) => assert_eq!(replay.unwrap(), first, "the replay gets its first receipt"),
+            (2000, second) => {
+                let e = second.unwrap_err();
+                assert!(matches!(e, CoreError::Conflict(ref m) if m.key == "err-ballot-already"), "{e:?}");
+            }
+            (i, outcome) => assert!(outcome.is_ok(), "evaluator {i}: {outcome:?}"),
+        }
+    }
+    assert_eq!(w.svc.store.ballot_list(cy).await.unwrap().len(), readers.len(), "one ballot each");
+    assert_eq!(w.svc.store.participants(cy).await.unwrap().len(), readers.len());
+}
