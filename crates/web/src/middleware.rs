@@ -144,8 +144,8 @@ async fn render_errors(state: &AppState, method: &axum::http::Method, ctx: Ctx, 
                 _ => "error-bad-request",
             },
             details: if status == StatusCode::PAYLOAD_TOO_LARGE {
-                let mb = state.config.max_upload_bytes / (1024 * 1024);
-                vec![kaoping_core::Msg::new("err-upload-too-large").arg("max", mb)]
+                let kb = state.config.max_body_bytes / 1024;
+                vec![kaoping_core::Msg::new("err-form-too-large").arg("max", kb)]
             } else {
                 vec![]
             },

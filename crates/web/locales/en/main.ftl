@@ -643,6 +643,7 @@ err-report-not-submitted = Only a submitted report can be reviewed.
 err-report-changed = The report was just changed; reload and try again.
 err-reports-closed = Reporting is over; reports can no longer change.
 err-upload-empty = The uploaded file is empty.
+err-form-too-large = What was sent is larger than the { $max } KB a form may send.
 err-upload-too-large = The file is larger than the { $max } MB limit.
 err-form-content-type = The form was not sent as a form (application/x-www-form-urlencoded).
 err-form-field-twice = The form field “{ $field }” was sent more than once.

@@ -643,6 +643,7 @@ err-report-not-submitted = 只有已提交的报告才能审核。
 err-report-changed = 报告刚被修改，请刷新后重试。
 err-reports-closed = 述职阶段已结束，报告不能再修改。
 err-upload-empty = 上传的文件是空的。
+err-form-too-large = 提交的表单超过 { $max } KB 上限。
 err-upload-too-large = 文件超过 { $max } MB 上限。
 err-form-content-type = 表单的提交格式不正确（应为 application/x-www-form-urlencoded）。
 err-form-field-twice = 表单字段“{ $field }”重复提交。

@@ -93,6 +93,21 @@ fn login_limit(state: &AppState) -> LoginLimit {
     })
 }
 
+/// A body over the limit on an upload route: the file is too large (the
+/// error page elsewhere speaks of a form and its own limit).
+async fn upload_too_large(mut r: axum::response::Response, max: usize) -> axum::response::Response {
+    if r.status() == StatusCode::PAYLOAD_TOO_LARGE && r.extensions().get::<crate::error::ErrorInfo>().is_none() {
+        let mb = max / (1024 * 1024);
+        r.extensions_mut().insert(crate::error::ErrorInfo {
+            status: StatusCode::PAYLOAD_TOO_LARGE,
+            title: "error-too-large",
+            details: vec![kaoping_core::Msg::new("err-upload-too-large").arg("max", mb)],
+            fields: vec![],
+        });
+    }
+    r
+}
+
 pub fn router(state: AppState) -> Router {
     let limit = login_limit(&state);
     let upload_limit = state.config.max_upload_bytes;
@@ -108,7 +123,8 @@ pub fn router(state: AppState) -> Router {
         .route("/my/reports/{cycle}/save", post(reports::save))
         .route("/my/feedback/{cycle}/plan/measures/{mid}/progress", post(progress::add))
         .layer(DefaultBodyLimit::max(upload_limit))
-        .layer(RequestBodyLimitLayer::new(upload_limit + 64 * 1024));
+        .layer(RequestBodyLimitLayer::new(upload_limit + 64 * 1024))
+        .layer(axum::middleware::map_response(move |r| upload_too_large(r, upload_limit)));
     let pages = Router::new()
         .route("/", get(home::home))
         // The rate limit applies to the attempts (POST), not to showing the forms.
