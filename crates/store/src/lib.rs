@@ -179,13 +179,26 @@ impl Db {
                 // row, for 128 keys (3 ms each at 20,000 ballots). Every
                 // statement of the writer finds its rows by an index, so it
                 // plans without sequential and bitmap scans. The connection
-                // is not pinged before each batch (sqlx pings it as it comes
-                // back, and drops it if broken). (Settings after connecting,
-                // not start-up options: PgBouncer refuses options it does not
+                // is pinged before a batch only after it sat idle (sqlx also
+                // pings it as it comes back, and drops it if broken): back to
+                // back, a ping per batch was a round trip each; after a pause
+                // a connection dropped meanwhile (a firewall, a failover)
+                // would leave the writer waiting on TCP for minutes instead
+                // of `acquire_timeout`. (Settings after connecting, not
+                // start-up options: PgBouncer refuses options it does not
                 // know.)
                 let writer = PgPoolOptions::new()
                     .max_connections(1)
                     .test_before_acquire(false)
+                    .before_acquire(|conn, meta| {
+                        Box::pin(async move {
+                            use sea_orm::sqlx::Connection;
+                            if meta.idle_for > Duration::from_secs(1) {
+                                conn.ping().await?;
+                            }
+                            Ok(true)
+                        })
+                    })
                     .acquire_timeout(Duration::from_secs(10))
                     .after_connect(|conn, _| {
                         Box::pin(async move {

@@ -54,7 +54,7 @@ async fn oversized_bodies_get_413() {
     let r = c.post(app.url("/admin/org/new")).form(&[("name", big.as_str())]).send().await.unwrap();
     assert_eq!(r.status(), 413);
     let page = r.text().await.unwrap();
-    assert!(page.contains("提交的内容过大") && page.contains("提交的表单超过 1024 KB 上限"), "{page}");
+    assert!(page.contains("提交的内容过大") && page.contains("提交的内容超过 1024 KB 上限"), "{page}");
     let r = c
         .post(app.url("/api/v1/org-units"))
         .header("content-type", "application/json")
