@@ -146,7 +146,8 @@ struct Shared {
 }
 
 async fn run(conn: DatabaseConnection, events: Arc<Events>, mut rx: mpsc::UnboundedReceiver<Work>, shared: Shared) {
-    let mut lookups = Lookups::default();
+    // How many of the next batches look their keys and voters up first.
+    let mut lookups_first = 0;
     let mut work: Vec<Work> = Vec::with_capacity(BATCH);
     let mut jobs: Vec<Job> = Vec::with_capacity(BATCH);
     while rx.recv_many(&mut work, BATCH).await > 0 {
@@ -165,9 +166,12 @@ async fn run(conn: DatabaseConnection, events: Arc<Events>, mut rx: mpsc::Unboun
         // voters meanwhile) is tried once more — its checks read again and
         // turn the conflicts into answers — before storing ballot by ballot,
         // which would leave single-ballot transactions.
-        let first = store_batch(&conn, &jobs, &touches, &mut lookups).await;
-        let outcomes = match if first.is_ok() { first } else { store_batch(&conn, &jobs, &touches, &mut lookups).await }
-        {
+        let first = store_batch(&conn, &jobs, &touches, &mut lookups_first).await;
+        let outcomes = match if first.is_ok() {
+            first
+        } else {
+            store_batch(&conn, &jobs, &touches, &mut lookups_first).await
+        } {
             Ok(o) => o,
             Err(e) => {
                 if jobs.len() > 1 {
@@ -272,40 +276,32 @@ async fn touch_in(txn: &DatabaseTransaction, touches: &Touches) -> Result<()> {
 /// the tables, scanned a cycle's every participation row to answer it). A
 /// batch with a replayed key or a second ballot is rolled back and stored
 /// again with the lookups, which turn those into their answers — and the
-/// next [`Lookups::AFTER_REDO`] batches look up first, so that a run of
+/// next [`LOOKUPS_AFTER_REDO`] batches look up first, so that a run of
 /// replays (clients resending under load) does not store every batch twice.
 async fn store_batch(
     conn: &DatabaseConnection,
     jobs: &[Job],
     touches: &Touches,
-    lookups: &mut Lookups,
+    lookups_first: &mut u32,
 ) -> Result<Vec<Result<SubmitOutcome>>> {
-    if lookups.first > 0 {
-        lookups.first -= 1;
+    if *lookups_first > 0 {
+        *lookups_first -= 1;
     } else if let Some(outcomes) = store_batch_as(conn, jobs, touches, false).await? {
         return Ok(outcomes);
     } else {
-        lookups.first = Lookups::AFTER_REDO;
+        *lookups_first = LOOKUPS_AFTER_REDO;
     }
     store_batch_as(conn, jobs, touches, true)
         .await?
         .ok_or_else(|| CoreError::Store("a checked batch found a stored row".into()))
 }
 
-/// How many of the next batches look their keys and voters up first.
-#[derive(Default)]
-struct Lookups {
-    first: u32,
-}
-
-impl Lookups {
-    /// Batches stored with the lookups after one had to be stored twice.
-    const AFTER_REDO: u32 = 16;
-}
+/// Batches stored with the lookups first after one had to be stored twice.
+const LOOKUPS_AFTER_REDO: u32 = 16;
 
 /// Store a batch; `lookup`: read the keys seen and the evaluators who
-/// voted first, else leave it to the unique indexes and answer `None` (the
-/// transaction rolled back) if any row was already there.
+/// voted first (else any refusal answers `None`). `None` (the transaction
+/// rolled back) if a key or voter row was already there.
 async fn store_batch_as(
     conn: &DatabaseConnection,
     jobs: &[Job],
@@ -375,24 +371,20 @@ async fn store_batch_as(
     }
 
     // Participation and audit in arrival order; keys and ballots shuffled.
-    // Unchecked, a row already there is left alone and the batch rolled back.
-    let unchecked = |mut on: OnConflict| (!lookup).then(|| on.do_nothing().to_owned());
-    let on = unchecked(OnConflict::columns([participation::Column::CycleId, participation::Column::EvaluatorId]));
-    let rows = participation::Entity::insert_many(accepted.iter().map(|j| participation::ActiveModel {
+    // A row already there is left alone and the batch rolled back.
+    let voters = participation::Entity::insert_many(accepted.iter().map(|j| participation::ActiveModel {
         cycle_id: Set(j.ballot.cycle),
         evaluator_id: Set(j.ballot.participant),
         session_at: Set(open[&j.ballot.cycle]),
         ..Default::default()
     }));
-    if !inserted_all(&txn, rows, on, accepted.len()).await? {
-        txn.rollback().await.map_err(db_err)?;
-        return Ok(None);
-    }
+    let voter = OnConflict::columns([participation::Column::CycleId, participation::Column::EvaluatorId]);
     let mut shuffled = accepted.clone();
     shuffled.shuffle(&mut rand::rng());
-    let on = unchecked(OnConflict::column(idempotency::Column::KeyHash));
-    let rows = idempotency::Entity::insert_many(shuffled.iter().map(|j| key_row(&j.ballot)));
-    if !inserted_all(&txn, rows, on, accepted.len()).await? {
+    let keys = idempotency::Entity::insert_many(shuffled.iter().map(|j| key_row(&j.ballot)));
+    let key = OnConflict::column(idempotency::Column::KeyHash);
+    let n = accepted.len();
+    if !(inserted_all(&txn, voters, voter, n).await? && inserted_all(&txn, keys, key, n).await?) {
         txn.rollback().await.map_err(db_err)?;
         return Ok(None);
     }

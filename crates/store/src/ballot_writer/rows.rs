@@ -10,18 +10,16 @@ use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{ActiveModelTrait, DatabaseTransaction, EntityTrait};
 use std::collections::HashMap;
 
-/// Insert `rows` (`on` a conflict, leave the row there): whether all `n` went in.
+/// Insert `rows`, leaving any row already there (`on` its unique key):
+/// whether all `n` went in.
 pub(super) async fn inserted_all<A: ActiveModelTrait>(
     txn: &DatabaseTransaction,
     rows: sea_orm::InsertMany<A>,
-    on: Option<OnConflict>,
+    mut on: OnConflict,
     n: usize,
 ) -> Result<bool> {
-    let inserted = match on {
-        Some(on) => rows.on_conflict(on).exec_without_returning(txn).await,
-        None => rows.exec_without_returning(txn).await,
-    };
-    Ok(inserted.map_err(db_err)? == n as u64)
+    let inserted = rows.on_conflict(on.do_nothing().to_owned()).exec_without_returning(txn).await.map_err(db_err)?;
+    Ok(inserted == n as u64)
 }
 
 /// Add the ballots' contributions to the kept vote counts (one upsert).

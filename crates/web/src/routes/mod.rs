@@ -97,13 +97,9 @@ fn login_limit(state: &AppState) -> LoginLimit {
 /// error page elsewhere speaks of a form and its own limit).
 async fn upload_too_large(mut r: axum::response::Response, max: usize) -> axum::response::Response {
     if r.status() == StatusCode::PAYLOAD_TOO_LARGE && r.extensions().get::<crate::error::ErrorInfo>().is_none() {
-        let mb = max / (1024 * 1024);
-        r.extensions_mut().insert(crate::error::ErrorInfo {
-            status: StatusCode::PAYLOAD_TOO_LARGE,
-            title: "error-too-large",
-            details: vec![kaoping_core::Msg::new("err-upload-too-large").arg("max", mb)],
-            fields: vec![],
-        });
+        let mut e = crate::error::AppError::status(StatusCode::PAYLOAD_TOO_LARGE, "error-too-large");
+        e.0.details.push(kaoping_core::Msg::new("err-upload-too-large").arg("max", max / (1024 * 1024)));
+        r.extensions_mut().insert(e.0);
     }
     r
 }
