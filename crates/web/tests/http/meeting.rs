@@ -322,6 +322,11 @@ async fn routine_scores_and_vetoes_come_from_a_sheet_all_or_nothing() {
     assert!(report.contains("八十") && report.contains("不是本次的被评议人") && report.contains("很好"), "{report}");
     let (_, rows) = app.svc.assessments(&c, cy).await.unwrap();
     assert!(rows.iter().all(|(_, a)| a.is_empty()));
+    // A sheet is an upload: over the 1 MB form limit, under the file limit,
+    // it is read (and this one refused as no workbook), not cut off as a form.
+    let big = Form::new().part("file", Part::bytes(vec![b'x'; 3 << 20]).file_name("big.xlsx"));
+    let r = admin.post(&url).multipart(big).send().await.unwrap();
+    assert_eq!(r.status(), 422, "{}", r.text().await.unwrap());
     // A good sheet.
     let good = sheet(&[["甲书记", "87.5", "优秀", ""], ["乙书记", "79", "称职", "发生重大安全事故"]]);
     let r = admin.post(&url).multipart(good).send().await.unwrap();
