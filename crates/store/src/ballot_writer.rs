@@ -27,7 +27,7 @@
 //! every ballot of it alone, in its own transaction, so a bad one fails
 //! alone and the others are kept.
 
-use crate::entity::{ballot, ballot_draft, cycle, idempotency, link_session, participation};
+use crate::entity::{ballot, ballot_draft, cycle, idempotency, participation};
 use crate::events::{Events, notify_in};
 use crate::{append_audit, append_audit_many, begin_write, db_err};
 use kaoping_core::audit::AuditDraft;
@@ -35,7 +35,7 @@ use kaoping_core::ballot::{NewBallot, SubmitOutcome};
 use kaoping_core::error::{CoreError, Result};
 use rand::seq::SliceRandom;
 use sea_orm::ActiveValue::Set;
-use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, EntityTrait,
     QueryFilter, QuerySelect, SqlErr,
@@ -45,7 +45,9 @@ use std::sync::{Arc, Mutex, OnceLock};
 use tokio::sync::{mpsc, oneshot};
 
 mod rows;
+mod sessions;
 use rows::{add_counts, ballot_row, inserted_all, key_row};
+use sessions::{store_touches, touch_live};
 
 /// The most ballots committed together (at 512 connections batches of 64
 /// were nearly always full; 128 gave more ballots per CPU second).
@@ -146,8 +148,7 @@ struct Shared {
 }
 
 async fn run(conn: DatabaseConnection, events: Arc<Events>, mut rx: mpsc::UnboundedReceiver<Work>, shared: Shared) {
-    // How many of the next batches look their keys and voters up first.
-    let mut lookups_first = 0;
+    let mut lookups_first = LookupsFirst::default();
     let mut work: Vec<Work> = Vec::with_capacity(BATCH);
     let mut jobs: Vec<Job> = Vec::with_capacity(BATCH);
     while rx.recv_many(&mut work, BATCH).await > 0 {
@@ -209,62 +210,6 @@ async fn run(conn: DatabaseConnection, events: Arc<Events>, mut rx: mpsc::Unboun
     }
 }
 
-/// Which of these link sessions (the ballots') still exist, recording their
-/// use now along with the `waiting` times. On PostgreSQL their rows are
-/// locked: ending one of them waits for the batch (SQLite: BEGIN IMMEDIATE).
-async fn touch_live(
-    txn: &DatabaseTransaction,
-    digests: impl Iterator<Item = String>,
-    waiting: &Touches,
-) -> Result<HashSet<String>> {
-    let live = live_sessions(txn, digests.collect()).await?;
-    let mut touches = waiting.clone();
-    let now = kaoping_core::time::to_micros(kaoping_core::time::now());
-    touches.extend(live.iter().map(|d| (d.clone(), now)));
-    touch_in(txn, &touches).await?;
-    Ok(live)
-}
-
-async fn live_sessions(txn: &DatabaseTransaction, digests: Vec<String>) -> Result<HashSet<String>> {
-    if digests.is_empty() {
-        return Ok(HashSet::new());
-    }
-    let mut q = link_session::Entity::find()
-        .select_only()
-        .column(link_session::Column::Digest)
-        .filter(link_session::Column::Digest.is_in(digests));
-    if txn.get_database_backend() == DbBackend::Postgres {
-        q = q.lock_shared();
-    }
-    let found: Vec<String> = q.into_tuple().all(txn).await.map_err(db_err)?;
-    Ok(found.into_iter().collect())
-}
-
-/// Record link sessions' last use, in a transaction of their own.
-async fn store_touches(conn: &DatabaseConnection, touches: &Touches) -> Result<()> {
-    if touches.is_empty() {
-        return Ok(());
-    }
-    let txn = begin_write(conn).await?;
-    touch_in(&txn, touches).await?;
-    txn.commit().await.map_err(db_err)
-}
-
-/// Record link sessions' last use: the latest of the times (usually a batch
-/// apart; more when a batch is retried), never moving one back; sessions
-/// ended meanwhile are gone.
-async fn touch_in(txn: &DatabaseTransaction, touches: &Touches) -> Result<()> {
-    let Some(at) = touches.values().max().copied() else { return Ok(()) };
-    link_session::Entity::update_many()
-        .col_expr(link_session::Column::LastSeenAt, Expr::value(at))
-        .filter(link_session::Column::Digest.is_in(touches.keys().cloned()))
-        .filter(link_session::Column::LastSeenAt.lt(at))
-        .exec(txn)
-        .await
-        .map_err(db_err)?;
-    Ok(())
-}
-
 /// Store a batch, with the link session times waiting, in one transaction;
 /// the outcome of each ballot, in order.
 ///
@@ -282,14 +227,13 @@ async fn store_batch(
     conn: &DatabaseConnection,
     jobs: &[Job],
     touches: &Touches,
-    lookups_first: &mut u32,
+    lookups_first: &mut LookupsFirst,
 ) -> Result<Vec<Result<SubmitOutcome>>> {
-    if *lookups_first > 0 {
-        *lookups_first -= 1;
-    } else if let Some(outcomes) = store_batch_as(conn, jobs, touches, false).await? {
-        return Ok(outcomes);
-    } else {
-        *lookups_first = LOOKUPS_AFTER_REDO;
+    if !lookups_first.take() {
+        if let Some(outcomes) = store_batch_as(conn, jobs, touches, false).await? {
+            return Ok(outcomes);
+        }
+        lookups_first.redone();
     }
     store_batch_as(conn, jobs, touches, true)
         .await?
@@ -298,6 +242,24 @@ async fn store_batch(
 
 /// Batches stored with the lookups first after one had to be stored twice.
 const LOOKUPS_AFTER_REDO: u32 = 16;
+
+/// How many of the next batches look their keys and voters up first.
+#[derive(Default)]
+struct LookupsFirst(u32);
+
+impl LookupsFirst {
+    /// Whether the batch about to be stored looks up first (counted).
+    fn take(&mut self) -> bool {
+        let first = self.0 > 0;
+        self.0 = self.0.saturating_sub(1);
+        first
+    }
+
+    /// A batch had to be stored twice: the next ones look up first.
+    fn redone(&mut self) {
+        self.0 = LOOKUPS_AFTER_REDO;
+    }
+}
 
 /// Store a batch; `lookup`: read the keys seen and the evaluators who
 /// voted first (else any refusal answers `None`). `None` (the transaction
@@ -510,4 +472,22 @@ async fn store_one_in(txn: &DatabaseTransaction, b: &NewBallot, audit: &AuditDra
         .map_err(db_err)?;
     append_audit(txn, audit).await?;
     Ok(SubmitOutcome::Stored(b.receipt.clone()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn after_a_batch_stored_twice_the_next_ones_look_up_first() {
+        let mut first = LookupsFirst::default();
+        assert!(!first.take(), "batches are first stored without the lookups");
+        first.redone();
+        let taken: Vec<bool> = (0..LOOKUPS_AFTER_REDO + 2).map(|_| first.take()).collect();
+        assert!(taken[..LOOKUPS_AFTER_REDO as usize].iter().all(|t| *t), "{taken:?}");
+        assert_eq!(&taken[LOOKUPS_AFTER_REDO as usize..], &[false, false]);
+        // A redo in the countdown starts it again.
+        first.redone();
+        assert!(first.take());
+    }
 }
