@@ -18,11 +18,16 @@
 //! 3. Closing: seal + results right after the close, for the ballots above
 //!    and for `RESULTS_BALLOTS` (100,000) ballots stored through the same
 //!    group-commit path in a second cycle.
+//! 4. A verdict for each of issue 4's goals (`ballots/goals.rs`), the
+//!    SQLite ones judged against the reference in the same run as
+//!    docs/decisions/0008 says.
 //!
 //! `cargo bench -p kaoping-web --bench ballots` (SQLite), or with
 //! `KAOPING_TEST_DATABASE_URL=postgres://…` for PostgreSQL (the reference
 //! endpoint is always SQLite).
 
+#[path = "ballots/goals.rs"]
+mod goals;
 #[path = "ballots/reference.rs"]
 mod reference;
 #[path = "ballots/wrk.rs"]
@@ -287,6 +292,14 @@ async fn bench() {
     let ref_stored: i64 =
         sea_orm::sqlx::query_scalar("SELECT COUNT(DISTINCT ballot) FROM mark").fetch_one(&ref_pool).await.unwrap();
     let ref_rate = ref_stored as f64 / (r.duration_us as f64 / 1e6);
+    let mut run = goals::Run {
+        postgres: kaoping_store::testing::on_postgres(),
+        connections,
+        reference_rate: ref_rate,
+        burst_size,
+        results_ballots,
+        ..Default::default()
+    };
     let ref_cpu = ref_cpu * 1e6 / ref_stored as f64;
     println!(
         "reference endpoint (SQLite FULL, group commit, no checks), {connections} connections: {}; {ref_cpu:.0} µs CPU per ballot",
@@ -299,6 +312,7 @@ async fn bench() {
     let stored = svc.store.ballot_list(cy).await.unwrap().len();
     let rate = stored as f64 / (r.duration_us as f64 / 1e6);
     let per = per * 1e6 / stored as f64;
+    (run.rate, run.p99_ms) = (rate, r.p99_us as f64 / 1000.0);
     println!("ballot endpoint ({backend}), {connections} connections: {}; {per:.0} µs CPU per ballot", r.line(stored));
     if kaoping_store::testing::on_postgres() {
         // The database server's CPU is another process's: no CPU ratio.
@@ -321,6 +335,7 @@ async fn bench() {
     let start = Instant::now();
     let (wall, p50, p99, failed) = burst(&base, cy, &sessions[wrk_evaluators..], &subjects).await;
     let confirmed = start + Duration::from_secs_f64(wall);
+    run.burst_ms = wall * 1000.0;
     println!(
         "{burst_size} evaluators press submit at once: all confirmed in {:.0} ms (p50 {p50:.0} ms, p99 {p99:.0} ms), {failed} failed",
         wall * 1000.0
@@ -338,6 +353,7 @@ async fn bench() {
         let gap = during.windows(2).map(|w| w[1] - w[0]).max().unwrap_or_default();
         let shown =
             seen.iter().find(|(_, v)| *v as usize == participants).map(|(t, _)| t.saturating_duration_since(confirmed));
+        run.screen_ms = shown.map(|d| d.as_secs_f64() * 1000.0);
         println!(
             "big screen (SSE): {} updates during the burst, longest gap {:.0} ms; showed the last ballot {} after its receipt",
             during.len(),
@@ -389,6 +405,11 @@ async fn bench() {
     println!(
         "close (seal over {results_ballots} receipts) + results for {n} subjects × {results_ballots} ballots: {ms:.0} ms (close {closed:.0} ms)"
     );
+    run.results_ms = ms;
+    println!("against issue 4's goals (docs/decisions/0008):");
+    for line in goals::lines(&run) {
+        println!("  {line}");
+    }
 }
 
 fn scope(subjects: &[i64]) -> Vec<kaoping_core::ballot::ScopeSubject> {
