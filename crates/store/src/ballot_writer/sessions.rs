@@ -1,7 +1,7 @@
 //! Link sessions' last use, written by the ballot writer (decision 0007).
 
-use crate::db_err;
 use crate::entity::link_session;
+use crate::{begin_write, db_err};
 use kaoping_core::error::Result;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -11,7 +11,6 @@ use sea_orm::{
 use std::collections::HashSet;
 
 use super::Touches;
-use crate::begin_write;
 
 /// Which of these link sessions (the ballots') still exist, recording their
 /// use now along with the `waiting` times. On PostgreSQL their rows are
