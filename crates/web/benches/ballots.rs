@@ -14,7 +14,8 @@
 //! 1. Throughput: `wrk` (apt-get install wrk), `CONNECTIONS` (512) for
 //!    `WRK_SECONDS` (3) each, on the reference endpoint and on the real one.
 //! 2. A burst: `BURST` (3,000) evaluators press submit at the same moment;
-//!    the time until every one has its receipt.
+//!    the time until every one has its receipt. On PostgreSQL,
+//!    `CHECKPOINT_BEFORE_BURST=1` starts it right after a checkpoint.
 //! 3. Closing: seal + results right after the close, for the ballots above
 //!    and for `RESULTS_BALLOTS` (100,000) ballots stored through the same
 //!    group-commit path in a second cycle.
@@ -217,6 +218,14 @@ async fn watch_screen(base: &str, cy: CycleId) -> Arc<std::sync::Mutex<Vec<(Inst
     seen
 }
 
+/// A checkpoint of the PostgreSQL server the bench runs on.
+async fn checkpoint() {
+    use sea_orm::sqlx::Connection;
+    let url = std::env::var("KAOPING_TEST_DATABASE_URL").expect("CHECKPOINT_BEFORE_BURST needs PostgreSQL");
+    let mut conn = sea_orm::sqlx::PgConnection::connect(&url).await.expect("connect for CHECKPOINT");
+    sea_orm::sqlx::query("CHECKPOINT").execute(&mut conn).await.expect("CHECKPOINT (needs a superuser)");
+}
+
 /// Close voting and compute the results; (milliseconds for both, for the
 /// close alone, results).
 async fn close_and_results(svc: &Services, cy: CycleId) -> (f64, f64, usize) {
@@ -330,7 +339,12 @@ async fn bench() {
         println!("  (answers other than 200: evaluators may have run out — raise EVALUATORS)");
     }
 
-    // 2. The burst, watched by the big screen.
+    // 2. The burst, watched by the big screen. CHECKPOINT_BEFORE_BURST=1
+    // (PostgreSQL, as a superuser): the burst starts right after a
+    // checkpoint, when every page a batch touches first goes to the WAL whole.
+    if env("CHECKPOINT_BEFORE_BURST", 0) == 1 {
+        checkpoint().await;
+    }
     let screen = watch_screen(&base, cy).await;
     let start = Instant::now();
     let (wall, p50, p99, failed) = burst(&base, cy, &sessions[wrk_evaluators..], &subjects).await;
