@@ -12,7 +12,9 @@
 //! most submits record their session's use (`GRADING=0`: no wait).
 //!
 //! 1. Throughput: `wrk` (apt-get install wrk), `CONNECTIONS` (512) for
-//!    `WRK_SECONDS` (3) each, on the reference endpoint and on the real one.
+//!    `WRK_SECONDS` (3) each, on the reference endpoint and on the real one
+//!    (`REPLAY_EVERY=n`: every n-th request to it is a client's resend of
+//!    an earlier one, answered with its receipt).
 //! 2. A burst: `BURST` (3,000) evaluators press submit at the same moment;
 //!    the time until every one has its receipt. On PostgreSQL,
 //!    `CHECKPOINT_BEFORE_BURST=1` starts it right after a checkpoint.
@@ -296,7 +298,7 @@ async fn bench() {
     // ballot (wrk is a separate process): the two measured in the same run
     // compare even when the machine's speed changes between runs.
     let cpu = common::cpu_seconds();
-    let r = wrk::run(&dir.0, &ref_base, "/ref", &sessions[..1], &subjects, connections, seconds);
+    let r = wrk::run(&dir.0, &ref_base, "/ref", &sessions[..1], &subjects, connections, seconds, 0);
     let ref_cpu = common::cpu_seconds() - cpu;
     let ref_stored: i64 =
         sea_orm::sqlx::query_scalar("SELECT COUNT(DISTINCT ballot) FROM mark").fetch_one(&ref_pool).await.unwrap();
@@ -316,7 +318,9 @@ async fn bench() {
     );
     let cpu = common::cpu_seconds();
     let path = format!("/e/{cy}/ballot/submit");
-    let r = wrk::run(&dir.0, &base, &path, &sessions[..wrk_evaluators], &subjects, connections, seconds);
+    let replay_every = env("REPLAY_EVERY", 0);
+    run.replay_every = replay_every;
+    let r = wrk::run(&dir.0, &base, &path, &sessions[..wrk_evaluators], &subjects, connections, seconds, replay_every);
     let per = common::cpu_seconds() - cpu;
     let stored = svc.store.ballot_list(cy).await.unwrap().len();
     let rate = stored as f64 / (r.duration_us as f64 / 1e6);

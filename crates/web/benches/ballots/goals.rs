@@ -13,6 +13,8 @@ pub const ISSUE_REFERENCE_RATE: f64 = 14_000.0;
 pub struct Run {
     pub postgres: bool,
     pub connections: usize,
+    /// Every n-th request a client's resend (0: none).
+    pub replay_every: usize,
     pub reference_rate: f64,
     pub rate: f64,
     pub p99_ms: f64,
@@ -43,6 +45,10 @@ pub fn scaled_p99_limit_ms(reference_rate: f64) -> f64 {
 fn throughput(r: &Run, out: &mut Vec<String>) {
     if r.connections != 512 {
         out.push(format!("rate and p99 at 512 connections: not judged (CONNECTIONS={})", r.connections));
+        return;
+    }
+    if r.replay_every > 0 {
+        out.push(format!("rate and p99 at 512 connections: not judged (REPLAY_EVERY={})", r.replay_every));
         return;
     }
     if r.errors > 0 {

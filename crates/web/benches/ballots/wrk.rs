@@ -34,6 +34,10 @@ const THREADS: usize = 2;
 
 /// Run wrk against `base` + `path` for `seconds`, with `connections`; the
 /// sessions file has one link-session token per line (each used once).
+/// With `replay_every` n > 0, every n-th request of a wrk thread (after its
+/// first 2,048) resends one it sent 2,048 requests before: the same
+/// session, key and body, answered with the stored ballot's receipt.
+#[allow(clippy::too_many_arguments)]
 pub fn run(
     dir: &Path,
     base: &str,
@@ -42,6 +46,7 @@ pub fn run(
     subjects: &[i64],
     connections: usize,
     seconds: u64,
+    replay_every: usize,
 ) -> Summary {
     let sessions_file = dir.join(format!("sessions-{}.txt", path.replace('/', "_")));
     std::fs::write(&sessions_file, sessions.join("\n") + "\n").expect("write sessions");
@@ -64,6 +69,8 @@ local bodies = {{}}
 local subjects = {{ {subjects} }}
 local grades = {{ "excellent", "good", "fair", "poor" }}
 local i = 0
+local replay_every = {replay_every}
+local back = 2048 * threads
 function init(args)
   for line in io.lines("{sessions}") do sessions[#sessions + 1] = line end
   for v = 0, 3 do
@@ -79,6 +86,9 @@ end
 function request()
   local k = i
   i = i + threads
+  if replay_every > 0 and k >= back and math.floor(k / threads) % replay_every == 0 then
+    k = k - back
+  end
   local s = sessions[(k % #sessions) + 1]
   local body = "key=bench-key-" .. string.format("%012d", k) .. "&marks=" .. bodies[k % 4]
   return wrk.format("POST", "{path}", {{
