@@ -167,12 +167,11 @@ async fn run(conn: DatabaseConnection, events: Arc<Events>, mut rx: mpsc::Unboun
         // voters meanwhile) is tried once more — its checks read again and
         // turn the conflicts into answers — before storing ballot by ballot,
         // which would leave single-ballot transactions.
-        let first = store_batch(&conn, &jobs, &touches, &mut lookups_first).await;
-        let outcomes = match if first.is_ok() {
-            first
-        } else {
-            store_batch(&conn, &jobs, &touches, &mut lookups_first).await
-        } {
+        let mut batch = store_batch(&conn, &jobs, &touches, &mut lookups_first).await;
+        if batch.is_err() {
+            batch = store_batch(&conn, &jobs, &touches, &mut lookups_first).await;
+        }
+        let outcomes = match batch {
             Ok(o) => o,
             Err(e) => {
                 if jobs.len() > 1 {

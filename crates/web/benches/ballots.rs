@@ -249,6 +249,7 @@ async fn bench() {
     let wrk_evaluators = env("EVALUATORS", 32_000);
     let burst_size = env("BURST", 3_000);
     let results_ballots = env("RESULTS_BALLOTS", 100_000);
+    let replay_every = env("REPLAY_EVERY", 0);
 
     let t = kaoping_store::testing::fresh_db().await;
     // Set-up writes go through a second, non-durable connection (SQLite).
@@ -306,6 +307,7 @@ async fn bench() {
     let mut run = goals::Run {
         postgres: kaoping_store::testing::on_postgres(),
         connections,
+        replay_every,
         reference_rate: ref_rate,
         burst_size,
         results_ballots,
@@ -318,8 +320,6 @@ async fn bench() {
     );
     let cpu = common::cpu_seconds();
     let path = format!("/e/{cy}/ballot/submit");
-    let replay_every = env("REPLAY_EVERY", 0);
-    run.replay_every = replay_every;
     let r = wrk::run(&dir.0, &base, &path, &sessions[..wrk_evaluators], &subjects, connections, seconds, replay_every);
     let per = common::cpu_seconds() - cpu;
     let stored = svc.store.ballot_list(cy).await.unwrap().len();
