@@ -149,7 +149,8 @@ impl Db {
                 // the pages every batch rewrites (the idempotency index, the
                 // kept counts, sessions) are copied to the database once per
                 // checkpoint, so less often is less work (A/B: 82–89 % of
-                // the reference's rate against 72–81 %; performance.md).
+                // the reference's rate against 72–81 %; docs/performance-ballots.md,
+                // seventh round).
                 let writer = SqlitePoolOptions::new().max_connections(1).test_before_acquire(false).connect_lazy_with(
                     opts.clone().pragma("temp_store", "memory").pragma("wal_autocheckpoint", "4000"),
                 );

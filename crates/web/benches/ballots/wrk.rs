@@ -12,20 +12,24 @@ pub struct Summary {
     pub non_2xx: u64,
     pub socket_errors: u64,
     pub p50_us: u64,
+    pub p90_us: u64,
     pub p99_us: u64,
+    pub max_us: u64,
 }
 
 impl Summary {
     pub fn line(&self, stored: usize) -> String {
         let secs = self.duration_us as f64 / 1e6;
         format!(
-            "{:.0} ballots/s ({stored} stored in {secs:.1} s; {} requests, {} not 2xx, {} socket errors); p50 {:.1} ms, p99 {:.1} ms",
+            "{:.0} ballots/s ({stored} stored in {secs:.1} s; {} requests, {} not 2xx, {} socket errors); p50 {:.1} ms, p90 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
             stored as f64 / secs,
             self.requests,
             self.non_2xx,
             self.socket_errors,
             self.p50_us as f64 / 1000.0,
+            self.p90_us as f64 / 1000.0,
             self.p99_us as f64 / 1000.0,
+            self.max_us as f64 / 1000.0,
         )
     }
 }
@@ -101,9 +105,9 @@ end
 
 function done(summary, latency, requests)
   local e = summary.errors
-  io.write(string.format('WRKJSON {{"requests":%d,"duration_us":%d,"non_2xx":%d,"socket_errors":%d,"p50_us":%d,"p99_us":%d}}\n',
+  io.write(string.format('WRKJSON {{"requests":%d,"duration_us":%d,"non_2xx":%d,"socket_errors":%d,"p50_us":%d,"p90_us":%d,"p99_us":%d,"max_us":%d}}\n',
     summary.requests, summary.duration, e.status, e.connect + e.read + e.write + e.timeout,
-    latency:percentile(50), latency:percentile(99)))
+    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max))
 end
 "#,
         subjects = subjects.join(", "),
