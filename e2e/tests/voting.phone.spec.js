@@ -58,6 +58,10 @@ test('vote on a phone, close, and read the results', async ({ browser }) => {
   await phone.getByRole('button', { name: '检查并提交' }).click();
   await expect(phone.locator('h1')).toHaveText('核对选票');
   await expect(phone.locator('#ballot-problems')).toHaveCount(0);
+  // Every grade's count is in view on the phone, without scrolling sideways.
+  const counts = phone.locator('#ballot-counts');
+  await expect(counts.locator('th')).toHaveText(['类别', '好', '较好', '一般', '差', '不了解']);
+  expect(await counts.evaluate((t) => t.scrollWidth - t.parentElement.clientWidth)).toBeLessThanOrEqual(0);
   phone.once('dialog', (d) => d.accept());
   await phone.getByRole('button', { name: '确认提交' }).click();
   await expect(phone.locator('.flash-ok')).toHaveText('选票已提交。');
