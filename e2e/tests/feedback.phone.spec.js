@@ -19,6 +19,13 @@ async function noOverflow(page) {
 
 test('a subject follows the feedback through on a phone, across two cycles', async ({ page, browser }) => {
   await login(page, 'subject');
+  // Last year's result card reads on the phone without scrolling sideways.
+  await page.goto('/my/results');
+  expect(await page.locator('.result-card').count()).toBeGreaterThan(0);
+  for (const wrap of await page.locator('.result-card .table-wrap').all()) {
+    expect(await wrap.evaluate((w) => w.scrollWidth - w.clientWidth)).toBeLessThanOrEqual(0);
+  }
+  await noOverflow(page);
   const menu = page.locator('details.navtoggle');
   if (!(await menu.evaluate((d) => d.open))) await menu.locator('summary').click();
   await menu.locator('a[href="/my/feedback"]').click();
@@ -114,7 +121,10 @@ test('a subject follows the feedback through on a phone, across two cycles', asy
 
   // This year: the report page carries last year's problems, signed off.
   await page.goto('/my/reports');
-  await page.locator('a[href^="/my/reports/"]').first().click();
+  // On the phone the report opens from its cycle's name, in view without scrolling sideways.
+  const open = page.locator('td.wrap a[href^="/my/reports/"]').first();
+  await expect(open).toBeInViewport({ ratio: 1 });
+  await open.click();
   await expect(page.locator('#carry-over')).toContainText('上年度问题整改落实情况');
   await expect(page.locator('#carry-over .badge-ok')).toHaveCount(n);
   await expect(page.locator('#carry-over')).toContainText('第1项整改措施');
