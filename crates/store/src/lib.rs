@@ -148,7 +148,7 @@ impl Db {
                 // Its commits checkpoint the WAL at 4,000 pages, not 1,000:
                 // the pages every batch rewrites (the idempotency index, the
                 // kept counts, sessions) are copied to the database once per
-                // checkpoint, so less often is less work (A/B: 82–89 % of
+                // checkpoint, so less often is less work (A/B: 82–91 % of
                 // the reference's rate against 72–81 %; docs/performance-ballots.md,
                 // seventh round).
                 let writer = SqlitePoolOptions::new().max_connections(1).test_before_acquire(false).connect_lazy_with(
