@@ -86,4 +86,9 @@ async function selectByText(page, select, text) {
   await page.selectOption(select, value);
 }
 
-module.exports = { logins, login, selectByText };
+/** How many pixels of a `.table-wrap`'s table are hidden sideways (0: it fits). */
+async function hiddenSideways(wrap) {
+  return wrap.evaluate((w) => w.scrollWidth - w.clientWidth);
+}
+
+module.exports = { logins, login, selectByText, hiddenSideways };

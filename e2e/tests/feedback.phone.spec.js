@@ -5,7 +5,7 @@
 // organizer signs the problems off; this year's report and an evaluator's
 // reading page carry last year's problems with their state.
 const { test, expect } = require('@playwright/test');
-const { login, logins } = require('../helpers');
+const { login, logins, hiddenSideways } = require('../helpers');
 
 test.setTimeout(120_000);
 
@@ -23,7 +23,7 @@ test('a subject follows the feedback through on a phone, across two cycles', asy
   await page.goto('/my/results');
   expect(await page.locator('.result-card td.wrap').count()).toBeGreaterThan(0);
   for (const wrap of await page.locator('.result-card .table-wrap').all()) {
-    expect(await wrap.evaluate((w) => w.scrollWidth - w.clientWidth)).toBeLessThanOrEqual(0);
+    expect(await hiddenSideways(wrap)).toBeLessThanOrEqual(0);
   }
   await noOverflow(page);
   const menu = page.locator('details.navtoggle');

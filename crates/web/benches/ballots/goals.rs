@@ -43,16 +43,17 @@ pub fn scaled_p99_limit_ms(reference_rate: f64) -> f64 {
 
 /// The lines about the wrk run at 512 connections.
 fn throughput(r: &Run, out: &mut Vec<String>) {
-    if r.connections != 512 {
-        out.push(format!("rate and p99 at 512 connections: not judged (CONNECTIONS={})", r.connections));
-        return;
-    }
-    if r.replay_every > 0 {
-        out.push(format!("rate and p99 at 512 connections: not judged (REPLAY_EVERY={})", r.replay_every));
-        return;
-    }
-    if r.errors > 0 {
-        out.push(format!("rate and p99 at 512 connections: not judged ({} answers other than 200)", r.errors));
+    let not_judged = if r.connections != 512 {
+        Some(format!("CONNECTIONS={}", r.connections))
+    } else if r.replay_every > 0 {
+        Some(format!("REPLAY_EVERY={}", r.replay_every))
+    } else if r.errors > 0 {
+        Some(format!("{} answers other than 200", r.errors))
+    } else {
+        None
+    };
+    if let Some(why) = not_judged {
+        out.push(format!("rate and p99 at 512 connections: not judged ({why})"));
         return;
     }
     if r.postgres {
