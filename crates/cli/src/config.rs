@@ -27,6 +27,9 @@ pub struct Config {
     pub data: PathBuf,
     /// PostgreSQL URL; when set, used instead of the data folder's SQLite.
     pub database_url: Secret,
+    /// The server key file (docs/security.md); empty: `kaoping.key` in the
+    /// data folder, made on first use.
+    pub key_file: PathBuf,
     /// `text` or `json`.
     pub log_format: String,
     /// Log filter, e.g. `info` or `kaoping=debug,info`.
@@ -41,6 +44,7 @@ impl Default for Config {
             listen: "127.0.0.1:8080".into(),
             data: PathBuf::from("kaoping-data"),
             database_url: Secret::default(),
+            key_file: PathBuf::new(),
             log_format: "text".into(),
             log: "info,memory_serve=warn,sea_orm_migration=warn,sqlx=warn".into(),
             web: WebConfig::default(),

@@ -3,6 +3,7 @@
 
 mod config;
 mod demo;
+mod key;
 mod server;
 
 use clap::{Args, Parser, Subcommand};
@@ -140,7 +141,8 @@ fn target(cfg: &Config) -> Target {
 
 async fn open(cfg: &Config) -> Result<Db, String> {
     let t = target(cfg);
-    Db::connect(&t).await.map_err(|e| format!("cannot open the database {t:?}: {e}"))
+    let key = key::load_or_create(cfg)?;
+    Ok(Db::connect(&t).await.map_err(|e| format!("cannot open the database {t:?}: {e}"))?.with_server_key(key))
 }
 
 /// Refuse a database whose schema is not exactly this binary's.

@@ -24,6 +24,7 @@ pub mod report;
 pub mod roster;
 pub mod scheme;
 pub mod scope;
+pub mod secrets;
 pub mod services;
 pub mod sortkey;
 pub mod tally;

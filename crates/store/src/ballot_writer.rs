@@ -5,9 +5,9 @@
 //! voting open and the link sessions checked once for the whole batch, then
 //! one multi-row insert per table (the unique indexes checking keys and
 //! voters, see [`store_batch`]) and the audit entries chained in arrival
-//! order. Idempotency records and ballots are inserted in
-//! shuffled order, so that neither row order nor the transaction links an
-//! anonymous ballot to its participation record beyond its batch.
+//! order. An anonymous ballot is written sealed (`crate::sealing`) and
+//! published in a random order when voting closes, so that no row order,
+//! transaction id or batch ties it to its participation record.
 //!
 //! The writer runs on a thread of its own with its own connection, so a
 //! batch neither queues behind the request tasks of a busy server nor waits
@@ -27,7 +27,7 @@
 //! every ballot of it alone, in its own transaction, so a bad one fails
 //! alone and the others are kept.
 
-use crate::entity::{ballot, ballot_draft, cycle, idempotency, participation};
+use crate::entity::{ballot, ballot_draft, ballot_sealed, cycle, idempotency, participation};
 use crate::events::{Events, notify_in};
 use crate::{append_audit, append_audit_many, begin_write, db_err};
 use kaoping_core::audit::AuditDraft;
@@ -44,9 +44,11 @@ use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, OnceLock};
 use tokio::sync::{mpsc, oneshot};
 
-mod rows;
+pub(crate) mod rows;
 mod sessions;
-use rows::{add_counts, ballot_row, inserted_all, key_row};
+use crate::sealing::{self, key_row, replay_answer, sealed_row};
+use kaoping_core::secrets::ServerKey;
+use rows::{add_counts, ballot_row, inserted_all};
 use sessions::{store_touches, touch_live};
 
 /// The most ballots committed together (at 512 connections batches of 64
@@ -77,12 +79,18 @@ type Touches = HashMap<String, i64>;
 /// the link session times waiting.
 #[derive(Default)]
 pub(crate) struct BallotWriter {
+    /// Seals anonymous ballots (none: they are refused).
+    key: Option<Arc<ServerKey>>,
     queue: OnceLock<mpsc::UnboundedSender<Work>>,
     in_flight: Arc<Mutex<HashSet<String>>>,
     touches: Arc<Mutex<Touches>>,
 }
 
 impl BallotWriter {
+    pub(crate) fn new(key: Option<Arc<ServerKey>>) -> Self {
+        Self { key, ..Default::default() }
+    }
+
     pub(crate) async fn submit(
         &self,
         conn: &DatabaseConnection,
@@ -90,6 +98,7 @@ impl BallotWriter {
         ballot: NewBallot,
         audit: AuditDraft,
     ) -> Result<SubmitOutcome> {
+        sealing::require_key(&ballot, self.key.as_deref())?;
         if !self.in_flight.lock().unwrap_or_else(|e| e.into_inner()).insert(ballot.key_hash.clone()) {
             return Ok(SubmitOutcome::InFlight);
         }
@@ -124,7 +133,8 @@ impl BallotWriter {
     fn queue(&self, conn: &DatabaseConnection, events: &Arc<Events>) -> &mpsc::UnboundedSender<Work> {
         self.queue.get_or_init(|| {
             let (tx, rx) = mpsc::unbounded_channel();
-            let shared = Shared { in_flight: self.in_flight.clone(), touches: self.touches.clone() };
+            let shared =
+                Shared { in_flight: self.in_flight.clone(), touches: self.touches.clone(), key: self.key.clone() };
             let (conn, events) = (conn.clone(), events.clone());
             // Ends when the store (the sending side) is dropped.
             let started = std::thread::Builder::new().name("ballot-writer".into()).spawn(move || {
@@ -145,9 +155,11 @@ impl BallotWriter {
 struct Shared {
     in_flight: Arc<Mutex<HashSet<String>>>,
     touches: Arc<Mutex<Touches>>,
+    key: Option<Arc<ServerKey>>,
 }
 
 async fn run(conn: DatabaseConnection, events: Arc<Events>, mut rx: mpsc::UnboundedReceiver<Work>, shared: Shared) {
+    let key = shared.key.as_deref();
     let mut lookups_first = LookupsFirst::default();
     let mut work: Vec<Work> = Vec::with_capacity(BATCH);
     let mut jobs: Vec<Job> = Vec::with_capacity(BATCH);
@@ -167,9 +179,9 @@ async fn run(conn: DatabaseConnection, events: Arc<Events>, mut rx: mpsc::Unboun
         // voters meanwhile) is tried once more — its checks read again and
         // turn the conflicts into answers — before storing ballot by ballot,
         // which would leave single-ballot transactions.
-        let mut batch = store_batch(&conn, &jobs, &touches, &mut lookups_first).await;
+        let mut batch = store_batch(&conn, key, &jobs, &touches, &mut lookups_first).await;
         if batch.is_err() {
-            batch = store_batch(&conn, &jobs, &touches, &mut lookups_first).await;
+            batch = store_batch(&conn, key, &jobs, &touches, &mut lookups_first).await;
         }
         let outcomes = match batch {
             Ok(o) => o,
@@ -182,7 +194,7 @@ async fn run(conn: DatabaseConnection, events: Arc<Events>, mut rx: mpsc::Unboun
                 }
                 let mut each = Vec::with_capacity(jobs.len());
                 for j in &jobs {
-                    each.push(store_one(&conn, &j.ballot, &j.audit).await);
+                    each.push(store_one(&conn, key, &j.ballot, &j.audit).await);
                 }
                 each
             }
@@ -224,17 +236,18 @@ async fn run(conn: DatabaseConnection, events: Arc<Events>, mut rx: mpsc::Unboun
 /// replays (clients resending under load) does not store every batch twice.
 async fn store_batch(
     conn: &DatabaseConnection,
+    key: Option<&ServerKey>,
     jobs: &[Job],
     touches: &Touches,
     lookups_first: &mut LookupsFirst,
 ) -> Result<Vec<Result<SubmitOutcome>>> {
     if !lookups_first.take() {
-        if let Some(outcomes) = store_batch_as(conn, jobs, touches, false).await? {
+        if let Some(outcomes) = store_batch_as(conn, key, jobs, touches, false).await? {
             return Ok(outcomes);
         }
         lookups_first.redone();
     }
-    store_batch_as(conn, jobs, touches, true)
+    store_batch_as(conn, key, jobs, touches, true)
         .await?
         .ok_or_else(|| CoreError::Store("a checked batch found a stored row".into()))
 }
@@ -265,6 +278,7 @@ impl LookupsFirst {
 /// rolled back) if a key or voter row was already there.
 async fn store_batch_as(
     conn: &DatabaseConnection,
+    key: Option<&ServerKey>,
     jobs: &[Job],
     touches: &Touches,
     lookup: bool,
@@ -299,11 +313,7 @@ async fn store_batch_as(
         let outcome = if b.session.as_ref().is_some_and(|d| !live.contains(d)) {
             SubmitOutcome::SessionEnded
         } else if let Some(s) = seen.get(&b.key_hash) {
-            if s.request_hash == b.request_hash {
-                SubmitOutcome::Replayed(s.receipt.clone())
-            } else {
-                SubmitOutcome::KeyReused
-            }
+            replay_answer(s, b, key)
         } else if !open.contains_key(&b.cycle) {
             SubmitOutcome::VotingClosed
         } else if !voted.insert((b.cycle, b.participant)) {
@@ -342,18 +352,29 @@ async fn store_batch_as(
     let voter = OnConflict::columns([participation::Column::CycleId, participation::Column::EvaluatorId]);
     let mut shuffled = accepted.clone();
     shuffled.shuffle(&mut rand::rng());
-    let keys = idempotency::Entity::insert_many(shuffled.iter().map(|j| key_row(&j.ballot)));
-    let key = OnConflict::column(idempotency::Column::KeyHash);
+    let keys = idempotency::Entity::insert_many(shuffled.iter().map(|j| key_row(&j.ballot, key)));
+    let on_key = OnConflict::column(idempotency::Column::KeyHash);
     let n = accepted.len();
-    if !(inserted_all(&txn, voters, voter, n).await? && inserted_all(&txn, keys, key, n).await?) {
+    if !(inserted_all(&txn, voters, voter, n).await? && inserted_all(&txn, keys, on_key, n).await?) {
         txn.rollback().await.map_err(db_err)?;
         return Ok(None);
     }
     shuffled.shuffle(&mut rand::rng());
-    ballot::Entity::insert_many(shuffled.iter().map(|j| ballot_row(&j.ballot, open[&j.ballot.cycle])))
-        .exec_without_returning(&txn)
-        .await
-        .map_err(db_err)?;
+    // Anonymous ballots are kept sealed until voting closes (`sealing`).
+    let (sealed, named): (Vec<&Job>, Vec<&Job>) = shuffled.into_iter().partition(|j| sealing::is_sealed(&j.ballot));
+    if !named.is_empty() {
+        ballot::Entity::insert_many(named.iter().map(|j| ballot_row(&j.ballot, open[&j.ballot.cycle])))
+            .exec_without_returning(&txn)
+            .await
+            .map_err(db_err)?;
+    }
+    if !sealed.is_empty() {
+        let k = key.ok_or_else(sealing::no_key)?;
+        ballot_sealed::Entity::insert_many(sealed.iter().map(|j| sealed_row(&j.ballot, k)))
+            .exec_without_returning(&txn)
+            .await
+            .map_err(db_err)?;
+    }
     for (cycle, people) in by_cycle(&accepted) {
         ballot_draft::Entity::delete_many()
             .filter(ballot_draft::Column::CycleId.eq(cycle))
@@ -362,7 +383,7 @@ async fn store_batch_as(
             .await
             .map_err(db_err)?;
     }
-    add_counts(&txn, accepted.iter().map(|j| &j.ballot)).await?;
+    add_counts(&txn, named.iter().map(|j| &j.ballot)).await?;
     let audits: Vec<AuditDraft> = accepted.iter().map(|j| j.audit.clone()).collect();
     append_audit_many(&txn, &audits).await?;
     for cycle in by_cycle(&accepted).into_keys() {
@@ -412,9 +433,14 @@ fn by_cycle(jobs: &[&Job]) -> HashMap<i64, Vec<i64>> {
 
 /// Store one ballot in its own transaction (the fallback when a batch fails,
 /// e.g. when another node stored the same key or evaluator meanwhile).
-pub(crate) async fn store_one(conn: &DatabaseConnection, b: &NewBallot, audit: &AuditDraft) -> Result<SubmitOutcome> {
+pub(crate) async fn store_one(
+    conn: &DatabaseConnection,
+    key: Option<&ServerKey>,
+    b: &NewBallot,
+    audit: &AuditDraft,
+) -> Result<SubmitOutcome> {
     let txn = begin_write(conn).await?;
-    let outcome = store_one_in(&txn, b, audit).await?;
+    let outcome = store_one_in(&txn, key, b, audit).await?;
     match outcome {
         SubmitOutcome::Stored(_) => txn.commit().await.map_err(db_err)?,
         _ => txn.rollback().await.map_err(db_err)?,
@@ -422,16 +448,17 @@ pub(crate) async fn store_one(conn: &DatabaseConnection, b: &NewBallot, audit: &
     Ok(outcome)
 }
 
-async fn store_one_in(txn: &DatabaseTransaction, b: &NewBallot, audit: &AuditDraft) -> Result<SubmitOutcome> {
+async fn store_one_in(
+    txn: &DatabaseTransaction,
+    key: Option<&ServerKey>,
+    b: &NewBallot,
+    audit: &AuditDraft,
+) -> Result<SubmitOutcome> {
     if b.session.is_some() && touch_live(txn, b.session.iter().cloned(), &Touches::new()).await?.is_empty() {
         return Ok(SubmitOutcome::SessionEnded);
     }
     if let Some(seen) = idempotency::Entity::find_by_id(b.key_hash.clone()).one(txn).await.map_err(db_err)? {
-        return Ok(if seen.request_hash == b.request_hash {
-            SubmitOutcome::Replayed(seen.receipt)
-        } else {
-            SubmitOutcome::KeyReused
-        });
+        return Ok(replay_answer(&seen, b, key));
     }
     let mut q = cycle::Entity::find_by_id(b.cycle);
     if txn.get_database_backend() == DbBackend::Postgres {
@@ -441,7 +468,7 @@ async fn store_one_in(txn: &DatabaseTransaction, b: &NewBallot, audit: &AuditDra
     let Some(session_at) = c.filter(|c| c.voting_closed_at.is_none()).and_then(|c| c.voting_opened_at) else {
         return Ok(SubmitOutcome::VotingClosed);
     };
-    if let Err(e) = idempotency::Entity::insert(key_row(b)).exec_without_returning(txn).await {
+    if let Err(e) = idempotency::Entity::insert(key_row(b, key)).exec_without_returning(txn).await {
         // Another node is storing this key right now.
         return match e.sql_err() {
             Some(SqlErr::UniqueConstraintViolation(_)) => Ok(SubmitOutcome::InFlight),
@@ -460,8 +487,13 @@ async fn store_one_in(txn: &DatabaseTransaction, b: &NewBallot, audit: &AuditDra
             _ => Err(db_err(e)),
         };
     }
-    ballot_row(b, session_at).insert(txn).await.map_err(db_err)?;
-    add_counts(txn, [b]).await?;
+    match key.filter(|_| sealing::is_sealed(b)) {
+        Some(k) => sealed_row(b, k).insert(txn).await.map(|_| ()).map_err(db_err)?,
+        None => {
+            ballot_row(b, session_at).insert(txn).await.map_err(db_err)?;
+            add_counts(txn, [b]).await?;
+        }
+    }
     notify_in(txn, b.cycle).await?;
     ballot_draft::Entity::delete_many()
         .filter(ballot_draft::Column::CycleId.eq(b.cycle))

@@ -39,7 +39,9 @@ impl BallotStore for Db {
         if q.exec(&txn).await.map_err(db_err)?.rows_affected != 1 {
             return Ok(None);
         }
-        // Closing seals the ballot set, in the same transaction.
+        // Closing publishes the sealed anonymous ballots and seals the
+        // ballot set, in the same transaction.
+        let published = if open { 0 } else { crate::sealing::publish(&txn, self.key.as_deref(), id.0).await? };
         let seal = if open {
             String::new()
         } else {
@@ -58,6 +60,13 @@ impl BallotStore for Db {
         crate::events::notify_in(&txn, id.0).await?;
         Db::commit(txn).await?;
         self.events.local(id.0);
+        if published > 0 {
+            // The ballots are safe; a wipe that waits for a reader is done
+            // by the next checkpoint instead.
+            if let Err(e) = crate::sealing::wipe(&self.conn).await {
+                tracing::warn!(error = %e, cycle = id.0, "earlier versions of sealed rows not wiped yet");
+            }
+        }
         Ok(Some(seal))
     }
 
@@ -68,7 +77,9 @@ impl BallotStore for Db {
             .one(&self.conn)
             .await
             .map_err(db_err)?;
-        Ok(d.map(|d| (d.marks, d.remarks)))
+        let key = self.key.as_deref();
+        d.map(|d| Ok((crate::sealing::open_draft(key, &d.marks)?, crate::sealing::open_draft(key, &d.remarks)?)))
+            .transpose()
     }
 
     async fn draft_save(
@@ -82,8 +93,8 @@ impl BallotStore for Db {
         let row = ballot_draft::ActiveModel {
             cycle_id: Set(cycle.0),
             evaluator_id: Set(evaluator.0),
-            marks: Set(marks.to_string()),
-            remarks: Set(remarks.to_string()),
+            marks: Set(crate::sealing::seal_draft(self.key.as_deref(), marks)),
+            remarks: Set(crate::sealing::seal_draft(self.key.as_deref(), remarks)),
             updated_at: Set(to_micros(now)),
             ..Default::default()
         };

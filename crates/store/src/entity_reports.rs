@@ -131,6 +131,14 @@ entity!(ballot, "ballot", {
     pub session_at: i64,
 });
 
+// Anonymous ballots while voting is open, sealed with the server key (m0011).
+entity!(ballot_sealed, "ballot_sealed", {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub cycle_id: i64,
+    pub sealed: Vec<u8>,
+});
+
 entity!(participation, "participation", {
     #[sea_orm(primary_key)]
     pub id: i64,

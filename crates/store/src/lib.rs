@@ -27,6 +27,7 @@ mod progress;
 mod reading;
 mod rectification;
 mod reports;
+mod sealing;
 mod sessions;
 pub mod testing;
 
@@ -109,6 +110,9 @@ pub struct Db {
     /// Announcements of meeting changes (to this node's screens) and of
     /// link changes (to its kept link sessions).
     events: std::sync::Arc<events::Events>,
+    /// The server key, kept outside the database: seals anonymous ballots
+    /// until voting closes, and drafts (`sealing`).
+    key: Option<std::sync::Arc<kaoping_core::secrets::ServerKey>>,
 }
 
 pub(crate) fn db_err(e: DbErr) -> CoreError {
@@ -137,6 +141,9 @@ impl Db {
                     .journal_mode(SqliteJournalMode::Wal)
                     .synchronous(if durable { SqliteSynchronous::Full } else { SqliteSynchronous::Normal })
                     .foreign_keys(true)
+                    // Deleted content is overwritten with zeros (drafts,
+                    // sealed ballots: no remnant in free pages).
+                    .pragma("secure_delete", "on")
                     .busy_timeout(Duration::from_secs(10));
                 // A local file: no need to ping a connection before each use
                 // (a round trip to its worker thread). The ballot writer keeps
@@ -221,7 +228,21 @@ impl Db {
                 )
             }
         };
-        Ok(Self { conn, writer, ballots: Default::default(), events: Default::default() })
+        Ok(Self { conn, writer, ballots: Default::default(), events: Default::default(), key: None })
+    }
+
+    /// Use the server key (read from its file by the caller). Without one,
+    /// anonymous ballots are refused and drafts are kept as written. Set
+    /// before the first ballot.
+    pub fn with_server_key(mut self, key: std::sync::Arc<kaoping_core::secrets::ServerKey>) -> Self {
+        self.ballots = std::sync::Arc::new(ballot_writer::BallotWriter::new(Some(key.clone())));
+        self.key = Some(key);
+        self
+    }
+
+    /// The server key in use, if any.
+    pub fn server_key(&self) -> Option<std::sync::Arc<kaoping_core::secrets::ServerKey>> {
+        self.key.clone()
     }
 
     pub fn backend(&self) -> DbBackend {

@@ -85,16 +85,21 @@ pub async fn empty_db() -> TestDb {
                 .expect("create test database");
             let base = url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&url);
             let target = Target::Postgres(format!("{base}/{name}"));
-            let db = Db::connect(&target).await.expect("connect to test database");
+            let db = Db::connect(&target).await.expect("connect to test database").with_server_key(test_key());
             TestDb { db, target, _dir: None, _pg: Some(PgDatabase { server: url, name }) }
         }
         None => {
             let dir = TempDir::new();
             let target = Target::in_data_dir(&dir.0);
-            let db = Db::connect(&target).await.expect("open sqlite");
+            let db = Db::connect(&target).await.expect("open sqlite").with_server_key(test_key());
             TestDb { db, target, _dir: Some(dir), _pg: None }
         }
     }
+}
+
+/// A new server key for one test database (every node of it must share it).
+fn test_key() -> std::sync::Arc<kaoping_core::secrets::ServerKey> {
+    std::sync::Arc::new(kaoping_core::secrets::ServerKey::generate())
 }
 
 /// A new migrated database.

@@ -98,7 +98,11 @@ pub async fn run(mut cfg: Config, explicit: bool, logins_json: Option<PathBuf>) 
     } else {
         Target::Postgres(cfg.database_url.0.clone())
     };
-    let db = Db::connect(&target).await.map_err(|e| format!("cannot open the database {target:?}: {e}"))?;
+    let key = crate::key::load_or_create(&cfg)?;
+    let db = Db::connect(&target)
+        .await
+        .map_err(|e| format!("cannot open the database {target:?}: {e}"))?
+        .with_server_key(key);
     let logins = match db.schema_state().await.map_err(|e| e.to_string())? {
         SchemaState::Empty => {
             db.migrate().await.map_err(|e| e.to_string())?;

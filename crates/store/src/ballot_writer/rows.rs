@@ -1,7 +1,7 @@
-//! The rows a batch writes: keys, ballots and the kept vote counts.
+//! The rows a batch writes: ballots and the kept vote counts.
 
 use crate::db_err;
-use crate::entity::{ballot, ballot_tally, idempotency};
+use crate::entity::{ballot, ballot_tally};
 use kaoping_core::ballot::NewBallot;
 use kaoping_core::error::Result;
 use kaoping_core::tally::Contribution;
@@ -12,7 +12,7 @@ use std::collections::HashMap;
 
 /// Insert `rows`, leaving any row already there (`on` its unique key):
 /// whether all `n` went in.
-pub(super) async fn inserted_all<A: ActiveModelTrait>(
+pub(crate) async fn inserted_all<A: ActiveModelTrait>(
     txn: &DatabaseTransaction,
     rows: sea_orm::InsertMany<A>,
     mut on: OnConflict,
@@ -23,7 +23,7 @@ pub(super) async fn inserted_all<A: ActiveModelTrait>(
 }
 
 /// Add the ballots' contributions to the kept vote counts (one upsert).
-pub(super) async fn add_counts(txn: &DatabaseTransaction, ballots: impl IntoIterator<Item = &NewBallot>) -> Result<()> {
+pub(crate) async fn add_counts(txn: &DatabaseTransaction, ballots: impl IntoIterator<Item = &NewBallot>) -> Result<()> {
     // A batch adds ~66 contributions per ballot: SipHash was 2 % of the CPU.
     let mut sums: HashMap<(i64, &Contribution), i64, foldhash::fast::RandomState> = HashMap::default();
     for b in ballots {
@@ -71,15 +71,7 @@ pub(super) async fn add_counts(txn: &DatabaseTransaction, ballots: impl IntoIter
 /// The most kept-count rows upserted by one statement.
 const TALLY_ROWS: usize = 4_000;
 
-pub(super) fn key_row(b: &NewBallot) -> idempotency::ActiveModel {
-    idempotency::ActiveModel {
-        key_hash: Set(b.key_hash.clone()),
-        request_hash: Set(b.request_hash.clone()),
-        receipt: Set(b.receipt.clone()),
-    }
-}
-
-pub(super) fn ballot_row(b: &NewBallot, session_at: i64) -> ballot::ActiveModel {
+pub(crate) fn ballot_row(b: &NewBallot, session_at: i64) -> ballot::ActiveModel {
     ballot::ActiveModel {
         seq: sea_orm::ActiveValue::NotSet,
         id: Set(b.id.clone()),

@@ -12,6 +12,7 @@ mod m0007_meeting;
 mod m0008_feedback;
 mod m0009_rectification;
 mod m0010_ballot_seq;
+mod m0011_sealed_ballots;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0008_feedback::Migration),
             Box::new(m0009_rectification::Migration),
             Box::new(m0010_ballot_seq::Migration),
+            Box::new(m0011_sealed_ballots::Migration),
         ]
     }
 }

@@ -2,6 +2,7 @@
 //! (`KAOPING_TEST_DATABASE_URL`), through the core services.
 
 mod accounts;
+mod anonymity;
 mod audit;
 mod ballot_batches;
 mod cycles;

@@ -159,12 +159,33 @@ async fn anonymous_ballots_carry_no_evaluator() {
     w.svc.voting_set(&zzb, cy, true).await.unwrap();
     let r = w.svc.reader_from_link(&sessions[0], None).await.unwrap().unwrap();
     let receipt = w.svc.ballot_submit(&r, "k-0000000000000009", marks(&[(s[0], "poor"), (s[1], "-")])).await.unwrap();
+    // Sealed until voting closes: no plaintext ballot, no vote counts.
+    assert!(w.svc.store.ballot_list(cy).await.unwrap().is_empty());
+    assert!(w.svc.store.ballot_counts(cy).await.unwrap().counts.is_empty());
+    // No live tally: partial results would show each ballot as it came.
+    let e = w.svc.live_tally_set(&zzb, cy, true).await.unwrap_err();
+    assert!(matches!(e, CoreError::Conflict(ref m) if m.key == "err-live-tally-anonymous"));
+    // The same key and body again: the first receipt, from the masked record.
+    let again = w.svc.ballot_submit(&r, "k-0000000000000009", marks(&[(s[0], "poor"), (s[1], "-")])).await.unwrap();
+    assert_eq!(again, receipt);
+    let e = w.svc.ballot_submit(&r, "k-0000000000000009", marks(&[(s[0], "good"), (s[1], "-")])).await.unwrap_err();
+    assert!(matches!(e, CoreError::Invalid(_)), "another body with the key: {e:?}");
+    let r1 = w.svc.reader_from_link(&sessions[1], None).await.unwrap().unwrap();
+    let paper = marks(&[(s[0], "good"), (s[1], "good")]);
+    w.svc.paper_ballot(&zzb, cy, r1.person_id, "paper-key-000000001", paper.clone()).await.unwrap();
+    w.svc.voting_set(&zzb, cy, false).await.unwrap();
     let stored = w.svc.store.ballot_list(cy).await.unwrap();
+    assert_eq!(stored.len(), 2);
+    assert_eq!(w.svc.store.ballot_counts(cy).await.unwrap().counts.values().sum::<u64>(), 4);
+    // A replay after closing still gets its receipt.
+    let again = w.svc.ballot_submit(&r, "k-0000000000000009", marks(&[(s[0], "poor"), (s[1], "-")])).await.unwrap();
+    assert_eq!(again, receipt);
+    let stored: Vec<_> = stored.into_iter().filter(|b| b.receipt == receipt).collect();
     assert_eq!(stored.len(), 1);
     assert_eq!(stored[0].evaluator, None);
     assert_eq!(stored[0].id.len(), 32, "a random 128-bit id");
     // Participation is recorded apart from the ballot.
-    assert_eq!(w.svc.store.participants(cy).await.unwrap(), vec![r.person_id]);
+    assert_eq!(w.svc.store.participants(cy).await.unwrap(), vec![r.person_id, r1.person_id]);
     // Nothing in the audit chain ties the evaluator to the ballot.
     let log = w
         .svc
@@ -176,14 +197,9 @@ async fn anonymous_ballots_carry_no_evaluator() {
     assert!(log.iter().any(|e| e.action == "ballot.participate"));
     // A paper ballot entered by staff is not marked as paper (the audit log
     // names whom it was entered for), and there is no live tally.
-    let r1 = w.svc.reader_from_link(&sessions[1], None).await.unwrap().unwrap();
-    let paper = marks(&[(s[0], "good"), (s[1], "good")]);
-    w.svc.paper_ballot(&zzb, cy, r1.person_id, "paper-key-000000001", paper.clone()).await.unwrap();
     let stored = w.svc.store.ballot_list(cy).await.unwrap();
     assert_eq!(stored.len(), 2);
     assert!(stored.iter().all(|b| !b.paper && b.evaluator.is_none()));
-    let e = w.svc.live_tally_set(&zzb, cy, true).await.unwrap_err();
-    assert!(matches!(e, CoreError::Conflict(ref m) if m.key == "err-live-tally-anonymous"));
 }
 
 #[tokio::test]
@@ -225,9 +241,10 @@ async fn a_burst_is_committed_in_shuffled_batches_none_lost_none_twice() {
     }
     receipts[0] = ok[0].clone();
 
+    w.svc.voting_set(&zzb, cy, false).await.unwrap();
     let stored = w.svc.store.ballot_list(cy).await.unwrap();
     assert_eq!(stored.len(), readers.len(), "none lost, none twice");
-    // The counts kept batch by batch are the counts of the stored ballots.
+    // The counts kept (at closing, for sealed ballots) are those of the stored ballots.
     let scheme = w.svc.store.cycle_get(cy).await.unwrap().unwrap().scheme;
     let all: Vec<kaoping_core::tally::TallyBallot> = stored
         .iter()
@@ -267,7 +284,7 @@ async fn meeting_changes_reach_every_node() {
     // (LISTEN/NOTIFY on PostgreSQL; on SQLite there is one node, in process).
     let (w, zzb, cy, s, sessions) = setup("named").await;
     let target = w.t.target.clone();
-    let other = kaoping_store::Db::connect(&target).await.unwrap();
+    let other = kaoping_store::Db::connect(&target).await.unwrap().with_server_key(w.t.db.server_key().unwrap());
     let node_b = kaoping_core::services::Services::new(std::sync::Arc::new(other), Default::default());
     let on_postgres = kaoping_store::testing::on_postgres();
     let mut heard = if on_postgres { node_b.meeting_events() } else { w.svc.meeting_events() };
@@ -312,7 +329,8 @@ async fn a_revoked_link_or_ended_session_is_refused_by_every_node_that_kept_its_
     // PostgreSQL; on SQLite a second set of services in the process).
     let (w, zzb, cy, _, sessions) = setup("named").await;
     let node_b = if kaoping_store::testing::on_postgres() {
-        let other = kaoping_store::Db::connect(&w.t.target).await.unwrap();
+        let other =
+            kaoping_store::Db::connect(&w.t.target).await.unwrap().with_server_key(w.t.db.server_key().unwrap());
         kaoping_core::services::Services::new(std::sync::Arc::new(other), Default::default())
     } else {
         kaoping_core::services::Services::new(std::sync::Arc::new(w.t.db.clone()), Default::default())

@@ -411,6 +411,7 @@ cycle-phase = Phase
 cycle-ballot-mode = Ballots
 ballot-mode-named = Named
 ballot-mode-anonymous = Anonymous
+ballot-mode-hint = Named: each ballot keeps its evaluator, and admins with the right permission can see who gave what (every view is audited). Anonymous: only the fact that someone voted is recorded; while voting is open ballots are kept encrypted under the server key and there is no live tally; closing decrypts them and writes them in random order, so no one — admins and database administrators included — can tie a ballot to its evaluator. See the security notes.
 cycle-copy-from = Copy from
 cycle-copy-none = Nothing (the default scheme)
 cycle-copy-hint = Reuse last year's scoring scheme and subject categories.

@@ -411,6 +411,7 @@ cycle-phase = 阶段
 cycle-ballot-mode = 评议方式
 ballot-mode-named = 实名
 ballot-mode-anonymous = 无记名
+ballot-mode-hint = 实名：每张选票记录评议人，有权限的管理员可查看谁投了什么（每次查看都记入审计日志）。无记名：只记录某人已投票；投票期间选票以服务器密钥加密保存，不能实时计票，结束投票时才解密并打乱顺序写入，任何人（包括管理员和数据库管理员）都无法把选票与评议人对应。详见安全说明。
 cycle-copy-from = 复制自
 cycle-copy-none = 不复制（使用默认方案）
 cycle-copy-hint = 沿用上一年度的评议方案和述职对象类别。

@@ -258,6 +258,9 @@ async fn anonymous_ballots_leave_no_link_to_the_evaluator_in_the_logs() {
         .unwrap();
     assert_eq!(r.status(), 200);
     let page = r.text().await.unwrap();
+    // Sealed until voting closes.
+    assert!(app.svc.store.ballot_list(cy).await.unwrap().is_empty());
+    app.svc.voting_set(&c, cy, false).await.unwrap();
     let stored = app.svc.store.ballot_list(cy).await.unwrap();
     assert_eq!(stored.len(), 1);
     assert_eq!(stored[0].evaluator, None);
