@@ -11,7 +11,6 @@ use kaoping_core::ports::NewAccount;
 use kaoping_core::scope::Actor;
 use kaoping_core::services::{Caller, Services};
 use kaoping_store::Db;
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 use tracing_subscriber::EnvFilter;
@@ -96,10 +95,7 @@ pub async fn serve_on(
     let state = kaoping_web::AppState::new(svc, cfg.web.clone(), metrics);
     let app = kaoping_web::app(state);
     ready();
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown())
-        .await
-        .map_err(|e| e.to_string())
+    kaoping_web::serve::serve(listener, app, (&cfg.web).into(), shutdown()).await.map_err(|e| e.to_string())
 }
 
 async fn shutdown() {

@@ -30,8 +30,11 @@ pub struct CheckedDoc {
     pub text: String,
 }
 
-/// Most bytes `word/document.xml` may unpack to (against zip bombs).
-const XML_MAX: u64 = 64 * 1024 * 1024;
+/// Most bytes a .docx may unpack to, all parts together (against zip bombs).
+const UNPACKED_MAX: u64 = 64 * 1024 * 1024;
+/// Most bytes of text kept from a .docx (a duty report is some 20 KB; this
+/// is sent with every evaluator's reading page).
+pub const TEXT_MAX: usize = 1024 * 1024;
 
 /// Check an upload: its name must end in .docx or .pdf and its content must
 /// be that kind of file; macro-enabled documents are refused.
@@ -62,8 +65,12 @@ pub fn check_document(name: &str, data: &[u8], max_bytes: usize) -> Result<Check
     }
     match claimed {
         DocKind::Pdf => Ok(CheckedDoc { kind: DocKind::Pdf, text: String::new() }),
-        DocKind::Docx => docx_text(data).map(|text| CheckedDoc { kind: DocKind::Docx, text }).map_err(|e| {
-            if e == "macro" { Msg::new("err-upload-macro") } else { Msg::new("err-upload-content").arg("name", name) }
+        DocKind::Docx => docx_text(data).map(|text| CheckedDoc { kind: DocKind::Docx, text }).map_err(|e| match e {
+            "macro" => Msg::new("err-upload-macro"),
+            "unpacked" => Msg::new("err-upload-unpacked").arg("name", name).arg("max", UNPACKED_MAX / (1024 * 1024)),
+            "ratio" => Msg::new("err-upload-ratio").arg("name", name).arg("max", crate::MAX_RATIO),
+            "text" => Msg::new("err-upload-text").arg("name", name).arg("max", TEXT_MAX / 1024),
+            _ => Msg::new("err-upload-content").arg("name", name),
         }),
     }
 }
@@ -95,6 +102,11 @@ pub fn check_evidence(name: &str, data: &[u8], max_bytes: usize) -> Result<&'sta
 
 /// The text of a .docx: `w:t` runs, tabs, breaks and paragraphs.
 fn docx_text(data: &[u8]) -> Result<String, &'static str> {
+    crate::unpack::check(data, UNPACKED_MAX, crate::MAX_RATIO).map_err(|r| match r {
+        crate::unpack::Refusal::NotZip => "zip",
+        crate::unpack::Refusal::TooLarge(_) => "unpacked",
+        crate::unpack::Refusal::Ratio(_) => "ratio",
+    })?;
     let mut zip = zip::ZipArchive::new(Cursor::new(data)).map_err(|_| "zip")?;
     if zip.by_name("[Content_Types].xml").is_err() {
         return Err("content types");
@@ -105,7 +117,7 @@ fn docx_text(data: &[u8]) -> Result<String, &'static str> {
     let mut xml = Vec::new();
     zip.by_name("word/document.xml")
         .map_err(|_| "document")?
-        .take(XML_MAX)
+        .take(UNPACKED_MAX)
         .read_to_end(&mut xml)
         .map_err(|_| "read")?;
     let mut reader = quick_xml::Reader::from_reader(xml.as_slice());
@@ -135,6 +147,9 @@ fn docx_text(data: &[u8]) -> Result<String, &'static str> {
             }
             Event::Eof => break,
             _ => {}
+        }
+        if out.len() > TEXT_MAX {
+            return Err("text");
         }
         buf.clear();
     }
@@ -182,6 +197,26 @@ mod tests {
         );
         let c = check_document("述职报告.DOCX", &d, 1 << 20).unwrap();
         assert_eq!((c.kind, c.text.as_str()), (DocKind::Docx, "一、履行职责\n抓党建\t & 促发展"));
+    }
+
+    #[test]
+    fn a_docx_that_unpacks_too_far_or_holds_too_much_text_is_refused() {
+        let mut text = String::from("<w:p><w:r><w:t>");
+        // Varied characters (repeated ones would be refused by their ratio).
+        let mut x: u32 = 1;
+        for _ in 0..TEXT_MAX / 3 + 1 {
+            x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            text.push(char::from_u32(0x4E00 + (x >> 16) % 20_000).unwrap());
+        }
+        text.push_str("</w:t></w:r></w:p>");
+        let d = docx(&text, None);
+        assert_eq!(check_document("a.docx", &d, 1 << 24).unwrap_err().key, "err-upload-text");
+        let mut bomb = crate::unpack::tests::bomb("word/document.xml", 80 * 1024 * 1024);
+        assert!(bomb.len() < 1 << 20);
+        let e = check_document("a.docx", &bomb, 1 << 24).unwrap_err();
+        assert_eq!(e.key, "err-upload-ratio", "{e:?}");
+        bomb = crate::unpack::tests::bomb("word/document.xml", 2 * 1024 * 1024);
+        assert_eq!(check_document("a.docx", &bomb, 1 << 24).unwrap_err().key, "err-upload-ratio");
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 pub mod docs;
 pub mod sheet_docx;
+pub mod unpack;
 
 use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
 use rust_xlsxwriter::{DataValidation, Format, FormatBorder, Workbook};
@@ -25,6 +26,12 @@ pub enum OfficeError {
     Empty,
     #[error("too many rows ({0})")]
     TooManyRows(usize),
+    /// It unpacks to more than this many MiB.
+    #[error("unpacks to more than {0} MiB")]
+    TooLarge(u64),
+    /// A part of it is compressed more than this ratio (a zip bomb).
+    #[error("compressed more than {0} to 1")]
+    Ratio(u64),
     #[error("cannot write xlsx: {0}")]
     Write(String),
 }
@@ -58,6 +65,12 @@ fn cell_text(d: &Data) -> String {
 /// The widest sheet read; cells further right are ignored.
 pub const MAX_COLS: u32 = 64;
 
+/// The most an xlsx import may unpack to, all parts together (MiB): far
+/// more than [`MAX_ROWS`] rows of an import's columns take.
+pub const XLSX_UNPACKED_MIB: u64 = 32;
+/// The highest compression ratio of a part over 1 MiB.
+pub const MAX_RATIO: u64 = 200;
+
 /// Read the first worksheet of an xlsx file.
 ///
 /// Cells are streamed rather than loaded as one dense range, so that a file
@@ -68,6 +81,13 @@ pub fn read_xlsx(bytes: &[u8]) -> Result<Sheet, OfficeError> {
     if bytes.len() < 4 || &bytes[..4] != b"PK\x03\x04" {
         return Err(OfficeError::NotXlsx);
     }
+    // Before calamine, which reads the shared strings whole: one cell of
+    // 800 MB fits in an upload of 800 KB.
+    unpack::check(bytes, XLSX_UNPACKED_MIB * 1024 * 1024, MAX_RATIO).map_err(|r| match r {
+        unpack::Refusal::NotZip => OfficeError::Corrupt("not a zip archive".into()),
+        unpack::Refusal::TooLarge(_) => OfficeError::TooLarge(XLSX_UNPACKED_MIB),
+        unpack::Refusal::Ratio(r) => OfficeError::Ratio(r),
+    })?;
     let corrupt = |e: calamine::XlsxError| OfficeError::Corrupt(e.to_string());
     let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).map_err(corrupt)?;
     let first = wb.sheet_names().into_iter().next().ok_or(OfficeError::Empty)?;
@@ -75,7 +95,8 @@ pub fn read_xlsx(bytes: &[u8]) -> Result<Sheet, OfficeError> {
     // Row number (0-based) → cells by column.
     let mut rows: Vec<(u32, Vec<String>)> = Vec::new();
     let mut seen_cells: u64 = 0;
-    let cell_budget = (MAX_ROWS as u64 + 1) * u64::from(MAX_COLS) * 4;
+    // Every cell of the widest allowed sheet, blank ones included.
+    let cell_budget = (MAX_ROWS as u64 + 1) * u64::from(MAX_COLS);
     while let Some(cell) = reader.next_cell().map_err(corrupt)? {
         seen_cells += 1;
         if seen_cells > cell_budget {
@@ -172,6 +193,17 @@ pub fn write_xlsx(sheet_name: &str, columns: &[Column], rows: &[Vec<String>]) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_workbook_that_unpacks_too_far_is_refused_before_parsing() {
+        // 40 MiB of one cell's text, deflated ~1,000 to 1 (ratio left aside).
+        let bomb = unpack::tests::bomb("xl/sharedStrings.xml", 40 * 1024 * 1024);
+        assert_eq!(
+            unpack::check(&bomb, XLSX_UNPACKED_MIB * 1024 * 1024, u64::MAX),
+            Err(unpack::Refusal::TooLarge(32 << 20))
+        );
+        assert_eq!(read_xlsx(&bomb), Err(OfficeError::Ratio(MAX_RATIO)));
+    }
 
     #[test]
     fn written_sheets_read_back() {

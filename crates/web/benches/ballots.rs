@@ -54,7 +54,6 @@ use kaoping_core::roster::SubjectInput;
 use kaoping_core::services::{AuthConfig, IssueFor, Services};
 use kaoping_store::Db;
 use kaoping_web::{AppState, WebConfig};
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -112,7 +111,8 @@ async fn serve(app: axum::Router) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move {
-        axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap();
+        let limits = kaoping_web::serve::Limits::from(&kaoping_web::WebConfig::default());
+        kaoping_web::serve::serve(listener, app, limits, std::future::pending()).await.unwrap();
     });
     base
 }

@@ -27,7 +27,6 @@ use kaoping_core::scope::Actor;
 use kaoping_core::services::{AuthConfig, Caller, ReportSave, Services};
 use kaoping_office::{Column, write_xlsx};
 use kaoping_web::{AppState, WebConfig};
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -84,7 +83,8 @@ async fn bench() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move {
-        axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap();
+        let limits = kaoping_web::serve::Limits::from(&kaoping_web::WebConfig::default());
+        kaoping_web::serve::serve(listener, app, limits, std::future::pending()).await.unwrap();
     });
     let admin = client(&base);
     let r = admin

@@ -36,6 +36,16 @@ impl AppError {
         Self::refused(StatusCode::BAD_REQUEST, detail)
     }
 
+    /// A number from the request outside `min..=max`: 400, naming it.
+    pub fn out_of_range(name: &'static str, min: u64, max: u64) -> Self {
+        Self::bad_request(Msg::new("err-number-range").arg("name", name).arg("min", min).arg("max", max))
+    }
+
+    /// `value` if it lies in `min..=max`, else [`Self::out_of_range`].
+    pub fn in_range(name: &'static str, value: u64, min: u64, max: u64) -> Result<u64, Self> {
+        if (min..=max).contains(&value) { Ok(value) } else { Err(Self::out_of_range(name, min, max)) }
+    }
+
     /// A request refused with `status`, titled "bad request", saying why.
     pub fn refused(status: StatusCode, detail: Msg) -> Self {
         let mut e = Self::status(status, "error-bad-request");

@@ -8,6 +8,7 @@ mod error;
 pub mod i18n;
 mod middleware;
 mod routes;
+pub mod serve;
 mod urlform;
 mod views;
 
@@ -59,6 +60,10 @@ pub struct WebConfig {
     /// The address people open kaoping at (e.g. `https://kaoping.example.gov.cn`),
     /// for personal links and QR codes; default: the host of the request.
     pub public_url: Option<String>,
+    /// Seconds a client has to send a request's headers.
+    pub header_read_seconds: u64,
+    /// Connections open at once; more wait to be accepted.
+    pub max_connections: usize,
 }
 
 impl Default for WebConfig {
@@ -73,6 +78,8 @@ impl Default for WebConfig {
             trusted_origins: Vec::new(),
             metrics_from: Vec::new(),
             public_url: None,
+            header_read_seconds: 10,
+            max_connections: 8192,
         }
     }
 }

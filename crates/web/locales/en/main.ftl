@@ -242,6 +242,7 @@ error-invalid = The submission has errors
 error-conflict = The action cannot be completed
 error-locked = Account locked
 error-bad-request = Bad request
+err-number-range = { $name } must be between { $min } and { $max }.
 error-method = Method not allowed
 error-too-large = The submission is too large
 error-rate-limited = Too many requests; please wait a moment
@@ -296,6 +297,8 @@ err-upload = The upload failed; please try again.
 err-upload-missing = Choose a file to upload.
 err-xlsx-type = The file is not an Excel workbook (.xlsx). Save .xls or .csv files as .xlsx in Excel or WPS first.
 err-xlsx-corrupt = The Excel file is damaged and cannot be read.
+err-xlsx-too-large = The Excel file unpacks to more than { $max } MB: split it and import the parts.
+err-xlsx-ratio = The Excel file is compressed more than { $max } to 1, which only a malicious file is; it cannot be imported.
 
 # Audit action names
 action-auth-login = Login
@@ -651,6 +654,9 @@ err-form-field-twice = The form field “{ $field }” was sent more than once.
 err-upload-type = “{ $name }” is not a .docx or .pdf file.
 err-upload-content = The content of “{ $name }” does not match its extension, or the file is damaged (only real Word .docx and PDF files are accepted).
 err-upload-macro = Documents with macros cannot be uploaded; save as a plain .docx.
+err-upload-unpacked = “{ $name }” unpacks to more than { $max } MB and cannot be accepted.
+err-upload-ratio = “{ $name }” is compressed more than { $max } to 1, which only a malicious file is; it cannot be accepted.
+err-upload-text = “{ $name }” holds more than { $max } KB of text; shorten it and upload again.
 editor-labels = Bold|Heading|List|Numbered
 submissions-title = Report submissions
 submissions-deadline = Due on { $date }

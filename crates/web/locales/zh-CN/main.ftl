@@ -242,6 +242,7 @@ error-invalid = 提交的内容有误
 error-conflict = 操作无法完成
 error-locked = 账号已锁定
 error-bad-request = 请求有误
+err-number-range = { $name } 应在 { $min } 到 { $max } 之间。
 error-method = 不支持该请求方式
 error-too-large = 提交的内容过大
 error-rate-limited = 操作过于频繁，请稍后再试
@@ -296,6 +297,8 @@ err-upload = 上传失败，请重试。
 err-upload-missing = 请选择要上传的文件。
 err-xlsx-type = 文件不是 Excel 工作簿（.xlsx）。如果是 .xls 或 .csv，请在 Excel 或 WPS 中另存为 .xlsx 后再上传。
 err-xlsx-corrupt = Excel 文件已损坏，无法读取。
+err-xlsx-too-large = Excel 文件解压后超过 { $max } MB，请拆分后分批导入。
+err-xlsx-ratio = Excel 文件的压缩比异常（超过 { $max } 倍），可能是恶意文件，不能导入。
 
 # 审计操作名称
 action-auth-login = 登录
@@ -651,6 +654,9 @@ err-form-field-twice = 表单字段“{ $field }”重复提交。
 err-upload-type = “{ $name }”不是 .docx 或 .pdf 文件。
 err-upload-content = “{ $name }”的内容与扩展名不符，或文件已损坏（只接受真正的 Word .docx 和 PDF 文件）。
 err-upload-macro = 含宏的文档不能上传，请另存为普通 .docx 文件。
+err-upload-unpacked = “{ $name }”解压后超过 { $max } MB，不能接受。
+err-upload-ratio = “{ $name }”的压缩比异常（超过 { $max } 倍），可能是恶意文件，不能接受。
+err-upload-text = “{ $name }”的文字超过 { $max } KB，请精简后再上传。
 editor-labels = 加粗|标题|列表|编号
 submissions-title = 报告提交情况
 submissions-deadline = 截止日期：{ $date }

@@ -2,7 +2,7 @@
 
 use crate::AppState;
 use crate::ctx::OrgAdmin;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -47,24 +47,30 @@ pub struct PersonPage {
     pub items: Vec<PersonDto>,
 }
 
+/// The largest offset accepted (far beyond any tree's people).
+const MAX_OFFSET: u64 = 1_000_000_000;
+
 #[derive(Deserialize, IntoParams)]
 pub struct ListParams {
     /// Part of the name, post, or the pinyin of the name.
     pub q: Option<String>,
+    /// 0 to 1,000,000,000; default 0.
     #[serde(default)]
     pub offset: u64,
-    /// At most 500; default 50.
+    /// 1 to 500; default 50.
     pub limit: Option<u64>,
 }
 
 #[utoipa::path(get, path = "/api/v1/people", tag = "people", params(ListParams),
-    responses((status = 200, body = PersonPage), (status = 403, body = super::Problem)))]
+    responses((status = 200, body = PersonPage), (status = 400, body = super::Problem), (status = 403, body = super::Problem)))]
 pub async fn list(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
     Query(p): Query<ListParams>,
 ) -> AppResult<Json<PersonPage>> {
-    let (rows, total) = state.services.people_list(&a.caller, p.q, p.offset, p.limit.unwrap_or(50)).await?;
+    let offset = AppError::in_range("offset", p.offset, 0, MAX_OFFSET)?;
+    let limit = AppError::in_range("limit", p.limit.unwrap_or(50), 1, 500)?;
+    let (rows, total) = state.services.people_list(&a.caller, p.q, offset, limit).await?;
     Ok(Json(PersonPage { total, items: rows.into_iter().map(Into::into).collect() }))
 }
 

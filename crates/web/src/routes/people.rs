@@ -3,7 +3,7 @@
 use super::org::TreeRow;
 use crate::AppState;
 use crate::ctx::{Auth, OrgAdmin};
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::views::{FormErrors, Page, render};
 use askama::Template;
 use axum::Form;
@@ -19,6 +19,8 @@ use kaoping_core::services::{AccountInput, Services};
 use serde::Deserialize;
 
 const PAGE_SIZE: u64 = 50;
+/// More pages than any tree has people: a bigger number is refused.
+const MAX_PAGE: u64 = 1_000_000;
 
 #[derive(Deserialize)]
 pub struct ListQuery {
@@ -43,7 +45,7 @@ pub async fn list(
     OrgAdmin(a): OrgAdmin,
     Query(q): Query<ListQuery>,
 ) -> AppResult<Response> {
-    let page_no = q.page.unwrap_or(1).max(1);
+    let page_no = AppError::in_range("page", q.page.unwrap_or(1), 1, MAX_PAGE)?;
     let (rows, total) =
         state.services.people_list(&a.caller, q.q.clone(), (page_no - 1) * PAGE_SIZE, PAGE_SIZE).await?;
     let page = Page::new(&state, &a.ctx, "people-title").crumb("nav-people", None).flash(q.flash.as_deref());

@@ -41,6 +41,12 @@ fn one(lang: Lang, key: &str) -> Vec<ReportRow> {
     vec![ReportRow { row: String::new(), column: String::new(), message: lang.t(key) }]
 }
 
+/// One problem for the whole file, naming a limit.
+fn one_max(lang: Lang, key: &str, max: impl ToString) -> Vec<ReportRow> {
+    let message = lang.t_args(key, &[("max", max.to_string())]);
+    vec![ReportRow { row: String::new(), column: String::new(), message }]
+}
+
 /// Map the sheet's headers to fields; the catalog keys of missing required columns otherwise.
 pub fn map_headers(
     headers: &[String],
@@ -97,12 +103,10 @@ pub async fn read_upload(
         Err(OfficeError::NotXlsx) => return Ok(Err(one(lang, "err-xlsx-type"))),
         Err(OfficeError::Corrupt(_)) => return Ok(Err(one(lang, "err-xlsx-corrupt"))),
         Err(OfficeError::Empty) => return Ok(Err(one(lang, "err-import-empty"))),
+        Err(OfficeError::TooLarge(max)) => return Ok(Err(one_max(lang, "err-xlsx-too-large", max))),
+        Err(OfficeError::Ratio(max)) => return Ok(Err(one_max(lang, "err-xlsx-ratio", max))),
         Err(OfficeError::TooManyRows(_)) => {
-            return Ok(Err(vec![ReportRow {
-                row: String::new(),
-                column: String::new(),
-                message: lang.t_args("err-import-too-many", &[("max", kaoping_office::MAX_ROWS.to_string())]),
-            }]));
+            return Ok(Err(one_max(lang, "err-import-too-many", kaoping_office::MAX_ROWS)));
         }
         Err(OfficeError::Write(_)) => {
             return Err(AppError::status(StatusCode::INTERNAL_SERVER_ERROR, "error-internal"));

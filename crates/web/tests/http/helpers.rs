@@ -11,7 +11,6 @@ use kaoping_store::testing::{TestDb, fresh_db};
 use kaoping_web::{AppState, WebConfig};
 use metrics_exporter_prometheus::PrometheusHandle;
 use reqwest::redirect::Policy;
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 pub const PASSWORD: &str = "Test-Passw0rd!";
@@ -112,12 +111,14 @@ pub async fn spawn_with_metrics(
         };
         svc.store.account_create(&acc, &AuditDraft::new(None, "test", None, "account.create", "x")).await.unwrap();
     }
+    let limits = kaoping_web::serve::Limits::from(&web);
     let state = AppState::new(svc.clone(), web, metrics);
     let app = kaoping_web::app(state);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
+    // The server loop `kaoping serve` runs, with its limits.
     tokio::spawn(async move {
-        axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap();
+        kaoping_web::serve::serve(listener, app, limits, std::future::pending()).await.unwrap();
     });
     TestApp { base: format!("http://{addr}"), svc, city, a, a1, b, _db: db }
 }

@@ -180,6 +180,36 @@ async fn import_reports_every_bad_row_and_changes_nothing() {
     assert_eq!(count().await, before + 2);
 }
 
+/// A workbook whose shared strings unpack to `mib` MiB of one cell's text
+/// (packed, about a thousandth of that).
+fn xlsx_bomb(mib: usize) -> Vec<u8> {
+    use std::io::Write;
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let o = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    w.start_file("[Content_Types].xml", o).unwrap();
+    w.write_all(b"<?xml version=\"1.0\"?><Types/>").unwrap();
+    w.start_file("xl/sharedStrings.xml", o).unwrap();
+    w.write_all(b"<sst><si><t>").unwrap();
+    let mib_of_a = vec![b'a'; 1024 * 1024];
+    for _ in 0..mib {
+        w.write_all(&mib_of_a).unwrap();
+    }
+    w.write_all(b"</t></si></sst>").unwrap();
+    w.finish().unwrap().into_inner()
+}
+
+#[tokio::test]
+async fn an_import_that_unpacks_too_far_is_refused_before_it_is_read() {
+    let app = spawn().await;
+    let c = app.login("orga").await;
+    let bomb = xlsx_bomb(40);
+    assert!(bomb.len() < 100 * 1024, "a small upload: {} bytes", bomb.len());
+    let r = c.post(app.url("/admin/org/import")).multipart(upload("units.xlsx", bomb)).send().await.unwrap();
+    assert_eq!(r.status(), 422);
+    let body = r.text().await.unwrap();
+    assert!(body.contains("压缩比异常（超过 200 倍）"), "{body}");
+}
+
 #[tokio::test]
 async fn export_and_template_are_real_workbooks() {
     let app = spawn().await;

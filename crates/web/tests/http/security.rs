@@ -157,3 +157,56 @@ async fn requests_are_counted_per_route_and_status() {
     assert!(count(&after, missing) > count(&before, missing), "{after}");
     assert!(after.contains("kaoping_http_request_duration_seconds"), "{after}");
 }
+
+#[tokio::test]
+async fn numbers_out_of_range_get_400_with_a_message_not_a_panic() {
+    let app = spawn().await;
+    let c = app.login("orga").await;
+    for (path, name) in [
+        ("/admin/people?page=9223372036854775807", "page"),
+        ("/admin/people?page=0", "page"),
+        ("/api/v1/people?offset=9223372036854775808", "offset"),
+        ("/api/v1/people?limit=501", "limit"),
+        ("/api/v1/people?limit=0", "limit"),
+    ] {
+        let r = c.get(app.url(path)).send().await.unwrap();
+        assert_eq!(r.status(), 400, "{path}");
+        let api = path.starts_with("/api");
+        let kind = if api { "application/problem+json" } else { "text/html; charset=utf-8" };
+        assert_eq!(r.headers()["content-type"], kind, "{path}");
+        let body = r.text().await.unwrap();
+        assert!(body.contains(&format!("{name} 应在")), "{path}: {body}");
+    }
+    // In range: answered.
+    assert_eq!(c.get(app.url("/admin/people?page=1000000")).send().await.unwrap().status(), 200);
+    assert_eq!(c.get(app.url("/api/v1/people?offset=1000000000&limit=500")).send().await.unwrap().status(), 200);
+}
+
+#[tokio::test]
+async fn a_client_that_sends_its_headers_slowly_is_cut_off_and_connections_are_capped() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = crate::helpers::spawn_with(|w, _| {
+        w.header_read_seconds = 1;
+        w.max_connections = 2;
+    })
+    .await;
+    let addr = app.base.trim_start_matches("http://").to_string();
+    // Two clients send half a request and stop, holding both connections.
+    let mut slow = Vec::new();
+    for _ in 0..2 {
+        let mut s = tokio::net::TcpStream::connect(&addr).await.unwrap();
+        s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n").await.unwrap();
+        slow.push(s);
+    }
+    // A third client waits for one of them to be cut off, then is answered.
+    let started = std::time::Instant::now();
+    let waiting = reqwest::Client::builder().timeout(std::time::Duration::from_secs(15)).build().unwrap();
+    let r = waiting.get(app.url("/healthz")).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(started.elapsed() >= std::time::Duration::from_millis(900), "answered only once a slot was free");
+    for mut s in slow {
+        let mut rest = Vec::new();
+        let closed = tokio::time::timeout(std::time::Duration::from_secs(10), s.read_to_end(&mut rest)).await;
+        assert!(closed.is_ok(), "the server closes a connection whose headers do not arrive");
+    }
+}
