@@ -277,6 +277,10 @@ pub struct FeedbackSettings {
     pub progress_months: u32,
     /// Reminders start this many days before a progress report is due.
     pub reminder_days: u32,
+    /// A subject's own result card shows per-group figures only when every
+    /// group that graded them gave at least this many votes (with fewer,
+    /// the subject could tell how named people voted).
+    pub min_group_votes: u32,
 }
 
 impl Default for FeedbackSettings {
@@ -297,6 +301,7 @@ impl Default for FeedbackSettings {
             body_size_half_points: 32,
             progress_months: 3,
             reminder_days: 7,
+            min_group_votes: 3,
         }
     }
 }
@@ -344,6 +349,8 @@ pub struct FeedbackSettingsInput {
     pub progress_months: String,
     #[serde(default)]
     pub reminder_days: String,
+    #[serde(default)]
+    pub min_group_votes: String,
 }
 
 fn lines(s: &str) -> Vec<String> {
@@ -405,6 +412,16 @@ impl FeedbackSettingsInput {
                 }
             },
         };
+        let min_group_votes = match self.min_group_votes.trim() {
+            "" => 3,
+            d => match d.parse::<u32>() {
+                Ok(d) if (1..=50).contains(&d) => d,
+                _ => {
+                    errs.push(FieldError::new("min_group_votes", Msg::new("err-between").arg("min", 1).arg("max", 50)));
+                    0
+                }
+            },
+        };
         let requirements = lines(&self.requirements);
         if requirements.iter().any(|r| r.chars().count() > 200) {
             errs.push(FieldError::new("requirements", Msg::new("err-too-long").arg("max", 200)));
@@ -437,6 +454,7 @@ impl FeedbackSettingsInput {
             body_size_half_points,
             progress_months,
             reminder_days,
+            min_group_votes,
         })
     }
 }

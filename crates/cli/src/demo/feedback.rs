@@ -37,6 +37,7 @@ pub async fn seed(svc: &Services, org: &Caller, cycle: CycleId, keep_unacknowled
         body_size_half_points: f.body_size_half_points.to_string(),
         progress_months: f.progress_months.to_string(),
         reminder_days: f.reminder_days.to_string(),
+        min_group_votes: f.min_group_votes.to_string(),
     };
     svc.feedback_settings_set(org, cycle, &settings).await?;
     let (_, rows) = svc.feedback_overview(org, cycle).await?;

@@ -23,6 +23,9 @@ pub struct ResultCard {
     /// How many subjects share the category (for "rank r of n").
     pub of: usize,
     pub assessment: Option<Assessment>,
+    /// Per-group figures left out because a group gave fewer votes than
+    /// this (the subject's own card, `FeedbackSettings::min_group_votes`).
+    pub groups_withheld: Option<u32>,
 }
 
 /// The public summary: per category name, each subject's name, post and grade code.
@@ -107,7 +110,7 @@ impl Services {
         let result = results.iter().find(|r| r.subject == subject.0).cloned().ok_or(CoreError::NotFound("subject"))?;
         let of = results.iter().filter(|r| r.category == result.category && r.rank.is_some()).count();
         let assessment = self.store.assessment_list(cycle).await?.into_iter().find(|a| a.subject == subject);
-        Ok(ResultCard { cycle: c, subject: s, result, of, assessment })
+        Ok(ResultCard { cycle: c, subject: s, result, of, assessment, groups_withheld: None })
     }
 
     /// The caller's own result cards: cycles where they are a subject and the
@@ -124,10 +127,20 @@ impl Services {
                 continue;
             };
             let results = self.compute(&c).await?;
-            let Some(result) = results.iter().find(|r| r.subject == subject.person_id.0).cloned() else { continue };
+            let Some(mut result) = results.iter().find(|r| r.subject == subject.person_id.0).cloned() else {
+                continue;
+            };
+            // A group of two that gave 40 points: both graded 差. All the
+            // groups go, not only the small one: the democratic score and
+            // the others' means would give its mean back.
+            let k = u64::from(c.feedback.min_group_votes);
+            let groups_withheld = result.groups.iter().any(|g| g.n > 0 && g.n < k).then(|| {
+                result.groups.clear();
+                c.feedback.min_group_votes
+            });
             let of = results.iter().filter(|r| r.category == result.category && r.rank.is_some()).count();
             let assessment = self.store.assessment_list(id).await?.into_iter().find(|a| a.subject == subject.person_id);
-            out.push(ResultCard { cycle: c, subject, result, of, assessment });
+            out.push(ResultCard { cycle: c, subject, result, of, assessment, groups_withheld });
         }
         Ok(out)
     }

@@ -193,3 +193,53 @@ async fn two_organizers_issuing_at_once_issue_one_sheet() {
     let sheets = w.svc.store.sheet_list(cy).await.unwrap();
     assert_eq!(sheets.iter().map(|s| s.number.as_str()).collect::<Vec<_>>(), ["组反〔2026〕1号"]);
 }
+
+#[tokio::test]
+async fn a_subject_sees_no_per_group_figures_when_a_group_gave_too_few_votes() {
+    // Two evaluators in one group: from its mean the subject could tell
+    // both grades. The organizer lowers the floor to 2: then they are shown.
+    let (w, zzb, cy, s, sessions) = setup_n("named", 2).await;
+    w.svc.voting_set(&zzb, cy, true).await.unwrap();
+    for (i, t) in sessions.iter().enumerate() {
+        let r = w.svc.reader_from_link(t, None).await.unwrap().unwrap();
+        w.svc
+            .ballot_submit(&r, &format!("small-group-{i:06}"), marks(&[(s[0], "poor"), (s[1], "good")]))
+            .await
+            .unwrap();
+    }
+    w.svc.voting_set(&zzb, cy, false).await.unwrap();
+    w.svc.cycle_advance(&zzb, cy, Phase::Tally).await.unwrap();
+    w.svc.results_publish(&zzb, cy, Visibility::Subjects).await.unwrap();
+    let me = subject_caller(s[0]);
+    let card = w.svc.my_results(&me).await.unwrap().remove(0);
+    assert_eq!(card.groups_withheld, Some(3));
+    assert!(card.result.groups.is_empty());
+    assert_eq!(card.result.counts.n(), 2, "the totals are still there");
+    // The organizer's view of the same card keeps the groups.
+    let full = w.svc.result_card(&zzb, cy, PersonId(s[0])).await.unwrap();
+    assert_eq!(full.result.groups.len(), 1);
+
+    let c = w.svc.cycle_get(&zzb, cy).await.unwrap();
+    let f = &c.feedback;
+    let input = FeedbackSettingsInput {
+        number_pattern: f.number_pattern.clone(),
+        issuing_body: "琅港市委组织部".into(),
+        title: f.title.clone(),
+        plan_due_days: f.plan_due_days.to_string(),
+        requirements: f.requirements.join("\n"),
+        tags: f.tags.join("\n"),
+        title_font: f.title_font.clone(),
+        body_font: f.body_font.clone(),
+        body_size_half_points: f.body_size_half_points.to_string(),
+        progress_months: f.progress_months.to_string(),
+        reminder_days: f.reminder_days.to_string(),
+        min_group_votes: "0".into(),
+    };
+    let e = w.svc.feedback_settings_set(&zzb, cy, &input).await.unwrap_err();
+    assert!(matches!(e, CoreError::Invalid(ref f) if f[0].field == "min_group_votes"), "{e:?}");
+    let input = FeedbackSettingsInput { min_group_votes: "2".into(), ..input };
+    w.svc.feedback_settings_set(&zzb, cy, &input).await.unwrap();
+    let card = w.svc.my_results(&me).await.unwrap().remove(0);
+    assert_eq!(card.groups_withheld, None);
+    assert_eq!(card.result.groups.len(), 1);
+}

@@ -165,6 +165,7 @@ async fn progress_is_reported_with_evidence_then_signed_off_and_reopened() {
         body_size_half_points: "32".into(),
         progress_months: "1".into(),
         reminder_days: "60".into(),
+        ..Default::default()
     };
     svc.feedback_settings_set(&zzb, cy, &f).await.unwrap();
     svc.plan_submit(&me, cy).await.unwrap();

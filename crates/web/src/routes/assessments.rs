@@ -154,6 +154,8 @@ pub struct Card {
     pub abstain: u64,
     /// (group label, mean, n)
     pub groups: Vec<(String, String, u64)>,
+    /// Why there are no per-group figures (a group with too few votes).
+    pub groups_note: String,
     pub routine: String,
     pub veto: String,
 }
@@ -186,6 +188,10 @@ fn card(lang: crate::i18n::Lang, c: &ResultCard) -> Card {
             .iter()
             .map(|g| (s.group_label(&g.group), g.mean.as_ref().map(round2).unwrap_or_default(), g.n))
             .collect(),
+        groups_note: c
+            .groups_withheld
+            .map(|k| lang.t_args("card-groups-withheld", &[("k", k.to_string())]))
+            .unwrap_or_default(),
         routine: c.assessment.as_ref().and_then(|a| a.routine).map(|d| d.to_string()).unwrap_or_default(),
         veto: c.assessment.as_ref().and_then(|a| a.veto_reason.clone()).unwrap_or_default(),
     }

@@ -194,6 +194,7 @@ impl SettingsView {
             ("body_font", "fb-body-font", f.body_font.clone(), ""),
             ("body_size_half_points", "fb-body-size", f.body_size_half_points.clone(), "fb-body-size-help"),
             ("reminder_days", "fb-reminder-days", f.reminder_days.clone(), "fb-reminder-days-help"),
+            ("min_group_votes", "fb-min-group-votes", f.min_group_votes.clone(), "fb-min-group-votes-help"),
         ]
     }
 }
@@ -212,6 +213,7 @@ fn settings_input(c: &Cycle) -> FeedbackSettingsInput {
         body_size_half_points: s.body_size_half_points.to_string(),
         progress_months: s.progress_months.to_string(),
         reminder_days: s.reminder_days.to_string(),
+        min_group_votes: s.min_group_votes.to_string(),
     }
 }
 
