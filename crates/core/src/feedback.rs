@@ -357,6 +357,26 @@ fn lines(s: &str) -> Vec<String> {
     s.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect()
 }
 
+impl From<&FeedbackSettings> for FeedbackSettingsInput {
+    /// The form as it shows stored settings.
+    fn from(s: &FeedbackSettings) -> Self {
+        Self {
+            number_pattern: s.number_pattern.clone(),
+            issuing_body: s.issuing_body.clone(),
+            title: s.title.clone(),
+            plan_due_days: s.plan_due_days.to_string(),
+            requirements: s.requirements.join("\n"),
+            tags: s.tags.join("\n"),
+            title_font: s.title_font.clone(),
+            body_font: s.body_font.clone(),
+            body_size_half_points: s.body_size_half_points.to_string(),
+            progress_months: s.progress_months.to_string(),
+            reminder_days: s.reminder_days.to_string(),
+            min_group_votes: s.min_group_votes.to_string(),
+        }
+    }
+}
+
 impl FeedbackSettingsInput {
     pub fn validate(&self) -> Result<FeedbackSettings, Vec<FieldError>> {
         let mut errs = Vec::new();

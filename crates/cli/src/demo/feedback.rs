@@ -24,20 +24,10 @@ const ROUTINE: &str = "日常考核发现：党费收缴台账更新不及时。
 
 pub async fn seed(svc: &Services, org: &Caller, cycle: CycleId, keep_unacknowledged: PersonId) -> Result<()> {
     let c = svc.cycle_get(org, cycle).await?;
-    let f = &c.feedback;
     let settings = FeedbackSettingsInput {
         number_pattern: "琅组反〔{year}〕{seq}号".into(),
         issuing_body: "中共琅港市委组织部".into(),
-        title: f.title.clone(),
-        plan_due_days: f.plan_due_days.to_string(),
-        requirements: f.requirements.join("\n"),
-        tags: f.tags.join("\n"),
-        title_font: f.title_font.clone(),
-        body_font: f.body_font.clone(),
-        body_size_half_points: f.body_size_half_points.to_string(),
-        progress_months: f.progress_months.to_string(),
-        reminder_days: f.reminder_days.to_string(),
-        min_group_votes: f.min_group_votes.to_string(),
+        ..FeedbackSettingsInput::from(&c.feedback)
     };
     svc.feedback_settings_set(org, cycle, &settings).await?;
     let (_, rows) = svc.feedback_overview(org, cycle).await?;

@@ -220,20 +220,10 @@ async fn a_subject_sees_no_per_group_figures_when_a_group_gave_too_few_votes() {
     assert_eq!(full.result.groups.len(), 1);
 
     let c = w.svc.cycle_get(&zzb, cy).await.unwrap();
-    let f = &c.feedback;
     let input = FeedbackSettingsInput {
-        number_pattern: f.number_pattern.clone(),
         issuing_body: "琅港市委组织部".into(),
-        title: f.title.clone(),
-        plan_due_days: f.plan_due_days.to_string(),
-        requirements: f.requirements.join("\n"),
-        tags: f.tags.join("\n"),
-        title_font: f.title_font.clone(),
-        body_font: f.body_font.clone(),
-        body_size_half_points: f.body_size_half_points.to_string(),
-        progress_months: f.progress_months.to_string(),
-        reminder_days: f.reminder_days.to_string(),
         min_group_votes: "0".into(),
+        ..FeedbackSettingsInput::from(&c.feedback)
     };
     let e = w.svc.feedback_settings_set(&zzb, cy, &input).await.unwrap_err();
     assert!(matches!(e, CoreError::Invalid(ref f) if f[0].field == "min_group_votes"), "{e:?}");

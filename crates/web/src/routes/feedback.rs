@@ -200,21 +200,7 @@ impl SettingsView {
 }
 
 fn settings_input(c: &Cycle) -> FeedbackSettingsInput {
-    let s = &c.feedback;
-    FeedbackSettingsInput {
-        number_pattern: s.number_pattern.clone(),
-        issuing_body: s.issuing_body.clone(),
-        title: s.title.clone(),
-        plan_due_days: s.plan_due_days.to_string(),
-        requirements: s.requirements.join("\n"),
-        tags: s.tags.join("\n"),
-        title_font: s.title_font.clone(),
-        body_font: s.body_font.clone(),
-        body_size_half_points: s.body_size_half_points.to_string(),
-        progress_months: s.progress_months.to_string(),
-        reminder_days: s.reminder_days.to_string(),
-        min_group_votes: s.min_group_votes.to_string(),
-    }
+    FeedbackSettingsInput::from(&c.feedback)
 }
 
 pub async fn settings_form(
