@@ -30,6 +30,9 @@ pub struct Config {
     /// The server key file (docs/security.md); empty: `kaoping.key` in the
     /// data folder, made on first use.
     pub key_file: PathBuf,
+    /// Where the head of the audit chain is appended every minute and at
+    /// every seal; empty: `audit-anchors.log` in the data folder.
+    pub audit_anchor_file: PathBuf,
     /// `text` or `json`.
     pub log_format: String,
     /// Log filter, e.g. `info` or `kaoping=debug,info`.
@@ -45,6 +48,7 @@ impl Default for Config {
             data: PathBuf::from("kaoping-data"),
             database_url: Secret::default(),
             key_file: PathBuf::new(),
+            audit_anchor_file: PathBuf::new(),
             log_format: "text".into(),
             log: "info,memory_serve=warn,sea_orm_migration=warn,sqlx=warn".into(),
             web: WebConfig::default(),

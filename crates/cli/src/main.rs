@@ -1,6 +1,7 @@
 //! `kaoping`: the web server and the command-line tool. Wiring only: the
 //! rules live in `kaoping-core`.
 
+mod anchors;
 mod config;
 mod demo;
 mod key;
@@ -231,12 +232,26 @@ async fn run(cli: Cli) -> Result<(), String> {
             let db = open(&cfg).await?;
             require_current(&db).await?;
             let svc = server::services(&cfg, db);
-            match svc.audit_verify().await.map_err(|e| e.to_string())? {
-                Ok(n) => {
-                    println!("audit log intact: {n} entries, SM3 chain verified");
+            let n = match svc.audit_verify().await.map_err(|e| e.to_string())? {
+                Ok(n) => n,
+                Err(b) => return Err(format!("audit log broken at entry #{}: {}", b.seq, b.reason)),
+            };
+            println!("audit log intact: {n} entries, SM3 chain verified");
+            let path = anchors::anchor_path(&cfg);
+            if !path.exists() {
+                println!(
+                    "no anchor file at {}: entries removed from the end of the log cannot be detected",
+                    path.display()
+                );
+                return Ok(());
+            }
+            let list = anchors::read(&path)?;
+            match svc.audit_check_anchors(&list).await.map_err(|e| e.to_string())? {
+                Ok(k) => {
+                    println!("{k} anchors in {} match the log", path.display());
                     Ok(())
                 }
-                Err(b) => Err(format!("audit log broken at entry #{}: {}", b.seq, b.reason)),
+                Err(b) => Err(b.to_string()),
             }
         }
     }

@@ -65,7 +65,18 @@ pub async fn serve_on(
     ready: impl FnOnce(),
 ) -> Result<(), String> {
     let metrics = metrics_exporter_prometheus::PrometheusBuilder::new().install_recorder().ok();
-    let svc = services(cfg, db);
+    let anchors = crate::anchors::AnchorFile::new(crate::anchors::anchor_path(cfg));
+    let svc = services(cfg, db).with_anchor_sink(Arc::new(anchors));
+    // The head of the audit chain, outside the database, every minute (and
+    // at every seal, by the services).
+    let anchor = svc.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            anchor.audit_anchor().await;
+        }
+    });
     let purge = svc.clone();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(600));

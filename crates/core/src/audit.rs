@@ -206,6 +206,65 @@ pub fn verify_chain<'a>(entries: impl IntoIterator<Item = &'a AuditEntry>) -> Re
     Ok(v.count)
 }
 
+/// A point of the chain recorded outside the database (a line of the anchor
+/// file): a later check finds an entry up to it removed or rewritten even
+/// when the whole chain after it was rebuilt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Anchor {
+    pub at: DateTime<Utc>,
+    pub seq: i64,
+    pub hash: String,
+}
+
+impl Anchor {
+    /// `<RFC 3339 time> <seq> <hash>` and a newline.
+    pub fn line(&self) -> String {
+        format!("{} {} {}\n", self.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true), self.seq, self.hash)
+    }
+
+    /// A line of the anchor file (`None` if it is not one).
+    pub fn parse(line: &str) -> Option<Self> {
+        let mut parts = line.split_whitespace();
+        let at = DateTime::parse_from_rfc3339(parts.next()?).ok()?.with_timezone(&Utc);
+        let seq = parts.next()?.parse().ok()?;
+        let hash = parts.next()?.to_string();
+        (hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_hexdigit()) && parts.next().is_none()).then_some(Self {
+            at,
+            seq,
+            hash,
+        })
+    }
+}
+
+/// Where the stored log departs from an anchor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AnchorBreak {
+    /// The anchored entry is gone: the log ends at `last` (0: empty).
+    Truncated { anchor: Anchor, last: i64 },
+    /// The entry at the anchored sequence has another hash.
+    Altered { anchor: Anchor },
+}
+
+impl std::fmt::Display for AnchorBreak {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Truncated { anchor, last } => write!(
+                f,
+                "the audit log was truncated: entry #{} (anchored {}) is missing; the log ends at #{last}",
+                anchor.seq, anchor.at
+            ),
+            Self::Altered { anchor } => {
+                write!(f, "entry #{} differs from its anchor of {} (the log was rewritten)", anchor.seq, anchor.at)
+            }
+        }
+    }
+}
+
+/// Where anchors are written (a file outside the database; see the CLI).
+pub trait AnchorSink: Send + Sync {
+    fn append(&self, anchor: &Anchor) -> std::io::Result<()>;
+}
+
 /// Filters for the audit page.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct AuditFilter {
@@ -222,6 +281,20 @@ pub struct AuditFilter {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn anchor_lines_round_trip_and_other_lines_are_not_anchors() {
+        let a = Anchor {
+            at: DateTime::parse_from_rfc3339("2026-12-07T09:30:00Z").unwrap().with_timezone(&Utc),
+            seq: 42,
+            hash: "ab".repeat(32),
+        };
+        assert_eq!(a.line(), format!("2026-12-07T09:30:00Z 42 {}\n", "ab".repeat(32)));
+        assert_eq!(Anchor::parse(&a.line()), Some(a.clone()));
+        assert_eq!(Anchor::parse("2026-12-07T09:30:00Z 42 xyz"), None);
+        assert_eq!(Anchor::parse("garbage"), None);
+        assert_eq!(Anchor::parse(&format!("{} extra", a.line().trim())), None);
+    }
 
     fn chain(n: usize) -> Vec<AuditEntry> {
         let d = AuditDraft::new(Some(AccountId(1)), "admin", Some("127.0.0.1".into()), "org.create", "org_unit:1");

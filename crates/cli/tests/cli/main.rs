@@ -44,7 +44,36 @@ async fn init_serve_check_and_audit_verify() {
     let o = kaoping(&["audit", "verify", "--data", data]);
     assert!(o.status.success(), "{}", text(&o));
     assert!(text(&o).contains("audit log intact: 3 entries"), "{}", text(&o));
+    assert!(text(&o).contains("no anchor file"), "{}", text(&o));
 
+    // The log is append-only through the app's connection.
+    let db = Db::connect(&Target::in_data_dir(dir.path())).await.unwrap();
+    let c = db.connection();
+    let refused = c.execute_raw(Statement::from_string(c.get_database_backend(), "DELETE FROM audit_log")).await;
+    assert!(refused.unwrap_err().to_string().contains("append-only"));
+    // Anchored at the head (#3) as `serve` does; an owner lifts the triggers
+    // and removes the newest entry: the chain is whole, the anchor is not.
+    let head: (i64, String) = {
+        let row = c
+            .query_one_raw(Statement::from_string(
+                c.get_database_backend(),
+                "SELECT seq, hash FROM audit_log ORDER BY seq DESC",
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        (row.try_get("", "seq").unwrap(), row.try_get("", "hash").unwrap())
+    };
+    std::fs::write(dir.path().join("audit-anchors.log"), format!("2026-12-07T09:00:00Z {} {}\n", head.0, head.1))
+        .unwrap();
+    exec(dir.path(), "DROP TRIGGER audit_log_no_delete").await;
+    exec(dir.path(), "DELETE FROM audit_log WHERE seq = 3").await;
+    let o = kaoping(&["audit", "verify", "--data", data]);
+    assert!(!o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("truncated: entry #3"), "{}", text(&o));
+    std::fs::remove_file(dir.path().join("audit-anchors.log")).unwrap();
+
+    exec(dir.path(), "DROP TRIGGER audit_log_no_update").await;
     exec(dir.path(), "UPDATE audit_log SET detail = 'forged' WHERE seq = 2").await;
     let o = kaoping(&["audit", "verify", "--data", data]);
     assert!(!o.status.success());

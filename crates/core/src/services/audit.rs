@@ -1,7 +1,7 @@
 //! Reading and verifying the audit log.
 
 use super::{Caller, Services};
-use crate::audit::{AuditEntry, AuditFilter, ChainBreak, ChainVerifier};
+use crate::audit::{Anchor, AnchorBreak, AuditEntry, AuditFilter, ChainBreak, ChainVerifier};
 use crate::error::Result;
 
 impl Services {
@@ -32,6 +32,43 @@ impl Services {
                 }
             }
         }
+    }
+
+    /// The newest entry's sequence number and hash, as an anchor now.
+    pub async fn audit_head(&self) -> Result<Option<Anchor>> {
+        let newest = self.store.audit_list(&AuditFilter { limit: 1, ..Default::default() }).await?;
+        Ok(newest.into_iter().next().map(|e| Anchor { at: crate::time::now(), seq: e.seq, hash: e.hash }))
+    }
+
+    /// Write the head of the chain to the anchor sink, if there is one (every
+    /// minute, and at every seal). A failure is logged: the change it follows
+    /// is already committed.
+    pub async fn audit_anchor(&self) {
+        let Some(sink) = &self.anchors else { return };
+        match self.audit_head().await {
+            Ok(Some(a)) => {
+                if let Err(e) = sink.append(&a) {
+                    tracing::error!(error = %e, seq = a.seq, "the audit anchor could not be written");
+                }
+            }
+            Ok(None) => {}
+            Err(e) => tracing::error!(error = %e, "the audit head could not be read for its anchor"),
+        }
+    }
+
+    /// Check the stored log against anchors written earlier: the number
+    /// checked, or the first departure.
+    pub async fn audit_check_anchors(&self, anchors: &[Anchor]) -> Result<std::result::Result<usize, AnchorBreak>> {
+        let last = self.audit_head().await?.map_or(0, |a| a.seq);
+        for a in anchors {
+            let found = self.store.audit_chunk(a.seq - 1, 1).await?.into_iter().next().filter(|e| e.seq == a.seq);
+            match found {
+                None => return Ok(Err(AnchorBreak::Truncated { anchor: a.clone(), last })),
+                Some(e) if e.hash != a.hash => return Ok(Err(AnchorBreak::Altered { anchor: a.clone() })),
+                Some(_) => {}
+            }
+        }
+        Ok(Ok(anchors.len()))
     }
 
     /// Check the audit list permission without reading (for the audit page).

@@ -74,6 +74,8 @@ pub struct Services {
     frozen: Arc<TtlCache<crate::ids::CycleId, Rosters>>,
     /// Where reminders and overdue flags go besides the app's own pages.
     pub notifier: Arc<dyn crate::notify::Notifier>,
+    /// Where the head of the audit chain is anchored outside the database.
+    pub anchors: Option<Arc<dyn crate::audit::AnchorSink>>,
     /// One loader per cycle snapshot at a time.
     loading: Arc<std::sync::Mutex<std::collections::HashMap<crate::ids::CycleId, Arc<tokio::sync::Mutex<()>>>>>,
 }
@@ -144,8 +146,15 @@ impl Services {
                 std::time::Duration::from_secs(FROZEN_ROSTER_SECONDS)
             })),
             notifier: Arc::new(crate::notify::LogNotifier),
+            anchors: None,
             loading: Default::default(),
         }
+    }
+
+    /// The same services anchoring the audit chain in `sink`.
+    pub fn with_anchor_sink(mut self, sink: Arc<dyn crate::audit::AnchorSink>) -> Self {
+        self.anchors = Some(sink);
+        self
     }
 
     /// The same services with another notifier (e-mail, SMS, …).

@@ -79,6 +79,10 @@ impl Services {
             self.store.voting_set(cycle, open, time::now(), &caller.audit(action, format!("cycle:{cycle}"))).await;
         self.forget_cycle(cycle);
         let done = done?;
+        if !open && done.is_some() {
+            // The ballot-set seal is in the log: anchor it at once.
+            self.audit_anchor().await;
+        }
         match done {
             Some(seal) => Ok((!open).then_some(seal)),
             None => Err(CoreError::Conflict(Msg::new(if open { "err-voting-opened" } else { "err-voting-not-open" }))),

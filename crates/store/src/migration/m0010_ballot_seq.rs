@@ -14,7 +14,6 @@
 //! batch (`scoring.md` §7).
 
 use sea_orm_migration::prelude::*;
-use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -54,14 +53,7 @@ impl MigrationTrait for Migration {
     }
 
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        let db = m.get_connection();
-        let steps = match db.get_database_backend() {
-            DbBackend::Postgres => POSTGRES,
-            _ => SQLITE,
-        };
-        for sql in steps {
-            db.execute_unprepared(sql).await?;
-        }
+        super::execute_for_backend(m, SQLITE, POSTGRES).await?;
         m.create_index(
             Index::create()
                 .name("ix_ballot_seal")

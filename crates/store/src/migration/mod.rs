@@ -13,8 +13,23 @@ mod m0008_feedback;
 mod m0009_rectification;
 mod m0010_ballot_seq;
 mod m0011_sealed_ballots;
+mod m0012_audit_append_only;
 
 pub struct Migrator;
+
+/// Run the statements written for the connection's backend, in order.
+async fn execute_for_backend(m: &SchemaManager<'_>, sqlite: &[&str], postgres: &[&str]) -> Result<(), DbErr> {
+    use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend};
+    let db = m.get_connection();
+    let steps = match db.get_database_backend() {
+        DbBackend::Postgres => postgres,
+        _ => sqlite,
+    };
+    for sql in steps {
+        db.execute_unprepared(sql).await?;
+    }
+    Ok(())
+}
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
@@ -31,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0009_rectification::Migration),
             Box::new(m0010_ballot_seq::Migration),
             Box::new(m0011_sealed_ballots::Migration),
+            Box::new(m0012_audit_append_only::Migration),
         ]
     }
 }
