@@ -103,6 +103,14 @@ enum Command {
     Verify {
         /// A cycle export (JSON, docs/export-format.md).
         file: PathBuf,
+        /// The results seal published with the results (e.g. on the
+        /// public results page): the export's must be this one.
+        #[arg(long)]
+        seal: Option<String>,
+        /// With --data or --database-url: compare with the results seal in
+        /// that database's audit log.
+        #[command(flatten)]
+        place: Place,
     },
 }
 
@@ -210,12 +218,30 @@ async fn run(cli: Cli) -> Result<(), String> {
             println!("{}", serde_json::to_string_pretty(&out).expect("json"));
             Ok(())
         }
-        Command::Verify { file } => {
+        Command::Verify { file, seal, place } => {
             let e = read_export(&file)?;
-            let problems = kaoping_core::export::verify(&e);
+            let mut problems = kaoping_core::export::verify(&e);
+            let stated = e.results_seal.as_ref().map(|s| s.seal.clone()).unwrap_or_default();
+            let mut expected = seal.map(|s| (s.trim().to_lowercase(), "the one given".to_string()));
+            if place.data.is_some() || place.database_url.is_some() {
+                apply(&mut cfg, &place, None);
+                let db = open(&cfg).await?;
+                require_current(&db).await?;
+                let svc = server::services(&cfg, db);
+                let cycle = kaoping_core::ids::CycleId(e.cycle.id);
+                match svc.results_seal_recorded(cycle).await.map_err(|e| e.to_string())? {
+                    Some(s) => expected = Some((s, "the one in the audit log".into())),
+                    None => problems.push(format!("the audit log has no results seal for cycle {}", e.cycle.id)),
+                }
+            }
+            if let Some((want, whence)) = expected
+                && want != stated
+            {
+                problems.push(format!("the export's results seal {stated:?} is not {whence} ({want})"));
+            }
             if problems.is_empty() {
                 println!(
-                    "verified: {} ballots, their receipts and the seal; {} results recomputed exactly",
+                    "verified: {} ballots, their receipts and the seal; {} results recomputed exactly; the results seal holds",
                     e.ballots.len(),
                     e.results.len()
                 );

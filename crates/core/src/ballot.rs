@@ -145,7 +145,7 @@ pub fn check_final(
 }
 
 /// Append a JSON string literal as RFC 8785 (JCS) writes it.
-fn jcs_string(out: &mut String, s: &str) {
+pub(crate) fn jcs_string(out: &mut String, s: &str) {
     use std::fmt::Write;
     out.push('"');
     for c in s.chars() {

@@ -65,8 +65,10 @@ impl fmt::Display for Dec4 {
 }
 
 impl std::iter::Sum for Dec4 {
+    /// Saturating: weights read from a file can be anything, and a sum
+    /// past the range is as wrong as any other sum that is not 1.
     fn sum<I: Iterator<Item = Dec4>>(iter: I) -> Self {
-        Dec4(iter.map(|d| d.0).sum())
+        Dec4(iter.fold(0i64, |a, d| a.saturating_add(d.0)))
     }
 }
 
@@ -113,9 +115,10 @@ impl Frac {
         let t = s.trim();
         let bad = || Msg::new("err-fraction").arg("value", t);
         if let Some((n, d)) = t.split_once('/') {
-            let n: i128 = n.trim().parse().map_err(|_| bad())?;
-            let d: i128 = d.trim().parse().map_err(|_| bad())?;
-            if d == 0 {
+            // Within i64: two such terms multiply without overflow in i128.
+            let n: i64 = n.trim().parse().map_err(|_| bad())?;
+            let d: i64 = d.trim().parse().map_err(|_| bad())?;
+            if d == 0 || n == i64::MIN || d == i64::MIN {
                 return Err(bad());
             }
             return Ok(Frac::new(n, d));

@@ -137,8 +137,11 @@ fn export() -> kaoping_core::export::Export {
         vetoes: vec![],
         routine_excellent: vec![],
         results: vec![],
+        group_sizes: [("all".to_string(), 4)].into(),
+        results_seal: None,
     };
     e.results = recompute(&e).unwrap();
+    e.results_seal = Some(results_seal(&e));
     e
 }
 
@@ -160,6 +163,23 @@ fn tally_and_verify_recompute_an_export() {
     let o = kaoping(&["verify", path]);
     assert!(o.status.success(), "{}", text(&o));
     assert!(text(&o).contains("verified: 4 ballots"));
+    // Against the seal published with the results.
+    let sealed = e.results_seal.as_ref().unwrap().seal.clone();
+    assert!(kaoping(&["verify", path, "--seal", &sealed]).status.success());
+    let o = kaoping(&["verify", path, "--seal", &"ab".repeat(32)]);
+    assert!(!o.status.success());
+    assert!(text(&o).contains("is not the one given"), "{}", text(&o));
+
+    // An invalid export is refused by both, naming the rule; nothing is computed.
+    let mut bad = e.clone();
+    bad.scheme.items[0].weight = kaoping_core::exact::Dec4(9_000);
+    std::fs::write(&file, serde_json::to_vec(&bad).unwrap()).unwrap();
+    for cmd in ["tally", "verify"] {
+        let o = kaoping(&[cmd, path]);
+        assert!(!o.status.success(), "{cmd}: {}", text(&o));
+        assert!(text(&o).contains("scheme.items: err-scheme-item-weights-sum"), "{cmd}: {}", text(&o));
+        assert!(!text(&o).contains("\"results\""), "{cmd}: nothing computed");
+    }
 
     // A changed ballot and a changed result are both named.
     e.ballots[3].marks.insert(7, Some([("overall".to_string(), "good".to_string())].into_iter().collect()));

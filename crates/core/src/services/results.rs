@@ -83,11 +83,32 @@ impl Services {
     /// Finalize and publish the results to `to` (voting closed, every
     /// weighted component present); the inputs are frozen from then on.
     pub async fn results_publish(&self, caller: &Caller, cycle: CycleId, to: Visibility) -> Result<()> {
-        let (c, _) = self.results(caller, cycle).await?;
-        let audit = caller.audit("results.publish", format!("cycle:{cycle}")).detail(to.as_str());
+        let (c, results) = self.results(caller, cycle).await?;
+        // The results seal over everything that decides them, in the log.
+        let seal = crate::export::results_seal(&self.build_export(&c, &results, false).await?).seal;
+        let audit = caller
+            .audit("results.publish", format!("cycle:{cycle}"))
+            .detail(format!("{}; results seal {seal}", to.as_str()));
         let done = self.store.results_publish(cycle, Some((to, time::now())), &audit).await;
         self.forget_cycle(c.id);
-        done
+        done?;
+        self.audit_anchor().await;
+        Ok(())
+    }
+
+    /// The results seal written to the audit log when the cycle's results
+    /// were last published (for `kaoping verify`; no caller: the CLI).
+    pub async fn results_seal_recorded(&self, cycle: CycleId) -> Result<Option<String>> {
+        let f =
+            crate::audit::AuditFilter { action: Some("results.publish".into()), limit: 10_000, ..Default::default() };
+        let object = format!("cycle:{cycle}");
+        Ok(self
+            .store
+            .audit_list(&f)
+            .await?
+            .into_iter()
+            .filter(|e| e.object == object)
+            .find_map(|e| e.detail.split_once("results seal ").map(|(_, s)| s.trim().to_string())))
     }
 
     /// Withdraw published results (to correct an input); audited.

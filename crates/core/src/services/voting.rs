@@ -303,8 +303,22 @@ impl Services {
         cycle: CycleId,
         restricted: bool,
     ) -> Result<crate::export::Export> {
-        use crate::export::{BallotOut, CycleOut, Export, FORMAT, SubjectOut, result_out};
         let (c, results) = self.results(caller, cycle).await?;
+        if restricted {
+            self.store.audit_append(&caller.audit("export.restricted", format!("cycle:{cycle}"))).await?;
+        }
+        self.build_export(&c, &results, restricted).await
+    }
+
+    /// The export of a cycle whose results are `results`, with its results seal.
+    pub(super) async fn build_export(
+        &self,
+        c: &Cycle,
+        results: &[crate::tally::SubjectResult],
+        restricted: bool,
+    ) -> Result<crate::export::Export> {
+        use crate::export::{BallotOut, CycleOut, Export, FORMAT, SubjectOut, result_out};
+        let cycle = c.id;
         let ballots = self.store.ballot_list(cycle).await?;
         let receipts: Vec<String> = ballots.iter().map(|b| b.receipt.clone()).collect();
         let mut ballots: Vec<BallotOut> = ballots
@@ -318,9 +332,6 @@ impl Services {
             })
             .collect();
         ballots.sort_by(|a, b| a.id.cmp(&b.id));
-        if restricted {
-            self.store.audit_append(&caller.audit("export.restricted", format!("cycle:{cycle}"))).await?;
-        }
         let assessments = self.store.assessment_list(cycle).await?;
         let extras = crate::meeting::extras(&assessments);
         let mut components: BTreeMap<String, BTreeMap<i64, crate::exact::Frac>> = BTreeMap::new();
@@ -343,7 +354,11 @@ impl Services {
             .into_iter()
             .map(|s| SubjectOut { id: s.person_id.0, name: s.person_name, category: s.category, order: s.order })
             .collect();
-        Ok(Export {
+        let mut group_sizes: BTreeMap<String, u64> = c.scheme.groups.iter().map(|g| (g.code.clone(), 0)).collect();
+        for e in self.store.evaluator_list(cycle).await? {
+            *group_sizes.entry(e.group).or_default() += 1;
+        }
+        let mut export = Export {
             format: FORMAT.into(),
             kind: if restricted { "restricted" } else { "public" }.into(),
             cycle: CycleOut {
@@ -360,6 +375,10 @@ impl Services {
             vetoes,
             routine_excellent,
             results: results.iter().map(result_out).collect(),
-        })
+            group_sizes,
+            results_seal: None,
+        };
+        export.results_seal = Some(crate::export::results_seal(&export));
+        Ok(export)
     }
 }

@@ -808,6 +808,7 @@ results-visibility = Publish to
 results-publish = Finalize and publish
 results-publish-confirm = Finalize and publish the results?
 results-published = Published
+results-seal = Results seal (SM3; publish it with the results — anyone can check the public export against it with kaoping verify):
 results-withdraw = Withdraw
 results-withdraw-confirm = Subjects will no longer see their results. Continue?
 results-groups = Group means (ballots)

@@ -808,6 +808,7 @@ results-visibility = 发布范围
 results-publish = 定稿并发布
 results-publish-confirm = 定稿并发布结果吗？
 results-published = 已发布
+results-seal = 结果封印（SM3，随结果一并公布，任何人可用 kaoping verify 核验公开数据）：
 results-withdraw = 撤回发布
 results-withdraw-confirm = 撤回后，被评议人将看不到结果。确定吗？
 results-groups = 分组平均分（人数）

@@ -70,6 +70,8 @@ struct ResultsView {
     /// (code, label) of who results can be published to.
     visibilities: Vec<(&'static str, String)>,
     published_to: String,
+    /// The results seal written to the audit log at publishing (to publish with the results).
+    seal: String,
 }
 
 fn pct(q: Option<kaoping_core::tally::Q>) -> String {
@@ -181,7 +183,11 @@ pub async fn show(
     let label = |v: kaoping_core::cycle::Visibility| a.ctx.lang.t(&format!("visibility-{}", v.as_str()));
     let visibilities = kaoping_core::cycle::Visibility::ALL.iter().map(|v| (v.as_str(), label(*v))).collect();
     let published_to = label(cycle.results.visibility);
-    Ok(render(&ResultsView { page, cycle, categories, live, charts, visibilities, published_to }))
+    let seal = match cycle.results.published_at {
+        Some(_) => state.services.results_seal_recorded(cycle.id).await?.unwrap_or_default(),
+        None => String::new(),
+    };
+    Ok(render(&ResultsView { page, cycle, categories, live, charts, visibilities, published_to, seal }))
 }
 
 #[derive(Deserialize)]

@@ -214,6 +214,9 @@ async fn a_meeting_runs_with_presenting_paper_ballots_a_live_screen_and_publishe
     let e = app.svc.cycle_export(&c, cy, false).await.unwrap();
     assert_eq!(e.vetoes, vec![other.0]);
     assert_eq!(kaoping_core::export::verify(&e), Vec::<String>::new());
+    // Its results seal is the one written to the audit log at publishing.
+    let recorded = app.svc.results_seal_recorded(cy).await.unwrap();
+    assert_eq!(recorded.as_deref(), Some(e.results_seal.as_ref().unwrap().seal.as_str()));
 }
 
 #[tokio::test]

@@ -4,6 +4,12 @@
 //! the results as published. `recompute` and `verify` are what `kaoping
 //! tally` and `kaoping verify` run.
 
+mod check;
+mod seal;
+
+pub use check::validate;
+pub use seal::{ResultsSeal, canonical, check_seal, results_seal};
+
 use crate::ballot::{StoredMarks, marks_from_stored, receipt, seal};
 use crate::exact::Frac;
 use crate::scheme::{Component, Scheme};
@@ -36,6 +42,12 @@ pub struct Export {
     /// The results as published (ignored by `tally`).
     #[serde(default)]
     pub results: Vec<ResultOut>,
+    /// Evaluators on the roster per group code.
+    #[serde(default)]
+    pub group_sizes: BTreeMap<String, u64>,
+    /// The results seal over all of the above that decides the results.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub results_seal: Option<ResultsSeal>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -105,6 +117,17 @@ pub struct GroupOut {
     pub group: String,
     pub n: u64,
     pub mean: Option<Value>,
+    /// The group's votes per grade on the overall item, best first, and abstentions.
+    #[serde(default)]
+    pub counts: Vec<u64>,
+    #[serde(default)]
+    pub abstain: u64,
+    #[serde(default)]
+    pub excellent_rate: Option<Value>,
+    #[serde(default)]
+    pub approval_rate: Option<Value>,
+    #[serde(default)]
+    pub poor_rate: Option<Value>,
 }
 
 pub fn result_out(r: &SubjectResult) -> ResultOut {
@@ -122,7 +145,22 @@ pub fn result_out(r: &SubjectResult) -> ResultOut {
         groups: r
             .groups
             .iter()
-            .map(|g| GroupOut { group: g.group.clone(), n: g.n, mean: g.mean.as_ref().map(value) })
+            .map(|g| {
+                let rate = |count: u64| {
+                    let n = g.counts.n();
+                    (n > 0).then(|| value(&Q::new(count.into(), n.into())))
+                };
+                GroupOut {
+                    group: g.group.clone(),
+                    n: g.n,
+                    mean: g.mean.as_ref().map(value),
+                    counts: g.counts.per_grade.clone(),
+                    abstain: g.counts.abstain,
+                    excellent_rate: rate(g.counts.per_grade.first().copied().unwrap_or(0)),
+                    approval_rate: rate(g.counts.per_grade.iter().take(2).sum()),
+                    poor_rate: rate(g.counts.per_grade.last().copied().unwrap_or(0)),
+                }
+            })
             .collect(),
         grade: r.grade.as_ref().map(|(g, _)| g.clone()),
         rule: r.grade.as_ref().map(|(_, rule)| rule.as_str().to_string()),
@@ -134,8 +172,13 @@ fn component(code: &str) -> Option<Component> {
     Component::ALL.into_iter().find(|c| c.as_str() == code)
 }
 
-/// Recompute every result from the export's inputs (its `results` ignored).
+/// Recompute every result from the export's inputs (its `results`
+/// ignored); an invalid export is refused with every problem named.
 pub fn recompute(e: &Export) -> Result<Vec<ResultOut>, String> {
+    let problems = validate(e);
+    if !problems.is_empty() {
+        return Err(format!("the export is invalid, nothing was computed:\n{}", problems.join("\n")));
+    }
     let subjects: Vec<TallySubject> =
         e.subjects.iter().map(|s| TallySubject { id: s.id, category: s.category.clone(), order: s.order }).collect();
     let ballots: Vec<TallyBallot> = e
@@ -172,9 +215,9 @@ pub fn recompute(e: &Export) -> Result<Vec<ResultOut>, String> {
 /// Every difference between the export and a recomputation: results,
 /// receipts and the seal. Empty: the export verifies.
 pub fn verify(e: &Export) -> Vec<String> {
-    let mut out = Vec::new();
-    if e.format != FORMAT {
-        out.push(format!("unknown format {:?} (expected {FORMAT})", e.format));
+    let mut out = validate(e);
+    if !out.is_empty() {
+        return out;
     }
     for b in &e.ballots {
         let r = receipt(e.cycle.id, &b.id, &b.group, &marks_from_stored(b.marks.clone()));
@@ -211,6 +254,7 @@ pub fn verify(e: &Export) -> Vec<String> {
             }
         }
     }
+    out.extend(check_seal(e));
     out
 }
 
@@ -218,7 +262,7 @@ pub fn verify(e: &Export) -> Vec<String> {
 mod tests {
     use super::*;
 
-    fn export() -> Export {
+    pub(crate) fn export() -> Export {
         let scheme = Scheme::default_for(&["county".into()]);
         let mark = |g: &str| -> StoredMarks {
             [(1, Some([("overall".to_string(), g.to_string())].into_iter().collect())), (2, None)].into_iter().collect()
@@ -252,8 +296,11 @@ mod tests {
             vetoes: vec![],
             routine_excellent: vec![],
             results: vec![],
+            group_sizes: [("all".to_string(), 3)].into(),
+            results_seal: None,
         };
         e.results = recompute(&e).unwrap();
+        e.results_seal = Some(results_seal(&e));
         e
     }
 
@@ -267,6 +314,34 @@ mod tests {
         let back: Export = serde_json::from_str(&json).unwrap();
         assert_eq!(back, e);
         assert!(verify(&back).is_empty(), "{:?}", verify(&back));
+    }
+
+    #[test]
+    fn the_results_seal_names_the_part_that_changed() {
+        // Another scheme with results recomputed to match: every receipt
+        // and result checks out, the seal does not.
+        let mut e = export();
+        e.scheme.grades[1].points = crate::exact::Dec4::from_int(90);
+        e.results = recompute(&e).unwrap();
+        e.group_sizes.insert("all".into(), 30);
+        let problems = verify(&e);
+        let named = |part: &str| {
+            problems.iter().any(|p| p == &format!("results seal: part {part} differs from what was sealed"))
+        };
+        assert!(named("scheme") && named("results") && named("groups"), "{problems:?}");
+        assert!(!named("ballots") && !named("subjects") && !named("components"), "{problems:?}");
+        assert_eq!(problems.len(), 3, "{problems:?}");
+        // A seal made up to match the edited parts is still no seal of them.
+        let mut e = export();
+        e.results_seal.as_mut().unwrap().seal = "00".repeat(32);
+        assert_eq!(verify(&e), ["results seal: the seal does not match its parts"]);
+        // An export without one says so.
+        let mut e = export();
+        e.results_seal = None;
+        assert!(verify(&e)[0].starts_with("no results seal"));
+        // The per-group counts are carried: 好, 较好, 一般 from the one group.
+        let g = &export().results[0].groups[0];
+        assert_eq!((g.counts.as_slice(), g.abstain), ([1, 1, 1, 0].as_slice(), 0));
     }
 
     #[test]
