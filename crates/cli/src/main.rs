@@ -87,6 +87,16 @@ enum Command {
         #[command(flatten)]
         place: Place,
     },
+    /// Copy a running SQLite database, consistently, to a new file (for
+    /// PostgreSQL use pg_dump; docs/operations.md). The server key is not
+    /// in the copy: back it up apart.
+    Backup {
+        /// The file to write (must not exist).
+        #[arg(long)]
+        to: PathBuf,
+        #[command(flatten)]
+        place: Place,
+    },
     /// Audit log tools.
     Audit {
         #[command(subcommand)]
@@ -199,6 +209,18 @@ async fn run(cli: Cli) -> Result<(), String> {
             } else {
                 println!("applied {} migration(s): {}", applied.len(), applied.join(", "));
             }
+            Ok(())
+        }
+        Command::Backup { to, place } => {
+            apply(&mut cfg, &place, None);
+            let db = open(&cfg).await?;
+            require_current(&db).await?;
+            db.backup_to(&to).await.map_err(|e| e.to_string())?;
+            println!("backed up to {}", to.display());
+            println!(
+                "the server key ({}) is not in the backup: keep a copy of it apart from the database's backups",
+                key::key_path(&cfg).display()
+            );
             Ok(())
         }
         Command::Init { place, org_code, org_name, admin_username, admin_name } => {

@@ -340,6 +340,30 @@ impl Db {
         Ok(out)
     }
 
+    /// Write a consistent copy of a running SQLite database to `to` (which
+    /// must not exist): `VACUUM INTO` reads one snapshot while ballots keep
+    /// being written, and leaves free pages behind. PostgreSQL is backed up
+    /// with `pg_dump` (docs/operations.md).
+    pub async fn backup_to(&self, to: &Path) -> Result<()> {
+        if self.backend() != DbBackend::Sqlite {
+            return Err(CoreError::Store(
+                "kaoping backup copies SQLite databases; back PostgreSQL up with pg_dump (docs/operations.md)".into(),
+            ));
+        }
+        if to.exists() {
+            return Err(CoreError::Store(format!("{} exists already; choose a new file", to.display())));
+        }
+        let path = to.to_str().ok_or_else(|| CoreError::Store(format!("{}: not a UTF-8 path", to.display())))?;
+        self.conn
+            .execute_raw(Statement::from_sql_and_values(DbBackend::Sqlite, "VACUUM INTO ?", [path.into()]))
+            .await
+            .map_err(db_err)?;
+        // Durable before it is reported done.
+        std::fs::File::open(to)
+            .and_then(|f| f.sync_all())
+            .map_err(|e| CoreError::Store(format!("{}: {e}", to.display())))
+    }
+
     /// Begin a write transaction (`BEGIN IMMEDIATE` on SQLite).
     /// A raw statement with one value, written with a `?` placeholder
     /// (`$1` on PostgreSQL).

@@ -4,6 +4,7 @@
 mod accounts;
 mod anonymity;
 mod audit;
+mod backup;
 mod ballot_batches;
 mod cycles;
 mod feedback;
