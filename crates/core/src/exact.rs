@@ -123,6 +123,12 @@ impl Frac {
             }
             return Ok(Frac::new(n, d));
         }
+        // A whole number as it is (Dec4 would scale it by 10⁴ first).
+        if let Ok(n) = t.parse::<i64>()
+            && n != i64::MIN
+        {
+            return Ok(Frac::new(n, 1));
+        }
         Dec4::parse(t).map(Dec4::as_frac).map_err(|_| bad())
     }
 

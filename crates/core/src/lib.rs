@@ -15,6 +15,8 @@ pub mod ids;
 pub mod meeting;
 pub mod notify;
 pub mod org;
+#[cfg(test)]
+mod parser_properties;
 pub mod person;
 pub mod ports;
 pub mod progress;

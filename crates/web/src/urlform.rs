@@ -142,6 +142,8 @@ mod tests {
     }
 
     proptest! {
+        #![proptest_config(ProptestConfig { cases: 100_000, failure_persistence: None, ..ProptestConfig::default() })]
+
         #[test]
         fn same_pairs_as_form_urlencoded(body in proptest::collection::vec(
             prop_oneof![
