@@ -52,7 +52,8 @@ impl Default for Config {
             log_format: "text".into(),
             log: "info,memory_serve=warn,sea_orm_migration=warn,sqlx=warn".into(),
             web: WebConfig::default(),
-            auth: AuthConfig::default(),
+            // Level 3 (等保 2.0): admins need a second factor; the demo turns it off.
+            auth: AuthConfig { require_totp_for_admins: true, ..AuthConfig::default() },
         }
     }
 }

@@ -16,11 +16,15 @@ pub struct PasswordPolicy {
     pub min_length: usize,
     /// How many of the classes lower case, upper case, digit, other are required.
     pub min_classes: usize,
+    /// The least zxcvbn score (0–4) a password must reach: 3 means "safely
+    /// unguessable" (about 10⁸ guesses); `Password12`, `P@ssw0rd12` and
+    /// `Qwerty12345` score lower.
+    pub min_strength: u8,
 }
 
 impl Default for PasswordPolicy {
     fn default() -> Self {
-        Self { min_length: 10, min_classes: 3 }
+        Self { min_length: 10, min_classes: 3, min_strength: 3 }
     }
 }
 
@@ -48,6 +52,11 @@ impl PasswordPolicy {
         }
         if !username.is_empty() && password.to_lowercase().contains(&username.to_lowercase()) {
             out.push(Msg::new("err-password-username"));
+        }
+        // Only worth estimating once the plain rules pass (and bounded: the
+        // estimate's cost grows with the length).
+        if out.is_empty() && u8::from(zxcvbn::zxcvbn(password, &[username]).score()) < self.min_strength {
+            out.push(Msg::new("err-password-weak"));
         }
         out
     }
@@ -190,7 +199,12 @@ mod tests {
     #[test]
     fn policy_names_each_rule() {
         let p = PasswordPolicy::default();
-        assert!(p.check("Abcdefgh12", "zhang").is_empty());
+        assert!(p.check("Lanting-Xu-47", "zhang").is_empty());
+        // Pass the plain rules, but are guessed at once.
+        for weak in ["Password12", "P@ssw0rd12", "Qwerty12345"] {
+            let keys: Vec<_> = p.check(weak, "zhang").iter().map(|m| m.key).collect();
+            assert_eq!(keys, ["err-password-weak"], "{weak}");
+        }
         let keys: Vec<_> = p.check("abc", "zhang").iter().map(|m| m.key).collect();
         assert_eq!(keys, ["err-password-length", "err-password-classes"]);
         assert!(p.check("Zhang-12345", "zhang").iter().any(|m| m.key == "err-password-username"));

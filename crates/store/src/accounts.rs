@@ -64,28 +64,41 @@ where
     Ok(m)
 }
 
+impl Db {
+    /// An account as read, its TOTP secret opened with the server key.
+    pub(crate) fn account(&self, m: crate::entity::account::Model) -> Result<Account> {
+        let mut a = convert::account(m);
+        if let Some(stored) = a.totp_secret.take() {
+            a.totp_secret = Some(crate::sealing::open_totp(self.key.as_deref(), &stored)?);
+        }
+        Ok(a)
+    }
+}
+
 #[async_trait]
 impl AccountStore for Db {
     async fn account_by_username(&self, username: &str) -> Result<Option<Account>> {
-        Ok(account::Entity::find()
+        account::Entity::find()
             .filter(account::Column::Username.eq(username))
             .one(&self.conn)
             .await
             .map_err(db_err)?
-            .map(convert::account))
+            .map(|m| self.account(m))
+            .transpose()
     }
 
     async fn account_get(&self, id: AccountId) -> Result<Option<Account>> {
-        Ok(account::Entity::find_by_id(id.0).one(&self.conn).await.map_err(db_err)?.map(convert::account))
+        account::Entity::find_by_id(id.0).one(&self.conn).await.map_err(db_err)?.map(|m| self.account(m)).transpose()
     }
 
     async fn account_for_person(&self, person: PersonId) -> Result<Option<Account>> {
-        Ok(account::Entity::find()
+        account::Entity::find()
             .filter(account::Column::PersonId.eq(person.0))
             .one(&self.conn)
             .await
             .map_err(db_err)?
-            .map(convert::account))
+            .map(|m| self.account(m))
+            .transpose()
     }
 
     async fn account_create(&self, a: &NewAccount, audit: &AuditDraft) -> Result<Account> {
@@ -122,7 +135,7 @@ impl AccountStore for Db {
         replace_grants(&txn, AccountId(m.id), &a.grants).await?;
         append_audit(&txn, audit).await?;
         Db::commit(txn).await?;
-        Ok(convert::account(m))
+        self.account(m)
     }
 
     async fn account_scopes(&self, id: AccountId) -> Result<(Vec<RoleGrant>, Vec<ScopeGrant>)> {
@@ -213,7 +226,8 @@ impl AccountStore for Db {
     }
 
     async fn account_set_totp(&self, id: AccountId, secret: Option<&str>, audit: &AuditDraft) -> Result<()> {
-        update(self, id, Some(audit), |am| am.totp_secret = Set(secret.map(str::to_string))).await.map(|_| ())
+        let sealed = secret.map(|s| crate::sealing::seal_totp(self.key.as_deref(), s));
+        update(self, id, Some(audit), |am| am.totp_secret = Set(sealed)).await.map(|_| ())
     }
 
     async fn account_totp_step(&self, id: AccountId, step: i64) -> Result<bool> {

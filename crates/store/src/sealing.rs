@@ -31,10 +31,11 @@ use serde::{Deserialize, Serialize};
 
 const BALLOT: &str = "kaoping/ballot";
 const DRAFT: &str = "kaoping/draft";
+const TOTP: &str = "kaoping/totp-secret";
 const REQUEST: &str = "kaoping/idempotency-request";
 const RECEIPT: &str = "kaoping/idempotency-receipt";
-/// Stored drafts start with this; anything else is a draft kept before
-/// drafts were sealed (plain JSON).
+/// Sealed text starts with this; anything else was stored before sealing
+/// was used (a draft's plain JSON, a TOTP secret in base32).
 const SEALED_PREFIX: &str = "sealed:";
 /// Sealed ballots are padded to a power of two of at least this many bytes.
 const PAD: usize = 4096;
@@ -132,20 +133,41 @@ pub(crate) fn replay_answer(seen: &idempotency::Model, b: &NewBallot, key: Optio
 
 /// A draft's marks or remarks as stored (sealed when there is a key).
 pub(crate) fn seal_draft(key: Option<&ServerKey>, text: &str) -> String {
-    match key {
-        Some(k) => format!("{SEALED_PREFIX}{}", BASE64.encode(&k.seal(DRAFT, text.as_bytes()))),
-        None => text.to_string(),
-    }
+    seal_text(key, DRAFT, text)
 }
 
 /// A stored draft's marks or remarks as written.
 pub(crate) fn open_draft(key: Option<&ServerKey>, stored: &str) -> Result<String> {
+    open_text(key, DRAFT, stored)
+}
+
+/// A TOTP secret as stored (sealed when there is a key: the database alone
+/// gives no second factor away).
+pub(crate) fn seal_totp(key: Option<&ServerKey>, secret: &str) -> String {
+    seal_text(key, TOTP, secret)
+}
+
+/// A stored TOTP secret as enrolled.
+pub(crate) fn open_totp(key: Option<&ServerKey>, stored: &str) -> Result<String> {
+    open_text(key, TOTP, stored)
+}
+
+fn seal_text(key: Option<&ServerKey>, purpose: &str, text: &str) -> String {
+    match key {
+        Some(k) => format!("{SEALED_PREFIX}{}", BASE64.encode(&k.seal(purpose, text.as_bytes()))),
+        None => text.to_string(),
+    }
+}
+
+/// Text stored by [`seal_text`]; text stored before sealing was used is
+/// returned as it is.
+fn open_text(key: Option<&ServerKey>, purpose: &str, stored: &str) -> Result<String> {
     let Some(sealed) = stored.strip_prefix(SEALED_PREFIX) else {
         return Ok(stored.to_string());
     };
     let k = key.ok_or_else(no_key)?;
     let bytes = BASE64.decode(sealed.as_bytes()).map_err(|_| unopenable())?;
-    String::from_utf8(k.open(DRAFT, &bytes).map_err(|_| unopenable())?).map_err(|_| unopenable())
+    String::from_utf8(k.open(purpose, &bytes).map_err(|_| unopenable())?).map_err(|_| unopenable())
 }
 
 /// Open the cycle's sealed ballots and publish them (inside the closing

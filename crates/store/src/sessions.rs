@@ -34,7 +34,7 @@ impl SessionStore for Db {
             .one(&self.conn)
             .await
             .map_err(db_err)?;
-        Ok(row.and_then(|(s, a)| Some((convert::session(s), convert::account(a?)))))
+        row.and_then(|(s, a)| Some((s, a?))).map(|(s, a)| Ok((convert::session(s), self.account(a)?))).transpose()
     }
 
     async fn session_touch(&self, digest: &str, now: DateTime<Utc>) -> Result<()> {

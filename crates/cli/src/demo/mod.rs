@@ -84,6 +84,8 @@ const ACCOUNTS: &[(&str, &str, Role, Option<&str>, &str)] = &[
 ];
 
 pub async fn run(mut cfg: Config, explicit: bool, logins_json: Option<PathBuf>) -> Result<(), String> {
+    // Demo accounts log in with a password alone (serve requires TOTP of admins).
+    cfg.auth.require_totp_for_admins = false;
     // Without --data or --database-url: a fresh folder, removed on exit.
     let _tmp = if explicit {
         None
@@ -158,6 +160,7 @@ pub async fn run(mut cfg: Config, explicit: bool, logins_json: Option<PathBuf>) 
             l.password
         );
     }
+    println!("\n  Note: a second factor (TOTP) is not required of admins in the demo; `kaoping serve` requires it.");
     println!("\n  Ctrl-C stops the server.\n");
     server::serve_on(&cfg, db, listener, || tracing::info!(%addr, "kaoping demo is listening")).await
 }

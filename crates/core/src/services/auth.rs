@@ -194,8 +194,9 @@ impl Services {
         })
     }
 
-    /// Complete a login with a TOTP code.
-    pub async fn login_totp(&self, session: &SessionInfo, code: &str, client: Option<String>) -> Result<()> {
+    /// Complete a login with a TOTP code; the new session's token (the
+    /// half-logged-in session ends: its id is not reused once privileged).
+    pub async fn login_totp(&self, session: &SessionInfo, code: &str, client: Option<String>) -> Result<String> {
         let account = self.store.account_get(session.actor.account_id).await?.ok_or(CoreError::Unauthenticated)?;
         let now = time::now();
         let audit = AuditDraft::new(Some(account.id), account.username.clone(), client, "auth.totp", "session");
@@ -222,9 +223,27 @@ impl Services {
             return Err(CoreError::invalid("code", Msg::new("err-totp-code")));
         }
         self.store.account_login_ok(account.id, now, &audit).await?;
-        self.store.session_mfa_done(&session.digest).await?;
-        self.sessions.forget(&session.digest);
-        Ok(())
+        self.renew_session(account.id, &session.digest).await
+    }
+
+    /// A new session for the account in place of `old` (after the second
+    /// factor, after a password change): a session id an attacker may have
+    /// planted or seen before does not carry the new privilege.
+    async fn renew_session(&self, account: crate::ids::AccountId, old: &str) -> Result<String> {
+        let now = time::now();
+        let token = auth::random_token(32);
+        let record = SessionRecord {
+            digest: auth::token_digest(&token),
+            account_id: account,
+            created_at: now,
+            last_seen_at: now,
+            expires_at: now + Duration::hours(self.auth.session_absolute_hours),
+            mfa_pending: false,
+        };
+        self.store.session_create(&record).await?;
+        self.store.session_delete(old).await?;
+        self.sessions.forget(&old.to_string());
+        Ok(token)
     }
 
     pub async fn logout(&self, caller: &Caller, digest: &str) -> Result<()> {
@@ -243,15 +262,16 @@ impl Services {
     }
 
     /// Change one's own password (also the forced change at first login).
-    /// `keep` is the digest of the session making the change, which stays.
+    /// Every session of the account ends; `renew`, the digest of the session
+    /// making the change, is replaced by a new one, whose token is returned.
     pub async fn change_password(
         &self,
         caller: &Caller,
-        keep: Option<&str>,
+        renew: Option<&str>,
         current: &str,
         new: &str,
         confirm: &str,
-    ) -> Result<()> {
+    ) -> Result<Option<String>> {
         let account = self.store.account_get(caller.actor.account_id).await?.ok_or(CoreError::Unauthenticated)?;
         let mut errs = Vec::new();
         if !auth::verify_password(current, &account.password_hash) {
@@ -273,9 +293,12 @@ impl Services {
         let audit = caller.audit("account.password_change", format!("account:{}", account.id));
         self.store.account_set_password(account.id, &hash, false, &audit).await?;
         // Other devices must log in again with the new password.
-        self.store.session_delete_account(account.id, keep).await?;
+        self.store.session_delete_account(account.id, renew).await?;
         self.forget_account(account.id);
-        Ok(())
+        match renew {
+            Some(old) => self.renew_session(account.id, old).await.map(Some),
+            None => Ok(None),
+        }
     }
 
     /// Turn on TOTP for one's own account after checking a first code.
@@ -288,11 +311,13 @@ impl Services {
             return Err(CoreError::invalid("secret", Msg::new("err-totp-code")));
         }
         let now = time::now().timestamp().max(0) as u64;
-        if totp::check(secret, code, now).is_none() {
+        let Some(step) = totp::check(secret, code, now) else {
             return Err(CoreError::invalid("code", Msg::new("err-totp-code")));
-        }
+        };
         let audit = caller.audit("account.totp_enable", format!("account:{}", caller.actor.account_id));
         self.store.account_set_totp(caller.actor.account_id, Some(secret), &audit).await?;
+        // The enrolment code is spent: it cannot also complete a login.
+        self.store.account_totp_step(caller.actor.account_id, step as i64).await?;
         self.forget_account(caller.actor.account_id);
         Ok(())
     }

@@ -14,6 +14,7 @@ mod m0009_rectification;
 mod m0010_ballot_seq;
 mod m0011_sealed_ballots;
 mod m0012_audit_append_only;
+mod m0013_sealed_totp;
 
 pub struct Migrator;
 
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0010_ballot_seq::Migration),
             Box::new(m0011_sealed_ballots::Migration),
             Box::new(m0012_audit_append_only::Migration),
+            Box::new(m0013_sealed_totp::Migration),
         ]
     }
 }

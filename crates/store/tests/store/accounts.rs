@@ -37,11 +37,15 @@ async fn login_lockout_sessions_and_password_change() {
     let me = kaoping_core::services::Caller { actor: s.actor.clone(), client: None };
     let err = w.svc.change_password(&me, Some(&s.digest), "wrong", "short", "other").await.unwrap_err();
     assert!(matches!(err, CoreError::Invalid(ref e) if e.len() >= 3), "{err:?}");
-    w.svc
+    let renewed = w
+        .svc
         .change_password(&me, Some(&s.digest), &acc.temporary_password, "Xinmima-2026!", "Xinmima-2026!")
         .await
-        .unwrap();
-    assert!(!w.svc.session(&out.token).await.unwrap().unwrap().must_change_password);
+        .unwrap()
+        .expect("a new session");
+    // The session id is renewed: the old one ends.
+    assert!(w.svc.session(&out.token).await.unwrap().is_none());
+    assert!(!w.svc.session(&renewed).await.unwrap().unwrap().must_change_password);
 
     // Unknown sessions resolve to nothing.
     assert!(w.svc.session("nope").await.unwrap().is_none());
@@ -171,18 +175,41 @@ async fn totp_codes_work_once_and_guessing_locks_the_account() {
     let s = w.svc.session(&out.token).await.unwrap().unwrap();
     let me = kaoping_core::services::Caller { actor: s.actor.clone(), client: None };
     let now = || std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
-    w.svc.enable_totp(&me, &secret, &totp::code_at(&secret, now()).unwrap()).await.unwrap();
+    let enrolment = totp::code_at(&secret, now()).unwrap();
+    w.svc.enable_totp(&me, &secret, &enrolment).await.unwrap();
     assert!(
         matches!(w.svc.enable_totp(&me, &secret, "000000").await, Err(CoreError::Conflict(_))),
         "no silent replacement"
     );
+    // The secret is stored sealed with the server key: the database alone
+    // does not give the second factor away.
+    use sea_orm::ConnectionTrait;
+    let db = w.t.db.connection();
+    let stored: String = db
+        .query_one_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            "SELECT totp_secret FROM account WHERE username = 'guanli'",
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get("", "totp_secret")
+        .unwrap();
+    assert!(stored.starts_with("sealed:") && !stored.contains(&secret), "{stored}");
+    // The enrolment code cannot also complete the first login.
+    let first = w.svc.login("guanli", &acc.temporary_password, None).await.unwrap();
+    let sf = w.svc.session(&first.token).await.unwrap().unwrap();
+    assert!(w.svc.login_totp(&sf, &enrolment, None).await.is_err(), "the enrolment code is spent");
 
-    // A code is good once.
-    let code = totp::code_at(&secret, now()).unwrap();
+    // A code is good once (the next step's: the enrolment's is spent), and
+    // completes the login with a new session id.
+    let code = totp::code_at(&secret, now() + 30).unwrap();
     let a = w.svc.login("guanli", &acc.temporary_password, None).await.unwrap();
     assert!(a.mfa_pending);
     let sa = w.svc.session(&a.token).await.unwrap().unwrap();
-    let _ = w.svc.login_totp(&sa, &code, None).await; // may be the enrolment's step: then refused as used
+    let token = w.svc.login_totp(&sa, &code, None).await.unwrap();
+    assert!(w.svc.session(&a.token).await.unwrap().is_none(), "the pre-login session id is not kept");
+    assert!(!w.svc.session(&token).await.unwrap().unwrap().mfa_pending);
     let b = w.svc.login("guanli", &acc.temporary_password, None).await.unwrap();
     let sb = w.svc.session(&b.token).await.unwrap().unwrap();
     assert!(w.svc.login_totp(&sb, &code, None).await.is_err(), "a used code is refused");
@@ -221,11 +248,15 @@ async fn a_password_change_ends_the_other_sessions() {
     let desk = w.svc.login("pingyi", &acc.temporary_password, None).await.unwrap();
     let s = w.svc.session(&desk.token).await.unwrap().unwrap();
     let me = kaoping_core::services::Caller { actor: s.actor.clone(), client: None };
-    w.svc
+    let desk_again = w
+        .svc
         .change_password(&me, Some(&s.digest), &acc.temporary_password, "Neue-Passw0rt", "Neue-Passw0rt")
         .await
+        .unwrap()
         .unwrap();
-    assert!(w.svc.session(&desk.token).await.unwrap().is_some());
+    // The desk goes on under a new session id; the phone must log in again.
+    assert!(w.svc.session(&desk.token).await.unwrap().is_none());
+    assert!(w.svc.session(&desk_again).await.unwrap().is_some());
     assert!(w.svc.session(&phone.token).await.unwrap().is_none());
 }
 

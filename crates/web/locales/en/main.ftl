@@ -264,6 +264,7 @@ err-account-self-disable = You cannot disable your own account.
 err-password-length = The password needs at least { $min } characters.
 err-password-classes = The password needs at least { $min } of: lower case, upper case, digits, symbols.
 err-password-username = The password must not contain the username.
+err-password-weak = This password is too easy to guess (a common password, a keyboard run or a simple substitution); choose an uncommon combination, such as a few unrelated words and digits.
 err-password-current = The current password is wrong.
 err-password-confirm = The two new passwords differ.
 err-password-same = The new password must differ from the current one.

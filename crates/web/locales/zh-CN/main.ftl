@@ -264,6 +264,7 @@ err-account-self-disable = 不能停用自己的账号。
 err-password-length = 密码至少 { $min } 位。
 err-password-classes = 密码须包含小写字母、大写字母、数字、符号中的至少 { $min } 类。
 err-password-username = 密码不能包含用户名。
+err-password-weak = 密码太容易被猜到（如常见密码、键盘连续字符、简单替换），请换一个不常见的组合，例如几个不相关的词加数字。
 err-password-current = 当前密码不正确。
 err-password-confirm = 两次输入的新密码不一致。
 err-password-same = 新密码不能与当前密码相同。

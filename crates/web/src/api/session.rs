@@ -72,12 +72,17 @@ pub struct TotpBody {
 
 #[utoipa::path(post, path = "/api/v1/session/totp", tag = "session", request_body = TotpBody,
     responses((status = 204), (status = 422, body = super::Problem)))]
-pub async fn totp(State(state): State<AppState>, a: AuthAny, Json(b): Json<TotpBody>) -> AppResult<StatusCode> {
+pub async fn totp(State(state): State<AppState>, a: AuthAny, Json(b): Json<TotpBody>) -> AppResult<Response> {
     if !a.session.mfa_pending {
-        return Ok(StatusCode::NO_CONTENT);
+        return Ok(StatusCode::NO_CONTENT.into_response());
     }
     match state.services.login_totp(&a.session, &b.code, a.ctx.client.clone()).await {
-        Ok(()) => Ok(StatusCode::NO_CONTENT),
+        Ok(token) => {
+            // A new session id once the second factor is in.
+            let mut r = StatusCode::NO_CONTENT.into_response();
+            r.headers_mut().insert(header::SET_COOKIE, session_cookie(&token, state.config.secure_cookies));
+            Ok(r)
+        }
         Err(e @ CoreError::Invalid(_)) => Err(e.into()),
         Err(e) => Err(AppError::from(e)),
     }

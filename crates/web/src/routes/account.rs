@@ -99,7 +99,14 @@ pub async fn password_submit(
         .change_password(&a.caller, Some(&a.session.digest), &f.current, &f.new_password, &f.confirm)
         .await
     {
-        Ok(()) => Ok(Redirect::to("/?flash=password-changed").into_response()),
+        Ok(token) => {
+            let mut r = Redirect::to("/?flash=password-changed").into_response();
+            if let Some(token) = token {
+                r.headers_mut()
+                    .insert(header::SET_COOKIE, crate::middleware::session_cookie(&token, state.config.secure_cookies));
+            }
+            Ok(r)
+        }
         Err(CoreError::Invalid(errs)) => {
             let p = &state.services.auth.password;
             let view = PasswordView {

@@ -97,7 +97,11 @@ pub async fn totp_submit(State(state): State<AppState>, a: AuthAny, Form(f): For
         return Ok(Redirect::to(&next).into_response());
     }
     match state.services.login_totp(&a.session, &f.code, a.ctx.client.clone()).await {
-        Ok(()) => Ok(Redirect::to(&next).into_response()),
+        Ok(token) => {
+            let mut r = Redirect::to(&next).into_response();
+            r.headers_mut().insert(header::SET_COOKIE, session_cookie(&token, state.config.secure_cookies));
+            Ok(r)
+        }
         Err(CoreError::Invalid(errs)) => {
             let page = Page::new(&state, &a.ctx, "totp-login-title");
             let error = errs.first().map(|e| a.ctx.lang.msg(&e.msg));

@@ -245,6 +245,9 @@ pub fn router(state: AppState) -> Router {
         .merge(uploads)
         .merge(api::router(limit));
     let assets = Router::new().nest("/assets", crate::views::serve().into_router());
+    // Browsers that reached kaoping over HTTPS keep to it (a year).
+    let hsts =
+        state.config.secure_cookies || state.config.public_url.as_deref().is_some_and(|u| u.starts_with("https://"));
     // Router::layer wraps each route after routing (so MatchedPath is known);
     // the last layer added is the outermost.
     Router::new()
@@ -264,6 +267,12 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn_with_state(state.clone(), mw::around))
         .merge(assets)
         .layer(from_fn(mw::security_headers))
+        .layer(tower::util::option_layer(hsts.then(|| {
+            tower_http::set_header::SetResponseHeaderLayer::overriding(
+                axum::http::header::STRICT_TRANSPORT_SECURITY,
+                axum::http::HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+            )
+        })))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<Body>| {
             let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");

@@ -152,9 +152,15 @@ async fn totp_second_factor() {
     assert!(location(&r).starts_with("/login/totp"), "nothing else until the second factor");
     let r = c2.post(app.url("/login/totp")).form(&[("code", "123456")]).send().await.unwrap();
     assert_eq!(r.status(), 422);
-    let code = totp::code_at(&secret, now()).unwrap();
+    // The enrolment's code is spent; the next one completes the login with
+    // a new session cookie.
+    let enrolled = code;
+    let r = c2.post(app.url("/login/totp")).form(&[("code", enrolled.as_str())]).send().await.unwrap();
+    assert_eq!(r.status(), 422, "the enrolment code cannot be used again");
+    let code = totp::code_at(&secret, now() + 30).unwrap();
     let r = c2.post(app.url("/login/totp")).form(&[("code", code.as_str())]).send().await.unwrap();
     assert_eq!(r.status(), 303);
+    assert!(r.headers()["set-cookie"].to_str().unwrap().starts_with("kp_session="), "a new session id");
     assert_eq!(c2.get(app.url("/admin/org")).send().await.unwrap().status(), 200);
 }
 

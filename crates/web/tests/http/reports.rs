@@ -99,6 +99,11 @@ async fn a_subject_writes_and_submits_and_bad_files_are_refused() {
     assert_eq!(f.headers()["content-type"], "application/pdf");
     assert!(f.headers()["content-disposition"].to_str().unwrap().starts_with("attachment;"));
     assert_eq!(f.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(
+        f.headers()["content-security-policy"],
+        "default-src 'none'; sandbox",
+        "the page CSP must not replace it"
+    );
     assert_eq!(f.bytes().await.unwrap().as_ref(), pdf.as_slice());
     // Submitted: no more changes until returned.
     let r = s

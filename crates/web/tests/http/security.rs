@@ -210,3 +210,13 @@ async fn a_client_that_sends_its_headers_slowly_is_cut_off_and_connections_are_c
         assert!(closed.is_ok(), "the server closes a connection whose headers do not arrive");
     }
 }
+
+#[tokio::test]
+async fn hsts_is_sent_once_cookies_are_secure() {
+    let plain = spawn().await;
+    let r = reqwest::get(plain.url("/login")).await.unwrap();
+    assert!(r.headers().get("strict-transport-security").is_none(), "not over plain HTTP");
+    let tls = crate::helpers::spawn_with(|w, _| w.secure_cookies = true).await;
+    let r = reqwest::get(tls.url("/login")).await.unwrap();
+    assert_eq!(r.headers()["strict-transport-security"], "max-age=31536000; includeSubDomains");
+}
