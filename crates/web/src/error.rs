@@ -18,6 +18,8 @@ pub struct ErrorInfo {
     pub title: &'static str,
     pub details: Vec<Msg>,
     pub fields: Vec<FieldError>,
+    /// Seconds to wait before trying again (`Retry-After`, with 429).
+    pub retry_after: Option<u64>,
 }
 
 #[derive(Debug)]
@@ -25,7 +27,7 @@ pub struct AppError(pub ErrorInfo);
 
 impl AppError {
     pub fn status(status: StatusCode, title: &'static str) -> Self {
-        AppError(ErrorInfo { status, title, details: Vec::new(), fields: Vec::new() })
+        AppError(ErrorInfo { status, title, details: Vec::new(), fields: Vec::new(), retry_after: None })
     }
 
     pub fn not_found() -> Self {
@@ -56,7 +58,8 @@ impl AppError {
 
 impl From<CoreError> for AppError {
     fn from(e: CoreError) -> Self {
-        let info = |status, title| ErrorInfo { status, title, details: Vec::new(), fields: Vec::new() };
+        let info =
+            |status, title| ErrorInfo { status, title, details: Vec::new(), fields: Vec::new(), retry_after: None };
         AppError(match e {
             CoreError::NotFound(_) => info(StatusCode::NOT_FOUND, "error-not-found"),
             CoreError::Forbidden => info(StatusCode::FORBIDDEN, "error-forbidden"),
@@ -67,6 +70,7 @@ impl From<CoreError> for AppError {
             CoreError::Conflict(m) => ErrorInfo { details: vec![m], ..info(StatusCode::CONFLICT, "error-conflict") },
             CoreError::Locked(until) => ErrorInfo {
                 details: vec![Msg::new("err-account-locked").arg("minutes", minutes_until(until))],
+                retry_after: Some(seconds_until(until)),
                 ..info(StatusCode::TOO_MANY_REQUESTS, "error-locked")
             },
             CoreError::Store(msg) => {
@@ -77,9 +81,17 @@ impl From<CoreError> for AppError {
     }
 }
 
+/// Whole seconds from now until `until` (at least 1).
+pub fn seconds_until(until: chrono::DateTime<chrono::Utc>) -> u64 {
+    (until - kaoping_core::time::now()).num_seconds().max(1) as u64
+}
+
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let mut r = self.0.status.into_response();
+        if let Some(s) = self.0.retry_after {
+            r.headers_mut().insert(axum::http::header::RETRY_AFTER, s.into());
+        }
         r.extensions_mut().insert(self.0);
         r
     }

@@ -120,7 +120,7 @@ async fn render_errors(state: &AppState, method: &axum::http::Method, ctx: Ctx, 
         if let Err(e) = state.services.store.audit_append(&d).await {
             tracing::error!(error = %e, "could not audit a CSRF refusal");
         }
-        let info = ErrorInfo { status, title: "error-csrf", details: vec![], fields: vec![] };
+        let info = ErrorInfo { status, title: "error-csrf", details: vec![], fields: vec![], retry_after: None };
         return views::error_response(state, &ctx, &info);
     }
     let info = match res.extensions().get::<ErrorInfo>() {
@@ -150,6 +150,7 @@ async fn render_errors(state: &AppState, method: &axum::http::Method, ctx: Ctx, 
                 vec![]
             },
             fields: vec![],
+            retry_after: None,
         },
     };
     let mut out = views::error_response(state, &ctx, &info);

@@ -168,6 +168,10 @@ impl Services {
         self.require_account_in_scope(caller, "account.unlock", id).await?;
         self.store.account_unlock(id, &caller.audit("account.unlock", format!("account:{id}"))).await?;
         self.forget_account(id);
+        // Also the throttled logins of the name (on this node).
+        if let Some(a) = self.store.account_get(id).await? {
+            self.login_throttle.clear(&a.username);
+        }
         Ok(())
     }
 

@@ -78,31 +78,46 @@ fn login_audit(username: &str, client: Option<String>, account: Option<&Account>
 
 impl Services {
     /// Check a username and password; on success open a session.
+    ///
+    /// Failed passwords are throttled per client address and username
+    /// (`throttle`): the same answers, after the same work, whether the
+    /// account exists or not, and no client can lock an account for others.
+    /// An account is locked for everyone only by an administrator, or by
+    /// wrong second-factor codes (which need the password).
     pub async fn login(&self, username: &str, password: &str, client: Option<String>) -> Result<LoginOutcome> {
         let now = time::now();
         let username = username.trim();
-        let account = self.store.account_by_username(username).await?;
-        let Some(account) = account.filter(|a| a.active) else {
-            // Same work as a real check, so timing does not reveal usernames.
-            auth::verify_password(password, auth::dummy_hash());
-            let d =
-                login_audit(username, client, None).result(AuditResult::Failed).detail("unknown or inactive account");
+        let from = client.as_deref();
+        if let Some(until) = self.login_throttle.locked(from, username, now) {
+            let d = login_audit(username, client, None).result(AuditResult::Denied).detail("throttled");
             self.store.audit_append(&d).await?;
-            return Err(CoreError::Unauthenticated);
-        };
-        let audit = login_audit(username, client, Some(&account));
-        if let Some(until) = account.locked_until.filter(|u| *u > now) {
-            self.store.audit_append(&audit.clone().result(AuditResult::Denied).detail("account locked")).await?;
             return Err(CoreError::Locked(until));
         }
-        if !auth::verify_password(password, &account.password_hash) {
-            let d = audit.clone().result(AuditResult::Failed).detail("wrong password");
-            let (_, locked) = self.store.account_login_failed(account.id, &self.auth.lockout, now, &d).await?;
-            return Err(match locked {
-                Some(until) => CoreError::Locked(until),
-                None => CoreError::Unauthenticated,
+        let account = self.store.account_by_username(username).await?;
+        let account = account.filter(|a| a.active);
+        // The same work for unknown names, so timing does not tell them apart.
+        let hash = account.as_ref().map_or(auth::dummy_hash(), |a| a.password_hash.as_str());
+        let password_ok = auth::verify_password(password, hash) && account.is_some();
+        let locked = account.as_ref().and_then(|a| a.locked_until).filter(|u| *u > now);
+        let admitted = password_ok && locked.is_none();
+        let Some(account) = account.clone().filter(|_| admitted) else {
+            let why = match (&account, locked) {
+                (None, _) => "unknown or inactive account",
+                (Some(_), Some(_)) => "account locked",
+                (Some(_), None) => "wrong password",
+            };
+            let d = login_audit(username, client.clone(), account.as_ref()).result(AuditResult::Failed).detail(why);
+            self.store.audit_append(&d).await?;
+            return Err(match (self.login_throttle.failed(from, username, now), locked) {
+                (Some(until), _) => CoreError::Locked(until),
+                // Locked by an administrator or by guessed codes, and the
+                // password was right: say so (the account's owner asks).
+                (None, Some(until)) if password_ok => CoreError::Locked(until),
+                _ => CoreError::Unauthenticated,
             });
-        }
+        };
+        self.login_throttle.succeeded(from, username);
+        let audit = login_audit(username, client, Some(&account));
         let mfa_pending = account.totp_secret.is_some();
         if mfa_pending {
             // The failure count is reset only when the second factor passes,

@@ -19,6 +19,7 @@ mod rectification;
 mod reports;
 mod results;
 mod roster_index;
+mod throttle;
 mod voting;
 
 pub use accounts::{AccountInput, CreatedAccount};
@@ -74,6 +75,8 @@ pub struct Services {
     frozen: Arc<TtlCache<crate::ids::CycleId, Rosters>>,
     /// Where reminders and overdue flags go besides the app's own pages.
     pub notifier: Arc<dyn crate::notify::Notifier>,
+    /// Failed logins per client address and username (this node).
+    pub login_throttle: Arc<throttle::LoginThrottle>,
     /// Where the head of the audit chain is anchored outside the database.
     pub anchors: Option<Arc<dyn crate::audit::AnchorSink>>,
     /// One loader per cycle snapshot at a time.
@@ -130,6 +133,8 @@ type Rosters =
 
 impl Services {
     pub fn new(store: Arc<dyn Store>, auth: AuthConfig) -> Self {
+        let login_throttle =
+            Arc::new(throttle::LoginThrottle::new(auth.lockout.max_failures.max(1) as u32, auth.lockout.lock_minutes));
         let ttl = std::time::Duration::from_secs(auth.cache_seconds);
         let idle = std::time::Duration::from_secs(auth.session_idle_minutes.max(0) as u64 * 60);
         Self {
@@ -147,6 +152,7 @@ impl Services {
             })),
             notifier: Arc::new(crate::notify::LogNotifier),
             anchors: None,
+            login_throttle,
             loading: Default::default(),
         }
     }

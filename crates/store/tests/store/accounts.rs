@@ -50,14 +50,22 @@ async fn login_lockout_sessions_and_password_change() {
     // Unknown sessions resolve to nothing.
     assert!(w.svc.session("nope").await.unwrap().is_none());
 
-    // Five failures lock the account, even for the right password.
-    for _ in 0..4 {
-        assert!(matches!(w.svc.login("wangjg", "bad", None).await, Err(CoreError::Unauthenticated)));
+    // Five failures from one client refuse that client the name, even with
+    // the right password; another client is not refused. An unknown name
+    // is answered the same way.
+    let attacker = || Some("203.0.113.9".to_string());
+    for name in ["wangjg", "nobody-here"] {
+        for _ in 0..4 {
+            assert!(matches!(w.svc.login(name, "bad", attacker()).await, Err(CoreError::Unauthenticated)));
+        }
+        assert!(matches!(w.svc.login(name, "bad", attacker()).await, Err(CoreError::Locked(_))), "{name}");
     }
-    assert!(matches!(w.svc.login("wangjg", "bad", None).await, Err(CoreError::Locked(_))));
-    assert!(matches!(w.svc.login("wangjg", "Xinmima-2026!", None).await, Err(CoreError::Locked(_))));
+    assert!(matches!(w.svc.login("wangjg", "Xinmima-2026!", attacker()).await, Err(CoreError::Locked(_))));
+    let elsewhere = w.svc.login("wangjg", "Xinmima-2026!", Some("10.1.2.3".into())).await.unwrap();
+    w.svc.logout(&me, &kaoping_core::auth::token_digest(&elsewhere.token)).await.unwrap();
+    // An administrator's unlock lifts it.
     w.svc.account_unlock(&c, acc.id).await.unwrap();
-    let again = w.svc.login("wangjg", "Xinmima-2026!", None).await.unwrap();
+    let again = w.svc.login("wangjg", "Xinmima-2026!", attacker()).await.unwrap();
 
     // Logging out everywhere ends both sessions.
     let n = w.svc.logout_everywhere(&me).await.unwrap();
@@ -112,8 +120,12 @@ async fn home_counts_follow_scope() {
         let acc = AccountInput { username: format!("user{}", p.id), grants: vec![grant(Role::Evaluator, None)] };
         w.svc.account_create(&c, p.id, &acc).await.unwrap();
     }
+    // Locked by five wrong second-factor codes (wrong passwords throttle the
+    // client, not the account).
+    let id = w.svc.store.account_by_username("user1").await.unwrap().unwrap().id;
+    let audit = kaoping_core::audit::AuditDraft::new(Some(id), "user1", None, "auth.totp", "session");
     for _ in 0..5 {
-        let _ = w.svc.login("user1", "bad", None).await;
+        w.svc.store.account_login_failed(id, &Default::default(), kaoping_core::time::now(), &audit).await.unwrap();
     }
     let all = w.svc.admin_counts(&c).await.unwrap();
     assert_eq!((all.units, all.people, all.accounts, all.locked), (3, 3, 3, 1));

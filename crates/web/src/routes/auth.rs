@@ -55,16 +55,22 @@ pub async fn login_submit(State(state): State<AppState>, ctx: Ctx, Form(f): Form
             r
         }
         Err(e) => {
-            let (status, msg) = match e {
-                CoreError::Locked(until) => {
-                    (StatusCode::TOO_MANY_REQUESTS, Msg::new("err-account-locked").arg("minutes", minutes_until(until)))
-                }
-                CoreError::Unauthenticated => (StatusCode::UNAUTHORIZED, Msg::new("err-login")),
+            let (status, msg, wait) = match e {
+                CoreError::Locked(until) => (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    Msg::new("err-account-locked").arg("minutes", minutes_until(until)),
+                    Some(crate::error::seconds_until(until)),
+                ),
+                CoreError::Unauthenticated => (StatusCode::UNAUTHORIZED, Msg::new("err-login"), None),
                 other => return crate::error::AppError::from(other).into_response(),
             };
             let page = Page::new(&state, &ctx, "login-title");
             let view = LoginView { page, next, username: f.username, error: Some(ctx.lang.msg(&msg)) };
-            (status, render(&view)).into_response()
+            let mut r = (status, render(&view)).into_response();
+            if let Some(s) = wait {
+                r.headers_mut().insert(header::RETRY_AFTER, s.into());
+            }
+            r
         }
     }
 }

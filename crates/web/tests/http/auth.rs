@@ -7,13 +7,26 @@ use kaoping_core::services::AccountInput;
 
 #[tokio::test]
 async fn wrong_passwords_are_refused_in_the_users_language_and_lock_the_account() {
-    let app = spawn().await;
+    // Clients told apart by X-Forwarded-For (behind a proxy).
+    let app = spawn_with(|w, _| w.trust_proxy = true).await;
     let c = client(&app);
-    let r = c.post(app.url("/login")).form(&[("username", "orga"), ("password", "nope")]).send().await.unwrap();
+    let login = |from: &'static str, user: &'static str, pw: &'static str| {
+        let (c, url) = (c.clone(), app.url("/login"));
+        async move {
+            c.post(url)
+                .header("x-forwarded-for", from)
+                .form(&[("username", user), ("password", pw)])
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let r = login("198.51.100.7", "orga", "nope").await;
     assert_eq!(r.status(), 401);
     assert!(r.text().await.unwrap().contains("用户名或密码错误"));
     let r = c
         .post(app.url("/login"))
+        .header("x-forwarded-for", "198.51.100.7")
         .header("accept-language", "en-US,en;q=0.9")
         .form(&[("username", "orga"), ("password", "nope")])
         .send()
@@ -21,21 +34,29 @@ async fn wrong_passwords_are_refused_in_the_users_language_and_lock_the_account(
         .unwrap();
     assert!(r.text().await.unwrap().contains("Wrong username or password"));
     for _ in 0..2 {
-        c.post(app.url("/login")).form(&[("username", "orga"), ("password", "nope")]).send().await.unwrap();
+        login("198.51.100.7", "orga", "nope").await;
     }
-    let r = c.post(app.url("/login")).form(&[("username", "orga"), ("password", "nope")]).send().await.unwrap();
-    assert_eq!(r.status(), 429, "the fifth failure locks");
+    let r = login("198.51.100.7", "orga", "nope").await;
+    assert_eq!(r.status(), 429, "the fifth failure from this client throttles it");
+    let wait: u64 = r.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((800..=900).contains(&wait), "Retry-After {wait}");
     assert!(r.text().await.unwrap().contains("账号已锁定"));
-    // Locked even with the right password, on any node: the lock is in the database.
-    let r = c.post(app.url("/login")).form(&[("username", "orga"), ("password", PASSWORD)]).send().await.unwrap();
-    assert_eq!(r.status(), 429);
+    // That client is refused even with the right password …
+    assert_eq!(login("198.51.100.7", "orga", PASSWORD).await.status(), 429);
+    // … but the account is not locked for anyone else.
     let acc = app.svc.store.account_by_username("orga").await.unwrap().unwrap();
-    assert!(acc.locked_until.is_some());
-    // An admin unlocks it.
+    assert!(acc.locked_until.is_none());
+    assert_eq!(login("192.0.2.44", "orga", PASSWORD).await.status(), 303);
+    // An unknown name is answered exactly the same way.
+    for i in 0..5 {
+        let r = login("198.51.100.7", "no-such-user", "nope").await;
+        assert_eq!(r.status(), if i < 4 { 401 } else { 429 });
+    }
+    // An admin's unlock lifts the throttle too.
     let admin = app.login("sys").await;
     let r = admin.post(app.url(&format!("/admin/accounts/{}/unlock", acc.id))).send().await.unwrap();
     assert_eq!(r.status(), 303);
-    app.login("orga").await;
+    assert_eq!(login("198.51.100.7", "orga", PASSWORD).await.status(), 303);
 }
 
 #[tokio::test]
