@@ -125,7 +125,11 @@ async fn render_errors(state: &AppState, method: &axum::http::Method, ctx: Ctx, 
     }
     let info = match res.extensions().get::<ErrorInfo>() {
         Some(info) => info.clone(),
-        None if res.headers().contains_key(header::CONTENT_TYPE) && status != StatusCode::PAYLOAD_TOO_LARGE => {
+        // A page or JSON of a handler's own stays; plain text is what axum's
+        // extractors answer (in English): rendered like every other error.
+        None if res.headers().get(header::CONTENT_TYPE).is_some_and(|t| !t.as_bytes().starts_with(b"text/plain"))
+            && status != StatusCode::PAYLOAD_TOO_LARGE =>
+        {
             return res;
         }
         None => ErrorInfo {
@@ -146,6 +150,11 @@ async fn render_errors(state: &AppState, method: &axum::http::Method, ctx: Ctx, 
             details: if status == StatusCode::PAYLOAD_TOO_LARGE {
                 let kb = state.config.max_body_bytes / 1024;
                 vec![kaoping_core::Msg::new("err-form-too-large").arg("max", kb)]
+            } else if matches!(
+                status,
+                StatusCode::BAD_REQUEST | StatusCode::UNSUPPORTED_MEDIA_TYPE | StatusCode::UNPROCESSABLE_ENTITY
+            ) {
+                vec![kaoping_core::Msg::new("err-request-unreadable")]
             } else {
                 vec![]
             },

@@ -242,6 +242,7 @@ error-invalid = The submission has errors
 error-conflict = The action cannot be completed
 error-locked = Account locked
 error-bad-request = Bad request
+err-request-unreadable = The request could not be read: it is malformed, lacks a required field or holds a value out of range.
 err-number-range = { $name } must be between { $min } and { $max }.
 error-method = Method not allowed
 error-too-large = The submission is too large

@@ -242,6 +242,7 @@ error-invalid = 提交的内容有误
 error-conflict = 操作无法完成
 error-locked = 账号已锁定
 error-bad-request = 请求有误
+err-request-unreadable = 请求内容无法读取：格式不正确、缺少必填项或数值超出范围。
 err-number-range = { $name } 应在 { $min } 到 { $max } 之间。
 error-method = 不支持该请求方式
 error-too-large = 提交的内容过大

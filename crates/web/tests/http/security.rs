@@ -220,3 +220,25 @@ async fn hsts_is_sent_once_cookies_are_secure() {
     let r = reqwest::get(tls.url("/login")).await.unwrap();
     assert_eq!(r.headers()["strict-transport-security"], "max-age=31536000; includeSubDomains");
 }
+
+#[tokio::test]
+async fn unreadable_json_is_answered_with_problem_json_in_the_users_language() {
+    let app = spawn().await;
+    let c = app.login("orga").await;
+    for (body, kind, status) in [
+        ("{not json", "application/json", 400),
+        ("{\"org_unit_id\": 1}", "application/json", 422),
+        ("name=x", "application/x-www-form-urlencoded", 415),
+    ] {
+        let r = c.post(app.url("/api/v1/people")).header("content-type", kind).body(body).send().await.unwrap();
+        assert_eq!(r.status(), status, "{body}");
+        assert_eq!(r.headers()["content-type"], "application/problem+json", "{body}");
+        let j: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(j["title"], "请求有误", "{body}");
+        assert!(j.to_string().contains("请求内容无法读取"), "{j}");
+    }
+    // A path number out of range: a page, not axum's English text.
+    let r = c.get(app.url("/admin/people/99999999999999999999")).send().await.unwrap();
+    assert_eq!(r.status(), 400);
+    assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+}
