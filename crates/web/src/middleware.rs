@@ -100,6 +100,59 @@ async fn context(state: &AppState, mut req: Request) -> Result<(Request, Ctx), R
     Ok((req, ctx))
 }
 
+/// `scheme://host[:port]` of a URL as a browser writes it in `Origin`
+/// (lower case, no default port, no path).
+pub fn origin_of(url: &str) -> Option<String> {
+    let (scheme, rest) = url.trim().split_once("://")?;
+    let scheme = scheme.to_ascii_lowercase();
+    let authority = rest.split(['/', '?', '#']).next()?.to_ascii_lowercase();
+    let authority = match (scheme.as_str(), authority.rsplit_once(':')) {
+        ("https", Some((host, "443"))) | ("http", Some((host, "80"))) => host.to_string(),
+        _ => authority,
+    };
+    (matches!(scheme.as_str(), "http" | "https") && !authority.is_empty()).then(|| format!("{scheme}://{authority}"))
+}
+
+/// With `web.public_url` set, a state-changing request that names its
+/// `Origin` must come from exactly that origin — scheme, host and port — or
+/// a trusted one (the Fetch Metadata check compares the host alone).
+pub async fn public_origin(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let Some(public) = state.config.public_url.as_deref().and_then(origin_of) else {
+        return next.run(req).await;
+    };
+    let origin = req.headers().get(header::ORIGIN).and_then(|v| v.to_str().ok()).map(str::to_ascii_lowercase);
+    let refused = !req.method().is_safe()
+        && origin.as_deref().is_some_and(|o| {
+            o != public && !state.config.trusted_origins.iter().any(|t| origin_of(t).as_deref() == Some(o))
+        });
+    if !refused {
+        return next.run(req).await;
+    }
+    let Some(ctx) = req.extensions().get::<Ctx>().cloned() else {
+        return StatusCode::FORBIDDEN.into_response();
+    };
+    let d = AuditDraft::new(
+        None,
+        "anonymous",
+        ctx.client.clone(),
+        "security.csrf",
+        format!("{} {}", req.method(), ctx.path),
+    )
+    .result(AuditResult::Denied)
+    .detail(format!("origin {} is not {public}", origin.unwrap_or_default()));
+    if let Err(e) = state.services.store.audit_append(&d).await {
+        tracing::error!(error = %e, "could not audit a CSRF refusal");
+    }
+    let info = ErrorInfo {
+        status: StatusCode::FORBIDDEN,
+        title: "error-csrf",
+        details: vec![],
+        fields: vec![],
+        retry_after: None,
+    };
+    views::error_response(&state, &ctx, &info)
+}
+
 /// Turn an error response into a page or problem JSON in the user's language.
 async fn render_errors(state: &AppState, method: &axum::http::Method, ctx: Ctx, res: Response) -> Response {
     let status = res.status();
@@ -251,5 +304,19 @@ mod tests {
         assert!(parts[2].starts_with('4'), "{a}");
         assert!(matches!(&parts[3][..1], "8" | "9" | "a" | "b"), "{a}");
         assert!(a.bytes().all(|c| c == b'-' || c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
+    }
+}
+
+#[cfg(test)]
+mod origin_tests {
+    use super::origin_of;
+
+    #[test]
+    fn origins_are_written_as_browsers_write_them() {
+        assert_eq!(origin_of("https://KP.example.gov.cn/"), Some("https://kp.example.gov.cn".into()));
+        assert_eq!(origin_of("https://kp.example:443/x"), Some("https://kp.example".into()));
+        assert_eq!(origin_of("http://kp.example:8080"), Some("http://kp.example:8080".into()));
+        assert_eq!(origin_of("kp.example"), None);
+        assert_eq!(origin_of("ftp://kp.example"), None);
     }
 }

@@ -112,6 +112,10 @@ pub fn router(state: AppState) -> Router {
     for o in &state.config.trusted_origins {
         csrf = csrf.add_trusted_origin(o).unwrap_or_else(|_| panic!("invalid trusted origin {o}"));
     }
+    // Behind a proxy the public origin is not the Host kaoping sees.
+    if let Some(o) = state.config.public_url.as_deref().and_then(mw::origin_of) {
+        csrf = csrf.add_trusted_origin(&o).unwrap_or_else(|_| panic!("invalid public URL {o}"));
+    }
     let uploads = Router::new()
         .route("/admin/org/import", post(org::import_submit))
         .route("/admin/cycles/{id}/subjects/import", post(roster_sheets::subjects_import))
@@ -258,6 +262,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(ops::not_found)
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(csrf)
+        .layer(from_fn_with_state(state.clone(), mw::public_origin))
         .layer(CatchPanicLayer::custom(|_| {
             let mut r = Response::new(Body::empty());
             *r.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;

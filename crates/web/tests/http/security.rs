@@ -242,3 +242,44 @@ async fn unreadable_json_is_answered_with_problem_json_in_the_users_language() {
     assert_eq!(r.status(), 400);
     assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
 }
+
+#[tokio::test]
+async fn with_a_public_url_a_state_change_must_come_from_exactly_that_origin() {
+    let app = crate::helpers::spawn_with(|w, _| w.public_url = Some("https://kaoping.example.gov.cn".into())).await;
+    // A browser on the public origin (behind the proxy).
+    let mut h = reqwest::header::HeaderMap::new();
+    h.insert("origin", "https://kaoping.example.gov.cn".parse().unwrap());
+    h.insert("sec-fetch-site", "same-origin".parse().unwrap());
+    let c = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .default_headers(h)
+        .build()
+        .unwrap();
+    let r = c
+        .post(app.url("/login"))
+        .form(&[("username", "orga"), ("password", crate::helpers::PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let post = |origin: &'static str| {
+        let (c, url) = (c.clone(), app.url("/lang"));
+        async move {
+            c.post(url)
+                .header("origin", origin)
+                .header("sec-fetch-site", "same-origin")
+                .form(&[("lang", "en")])
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    // The same host over plain HTTP, or on another port: refused, audited.
+    assert_eq!(post("http://kaoping.example.gov.cn").await, 403);
+    assert_eq!(post("https://kaoping.example.gov.cn:8443").await, 403);
+    assert_eq!(post("https://kaoping.example.gov.cn").await, 303);
+    let log = app.svc.store.audit_list(&AuditFilter { limit: 100, ..Default::default() }).await.unwrap();
+    assert_eq!(log.iter().filter(|e| e.action == "security.csrf").count(), 2);
+}
