@@ -37,7 +37,16 @@ impl Services {
 
     pub async fn accounts_list(&self, caller: &Caller) -> Result<Vec<AccountSummary>> {
         self.require_org_admin(caller, "account.list").await?;
-        self.store.account_list(caller.actor.admin_paths().as_deref()).await
+        let mut list = self.store.account_list(caller.actor.admin_paths().as_deref()).await?;
+        // A name some client is refused for wrong passwords shows as locked
+        // too (on this node), so that an administrator can lift it.
+        let now = crate::time::now();
+        for a in &mut list {
+            if let Some(until) = self.login_throttle.locked_any(&a.username, now) {
+                a.locked_until = a.locked_until.max(Some(until));
+            }
+        }
+        Ok(list)
     }
 
     /// Check that the caller may hand out these grants.

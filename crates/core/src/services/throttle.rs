@@ -73,6 +73,14 @@ impl LoginThrottle {
         w.locked_until
     }
 
+    /// Until when some client is refused the username, if one is (for the
+    /// administrators' account list).
+    pub fn locked_any(&self, username: &str, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let name = username.trim().to_lowercase();
+        let pairs = self.pairs.lock().unwrap_or_else(|e| e.into_inner());
+        pairs.iter().filter(|((_, n), _)| *n == name).filter_map(|(_, w)| w.locked_until).filter(|u| *u > now).max()
+    }
+
     /// An administrator's unlock clears every pair of the username.
     pub fn clear(&self, username: &str) {
         let name = username.trim().to_lowercase();
@@ -104,5 +112,8 @@ mod tests {
         assert_eq!(t.locked(ip, "admin", until), None, "the lock ends");
         t.succeeded(Some("10.0.0.10"), "admin");
         assert!(t.locked(ip, "admin", now).is_some(), "a success elsewhere does not clear it");
+        assert_eq!(t.locked_any("Admin", now), Some(until));
+        t.clear("admin");
+        assert_eq!(t.locked_any("admin", now), None);
     }
 }
