@@ -96,6 +96,30 @@ impl Counts {
     pub fn n(&self) -> u64 {
         self.per_grade.iter().sum()
     }
+
+    fn rate(&self, count: u64) -> Option<Q> {
+        let n = self.n();
+        (n > 0).then(|| Q::new(BigInt::from(count), BigInt::from(n)))
+    }
+
+    /// 好评率: count(好) / N.
+    pub fn excellent_rate(&self) -> Option<Q> {
+        self.rate(self.per_grade.first().copied().unwrap_or(0))
+    }
+
+    /// (count(好) + count(较好)) / N.
+    pub fn approval_rate(&self) -> Option<Q> {
+        self.rate(self.per_grade.iter().take(2).sum())
+    }
+
+    /// count(差) / N.
+    pub fn poor_rate(&self) -> Option<Q> {
+        self.rate(self.poor_count())
+    }
+
+    pub fn poor_count(&self) -> u64 {
+        self.per_grade.last().copied().unwrap_or(0)
+    }
 }
 
 /// One evaluator group's part in a subject's result.
@@ -128,28 +152,23 @@ pub struct SubjectResult {
 }
 
 impl SubjectResult {
-    fn rate(&self, count: u64) -> Option<Q> {
-        let n = self.counts.n();
-        (n > 0).then(|| Q::new(BigInt::from(count), BigInt::from(n)))
-    }
-
     /// 好评率: count(好) / N_s.
     pub fn excellent_rate(&self) -> Option<Q> {
-        self.rate(self.counts.per_grade.first().copied().unwrap_or(0))
+        self.counts.excellent_rate()
     }
 
     /// (count(好) + count(较好)) / N_s.
     pub fn approval_rate(&self) -> Option<Q> {
-        self.rate(self.counts.per_grade.iter().take(2).sum())
+        self.counts.approval_rate()
     }
 
     /// count(差) / N_s.
     pub fn poor_rate(&self) -> Option<Q> {
-        self.rate(self.poor_count())
+        self.counts.poor_rate()
     }
 
     pub fn poor_count(&self) -> u64 {
-        self.counts.per_grade.last().copied().unwrap_or(0)
+        self.counts.poor_count()
     }
 }
 

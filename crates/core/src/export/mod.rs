@@ -145,21 +145,15 @@ pub fn result_out(r: &SubjectResult) -> ResultOut {
         groups: r
             .groups
             .iter()
-            .map(|g| {
-                let rate = |count: u64| {
-                    let n = g.counts.n();
-                    (n > 0).then(|| value(&Q::new(count.into(), n.into())))
-                };
-                GroupOut {
-                    group: g.group.clone(),
-                    n: g.n,
-                    mean: g.mean.as_ref().map(value),
-                    counts: g.counts.per_grade.clone(),
-                    abstain: g.counts.abstain,
-                    excellent_rate: rate(g.counts.per_grade.first().copied().unwrap_or(0)),
-                    approval_rate: rate(g.counts.per_grade.iter().take(2).sum()),
-                    poor_rate: rate(g.counts.per_grade.last().copied().unwrap_or(0)),
-                }
+            .map(|g| GroupOut {
+                group: g.group.clone(),
+                n: g.n,
+                mean: g.mean.as_ref().map(value),
+                counts: g.counts.per_grade.clone(),
+                abstain: g.counts.abstain,
+                excellent_rate: g.counts.excellent_rate().as_ref().map(value),
+                approval_rate: g.counts.approval_rate().as_ref().map(value),
+                poor_rate: g.counts.poor_rate().as_ref().map(value),
             })
             .collect(),
         grade: r.grade.as_ref().map(|(g, _)| g.clone()),
