@@ -40,10 +40,10 @@ impl Services {
         let mut list = self.store.account_list(caller.actor.admin_paths().as_deref()).await?;
         // A name some client is refused for wrong passwords shows as locked
         // too (on this node), so that an administrator can lift it.
-        let now = crate::time::now();
+        let throttled = self.login_throttle.locked_names(crate::time::now());
         for a in &mut list {
-            if let Some(until) = self.login_throttle.locked_any(&a.username, now) {
-                a.locked_until = a.locked_until.max(Some(until));
+            if let Some(until) = throttled.get(&a.username.to_lowercase()) {
+                a.locked_until = a.locked_until.max(Some(*until));
             }
         }
         Ok(list)

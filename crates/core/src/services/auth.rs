@@ -99,22 +99,24 @@ impl Services {
         let hash = account.as_ref().map_or(auth::dummy_hash(), |a| a.password_hash.as_str());
         let password_ok = auth::verify_password(password, hash) && account.is_some();
         let locked = account.as_ref().and_then(|a| a.locked_until).filter(|u| *u > now);
-        let admitted = password_ok && locked.is_none();
-        let Some(account) = account.clone().filter(|_| admitted) else {
-            let why = match (&account, locked) {
-                (None, _) => "unknown or inactive account",
-                (Some(_), Some(_)) => "account locked",
-                (Some(_), None) => "wrong password",
-            };
-            let d = login_audit(username, client.clone(), account.as_ref()).result(AuditResult::Failed).detail(why);
-            self.store.audit_append(&d).await?;
-            return Err(match (self.login_throttle.failed(from, username, now), locked) {
-                (Some(until), _) => CoreError::Locked(until),
-                // Locked by an administrator or by guessed codes, and the
-                // password was right: say so (the account's owner asks).
-                (None, Some(until)) if password_ok => CoreError::Locked(until),
-                _ => CoreError::Unauthenticated,
-            });
+        let account = match account {
+            Some(a) if password_ok && locked.is_none() => a,
+            account => {
+                let why = match (&account, locked) {
+                    (None, _) => "unknown or inactive account",
+                    (Some(_), Some(_)) => "account locked",
+                    (Some(_), None) => "wrong password",
+                };
+                let d = login_audit(username, client.clone(), account.as_ref()).result(AuditResult::Failed).detail(why);
+                self.store.audit_append(&d).await?;
+                return Err(match (self.login_throttle.failed(from, username, now), locked) {
+                    (Some(until), _) => CoreError::Locked(until),
+                    // Locked by an administrator or by guessed codes, and the
+                    // password was right: say so (the account's owner asks).
+                    (None, Some(until)) if password_ok => CoreError::Locked(until),
+                    _ => CoreError::Unauthenticated,
+                });
+            }
         };
         self.login_throttle.succeeded(from, username);
         let audit = login_audit(username, client, Some(&account));

@@ -73,12 +73,18 @@ impl LoginThrottle {
         w.locked_until
     }
 
-    /// Until when some client is refused the username, if one is (for the
-    /// administrators' account list).
-    pub fn locked_any(&self, username: &str, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
-        let name = username.trim().to_lowercase();
+    /// The usernames some client is refused now, with until when (for the
+    /// administrators' account list), in one pass over the pairs.
+    pub fn locked_names(&self, now: DateTime<Utc>) -> HashMap<String, DateTime<Utc>> {
         let pairs = self.pairs.lock().unwrap_or_else(|e| e.into_inner());
-        pairs.iter().filter(|((_, n), _)| *n == name).filter_map(|(_, w)| w.locked_until).filter(|u| *u > now).max()
+        let mut out: HashMap<String, DateTime<Utc>> = HashMap::new();
+        for ((_, name), w) in pairs.iter() {
+            if let Some(until) = w.locked_until.filter(|u| *u > now) {
+                let e = out.entry(name.clone()).or_insert(until);
+                *e = (*e).max(until);
+            }
+        }
+        out
     }
 
     /// An administrator's unlock clears every pair of the username.
@@ -112,8 +118,8 @@ mod tests {
         assert_eq!(t.locked(ip, "admin", until), None, "the lock ends");
         t.succeeded(Some("10.0.0.10"), "admin");
         assert!(t.locked(ip, "admin", now).is_some(), "a success elsewhere does not clear it");
-        assert_eq!(t.locked_any("Admin", now), Some(until));
+        assert_eq!(t.locked_names(now).get("admin"), Some(&until));
         t.clear("admin");
-        assert_eq!(t.locked_any("admin", now), None);
+        assert_eq!(t.locked_names(now).get("admin"), None);
     }
 }
