@@ -68,6 +68,10 @@ fn argon2() -> Argon2<'static> {
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
 }
 
+/// How many previous passwords an account may not return to, besides the
+/// current one: together, "not one of the last five".
+pub const PASSWORD_HISTORY: usize = 4;
+
 /// Hash a password with argon2id and a fresh salt (PHC string).
 pub fn hash_password(password: &str) -> String {
     argon2().hash_password(password.as_bytes()).expect("argon2 hashing does not fail with valid params").to_string()

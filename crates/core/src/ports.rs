@@ -119,6 +119,8 @@ pub trait AccountStore: Send + Sync {
     /// Grants with the names and paths of their org units.
     async fn account_scopes(&self, id: AccountId) -> Result<(Vec<RoleGrant>, Vec<ScopeGrant>)>;
     async fn account_set_grants(&self, id: AccountId, grants: &[RoleGrant], audit: &AuditDraft) -> Result<()>;
+    /// Set a new password hash; the one it replaces joins the account's
+    /// history, which keeps the newest [`crate::auth::PASSWORD_HISTORY`].
     async fn account_set_password(
         &self,
         id: AccountId,
@@ -126,6 +128,8 @@ pub trait AccountStore: Send + Sync {
         must_change: bool,
         audit: &AuditDraft,
     ) -> Result<()>;
+    /// The hashes of the account's previous passwords, newest first.
+    async fn account_password_history(&self, id: AccountId) -> Result<Vec<String>>;
     /// Count a failed login; lock the account when `lock_until` says so.
     /// Returns the failure count after this one.
     async fn account_login_failed(

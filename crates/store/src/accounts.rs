@@ -64,6 +64,12 @@ where
     Ok(m)
 }
 
+/// A stored password history; unreadable history counts as empty rather
+/// than locking the account out of changing its password.
+fn parse_history(json: &str) -> Vec<String> {
+    serde_json::from_str(json).unwrap_or_default()
+}
+
 impl Db {
     /// An account as read, its TOTP secret opened with the server key.
     pub(crate) fn account(&self, m: crate::entity::account::Model) -> Result<Account> {
@@ -127,6 +133,7 @@ impl AccountStore for Db {
             created_at: Set(to_micros(time::now())),
             last_login_at: Set(None),
             lang: Set(None),
+            password_history: Set("[]".into()),
             ..Default::default()
         }
         .insert(&txn)
@@ -173,14 +180,25 @@ impl AccountStore for Db {
         must_change: bool,
         audit: &AuditDraft,
     ) -> Result<()> {
-        update(self, id, Some(audit), |am| {
-            am.password_hash = Set(hash.to_string());
-            am.must_change_password = Set(must_change);
-            am.failed_logins = Set(0);
-            am.locked_until = Set(None);
-        })
-        .await
-        .map(|_| ())
+        let txn = self.write().await?;
+        let current = must_get(&txn, id).await?;
+        let mut history = vec![current.password_hash.clone()];
+        history.extend(parse_history(&current.password_history));
+        history.truncate(kaoping_core::auth::PASSWORD_HISTORY);
+        let mut am = current.into_active_model();
+        am.password_hash = Set(hash.to_string());
+        am.password_history = Set(serde_json::to_string(&history).map_err(|e| CoreError::Store(e.to_string()))?);
+        am.must_change_password = Set(must_change);
+        am.failed_logins = Set(0);
+        am.locked_until = Set(None);
+        am.update(&txn).await.map_err(db_err)?;
+        append_audit(&txn, audit).await?;
+        Db::commit(txn).await
+    }
+
+    async fn account_password_history(&self, id: AccountId) -> Result<Vec<String>> {
+        let m = account::Entity::find_by_id(id.0).one(&self.conn).await.map_err(db_err)?;
+        Ok(m.map(|m| parse_history(&m.password_history)).unwrap_or_default())
     }
 
     async fn account_login_failed(

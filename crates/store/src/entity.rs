@@ -84,6 +84,8 @@ pub mod account {
         pub created_at: i64,
         pub last_login_at: Option<i64>,
         pub lang: Option<String>,
+        /// Previous password hashes, newest first (JSON array).
+        pub password_history: String,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

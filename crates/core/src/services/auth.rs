@@ -300,8 +300,12 @@ impl Services {
         if new != confirm {
             errs.push(FieldError::new("confirm", Msg::new("err-password-confirm")));
         }
-        if new == current {
-            errs.push(FieldError::new("new_password", Msg::new("err-password-same")));
+        if errs.is_empty() {
+            // Not the current password nor one of the four before it.
+            let history = self.store.account_password_history(account.id).await?;
+            if std::iter::once(&account.password_hash).chain(&history).any(|h| auth::verify_password(new, h)) {
+                errs.push(FieldError::new("new_password", Msg::new("err-password-reused")));
+            }
         }
         if !errs.is_empty() {
             return Err(CoreError::Invalid(errs));

@@ -15,6 +15,7 @@ mod m0010_ballot_seq;
 mod m0011_sealed_ballots;
 mod m0012_audit_append_only;
 mod m0013_sealed_totp;
+mod m0014_password_history;
 
 pub struct Migrator;
 
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0011_sealed_ballots::Migration),
             Box::new(m0012_audit_append_only::Migration),
             Box::new(m0013_sealed_totp::Migration),
+            Box::new(m0014_password_history::Migration),
         ]
     }
 }

@@ -1,32 +1,30 @@
-use crate::{grant, input, organizer, root, world};
+use crate::{World, grant, input, organizer, root, world};
 use kaoping_core::account::Role;
+use kaoping_core::account::RoleGrant;
 use kaoping_core::error::CoreError;
 use kaoping_core::person::PersonInput;
-use kaoping_core::services::AccountInput;
+use kaoping_core::services::{AccountInput, CreatedAccount};
+
+/// A person in `unit` with an account named `username` holding `role`.
+async fn person_with_account(
+    w: &World,
+    unit: &kaoping_core::org::OrgUnit,
+    name: &str,
+    username: &str,
+    role: RoleGrant,
+) -> CreatedAccount {
+    let c = root();
+    let p = PersonInput { name: name.into(), org_unit_id: Some(unit.id.to_string()), ..Default::default() };
+    let p = w.svc.person_create(&c, &p, None).await.unwrap();
+    w.svc.account_create(&c, p.id, &AccountInput { username: username.into(), grants: vec![role] }).await.unwrap()
+}
 
 #[tokio::test]
 async fn login_lockout_sessions_and_password_change() {
     let w = world().await;
     let c = root();
     let city = w.svc.org_create(&c, None, &input("LG", "琅港市委", "city_committee")).await.unwrap();
-    let p = w
-        .svc
-        .person_create(
-            &c,
-            &PersonInput { name: "王建国".into(), org_unit_id: Some(city.id.to_string()), ..Default::default() },
-            None,
-        )
-        .await
-        .unwrap();
-    let acc = w
-        .svc
-        .account_create(
-            &c,
-            p.id,
-            &AccountInput { username: "wangjg".into(), grants: vec![grant(Role::OrganizerAdmin, Some(city.id))] },
-        )
-        .await
-        .unwrap();
+    let acc = person_with_account(&w, &city, "王建国", "wangjg", grant(Role::OrganizerAdmin, Some(city.id))).await;
 
     // Log in with the temporary password: a session that must change it.
     let out = w.svc.login("wangjg", &acc.temporary_password, None).await.unwrap();
@@ -171,17 +169,7 @@ async fn totp_codes_work_once_and_guessing_locks_the_account() {
     let w = world().await;
     let c = root();
     let city = w.svc.org_create(&c, None, &input("LG", "琅港市委", "city_committee")).await.unwrap();
-    let p = PersonInput { name: "管理员".into(), org_unit_id: Some(city.id.to_string()), ..Default::default() };
-    let p = w.svc.person_create(&c, &p, None).await.unwrap();
-    let acc = w
-        .svc
-        .account_create(
-            &c,
-            p.id,
-            &AccountInput { username: "guanli".into(), grants: vec![grant(Role::SystemAdmin, None)] },
-        )
-        .await
-        .unwrap();
+    let acc = person_with_account(&w, &city, "管理员", "guanli", grant(Role::SystemAdmin, None)).await;
     let secret = totp::new_secret();
     let out = w.svc.login("guanli", &acc.temporary_password, None).await.unwrap();
     let s = w.svc.session(&out.token).await.unwrap().unwrap();
@@ -245,17 +233,7 @@ async fn a_password_change_ends_the_other_sessions() {
     let w = world().await;
     let c = root();
     let city = w.svc.org_create(&c, None, &input("LG", "琅港市委", "city_committee")).await.unwrap();
-    let p = PersonInput { name: "评议人".into(), org_unit_id: Some(city.id.to_string()), ..Default::default() };
-    let p = w.svc.person_create(&c, &p, None).await.unwrap();
-    let acc = w
-        .svc
-        .account_create(
-            &c,
-            p.id,
-            &AccountInput { username: "pingyi".into(), grants: vec![grant(Role::Evaluator, None)] },
-        )
-        .await
-        .unwrap();
+    let acc = person_with_account(&w, &city, "评议人", "pingyi", grant(Role::Evaluator, None)).await;
     let phone = w.svc.login("pingyi", &acc.temporary_password, None).await.unwrap();
     let desk = w.svc.login("pingyi", &acc.temporary_password, None).await.unwrap();
     let s = w.svc.session(&desk.token).await.unwrap().unwrap();
@@ -306,17 +284,7 @@ async fn a_second_node_sees_a_logout_within_the_cache_time() {
     let w = world().await;
     let c = root();
     let city = w.svc.org_create(&c, None, &input("LG", "琅港市委", "city_committee")).await.unwrap();
-    let p = PersonInput { name: "两地".into(), org_unit_id: Some(city.id.to_string()), ..Default::default() };
-    let p = w.svc.person_create(&c, &p, None).await.unwrap();
-    let acc = w
-        .svc
-        .account_create(
-            &c,
-            p.id,
-            &AccountInput { username: "liangdi".into(), grants: vec![grant(Role::Evaluator, None)] },
-        )
-        .await
-        .unwrap();
+    let acc = person_with_account(&w, &city, "两地", "liangdi", grant(Role::Evaluator, None)).await;
     let node_b =
         Services::new(std::sync::Arc::new(w.t.db.clone()), AuthConfig { cache_seconds: 1, ..Default::default() });
     let out = w.svc.login("liangdi", &acc.temporary_password, None).await.unwrap();
@@ -328,4 +296,36 @@ async fn a_second_node_sees_a_logout_within_the_cache_time() {
     // …node B within its cache time.
     tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
     assert!(node_b.session(&out.token).await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn a_new_password_is_not_one_of_the_last_five() {
+    let w = world().await;
+    let c = root();
+    let city = w.svc.org_create(&c, None, &input("PH", "琅港市委", "city_committee")).await.unwrap();
+    let acc = person_with_account(&w, &city, "李明", "liming", grant(Role::Evaluator, None)).await;
+    let out = w.svc.login("liming", &acc.temporary_password, None).await.unwrap();
+    let me =
+        kaoping_core::services::Caller { actor: w.svc.session(&out.token).await.unwrap().unwrap().actor, client: None };
+    let reused = |e: CoreError| matches!(e, CoreError::Invalid(ref f) if f.iter().any(|f| f.field == "new_password" && f.msg.key == "err-password-reused"));
+    let used: Vec<String> = (1..=6).map(|i| format!("Qiushui-Changtian-{i}")).collect();
+    let mut current = acc.temporary_password.clone();
+    for next in &used {
+        // Every earlier password (and the temporary one, while it is among
+        // the last five) is refused; the current one too.
+        let err = w.svc.change_password(&me, None, &current, &current, &current).await.unwrap_err();
+        assert!(reused(err), "the current password was accepted again");
+        w.svc.change_password(&me, None, &current, next, next).await.unwrap();
+        current = next.clone();
+    }
+    // Now the last five are used[1..=5]; used[0] is the sixth back and may return.
+    for old in &used[2..5] {
+        let err = w.svc.change_password(&me, None, &current, old, old).await.unwrap_err();
+        assert!(reused(err), "{old} is among the last five");
+    }
+    w.svc.change_password(&me, None, &current, &used[0], &used[0]).await.unwrap();
+    // An administrator's reset also pushes the old password into the history.
+    let temp = w.svc.account_reset_password(&c, acc.id).await.unwrap();
+    let err = w.svc.change_password(&me, None, &temp, &used[0], &used[0]).await.unwrap_err();
+    assert!(reused(err));
 }
