@@ -124,5 +124,11 @@ pub const LOG_CAPS: &[&str] = &["tower_http::csrf=debug"];
 
 /// The whole application.
 pub fn app(state: AppState) -> Router {
-    routes::router(state)
+    routes::router(state).0
+}
+
+/// The path of every route the application serves (the static assets
+/// aside), as written in the route table, e.g. `/admin/cycles/{id}`.
+pub fn route_paths(state: AppState) -> Vec<&'static str> {
+    routes::router(state).1
 }

@@ -14,8 +14,8 @@ mod session;
 mod voting;
 
 use crate::AppState;
+use crate::routes::Table;
 use axum::Json;
-use axum::Router;
 use axum::handler::Handler;
 use axum::routing::{get, post, put};
 use utoipa::OpenApi;
@@ -82,8 +82,8 @@ async fn openapi() -> Json<utoipa::openapi::OpenApi> {
     Json(ApiDoc::openapi())
 }
 
-pub fn router(login_limit: crate::routes::LoginLimit) -> Router<AppState> {
-    Router::new()
+pub fn router(login_limit: crate::routes::LoginLimit) -> Table<AppState> {
+    Table::new()
         .route("/api/v1/openapi.json", get(openapi))
         .route(
             "/api/v1/session",

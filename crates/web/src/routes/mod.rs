@@ -25,6 +25,9 @@ mod roster_sheets;
 mod scheme;
 pub mod screen;
 mod sheet;
+mod table;
+
+pub use table::Table;
 
 use crate::ctx::Ctx;
 use crate::{AppState, api, middleware as mw};
@@ -104,7 +107,9 @@ async fn upload_too_large(mut r: axum::response::Response, max: usize) -> axum::
     r
 }
 
-pub fn router(state: AppState) -> Router {
+/// The app's router, and the path of every route in it (the static
+/// assets under `/assets` aside).
+pub fn router(state: AppState) -> (Router, Vec<&'static str>) {
     let limit = login_limit(&state);
     let upload_limit = state.config.max_upload_bytes;
     let body_limit = state.config.max_body_bytes;
@@ -116,17 +121,19 @@ pub fn router(state: AppState) -> Router {
     if let Some(o) = state.config.public_url.as_deref().and_then(mw::origin_of) {
         csrf = csrf.add_trusted_origin(&o).unwrap_or_else(|_| panic!("invalid public URL {o}"));
     }
-    let uploads = Router::new()
+    let uploads = Table::new()
         .route("/admin/org/import", post(org::import_submit))
         .route("/admin/cycles/{id}/subjects/import", post(roster_sheets::subjects_import))
         .route("/admin/cycles/{id}/evaluators/import", post(roster_sheets::evaluators_import))
         .route("/admin/cycles/{id}/assessments/import", post(assessment_sheets::import))
         .route("/my/reports/{cycle}/save", post(reports::save))
         .route("/my/feedback/{cycle}/plan/measures/{mid}/progress", post(progress::add))
-        .layer(DefaultBodyLimit::max(upload_limit))
-        .layer(RequestBodyLimitLayer::new(upload_limit + 64 * 1024))
-        .layer(axum::middleware::map_response(move |r| upload_too_large(r, upload_limit)));
-    let pages = Router::new()
+        .wrap(|r| {
+            r.layer(DefaultBodyLimit::max(upload_limit))
+                .layer(RequestBodyLimitLayer::new(upload_limit + 64 * 1024))
+                .layer(axum::middleware::map_response(move |r| upload_too_large(r, upload_limit)))
+        });
+    let pages = Table::new()
         .route("/", get(home::home))
         // The rate limit applies to the attempts (POST), not to showing the forms.
         .route("/login", get(auth::login_form).post(auth::login_submit.layer(limit.clone())))
@@ -247,18 +254,19 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/accounts/{id}/active", post(accounts::set_active))
         .route("/admin/audit", get(audit::list))
         .merge(uploads)
-        .merge(api::router(limit));
+        .merge(api::router(limit))
+        .route("/healthz", get(ops::healthz))
+        .route("/readyz", get(ops::readyz))
+        .route("/metrics", get(ops::metrics));
+    let (pages, paths) = pages.into_parts();
     let assets = Router::new().nest("/assets", crate::views::serve().into_router());
     // Browsers that reached kaoping over HTTPS keep to it (a year).
     let hsts =
         state.config.secure_cookies || state.config.public_url.as_deref().is_some_and(|u| u.starts_with("https://"));
     // Router::layer wraps each route after routing (so MatchedPath is known);
     // the last layer added is the outermost.
-    Router::new()
+    let router = Router::new()
         .merge(pages)
-        .route("/healthz", get(ops::healthz))
-        .route("/readyz", get(ops::readyz))
-        .route("/metrics", get(ops::metrics))
         .fallback(ops::not_found)
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(csrf)
@@ -284,5 +292,6 @@ pub fn router(state: AppState) -> Router {
             tracing::info_span!("request", method = %req.method(), path = %mw::redact_path(req.uri().path()), request_id = %id)
         }))
         .layer(SetRequestIdLayer::x_request_id(mw::MakeRequestId))
-        .with_state(state)
+        .with_state(state);
+    (router, paths)
 }

@@ -54,7 +54,8 @@ fn post_json(path: impl Into<String>, who: Who, json: serde_json::Value) -> Rout
     Route { method: Method::POST, path, form: vec![], json: Some(json), who, api: true }
 }
 
-/// Every route of the router (checked against `routes/mod.rs` and `api/mod.rs`).
+/// Every route of the router, with the roles it admits (checked against
+/// the router by `the_table_covers_every_route_of_the_router`).
 async fn routes(app: &TestApp) -> (Vec<Route>, Vec<Route>) {
     let a = app.a.id;
     let c = root_caller();
@@ -460,6 +461,57 @@ async fn every_route_admits_exactly_its_roles() {
         .unwrap();
     let refused = routes.iter().filter(|r| matches!(r.who, Who::Admin | Who::Subject | Who::Reader)).count();
     assert_eq!(denials.len(), refused, "one audited denial per refused route for an evaluator");
+}
+
+/// The router's path that serves `path`, as the router picks it: of the
+/// patterns that match, the one with the most literal segments.
+fn pattern_of<'a>(patterns: &[&'a str], path: &str) -> Option<&'a str> {
+    let segs: Vec<&str> = path.split('/').collect();
+    patterns
+        .iter()
+        .filter_map(|p| {
+            let ps: Vec<&str> = p.split('/').collect();
+            let fits = ps.len() == segs.len() && ps.iter().zip(&segs).all(|(p, s)| p.starts_with('{') || p == s);
+            fits.then(|| (ps.iter().filter(|p| !p.starts_with('{')).count(), *p))
+        })
+        .max()
+        .map(|(_, p)| p)
+}
+
+#[tokio::test]
+async fn the_table_covers_every_route_of_the_router() {
+    let app = spawn().await;
+    let (routes, ending) = routes(&app).await;
+    let table: Vec<&Route> = routes.iter().chain(&ending).collect();
+    let c = client(&app);
+    let mut missing = Vec::new();
+    let mut covered = std::collections::HashSet::new();
+    for r in &table {
+        match pattern_of(&app.paths, &r.path) {
+            Some(p) => {
+                covered.insert((r.method.clone(), p));
+            }
+            None => missing.push(format!("{} {}: no such route in the router", r.method, r.path)),
+        }
+    }
+    assert!(app.paths.len() > 100, "the router lists its routes: {}", app.paths.len());
+    for pattern in &app.paths {
+        // A method no route uses answers 405 with the methods it allows.
+        let probe: Vec<String> =
+            pattern.split('/').map(|s| if s.starts_with('{') { "1".to_string() } else { s.to_string() }).collect();
+        let res = c.request(Method::PATCH, app.url(&probe.join("/"))).send().await.unwrap();
+        assert_eq!(res.status(), 405, "{pattern}");
+        let allow = res.headers().get("allow").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+        let methods: Vec<Method> =
+            allow.split(',').map(|m| m.trim().parse().unwrap()).filter(|m| *m != Method::HEAD).collect();
+        assert!(!methods.is_empty(), "{pattern}: Allow: {allow}");
+        for m in methods {
+            if !covered.contains(&(m.clone(), *pattern)) {
+                missing.push(format!("{m} {pattern}: no entry in the access table"));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "the access table and the router differ:\n{}", missing.join("\n"));
 }
 
 #[tokio::test]

@@ -24,6 +24,8 @@ pub struct TestApp {
     pub a: OrgUnit,
     pub a1: OrgUnit,
     pub b: OrgUnit,
+    /// Every route's path as the router has it, e.g. `/admin/cycles/{id}`.
+    pub paths: Vec<&'static str>,
     pub _db: TestDb,
 }
 
@@ -113,6 +115,7 @@ pub async fn spawn_with_metrics(
     }
     let limits = kaoping_web::serve::Limits::from(&web);
     let state = AppState::new(svc.clone(), web, metrics);
+    let paths = kaoping_web::route_paths(state.clone());
     let app = kaoping_web::app(state);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -120,7 +123,7 @@ pub async fn spawn_with_metrics(
     tokio::spawn(async move {
         kaoping_web::serve::serve(listener, app, limits, std::future::pending()).await.unwrap();
     });
-    TestApp { base: format!("http://{addr}"), svc, city, a, a1, b, _db: db }
+    TestApp { base: format!("http://{addr}"), svc, city, a, a1, b, paths, _db: db }
 }
 
 /// A browser-like client: keeps cookies, does not follow redirects, and
