@@ -28,6 +28,9 @@ pub mod scheme;
 pub mod scope;
 pub mod secrets;
 pub mod services;
+#[cfg(test)]
+mod sheet_row_properties;
+pub mod sheet_rows;
 pub mod sortkey;
 pub mod tally;
 pub mod time;

@@ -7,7 +7,7 @@ use crate::error::{CoreError, FieldError, Msg, Result, required_text};
 use crate::feedback::FeedbackSettings;
 use crate::ids::{CycleId, OrgUnitId};
 use crate::ports::{NewCycle, NewSubject};
-use crate::roster::{Evaluator, EvaluatorRowInput, ReportingMode, Subject, SubjectInput, SubjectRowInput};
+use crate::roster::{Evaluator, EvaluatorRowInput, Subject, SubjectInput, SubjectRowInput};
 use crate::scheme::Scheme;
 use std::collections::HashSet;
 
@@ -230,52 +230,8 @@ impl Services {
         if rows.is_empty() {
             return Err(CoreError::invalid("file", Msg::new("err-import-empty")));
         }
-        let mut errs: Vec<FieldError> = Vec::new();
-        let mut out: Vec<NewSubject> = Vec::new();
-        let mut seen: std::collections::HashMap<crate::ids::PersonId, usize> = std::collections::HashMap::new();
         let index = super::roster_index::RosterIndex::load(self, caller).await?;
-        for r in rows {
-            let at = |field: &str, m: Msg| FieldError::new(field, m).at_row(r.row);
-            let category = c
-                .categories
-                .iter()
-                .find(|k| k.code == r.category.trim() || k.name == r.category.trim())
-                .map(|k| k.code.clone());
-            if category.is_none() {
-                errs.push(at("category", Msg::new("err-category-unknown").arg("category", r.category.trim())));
-            }
-            let mode = match r.mode.trim() {
-                "" | "现场述职" | "现场" | "on_stage" | "On stage" => Some(ReportingMode::OnStage),
-                "书面述职" | "书面" | "written" | "Written only" => Some(ReportingMode::Written),
-                other => {
-                    errs.push(at("mode", Msg::new("err-reporting-mode").arg("value", other)));
-                    None
-                }
-            };
-            let (person, unit) = match index.find(caller, &r.name, &r.org_code, false) {
-                Ok(found) => found,
-                Err(e) => {
-                    errs.push(e.at_row(r.row));
-                    continue;
-                }
-            };
-            if let Some(first) = seen.insert(person.person.id, r.row) {
-                errs.push(at(
-                    "name",
-                    Msg::new("err-roster-person-twice").arg("name", &person.person.name).arg("row", first),
-                ));
-                continue;
-            }
-            if let (Some(category), Some(mode)) = (category, mode) {
-                let post =
-                    Some(r.post.trim().to_string()).filter(|p| !p.is_empty()).unwrap_or(person.person.post.clone());
-                out.push(NewSubject { person_id: person.person.id, post, org_unit_id: Some(unit.id), category, mode });
-            }
-        }
-        if !errs.is_empty() {
-            errs.sort_by_key(|e| e.row);
-            return Err(CoreError::Invalid(errs));
-        }
+        let out = crate::sheet_rows::subject_rows(&c, &index, caller, rows).map_err(CoreError::Invalid)?;
         let audit =
             caller.audit("cycle.subject_import", format!("cycle:{cycle}")).detail(format!("{} subjects", out.len()));
         let done = self.store.subject_replace(cycle, &out, &audit).await;
@@ -354,40 +310,8 @@ impl Services {
         if rows.is_empty() {
             return Err(CoreError::invalid("file", Msg::new("err-import-empty")));
         }
-        let mut errs: Vec<FieldError> = Vec::new();
-        let mut out: Vec<(crate::ids::PersonId, String)> = Vec::new();
-        let mut seen: std::collections::HashMap<crate::ids::PersonId, usize> = std::collections::HashMap::new();
         let index = super::roster_index::RosterIndex::load(self, caller).await?;
-        for r in rows {
-            let at = |field: &str, m: Msg| FieldError::new(field, m).at_row(r.row);
-            let group = c
-                .scheme
-                .groups
-                .iter()
-                .find(|g| g.code == r.group.trim() || g.label == r.group.trim())
-                .map(|g| g.code.clone());
-            if group.is_none() {
-                errs.push(at("group", Msg::new("err-group-unknown").arg("group", r.group.trim())));
-            }
-            let person = match index.find(caller, &r.name, &r.org_code, true) {
-                Ok((p, _)) => p.person.id,
-                Err(e) => {
-                    errs.push(e.at_row(r.row));
-                    continue;
-                }
-            };
-            if let Some(first) = seen.insert(person, r.row) {
-                errs.push(at("name", Msg::new("err-roster-person-twice").arg("name", r.name.trim()).arg("row", first)));
-                continue;
-            }
-            if let Some(g) = group {
-                out.push((person, g));
-            }
-        }
-        if !errs.is_empty() {
-            errs.sort_by_key(|e| e.row);
-            return Err(CoreError::Invalid(errs));
-        }
+        let out = crate::sheet_rows::evaluator_rows(&c, &index, caller, rows).map_err(CoreError::Invalid)?;
         let audit = caller
             .audit("cycle.evaluator_import", format!("cycle:{cycle}"))
             .detail(format!("{} evaluators", out.len()));

@@ -18,7 +18,7 @@ mod reading;
 mod rectification;
 mod reports;
 mod results;
-mod roster_index;
+pub(crate) mod roster_index;
 mod throttle;
 mod voting;
 

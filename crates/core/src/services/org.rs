@@ -6,7 +6,7 @@ use crate::error::{CoreError, FieldError, Msg, Result};
 use crate::ids::OrgUnitId;
 use crate::org::{OrgUnit, OrgUnitInput, check_move, tree_order};
 use crate::ports::{ImportOutcome, OrgImportRow};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 /// One row of an org import as read from a sheet (cells as text).
 #[derive(Debug, Clone, Default)]
@@ -28,15 +28,6 @@ pub struct OrgImportInput {
 }
 
 /// A yes/no cell: `Ok(None)` when blank.
-fn parse_active(s: &str) -> Result<Option<bool>, ()> {
-    match s.trim().to_lowercase().as_str() {
-        "" => Ok(None),
-        "是" | "启用" | "yes" | "y" | "true" | "1" | "active" => Ok(Some(true)),
-        "否" | "停用" | "no" | "n" | "false" | "0" | "inactive" => Ok(Some(false)),
-        _ => Err(()),
-    }
-}
-
 impl Services {
     /// The units the caller administers, in tree order.
     pub async fn org_tree(&self, caller: &Caller, include_inactive: bool) -> Result<Vec<OrgUnit>> {
@@ -148,57 +139,12 @@ impl Services {
     /// problem is reported with its row; only a clean file changes anything.
     pub async fn org_import(&self, caller: &Caller, input: &OrgImportInput) -> Result<ImportOutcome> {
         self.require_org_admin(caller, "org.import").await?;
-        let mut errs: Vec<FieldError> = Vec::new();
         if input.rows.is_empty() {
             return Err(CoreError::invalid("file", Msg::new("err-import-empty")));
         }
         let allowed = caller.actor.admin_paths();
         let in_scope = |u: &OrgUnit| caller.actor.can_admin(u);
-        let mut rows: Vec<OrgImportRow> = Vec::new();
-        let mut seen: HashMap<String, usize> = HashMap::new();
-        for r in &input.rows {
-            let sort = r.sort_order.as_deref().map(str::trim).filter(|v| !v.is_empty());
-            let fields = OrgUnitInput {
-                code: r.code.clone(),
-                name: r.name.clone(),
-                kind: r.kind.clone(),
-                sort_order: sort.map(str::to_string),
-            }
-            .validate();
-            let active = parse_active(r.active.as_deref().unwrap_or(""));
-            if active.is_err() {
-                let value = r.active.as_deref().unwrap_or("").trim();
-                errs.push(FieldError::new("active", Msg::new("err-yes-no").arg("value", value)).at_row(r.row));
-            }
-            match fields {
-                Err(e) => errs.extend(e.into_iter().map(|e| e.at_row(r.row))),
-                Ok(fields) => {
-                    if let Some(first) = seen.insert(fields.code.clone(), r.row) {
-                        errs.push(
-                            FieldError::new(
-                                "code",
-                                Msg::new("err-import-duplicate-code").arg("code", &fields.code).arg("row", first),
-                            )
-                            .at_row(r.row),
-                        );
-                        continue;
-                    }
-                    let parent_code =
-                        r.parent_code.as_deref().map(|p| p.trim().to_ascii_uppercase()).filter(|p| !p.is_empty());
-                    if parent_code.as_deref() == Some(fields.code.as_str()) {
-                        errs.push(FieldError::new("parent_code", Msg::new("err-org-move-self")).at_row(r.row));
-                        continue;
-                    }
-                    rows.push(OrgImportRow {
-                        row: r.row,
-                        fields,
-                        parent_code,
-                        active: active.unwrap_or(None),
-                        keep_sort: sort.is_none(),
-                    });
-                }
-            }
-        }
+        let (rows, mut errs) = crate::sheet_rows::org_rows(&input.rows);
         // Check parents and scope against the database and the file itself.
         let file_codes: HashSet<&str> = rows.iter().map(|r| r.fields.code.as_str()).collect();
         for r in &rows {
@@ -319,13 +265,5 @@ mod tests {
     fn cycles_in_the_file_are_named_by_row() {
         let rows = vec![row(2, "A", Some("B")), row(3, "B", Some("A")), row(4, "C", None)];
         assert_eq!(parents_first(rows).unwrap_err(), vec![2, 3]);
-    }
-
-    #[test]
-    fn active_cells() {
-        assert_eq!(parse_active("是"), Ok(Some(true)));
-        assert_eq!(parse_active(""), Ok(None));
-        assert_eq!(parse_active("否"), Ok(Some(false)));
-        assert_eq!(parse_active("maybe"), Err(()));
     }
 }

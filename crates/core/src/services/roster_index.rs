@@ -18,14 +18,20 @@ pub struct RosterIndex {
 
 impl RosterIndex {
     pub async fn load(svc: &Services, caller: &Caller) -> Result<Self> {
-        let units = svc.store.org_list(None, true).await?.into_iter().map(|u| (u.code.clone(), u)).collect();
+        let units = svc.store.org_list(None, true).await?;
         let filter = PersonFilter { under: caller.actor.admin_paths(), query: None, offset: 0, limit: u64::MAX >> 1 };
-        let mut people: HashMap<(String, OrgUnitId), Vec<PersonRow>> = HashMap::new();
-        for p in svc.store.person_list(&filter).await?.0 {
+        Ok(Self::new(units, svc.store.person_list(&filter).await?.0))
+    }
+
+    /// An index of all units and the people in the caller's scope.
+    pub fn new(units: Vec<OrgUnit>, people: Vec<PersonRow>) -> Self {
+        let units = units.into_iter().map(|u| (u.code.clone(), u)).collect();
+        let mut by_name: HashMap<(String, OrgUnitId), Vec<PersonRow>> = HashMap::new();
+        for p in people {
             let key = (p.person.name.clone(), p.person.org_unit_id.unwrap_or(p.person.managed_by));
-            people.entry(key).or_default().push(p);
+            by_name.entry(key).or_default().push(p);
         }
-        Ok(Self { units, people })
+        Self { units, people: by_name }
     }
 
     /// The one person named `name` in the unit with `code` (with

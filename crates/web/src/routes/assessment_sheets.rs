@@ -11,9 +11,10 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use kaoping_core::cycle::Cycle;
-use kaoping_core::error::{CoreError, FieldError, Msg};
+use kaoping_core::error::{CoreError, FieldError};
 use kaoping_core::exact::Dec4;
 use kaoping_core::ids::CycleId;
+use kaoping_core::sheet_rows::{CellRow, assessment_rows};
 use kaoping_core::tally::RoutineGrade;
 
 const COLUMNS: super::sheet::Columns = &[
@@ -103,73 +104,23 @@ pub async fn import(
         Err(report) => return Ok(fail(report)),
     };
     let (_, subjects) = state.services.assessments(&a.caller, CycleId(id)).await?;
-    let mut errs = Vec::new();
-    let mut rows = Vec::new();
-    let mut sheet_rows = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    let has = |f: &str| map.contains(&Some(f));
-    for (n, cells) in &sheet.rows {
-        let cell = |f: &str| {
-            map.iter()
-                .position(|m| *m == Some(f))
-                .and_then(|i| cells.get(i))
-                .map(|v| v.trim().to_string())
-                .unwrap_or_default()
-        };
-        let name = cell("name");
-        let matches: Vec<_> = subjects.iter().filter(|(s, _)| s.person_name == name).collect();
-        let Some((s, before)) = matches.first() else {
-            errs.push(FieldError::new("name", Msg::new("err-subject-unknown")).at_row(*n));
-            continue;
-        };
-        if matches.len() > 1 {
-            errs.push(FieldError::new("name", Msg::new("err-subject-ambiguous")).at_row(*n));
-            continue;
-        }
-        if !seen.insert(s.person_id) {
-            errs.push(FieldError::new("name", Msg::new("err-assessment-twice")).at_row(*n));
-            continue;
-        }
-        // Columns the sheet does not have keep what was entered before; an
-        // empty cell in a column it has clears the value.
-        let mut x = before.clone();
-        for (field, slot) in
-            [("routine", &mut x.routine), ("observation", &mut x.observation), ("service", &mut x.service)]
-        {
-            if !has(field) {
-                continue;
-            }
-            let v = cell(field);
-            *slot = None;
-            if !v.is_empty() {
-                match Dec4::parse(&v) {
-                    Ok(d) => *slot = Some(d),
-                    Err(m) => errs.push(FieldError::new(field, m).at_row(*n)),
-                }
-            }
-        }
-        if has("routine_grade") {
-            let g = cell("routine_grade");
-            x.routine_grade = None;
-            if !g.is_empty() {
-                match RoutineGrade::from_cell(&g) {
-                    Some(g) => x.routine_grade = Some(g),
-                    None => errs.push(
-                        FieldError::new("routine_grade", Msg::new("err-routine-grade").arg("value", g)).at_row(*n),
-                    ),
-                }
-            }
-        }
-        if has("veto") {
-            let v = cell("veto");
-            x.veto_reason = (!v.is_empty()).then_some(v);
-        }
-        rows.push(x);
-        sheet_rows.push(*n);
-    }
-    if !errs.is_empty() {
-        return Ok(fail(super::sheet::report_for(lang, COLUMNS, &errs)));
-    }
+    let cell_rows: Vec<CellRow> = sheet
+        .rows
+        .iter()
+        .map(|(n, cells)| CellRow {
+            row: *n,
+            cells: map
+                .iter()
+                .enumerate()
+                .filter_map(|(i, f)| f.map(|f| (f, cells.get(i).cloned().unwrap_or_default())))
+                .collect(),
+        })
+        .collect();
+    let rows = match assessment_rows(&subjects, &cell_rows) {
+        Ok(rows) => rows,
+        Err(errs) => return Ok(fail(super::sheet::report_for(lang, COLUMNS, &errs))),
+    };
+    let sheet_rows: Vec<usize> = cell_rows.iter().map(|r| r.row).collect();
     match state.services.assessments_save(&a.caller, CycleId(id), rows).await {
         Ok(_) => {
             Ok(Redirect::to(&format!("/admin/cycles/{id}/assessments?flash=assessments-imported")).into_response())
