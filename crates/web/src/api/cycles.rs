@@ -76,7 +76,7 @@ impl From<Cycle> for CycleDto {
 }
 
 #[utoipa::path(get, path = "/api/v1/cycles", tag = "cycles",
-    responses((status = 200, body = [CycleDto]), (status = 403, body = super::Problem)))]
+    responses((status = 200, body = [CycleDto])))]
 pub async fn list(State(state): State<AppState>, OrgAdmin(a): OrgAdmin) -> AppResult<Json<Vec<CycleDto>>> {
     Ok(Json(state.services.cycles_list(&a.caller).await?.into_iter().map(Into::into).collect()))
 }
@@ -94,7 +94,7 @@ pub struct NewCycleBody {
 }
 
 #[utoipa::path(post, path = "/api/v1/cycles", tag = "cycles", request_body = NewCycleBody,
-    responses((status = 201, body = CycleDto), (status = 422, body = super::Problem), (status = 403, body = super::Problem)))]
+    responses((status = 201, body = CycleDto)))]
 pub async fn create(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
@@ -106,7 +106,7 @@ pub async fn create(
 }
 
 #[utoipa::path(get, path = "/api/v1/cycles/{id}", tag = "cycles", params(("id" = i64, Path)),
-    responses((status = 200, body = CycleDto), (status = 404, body = super::Problem), (status = 403, body = super::Problem)))]
+    responses((status = 200, body = CycleDto)))]
 pub async fn get_one(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
@@ -124,7 +124,7 @@ pub struct SchemeBody {
 }
 
 #[utoipa::path(put, path = "/api/v1/cycles/{id}/scheme", tag = "cycles", params(("id" = i64, Path)), request_body = SchemeBody,
-    responses((status = 204), (status = 422, body = super::Problem), (status = 409, body = super::Problem, description = "the scheme is frozen")))]
+    responses((status = 204), (status = 409, body = super::Problem, description = "the scheme is frozen")))]
 pub async fn put_scheme(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,

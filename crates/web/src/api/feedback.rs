@@ -277,7 +277,7 @@ fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, crate::error:
 }
 
 #[utoipa::path(get, path = "/api/v1/cycles/{id}/problems", tag = "feedback", params(("id" = i64, Path)),
-    responses((status = 200, body = Vec<ProblemDto>), (status = 403, body = super::Problem)))]
+    responses((status = 200, body = Vec<ProblemDto>)))]
 pub async fn problems(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
@@ -289,7 +289,7 @@ pub async fn problems(
 
 #[utoipa::path(put, path = "/api/v1/cycles/{id}/subjects/{person}/critique", tag = "feedback",
     params(("id" = i64, Path), ("person" = i64, Path)), request_body = CritiqueBody,
-    responses((status = 204), (status = 409, body = super::Problem, description = "before evaluation or archived"), (status = 422, body = super::Problem)))]
+    responses((status = 204), (status = 409, body = super::Problem, description = "before evaluation or archived")))]
 pub async fn critique(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
@@ -315,7 +315,7 @@ pub async fn add_problem(
 }
 
 #[utoipa::path(get, path = "/api/v1/cycles/{id}/sheets", tag = "feedback", params(("id" = i64, Path)),
-    responses((status = 200, body = Vec<SheetDto>), (status = 403, body = super::Problem)))]
+    responses((status = 200, body = Vec<SheetDto>)))]
 pub async fn sheets(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
@@ -341,7 +341,7 @@ pub async fn issue(
 }
 
 #[utoipa::path(get, path = "/api/v1/cycles/{id}/subjects/{person}/plan", tag = "rectification",
-    params(("id" = i64, Path), ("person" = i64, Path)), responses((status = 200, body = PlanDto), (status = 404, body = super::Problem)))]
+    params(("id" = i64, Path), ("person" = i64, Path)), responses((status = 200, body = PlanDto)))]
 pub async fn plan(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
@@ -395,13 +395,13 @@ pub async fn my_sheets(State(state): State<AppState>, a: Auth) -> AppResult<Json
 }
 
 #[utoipa::path(post, path = "/api/v1/my/feedback/{cycle}/acknowledge", tag = "rectification", params(("cycle" = i64, Path)),
-    responses((status = 200, body = SheetDto), (status = 403, body = super::Problem), (status = 404, body = super::Problem)))]
+    responses((status = 200, body = SheetDto)))]
 pub async fn acknowledge(State(state): State<AppState>, a: Auth, Path(cycle): Path<i64>) -> AppResult<Json<SheetDto>> {
     Ok(Json(state.services.sheet_acknowledge(&a.caller, CycleId(cycle)).await?.into()))
 }
 
 #[utoipa::path(get, path = "/api/v1/my/feedback/{cycle}/plan", tag = "rectification", params(("cycle" = i64, Path)),
-    responses((status = 200, body = PlanDto), (status = 403, body = super::Problem)))]
+    responses((status = 200, body = PlanDto)))]
 pub async fn my_plan(State(state): State<AppState>, a: Auth, Path(cycle): Path<i64>) -> AppResult<Json<PlanDto>> {
     Ok(Json(state.services.my_plan(&a.caller, CycleId(cycle)).await?.into()))
 }
@@ -433,7 +433,7 @@ pub async fn add_measure(
 }
 
 #[utoipa::path(post, path = "/api/v1/my/feedback/{cycle}/plan/submit", tag = "rectification", params(("cycle" = i64, Path)),
-    responses((status = 204), (status = 409, body = super::Problem), (status = 422, body = super::Problem, description = "a problem without a measure")))]
+    responses((status = 204), (status = 422, body = super::Problem, description = "a problem without a measure")))]
 pub async fn submit(State(state): State<AppState>, a: Auth, Path(cycle): Path<i64>) -> AppResult<StatusCode> {
     state.services.plan_submit(&a.caller, CycleId(cycle)).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -441,7 +441,7 @@ pub async fn submit(State(state): State<AppState>, a: Auth, Path(cycle): Path<i6
 
 #[utoipa::path(post, path = "/api/v1/my/feedback/{cycle}/plan/measures/{measure}/progress", tag = "rectification",
     params(("cycle" = i64, Path), ("measure" = i64, Path)), request_body = ProgressBody,
-    responses((status = 201, body = ProgressDto), (status = 409, body = super::Problem, description = "plan not approved, or signed off"), (status = 422, body = super::Problem)))]
+    responses((status = 201, body = ProgressDto), (status = 409, body = super::Problem, description = "plan not approved, or signed off")))]
 pub async fn progress(
     State(state): State<AppState>,
     a: Auth,

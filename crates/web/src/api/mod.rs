@@ -6,6 +6,7 @@
 //! problem JSON (RFC 9457) in the caller's language.
 
 mod cycles;
+mod errors;
 mod feedback;
 mod org;
 mod people;
@@ -18,6 +19,7 @@ use crate::routes::Table;
 use axum::Json;
 use axum::handler::Handler;
 use axum::routing::{get, post, put};
+use errors::ErrorResponses;
 use utoipa::OpenApi;
 
 #[derive(OpenApi)]
@@ -53,6 +55,7 @@ use utoipa::OpenApi;
         feedback::ProgressBody, feedback::PlanDto, feedback::ReviewBody, feedback::SignOffBody, feedback::LedgerRowDto,
         Problem, FieldProblem,
     )),
+    modifiers(&ErrorResponses),
     tags((name = "session"), (name = "org-units"), (name = "people"), (name = "cycles"), (name = "reports"), (name = "voting"), (name = "feedback"), (name = "rectification")),
 )]
 pub struct ApiDoc;

@@ -51,8 +51,7 @@ pub struct ListParams {
 }
 
 #[utoipa::path(get, path = "/api/v1/org-units", tag = "org-units", params(ListParams),
-    responses((status = 200, body = [OrgUnitDto], description = "The units the caller administers, in tree order"),
-        (status = 401, body = super::Problem), (status = 403, body = super::Problem)))]
+    responses((status = 200, body = [OrgUnitDto], description = "The units the caller administers, in tree order")))]
 pub async fn list(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
@@ -85,7 +84,7 @@ impl OrgUnitBody {
 }
 
 #[utoipa::path(post, path = "/api/v1/org-units", tag = "org-units", request_body = OrgUnitBody,
-    responses((status = 201, body = OrgUnitDto), (status = 422, body = super::Problem), (status = 403, body = super::Problem)))]
+    responses((status = 201, body = OrgUnitDto)))]
 pub async fn create(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
@@ -96,7 +95,7 @@ pub async fn create(
 }
 
 #[utoipa::path(get, path = "/api/v1/org-units/{id}", tag = "org-units", params(("id" = i64, Path)),
-    responses((status = 200, body = OrgUnitDto), (status = 404, body = super::Problem), (status = 403, body = super::Problem)))]
+    responses((status = 200, body = OrgUnitDto)))]
 pub async fn get_one(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
@@ -106,7 +105,7 @@ pub async fn get_one(
 }
 
 #[utoipa::path(put, path = "/api/v1/org-units/{id}", tag = "org-units", params(("id" = i64, Path)), request_body = OrgUnitBody,
-    responses((status = 200, body = OrgUnitDto), (status = 422, body = super::Problem)))]
+    responses((status = 200, body = OrgUnitDto)))]
 pub async fn update(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
@@ -139,7 +138,7 @@ pub struct ActiveBody {
 }
 
 #[utoipa::path(post, path = "/api/v1/org-units/{id}/active", tag = "org-units", params(("id" = i64, Path)), request_body = ActiveBody,
-    responses((status = 200, body = OrgUnitDto), (status = 409, body = super::Problem)))]
+    responses((status = 200, body = OrgUnitDto)))]
 pub async fn set_active(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,

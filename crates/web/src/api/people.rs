@@ -62,7 +62,7 @@ pub struct ListParams {
 }
 
 #[utoipa::path(get, path = "/api/v1/people", tag = "people", params(ListParams),
-    responses((status = 200, body = PersonPage), (status = 400, body = super::Problem), (status = 403, body = super::Problem)))]
+    responses((status = 200, body = PersonPage)))]
 pub async fn list(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
@@ -98,7 +98,7 @@ impl PersonBody {
 }
 
 #[utoipa::path(post, path = "/api/v1/people", tag = "people", request_body = PersonBody,
-    responses((status = 201, body = PersonDto), (status = 422, body = super::Problem)))]
+    responses((status = 201, body = PersonDto)))]
 pub async fn create(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
@@ -110,7 +110,7 @@ pub async fn create(
 }
 
 #[utoipa::path(get, path = "/api/v1/people/{id}", tag = "people", params(("id" = i64, Path)),
-    responses((status = 200, body = PersonDto), (status = 404, body = super::Problem)))]
+    responses((status = 200, body = PersonDto)))]
 pub async fn get_one(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
@@ -120,7 +120,7 @@ pub async fn get_one(
 }
 
 #[utoipa::path(put, path = "/api/v1/people/{id}", tag = "people", params(("id" = i64, Path)), request_body = PersonBody,
-    responses((status = 200, body = PersonDto), (status = 422, body = super::Problem)))]
+    responses((status = 200, body = PersonDto)))]
 pub async fn update(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,

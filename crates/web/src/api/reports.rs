@@ -32,7 +32,7 @@ pub struct SubjectDto {
 }
 
 #[utoipa::path(get, path = "/api/v1/cycles/{id}/subjects", tag = "cycles", params(("id" = i64, Path)),
-    responses((status = 200, body = [SubjectDto]), (status = 403, body = super::Problem)))]
+    responses((status = 200, body = [SubjectDto])))]
 pub async fn subjects(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
@@ -67,7 +67,7 @@ pub struct SubjectBody {
 }
 
 #[utoipa::path(post, path = "/api/v1/cycles/{id}/subjects", tag = "cycles", params(("id" = i64, Path)), request_body = SubjectBody,
-    responses((status = 201), (status = 422, body = super::Problem), (status = 409, body = super::Problem, description = "evaluation has opened")))]
+    responses((status = 201), (status = 409, body = super::Problem, description = "evaluation has opened")))]
 pub async fn add_subject(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
@@ -91,7 +91,7 @@ pub struct EvaluatorDto {
 }
 
 #[utoipa::path(get, path = "/api/v1/cycles/{id}/evaluators", tag = "cycles", params(("id" = i64, Path)),
-    responses((status = 200, body = [EvaluatorDto]), (status = 403, body = super::Problem)))]
+    responses((status = 200, body = [EvaluatorDto])))]
 pub async fn evaluators(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
@@ -118,7 +118,7 @@ pub struct EvaluatorBody {
 }
 
 #[utoipa::path(post, path = "/api/v1/cycles/{id}/evaluators", tag = "cycles", params(("id" = i64, Path)), request_body = EvaluatorBody,
-    responses((status = 201), (status = 422, body = super::Problem), (status = 409, body = super::Problem, description = "evaluation has opened")))]
+    responses((status = 201), (status = 409, body = super::Problem, description = "evaluation has opened")))]
 pub async fn add_evaluator(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
@@ -145,7 +145,7 @@ pub struct SubmissionDto {
 }
 
 #[utoipa::path(get, path = "/api/v1/cycles/{id}/reports", tag = "reports", params(("id" = i64, Path)),
-    responses((status = 200, body = [SubmissionDto]), (status = 403, body = super::Problem)))]
+    responses((status = 200, body = [SubmissionDto])))]
 pub async fn submissions(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
@@ -200,7 +200,7 @@ pub struct ReportDto {
 
 #[utoipa::path(get, path = "/api/v1/cycles/{id}/reports/{person}", tag = "reports",
     params(("id" = i64, Path), ("person" = i64, Path, description = "the subject's person id")),
-    responses((status = 200, body = ReportDto), (status = 404, body = super::Problem), (status = 403, body = super::Problem)))]
+    responses((status = 200, body = ReportDto)))]
 pub async fn report(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
@@ -248,7 +248,7 @@ pub struct CoverageDto {
 }
 
 #[utoipa::path(get, path = "/api/v1/cycles/{id}/reading", tag = "reports", params(("id" = i64, Path)),
-    responses((status = 200, body = [CoverageDto]), (status = 403, body = super::Problem)))]
+    responses((status = 200, body = [CoverageDto])))]
 pub async fn reading(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,

@@ -28,7 +28,7 @@ pub struct Me {
 }
 
 #[utoipa::path(get, path = "/api/v1/session", tag = "session",
-    responses((status = 200, body = Me), (status = 401, body = super::Problem)))]
+    responses((status = 200, body = Me)))]
 pub async fn me(a: AuthAny) -> Json<Me> {
     let actor = &a.session.actor;
     Json(Me {
@@ -56,8 +56,7 @@ pub struct LoginReply {
 }
 
 #[utoipa::path(post, path = "/api/v1/session", tag = "session", request_body = LoginBody,
-    responses((status = 200, body = LoginReply, description = "Logged in; the session cookie is set"),
-        (status = 401, body = super::Problem), (status = 429, body = super::Problem)))]
+    responses((status = 200, body = LoginReply, description = "Logged in; the session cookie is set")))]
 pub async fn login(State(state): State<AppState>, ctx: Ctx, Json(b): Json<LoginBody>) -> AppResult<Response> {
     let out = state.services.login(&b.username, &b.password, ctx.client.clone()).await?;
     let mut r = Json(LoginReply { mfa_pending: out.mfa_pending }).into_response();
@@ -71,7 +70,7 @@ pub struct TotpBody {
 }
 
 #[utoipa::path(post, path = "/api/v1/session/totp", tag = "session", request_body = TotpBody,
-    responses((status = 204), (status = 422, body = super::Problem)))]
+    responses((status = 204)))]
 pub async fn totp(State(state): State<AppState>, a: AuthAny, Json(b): Json<TotpBody>) -> AppResult<Response> {
     if !a.session.mfa_pending {
         return Ok(StatusCode::NO_CONTENT.into_response());

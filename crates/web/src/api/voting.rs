@@ -43,7 +43,7 @@ pub struct MeetingDto {
 }
 
 #[utoipa::path(get, path = "/api/v1/cycles/{id}/meeting", tag = "voting", params(("id" = i64, Path)),
-    responses((status = 200, body = MeetingDto), (status = 403, body = super::Problem)))]
+    responses((status = 200, body = MeetingDto)))]
 pub async fn meeting(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
@@ -108,7 +108,7 @@ pub struct PresentingBody {
 }
 
 #[utoipa::path(post, path = "/api/v1/cycles/{id}/meeting/presenting", tag = "voting", params(("id" = i64, Path)), request_body = PresentingBody,
-    responses((status = 204), (status = 404, body = super::Problem), (status = 409, body = super::Problem)))]
+    responses((status = 204)))]
 pub async fn presenting(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
@@ -159,7 +159,7 @@ pub struct PublishBody {
 }
 
 #[utoipa::path(post, path = "/api/v1/cycles/{id}/results/publish", tag = "voting", params(("id" = i64, Path)), request_body = PublishBody,
-    responses((status = 204), (status = 409, body = super::Problem), (status = 422, body = super::Problem)))]
+    responses((status = 204)))]
 pub async fn publish(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
@@ -198,7 +198,7 @@ pub struct BallotScopeDto {
 }
 
 #[utoipa::path(get, path = "/e/{cycle}/api/ballot", tag = "voting", params(("cycle" = i64, Path)),
-    responses((status = 200, body = BallotScopeDto), (status = 401, body = super::Problem), (status = 403, body = super::Problem)))]
+    responses((status = 200, body = BallotScopeDto)))]
 pub async fn ballot_scope(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -241,7 +241,7 @@ pub struct ReceiptDto {
 }
 
 #[utoipa::path(post, path = "/e/{cycle}/api/ballot", tag = "voting", params(("cycle" = i64, Path)), request_body = BallotBody,
-    responses((status = 200, body = ReceiptDto), (status = 401, body = super::Problem),
+    responses((status = 200, body = ReceiptDto),
         (status = 409, body = super::Problem, description = "voting not open, already voted, or the same key in flight"),
         (status = 422, body = super::Problem, description = "each problem of scoring.md §2, by field")))]
 pub async fn ballot_submit(
