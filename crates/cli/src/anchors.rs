@@ -19,15 +19,26 @@ pub fn anchor_path(cfg: &Config) -> PathBuf {
     }
 }
 
-/// Appends anchors to a file, skipping one equal to the last it wrote.
+/// Appends anchors to a file, and sends each to syslog when configured,
+/// skipping one equal to the last it wrote.
 pub struct AnchorFile {
     path: PathBuf,
+    syslog: Option<PathBuf>,
     last: Mutex<Option<(i64, String)>>,
 }
 
 impl AnchorFile {
-    pub fn new(path: PathBuf) -> Self {
-        Self { path, last: Mutex::new(None) }
+    pub fn new(path: PathBuf, syslog: Option<PathBuf>) -> Self {
+        Self { path, syslog, last: Mutex::new(None) }
+    }
+
+    /// One RFC 3164 datagram to the local syslog socket, facility authpriv
+    /// (security records), severity info.
+    fn send_to_syslog(socket: &Path, a: &Anchor) -> std::io::Result<()> {
+        const AUTHPRIV_INFO: u8 = 10 * 8 + 6;
+        let msg = format!("<{AUTHPRIV_INFO}>kaoping[{}]: audit anchor {}", std::process::id(), a.line().trim_end());
+        std::os::unix::net::UnixDatagram::unbound()?.send_to(msg.as_bytes(), socket)?;
+        Ok(())
     }
 }
 
@@ -44,7 +55,10 @@ impl AnchorSink for AnchorFile {
         f.write_all(a.line().as_bytes())?;
         f.sync_data()?;
         *last = Some((a.seq, a.hash.clone()));
-        Ok(())
+        match &self.syslog {
+            Some(socket) => Self::send_to_syslog(socket, a),
+            None => Ok(()),
+        }
     }
 }
 
@@ -67,7 +81,7 @@ mod tests {
     #[test]
     fn anchors_are_appended_once_each_and_read_back() {
         let dir = tempfile::tempdir().unwrap();
-        let f = AnchorFile::new(dir.path().join("a/anchors.log"));
+        let f = AnchorFile::new(dir.path().join("a/anchors.log"), None);
         let a = Anchor { at: kaoping_core::time::now(), seq: 3, hash: "0".repeat(64) };
         f.append(&a).unwrap();
         f.append(&a).unwrap();
@@ -76,5 +90,21 @@ mod tests {
         assert_eq!(back.iter().map(|a| a.seq).collect::<Vec<_>>(), [3, 4]);
         std::fs::write(dir.path().join("bad.log"), "nonsense\n").unwrap();
         assert!(read(&dir.path().join("bad.log")).unwrap_err().contains("line 1: not an anchor"));
+    }
+
+    #[test]
+    fn anchors_also_go_to_a_syslog_socket() {
+        let dir = tempfile::tempdir().unwrap();
+        let socket = dir.path().join("log.sock");
+        let syslog = std::os::unix::net::UnixDatagram::bind(&socket).unwrap();
+        let f = AnchorFile::new(dir.path().join("anchors.log"), Some(socket));
+        let a = Anchor { at: kaoping_core::time::now(), seq: 7, hash: "ab".repeat(32) };
+        f.append(&a).unwrap();
+        let mut buf = [0u8; 512];
+        let n = syslog.recv(&mut buf).unwrap();
+        let msg = std::str::from_utf8(&buf[..n]).unwrap();
+        assert!(msg.starts_with("<86>kaoping["), "{msg}");
+        let line = msg.split_once("audit anchor ").unwrap().1;
+        assert_eq!(Anchor::parse(line).map(|b| (b.seq, b.hash)), Some((7, "ab".repeat(32))));
     }
 }

@@ -33,6 +33,9 @@ pub struct Config {
     /// Where the head of the audit chain is appended every minute and at
     /// every seal; empty: `audit-anchors.log` in the data folder.
     pub audit_anchor_file: PathBuf,
+    /// A syslog socket (e.g. `/dev/log`) that also receives every anchor,
+    /// so a copy leaves the machine's files; empty: none.
+    pub audit_anchor_syslog: PathBuf,
     /// `text` or `json`.
     pub log_format: String,
     /// Log filter, e.g. `info` or `kaoping=debug,info`.
@@ -49,6 +52,7 @@ impl Default for Config {
             database_url: Secret::default(),
             key_file: PathBuf::new(),
             audit_anchor_file: PathBuf::new(),
+            audit_anchor_syslog: PathBuf::new(),
             log_format: "text".into(),
             log: "info,memory_serve=warn,sea_orm_migration=warn,sqlx=warn".into(),
             web: WebConfig::default(),

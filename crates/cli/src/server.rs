@@ -65,7 +65,8 @@ pub async fn serve_on(
     ready: impl FnOnce(),
 ) -> Result<(), String> {
     let metrics = metrics_exporter_prometheus::PrometheusBuilder::new().install_recorder().ok();
-    let anchors = crate::anchors::AnchorFile::new(crate::anchors::anchor_path(cfg));
+    let syslog = Some(cfg.audit_anchor_syslog.clone()).filter(|p| !p.as_os_str().is_empty());
+    let anchors = crate::anchors::AnchorFile::new(crate::anchors::anchor_path(cfg), syslog);
     let svc = services(cfg, db).with_anchor_sink(Arc::new(anchors));
     // The head of the audit chain, outside the database, every minute (and
     // at every seal, by the services).
