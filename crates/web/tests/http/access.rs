@@ -417,7 +417,14 @@ async fn call(app: &TestApp, c: &reqwest::Client, r: &Route) -> (u16, String) {
         req = req.form(&r.form);
     }
     let res = req.send().await.unwrap();
-    (res.status().as_u16(), location(&res))
+    let (status, loc) = (res.status().as_u16(), location(&res));
+    // Whatever a page or error says comes from the catalog: a key missing
+    // from it would show as fluent's "Unknown localization key". (An event
+    // stream does not end, so it is not read.)
+    let ct = res.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    let text = if ct.starts_with("text/event-stream") { String::new() } else { res.text().await.unwrap_or_default() };
+    assert!(!text.contains("Unknown localization key"), "{} {}: an untranslated message", r.method, r.path);
+    (status, loc)
 }
 
 #[tokio::test]
