@@ -183,7 +183,7 @@ mod tests {
             include_str!("../../core/src/scheme.rs"),
             include_str!("../../core/src/cycle.rs"),
             include_str!("../../core/src/services/cycles.rs"),
-            include_str!("api/cycles.rs"),
+            include_str!("cycles/api.rs"),
             include_str!("../../core/src/roster.rs"),
             include_str!("../../../crates/store/src/cycles.rs"),
             include_str!("../../core/src/exact.rs"),
@@ -194,11 +194,12 @@ mod tests {
             include_str!("../../core/src/services/reports.rs"),
             include_str!("../../core/src/services/reading.rs"),
             include_str!("../../core/src/services/roster_index.rs"),
+            include_str!("../../core/src/sheet_rows.rs"),
             include_str!("../../core/src/ballot.rs"),
             include_str!("../../core/src/services/voting.rs"),
             include_str!("../../../crates/store/src/reports.rs"),
             include_str!("../../../crates/office/src/docs.rs"),
-            include_str!("routes/reports.rs"),
+            include_str!("reports/pages.rs"),
         ];
         for src in core_src {
             for part in src.split("Msg::new(\"").skip(1) {

@@ -2,15 +2,32 @@
 //! assets, sessions and security layers. Handlers parse, call a core
 //! service, and render; business rules live in `kaoping-core`.
 
+// Shared infrastructure.
 mod api;
+mod app;
 mod ctx;
 mod error;
 pub mod i18n;
 mod middleware;
-mod routes;
 pub mod serve;
+mod sheet;
+mod table;
 mod urlform;
 mod views;
+
+// Features, one folder each (docs/architecture.md).
+mod accounts;
+mod audit;
+mod cycles;
+mod feedback;
+mod home;
+mod ops;
+mod org;
+mod people;
+mod rectification;
+mod reports;
+mod results;
+mod voting;
 
 pub use error::{AppError, AppResult};
 pub use i18n::Lang;
@@ -101,8 +118,8 @@ pub struct AppParts {
     pub config: Arc<WebConfig>,
     pub metrics: Option<PrometheusHandle>,
     pub assets: Arc<views::Assets>,
-    /// What evaluators' pages show live, one watcher per cycle (see `routes::screen`).
-    pub live: routes::screen::LiveStates,
+    /// What evaluators' pages show live, one watcher per cycle (see `voting::screen`).
+    pub live: voting::screen::LiveStates,
 }
 
 impl AppState {
@@ -124,11 +141,11 @@ pub const LOG_CAPS: &[&str] = &["tower_http::csrf=debug"];
 
 /// The whole application.
 pub fn app(state: AppState) -> Router {
-    routes::router(state).0
+    app::router(state).0
 }
 
 /// The path of every route the application serves (the static assets
 /// aside), as written in the route table, e.g. `/admin/cycles/{id}`.
 pub fn route_paths(state: AppState) -> Vec<&'static str> {
-    routes::router(state).1
+    app::router(state).1
 }

@@ -310,3 +310,9 @@ pub fn render<T: Template>(t: &T) -> Response {
         }
     }
 }
+
+/// The `?flash=` a page shows once, after a redirect.
+#[derive(serde::Deserialize)]
+pub struct FlashQuery {
+    pub flash: Option<String>,
+}

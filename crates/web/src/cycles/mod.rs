@@ -1,0 +1,34 @@
+//! Assessment cycles (考评周期): the scheme, categories, settings and the rosters of subjects and evaluators.
+
+pub(crate) mod api;
+pub(crate) mod pages;
+pub(crate) mod roster_sheets;
+pub(crate) mod scheme;
+
+use crate::AppState;
+use crate::table::Table;
+use axum::routing::{get, post, put};
+
+pub fn routes() -> Table<AppState> {
+    Table::new()
+        .upload("/admin/cycles/{id}/subjects/import", post(roster_sheets::subjects_import))
+        .upload("/admin/cycles/{id}/evaluators/import", post(roster_sheets::evaluators_import))
+        .route("/admin/cycles", get(pages::list))
+        .route("/admin/cycles/new", get(pages::new_form).post(pages::create))
+        .route("/admin/cycles/{id}", get(pages::show))
+        .route("/admin/cycles/{id}/phase", post(pages::advance))
+        .route("/admin/cycles/{id}/scheme", get(scheme::edit_form).post(scheme::save))
+        .route("/admin/cycles/{id}/subjects", post(pages::add_subject))
+        .route("/admin/cycles/{id}/evaluators", post(pages::add_evaluator))
+        .route("/admin/cycles/{id}/evaluators/import", get(roster_sheets::evaluators_import_form))
+        .route("/admin/cycles/{id}/evaluators.xlsx", get(roster_sheets::evaluators_export))
+        .route("/admin/cycles/{id}/evaluators/{eid}/remove", post(pages::remove_evaluator))
+        .route("/admin/cycles/{id}/subjects/import", get(roster_sheets::subjects_import_form))
+        .route("/admin/cycles/{id}/subjects.xlsx", get(roster_sheets::subjects_export))
+        .route("/admin/cycles/{id}/subjects/{sid}/remove", post(pages::remove_subject))
+        .route("/admin/cycles/{id}/subjects/{sid}/move", post(pages::move_subject))
+        .route("/api/v1/cycles", get(api::list).post(api::create))
+        .route("/api/v1/cycles/{id}", get(api::get_one))
+        .route("/api/v1/cycles/{id}/scheme", put(api::put_scheme))
+        .route("/api/v1/cycles/{id}/phase", post(api::advance))
+}

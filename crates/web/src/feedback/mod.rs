@@ -1,0 +1,43 @@
+//! Feedback (反馈): critiques, numbered problems and feedback sheets.
+
+pub(crate) mod api;
+pub(crate) mod pages;
+
+use crate::AppState;
+use crate::table::Table;
+use axum::routing::{get, post, put};
+
+pub fn routes() -> Table<AppState> {
+    Table::new()
+        .route("/admin/cycles/{id}/feedback", get(pages::overview))
+        .route("/admin/cycles/{id}/feedback/issue", post(pages::issue))
+        .route("/admin/cycles/{id}/feedback/sheets.zip", get(pages::sheets_zip))
+        .route("/admin/cycles/{id}/feedback/settings", get(pages::settings_form).post(pages::settings_save))
+        .route("/admin/cycles/{id}/feedback/{pid}", get(pages::subject))
+        .route("/admin/cycles/{id}/feedback/{pid}/critique", post(pages::critique))
+        .route("/admin/cycles/{id}/feedback/{pid}/problems", post(pages::problem_add))
+        .route("/admin/cycles/{id}/feedback/{pid}/sheet", get(pages::organizer_sheet))
+        .route("/admin/cycles/{id}/feedback/{pid}/sheet.docx", get(pages::organizer_docx))
+        .route("/admin/cycles/{id}/feedback/problems/{prob}/update", post(pages::problem_update))
+        .route("/admin/cycles/{id}/feedback/problems/{prob}/delete", post(pages::problem_delete))
+        .route("/admin/cycles/{id}/feedback/problems/{prob}/move", post(pages::problem_move))
+        .route("/my/feedback", get(pages::mine))
+        .route("/my/feedback/{cycle}", get(pages::my_sheet))
+        .route("/my/feedback/{cycle}/acknowledge", post(pages::acknowledge))
+        .route("/my/feedback/{cycle}/sheet.docx", get(pages::my_docx))
+        .route("/api/v1/cycles/{id}/problems", get(api::problems))
+        .route("/api/v1/cycles/{id}/subjects/{person}/critique", put(api::critique))
+        .route("/api/v1/cycles/{id}/subjects/{person}/problems", post(api::add_problem))
+        .route("/api/v1/cycles/{id}/sheets", get(api::sheets).post(api::issue))
+        .route("/api/v1/cycles/{id}/subjects/{person}/plan", get(api::plan))
+        .route("/api/v1/cycles/{id}/subjects/{person}/plan/review", post(api::review))
+        .route("/api/v1/cycles/{id}/subjects/{person}/sign-off", post(api::sign_off))
+        .route("/api/v1/cycles/{id}/subjects/{person}/reopen", post(api::reopen))
+        .route("/api/v1/cycles/{id}/ledger", get(api::ledger))
+        .route("/api/v1/my/feedback", get(api::my_sheets))
+        .route("/api/v1/my/feedback/{cycle}/acknowledge", post(api::acknowledge))
+        .route("/api/v1/my/feedback/{cycle}/plan", get(api::my_plan))
+        .route("/api/v1/my/feedback/{cycle}/plan/measures", post(api::add_measure))
+        .route("/api/v1/my/feedback/{cycle}/plan/submit", post(api::submit))
+        .route("/api/v1/my/feedback/{cycle}/plan/measures/{measure}/progress", post(api::progress))
+}

@@ -1,0 +1,243 @@
+//! The other assessment inputs (routine score 日常考核, observation and
+//! service scores until their modules compute them, routine grade for the
+//! gate, veto 一票否决 with its reason), and the result cards: one subject's
+//! result for the organizer, a subject's own published results, and the
+//! public summary.
+
+use crate::AppState;
+use crate::ctx::{Auth, OrgAdmin};
+use crate::error::AppResult;
+use crate::views::{FormErrors, Page, render};
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use kaoping_core::cycle::Cycle;
+use kaoping_core::error::{CoreError, FieldError, Msg};
+use kaoping_core::exact::Dec4;
+use kaoping_core::ids::{CycleId, PersonId};
+use kaoping_core::meeting::Assessment;
+use kaoping_core::roster::Subject;
+use kaoping_core::services::{ResultCard, Summary};
+use kaoping_core::tally::{RoutineGrade, round2};
+
+/// A form row: (subject, routine, observation, service, routine grade code, veto reason).
+type FormRow = (Subject, String, String, String, String, String);
+
+#[derive(Template)]
+#[template(path = "assessments.html")]
+struct AssessmentsView {
+    page: Page,
+    cycle: Cycle,
+    rows: Vec<FormRow>,
+    grades: Vec<(&'static str, &'static str)>,
+    errors: FormErrors,
+}
+
+fn text(d: Option<Dec4>) -> String {
+    d.map(|d| d.to_string()).unwrap_or_default()
+}
+
+async fn view(
+    state: &AppState,
+    a: &Auth,
+    id: i64,
+    entered: Option<Vec<FormRow>>,
+    errors: FormErrors,
+    flash: Option<&str>,
+) -> AppResult<AssessmentsView> {
+    let (cycle, list) = state.services.assessments(&a.caller, CycleId(id)).await?;
+    let rows = entered.unwrap_or_else(|| {
+        list.into_iter()
+            .map(|(s, x)| {
+                let g = x.routine_grade.map(|g| g.as_str().to_string()).unwrap_or_default();
+                (s, text(x.routine), text(x.observation), text(x.service), g, x.veto_reason.unwrap_or_default())
+            })
+            .collect()
+    });
+    let page = Page::new(state, &a.ctx, "assessments-title")
+        .crumb("nav-cycles", Some("/admin/cycles"))
+        .crumb_text(cycle.name.clone(), Some(&format!("/admin/cycles/{id}")))
+        .crumb("assessments-title", None)
+        .flash(flash);
+    let grades = RoutineGrade::ALL.iter().map(|g| (g.as_str(), g.zh())).collect();
+    Ok(AssessmentsView { page, cycle, rows, grades, errors })
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    OrgAdmin(a): OrgAdmin,
+    Path(id): Path<i64>,
+    Query(q): Query<crate::views::FlashQuery>,
+) -> AppResult<Response> {
+    Ok(render(&view(&state, &a, id, None, FormErrors::default(), q.flash.as_deref()).await?))
+}
+
+/// Fields `r_{person}`, `o_{person}`, `s_{person}`, `g_{person}`, `v_{person}`.
+pub async fn save(
+    State(state): State<AppState>,
+    OrgAdmin(a): OrgAdmin,
+    Path(id): Path<i64>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let (_, list) = state.services.assessments(&a.caller, CycleId(id)).await?;
+    let get = |k: String| fields.iter().find(|(n, _)| *n == k).map(|(_, v)| v.trim().to_string()).unwrap_or_default();
+    let mut errs: Vec<FieldError> = Vec::new();
+    let mut rows = Vec::new();
+    let mut echo = Vec::new();
+    for (s, _) in list {
+        let p = s.person_id.0;
+        let (r, o, sv, g, v) = (
+            get(format!("r_{p}")),
+            get(format!("o_{p}")),
+            get(format!("s_{p}")),
+            get(format!("g_{p}")),
+            get(format!("v_{p}")),
+        );
+        let mut num = |field: &str, t: &str| -> Option<Dec4> {
+            if t.is_empty() {
+                return None;
+            }
+            match Dec4::parse(t) {
+                Ok(d) => Some(d),
+                Err(m) => {
+                    errs.push(FieldError::new(
+                        format!("{field}_{p}"),
+                        Msg::new("err-assessment-row")
+                            .arg("name", s.person_name.clone())
+                            .arg("problem", a.ctx.lang.msg(&m)),
+                    ));
+                    None
+                }
+            }
+        };
+        let mut x = Assessment::new(PersonId(p));
+        x.routine = num("r", &r);
+        x.observation = num("o", &o);
+        x.service = num("s", &sv);
+        x.routine_grade = RoutineGrade::parse(&g);
+        x.veto_reason = (!v.is_empty()).then(|| v.clone());
+        rows.push(x);
+        echo.push((s, r, o, sv, g, v));
+    }
+    let result = if errs.is_empty() {
+        state.services.assessments_save(&a.caller, CycleId(id), rows).await.map(|_| ())
+    } else {
+        Err(CoreError::Invalid(errs))
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/admin/cycles/{id}/assessments?flash=saved")).into_response()),
+        Err(CoreError::Invalid(errs)) => {
+            let errors = FormErrors::from_fields(a.ctx.lang, &errs);
+            let v = view(&state, &a, id, Some(echo), errors, None).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&v)).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A result card, ready to show.
+pub struct Card {
+    pub cycle: String,
+    pub name: String,
+    pub post: String,
+    pub category: String,
+    pub rank: String,
+    pub composite: String,
+    pub democratic: String,
+    pub grade: String,
+    pub grade_index: usize,
+    pub rule: String,
+    /// (grade label, votes)
+    pub votes: Vec<(String, u64)>,
+    pub abstain: u64,
+    /// (group label, mean, n)
+    pub groups: Vec<(String, String, u64)>,
+    /// Why there are no per-group figures (a group with too few votes).
+    pub groups_note: String,
+    pub routine: String,
+    pub veto: String,
+}
+
+fn card(lang: crate::i18n::Lang, c: &ResultCard) -> Card {
+    let s = &c.cycle.scheme;
+    let r = &c.result;
+    let (grade, grade_index, rule) = match &r.grade {
+        Some((g, rule)) => {
+            let i = s.grades.iter().position(|x| &x.code == g).unwrap_or(0);
+            (s.grades[i].label.clone(), i + 1, lang.t(&format!("rule-{}", rule.as_str().replace('_', "-"))))
+        }
+        None => (lang.t("results-no-votes"), 0, String::new()),
+    };
+    Card {
+        cycle: c.cycle.name.clone(),
+        name: c.subject.person_name.clone(),
+        post: c.subject.post.clone(),
+        category: c.cycle.category_name(&c.subject.category),
+        rank: r.rank.map(|x| format!("{x}/{}", c.of)).unwrap_or_default(),
+        composite: r.composite.as_ref().map(round2).unwrap_or_default(),
+        democratic: r.democratic.as_ref().map(round2).unwrap_or_default(),
+        grade,
+        grade_index,
+        rule,
+        votes: s.grades.iter().zip(&r.counts.per_grade).map(|(g, n)| (g.label.clone(), *n)).collect(),
+        abstain: r.counts.abstain,
+        groups: r
+            .groups
+            .iter()
+            .map(|g| (s.group_label(&g.group), g.mean.as_ref().map(round2).unwrap_or_default(), g.n))
+            .collect(),
+        groups_note: c
+            .groups_withheld
+            .map(|k| lang.t_args("card-groups-withheld", &[("k", k.to_string())]))
+            .unwrap_or_default(),
+        routine: c.assessment.as_ref().and_then(|a| a.routine).map(|d| d.to_string()).unwrap_or_default(),
+        veto: c.assessment.as_ref().and_then(|a| a.veto_reason.clone()).unwrap_or_default(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "result_cards.html")]
+struct CardsView {
+    page: Page,
+    cards: Vec<Card>,
+}
+
+/// One subject's card, for the organizer (results closed; not audited:
+/// no evaluator is named).
+pub async fn organizer_card(
+    State(state): State<AppState>,
+    OrgAdmin(a): OrgAdmin,
+    Path((id, pid)): Path<(i64, i64)>,
+) -> AppResult<Response> {
+    let c = state.services.result_card(&a.caller, CycleId(id), PersonId(pid)).await?;
+    let page = Page::new(&state, &a.ctx, "card-title")
+        .crumb("nav-cycles", Some("/admin/cycles"))
+        .crumb_text(c.cycle.name.clone(), Some(&format!("/admin/cycles/{id}")))
+        .crumb("results-title", Some(&format!("/admin/cycles/{id}/results")))
+        .crumb_text(c.subject.person_name.clone(), None);
+    Ok(render(&CardsView { page, cards: vec![card(a.ctx.lang, &c)] }))
+}
+
+/// A subject's own published results.
+pub async fn mine(State(state): State<AppState>, a: Auth) -> AppResult<Response> {
+    let cards = state.services.my_results(&a.caller).await?.iter().map(|c| card(a.ctx.lang, c)).collect();
+    let page = Page::new(&state, &a.ctx, "my-results-title");
+    Ok(render(&CardsView { page, cards }))
+}
+
+#[derive(Template)]
+#[template(path = "results_public.html")]
+struct PublicView {
+    page: Page,
+    cycle: Cycle,
+    summary: Summary,
+}
+
+/// The public summary (公示): grades by category, no scores or votes.
+pub async fn public(State(state): State<AppState>, ctx: crate::ctx::Ctx, Path(id): Path<i64>) -> AppResult<Response> {
+    let (cycle, summary) = state.services.results_public(CycleId(id)).await?;
+    let page = Page::new(&state, &ctx, "public-results-title");
+    Ok(render(&PublicView { page, cycle, summary }))
+}

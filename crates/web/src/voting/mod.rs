@@ -1,0 +1,30 @@
+//! Voting (评议): ballots, the meeting console, paper ballots and the big screen.
+
+pub(crate) mod api;
+pub(crate) mod ballot;
+pub(crate) mod meeting;
+pub(crate) mod screen;
+
+use crate::AppState;
+use crate::table::Table;
+use axum::routing::{get, post};
+
+pub fn routes() -> Table<AppState> {
+    Table::new()
+        .route("/e/{cycle}/ballot", get(ballot::show).post(ballot::save))
+        .route("/e/{cycle}/ballot/review", get(ballot::review))
+        .route("/e/{cycle}/ballot/submit", post(ballot::submit))
+        .route("/admin/cycles/{id}/meeting", get(meeting::console))
+        .route("/admin/cycles/{id}/meeting/presenting", post(meeting::presenting))
+        .route("/admin/cycles/{id}/meeting/live-tally", post(meeting::live_tally))
+        .route("/admin/cycles/{id}/paper/{pid}", get(meeting::paper_form).post(meeting::paper_submit))
+        .route("/admin/cycles/{id}/screen", get(screen::page))
+        .route("/admin/cycles/{id}/screen/events", get(screen::events))
+        .route("/e/{cycle}/events", get(screen::reader_events))
+        .route("/api/v1/cycles/{id}/meeting", get(api::meeting))
+        .route("/api/v1/cycles/{id}/meeting/presenting", post(api::presenting))
+        .route("/api/v1/cycles/{id}/voting", post(api::voting))
+        .route("/api/v1/cycles/{id}/results", get(api::results))
+        .route("/api/v1/cycles/{id}/results/publish", post(api::publish))
+        .route("/e/{cycle}/api/ballot", get(api::ballot_scope).post(api::ballot_submit))
+}

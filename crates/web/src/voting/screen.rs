@@ -1,0 +1,220 @@
+//! The big screen (大屏) for the meeting hall, and the live updates behind
+//! it and behind the evaluators' "presenting now" banner: Server-Sent
+//! Events sent when the store announces a change of the cycle (ballots,
+//! presenting, voting; from every node), at most about five times a second.
+
+use crate::AppState;
+use crate::ctx::{Auth, Ctx, OrgAdmin};
+use crate::error::AppResult;
+use crate::reports::reader::reader_or_return;
+use crate::views::{Page, render};
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use kaoping_core::cycle::Cycle;
+use kaoping_core::ids::CycleId;
+use kaoping_core::services::Screen;
+use kaoping_core::tally::round2;
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::future::Future;
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::{broadcast, watch};
+
+/// How long to gather announcements before sending one update.
+const COALESCE: Duration = Duration::from_millis(200);
+
+/// A stream ends after this long; the browser reconnects at once, so access
+/// is checked again (a logout or a lost role stops the updates).
+const LIFETIME: Duration = Duration::from_secs(300);
+
+#[derive(Template)]
+#[template(path = "screen.html")]
+struct ScreenView {
+    page: Page,
+    cycle: Cycle,
+    state: String,
+}
+
+/// The screen's state as JSON (labels in the viewer's language).
+fn screen_json(s: &Screen, lang: crate::i18n::Lang) -> Value {
+    let c = &s.turnout.cycle;
+    let results = s.results.as_ref().map(|results| {
+        c.categories
+            .iter()
+            .filter_map(|cat| {
+                let mut mine: Vec<_> = results.iter().filter(|r| r.category == cat.code).collect();
+                if mine.is_empty() {
+                    return None;
+                }
+                mine.sort_by_key(|r| r.rank.unwrap_or(u32::MAX));
+                let rows: Vec<Value> = mine
+                    .iter()
+                    .map(|r| {
+                        let name =
+                            s.subjects.iter().find(|x| x.person_id.0 == r.subject).map(|x| x.person_name.clone());
+                        let grade =
+                            r.grade.as_ref().and_then(|(g, _)| c.scheme.grades.iter().position(|x| &x.code == g));
+                        json!({
+                            "name": name,
+                            "score": r.composite.as_ref().map(round2),
+                            "grade": grade.map(|i| c.scheme.grades[i].label.clone()),
+                            "grade_index": grade.map(|i| i + 1),
+                        })
+                    })
+                    .collect();
+                Some(json!({ "category": cat.name, "rows": rows }))
+            })
+            .collect::<Vec<_>>()
+    });
+    json!({
+        "cycle": c.name,
+        "voting": c.voting.stage(),
+        "voting_label": lang.t(match c.voting.stage() { "open" => "voting-open", "closed" => "voting-closed", _ => "voting-not-open" }),
+        "presenting": s.presenting.as_ref().map(|p| json!({ "name": p.person_name, "post": p.post })),
+        "voted": s.turnout.voted,
+        "expected": s.turnout.expected,
+        "groups": s.turnout.groups.iter().map(|(l, e, v)| json!({ "label": l, "expected": e, "voted": v })).collect::<Vec<_>>(),
+        "results": results,
+        "partial": s.results.is_some() && !c.voting.is_closed(),
+    })
+}
+
+/// Wait for an announcement about `cycle`, then for the ones right after
+/// it; false when the store has stopped announcing.
+async fn next_change(rx: &mut broadcast::Receiver<i64>, cycle: i64) -> bool {
+    loop {
+        match rx.recv().await {
+            Ok(c) if c == cycle => break,
+            Ok(_) => continue,
+            Err(broadcast::error::RecvError::Lagged(_)) => break,
+            Err(broadcast::error::RecvError::Closed) => return false,
+        }
+    }
+    tokio::time::sleep(COALESCE).await;
+    while rx.try_recv().is_ok() {}
+    true
+}
+
+/// An SSE response: `first`, then `next()` after every change of `cycle`.
+fn live<F, Fut>(
+    rx: broadcast::Receiver<i64>,
+    cycle: i64,
+    first: Value,
+    next: F,
+) -> Sse<impl futures_util::Stream<Item = Result<Event, Infallible>>>
+where
+    F: Fn() -> Fut + Send + 'static,
+    Fut: Future<Output = Option<Value>> + Send,
+{
+    let end = tokio::time::Instant::now() + LIFETIME;
+    let stream = futures_util::stream::unfold((rx, Some(first), next), move |(mut rx, first, next)| async move {
+        let data = match first {
+            Some(v) => v,
+            None => {
+                match tokio::time::timeout_at(end, next_change(&mut rx, cycle)).await {
+                    Ok(true) => {}
+                    _ => return None,
+                }
+                next().await?
+            }
+        };
+        Some((Ok(Event::default().event("state").data(data.to_string())), (rx, None, next)))
+    });
+    Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+}
+
+pub async fn page(State(state): State<AppState>, OrgAdmin(a): OrgAdmin, Path(id): Path<i64>) -> AppResult<Response> {
+    let s = state.services.screen(&a.caller, CycleId(id), &AtomicBool::new(false)).await?;
+    let data = screen_json(&s, a.ctx.lang).to_string();
+    let page = Page::new(&state, &a.ctx, "screen-title");
+    Ok(render(&ScreenView { page, cycle: s.turnout.cycle, state: data }))
+}
+
+pub async fn events(State(state): State<AppState>, OrgAdmin(a): OrgAdmin, Path(id): Path<i64>) -> AppResult<Response> {
+    let rx = state.services.meeting_events();
+    // Partial results are audited when this stream first shows them.
+    let audited = Arc::new(AtomicBool::new(false));
+    let first = screen_json(&state.services.screen(&a.caller, CycleId(id), &audited).await?, a.ctx.lang);
+    let Auth { ctx, caller } = a;
+    let next = move || {
+        let (state, caller, lang, audited) = (state.clone(), caller.clone(), ctx.lang, audited.clone());
+        async move { state.services.screen(&caller, CycleId(id), &audited).await.ok().map(|s| screen_json(&s, lang)) }
+    };
+    Ok(live(rx, id, first, next).into_response())
+}
+
+/// What an evaluator's page shows live: who is presenting, whether voting
+/// is open — read once per change by one watcher per cycle on this node and
+/// shared by every evaluator's connection (a hall of phones costs one query
+/// per change, not one per phone).
+pub type LiveStates = Arc<Mutex<HashMap<i64, watch::Receiver<Value>>>>;
+
+async fn reader_state(state: &AppState, cycle: i64) -> Option<Value> {
+    let c = state.services.store.cycle_get(CycleId(cycle)).await.ok()??;
+    let presenting = match c.voting.presenting {
+        Some(p) => state.services.cycle_snapshot(c.id).await.ok()?.subjects.iter().find(|s| s.person_id == p).cloned(),
+        None => None,
+    };
+    Some(json!({
+        "presenting": presenting.map(|p| json!({ "id": p.person_id.0, "name": p.person_name, "post": p.post })),
+        "voting": c.voting.stage(),
+    }))
+}
+
+/// The watcher of `cycle` (started on first use; it stops when nobody watches).
+async fn watch_reader_state(state: &AppState, cycle: i64) -> watch::Receiver<Value> {
+    let first = reader_state(state, cycle).await.unwrap_or(Value::Null);
+    let mut live = state.live.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(rx) = live.get(&cycle).filter(|rx| rx.has_changed().is_ok()) {
+        return rx.clone();
+    }
+    let (tx, rx) = watch::channel(first);
+    live.insert(cycle, rx.clone());
+    drop(live);
+    let mut events = state.services.meeting_events();
+    let state = state.clone();
+    tokio::spawn(async move {
+        // Stop when only the map's own receiver is left.
+        while next_change(&mut events, cycle).await && tx.receiver_count() > 1 {
+            if let Some(v) = reader_state(&state, cycle).await {
+                tx.send_if_modified(|old| {
+                    if *old == v {
+                        false
+                    } else {
+                        *old = v;
+                        true
+                    }
+                });
+            }
+        }
+        let mut live = state.live.lock().unwrap_or_else(|e| e.into_inner());
+        if live.get(&cycle).is_some_and(|rx| rx.same_channel(&tx.subscribe())) {
+            live.remove(&cycle);
+        }
+    });
+    rx
+}
+
+pub async fn reader_events(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    Path(cycle): Path<i64>,
+) -> AppResult<Response> {
+    let _reader = reader_or_return!(state, ctx, headers, cycle);
+    let rx = watch_reader_state(&state, cycle).await;
+    let stream = futures_util::stream::unfold((rx, true), |(mut rx, first)| async move {
+        if !first && rx.changed().await.is_err() {
+            return None;
+        }
+        let data = rx.borrow_and_update().to_string();
+        Some((Ok::<_, Infallible>(Event::default().event("state").data(data)), (rx, false)))
+    });
+    Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))).into_response())
+}
