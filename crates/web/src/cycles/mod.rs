@@ -2,8 +2,10 @@
 
 pub(crate) mod api;
 pub(crate) mod pages;
+pub(crate) mod roster_api;
 pub(crate) mod roster_sheets;
 pub(crate) mod scheme;
+pub(crate) mod settings;
 
 use crate::AppState;
 use crate::table::Table;
@@ -31,4 +33,7 @@ pub fn routes() -> Table<AppState> {
         .route("/api/v1/cycles/{id}", get(api::get_one))
         .route("/api/v1/cycles/{id}/scheme", put(api::put_scheme))
         .route("/api/v1/cycles/{id}/phase", post(api::advance))
+        .route("/api/v1/cycles/{id}/subjects", get(roster_api::subjects).post(roster_api::add_subject))
+        .route("/api/v1/cycles/{id}/evaluators", get(roster_api::evaluators).post(roster_api::add_evaluator))
+        .route("/admin/cycles/{id}/settings", post(settings::save_settings))
 }

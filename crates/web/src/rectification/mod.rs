@@ -1,5 +1,6 @@
 //! Rectification (整改): plans, quarterly progress, sign-off and the ledger.
 
+pub(crate) mod api;
 pub(crate) mod ledger;
 pub(crate) mod plan;
 pub(crate) mod progress;
@@ -24,4 +25,13 @@ pub fn routes() -> Table<AppState> {
         .route("/admin/cycles/{id}/feedback/{pid}/reopen", post(progress::reopen))
         .route("/admin/cycles/{id}/ledger", get(ledger::show))
         .route("/admin/cycles/{id}/ledger.xlsx", get(ledger::xlsx))
+        .route("/api/v1/cycles/{id}/subjects/{person}/plan", get(api::plan))
+        .route("/api/v1/cycles/{id}/subjects/{person}/plan/review", post(api::review))
+        .route("/api/v1/cycles/{id}/subjects/{person}/sign-off", post(api::sign_off))
+        .route("/api/v1/cycles/{id}/subjects/{person}/reopen", post(api::reopen))
+        .route("/api/v1/cycles/{id}/ledger", get(api::ledger))
+        .route("/api/v1/my/feedback/{cycle}/plan", get(api::my_plan))
+        .route("/api/v1/my/feedback/{cycle}/plan/measures", post(api::add_measure))
+        .route("/api/v1/my/feedback/{cycle}/plan/submit", post(api::submit))
+        .route("/api/v1/my/feedback/{cycle}/plan/measures/{measure}/progress", post(api::progress))
 }

@@ -12,7 +12,6 @@ use axum::routing::{get, post};
 pub fn routes() -> Table<AppState> {
     Table::new()
         .upload("/my/reports/{cycle}/save", post(pages::save))
-        .route("/admin/cycles/{id}/settings", post(pages::save_settings))
         .route("/admin/cycles/{id}/links", get(links::list))
         .route("/admin/cycles/{id}/links/issue", post(links::issue))
         .route("/admin/cycles/{id}/links/{pid}/reissue", post(links::reissue))
@@ -35,8 +34,6 @@ pub fn routes() -> Table<AppState> {
         .route("/my/reports", get(pages::mine))
         .route("/my/reports/{cycle}", get(pages::edit))
         .route("/my/reports/{cycle}/file", get(pages::own_file))
-        .route("/api/v1/cycles/{id}/subjects", get(api::subjects).post(api::add_subject))
-        .route("/api/v1/cycles/{id}/evaluators", get(api::evaluators).post(api::add_evaluator))
         .route("/api/v1/cycles/{id}/reports", get(api::submissions))
         .route("/api/v1/cycles/{id}/reports/{person}", get(api::report))
         .route("/api/v1/cycles/{id}/reading", get(api::reading))

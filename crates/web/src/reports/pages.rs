@@ -13,7 +13,7 @@ use axum::Form;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use kaoping_core::cycle::{Cycle, CycleSettingsInput};
+use kaoping_core::cycle::Cycle;
 use kaoping_core::error::{CoreError, Msg};
 use kaoping_core::ids::{CycleId, PersonId};
 use kaoping_core::report::{AttachmentChange, NewAttachment, ReportSummary, template_body};
@@ -399,16 +399,6 @@ pub async fn organizer_file(
 ) -> AppResult<Response> {
     let (name, blob) = state.services.report_file(&a.caller, CycleId(id), PersonId(pid)).await?;
     Ok(file_response(&name, blob))
-}
-
-pub async fn save_settings(
-    State(state): State<AppState>,
-    OrgAdmin(a): OrgAdmin,
-    Path(id): Path<i64>,
-    Form(f): Form<CycleSettingsInput>,
-) -> AppResult<Response> {
-    state.services.cycle_set_settings(&a.caller, CycleId(id), &f).await?;
-    Ok(Redirect::to(&format!("/admin/cycles/{id}?flash=settings-saved#settings")).into_response())
 }
 
 /// Coverage of one evaluator group.

@@ -1,5 +1,6 @@
 //! Results (结果): the tally, components of the composite, publication and exports.
 
+pub(crate) mod api;
 pub(crate) mod assessment_sheets;
 pub(crate) mod assessments;
 pub(crate) mod pages;
@@ -11,7 +12,6 @@ use axum::routing::{get, post};
 pub fn routes() -> Table<AppState> {
     Table::new()
         .upload("/admin/cycles/{id}/assessments/import", post(assessment_sheets::import))
-        .route("/admin/cycles/{id}/voting", post(pages::voting))
         .route("/admin/cycles/{id}/results/publish", post(pages::publish))
         .route("/admin/cycles/{id}/results/withdraw", post(pages::withdraw))
         .route("/admin/cycles/{id}/results/{pid}", get(assessments::organizer_card))
@@ -25,4 +25,6 @@ pub fn routes() -> Table<AppState> {
         .route("/admin/cycles/{id}/export-restricted.json", get(pages::export_restricted))
         .route("/admin/cycles/{id}/results.xlsx", get(pages::xlsx))
         .route("/admin/cycles/{id}/ballots", get(pages::named))
+        .route("/api/v1/cycles/{id}/results", get(api::results))
+        .route("/api/v1/cycles/{id}/results/publish", post(api::publish))
 }

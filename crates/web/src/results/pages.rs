@@ -15,28 +15,6 @@ use kaoping_core::tally::{SubjectResult, round2};
 use serde::Deserialize;
 use std::collections::HashMap;
 
-#[derive(Deserialize)]
-pub struct VotingForm {
-    #[serde(default)]
-    pub action: String,
-    /// `meeting`: back to the meeting console.
-    #[serde(default)]
-    pub back: String,
-}
-
-pub async fn voting(
-    State(state): State<AppState>,
-    OrgAdmin(a): OrgAdmin,
-    Path(id): Path<i64>,
-    Form(f): Form<VotingForm>,
-) -> AppResult<Response> {
-    let open = f.action == "open";
-    state.services.voting_set(&a.caller, CycleId(id), open).await?;
-    let flash = if open { "voting-opened" } else { "voting-closed" };
-    let page = if f.back == "meeting" { "/meeting" } else { "" };
-    Ok(Redirect::to(&format!("/admin/cycles/{id}{page}?flash={flash}#voting")).into_response())
-}
-
 /// One line of the results table, ready to show.
 pub struct Line {
     pub rank: String,

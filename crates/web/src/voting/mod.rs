@@ -3,6 +3,7 @@
 pub(crate) mod api;
 pub(crate) mod ballot;
 pub(crate) mod meeting;
+pub(crate) mod open_close;
 pub(crate) mod screen;
 
 use crate::AppState;
@@ -24,7 +25,6 @@ pub fn routes() -> Table<AppState> {
         .route("/api/v1/cycles/{id}/meeting", get(api::meeting))
         .route("/api/v1/cycles/{id}/meeting/presenting", post(api::presenting))
         .route("/api/v1/cycles/{id}/voting", post(api::voting))
-        .route("/api/v1/cycles/{id}/results", get(api::results))
-        .route("/api/v1/cycles/{id}/results/publish", post(api::publish))
         .route("/e/{cycle}/api/ballot", get(api::ballot_scope).post(api::ballot_submit))
+        .route("/admin/cycles/{id}/voting", post(open_close::voting))
 }
