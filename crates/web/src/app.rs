@@ -8,6 +8,7 @@ use axum::body::Body;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, Request, Response, StatusCode, header};
 use axum::middleware::{from_fn, from_fn_with_state};
+use axum::routing::get;
 use governor::clock::QuantaInstant;
 use governor::middleware::NoOpMiddleware;
 use std::time::Duration;
@@ -37,11 +38,11 @@ impl KeyExtractor for ClientKey {
 /// The per-client rate limit on login endpoints.
 pub type LoginLimit = GovernorLayer<ClientKey, NoOpMiddleware<QuantaInstant>, Body>;
 
-fn login_limit(state: &AppState) -> LoginLimit {
-    let per_minute = u64::from(state.config.login_per_minute.max(1));
+fn login_limit(config: &crate::WebConfig) -> LoginLimit {
+    let per_minute = u64::from(config.login_per_minute.max(1));
     let config = GovernorConfigBuilder::default()
         .period(Duration::from_micros((60_000_000 / per_minute).max(1)))
-        .burst_size(state.config.login_burst.max(1))
+        .burst_size(config.login_burst.max(1))
         .key_extractor(ClientKey)
         .finish()
         .expect("valid rate limit");
@@ -77,23 +78,10 @@ async fn upload_too_large(mut r: axum::response::Response, max: usize) -> axum::
     r
 }
 
-/// The app's router, and the path of every route in it (the static
-/// assets under `/assets` aside).
-pub fn router(state: AppState) -> (Router, Vec<&'static str>) {
-    let limit = login_limit(&state);
-    let upload_limit = state.config.max_upload_bytes;
-    let body_limit = state.config.max_body_bytes;
-    let mut csrf = CsrfLayer::new();
-    for o in &state.config.trusted_origins {
-        csrf = csrf.add_trusted_origin(o).unwrap_or_else(|_| panic!("invalid trusted origin {o}"));
-    }
-    // Behind a proxy the public origin is not the Host kaoping sees.
-    if let Some(o) = state.config.public_url.as_deref().and_then(mw::origin_of) {
-        csrf = csrf.add_trusted_origin(&o).unwrap_or_else(|_| panic!("invalid public URL {o}"));
-    }
-    // The registry: one line per feature.
-    let features = Table::new()
-        .merge(crate::accounts::routes(&limit))
+/// The registry: every feature's routes, one line each.
+fn features(login_limit: &LoginLimit) -> Table<AppState> {
+    Table::new()
+        .merge(crate::accounts::routes(login_limit))
         .merge(crate::org::routes())
         .merge(crate::people::routes())
         .merge(crate::audit::routes())
@@ -105,13 +93,44 @@ pub fn router(state: AppState) -> (Router, Vec<&'static str>) {
         .merge(crate::rectification::routes())
         .merge(crate::home::routes())
         .merge(crate::ops::routes())
-        .merge(api::routes());
-    let (pages, paths) = features.into_parts(|uploads| {
+}
+
+/// The API's OpenAPI document, as `/api/v1/openapi.json` serves it.
+#[cfg(test)]
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let limit = login_limit(&crate::WebConfig::default());
+    api::document(features(&limit).into_parts(|r| r).1)
+}
+
+fn openapi_json(body: String) -> Response<Body> {
+    let mut r = Response::new(Body::from(body));
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    r
+}
+
+/// The app's router, and the path of every route in it (the static
+/// assets under `/assets` aside).
+pub fn router(state: AppState) -> (Router, Vec<String>) {
+    let limit = login_limit(&state.config);
+    let upload_limit = state.config.max_upload_bytes;
+    let body_limit = state.config.max_body_bytes;
+    let mut csrf = CsrfLayer::new();
+    for o in &state.config.trusted_origins {
+        csrf = csrf.add_trusted_origin(o).unwrap_or_else(|_| panic!("invalid trusted origin {o}"));
+    }
+    // Behind a proxy the public origin is not the Host kaoping sees.
+    if let Some(o) = state.config.public_url.as_deref().and_then(mw::origin_of) {
+        csrf = csrf.add_trusted_origin(&o).unwrap_or_else(|_| panic!("invalid public URL {o}"));
+    }
+    let (pages, operations, mut paths) = features(&limit).into_parts(|uploads| {
         uploads
             .layer(DefaultBodyLimit::max(upload_limit))
             .layer(RequestBodyLimitLayer::new(upload_limit + 64 * 1024))
             .layer(axum::middleware::map_response(move |r| upload_too_large(r, upload_limit)))
     });
+    let document = serde_json::to_string(&api::document(operations)).expect("the OpenAPI document serializes");
+    let pages = pages.route("/api/v1/openapi.json", get(move || std::future::ready(openapi_json(document.clone()))));
+    paths.push("/api/v1/openapi.json".into());
     let assets = Router::new().nest("/assets", crate::views::serve().into_router());
     // Browsers that reached kaoping over HTTPS keep to it (a year).
     let hsts =

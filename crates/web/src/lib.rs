@@ -146,6 +146,6 @@ pub fn app(state: AppState) -> Router {
 
 /// The path of every route the application serves (the static assets
 /// aside), as written in the route table, e.g. `/admin/cycles/{id}`.
-pub fn route_paths(state: AppState) -> Vec<&'static str> {
+pub fn route_paths(state: AppState) -> Vec<String> {
     app::router(state).1
 }

@@ -9,6 +9,8 @@ use crate::AppState;
 use crate::table::Table;
 use axum::handler::Handler;
 use axum::routing::{get, post};
+use utoipa_axum::router::UtoipaMethodRouterExt;
+use utoipa_axum::routes;
 
 pub fn routes(login_limit: &crate::app::LoginLimit) -> Table<AppState> {
     Table::new()
@@ -26,6 +28,7 @@ pub fn routes(login_limit: &crate::app::LoginLimit) -> Table<AppState> {
         .route("/admin/accounts/{id}/reset-password", post(admin::reset_password))
         .route("/admin/accounts/{id}/unlock", post(admin::unlock))
         .route("/admin/accounts/{id}/active", post(admin::set_active))
-        .route("/api/v1/session", get(api::me).post(api::login.layer(login_limit.clone())).delete(api::logout))
-        .route("/api/v1/session/totp", post(api::totp.layer(login_limit.clone())))
+        .api(routes!(api::me, api::logout))
+        .api(routes!(api::login).layer(login_limit.clone()))
+        .api(routes!(api::totp).layer(login_limit.clone()))
 }

@@ -71,11 +71,10 @@ fn add_errors(op: &mut Operation, login: bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use utoipa::OpenApi as _;
 
     #[test]
     fn every_operation_documents_its_errors_as_problem_json() {
-        let doc = crate::api::ApiDoc::openapi();
+        let doc = crate::app::openapi();
         let mut seen = 0;
         for (path, item) in &doc.paths.paths {
             for op in [&item.get, &item.put, &item.post, &item.delete].into_iter().flatten() {
@@ -94,5 +93,32 @@ mod tests {
             }
         }
         assert!(seen > 40, "{seen} operations");
+    }
+
+    /// Every schema an operation names is in the document: the routes
+    /// bring their bodies' schemas, the document its shared ones.
+    #[test]
+    fn every_reference_resolves() {
+        let doc = serde_json::to_value(crate::app::openapi()).unwrap();
+        let schemas = doc["components"]["schemas"].as_object().unwrap();
+        let mut refs = Vec::new();
+        fn walk(v: &serde_json::Value, out: &mut Vec<String>) {
+            match v {
+                serde_json::Value::Object(m) => {
+                    if let Some(serde_json::Value::String(r)) = m.get("$ref") {
+                        out.push(r.clone());
+                    }
+                    m.values().for_each(|v| walk(v, out));
+                }
+                serde_json::Value::Array(a) => a.iter().for_each(|v| walk(v, out)),
+                _ => {}
+            }
+        }
+        walk(&doc, &mut refs);
+        assert!(refs.len() > 100, "{} references", refs.len());
+        for r in refs {
+            let name = r.strip_prefix("#/components/schemas/").unwrap_or(&r);
+            assert!(schemas.contains_key(name), "{r} is not in the document");
+        }
     }
 }

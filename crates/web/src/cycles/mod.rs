@@ -9,7 +9,8 @@ pub(crate) mod settings;
 
 use crate::AppState;
 use crate::table::Table;
-use axum::routing::{get, post, put};
+use axum::routing::{get, post};
+use utoipa_axum::routes;
 
 pub fn routes() -> Table<AppState> {
     Table::new()
@@ -29,11 +30,11 @@ pub fn routes() -> Table<AppState> {
         .route("/admin/cycles/{id}/subjects.xlsx", get(roster_sheets::subjects_export))
         .route("/admin/cycles/{id}/subjects/{sid}/remove", post(pages::remove_subject))
         .route("/admin/cycles/{id}/subjects/{sid}/move", post(pages::move_subject))
-        .route("/api/v1/cycles", get(api::list).post(api::create))
-        .route("/api/v1/cycles/{id}", get(api::get_one))
-        .route("/api/v1/cycles/{id}/scheme", put(api::put_scheme))
-        .route("/api/v1/cycles/{id}/phase", post(api::advance))
-        .route("/api/v1/cycles/{id}/subjects", get(roster_api::subjects).post(roster_api::add_subject))
-        .route("/api/v1/cycles/{id}/evaluators", get(roster_api::evaluators).post(roster_api::add_evaluator))
+        .api(routes!(api::list, api::create))
+        .api(routes!(api::get_one))
+        .api(routes!(api::put_scheme))
+        .api(routes!(api::advance))
+        .api(routes!(roster_api::subjects, roster_api::add_subject))
+        .api(routes!(roster_api::evaluators, roster_api::add_evaluator))
         .route("/admin/cycles/{id}/settings", post(settings::save_settings))
 }

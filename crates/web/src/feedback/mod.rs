@@ -5,7 +5,8 @@ pub(crate) mod pages;
 
 use crate::AppState;
 use crate::table::Table;
-use axum::routing::{get, post, put};
+use axum::routing::{get, post};
+use utoipa_axum::routes;
 
 pub fn routes() -> Table<AppState> {
     Table::new()
@@ -25,10 +26,10 @@ pub fn routes() -> Table<AppState> {
         .route("/my/feedback/{cycle}", get(pages::my_sheet))
         .route("/my/feedback/{cycle}/acknowledge", post(pages::acknowledge))
         .route("/my/feedback/{cycle}/sheet.docx", get(pages::my_docx))
-        .route("/api/v1/cycles/{id}/problems", get(api::problems))
-        .route("/api/v1/cycles/{id}/subjects/{person}/critique", put(api::critique))
-        .route("/api/v1/cycles/{id}/subjects/{person}/problems", post(api::add_problem))
-        .route("/api/v1/cycles/{id}/sheets", get(api::sheets).post(api::issue))
-        .route("/api/v1/my/feedback", get(api::my_sheets))
-        .route("/api/v1/my/feedback/{cycle}/acknowledge", post(api::acknowledge))
+        .api(routes!(api::problems))
+        .api(routes!(api::critique))
+        .api(routes!(api::add_problem))
+        .api(routes!(api::sheets, api::issue))
+        .api(routes!(api::my_sheets))
+        .api(routes!(api::acknowledge))
 }

@@ -6,6 +6,7 @@ pub(crate) mod pages;
 use crate::AppState;
 use crate::table::Table;
 use axum::routing::{get, post};
+use utoipa_axum::routes;
 
 pub fn routes() -> Table<AppState> {
     Table::new()
@@ -18,8 +19,8 @@ pub fn routes() -> Table<AppState> {
         .route("/admin/org/{id}", get(pages::edit_form).post(pages::update))
         .route("/admin/org/{id}/move", post(pages::move_unit))
         .route("/admin/org/{id}/active", post(pages::set_active))
-        .route("/api/v1/org-units", get(api::list).post(api::create))
-        .route("/api/v1/org-units/{id}", get(api::get_one).put(api::update))
-        .route("/api/v1/org-units/{id}/move", post(api::move_unit))
-        .route("/api/v1/org-units/{id}/active", post(api::set_active))
+        .api(routes!(api::list, api::create))
+        .api(routes!(api::get_one, api::update))
+        .api(routes!(api::move_unit))
+        .api(routes!(api::set_active))
 }

@@ -6,6 +6,7 @@ pub(crate) mod pages;
 use crate::AppState;
 use crate::table::Table;
 use axum::routing::{get, post};
+use utoipa_axum::routes;
 
 pub fn routes() -> Table<AppState> {
     Table::new()
@@ -13,6 +14,6 @@ pub fn routes() -> Table<AppState> {
         .route("/admin/people/new", get(pages::new_form).post(pages::create))
         .route("/admin/people/{id}", get(pages::edit_form).post(pages::update))
         .route("/admin/people/{id}/account", post(pages::create_account))
-        .route("/api/v1/people", get(api::list).post(api::create))
-        .route("/api/v1/people/{id}", get(api::get_one).put(api::update))
+        .api(routes!(api::list, api::create))
+        .api(routes!(api::get_one, api::update))
 }

@@ -8,6 +8,7 @@ pub(crate) mod progress;
 use crate::AppState;
 use crate::table::Table;
 use axum::routing::{get, post};
+use utoipa_axum::routes;
 
 pub fn routes() -> Table<AppState> {
     Table::new()
@@ -25,13 +26,13 @@ pub fn routes() -> Table<AppState> {
         .route("/admin/cycles/{id}/feedback/{pid}/reopen", post(progress::reopen))
         .route("/admin/cycles/{id}/ledger", get(ledger::show))
         .route("/admin/cycles/{id}/ledger.xlsx", get(ledger::xlsx))
-        .route("/api/v1/cycles/{id}/subjects/{person}/plan", get(api::plan))
-        .route("/api/v1/cycles/{id}/subjects/{person}/plan/review", post(api::review))
-        .route("/api/v1/cycles/{id}/subjects/{person}/sign-off", post(api::sign_off))
-        .route("/api/v1/cycles/{id}/subjects/{person}/reopen", post(api::reopen))
-        .route("/api/v1/cycles/{id}/ledger", get(api::ledger))
-        .route("/api/v1/my/feedback/{cycle}/plan", get(api::my_plan))
-        .route("/api/v1/my/feedback/{cycle}/plan/measures", post(api::add_measure))
-        .route("/api/v1/my/feedback/{cycle}/plan/submit", post(api::submit))
-        .route("/api/v1/my/feedback/{cycle}/plan/measures/{measure}/progress", post(api::progress))
+        .api(routes!(api::plan))
+        .api(routes!(api::review))
+        .api(routes!(api::sign_off))
+        .api(routes!(api::reopen))
+        .api(routes!(api::ledger))
+        .api(routes!(api::my_plan))
+        .api(routes!(api::add_measure))
+        .api(routes!(api::submit))
+        .api(routes!(api::progress))
 }

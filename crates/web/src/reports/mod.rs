@@ -8,6 +8,7 @@ pub(crate) mod reader;
 use crate::AppState;
 use crate::table::Table;
 use axum::routing::{get, post};
+use utoipa_axum::routes;
 
 pub fn routes() -> Table<AppState> {
     Table::new()
@@ -34,7 +35,7 @@ pub fn routes() -> Table<AppState> {
         .route("/my/reports", get(pages::mine))
         .route("/my/reports/{cycle}", get(pages::edit))
         .route("/my/reports/{cycle}/file", get(pages::own_file))
-        .route("/api/v1/cycles/{id}/reports", get(api::submissions))
-        .route("/api/v1/cycles/{id}/reports/{person}", get(api::report))
-        .route("/api/v1/cycles/{id}/reading", get(api::reading))
+        .api(routes!(api::submissions))
+        .api(routes!(api::report))
+        .api(routes!(api::reading))
 }

@@ -8,6 +8,7 @@ pub(crate) mod pages;
 use crate::AppState;
 use crate::table::Table;
 use axum::routing::{get, post};
+use utoipa_axum::routes;
 
 pub fn routes() -> Table<AppState> {
     Table::new()
@@ -25,6 +26,6 @@ pub fn routes() -> Table<AppState> {
         .route("/admin/cycles/{id}/export-restricted.json", get(pages::export_restricted))
         .route("/admin/cycles/{id}/results.xlsx", get(pages::xlsx))
         .route("/admin/cycles/{id}/ballots", get(pages::named))
-        .route("/api/v1/cycles/{id}/results", get(api::results))
-        .route("/api/v1/cycles/{id}/results/publish", post(api::publish))
+        .api(routes!(api::results))
+        .api(routes!(api::publish))
 }

@@ -9,6 +9,7 @@ pub(crate) mod screen;
 use crate::AppState;
 use crate::table::Table;
 use axum::routing::{get, post};
+use utoipa_axum::routes;
 
 pub fn routes() -> Table<AppState> {
     Table::new()
@@ -22,9 +23,9 @@ pub fn routes() -> Table<AppState> {
         .route("/admin/cycles/{id}/screen", get(screen::page))
         .route("/admin/cycles/{id}/screen/events", get(screen::events))
         .route("/e/{cycle}/events", get(screen::reader_events))
-        .route("/api/v1/cycles/{id}/meeting", get(api::meeting))
-        .route("/api/v1/cycles/{id}/meeting/presenting", post(api::presenting))
-        .route("/api/v1/cycles/{id}/voting", post(api::voting))
-        .route("/e/{cycle}/api/ballot", get(api::ballot_scope).post(api::ballot_submit))
+        .api(routes!(api::meeting))
+        .api(routes!(api::presenting))
+        .api(routes!(api::voting))
+        .api(routes!(api::ballot_scope, api::ballot_submit))
         .route("/admin/cycles/{id}/voting", post(open_close::voting))
 }

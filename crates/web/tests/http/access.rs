@@ -472,14 +472,14 @@ async fn every_route_admits_exactly_its_roles() {
 
 /// The router's path that serves `path`, as the router picks it: of the
 /// patterns that match, the one with the most literal segments.
-fn pattern_of<'a>(patterns: &[&'a str], path: &str) -> Option<&'a str> {
+fn pattern_of<'a>(patterns: &'a [String], path: &str) -> Option<&'a str> {
     let segs: Vec<&str> = path.split('/').collect();
     patterns
         .iter()
         .filter_map(|p| {
             let ps: Vec<&str> = p.split('/').collect();
             let fits = ps.len() == segs.len() && ps.iter().zip(&segs).all(|(p, s)| p.starts_with('{') || p == s);
-            fits.then(|| (ps.iter().filter(|p| !p.starts_with('{')).count(), *p))
+            fits.then(|| (ps.iter().filter(|p| !p.starts_with('{')).count(), p.as_str()))
         })
         .max()
         .map(|(_, p)| p)
@@ -513,7 +513,7 @@ async fn the_table_covers_every_route_of_the_router() {
             allow.split(',').map(|m| m.trim().parse().unwrap()).filter(|m| *m != Method::HEAD).collect();
         assert!(!methods.is_empty(), "{pattern}: Allow: {allow}");
         for m in methods {
-            if !covered.contains(&(m.clone(), *pattern)) {
+            if !covered.contains(&(m.clone(), pattern.as_str())) {
                 missing.push(format!("{m} {pattern}: no entry in the access table"));
             }
         }

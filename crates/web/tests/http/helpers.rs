@@ -25,7 +25,7 @@ pub struct TestApp {
     pub a1: OrgUnit,
     pub b: OrgUnit,
     /// Every route's path as the router has it, e.g. `/admin/cycles/{id}`.
-    pub paths: Vec<&'static str>,
+    pub paths: Vec<String>,
     pub _db: TestDb,
 }
 
