@@ -153,63 +153,6 @@ fn catalog_keys(file: &'static str) -> std::collections::HashSet<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::BTreeSet;
-
-    fn keys(file: &'static str) -> BTreeSet<&'static str> {
-        catalog_keys(file).into_iter().collect()
-    }
-
-    #[test]
-    fn both_catalogs_have_the_same_keys() {
-        let zh = keys(Lang::Zh.catalog());
-        let en = keys(Lang::En.catalog());
-        let only_zh: Vec<_> = zh.difference(&en).collect();
-        let only_en: Vec<_> = en.difference(&zh).collect();
-        assert!(only_zh.is_empty() && only_en.is_empty(), "only zh-CN: {only_zh:?}; only en: {only_en:?}");
-        assert!(zh.len() > 100);
-    }
-
-    #[test]
-    fn every_core_message_key_is_in_the_catalog() {
-        // Keys the core can return; kept in step by grepping the core's source.
-        let core_src = [
-            include_str!("../../core/src/org.rs"),
-            include_str!("../../core/src/person.rs"),
-            include_str!("../../core/src/auth.rs"),
-            include_str!("../../core/src/services/org.rs"),
-            include_str!("../../core/src/services/people.rs"),
-            include_str!("../../core/src/services/auth.rs"),
-            include_str!("../../core/src/services/accounts.rs"),
-            include_str!("../../core/src/scheme.rs"),
-            include_str!("../../core/src/cycle.rs"),
-            include_str!("../../core/src/services/cycles.rs"),
-            include_str!("cycles/api.rs"),
-            include_str!("../../core/src/roster.rs"),
-            include_str!("../../../crates/store/src/cycles.rs"),
-            include_str!("../../core/src/exact.rs"),
-            include_str!("../../core/src/error.rs"),
-            include_str!("../../../crates/store/src/org.rs"),
-            include_str!("../../../crates/store/src/accounts.rs"),
-            include_str!("../../core/src/services/links.rs"),
-            include_str!("../../core/src/services/reports.rs"),
-            include_str!("../../core/src/services/reading.rs"),
-            include_str!("../../core/src/services/roster_index.rs"),
-            include_str!("../../core/src/sheet_rows.rs"),
-            include_str!("../../core/src/ballot.rs"),
-            include_str!("../../core/src/services/voting.rs"),
-            include_str!("../../../crates/store/src/reports.rs"),
-            include_str!("../../../crates/office/src/docs.rs"),
-            include_str!("reports/pages.rs"),
-        ];
-        for src in core_src {
-            for part in src.split("Msg::new(\"").skip(1) {
-                let key = part.split('"').next().unwrap();
-                for lang in Lang::ALL {
-                    assert!(lang.has(key), "{key} missing in {}", lang.code());
-                }
-            }
-        }
-    }
 
     #[test]
     fn accept_language_picks_the_preferred_supported_language() {
