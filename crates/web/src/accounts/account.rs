@@ -15,7 +15,7 @@ use kaoping_core::error::CoreError;
 use serde::Deserialize;
 
 #[derive(Template)]
-#[template(path = "account.html")]
+#[template(path = "accounts/account.html")]
 struct AccountView {
     page: Page,
     username: String,
@@ -52,7 +52,7 @@ pub async fn show(State(state): State<AppState>, a: Auth, Query(q): Query<FlashQ
 }
 
 #[derive(Template)]
-#[template(path = "account_password.html")]
+#[template(path = "accounts/account_password.html")]
 struct PasswordView {
     page: Page,
     forced: bool,
@@ -119,7 +119,7 @@ pub async fn password_submit(
 }
 
 #[derive(Template)]
-#[template(path = "account_totp.html")]
+#[template(path = "accounts/account_totp.html")]
 struct TotpEnrollView {
     page: Page,
     secret: String,

@@ -37,7 +37,7 @@ impl AccountRow {
 }
 
 #[derive(Template)]
-#[template(path = "accounts_list.html")]
+#[template(path = "accounts/accounts_list.html")]
 struct ListView {
     page: Page,
     rows: Vec<AccountRow>,

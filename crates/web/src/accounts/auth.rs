@@ -22,7 +22,7 @@ pub struct NextQuery {
 }
 
 #[derive(Template)]
-#[template(path = "login.html")]
+#[template(path = "accounts/login.html")]
 struct LoginView {
     page: Page,
     next: String,
@@ -76,7 +76,7 @@ pub async fn login_submit(State(state): State<AppState>, ctx: Ctx, Form(f): Form
 }
 
 #[derive(Template)]
-#[template(path = "login_totp.html")]
+#[template(path = "accounts/login_totp.html")]
 struct TotpView {
     page: Page,
     next: String,

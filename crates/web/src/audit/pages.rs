@@ -23,7 +23,7 @@ pub struct AuditQuery {
 }
 
 #[derive(Template)]
-#[template(path = "audit.html")]
+#[template(path = "audit/audit.html")]
 struct AuditView {
     page: Page,
     q: AuditQuery,

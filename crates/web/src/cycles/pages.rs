@@ -19,7 +19,7 @@ use kaoping_core::scheme::Component;
 use serde::Deserialize;
 
 #[derive(Template)]
-#[template(path = "cycles_list.html")]
+#[template(path = "cycles/cycles_list.html")]
 struct ListView {
     page: Page,
     cycles: Vec<Cycle>,
@@ -47,7 +47,7 @@ pub struct CycleForm {
 }
 
 #[derive(Template)]
-#[template(path = "cycle_new.html")]
+#[template(path = "cycles/cycle_new.html")]
 struct NewView {
     page: Page,
     form: CycleForm,
@@ -100,7 +100,7 @@ pub struct Step {
 }
 
 #[derive(Template)]
-#[template(path = "cycle_show.html")]
+#[template(path = "cycles/cycle_show.html")]
 struct ShowView {
     page: Page,
     cycle: Cycle,

@@ -197,7 +197,7 @@ impl Draft {
 }
 
 #[derive(Template)]
-#[template(path = "scheme_edit.html")]
+#[template(path = "cycles/scheme_edit.html")]
 struct EditView {
     page: Page,
     cycle: Cycle,

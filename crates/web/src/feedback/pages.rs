@@ -82,7 +82,7 @@ fn docx_name(s: &FeedbackSheet) -> String {
 // ---------- overview and bulk issue ----------
 
 #[derive(Template)]
-#[template(path = "feedback.html")]
+#[template(path = "feedback/feedback.html")]
 struct OverviewView {
     page: Page,
     cycle: Cycle,
@@ -173,7 +173,7 @@ pub async fn sheets_zip(
 // ---------- settings ----------
 
 #[derive(Template)]
-#[template(path = "feedback_settings.html")]
+#[template(path = "feedback/feedback_settings.html")]
 struct SettingsView {
     page: Page,
     cycle: Cycle,
@@ -239,7 +239,7 @@ pub async fn settings_save(
 // ---------- one subject: critique and problems ----------
 
 #[derive(Template)]
-#[template(path = "feedback_subject.html")]
+#[template(path = "feedback/feedback_subject.html")]
 struct SubjectView {
     page: Page,
     d: SubjectDetail,
@@ -374,7 +374,7 @@ pub async fn problem_move(
 // ---------- the sheet: printable page and .docx ----------
 
 #[derive(Template)]
-#[template(path = "feedback_sheet.html")]
+#[template(path = "feedback/feedback_sheet.html")]
 struct SheetView {
     page: Page,
     sheet: FeedbackSheet,
@@ -415,7 +415,7 @@ pub async fn organizer_docx(
 // ---------- the subject's own sheets ----------
 
 #[derive(Template)]
-#[template(path = "my_feedback.html")]
+#[template(path = "feedback/my_feedback.html")]
 struct MineView {
     page: Page,
     sheets: Vec<FeedbackSheet>,

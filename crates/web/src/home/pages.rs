@@ -30,7 +30,7 @@ struct RoleCard {
 }
 
 #[derive(Template)]
-#[template(path = "home.html")]
+#[template(path = "home/home.html")]
 struct HomeView {
     page: Page,
     greeting: String,

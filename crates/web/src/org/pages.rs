@@ -63,7 +63,7 @@ pub struct ListQuery {
 }
 
 #[derive(Template)]
-#[template(path = "org_list.html")]
+#[template(path = "org/org_list.html")]
 struct ListView {
     page: Page,
     rows: Vec<TreeRow>,
@@ -115,7 +115,7 @@ fn parse_parent(s: Option<&str>) -> Result<Option<OrgUnitId>, CoreError> {
 }
 
 #[derive(Template)]
-#[template(path = "org_form.html")]
+#[template(path = "org/org_form.html")]
 struct FormView {
     page: Page,
     /// `None` for a new unit.

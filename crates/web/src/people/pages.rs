@@ -31,7 +31,7 @@ pub struct ListQuery {
 }
 
 #[derive(Template)]
-#[template(path = "people_list.html")]
+#[template(path = "people/people_list.html")]
 struct ListView {
     page: Page,
     rows: Vec<PersonRow>,
@@ -86,7 +86,7 @@ pub struct RoleOption {
 }
 
 #[derive(Template)]
-#[template(path = "person_form.html")]
+#[template(path = "people/person_form.html")]
 struct FormView {
     page: Page,
     person: Option<PersonRow>,

@@ -62,7 +62,7 @@ impl LedgerQuery {
 }
 
 #[derive(Template)]
-#[template(path = "ledger.html")]
+#[template(path = "rectification/ledger.html")]
 struct LedgerView {
     page: Page,
     cycle: Cycle,

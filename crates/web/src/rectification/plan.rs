@@ -18,7 +18,7 @@ use kaoping_core::rectification::{Measure, MeasureInput};
 use kaoping_core::services::PlanPage;
 
 #[derive(Template)]
-#[template(path = "plan.html")]
+#[template(path = "rectification/plan.html")]
 pub(super) struct PlanView {
     page: Page,
     p: PlanPage,

@@ -24,7 +24,7 @@ use std::sync::{Arc, LazyLock};
 pub const LINK_COOKIE: &str = "kp_link";
 
 #[derive(Template)]
-#[template(path = "links.html")]
+#[template(path = "reports/links.html")]
 struct ListView {
     page: Page,
     cycle: Cycle,
@@ -61,7 +61,7 @@ pub struct Card {
 }
 
 #[derive(Template)]
-#[template(path = "links_sheet.html")]
+#[template(path = "reports/links_sheet.html")]
 struct SheetView {
     page: Page,
     cycle: Cycle,
@@ -175,7 +175,7 @@ static BAD_TOKENS: LazyLock<Arc<DefaultKeyedRateLimiter<String>>> = LazyLock::ne
 });
 
 #[derive(Template)]
-#[template(path = "link_refused.html")]
+#[template(path = "reports/link_refused.html")]
 struct RefusedView {
     page: Page,
     reason: String,

@@ -33,7 +33,7 @@ pub fn deadline_text(cycle: &Cycle) -> String {
 // ---------- the subject ----------
 
 #[derive(Template)]
-#[template(path = "my_reports.html")]
+#[template(path = "reports/my_reports.html")]
 struct MineView {
     page: Page,
     rows: Vec<(Cycle, Subject, Option<ReportSummary>, String)>,
@@ -55,7 +55,7 @@ pub async fn mine(State(state): State<AppState>, a: Auth) -> AppResult<Response>
 }
 
 #[derive(Template)]
-#[template(path = "report_edit.html")]
+#[template(path = "reports/report_edit.html")]
 struct EditView {
     page: Page,
     r: MyReport,
@@ -245,7 +245,7 @@ pub struct CategoryCount {
 }
 
 #[derive(Template)]
-#[template(path = "submissions.html")]
+#[template(path = "reports/submissions.html")]
 struct SubmissionsView {
     page: Page,
     cycle: Cycle,
@@ -323,7 +323,7 @@ pub async fn submissions(
 }
 
 #[derive(Template)]
-#[template(path = "report_review.html")]
+#[template(path = "reports/report_review.html")]
 struct ReviewView {
     page: Page,
     r: MyReport,
@@ -425,7 +425,7 @@ pub fn pct(part: usize, whole: usize) -> usize {
 }
 
 #[derive(Template)]
-#[template(path = "coverage.html")]
+#[template(path = "reports/coverage.html")]
 struct CoverageView {
     page: Page,
     cycle: Cycle,

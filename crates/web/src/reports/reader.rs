@@ -21,7 +21,7 @@ use kaoping_core::roster::Subject;
 use serde::Deserialize;
 
 #[derive(Template)]
-#[template(path = "reader_ended.html")]
+#[template(path = "reports/reader_ended.html")]
 struct EndedView {
     page: Page,
 }
@@ -93,7 +93,7 @@ pub struct Row {
 }
 
 #[derive(Template)]
-#[template(path = "reader_list.html")]
+#[template(path = "reports/reader_list.html")]
 struct ListView {
     page: Page,
     cycle: Cycle,
@@ -149,7 +149,7 @@ pub async fn list(
 }
 
 #[derive(Template)]
-#[template(path = "reader_read.html")]
+#[template(path = "reports/reader_read.html")]
 struct ReadView {
     page: Page,
     cycle: Cycle,
@@ -292,7 +292,7 @@ pub async fn ping(
 }
 
 #[derive(Template)]
-#[template(path = "reader_notes.html")]
+#[template(path = "reports/reader_notes.html")]
 struct NotesView {
     page: Page,
     cycle: Cycle,

@@ -26,7 +26,7 @@ use kaoping_core::tally::{RoutineGrade, round2};
 type FormRow = (Subject, String, String, String, String, String);
 
 #[derive(Template)]
-#[template(path = "assessments.html")]
+#[template(path = "results/assessments.html")]
 struct AssessmentsView {
     page: Page,
     cycle: Cycle,
@@ -198,7 +198,7 @@ fn card(lang: crate::i18n::Lang, c: &ResultCard) -> Card {
 }
 
 #[derive(Template)]
-#[template(path = "result_cards.html")]
+#[template(path = "results/result_cards.html")]
 struct CardsView {
     page: Page,
     cards: Vec<Card>,
@@ -228,7 +228,7 @@ pub async fn mine(State(state): State<AppState>, a: Auth) -> AppResult<Response>
 }
 
 #[derive(Template)]
-#[template(path = "results_public.html")]
+#[template(path = "results/results_public.html")]
 struct PublicView {
     page: Page,
     cycle: Cycle,

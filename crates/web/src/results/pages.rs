@@ -36,7 +36,7 @@ pub struct Line {
 }
 
 #[derive(Template)]
-#[template(path = "results.html")]
+#[template(path = "results/results.html")]
 struct ResultsView {
     page: Page,
     cycle: Cycle,
@@ -274,7 +274,7 @@ pub struct BallotsQuery {
 }
 
 #[derive(Template)]
-#[template(path = "named_ballots.html")]
+#[template(path = "results/named_ballots.html")]
 struct NamedView {
     page: Page,
     cycle: Cycle,

@@ -61,7 +61,7 @@ pub(super) fn rows(p: &BallotPage) -> Vec<(String, Vec<Row>)> {
 }
 
 #[derive(Template)]
-#[template(path = "ballot.html")]
+#[template(path = "voting/ballot.html")]
 struct BallotView {
     page: Page,
     cycle: Cycle,
@@ -138,7 +138,7 @@ pub struct CategoryCount {
 }
 
 #[derive(Template)]
-#[template(path = "ballot_review.html")]
+#[template(path = "voting/ballot_review.html")]
 struct ReviewView {
     page: Page,
     cycle: Cycle,
@@ -220,7 +220,7 @@ impl<S: Send + Sync> axum::extract::FromRequest<S> for SubmitForm {
 }
 
 #[derive(Template)]
-#[template(path = "ballot_receipt.html")]
+#[template(path = "voting/ballot_receipt.html")]
 struct ReceiptView {
     page: Page,
     cycle_id: kaoping_core::ids::CycleId,

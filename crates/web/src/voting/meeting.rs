@@ -21,7 +21,7 @@ use kaoping_core::services::{BallotPage, Meeting};
 use serde::Deserialize;
 
 #[derive(Template)]
-#[template(path = "meeting.html")]
+#[template(path = "voting/meeting.html")]
 struct MeetingView {
     page: Page,
     cycle: Cycle,
@@ -89,7 +89,7 @@ pub async fn live_tally(
 }
 
 #[derive(Template)]
-#[template(path = "paper_ballot.html")]
+#[template(path = "voting/paper_ballot.html")]
 struct PaperView {
     page: Page,
     cycle: Cycle,

@@ -34,7 +34,7 @@ const COALESCE: Duration = Duration::from_millis(200);
 const LIFETIME: Duration = Duration::from_secs(300);
 
 #[derive(Template)]
-#[template(path = "screen.html")]
+#[template(path = "voting/screen.html")]
 struct ScreenView {
     page: Page,
     cycle: Cycle,
