@@ -15,6 +15,35 @@ static_loader! {
     };
 }
 
+/// The catalog files of each language (`locales/<lang>/<name>.ftl`), one per
+/// feature besides the shared and the core's messages: a new feature adds
+/// its name here. Fluent loads every file of the folder by itself.
+macro_rules! catalogs {
+    ($($name:literal),* $(,)?) => {
+        #[cfg(test)]
+        const CATALOG_NAMES: &[&str] = &[$($name),*];
+        static CATALOGS: [&[&str]; 2] = [
+            &[$(include_str!(concat!("../locales/zh-CN/", $name, ".ftl"))),*],
+            &[$(include_str!(concat!("../locales/en/", $name, ".ftl"))),*],
+        ];
+    };
+}
+catalogs!(
+    "shared",
+    "core",
+    "accounts",
+    "org",
+    "people",
+    "audit",
+    "cycles",
+    "reports",
+    "voting",
+    "results",
+    "feedback",
+    "rectification",
+    "home",
+);
+
 static ZH: LanguageIdentifier = langid!("zh-CN");
 static EN: LanguageIdentifier = langid!("en");
 
@@ -111,12 +140,9 @@ impl Lang {
         resolved()[self as usize].contains_key(key)
     }
 
-    /// The language's Fluent catalog.
-    fn catalog(self) -> &'static str {
-        match self {
-            Lang::Zh => include_str!("../locales/zh-CN/main.ftl"),
-            Lang::En => include_str!("../locales/en/main.ftl"),
-        }
+    /// The language's Fluent files.
+    fn catalog(self) -> &'static [&'static str] {
+        CATALOGS[self as usize]
     }
 
     /// Date and time for display, in the organizer's time zone.
@@ -141,9 +167,11 @@ fn resolved() -> &'static [HashMap<&'static str, String>; 2] {
     })
 }
 
-/// The message ids defined in a Fluent file.
-fn catalog_keys(file: &'static str) -> std::collections::HashSet<&'static str> {
-    file.lines()
+/// The message ids defined in Fluent files.
+fn catalog_keys(files: &[&'static str]) -> std::collections::HashSet<&'static str> {
+    files
+        .iter()
+        .flat_map(|f| f.lines())
         .filter(|l| !l.starts_with(' ') && !l.starts_with('#') && l.contains(" ="))
         .filter_map(|l| l.split(" =").next())
         .map(str::trim)
@@ -155,6 +183,21 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_catalog_file_is_listed() {
+        for lang in Lang::ALL {
+            let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("locales").join(lang.code());
+            let mut files: Vec<String> = std::fs::read_dir(dir)
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().trim_end_matches(".ftl").to_string())
+                .collect();
+            files.sort();
+            let mut listed: Vec<&str> = CATALOG_NAMES.to_vec();
+            listed.sort();
+            assert_eq!(files, listed, "{}", lang.code());
+        }
+    }
+
+    #[test]
     fn accept_language_picks_the_preferred_supported_language() {
         assert_eq!(Lang::from_accept_language("en-US,en;q=0.9"), Some(Lang::En));
         assert_eq!(Lang::from_accept_language("fr;q=1, zh-CN;q=0.8, en;q=0.5"), Some(Lang::Zh));
@@ -164,10 +207,14 @@ mod tests {
     #[test]
     fn messages_are_resolved_as_fluent_resolves_them() {
         for lang in Lang::ALL {
-            let file = lang.catalog();
             // Every message without arguments resolves (the catalog's ids
             // are read right), and to its text.
-            for line in file.lines().filter(|l| l.contains(" = ") && !l.starts_with('#') && !l.contains('{')) {
+            for line in lang
+                .catalog()
+                .iter()
+                .flat_map(|f| f.lines())
+                .filter(|l| l.contains(" = ") && !l.starts_with('#') && !l.contains('{'))
+            {
                 let (key, text) = line.split_once(" = ").unwrap();
                 assert_eq!(lang.t(key), text.trim(), "{key} in {}", lang.code());
             }
