@@ -8,9 +8,8 @@ use kaoping_core::error::Result;
 use kaoping_core::ids::{CycleId, PersonId};
 use kaoping_core::reading::LinkChange;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, Statement};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, watch};
 
 /// The PostgreSQL channel that carries cycle ids between nodes.
 const CHANNEL: &str = "kaoping_meeting";
@@ -25,7 +24,7 @@ pub(crate) struct Events {
     links: broadcast::Sender<LinkChange>,
     listening: OnceLock<()>,
     /// Whether the listener is connected (PostgreSQL).
-    heard: Arc<AtomicBool>,
+    heard: Arc<watch::Sender<bool>>,
 }
 
 impl Default for Events {
@@ -34,7 +33,7 @@ impl Default for Events {
             tx: broadcast::channel(1024).0,
             links: broadcast::channel(1024).0,
             listening: OnceLock::new(),
-            heard: Arc::new(AtomicBool::new(false)),
+            heard: Arc::new(watch::Sender::new(false)),
         }
     }
 }
@@ -71,7 +70,17 @@ impl Events {
 
     /// Whether other nodes' link changes are heard (always on SQLite: one node).
     pub(crate) fn links_heard(&self, conn: &DatabaseConnection) -> bool {
-        conn.get_database_backend() != DbBackend::Postgres || self.heard.load(Ordering::SeqCst)
+        conn.get_database_backend() != DbBackend::Postgres || *self.heard.borrow()
+    }
+
+    /// Wait until other nodes' announcements are heard (at once on SQLite),
+    /// starting the listener if none runs.
+    pub(crate) async fn heard(&self, conn: &DatabaseConnection) {
+        if conn.get_database_backend() == DbBackend::Postgres {
+            self.listen_once(conn);
+            // The sender lives as long as `self`, so the wait ends only when heard.
+            let _ = self.heard.subscribe().wait_for(|h| *h).await;
+        }
     }
 }
 
@@ -83,7 +92,7 @@ async fn listen(
     pool: sea_orm::sqlx::PgPool,
     tx: broadcast::Sender<i64>,
     links: broadcast::Sender<LinkChange>,
-    heard: Arc<AtomicBool>,
+    heard: Arc<watch::Sender<bool>>,
 ) {
     use sea_orm::sqlx::postgres::PgListener;
     loop {
@@ -101,7 +110,7 @@ async fn listen(
             continue;
         }
         let _ = links.send(LinkChange::All);
-        heard.store(true, Ordering::SeqCst);
+        heard.send_replace(true);
         loop {
             match listener.try_recv().await {
                 Ok(Some(n)) if n.channel() == LINKS_CHANNEL => {
@@ -117,7 +126,7 @@ async fn listen(
                     let _ = links.send(LinkChange::All);
                 }
                 Err(e) => {
-                    heard.store(false, Ordering::SeqCst);
+                    heard.send_replace(false);
                     let _ = links.send(LinkChange::All);
                     tracing::warn!(error = %e, "announcements: connection lost; listening again");
                     break;

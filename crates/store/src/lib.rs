@@ -120,6 +120,15 @@ pub(crate) fn db_err(e: DbErr) -> CoreError {
 }
 
 impl Db {
+    /// Wait until this node hears other nodes' announcements (meeting and
+    /// link changes): at once on SQLite; on PostgreSQL once its listener is
+    /// connected. Tests wait on it instead of sleeping.
+    pub async fn announcements_heard(&self) {
+        self.events.heard(&self.conn).await
+    }
+}
+
+impl Db {
     /// Connect with power-loss durability: on SQLite every commit is synced
     /// to disk (`synchronous=FULL` with WAL).
     pub async fn connect(target: &Target) -> Result<Self> {

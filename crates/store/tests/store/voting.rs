@@ -285,11 +285,10 @@ async fn meeting_changes_reach_every_node() {
     let (w, zzb, cy, s, sessions) = setup("named").await;
     let target = w.t.target.clone();
     let other = kaoping_store::Db::connect(&target).await.unwrap().with_server_key(w.t.db.server_key().unwrap());
-    let node_b = kaoping_core::services::Services::new(std::sync::Arc::new(other), Default::default());
+    let node_b = kaoping_core::services::Services::new(std::sync::Arc::new(other.clone()), Default::default());
     let on_postgres = kaoping_store::testing::on_postgres();
     let mut heard = if on_postgres { node_b.meeting_events() } else { w.svc.meeting_events() };
-    // Let the listener connect before the first change.
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    other.announcements_heard().await;
     let expect = |rx: &mut tokio::sync::broadcast::Receiver<i64>| {
         let mut rx = rx.resubscribe();
         async move {
@@ -328,17 +327,15 @@ async fn a_revoked_link_or_ended_session_is_refused_by_every_node_that_kept_its_
     // live; a revoke or a sign-out on node A reaches it (LISTEN/NOTIFY on
     // PostgreSQL; on SQLite a second set of services in the process).
     let (w, zzb, cy, _, sessions) = setup("named").await;
-    let node_b = if kaoping_store::testing::on_postgres() {
-        let other =
-            kaoping_store::Db::connect(&w.t.target).await.unwrap().with_server_key(w.t.db.server_key().unwrap());
-        kaoping_core::services::Services::new(std::sync::Arc::new(other), Default::default())
+    let store_b = if kaoping_store::testing::on_postgres() {
+        kaoping_store::Db::connect(&w.t.target).await.unwrap().with_server_key(w.t.db.server_key().unwrap())
     } else {
-        kaoping_core::services::Services::new(std::sync::Arc::new(w.t.db.clone()), Default::default())
+        w.t.db.clone()
     };
+    let node_b = kaoping_core::services::Services::new(std::sync::Arc::new(store_b.clone()), Default::default());
     let r0 = node_b.reader_from_link(&sessions[0], None).await.unwrap().expect("a good session");
     assert!(node_b.reader_from_link(&sessions[1], None).await.unwrap().is_some());
-    // Let the listener connect before the first change.
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    store_b.announcements_heard().await;
     let refused_within_3s = |session: String| {
         let node_b = node_b.clone();
         async move {
@@ -362,8 +359,9 @@ async fn a_revoked_link_or_ended_session_is_refused_by_every_node_that_kept_its_
         w.t.db
             .connection()
             .execute_unprepared(
+                // Only this test's database: other tests listen on the same server.
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
-                 WHERE query LIKE 'LISTEN%' AND pid <> pg_backend_pid()",
+                 WHERE query LIKE 'LISTEN%' AND pid <> pg_backend_pid() AND datname = current_database()",
             )
             .await
             .unwrap();
