@@ -9,7 +9,8 @@ use crate::reports::links::LINK_COOKIE;
 use crate::views::{FormErrors, Page, render};
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{FromRequestParts, Path, Query, RawPathParams, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use kaoping_core::cycle::Cycle;
@@ -71,19 +72,28 @@ pub fn ended(state: &AppState, ctx: &Ctx) -> Response {
     r
 }
 
-/// The reader for `$cycle`, or return the response `reader_for` chose.
-macro_rules! reader_or_return {
-    ($state:expr, $ctx:expr, $headers:expr, $cycle:expr) => {
-        $crate::reports::reader::reader_or_return!($state, $ctx, $headers, $cycle, false)
-    };
-    ($state:expr, $ctx:expr, $headers:expr, $cycle:expr, $defer_touch:expr) => {
-        match $crate::reports::reader::reader_for_with(&$state, &$ctx, &$headers, $cycle, $defer_touch).await? {
-            Ok(r) => r,
-            Err(resp) => return Ok(resp),
+/// The evaluator reading the path's `{cycle}`, by personal link or by an
+/// account on its roster. Without one the request is answered before the
+/// handler runs: the "link ended" page (401), or 401 problem JSON on the API.
+/// `DEFER_TOUCH`: a final ballot's submit, whose batch checks the link
+/// session and records its use.
+pub struct ReaderIn<const DEFER_TOUCH: bool = false>(pub Reader);
+
+impl<const DEFER_TOUCH: bool> FromRequestParts<AppState> for ReaderIn<DEFER_TOUCH> {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let ctx = Ctx::from_request_parts(parts, state).await.map_err(IntoResponse::into_response)?;
+        let params = RawPathParams::from_request_parts(parts, state).await.map_err(IntoResponse::into_response)?;
+        let cycle = params.iter().find(|(k, _)| *k == "cycle").and_then(|(_, v)| v.parse::<i64>().ok());
+        let Some(cycle) = cycle else { return Err(AppError::not_found().into_response()) };
+        match reader_for_with(state, &ctx, &parts.headers, cycle, DEFER_TOUCH).await {
+            Ok(Ok(r)) => Ok(Self(r)),
+            Ok(Err(refused)) => Err(refused),
+            Err(e) => Err(e.into_response()),
         }
-    };
+    }
 }
-pub(crate) use reader_or_return;
 
 /// A subject row of the reading list.
 pub struct Row {
@@ -123,13 +133,7 @@ pub(crate) async fn presenting_of(state: &AppState, cycle: &Cycle) -> String {
         .unwrap_or_default()
 }
 
-pub async fn list(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    headers: HeaderMap,
-    Path(cycle): Path<i64>,
-) -> AppResult<Response> {
-    let reader = reader_or_return!(state, ctx, headers, cycle);
+pub async fn list(State(state): State<AppState>, ctx: Ctx, ReaderIn(reader): ReaderIn) -> AppResult<Response> {
     let mut l = state.services.reading_list(&reader).await?;
     let rows: Vec<Row> = l
         .subjects
@@ -202,11 +206,10 @@ async fn read_view(state: &AppState, ctx: &Ctx, reader: &Reader, pid: i64, error
 pub async fn read(
     State(state): State<AppState>,
     ctx: Ctx,
-    headers: HeaderMap,
-    Path((cycle, pid)): Path<(i64, i64)>,
+    Path((_, pid)): Path<(i64, i64)>,
+    ReaderIn(reader): ReaderIn,
     Query(q): Query<crate::views::FlashQuery>,
 ) -> AppResult<Response> {
-    let reader = reader_or_return!(state, ctx, headers, cycle);
     let mut view = read_view(&state, &ctx, &reader, pid, FormErrors::default()).await?;
     view.page = view.page.flash(q.flash.as_deref());
     Ok(render(&view))
@@ -215,11 +218,10 @@ pub async fn read(
 pub async fn note_add(
     State(state): State<AppState>,
     ctx: Ctx,
-    headers: HeaderMap,
     Path((cycle, pid)): Path<(i64, i64)>,
+    ReaderIn(reader): ReaderIn,
     Form(f): Form<NoteForm>,
 ) -> AppResult<Response> {
-    let reader = reader_or_return!(state, ctx, headers, cycle);
     match state.services.note_add(&reader, PersonId(pid), &f.quote, &f.body).await {
         Ok(n) => Ok(Redirect::to(&format!("/e/{cycle}/s/{pid}?flash=note-saved#note-{}", n.id)).into_response()),
         Err(CoreError::Invalid(errs)) => {
@@ -248,24 +250,20 @@ fn back_to(cycle: i64, back: &str) -> String {
 
 pub async fn note_update(
     State(state): State<AppState>,
-    ctx: Ctx,
-    headers: HeaderMap,
     Path((cycle, nid)): Path<(i64, i64)>,
+    ReaderIn(reader): ReaderIn,
     Form(f): Form<NoteEdit>,
 ) -> AppResult<Response> {
-    let reader = reader_or_return!(state, ctx, headers, cycle);
     state.services.note_update(&reader, nid, &f.body).await?;
     Ok(Redirect::to(&format!("{}?flash=note-saved", back_to(cycle, &f.back))).into_response())
 }
 
 pub async fn note_delete(
     State(state): State<AppState>,
-    ctx: Ctx,
-    headers: HeaderMap,
     Path((cycle, nid)): Path<(i64, i64)>,
+    ReaderIn(reader): ReaderIn,
     Form(f): Form<NoteEdit>,
 ) -> AppResult<Response> {
-    let reader = reader_or_return!(state, ctx, headers, cycle);
     state.services.note_delete(&reader, nid).await?;
     Ok(Redirect::to(&format!("{}?flash=note-deleted", back_to(cycle, &f.back))).into_response())
 }
@@ -302,11 +300,9 @@ struct NotesView {
 pub async fn my_notes(
     State(state): State<AppState>,
     ctx: Ctx,
-    headers: HeaderMap,
-    Path(cycle): Path<i64>,
+    ReaderIn(reader): ReaderIn,
     Query(q): Query<crate::views::FlashQuery>,
 ) -> AppResult<Response> {
-    let reader = reader_or_return!(state, ctx, headers, cycle);
     let (c, rows) = state.services.my_notes(&reader).await?;
     let page = reader_page(&state, &ctx, "notes-title", &reader, &c).flash(q.flash.as_deref());
     Ok(render(&NotesView { page, cycle: c, rows }))
@@ -333,11 +329,9 @@ pub fn file_response(name: &str, blob: kaoping_core::report::Blob) -> Response {
 
 pub async fn file(
     State(state): State<AppState>,
-    ctx: Ctx,
-    headers: HeaderMap,
-    Path((cycle, pid)): Path<(i64, i64)>,
+    Path((_, pid)): Path<(i64, i64)>,
+    ReaderIn(reader): ReaderIn,
 ) -> AppResult<Response> {
-    let reader = reader_or_return!(state, ctx, headers, cycle);
     let (name, blob) = state.services.reading_file(&reader, PersonId(pid)).await?;
     Ok(file_response(&name, blob))
 }

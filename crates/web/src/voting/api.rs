@@ -4,12 +4,12 @@
 //! ballots with receipts, and results with exact values.
 
 use crate::AppState;
-use crate::ctx::{Ctx, OrgAdmin};
+use crate::ctx::OrgAdmin;
 use crate::error::AppResult;
-use crate::reports::reader::{reader_for, reader_for_with};
+use crate::reports::reader::ReaderIn;
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use kaoping_core::ballot::MarkInput;
 use kaoping_core::ids::{CycleId, PersonId};
@@ -139,16 +139,7 @@ pub struct BallotScopeDto {
 
 #[utoipa::path(get, path = "/e/{cycle}/api/ballot", tag = "voting", params(("cycle" = i64, Path)),
     responses((status = 200, body = BallotScopeDto)))]
-pub async fn ballot_scope(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    headers: HeaderMap,
-    Path(cycle): Path<i64>,
-) -> AppResult<Response> {
-    let reader = match reader_for(&state, &ctx, &headers, cycle).await? {
-        Ok(r) => r,
-        Err(resp) => return Ok(resp),
-    };
+pub async fn ballot_scope(State(state): State<AppState>, ReaderIn(reader): ReaderIn) -> AppResult<Response> {
     let p = state.services.ballot_page(&reader).await?;
     Ok(Json(BallotScopeDto {
         voting: p.cycle.voting.stage().into(),
@@ -186,17 +177,11 @@ pub struct ReceiptDto {
         (status = 422, body = crate::api::Problem, description = "each problem of scoring.md §2, by field")))]
 pub async fn ballot_submit(
     State(state): State<AppState>,
-    ctx: Ctx,
-    headers: HeaderMap,
-    Path(cycle): Path<i64>,
-    Json(b): Json<BallotBody>,
-) -> AppResult<Response> {
     // The ballot's batch checks the link session and records its use (an
     // ended session: 401).
-    let reader = match reader_for_with(&state, &ctx, &headers, cycle, true).await? {
-        Ok(r) => r,
-        Err(resp) => return Ok(resp),
-    };
+    ReaderIn(reader): ReaderIn<true>,
+    Json(b): Json<BallotBody>,
+) -> AppResult<Response> {
     let receipt = state.services.ballot_submit(&reader, &b.key, b.marks).await?;
     Ok(Json(ReceiptDto { receipt }).into_response())
 }

@@ -5,12 +5,12 @@
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::AppResult;
-use crate::reports::reader::{reader_or_return, reader_page};
+use crate::reports::reader::{ReaderIn, reader_page};
 use crate::views::{FormErrors, Page, render};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use kaoping_core::ballot::{MarkInput, ScopeSubject, check_final};
 use kaoping_core::cycle::Cycle;
@@ -76,11 +76,9 @@ struct BallotView {
 pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
-    headers: HeaderMap,
-    Path(cycle): Path<i64>,
+    ReaderIn(reader): ReaderIn,
     Query(q): Query<crate::views::FlashQuery>,
 ) -> AppResult<Response> {
-    let reader = reader_or_return!(state, ctx, headers, cycle);
     let p = state.services.ballot_page(&reader).await?;
     let total = p.scope.len();
     let graded = p.draft.iter().filter(|m| m.abstain || !m.grades.is_empty()).count();
@@ -116,12 +114,10 @@ pub(super) fn marks_from_form(scope: &[ScopeSubject], fields: &[(String, String)
 
 pub async fn save(
     State(state): State<AppState>,
-    ctx: Ctx,
-    headers: HeaderMap,
     Path(cycle): Path<i64>,
+    ReaderIn(reader): ReaderIn,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    let reader = reader_or_return!(state, ctx, headers, cycle);
     let (_, scope) = state.services.ballot_scope(&reader).await?;
     let marks = marks_from_form(&scope, &fields);
     state.services.ballot_save_draft(&reader, &marks).await?;
@@ -193,13 +189,7 @@ async fn review_view(
     })
 }
 
-pub async fn review(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    headers: HeaderMap,
-    Path(cycle): Path<i64>,
-) -> AppResult<Response> {
-    let reader = reader_or_return!(state, ctx, headers, cycle);
+pub async fn review(State(state): State<AppState>, ctx: Ctx, ReaderIn(reader): ReaderIn) -> AppResult<Response> {
     Ok(render(&review_view(&state, &ctx, &reader, None).await?))
 }
 
@@ -230,12 +220,10 @@ struct ReceiptView {
 pub async fn submit(
     State(state): State<AppState>,
     ctx: Ctx,
-    headers: HeaderMap,
-    Path(cycle): Path<i64>,
+    ReaderIn(reader): ReaderIn<true>,
     f: SubmitForm,
 ) -> AppResult<Response> {
     // The ballot's batch checks the link session and records its use.
-    let reader = reader_or_return!(state, ctx, headers, cycle, true);
     let marks: Vec<MarkInput> = match serde_json::from_str(&f.marks) {
         Ok(m) => m,
         Err(_) => {

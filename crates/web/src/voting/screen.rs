@@ -4,13 +4,12 @@
 //! presenting, voting; from every node), at most about five times a second.
 
 use crate::AppState;
-use crate::ctx::{Auth, Ctx, OrgAdmin};
+use crate::ctx::{Auth, OrgAdmin};
 use crate::error::AppResult;
-use crate::reports::reader::reader_or_return;
+use crate::reports::reader::ReaderIn;
 use crate::views::{Page, render};
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use kaoping_core::cycle::Cycle;
@@ -203,11 +202,9 @@ async fn watch_reader_state(state: &AppState, cycle: i64) -> watch::Receiver<Val
 
 pub async fn reader_events(
     State(state): State<AppState>,
-    ctx: Ctx,
-    headers: HeaderMap,
     Path(cycle): Path<i64>,
+    ReaderIn(_reader): ReaderIn,
 ) -> AppResult<Response> {
-    let _reader = reader_or_return!(state, ctx, headers, cycle);
     let rx = watch_reader_state(&state, cycle).await;
     let stream = futures_util::stream::unfold((rx, true), |(mut rx, first)| async move {
         if !first && rx.changed().await.is_err() {
