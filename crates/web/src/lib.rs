@@ -118,8 +118,8 @@ pub struct AppParts {
     pub config: Arc<WebConfig>,
     pub metrics: Option<PrometheusHandle>,
     pub assets: Arc<views::Assets>,
-    /// What evaluators' pages show live, one watcher per cycle (see `voting::screen`).
-    pub live: voting::screen::LiveStates,
+    /// What evaluators' pages show live, one watcher per cycle (see `voting::live`).
+    pub live: voting::live::LiveStates,
 }
 
 impl AppState {

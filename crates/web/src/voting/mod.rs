@@ -2,6 +2,7 @@
 
 pub(crate) mod api;
 pub(crate) mod ballot;
+pub(crate) mod live;
 pub(crate) mod meeting;
 pub(crate) mod open_close;
 pub(crate) mod screen;
@@ -22,7 +23,7 @@ pub fn routes() -> Table<AppState> {
         .route("/admin/cycles/{id}/paper/{pid}", get(meeting::paper_form).post(meeting::paper_submit))
         .route("/admin/cycles/{id}/screen", get(screen::page))
         .route("/admin/cycles/{id}/screen/events", get(screen::events))
-        .route("/e/{cycle}/events", get(screen::reader_events))
+        .route("/e/{cycle}/events", get(live::reader_events))
         .api(routes!(api::meeting))
         .api(routes!(api::presenting))
         .api(routes!(api::voting))

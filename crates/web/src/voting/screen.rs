@@ -1,12 +1,11 @@
-//! The big screen (大屏) for the meeting hall, and the live updates behind
-//! it and behind the evaluators' "presenting now" banner: Server-Sent
-//! Events sent when the store announces a change of the cycle (ballots,
-//! presenting, voting; from every node), at most about five times a second.
+//! The big screen (大屏) for the meeting hall and its live updates:
+//! Server-Sent Events sent when the store announces a change of the cycle
+//! (ballots, presenting, voting; from every node), at most about five times
+//! a second. The evaluators' live state is in `live`.
 
 use crate::AppState;
 use crate::ctx::{Auth, OrgAdmin};
 use crate::error::AppResult;
-use crate::reports::reader::ReaderIn;
 use crate::views::{Page, render};
 use askama::Template;
 use axum::extract::{Path, State};
@@ -17,20 +16,19 @@ use kaoping_core::ids::CycleId;
 use kaoping_core::services::Screen;
 use kaoping_core::tally::round2;
 use serde_json::{Value, json};
-use std::collections::HashMap;
 use std::convert::Infallible;
 use std::future::Future;
+use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::sync::{broadcast, watch};
+use tokio::sync::broadcast;
 
 /// How long to gather announcements before sending one update.
-const COALESCE: Duration = Duration::from_millis(200);
+pub(super) const COALESCE: Duration = Duration::from_millis(200);
 
 /// A stream ends after this long; the browser reconnects at once, so access
 /// is checked again (a logout or a lost role stops the updates).
-const LIFETIME: Duration = Duration::from_secs(300);
+pub(super) const LIFETIME: Duration = Duration::from_secs(300);
 
 #[derive(Template)]
 #[template(path = "voting/screen.html")]
@@ -86,7 +84,7 @@ fn screen_json(s: &Screen, lang: crate::i18n::Lang) -> Value {
 
 /// Wait for an announcement about `cycle`, then for the ones right after
 /// it; false when the store has stopped announcing.
-async fn next_change(rx: &mut broadcast::Receiver<i64>, cycle: i64) -> bool {
+pub(super) async fn next_change(rx: &mut broadcast::Receiver<i64>, cycle: i64) -> bool {
     loop {
         match rx.recv().await {
             Ok(c) if c == cycle => break,
@@ -101,7 +99,7 @@ async fn next_change(rx: &mut broadcast::Receiver<i64>, cycle: i64) -> bool {
 }
 
 /// An SSE response: `first`, then `next()` after every change of `cycle`.
-fn live<F, Fut>(
+pub(super) fn live<F, Fut>(
     rx: broadcast::Receiver<i64>,
     cycle: i64,
     first: Value,
@@ -146,72 +144,4 @@ pub async fn events(State(state): State<AppState>, OrgAdmin(a): OrgAdmin, Path(i
         async move { state.services.screen(&caller, CycleId(id), &audited).await.ok().map(|s| screen_json(&s, lang)) }
     };
     Ok(live(rx, id, first, next).into_response())
-}
-
-/// What an evaluator's page shows live: who is presenting, whether voting
-/// is open — read once per change by one watcher per cycle on this node and
-/// shared by every evaluator's connection (a hall of phones costs one query
-/// per change, not one per phone).
-pub type LiveStates = Arc<Mutex<HashMap<i64, watch::Receiver<Value>>>>;
-
-async fn reader_state(state: &AppState, cycle: i64) -> Option<Value> {
-    let c = state.services.store.cycle_get(CycleId(cycle)).await.ok()??;
-    let presenting = match c.voting.presenting {
-        Some(p) => state.services.cycle_snapshot(c.id).await.ok()?.subjects.iter().find(|s| s.person_id == p).cloned(),
-        None => None,
-    };
-    Some(json!({
-        "presenting": presenting.map(|p| json!({ "id": p.person_id.0, "name": p.person_name, "post": p.post })),
-        "voting": c.voting.stage(),
-    }))
-}
-
-/// The watcher of `cycle` (started on first use; it stops when nobody watches).
-async fn watch_reader_state(state: &AppState, cycle: i64) -> watch::Receiver<Value> {
-    let first = reader_state(state, cycle).await.unwrap_or(Value::Null);
-    let mut live = state.live.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(rx) = live.get(&cycle).filter(|rx| rx.has_changed().is_ok()) {
-        return rx.clone();
-    }
-    let (tx, rx) = watch::channel(first);
-    live.insert(cycle, rx.clone());
-    drop(live);
-    let mut events = state.services.meeting_events();
-    let state = state.clone();
-    tokio::spawn(async move {
-        // Stop when only the map's own receiver is left.
-        while next_change(&mut events, cycle).await && tx.receiver_count() > 1 {
-            if let Some(v) = reader_state(&state, cycle).await {
-                tx.send_if_modified(|old| {
-                    if *old == v {
-                        false
-                    } else {
-                        *old = v;
-                        true
-                    }
-                });
-            }
-        }
-        let mut live = state.live.lock().unwrap_or_else(|e| e.into_inner());
-        if live.get(&cycle).is_some_and(|rx| rx.same_channel(&tx.subscribe())) {
-            live.remove(&cycle);
-        }
-    });
-    rx
-}
-
-pub async fn reader_events(
-    State(state): State<AppState>,
-    Path(cycle): Path<i64>,
-    ReaderIn(_reader): ReaderIn,
-) -> AppResult<Response> {
-    let rx = watch_reader_state(&state, cycle).await;
-    let stream = futures_util::stream::unfold((rx, true), |(mut rx, first)| async move {
-        if !first && rx.changed().await.is_err() {
-            return None;
-        }
-        let data = rx.borrow_and_update().to_string();
-        Some((Ok::<_, Infallible>(Event::default().event("state").data(data)), (rx, false)))
-    });
-    Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))).into_response())
 }
