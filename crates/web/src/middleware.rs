@@ -140,7 +140,7 @@ pub async fn public_origin(State(state): State<AppState>, req: Request, next: Ne
     )
     .result(AuditResult::Denied)
     .detail(format!("origin {} is not {public}", origin.unwrap_or_default()));
-    if let Err(e) = state.services.store.audit_append(&d).await {
+    if let Err(e) = state.services.audit_record(&d).await {
         tracing::error!(error = %e, "could not audit a CSRF refusal");
     }
     let info = ErrorInfo {
@@ -170,7 +170,7 @@ async fn render_errors(state: &AppState, method: &axum::http::Method, ctx: Ctx, 
         )
         .result(AuditResult::Denied)
         .detail(format!("{:?}", pe.kind()));
-        if let Err(e) = state.services.store.audit_append(&d).await {
+        if let Err(e) = state.services.audit_record(&d).await {
             tracing::error!(error = %e, "could not audit a CSRF refusal");
         }
         let info = ErrorInfo { status, title: "error-csrf", details: vec![], fields: vec![], retry_after: None };

@@ -1,7 +1,7 @@
 //! The web crate's house rules (docs/architecture.md, "The house"): every
 //! source file is shared infrastructure or inside a feature folder, none is
-//! over 500 lines, and no two features import each other, directly or
-//! round a longer circle.
+//! over 500 lines, no two features import each other, directly or round a
+//! longer circle, and none reaches the store but through the services.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -137,5 +137,13 @@ fn features_do_not_import_each_other_in_a_circle() {
         if let Some(circle) = visit(n, &g, &mut Vec::new(), &mut done) {
             panic!("features import each other in a circle: {}", circle.join(" → "));
         }
+    }
+}
+
+#[test]
+fn pages_and_the_api_reach_the_store_only_through_the_services() {
+    for f in rust_files(&src()) {
+        let text = std::fs::read_to_string(&f).unwrap();
+        assert!(!text.contains("services.store"), "{} uses the store directly", f.display());
     }
 }

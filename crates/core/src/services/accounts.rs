@@ -29,6 +29,11 @@ pub struct CreatedAccount {
 }
 
 impl Services {
+    /// The caller's own account.
+    pub async fn own_account(&self, caller: &Caller) -> Result<crate::account::Account> {
+        self.store.account_get(caller.actor.account_id).await?.ok_or(CoreError::Unauthenticated)
+    }
+
     /// Counts for the administrator's home page, within the caller's scope.
     pub async fn admin_counts(&self, caller: &Caller) -> Result<crate::ports::Counts> {
         self.require_org_admin(caller, "home.counts").await?;

@@ -1,10 +1,16 @@
 //! Reading and verifying the audit log.
 
 use super::{Caller, Services};
-use crate::audit::{Anchor, AnchorBreak, AuditEntry, AuditFilter, ChainBreak, ChainVerifier};
+use crate::audit::{Anchor, AnchorBreak, AuditDraft, AuditEntry, AuditFilter, ChainBreak, ChainVerifier};
 use crate::error::Result;
 
 impl Services {
+    /// Record an entry the web layer makes itself (a refused cross-site
+    /// request, an access denied before any service ran).
+    pub async fn audit_record(&self, d: &AuditDraft) -> Result<()> {
+        self.store.audit_append(d).await.map(|_| ())
+    }
+
     /// The audit log, newest first. System admins see it all; organizer
     /// admins see their own entries only.
     pub async fn audit_list(&self, caller: &Caller, mut f: AuditFilter) -> Result<Vec<AuditEntry>> {

@@ -38,6 +38,12 @@ pub fn check_categories(cats: &[Category]) -> Vec<FieldError> {
 }
 
 impl Services {
+    /// The cycle as stored now (no cache, no scope): for what every
+    /// evaluator's page shows live — who presents, whether voting is open.
+    pub async fn cycle_now(&self, id: CycleId) -> Result<Option<Cycle>> {
+        self.store.cycle_get(id).await
+    }
+
     pub async fn cycles_list(&self, caller: &Caller) -> Result<Vec<Cycle>> {
         self.require_org_admin(caller, "cycle.list").await?;
         self.store.cycle_list(caller.actor.admin_paths().as_deref()).await

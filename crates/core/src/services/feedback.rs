@@ -61,6 +61,12 @@ fn may_compose(c: &Cycle) -> Result<()> {
 }
 
 impl Services {
+    /// Every problem of a cycle in the caller's scope.
+    pub async fn problems(&self, caller: &Caller, cycle: CycleId) -> Result<Vec<crate::feedback::Problem>> {
+        self.cycle_get(caller, cycle).await?;
+        self.store.problem_list(cycle, None).await
+    }
+
     async fn subject_of(&self, cycle: CycleId, subject: PersonId) -> Result<Subject> {
         self.store
             .subject_list(cycle)

@@ -213,6 +213,11 @@ impl Services {
     }
 
     /// Drop what this node has cached about a cycle (after a change).
+    /// Whether the database answers (readiness).
+    pub async fn ready(&self) -> Result<()> {
+        self.store.ping().await
+    }
+
     pub fn forget_cycle(&self, id: crate::ids::CycleId) {
         self.snapshots.forget(&id);
     }

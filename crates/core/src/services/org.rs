@@ -6,7 +6,7 @@ use crate::error::{CoreError, FieldError, Msg, Result};
 use crate::ids::OrgUnitId;
 use crate::org::{OrgUnit, OrgUnitInput, check_move, tree_order};
 use crate::ports::{ImportOutcome, OrgImportRow};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// One row of an org import as read from a sheet (cells as text).
 #[derive(Debug, Clone, Default)]
@@ -29,6 +29,16 @@ pub struct OrgImportInput {
 
 /// A yes/no cell: `Ok(None)` when blank.
 impl Services {
+    /// The codes of the units `ids`, for sheets that name units by code
+    /// (a unit outside the caller's scope too: a roster or the tree's top
+    /// names its unit or parent). One read for all.
+    pub async fn org_codes(&self, caller: &Caller, ids: &[OrgUnitId]) -> Result<HashMap<OrgUnitId, String>> {
+        self.require_org_admin(caller, "org.codes").await?;
+        let wanted: HashSet<&OrgUnitId> = ids.iter().collect();
+        let units = self.store.org_list(None, true).await?;
+        Ok(units.into_iter().filter(|u| wanted.contains(&u.id)).map(|u| (u.id, u.code)).collect())
+    }
+
     /// The units the caller administers, in tree order.
     pub async fn org_tree(&self, caller: &Caller, include_inactive: bool) -> Result<Vec<OrgUnit>> {
         self.require_org_admin(caller, "org.list").await?;

@@ -28,8 +28,7 @@ struct AccountView {
 
 async fn account_view(state: &AppState, a: &Auth, flash: Option<&str>, errors: FormErrors) -> AppResult<AccountView> {
     let lang = a.ctx.lang;
-    let account =
-        state.services.store.account_get(a.caller.actor.account_id).await?.ok_or(CoreError::Unauthenticated)?;
+    let account = state.services.own_account(&a.caller).await?;
     Ok(AccountView {
         page: Page::new(state, &a.ctx, "account-title").flash(flash),
         username: account.username,

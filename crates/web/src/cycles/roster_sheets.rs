@@ -129,12 +129,11 @@ pub async fn subjects_export(
     let lang = a.ctx.lang;
     let cycle = state.services.cycle_get(&a.caller, CycleId(id)).await?;
     let subjects = state.services.subjects_list(&a.caller, CycleId(id)).await?;
+    let units: Vec<_> = subjects.iter().filter_map(|s| s.org_unit_id).collect();
+    let codes = state.services.org_codes(&a.caller, &units).await?;
     let mut rows = Vec::with_capacity(subjects.len());
     for s in &subjects {
-        let code = match s.org_unit_id {
-            Some(u) => state.services.store.org_get(u).await?.map(|u| u.code).unwrap_or_default(),
-            None => String::new(),
-        };
+        let code = s.org_unit_id.and_then(|u| codes.get(&u).cloned()).unwrap_or_default();
         let cat = cycle.category_name(&s.category);
         rows.push(vec![s.person_name.clone(), code, cat, lang.tp_mode(s.mode), s.post.clone()]);
     }
@@ -211,11 +210,15 @@ pub async fn evaluators_export(
     let lang = a.ctx.lang;
     let cycle = state.services.cycle_get(&a.caller, CycleId(id)).await?;
     let evaluators = state.services.evaluators_list(&a.caller, CycleId(id)).await?;
-    let mut rows = Vec::with_capacity(evaluators.len());
+    let mut units = Vec::with_capacity(evaluators.len());
     for e in &evaluators {
         let person = state.services.person_get(&a.caller, e.person_id).await?;
-        let unit = person.person.org_unit_id.unwrap_or(person.person.managed_by);
-        let code = state.services.store.org_get(unit).await?.map(|u| u.code).unwrap_or_default();
+        units.push(person.person.org_unit_id.unwrap_or(person.person.managed_by));
+    }
+    let codes = state.services.org_codes(&a.caller, &units).await?;
+    let mut rows = Vec::with_capacity(evaluators.len());
+    for (e, unit) in evaluators.iter().zip(&units) {
+        let code = codes.get(unit).cloned().unwrap_or_default();
         let group = cycle.scheme.group_label(&e.group);
         rows.push(vec![e.person_name.clone(), code, group]);
     }

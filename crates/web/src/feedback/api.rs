@@ -119,8 +119,7 @@ pub async fn problems(
     OrgAdmin(a): OrgAdmin,
     Path(id): Path<i64>,
 ) -> AppResult<Json<Vec<ProblemDto>>> {
-    state.services.cycle_get(&a.caller, CycleId(id)).await?;
-    Ok(Json(state.services.store.problem_list(CycleId(id), None).await?.into_iter().map(Into::into).collect()))
+    Ok(Json(state.services.problems(&a.caller, CycleId(id)).await?.into_iter().map(Into::into).collect()))
 }
 
 #[utoipa::path(put, path = "/api/v1/cycles/{id}/subjects/{person}/critique", tag = "feedback",

@@ -13,7 +13,7 @@ pub async fn healthz() -> &'static str {
 
 /// The process can serve: the database answers.
 pub async fn readyz(State(state): State<AppState>) -> Response {
-    match state.services.store.ping().await {
+    match state.services.ready().await {
         Ok(()) => "ready".into_response(),
         Err(e) => {
             tracing::warn!(error = %e, "not ready");

@@ -343,17 +343,11 @@ pub async fn template(State(state): State<AppState>, OrgAdmin(a): OrgAdmin) -> A
 pub async fn export(State(state): State<AppState>, OrgAdmin(a): OrgAdmin) -> AppResult<Response> {
     let lang = a.ctx.lang;
     let units = state.services.org_tree(&a.caller, true).await?;
-    let mut codes: std::collections::HashMap<OrgUnitId, String> =
-        units.iter().map(|u| (u.id, u.code.clone())).collect();
     // The parents of the caller's top units lie outside the scope; their codes
     // are still exported so that the file imports back as it is.
-    for pid in units.iter().filter_map(|u| u.parent_id).collect::<Vec<_>>() {
-        if !codes.contains_key(&pid)
-            && let Some(p) = state.services.store.org_get(pid).await?
-        {
-            codes.insert(pid, p.code);
-        }
-    }
+    let parents: Vec<OrgUnitId> = units.iter().filter_map(|u| u.parent_id).collect();
+    let mut codes = state.services.org_codes(&a.caller, &parents).await?;
+    codes.extend(units.iter().map(|u| (u.id, u.code.clone())));
     let data: Vec<Vec<String>> = units
         .iter()
         .map(|u| {

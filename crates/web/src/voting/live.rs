@@ -24,7 +24,7 @@ use tokio::sync::watch;
 pub type LiveStates = Arc<Mutex<HashMap<i64, watch::Receiver<Value>>>>;
 
 async fn reader_state(state: &AppState, cycle: i64) -> Option<Value> {
-    let c = state.services.store.cycle_get(CycleId(cycle)).await.ok()??;
+    let c = state.services.cycle_now(CycleId(cycle)).await.ok()??;
     let presenting = match c.voting.presenting {
         Some(p) => state.services.cycle_snapshot(c.id).await.ok()?.subjects.iter().find(|s| s.person_id == p).cloned(),
         None => None,
