@@ -38,20 +38,29 @@ fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
+/// Start `kaoping serve` and return once it says it is listening (its log
+/// line on stderr, which is drained afterwards so the server never blocks).
 async fn serve(target: &Target, port: u16) -> Child {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_kaoping"));
-    cmd.arg("serve").args(["--listen", &format!("127.0.0.1:{port}")]).env("KAOPING_LOG", "warn");
+    cmd.arg("serve").args(["--listen", &format!("127.0.0.1:{port}")]).env("KAOPING_LOG", "warn,kaoping=info");
     match target {
         Target::Sqlite(file) => cmd.args(["--data", file.parent().unwrap().to_str().unwrap()]),
         Target::Postgres(url) => cmd.args(["--database-url", url]),
     };
-    let mut child = cmd.stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("start kaoping serve");
-    let client = reqwest::Client::new();
-    for _ in 0..200 {
-        if client.get(format!("http://127.0.0.1:{port}/healthz")).send().await.is_ok() {
-            return child;
+    let mut child = cmd.stdout(Stdio::null()).stderr(Stdio::piped()).spawn().expect("start kaoping serve");
+    let stderr = child.stderr.take().unwrap();
+    let (ready, listening) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stderr).lines().map_while(Result::ok) {
+            if line.contains("kaoping is listening") {
+                let _ = ready.send(());
+            }
         }
-        tokio::time::sleep(Duration::from_millis(50)).await;
+    });
+    let started = tokio::task::spawn_blocking(move || listening.recv_timeout(Duration::from_secs(60)).is_ok());
+    if started.await.unwrap() {
+        return child;
     }
     let _ = child.kill();
     let _ = child.wait();
