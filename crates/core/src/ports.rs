@@ -14,7 +14,7 @@ use crate::org::{OrgUnit, OrgUnitFields};
 use crate::person::{Person, PersonFields};
 use crate::reading::{LinkChange, LinkGrant, LinkSession, LinkStatus, Note, ReadingRecord};
 use crate::report::{AttachmentChange, Blob, Report, ReportStatus, ReportSummary, ReportVersion};
-use crate::roster::{Evaluator, Subject};
+
 use crate::scheme::Scheme;
 use crate::scope::ScopeGrant;
 use async_trait::async_trait;
@@ -23,8 +23,10 @@ use serde::Serialize;
 
 mod feedback;
 mod rectification;
+mod rosters;
 pub use feedback::{FeedbackStore, NewSheet};
 pub use rectification::{RectificationStore, SignOffTarget};
+pub use rosters::{NewSubject, RosterCycles, RosterStore};
 
 /// One row of an org import, already validated, in an order where every
 /// parent comes before its children.
@@ -229,42 +231,6 @@ pub trait CycleStore: Send + Sync {
     /// Move from `from` to `to`; false (nothing changed) if the cycle is no
     /// longer in `from` (someone else moved it first).
     async fn cycle_set_phase(&self, id: CycleId, from: Phase, to: Phase, audit: &AuditDraft) -> Result<bool>;
-    /// The subjects of a cycle in presentation order.
-    async fn subject_list(&self, cycle: CycleId) -> Result<Vec<Subject>>;
-    /// Add a subject at the end of the presentation order; a person is a
-    /// subject at most once per cycle.
-    async fn subject_add(&self, cycle: CycleId, s: &NewSubject, audit: &AuditDraft) -> Result<Subject>;
-    async fn subject_remove(&self, cycle: CycleId, id: i64, audit: &AuditDraft) -> Result<()>;
-    /// Swap a subject with the one before (`up`) or after it in the
-    /// presentation order; false if it is already first/last.
-    async fn subject_move(&self, cycle: CycleId, id: i64, up: bool, audit: &AuditDraft) -> Result<bool>;
-    async fn evaluator_list(&self, cycle: CycleId) -> Result<Vec<Evaluator>>;
-    async fn evaluator_get(&self, cycle: CycleId, person: PersonId) -> Result<Option<Evaluator>>;
-    /// Add an evaluator; a person is in at most one group per cycle.
-    async fn evaluator_add(&self, cycle: CycleId, person: PersonId, group: &str, audit: &AuditDraft) -> Result<()>;
-    async fn evaluator_remove(&self, cycle: CycleId, id: i64, audit: &AuditDraft) -> Result<()>;
-    /// Replace the evaluator roster in one transaction: (person, group code).
-    async fn evaluator_replace(&self, cycle: CycleId, rows: &[(PersonId, String)], audit: &AuditDraft) -> Result<()>;
-    /// The cycles in which a person is a subject or an evaluator.
-    async fn roster_cycles(&self, person: PersonId) -> Result<RosterCycles>;
-    /// Replace the whole roster, in the given order, in one transaction.
-    async fn subject_replace(&self, cycle: CycleId, subjects: &[NewSubject], audit: &AuditDraft) -> Result<()>;
-}
-
-/// The cycles a person is on the rosters of, newest first.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct RosterCycles {
-    pub subject: Vec<CycleId>,
-    pub evaluator: Vec<CycleId>,
-}
-
-/// A subject to add, with the facts copied from the person.
-pub struct NewSubject {
-    pub person_id: PersonId,
-    pub post: String,
-    pub org_unit_id: Option<OrgUnitId>,
-    pub category: String,
-    pub mode: crate::roster::ReportingMode,
 }
 
 /// A cycle to create.
@@ -470,6 +436,7 @@ pub trait Store:
     + AuditStore
     + MetaStore
     + CycleStore
+    + RosterStore
     + LinkStore
     + ReportStore
     + ReadingStore
@@ -488,6 +455,7 @@ impl<T> Store for T where
         + AuditStore
         + MetaStore
         + CycleStore
+        + RosterStore
         + LinkStore
         + ReportStore
         + ReadingStore

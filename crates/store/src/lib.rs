@@ -27,6 +27,7 @@ mod progress;
 mod reading;
 mod rectification;
 mod reports;
+mod rosters;
 mod sealing;
 mod sessions;
 pub mod testing;
