@@ -33,6 +33,7 @@ use crate::{append_audit, append_audit_many, begin_write, db_err};
 use kaoping_core::audit::AuditDraft;
 use kaoping_core::ballot::{NewBallot, SubmitOutcome};
 use kaoping_core::error::{CoreError, Result};
+use lookups::{by_cycle, lookups};
 use rand::seq::SliceRandom;
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::OnConflict;
@@ -44,6 +45,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, OnceLock};
 use tokio::sync::{mpsc, oneshot};
 
+mod lookups;
 pub(crate) mod rows;
 mod sessions;
 use crate::sealing::{self, key_row, replay_answer, sealed_row};
@@ -391,44 +393,6 @@ async fn store_batch_as(
     }
     txn.commit().await.map_err(db_err)?;
     Ok(Some(outcomes))
-}
-
-/// The batch's keys seen before, and which of its evaluators have voted.
-async fn lookups(
-    txn: &DatabaseTransaction,
-    jobs: &[Job],
-    cycles: Vec<i64>,
-) -> Result<(HashMap<String, idempotency::Model>, HashSet<(i64, i64)>)> {
-    let keys: Vec<String> = jobs.iter().map(|j| j.ballot.key_hash.clone()).collect();
-    let seen: HashMap<String, idempotency::Model> = idempotency::Entity::find()
-        .filter(idempotency::Column::KeyHash.is_in(keys))
-        .all(txn)
-        .await
-        .map_err(db_err)?
-        .into_iter()
-        .map(|m| (m.key_hash.clone(), m))
-        .collect();
-    let voted: HashSet<(i64, i64)> = participation::Entity::find()
-        .filter(participation::Column::CycleId.is_in(cycles))
-        .filter(participation::Column::EvaluatorId.is_in(jobs.iter().map(|j| j.ballot.participant)))
-        .select_only()
-        .column(participation::Column::CycleId)
-        .column(participation::Column::EvaluatorId)
-        .into_tuple::<(i64, i64)>()
-        .all(txn)
-        .await
-        .map_err(db_err)?
-        .into_iter()
-        .collect();
-    Ok((seen, voted))
-}
-
-fn by_cycle(jobs: &[&Job]) -> HashMap<i64, Vec<i64>> {
-    let mut out: HashMap<i64, Vec<i64>> = HashMap::new();
-    for j in jobs {
-        out.entry(j.ballot.cycle).or_default().push(j.ballot.participant);
-    }
-    out
 }
 
 /// Store one ballot in its own transaction (the fallback when a batch fails,
