@@ -73,7 +73,7 @@ fn person(id: i64, name: &str, unit: Option<i64>, managed_by: i64) -> PersonRow 
 /// The organizer of unit A (under CITY; B is a sibling out of scope): two
 /// people of A, two of the same name, one of B, one outside the tree whose
 /// record A manages.
-fn fixture() -> (Cycle, RosterIndex, Caller) {
+fn make_fixture() -> (Cycle, RosterIndex, Caller) {
     let units = vec![unit(1, None, "CITY", "/1/"), unit(2, Some(1), "A", "/1/2/"), unit(3, Some(1), "B", "/1/3/")];
     let people = vec![
         person(10, "王一", Some(2), 2),
@@ -120,6 +120,10 @@ fn fixture() -> (Cycle, RosterIndex, Caller) {
     };
     (cycle, RosterIndex::new(units, people), Caller { actor, client: None })
 }
+
+/// Built once: the 100,000 cases of a test share it.
+static FIXTURE: std::sync::LazyLock<(Cycle, RosterIndex, Caller)> = std::sync::LazyLock::new(make_fixture);
+static SUBJECTS: std::sync::LazyLock<Vec<(Subject, Assessment)>> = std::sync::LazyLock::new(assessed_subjects);
 
 /// Rows numbered as a sheet numbers them (the header is row 1).
 fn numbered<T>(rows: Vec<T>, set: impl Fn(&mut T, usize)) -> Vec<T> {
@@ -221,7 +225,7 @@ proptest! {
 
     #[test]
     fn subject_rows_are_read_row_by_row(rows in prop::collection::vec(subject_row(), 0..6)) {
-        let (cycle, index, caller) = fixture();
+        let (cycle, index, caller) = &*FIXTURE;
         let rows = numbered(rows, |r, n| r.row = n);
         let numbers: HashSet<usize> = rows.iter().map(|r| r.row).collect();
         let alone: Vec<_> = rows.iter().map(|r| subject_rows(&cycle, &index, &caller, std::slice::from_ref(r))).collect();
@@ -246,7 +250,7 @@ proptest! {
 
     #[test]
     fn evaluator_rows_are_read_row_by_row(rows in prop::collection::vec(evaluator_row(), 0..6)) {
-        let (cycle, index, caller) = fixture();
+        let (cycle, index, caller) = &*FIXTURE;
         let rows = numbered(rows, |r, n| r.row = n);
         let numbers: HashSet<usize> = rows.iter().map(|r| r.row).collect();
         let alone: Vec<_> = rows.iter().map(|r| evaluator_rows(&cycle, &index, &caller, std::slice::from_ref(r))).collect();
@@ -291,7 +295,7 @@ proptest! {
 
     #[test]
     fn assessment_rows_are_read_row_by_row(rows in prop::collection::vec(assessment_row(), 0..6)) {
-        let subjects = assessed_subjects();
+        let subjects = &*SUBJECTS;
         let rows = numbered(rows, |r, n| r.row = n);
         let numbers: HashSet<usize> = rows.iter().map(|r| r.row).collect();
         let alone: Vec<_> = rows.iter().map(|r| assessment_rows(&subjects, std::slice::from_ref(r))).collect();
