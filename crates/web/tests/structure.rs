@@ -89,7 +89,13 @@ fn imports() -> BTreeMap<String, BTreeSet<String>> {
         }
         g.insert(f.clone(), uses);
     }
-    // Shared infrastructure names no feature, except the registry (app.rs, lib.rs).
+    g
+}
+
+#[test]
+fn shared_infrastructure_uses_no_feature() {
+    let features = features();
+    // The registry (app.rs, lib.rs) is the one shared place that names features.
     for file in rust_files(&src()) {
         let rel = file.strip_prefix(src()).unwrap();
         let top = rel.components().next().unwrap().as_os_str().to_string_lossy().into_owned();
@@ -101,7 +107,6 @@ fn imports() -> BTreeMap<String, BTreeSet<String>> {
             assert!(!text.contains(&format!("crate::{f}::")), "{} (shared) uses the feature {f}", rel.display());
         }
     }
-    g
 }
 
 #[test]
