@@ -24,11 +24,11 @@ use std::time::Duration;
 use tokio::sync::broadcast;
 
 /// How long to gather announcements before sending one update.
-pub(super) const COALESCE: Duration = Duration::from_millis(200);
+const COALESCE: Duration = Duration::from_millis(200);
 
 /// A stream ends after this long; the browser reconnects at once, so access
 /// is checked again (a logout or a lost role stops the updates).
-pub(super) const LIFETIME: Duration = Duration::from_secs(300);
+const LIFETIME: Duration = Duration::from_secs(300);
 
 #[derive(Template)]
 #[template(path = "voting/screen.html")]
@@ -99,7 +99,7 @@ pub(super) async fn next_change(rx: &mut broadcast::Receiver<i64>, cycle: i64) -
 }
 
 /// An SSE response: `first`, then `next()` after every change of `cycle`.
-pub(super) fn live<F, Fut>(
+fn live<F, Fut>(
     rx: broadcast::Receiver<i64>,
     cycle: i64,
     first: Value,
