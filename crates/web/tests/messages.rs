@@ -3,6 +3,10 @@
 //! under `crates/*/src` and every template, so a key cannot be forgotten
 //! by a hand-kept list.
 
+#[path = "support/files.rs"]
+mod files;
+
+use files::files;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -14,34 +18,22 @@ fn crates() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
 }
 
-fn files(dir: &Path, ext: &str, out: &mut Vec<PathBuf>) {
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            files(&p, ext, out);
-        } else if p.extension().is_some_and(|x| x == ext) {
-            out.push(p);
-        }
-    }
-}
-
 /// The sources and templates, as (path, text).
 fn sources() -> Vec<(PathBuf, String)> {
     let mut paths = Vec::new();
     for c in std::fs::read_dir(crates()).unwrap() {
         let src = c.unwrap().path().join("src");
         if src.is_dir() {
-            files(&src, "rs", &mut paths);
+            paths.extend(files(&src, "rs"));
         }
     }
-    files(&crates().join("web/templates"), "html", &mut paths);
+    paths.extend(files(&crates().join("web/templates"), "html"));
     paths.into_iter().map(|p| (p.clone(), std::fs::read_to_string(&p).unwrap())).collect()
 }
 
 /// The message ids of a language's catalog files.
 fn catalog(lang: &str) -> BTreeSet<String> {
-    let mut ftl = Vec::new();
-    files(&crates().join("web/locales").join(lang), "ftl", &mut ftl);
+    let ftl = files(&crates().join("web/locales").join(lang), "ftl");
     let mut keys = BTreeSet::new();
     for f in ftl {
         for line in std::fs::read_to_string(f).unwrap().lines() {

@@ -3,6 +3,9 @@
 //! over 500 lines, no two features import each other, directly or round a
 //! longer circle, and none reaches the store but through the services.
 
+#[path = "support/files.rs"]
+mod files;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -28,16 +31,7 @@ fn src() -> PathBuf {
 }
 
 fn rust_files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            out.extend(rust_files(&p));
-        } else if p.extension().is_some_and(|x| x == "rs") {
-            out.push(p);
-        }
-    }
-    out
+    files::files(dir, "rs")
 }
 
 fn features() -> Vec<String> {
