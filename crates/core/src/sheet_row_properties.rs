@@ -228,8 +228,8 @@ proptest! {
         let (cycle, index, caller) = &*FIXTURE;
         let rows = numbered(rows, |r, n| r.row = n);
         let numbers: HashSet<usize> = rows.iter().map(|r| r.row).collect();
-        let alone: Vec<_> = rows.iter().map(|r| subject_rows(&cycle, &index, &caller, std::slice::from_ref(r))).collect();
-        match subject_rows(&cycle, &index, &caller, &rows) {
+        let alone: Vec<_> = rows.iter().map(|r| subject_rows(cycle, index, caller, std::slice::from_ref(r))).collect();
+        match subject_rows(cycle, index, caller, &rows) {
             Ok(out) => {
                 prop_assert_eq!(out.len(), rows.len());
                 prop_assert!(alone.iter().all(Result::is_ok));
@@ -253,8 +253,8 @@ proptest! {
         let (cycle, index, caller) = &*FIXTURE;
         let rows = numbered(rows, |r, n| r.row = n);
         let numbers: HashSet<usize> = rows.iter().map(|r| r.row).collect();
-        let alone: Vec<_> = rows.iter().map(|r| evaluator_rows(&cycle, &index, &caller, std::slice::from_ref(r))).collect();
-        match evaluator_rows(&cycle, &index, &caller, &rows) {
+        let alone: Vec<_> = rows.iter().map(|r| evaluator_rows(cycle, index, caller, std::slice::from_ref(r))).collect();
+        match evaluator_rows(cycle, index, caller, &rows) {
             Ok(out) => {
                 prop_assert_eq!(out.len(), rows.len());
                 prop_assert!(alone.iter().all(Result::is_ok));
@@ -298,8 +298,8 @@ proptest! {
         let subjects = &*SUBJECTS;
         let rows = numbered(rows, |r, n| r.row = n);
         let numbers: HashSet<usize> = rows.iter().map(|r| r.row).collect();
-        let alone: Vec<_> = rows.iter().map(|r| assessment_rows(&subjects, std::slice::from_ref(r))).collect();
-        match assessment_rows(&subjects, &rows) {
+        let alone: Vec<_> = rows.iter().map(|r| assessment_rows(subjects, std::slice::from_ref(r))).collect();
+        match assessment_rows(subjects, &rows) {
             Ok(out) => {
                 prop_assert_eq!(out.len(), rows.len());
                 prop_assert!(alone.iter().all(Result::is_ok));
