@@ -124,7 +124,7 @@ enum Command {
     },
 }
 
-fn read_export(file: &std::path::Path) -> Result<kaoping_core::export::Export, String> {
+fn read_export(file: &std::path::Path) -> Result<kaoping_core::results::export::Export, String> {
     let raw = std::fs::read(file).map_err(|e| format!("{}: {e}", file.display()))?;
     serde_json::from_slice(&raw).map_err(|e| format!("{}: not a cycle export: {e}", file.display()))
 }
@@ -234,15 +234,14 @@ async fn run(cli: Cli) -> Result<(), String> {
         }
         Command::Tally { file } => {
             let e = read_export(&file)?;
-            let results = kaoping_core::export::recompute(&e)?;
-            let out =
-                serde_json::json!({ "format": kaoping_core::export::FORMAT, "cycle": e.cycle.id, "results": results });
+            let results = kaoping_core::results::export::recompute(&e)?;
+            let out = serde_json::json!({ "format": kaoping_core::results::export::FORMAT, "cycle": e.cycle.id, "results": results });
             println!("{}", serde_json::to_string_pretty(&out).expect("json"));
             Ok(())
         }
         Command::Verify { file, seal, place } => {
             let e = read_export(&file)?;
-            let mut problems = kaoping_core::export::verify(&e);
+            let mut problems = kaoping_core::results::export::verify(&e);
             let stated = e.results_seal.as_ref().map(|s| s.seal.clone()).unwrap_or_default();
             let mut expected = seal.map(|s| (s.trim().to_lowercase(), "the one given".to_string()));
             if place.data.is_some() || place.database_url.is_some() {

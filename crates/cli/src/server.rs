@@ -1,12 +1,12 @@
 //! Wiring: logging, services, the HTTP server, and `init`.
 
 use crate::config::Config;
-use kaoping_core::account::{Role, RoleGrant};
+use kaoping_core::accounts::auth;
+use kaoping_core::accounts::{Role, RoleGrant};
 use kaoping_core::audit::AuditDraft;
-use kaoping_core::auth;
 use kaoping_core::ids::AccountId;
 use kaoping_core::org::OrgUnitInput;
-use kaoping_core::person::PersonInput;
+use kaoping_core::people::PersonInput;
 use kaoping_core::ports::NewAccount;
 use kaoping_core::scope::Actor;
 use kaoping_core::services::{Caller, Services};
@@ -160,7 +160,7 @@ pub async fn init(
         phone: None,
     };
     let person = svc.person_create(&caller, &person, None).await.map_err(show)?;
-    if !kaoping_core::account::valid_username(username) {
+    if !kaoping_core::accounts::valid_username(username) {
         return Err(format!("`{username}` is not a valid username (3–64 letters, digits, . _ -)"));
     }
     let password = auth::generate_password();

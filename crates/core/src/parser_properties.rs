@@ -2,10 +2,10 @@
 //! ballot's marks (JSON), the scheme (JSON), cycle exports, fractions and
 //! decimals. 100,000 cases each: none may panic, and what parses behaves.
 
-use crate::ballot::{MarkInput, ScopeSubject, check_final};
+use crate::cycles::scheme::Scheme;
 use crate::exact::{Dec4, Frac};
-use crate::export::Export;
-use crate::scheme::Scheme;
+use crate::results::export::Export;
+use crate::voting::ballot::{MarkInput, ScopeSubject, check_final};
 use proptest::prelude::*;
 
 const CASES: u32 = 100_000;
@@ -98,7 +98,7 @@ proptest! {
             let _ = s.validate(&["county".into()]);
         }
         if let Ok(e) = serde_json::from_str::<Export>(&json) {
-            let _ = crate::export::validate(&e);
+            let _ = crate::results::export::validate(&e);
         }
         // Any numbers in a well-formed scheme: validated, never overflowing.
         let mut s = Scheme::default_for(&["county".into()]);

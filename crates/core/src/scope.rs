@@ -3,7 +3,7 @@
 //! Every service call takes an [`Actor`]; data scope is decided here and in
 //! the services, never in templates or handlers.
 
-use crate::account::{Role, RoleGrant};
+use crate::accounts::{Role, RoleGrant};
 use crate::ids::{AccountId, OrgUnitId, PersonId};
 use crate::org::OrgUnit;
 use serde::Serialize;

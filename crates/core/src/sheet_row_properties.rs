@@ -4,19 +4,19 @@
 //! each of its rows is accepted alone and no person or unit repeats; every
 //! problem names a row of the sheet, in order.
 
-use crate::cycle::{BallotMode, Cycle, CycleSettings, Phase, default_categories};
+use crate::cycles::roster::{EvaluatorRowInput, ReportingMode, Subject, SubjectRowInput};
+use crate::cycles::roster_index::RosterIndex;
+use crate::cycles::scheme::Scheme;
+use crate::cycles::{BallotMode, Cycle, CycleSettings, Phase, default_categories};
 use crate::error::FieldError;
 use crate::ids::{AccountId, CycleId, OrgUnitId, PersonId};
-use crate::meeting::Assessment;
 use crate::org::{OrgUnit, OrgUnitType};
-use crate::person::Person;
+use crate::people::Person;
 use crate::ports::PersonRow;
-use crate::roster::{EvaluatorRowInput, ReportingMode, Subject, SubjectRowInput};
-use crate::scheme::Scheme;
 use crate::scope::{Actor, ScopeGrant};
-use crate::services::roster_index::RosterIndex;
 use crate::services::{Caller, OrgImportRowInput};
 use crate::sheet_rows::{CellRow, assessment_rows, evaluator_rows, org_rows, subject_rows};
+use crate::voting::meeting::Assessment;
 use proptest::prelude::*;
 use std::collections::HashSet;
 
@@ -110,9 +110,9 @@ fn make_fixture() -> (Cycle, RosterIndex, Caller) {
         display_name: String::new(),
         post: String::new(),
         unit_name: None,
-        roles: [crate::account::Role::OrganizerAdmin].into(),
+        roles: [crate::accounts::Role::OrganizerAdmin].into(),
         scopes: vec![ScopeGrant {
-            role: crate::account::Role::OrganizerAdmin,
+            role: crate::accounts::Role::OrganizerAdmin,
             unit_id: OrgUnitId(2),
             unit_name: "A".into(),
             path: "/1/2/".into(),

@@ -4,17 +4,17 @@
 //! `parser_properties`). Each returns every problem with its row, or the
 //! values of a clean sheet.
 
-use crate::cycle::Cycle;
+use crate::cycles::Cycle;
+use crate::cycles::roster::{EvaluatorRowInput, ReportingMode, Subject, SubjectRowInput};
+use crate::cycles::roster_index::RosterIndex;
 use crate::error::{FieldError, Msg};
 use crate::exact::Dec4;
 use crate::ids::PersonId;
-use crate::meeting::Assessment;
 use crate::org::OrgUnitInput;
 use crate::ports::{NewSubject, OrgImportRow};
-use crate::roster::{EvaluatorRowInput, ReportingMode, Subject, SubjectRowInput};
-use crate::services::roster_index::RosterIndex;
+use crate::results::tally::RoutineGrade;
 use crate::services::{Caller, OrgImportRowInput};
-use crate::tally::RoutineGrade;
+use crate::voting::meeting::Assessment;
 use std::collections::HashMap;
 
 type Checked<T> = Result<Vec<T>, Vec<FieldError>>;

@@ -1,12 +1,12 @@
 //! Conversions between stored rows and core types.
 
 use crate::entity::{account, audit_log, org_unit, person, session};
-use kaoping_core::account::Account;
+use kaoping_core::accounts::Account;
 use kaoping_core::audit::{AuditEntry, AuditResult};
 use kaoping_core::error::{CoreError, Result};
 use kaoping_core::ids::{AccountId, OrgUnitId, PersonId};
 use kaoping_core::org::{OrgUnit, OrgUnitType};
-use kaoping_core::person::Person;
+use kaoping_core::people::Person;
 use kaoping_core::ports::SessionRecord;
 use kaoping_core::time::from_micros;
 use sea_orm::ActiveValue::Set;

@@ -6,7 +6,7 @@
 use crate::db_err;
 use kaoping_core::error::Result;
 use kaoping_core::ids::{CycleId, PersonId};
-use kaoping_core::reading::LinkChange;
+use kaoping_core::reports::reading::LinkChange;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, Statement};
 use std::sync::{Arc, OnceLock};
 use tokio::sync::{broadcast, watch};

@@ -8,29 +8,19 @@
 
 mod accounts;
 mod audit;
-mod ballot_writer;
-mod ballots;
 mod convert;
 mod cycles;
 mod entity;
-mod entity_rectification;
-mod entity_reports;
 mod events;
 mod feedback;
-mod links;
-mod meeting;
 mod meta;
 mod migration;
 mod org;
 mod people;
-mod progress;
-mod reading;
 mod rectification;
 mod reports;
-mod rosters;
-mod sealing;
-mod sessions;
 pub mod testing;
+mod voting;
 
 use kaoping_core::audit::{AuditDraft, AuditEntry, GENESIS};
 use kaoping_core::error::{CoreError, Result};
@@ -107,7 +97,7 @@ pub struct Db {
     /// first ballot), so that group commits never wait for a pooled one.
     writer: DatabaseConnection,
     /// Group commit for final ballots (shared by the clones of this store).
-    ballots: std::sync::Arc<ballot_writer::BallotWriter>,
+    ballots: std::sync::Arc<voting::ballot_writer::BallotWriter>,
     /// Announcements of meeting changes (to this node's screens) and of
     /// link changes (to its kept link sessions).
     events: std::sync::Arc<events::Events>,
@@ -245,7 +235,7 @@ impl Db {
     /// anonymous ballots are refused and drafts are kept as written. Set
     /// before the first ballot.
     pub fn with_server_key(mut self, key: std::sync::Arc<kaoping_core::secrets::ServerKey>) -> Self {
-        self.ballots = std::sync::Arc::new(ballot_writer::BallotWriter::new(Some(key.clone())));
+        self.ballots = std::sync::Arc::new(voting::ballot_writer::BallotWriter::new(Some(key.clone())));
         self.key = Some(key);
         self
     }

@@ -2,7 +2,7 @@
 //! new PostgreSQL database when `KAOPING_TEST_DATABASE_URL` names a server.
 
 use crate::{Db, Target};
-use kaoping_core::auth::random_token;
+use kaoping_core::accounts::auth::random_token;
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
 
 /// The environment variable naming a PostgreSQL server for tests.

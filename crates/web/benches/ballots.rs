@@ -43,15 +43,15 @@ mod common;
 
 use common::root;
 
-use kaoping_core::account::Role;
+use kaoping_core::accounts::Role;
 use kaoping_core::audit::AuditDraft;
-use kaoping_core::ballot::{MarkInput, NewBallot};
-use kaoping_core::cycle::{CycleInput, Phase};
+use kaoping_core::cycles::roster::SubjectInput;
+use kaoping_core::cycles::{CycleInput, Phase};
 use kaoping_core::ids::{CycleId, OrgUnitId};
 use kaoping_core::org::OrgUnitInput;
-use kaoping_core::person::PersonInput;
-use kaoping_core::roster::SubjectInput;
+use kaoping_core::people::PersonInput;
 use kaoping_core::services::{AuthConfig, IssueFor, Services};
+use kaoping_core::voting::ballot::{MarkInput, NewBallot};
 use kaoping_store::Db;
 use kaoping_web::{AppState, WebConfig};
 use std::sync::Arc;
@@ -273,9 +273,9 @@ async fn bench() {
     let acc = kaoping_core::ports::NewAccount {
         person_id: setup.person_create(&c, &organizer, Some(city)).await.unwrap().id,
         username: "orga".into(),
-        password_hash: kaoping_core::auth::hash_password("Bench-Passw0rd!"),
+        password_hash: kaoping_core::accounts::auth::hash_password("Bench-Passw0rd!"),
         must_change_password: false,
-        grants: vec![kaoping_core::account::RoleGrant { role: Role::OrganizerAdmin, org_unit_id: Some(city) }],
+        grants: vec![kaoping_core::accounts::RoleGrant { role: Role::OrganizerAdmin, org_unit_id: Some(city) }],
     };
     setup.store.account_create(&acc, &AuditDraft::new(None, "bench", None, "account.create", "x")).await.unwrap();
     eprintln!("setup: {} evaluators in {:.1} s", sessions.len(), started.elapsed().as_secs_f64());
@@ -400,15 +400,16 @@ async fn bench() {
     let mut tasks = tokio::task::JoinSet::new();
     for i in 0..results_ballots {
         let db = t.db.clone();
-        let checked = kaoping_core::ballot::check_final(&scheme, &scope(&subjects2), marks(i, &subjects2)).unwrap();
+        let checked =
+            kaoping_core::voting::ballot::check_final(&scheme, &scope(&subjects2), marks(i, &subjects2)).unwrap();
         let b = NewBallot {
             cycle: cy2.0,
             id: format!("{i:032x}"),
             group: "all".into(),
             evaluator: None,
             participant: 10_000_000 + i as i64,
-            contributions: kaoping_core::tally::contributions(&scheme, "all", &checked.marks),
-            marks: kaoping_core::ballot::stored_json(&checked.marks),
+            contributions: kaoping_core::results::tally::contributions(&scheme, "all", &checked.marks),
+            marks: kaoping_core::voting::ballot::stored_json(&checked.marks),
             remarks: "{}".into(),
             receipt: format!("{i:064x}"),
             paper: false,
@@ -437,10 +438,10 @@ async fn bench() {
     }
 }
 
-fn scope(subjects: &[i64]) -> Vec<kaoping_core::ballot::ScopeSubject> {
+fn scope(subjects: &[i64]) -> Vec<kaoping_core::voting::ballot::ScopeSubject> {
     subjects
         .iter()
-        .map(|s| kaoping_core::ballot::ScopeSubject {
+        .map(|s| kaoping_core::voting::ballot::ScopeSubject {
             id: *s,
             name: String::new(),
             category: "county".into(),

@@ -15,16 +15,16 @@ mod common;
 
 use common::{client, pct, reset_peak, root, status_kb};
 
-use kaoping_core::account::{Role, RoleGrant};
+use kaoping_core::accounts::{Role, RoleGrant};
 use kaoping_core::audit::AuditDraft;
-use kaoping_core::cycle::{CycleInput, Phase};
+use kaoping_core::cycles::roster::ReportingMode;
+use kaoping_core::cycles::{CycleInput, Phase};
 use kaoping_core::feedback::ProblemInput;
 use kaoping_core::org::OrgUnitInput;
-use kaoping_core::person::PersonInput;
+use kaoping_core::people::PersonInput;
 use kaoping_core::ports::{NewAccount, NewSubject};
-use kaoping_core::progress::ProgressFields;
+use kaoping_core::rectification::progress::ProgressFields;
 use kaoping_core::rectification::{Kpi, MeasureFields};
-use kaoping_core::roster::ReportingMode;
 use kaoping_core::services::{AuthConfig, Services};
 use kaoping_store::Db;
 use kaoping_web::{AppState, WebConfig};
@@ -91,7 +91,7 @@ async fn bench() {
     let acc = NewAccount {
         person_id: setup.person_create(&c, &organizer, Some(city)).await.unwrap().id,
         username: "orga".into(),
-        password_hash: kaoping_core::auth::hash_password("Bench-Passw0rd!"),
+        password_hash: kaoping_core::accounts::auth::hash_password("Bench-Passw0rd!"),
         must_change_password: false,
         grants: vec![RoleGrant { role: Role::OrganizerAdmin, org_unit_id: Some(city) }],
     };

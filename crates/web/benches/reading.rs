@@ -13,16 +13,16 @@ mod common;
 
 use common::{client, pct, root, status_kb};
 
-use kaoping_core::account::{Role, RoleGrant};
+use kaoping_core::accounts::auth;
+use kaoping_core::accounts::{Role, RoleGrant};
 use kaoping_core::audit::AuditDraft;
-use kaoping_core::auth;
-use kaoping_core::cycle::{CycleInput, Phase};
+use kaoping_core::cycles::roster::SubjectInput;
+use kaoping_core::cycles::{CycleInput, Phase};
 use kaoping_core::ids::{CycleId, PersonId};
 use kaoping_core::org::OrgUnitInput;
-use kaoping_core::person::PersonInput;
+use kaoping_core::people::PersonInput;
 use kaoping_core::ports::NewAccount;
-use kaoping_core::report::AttachmentChange;
-use kaoping_core::roster::SubjectInput;
+use kaoping_core::reports::AttachmentChange;
 use kaoping_core::scope::Actor;
 use kaoping_core::services::{AuthConfig, Caller, ReportSave, Services};
 use kaoping_office::{Column, write_xlsx};

@@ -131,7 +131,7 @@ impl Lang {
     }
 
     /// The name of a reporting mode.
-    pub fn tp_mode(self, m: kaoping_core::roster::ReportingMode) -> String {
+    pub fn tp_mode(self, m: kaoping_core::cycles::roster::ReportingMode) -> String {
         self.t(&format!("mode-{}", m.as_str().replace('_', "-")))
     }
 

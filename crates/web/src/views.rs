@@ -9,7 +9,7 @@ use askama::Template;
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
-use kaoping_core::account::Role;
+use kaoping_core::accounts::Role;
 use kaoping_core::error::FieldError;
 use std::collections::BTreeMap;
 use std::sync::Arc;

@@ -3,10 +3,10 @@
 
 use super::reports::num;
 use kaoping_core::Result;
-use kaoping_core::ballot::MarkInput;
 use kaoping_core::ids::{AccountId, CycleId};
-use kaoping_core::reading::{Reader, ReaderVia};
+use kaoping_core::reports::reading::{Reader, ReaderVia};
 use kaoping_core::services::{Caller, Services};
+use kaoping_core::voting::ballot::MarkInput;
 
 const REMARKS: &[&str] = &[
     "抓党建的办法不多，基层组织建设有短板。",

@@ -87,7 +87,7 @@ fn as_subject(p: PersonId, name: &str) -> Caller {
             display_name: name.into(),
             post: String::new(),
             unit_name: None,
-            roles: [kaoping_core::account::Role::Subject].into(),
+            roles: [kaoping_core::accounts::Role::Subject].into(),
             scopes: vec![],
         },
         client: None,
@@ -109,8 +109,8 @@ const MEASURES: &[&str] = &[
 /// The demo subject with a login (`keep`) has not started, to try it.
 pub async fn rectify(svc: &Services, org: &Caller, cycle: CycleId, keep: PersonId) -> Result<()> {
     use kaoping_core::ports::SignOffTarget;
-    use kaoping_core::progress::ProgressInput;
     use kaoping_core::rectification::MeasureInput;
+    use kaoping_core::rectification::progress::ProgressInput;
     let deadline = (kaoping_core::time::now() + chrono::Days::new(150)).format("%Y-%m-%d").to_string();
     for (i, s) in svc.store.sheet_list(cycle).await?.into_iter().enumerate() {
         if s.subject_id == keep || num(i, 31, 0, 100) < 15 {

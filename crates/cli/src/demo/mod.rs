@@ -7,11 +7,11 @@ mod reports;
 
 use crate::config::Config;
 use crate::server;
-use kaoping_core::account::{Role, RoleGrant};
-use kaoping_core::auth;
+use kaoping_core::accounts::auth;
+use kaoping_core::accounts::{Role, RoleGrant};
 use kaoping_core::ids::{OrgUnitId, PersonId};
 use kaoping_core::org::OrgUnitInput;
-use kaoping_core::person::PersonInput;
+use kaoping_core::people::PersonInput;
 use kaoping_core::ports::NewAccount;
 use kaoping_core::services::Services;
 use kaoping_store::{Db, SchemaState, Target};
@@ -177,10 +177,10 @@ async fn seed_cycles(
     shuji: PersonId,
     link_for: Option<PersonId>,
 ) -> kaoping_core::Result<(String, String)> {
-    use kaoping_core::cycle::{CycleInput, Phase, default_categories};
+    use kaoping_core::cycles::roster::SubjectInput;
+    use kaoping_core::cycles::scheme::Group;
+    use kaoping_core::cycles::{CycleInput, Phase, default_categories};
     use kaoping_core::exact::{Dec4, Frac};
-    use kaoping_core::roster::SubjectInput;
-    use kaoping_core::scheme::Group;
     let input = |name: &str, year: &str| CycleInput { name: name.into(), year: year.into(), ballot_mode: None };
     let last = svc.cycle_create(caller, city, &input("2025年度抓基层党建工作述职评议考核", "2025"), None).await?;
     let cats = default_categories();
@@ -225,7 +225,7 @@ async fn seed_cycles(
     ballots::vote(svc, caller, last.id).await?;
     svc.cycle_advance(caller, last.id, Phase::Tally).await?;
     // Published to the subjects: each finds their card under 我的评议结果.
-    svc.results_publish(caller, last.id, kaoping_core::cycle::Visibility::Subjects).await?;
+    svc.results_publish(caller, last.id, kaoping_core::cycles::Visibility::Subjects).await?;
     // Feedback: critiques, problems and a sheet for every subject.
     svc.cycle_advance(caller, last.id, Phase::Feedback).await?;
     feedback::seed(svc, caller, last.id, shuji).await?;

@@ -3,12 +3,12 @@
 //! reading time and notes, and personal links for this year's evaluators.
 
 use kaoping_core::Result;
-use kaoping_core::account::Role;
-use kaoping_core::cycle::CycleSettingsInput;
+use kaoping_core::accounts::Role;
+use kaoping_core::cycles::CycleSettingsInput;
+use kaoping_core::cycles::roster::Subject;
 use kaoping_core::ids::{AccountId, CycleId, PersonId};
-use kaoping_core::reading::{Reader, ReaderVia};
-use kaoping_core::report::AttachmentChange;
-use kaoping_core::roster::Subject;
+use kaoping_core::reports::AttachmentChange;
+use kaoping_core::reports::reading::{Reader, ReaderVia};
 use kaoping_core::scope::Actor;
 use kaoping_core::services::{Caller, IssueFor, ReportSave, Services};
 
@@ -183,7 +183,7 @@ pub async fn settings(svc: &Services, org: &Caller, cycle: CycleId, deadline: &s
     let input = CycleSettingsInput {
         report_deadline: deadline.into(),
         min_read_seconds: "60".into(),
-        report_template: kaoping_core::report::default_template().join("\n"),
+        report_template: kaoping_core::reports::default_template().join("\n"),
     };
     svc.cycle_set_settings(org, cycle, &input).await.map(|_| ())
 }

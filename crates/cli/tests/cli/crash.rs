@@ -3,12 +3,12 @@
 //! twice, and retrying the unacknowledged ones (same keys, same bodies)
 //! leaves exactly one ballot per evaluator and the expected tally.
 
-use kaoping_core::account::Role;
-use kaoping_core::cycle::{CycleInput, Phase};
+use kaoping_core::accounts::Role;
+use kaoping_core::cycles::roster::SubjectInput;
+use kaoping_core::cycles::{CycleInput, Phase};
 use kaoping_core::ids::{AccountId, PersonId};
 use kaoping_core::org::OrgUnitInput;
-use kaoping_core::person::PersonInput;
-use kaoping_core::roster::SubjectInput;
+use kaoping_core::people::PersonInput;
 use kaoping_core::scope::Actor;
 use kaoping_core::services::{AuthConfig, Caller, IssueFor, Services};
 use kaoping_store::Target;
@@ -183,6 +183,6 @@ async fn a_killed_server_keeps_every_acknowledged_ballot_once() {
     let (_, results) = svc.results(&c, cy).await.unwrap();
     for r in &results {
         assert_eq!(r.counts.n(), EVALUATORS as u64);
-        assert_eq!(r.democratic, Some(kaoping_core::tally::q_int(80)));
+        assert_eq!(r.democratic, Some(kaoping_core::results::tally::q_int(80)));
     }
 }

@@ -108,9 +108,9 @@ fn unknown_configuration_keys_are_warned_about() {
 }
 
 /// A small export made with the library, as a server would publish it.
-fn export() -> kaoping_core::export::Export {
-    use kaoping_core::ballot::{StoredMarks, marks_from_stored, receipt, seal};
-    use kaoping_core::export::*;
+fn export() -> kaoping_core::results::export::Export {
+    use kaoping_core::results::export::*;
+    use kaoping_core::voting::ballot::{StoredMarks, marks_from_stored, receipt, seal};
     let ballots: Vec<BallotOut> = [("b01", "excellent"), ("b02", "good"), ("b03", "good"), ("b04", "poor")]
         .into_iter()
         .map(|(id, g)| {
@@ -129,7 +129,7 @@ fn export() -> kaoping_core::export::Export {
         format: FORMAT.into(),
         kind: "public".into(),
         cycle: CycleOut { id: 3, name: "2025".into(), year: 2025, ballot_mode: "named".into() },
-        scheme: kaoping_core::scheme::Scheme::default_for(&["county".into()]),
+        scheme: kaoping_core::cycles::scheme::Scheme::default_for(&["county".into()]),
         subjects: vec![SubjectOut { id: 7, name: "甲".into(), category: "county".into(), order: 1 }],
         ballots,
         seal: Some(seal(&receipts)),

@@ -8,6 +8,9 @@
 //! of the subject, the problems and the requirements, so a printed sheet
 //! and the one in the app always agree.
 
+pub mod port;
+pub mod service;
+
 use crate::error::{FieldError, Msg};
 use crate::ids::{CycleId, PersonId};
 use chrono::{DateTime, NaiveDate, Utc};

@@ -1,41 +1,24 @@
 //! Services: the business rules, called by the web handlers and the CLI.
 //! Each takes the [`Caller`] and decides what it may see and change.
 
-mod accounts;
-mod audit;
-mod auth;
 mod cache;
-mod cycles;
-mod feedback;
-mod ledger;
-mod link_readers;
-mod links;
-mod meeting;
-mod org;
-mod people;
-mod progress;
-mod reading;
-mod rectification;
-mod reports;
-mod results;
-pub(crate) mod roster_index;
-mod throttle;
-mod voting;
 
-pub use accounts::{AccountInput, CreatedAccount};
-pub use auth::{AuthConfig, LoginOutcome, SessionInfo, minutes_until};
+// Each feature's service lives in its folder (`<feature>/service.rs` and
+// siblings) as `impl Services` blocks; these are the types they expose.
+pub use crate::accounts::service::{AccountInput, CreatedAccount};
+pub use crate::accounts::sessions::{AuthConfig, LoginOutcome, SessionInfo, minutes_until};
+pub use crate::cycles::service::check_categories;
+pub use crate::feedback::service::{ANONYMOUS_GROUP_MIN, IssueOutcome, SubjectDetail, SubjectFeedback};
+pub use crate::org::service::{OrgImportInput, OrgImportRowInput};
+pub use crate::rectification::ledger::{CarryItem, CarryOver, Ledger, LedgerFilter, LedgerRow, kpi_reached};
+pub use crate::rectification::service::PlanPage;
+pub use crate::reports::links::{IssueFor, IssuedLink};
+pub use crate::reports::reading_service::{Coverage, ReadingList, ReadingPage, coverage, in_scope};
+pub use crate::reports::service::{MyReport, ReportSave, Submissions, Task, is_late};
+pub use crate::results::service::{ResultCard, Summary};
+pub use crate::voting::meeting_service::{Meeting, Screen};
+pub use crate::voting::service::{BallotPage, Turnout};
 pub use cache::TtlCache;
-pub use cycles::check_categories;
-pub use feedback::{ANONYMOUS_GROUP_MIN, IssueOutcome, SubjectDetail, SubjectFeedback};
-pub use ledger::{CarryItem, CarryOver, Ledger, LedgerFilter, LedgerRow, kpi_reached};
-pub use links::{IssueFor, IssuedLink};
-pub use meeting::{Meeting, Screen};
-pub use org::{OrgImportInput, OrgImportRowInput};
-pub use reading::{Coverage, ReadingList, ReadingPage, coverage, in_scope};
-pub use rectification::PlanPage;
-pub use reports::{MyReport, ReportSave, Submissions, Task, is_late};
-pub use results::{ResultCard, Summary};
-pub use voting::{BallotPage, Turnout};
 
 use crate::audit::{AuditDraft, AuditResult};
 use crate::error::{CoreError, Msg, Result};
@@ -64,19 +47,19 @@ pub struct Services {
     /// Actors (roles, scopes, name) recently built, by account.
     pub actors: Arc<TtlCache<crate::ids::AccountId, Actor>>,
     /// Sessions with their accounts recently read, by token digest.
-    pub sessions: Arc<TtlCache<String, (crate::ports::SessionRecord, crate::account::Account)>>,
+    pub sessions: Arc<TtlCache<String, (crate::ports::SessionRecord, crate::accounts::Account)>>,
     /// Cycles with their subject rosters, for the reading and ballot pages.
     pub snapshots: Arc<TtlCache<crate::ids::CycleId, Arc<CycleSnapshot>>>,
     /// Link sessions by token digest, kept while they live (see
-    /// [`link_readers`]).
-    pub readers: Arc<link_readers::LinkReaders>,
+    /// [`crate::reports::link_readers`]).
+    pub readers: Arc<crate::reports::link_readers::LinkReaders>,
     /// Rosters of cycles past the point where they can change (evaluation
     /// on), kept longer than the snapshots that hold them.
     frozen: Arc<TtlCache<crate::ids::CycleId, Rosters>>,
     /// Where reminders and overdue flags go besides the app's own pages.
     pub notifier: Arc<dyn crate::notify::Notifier>,
     /// Failed logins per client address and username (this node).
-    pub login_throttle: Arc<throttle::LoginThrottle>,
+    pub login_throttle: Arc<crate::accounts::throttle::LoginThrottle>,
     /// Where the head of the audit chain is anchored outside the database.
     pub anchors: Option<Arc<dyn crate::audit::AnchorSink>>,
     /// One loader per cycle snapshot at a time.
@@ -93,29 +76,29 @@ pub struct Services {
 /// [`FROZEN_ROSTER_SECONDS`] (after which names changed meanwhile show).
 #[derive(Debug)]
 pub struct CycleSnapshot {
-    pub cycle: crate::cycle::Cycle,
-    pub subjects: Arc<Vec<crate::roster::Subject>>,
-    pub evaluators: Arc<std::collections::HashMap<crate::ids::PersonId, crate::roster::Evaluator>>,
+    pub cycle: crate::cycles::Cycle,
+    pub subjects: Arc<Vec<crate::cycles::roster::Subject>>,
+    pub evaluators: Arc<std::collections::HashMap<crate::ids::PersonId, crate::cycles::roster::Evaluator>>,
     /// The ballot scope of each evaluator group, built once per snapshot
     /// (every final ballot is checked against one).
-    scopes: std::collections::HashMap<String, Arc<Vec<crate::ballot::ScopeSubject>>>,
+    scopes: std::collections::HashMap<String, Arc<Vec<crate::voting::ballot::ScopeSubject>>>,
 }
 
 impl CycleSnapshot {
-    fn new(cycle: crate::cycle::Cycle, rosters: Rosters) -> Self {
+    pub(crate) fn new(cycle: crate::cycles::Cycle, rosters: Rosters) -> Self {
         let (subjects, evaluators) = rosters;
         let scopes = cycle
             .scheme
             .groups
             .iter()
-            .map(|g| (g.code.clone(), Arc::new(voting::scope_of(&cycle, &g.code, None, &subjects))))
+            .map(|g| (g.code.clone(), Arc::new(crate::voting::service::scope_of(&cycle, &g.code, None, &subjects))))
             .collect();
         Self { cycle, subjects, evaluators, scopes }
     }
 
     /// The subjects an evaluator of `group` grades, in presentation order
     /// (never themselves).
-    pub fn scope(&self, group: &str, me: crate::ids::PersonId) -> Arc<Vec<crate::ballot::ScopeSubject>> {
+    pub fn scope(&self, group: &str, me: crate::ids::PersonId) -> Arc<Vec<crate::voting::ballot::ScopeSubject>> {
         match self.scopes.get(group) {
             Some(s) if s.iter().any(|x| x.id == me.0) => Arc::new(s.iter().filter(|x| x.id != me.0).cloned().collect()),
             Some(s) => s.clone(),
@@ -128,13 +111,17 @@ impl CycleSnapshot {
 /// can change.
 pub const FROZEN_ROSTER_SECONDS: u64 = 300;
 
-type Rosters =
-    (Arc<Vec<crate::roster::Subject>>, Arc<std::collections::HashMap<crate::ids::PersonId, crate::roster::Evaluator>>);
+type Rosters = (
+    Arc<Vec<crate::cycles::roster::Subject>>,
+    Arc<std::collections::HashMap<crate::ids::PersonId, crate::cycles::roster::Evaluator>>,
+);
 
 impl Services {
     pub fn new(store: Arc<dyn Store>, auth: AuthConfig) -> Self {
-        let login_throttle =
-            Arc::new(throttle::LoginThrottle::new(auth.lockout.max_failures.max(1) as u32, auth.lockout.lock_minutes));
+        let login_throttle = Arc::new(crate::accounts::throttle::LoginThrottle::new(
+            auth.lockout.max_failures.max(1) as u32,
+            auth.lockout.lock_minutes,
+        ));
         let ttl = std::time::Duration::from_secs(auth.cache_seconds);
         let idle = std::time::Duration::from_secs(auth.session_idle_minutes.max(0) as u64 * 60);
         Self {
@@ -144,7 +131,7 @@ impl Services {
             sessions: Arc::new(TtlCache::new(ttl)),
             snapshots: Arc::new(TtlCache::new(ttl)),
             // Kept up to the session idle limit; every change to links drops them.
-            readers: Arc::new(link_readers::LinkReaders::new(if ttl.is_zero() { ttl } else { idle })),
+            readers: Arc::new(crate::reports::link_readers::LinkReaders::new(if ttl.is_zero() { ttl } else { idle })),
             frozen: Arc::new(TtlCache::new(if ttl.is_zero() {
                 ttl
             } else {
@@ -238,19 +225,19 @@ impl Services {
     }
 
     /// Fail with `Forbidden` (audited) unless the caller administers org data.
-    async fn require_org_admin(&self, caller: &Caller, action: &str) -> Result<()> {
+    pub(crate) async fn require_org_admin(&self, caller: &Caller, action: &str) -> Result<()> {
         if caller.actor.is_org_admin() { Ok(()) } else { Err(self.deny(caller, action, "-").await) }
     }
 
     /// Fail with `Forbidden` (audited) unless the caller is a system admin.
-    async fn require_system_admin(&self, caller: &Caller, action: &str) -> Result<()> {
+    pub(crate) async fn require_system_admin(&self, caller: &Caller, action: &str) -> Result<()> {
         if caller.actor.is_system_admin() { Ok(()) } else { Err(self.deny(caller, action, "-").await) }
     }
 }
 
 /// Refuse changes to an archived cycle (its record is closed).
-pub(super) fn not_archived(c: &crate::cycle::Cycle) -> Result<()> {
-    if c.phase == crate::cycle::Phase::Archived {
+pub(crate) fn not_archived(c: &crate::cycles::Cycle) -> Result<()> {
+    if c.phase == crate::cycles::Phase::Archived {
         return Err(CoreError::Conflict(Msg::new("err-cycle-archived")));
     }
     Ok(())

@@ -1,8 +1,8 @@
 use crate::{World, grant, input, organizer, root, world};
-use kaoping_core::account::Role;
-use kaoping_core::account::RoleGrant;
+use kaoping_core::accounts::Role;
+use kaoping_core::accounts::RoleGrant;
 use kaoping_core::error::CoreError;
-use kaoping_core::person::PersonInput;
+use kaoping_core::people::PersonInput;
 use kaoping_core::services::{AccountInput, CreatedAccount};
 
 /// A person in `unit` with an account named `username` holding `role`.
@@ -60,7 +60,7 @@ async fn login_lockout_sessions_and_password_change() {
     }
     assert!(matches!(w.svc.login("wangjg", "Xinmima-2026!", attacker()).await, Err(CoreError::Locked(_))));
     let elsewhere = w.svc.login("wangjg", "Xinmima-2026!", Some("10.1.2.3".into())).await.unwrap();
-    w.svc.logout(&me, &kaoping_core::auth::token_digest(&elsewhere.token)).await.unwrap();
+    w.svc.logout(&me, &kaoping_core::accounts::auth::token_digest(&elsewhere.token)).await.unwrap();
     // An administrator's unlock lifts it.
     w.svc.account_unlock(&c, acc.id).await.unwrap();
     let again = w.svc.login("wangjg", "Xinmima-2026!", attacker()).await.unwrap();
@@ -165,7 +165,7 @@ async fn organizers_cannot_manage_accounts_that_reach_further() {
 
 #[tokio::test]
 async fn totp_codes_work_once_and_guessing_locks_the_account() {
-    use kaoping_core::auth::totp;
+    use kaoping_core::accounts::auth::totp;
     let w = world().await;
     let c = root();
     let city = w.svc.org_create(&c, None, &input("LG", "琅港市委", "city_committee")).await.unwrap();

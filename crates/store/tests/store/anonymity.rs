@@ -15,8 +15,8 @@
 
 use crate::voting::setup_n;
 use kaoping_core::audit::AuditFilter;
-use kaoping_core::ballot::MarkInput;
 use kaoping_core::ids::CycleId;
+use kaoping_core::voting::ballot::MarkInput;
 use kaoping_store::testing::on_postgres;
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
 use std::collections::{HashMap, HashSet};
@@ -230,7 +230,7 @@ async fn an_attacker_with_the_database_cannot_join_anonymous_ballots_to_their_ev
     for t in &sessions {
         let mut r = w.svc.reader_from_link(t, None).await.unwrap().unwrap();
         // Each ballot checks and records its link session's use, as from a phone.
-        r.touch = Some(kaoping_core::auth::token_digest(t));
+        r.touch = Some(kaoping_core::accounts::auth::token_digest(t));
         readers.push(r);
     }
     // Drafts first (every third voter, and the ones who never vote).

@@ -42,7 +42,8 @@ async fn backup_and_restore(w: &crate::World) -> (Db, Option<TempDir>, Option<St
                 .unwrap();
             assert!(out.status.success(), "pg_dump: {}", String::from_utf8_lossy(&out.stderr));
             let (base, _) = url.rsplit_once('/').unwrap();
-            let restored = format!("{}_r{}", url.rsplit_once('/').unwrap().1, kaoping_core::auth::random_token(3));
+            let restored =
+                format!("{}_r{}", url.rsplit_once('/').unwrap().1, kaoping_core::accounts::auth::random_token(3));
             let admin = Db::connect(&Target::Postgres(format!("{base}/postgres"))).await.unwrap();
             use sea_orm::ConnectionTrait;
             admin.connection().execute_unprepared(&format!("CREATE DATABASE {restored}")).await.unwrap();
@@ -114,16 +115,16 @@ async fn a_backup_taken_during_a_burst_restores_every_acknowledged_ballot_once_a
     assert!(copied.values().all(|n| *n == 1));
     assert_eq!(during.participants(cy).await.unwrap().len(), copied.len(), "participation and ballots together");
     let scheme = w.svc.store.cycle_get(cy).await.unwrap().unwrap().scheme;
-    let ballots: Vec<kaoping_core::tally::TallyBallot> = during
+    let ballots: Vec<kaoping_core::results::tally::TallyBallot> = during
         .ballot_list(cy)
         .await
         .unwrap()
         .into_iter()
-        .map(|b| kaoping_core::tally::TallyBallot { group: b.group, marks: b.marks })
+        .map(|b| kaoping_core::results::tally::TallyBallot { group: b.group, marks: b.marks })
         .collect();
     assert_eq!(
         during.ballot_counts(cy).await.unwrap(),
-        kaoping_core::tally::Accumulator::from_ballots(&scheme, &ballots)
+        kaoping_core::results::tally::Accumulator::from_ballots(&scheme, &ballots)
     );
 
     // After closing: the restored copy gives exactly the same results.

@@ -2,10 +2,10 @@
 //! link session a final ballot's batch checks.
 
 use kaoping_core::audit::AuditDraft;
-use kaoping_core::ballot::{NewBallot, SubmitOutcome};
 use kaoping_core::error::CoreError;
 use kaoping_core::ports::BallotStore;
-use kaoping_core::tally::Contribution;
+use kaoping_core::results::tally::Contribution;
+use kaoping_core::voting::ballot::{NewBallot, SubmitOutcome};
 use std::sync::Arc;
 
 #[tokio::test]
@@ -51,7 +51,7 @@ async fn the_same_ballot_sent_twice_at_once_from_an_ended_session_is_refused_bot
     let (w, zzb, cy, s, sessions) = crate::voting::setup_n("anonymous", 1).await;
     w.svc.voting_set(&zzb, cy, true).await.unwrap();
     let mut r = w.svc.reader_from_link(&sessions[0], None).await.unwrap().unwrap();
-    r.touch = Some(kaoping_core::auth::token_digest(&sessions[0]));
+    r.touch = Some(kaoping_core::accounts::auth::token_digest(&sessions[0]));
     w.t.db.link_session_delete(r.touch.as_deref().unwrap()).await.unwrap();
     let m = || crate::voting::marks(&[(s[0], "good"), (s[1], "fair")]);
     let (a, b) = tokio::join!(

@@ -1,8 +1,8 @@
 use crate::{input, organizer, root, world};
-use kaoping_core::cycle::{Category, CycleInput, Phase};
+use kaoping_core::cycles::scheme::Group;
+use kaoping_core::cycles::{Category, CycleInput, Phase};
 use kaoping_core::error::CoreError;
 use kaoping_core::exact::Dec4;
-use kaoping_core::scheme::Group;
 
 fn new_cycle(name: &str) -> CycleInput {
     CycleInput { name: name.into(), year: "2026".into(), ballot_mode: None }
@@ -84,8 +84,8 @@ async fn phases_move_one_step_with_their_checks_audited() {
 
 #[tokio::test]
 async fn subjects_join_once_within_scope_and_open_reporting() {
-    use kaoping_core::person::PersonInput;
-    use kaoping_core::roster::{ReportingMode, SubjectInput};
+    use kaoping_core::cycles::roster::{ReportingMode, SubjectInput};
+    use kaoping_core::people::PersonInput;
     let w = world().await;
     let c = root();
     let city = w.svc.org_create(&c, None, &input("LG", "琅港市委", "city_committee")).await.unwrap();
@@ -142,8 +142,8 @@ async fn subjects_join_once_within_scope_and_open_reporting() {
 
 #[tokio::test]
 async fn a_roster_sheet_replaces_the_roster_or_changes_nothing() {
-    use kaoping_core::person::PersonInput;
-    use kaoping_core::roster::{ReportingMode, SubjectRowInput};
+    use kaoping_core::cycles::roster::{ReportingMode, SubjectRowInput};
+    use kaoping_core::people::PersonInput;
     let w = world().await;
     let c = root();
     let city = w.svc.org_create(&c, None, &input("LG", "琅港市委", "city_committee")).await.unwrap();
@@ -199,8 +199,8 @@ async fn a_roster_sheet_replaces_the_roster_or_changes_nothing() {
 
 #[tokio::test]
 async fn evaluators_join_one_group_and_evaluation_freezes_everything() {
-    use kaoping_core::person::PersonInput;
-    use kaoping_core::roster::SubjectInput;
+    use kaoping_core::cycles::roster::SubjectInput;
+    use kaoping_core::people::PersonInput;
     let w = world().await;
     let c = root();
     let city = w.svc.org_create(&c, None, &input("LG", "琅港市委", "city_committee")).await.unwrap();

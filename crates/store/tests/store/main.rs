@@ -14,7 +14,7 @@ mod reports;
 mod schema;
 mod voting;
 
-use kaoping_core::account::{Role, RoleGrant};
+use kaoping_core::accounts::{Role, RoleGrant};
 use kaoping_core::ids::{AccountId, OrgUnitId, PersonId};
 use kaoping_core::org::OrgUnitInput;
 use kaoping_core::scope::{Actor, ScopeGrant};

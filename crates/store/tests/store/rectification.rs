@@ -23,7 +23,7 @@ pub(crate) fn subject_caller(p: i64) -> Caller {
     let mut c = crate::root();
     c.actor.person_id = PersonId(p);
     c.actor.username = format!("subject{p}");
-    c.actor.roles = [kaoping_core::account::Role::Subject].into();
+    c.actor.roles = [kaoping_core::accounts::Role::Subject].into();
     c
 }
 
@@ -125,7 +125,7 @@ const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
 #[tokio::test]
 async fn progress_is_reported_with_evidence_then_signed_off_and_reopened() {
     use kaoping_core::ports::SignOffTarget;
-    use kaoping_core::progress::{NewEvidence, ProgressInput};
+    use kaoping_core::rectification::progress::{NewEvidence, ProgressInput};
     let (w, zzb, cy, s, _) = setup_n("named", 1).await;
     let collect = std::sync::Arc::new(Collect(Default::default()));
     let svc = w.svc.clone().with_notifier(collect.clone());
@@ -174,10 +174,13 @@ async fn progress_is_reported_with_evidence_then_signed_off_and_reopened() {
     f.progress_months = "3".into();
     assert_eq!(key(svc.feedback_settings_set(&zzb, cy, &f).await.unwrap_err()), "err-progress-months-fixed");
     f.progress_months = "1".into();
-    svc.cycle_advance(&zzb, cy, kaoping_core::cycle::Phase::Tally).await.unwrap();
-    svc.results_publish(&zzb, cy, kaoping_core::cycle::Visibility::Subjects).await.unwrap();
-    svc.cycle_advance(&zzb, cy, kaoping_core::cycle::Phase::Feedback).await.unwrap();
-    assert!(matches!(svc.my_plan(&me, cy).await.unwrap().due_overall(), kaoping_core::progress::Due::Soon(_)));
+    svc.cycle_advance(&zzb, cy, kaoping_core::cycles::Phase::Tally).await.unwrap();
+    svc.results_publish(&zzb, cy, kaoping_core::cycles::Visibility::Subjects).await.unwrap();
+    svc.cycle_advance(&zzb, cy, kaoping_core::cycles::Phase::Feedback).await.unwrap();
+    assert!(matches!(
+        svc.my_plan(&me, cy).await.unwrap().due_overall(),
+        kaoping_core::rectification::progress::Due::Soon(_)
+    ));
     assert_eq!(svc.send_reminders().await.unwrap(), 1);
     assert_eq!(svc.send_reminders().await.unwrap(), 0);
     let sent = collect.0.lock().unwrap().clone();
@@ -186,7 +189,7 @@ async fn progress_is_reported_with_evidence_then_signed_off_and_reopened() {
     // A report with a photo: the KPI value must be a number.
     assert_eq!(key(svc.progress_add(&me, cy, m, &report("50", "七成"), vec![]).await.unwrap_err()), "err-kpi-number");
     let photo = NewEvidence {
-        digest: kaoping_core::report::content_digest(PNG),
+        digest: kaoping_core::reports::content_digest(PNG),
         name: "现场.png".into(),
         media_type: "image/png".into(),
         data: PNG.to_vec(),
@@ -194,7 +197,7 @@ async fn progress_is_reported_with_evidence_then_signed_off_and_reopened() {
     let r = svc.progress_add(&me, cy, m, &report("60", "84.3"), vec![photo]).await.unwrap();
     assert_eq!((r.percent, r.files.len()), (60, 1));
     let page = svc.plan_for_organizer(&zzb, cy, subject).await.unwrap();
-    assert_eq!(page.due_overall(), kaoping_core::progress::Due::No);
+    assert_eq!(page.due_overall(), kaoping_core::rectification::progress::Due::No);
     let kpi = page.measures[0].kpi.clone().unwrap();
     assert_eq!((page.measures[0].percent, kpi.current.unwrap().to_string()), (60, "84.3".to_string()));
     let (file, blob) = svc.evidence(&zzb, cy, subject, r.files[0].id).await.unwrap();
@@ -235,7 +238,7 @@ async fn progress_is_reported_with_evidence_then_signed_off_and_reopened() {
 
 #[tokio::test]
 async fn the_ledger_filters_and_next_year_carries_last_years_problems() {
-    use kaoping_core::cycle::CycleInput;
+    use kaoping_core::cycles::CycleInput;
     use kaoping_core::services::LedgerFilter;
     let (w, zzb, cy, s, _) = setup_n("named", 1).await;
     let me = subject_caller(s[0]);

@@ -1,13 +1,13 @@
 //! Personal links, written reports and reading, through the services.
 
 use crate::{input, organizer, root, world};
-use kaoping_core::account::Role;
-use kaoping_core::cycle::{CycleInput, CycleSettingsInput, Phase};
+use kaoping_core::accounts::Role;
+use kaoping_core::cycles::roster::SubjectInput;
+use kaoping_core::cycles::{CycleInput, CycleSettingsInput, Phase};
 use kaoping_core::error::CoreError;
 use kaoping_core::ids::{AccountId, PersonId};
-use kaoping_core::person::PersonInput;
-use kaoping_core::report::{AttachmentChange, NewAttachment, ReportStatus};
-use kaoping_core::roster::SubjectInput;
+use kaoping_core::people::PersonInput;
+use kaoping_core::reports::{AttachmentChange, NewAttachment, ReportStatus};
 use kaoping_core::scope::Actor;
 use kaoping_core::services::{Caller, IssueFor, ReportSave};
 

@@ -3,12 +3,12 @@
 //! anonymous mode's stored rows.
 
 use crate::{input, organizer, root, world};
-use kaoping_core::ballot::MarkInput;
-use kaoping_core::cycle::{CycleInput, Phase};
+use kaoping_core::cycles::roster::SubjectInput;
+use kaoping_core::cycles::{CycleInput, Phase};
 use kaoping_core::error::CoreError;
-use kaoping_core::person::PersonInput;
-use kaoping_core::roster::SubjectInput;
+use kaoping_core::people::PersonInput;
 use kaoping_core::services::IssueFor;
+use kaoping_core::voting::ballot::MarkInput;
 
 pub(crate) fn marks(grades: &[(i64, &str)]) -> Vec<MarkInput> {
     grades
@@ -135,7 +135,7 @@ async fn ballots_are_final_once_with_receipts_and_the_close_seals_them() {
     assert!(matches!(w.svc.results(&zzb, cy).await, Err(CoreError::Conflict(_))));
     let seal = w.svc.voting_set(&zzb, cy, false).await.unwrap().unwrap();
     let receipts: Vec<String> = w.svc.store.ballot_list(cy).await.unwrap().into_iter().map(|b| b.receipt).collect();
-    assert_eq!(seal, kaoping_core::ballot::seal(&receipts));
+    assert_eq!(seal, kaoping_core::voting::ballot::seal(&receipts));
     let log = w
         .svc
         .store
@@ -148,9 +148,9 @@ async fn ballots_are_final_once_with_receipts_and_the_close_seals_them() {
     let (_, results) = w.svc.results(&zzb, cy).await.unwrap();
     w.svc.cycle_advance(&zzb, cy, Phase::Tally).await.unwrap();
     // 甲: 好, 较好, 较好 → 260/3; 乙: 较好, 一般, 一般 → 60.
-    assert_eq!(kaoping_core::tally::exact_string(results[0].democratic.as_ref().unwrap()), "260/3");
+    assert_eq!(kaoping_core::results::tally::exact_string(results[0].democratic.as_ref().unwrap()), "260/3");
     assert_eq!(results[0].grade.as_ref().unwrap().0, "good");
-    assert_eq!(results[1].democratic, Some(kaoping_core::tally::q_int(60)));
+    assert_eq!(results[1].democratic, Some(kaoping_core::results::tally::q_int(60)));
 }
 
 #[tokio::test]
@@ -246,12 +246,12 @@ async fn a_burst_is_committed_in_shuffled_batches_none_lost_none_twice() {
     assert_eq!(stored.len(), readers.len(), "none lost, none twice");
     // The counts kept (at closing, for sealed ballots) are those of the stored ballots.
     let scheme = w.svc.store.cycle_get(cy).await.unwrap().unwrap().scheme;
-    let all: Vec<kaoping_core::tally::TallyBallot> = stored
+    let all: Vec<kaoping_core::results::tally::TallyBallot> = stored
         .iter()
-        .map(|b| kaoping_core::tally::TallyBallot { group: b.group.clone(), marks: b.marks.clone() })
+        .map(|b| kaoping_core::results::tally::TallyBallot { group: b.group.clone(), marks: b.marks.clone() })
         .collect();
     let kept = w.svc.store.ballot_counts(cy).await.unwrap();
-    assert_eq!(kept, kaoping_core::tally::Accumulator::from_ballots(&scheme, &all));
+    assert_eq!(kept, kaoping_core::results::tally::Accumulator::from_ballots(&scheme, &all));
     assert_eq!(kept.counts.values().sum::<u64>(), 2 * readers.len() as u64);
     let participants = w.svc.store.participants(cy).await.unwrap();
     assert_eq!(participants.len(), readers.len());
@@ -375,7 +375,7 @@ async fn a_link_sessions_last_use_is_written_by_the_ballot_writer_and_never_move
     use kaoping_core::ports::LinkStore;
     let (w, zzb, cy, s, sessions) = setup("named").await;
     let store = &w.t.db;
-    let digest = kaoping_core::auth::token_digest(&sessions[0]);
+    let digest = kaoping_core::accounts::auth::token_digest(&sessions[0]);
     let seen = |digest: String| async move { store.link_session_get(&digest).await.unwrap().map(|s| s.last_seen_at) };
     let written = |digest: String, at: chrono::DateTime<chrono::Utc>| async move {
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(3);
@@ -415,11 +415,11 @@ async fn a_final_ballot_checks_its_link_session_and_records_its_use_in_its_batch
         let session = sessions[i].clone();
         async move {
             let mut r = w.svc.reader_from_link(&session, None).await.unwrap().unwrap();
-            r.touch = Some(kaoping_core::auth::token_digest(&session));
+            r.touch = Some(kaoping_core::accounts::auth::token_digest(&session));
             r
         }
     };
-    let digest = kaoping_core::auth::token_digest(&sessions[0]);
+    let digest = kaoping_core::accounts::auth::token_digest(&sessions[0]);
     let before = w.t.db.link_session_get(&digest).await.unwrap().unwrap().last_seen_at;
     let r = due(0).await;
     w.svc.ballot_submit(&r, "session-key-0001", marks(&[(s[0], "good"), (s[1], "fair")])).await.unwrap();
@@ -479,7 +479,7 @@ async fn rekeying_the_ballots_by_arrival_keeps_every_ballot_and_the_seal() {
     // Ballots stored, the table taken back to its shape before m0010 (keyed
     // by the random id) and migrated again: the same ballots, the same seal.
     let (w, zzb, cy, _, sessions) = everyone_voted().await;
-    let key = |mut b: Vec<kaoping_core::ballot::StoredBallot>| {
+    let key = |mut b: Vec<kaoping_core::voting::ballot::StoredBallot>| {
         b.sort_by(|x, y| x.id.cmp(&y.id));
         b
     };
@@ -513,5 +513,5 @@ async fn rekeying_the_ballots_by_arrival_keeps_every_ballot_and_the_seal() {
     assert_eq!(key(w.svc.store.ballot_list(cy).await.unwrap()), before);
     let seal = w.svc.voting_set(&zzb, cy, false).await.unwrap();
     let receipts: Vec<String> = before.iter().map(|b| b.receipt.clone()).collect();
-    assert_eq!(seal, Some(kaoping_core::ballot::seal(&receipts)));
+    assert_eq!(seal, Some(kaoping_core::voting::ballot::seal(&receipts)));
 }

@@ -1,7 +1,7 @@
 //! Helpers shared by the benches (each bench uses some of them).
 #![allow(dead_code)]
 
-use kaoping_core::account::Role;
+use kaoping_core::accounts::Role;
 use kaoping_core::ids::{AccountId, PersonId};
 use kaoping_core::scope::Actor;
 use kaoping_core::services::Caller;

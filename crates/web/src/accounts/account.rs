@@ -10,7 +10,7 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use kaoping_core::auth::totp;
+use kaoping_core::accounts::auth::totp;
 use kaoping_core::error::CoreError;
 use serde::Deserialize;
 

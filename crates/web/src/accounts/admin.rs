@@ -10,7 +10,7 @@ use axum::Form;
 use axum::extract::{Path, Query, RawForm, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use kaoping_core::account::{AccountSummary, Role};
+use kaoping_core::accounts::{AccountSummary, Role};
 use kaoping_core::error::CoreError;
 use kaoping_core::ids::{AccountId, OrgUnitId};
 use kaoping_core::org::OrgUnit;

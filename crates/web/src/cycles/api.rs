@@ -6,10 +6,10 @@ use crate::error::AppResult;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use kaoping_core::cycle::{Category, Cycle, CycleInput, Phase};
+use kaoping_core::cycles::scheme::Scheme;
+use kaoping_core::cycles::{Category, Cycle, CycleInput, Phase};
 use kaoping_core::error::{CoreError, Msg};
 use kaoping_core::ids::{CycleId, OrgUnitId};
-use kaoping_core::scheme::Scheme;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 

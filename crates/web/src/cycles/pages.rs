@@ -12,10 +12,10 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use kaoping_core::cycle::{Cycle, CycleInput, Phase};
+use kaoping_core::cycles::scheme::Component;
+use kaoping_core::cycles::{Cycle, CycleInput, Phase};
 use kaoping_core::error::CoreError;
 use kaoping_core::ids::{CycleId, OrgUnitId};
-use kaoping_core::scheme::Component;
 use serde::Deserialize;
 
 #[derive(Template)]
@@ -112,9 +112,9 @@ struct ShowView {
     groups: Vec<(String, String, String)>,
     bands: Vec<(String, String)>,
     rules: Vec<(String, String)>,
-    subjects: Vec<(kaoping_core::roster::Subject, String)>,
+    subjects: Vec<(kaoping_core::cycles::roster::Subject, String)>,
     people: Vec<kaoping_core::ports::PersonRow>,
-    evaluators: Vec<(kaoping_core::roster::Evaluator, String)>,
+    evaluators: Vec<(kaoping_core::cycles::roster::Evaluator, String)>,
     deadline: String,
     turnout: Option<kaoping_core::services::Turnout>,
     errors: FormErrors,
@@ -291,8 +291,12 @@ pub async fn add_subject(
     Path(id): Path<i64>,
     Form(f): Form<SubjectForm>,
 ) -> AppResult<Response> {
-    let input =
-        kaoping_core::roster::SubjectInput { person_id: f.person_id, category: f.category, mode: f.mode, post: f.post };
+    let input = kaoping_core::cycles::roster::SubjectInput {
+        person_id: f.person_id,
+        category: f.category,
+        mode: f.mode,
+        post: f.post,
+    };
     match state.services.subject_add(&a.caller, CycleId(id), &input).await {
         Ok(_) => Ok(Redirect::to(&format!("/admin/cycles/{id}?flash=subject-added#subjects")).into_response()),
         Err(CoreError::Invalid(errs)) => {

@@ -6,8 +6,8 @@ use crate::error::AppResult;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use kaoping_core::cycles::roster::SubjectInput;
 use kaoping_core::ids::CycleId;
-use kaoping_core::roster::SubjectInput;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 

@@ -8,7 +8,7 @@ use crate::views::{Page, render};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use kaoping_core::cycle::Cycle;
+use kaoping_core::cycles::Cycle;
 use kaoping_core::error::CoreError;
 use kaoping_core::ids::CycleId;
 
@@ -88,11 +88,11 @@ pub async fn subjects_import(
             Ok(x) => x,
             Err(report) => return Ok(fail(report)),
         };
-    let rows: Vec<kaoping_core::roster::SubjectRowInput> = sheet
+    let rows: Vec<kaoping_core::cycles::roster::SubjectRowInput> = sheet
         .rows
         .iter()
         .map(|(n, cells)| {
-            let mut r = kaoping_core::roster::SubjectRowInput { row: *n, ..Default::default() };
+            let mut r = kaoping_core::cycles::roster::SubjectRowInput { row: *n, ..Default::default() };
             for (i, field) in map.iter().enumerate() {
                 let v = cells.get(i).cloned().unwrap_or_default();
                 match field {
@@ -173,11 +173,11 @@ pub async fn evaluators_import(
             Ok(x) => x,
             Err(report) => return Ok(fail(report)),
         };
-    let rows: Vec<kaoping_core::roster::EvaluatorRowInput> = sheet
+    let rows: Vec<kaoping_core::cycles::roster::EvaluatorRowInput> = sheet
         .rows
         .iter()
         .map(|(n, cells)| {
-            let mut r = kaoping_core::roster::EvaluatorRowInput { row: *n, ..Default::default() };
+            let mut r = kaoping_core::cycles::roster::EvaluatorRowInput { row: *n, ..Default::default() };
             for (i, field) in map.iter().enumerate() {
                 let v = cells.get(i).cloned().unwrap_or_default();
                 match field {

@@ -10,11 +10,11 @@ use askama::Template;
 use axum::extract::{Path, RawForm, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use kaoping_core::cycle::{Category, Cycle};
+use kaoping_core::cycles::scheme::{Band, Component, Grade, Group, Item, Scheme};
+use kaoping_core::cycles::{Category, Cycle};
 use kaoping_core::error::{CoreError, FieldError, Msg};
 use kaoping_core::exact::{Dec4, Frac};
 use kaoping_core::ids::CycleId;
-use kaoping_core::scheme::{Band, Component, Grade, Group, Item, Scheme};
 
 /// Blank rows offered for additions in each table.
 const SPARE: usize = 2;
@@ -158,7 +158,7 @@ impl Draft {
         let trim = self.trim.parse::<u32>().unwrap_or_else(|_| {
             errs.push(FieldError::new(
                 "trim",
-                Msg::new("err-integer-range").arg("min", 0).arg("max", kaoping_core::scheme::TRIM_MAX),
+                Msg::new("err-integer-range").arg("min", 0).arg("max", kaoping_core::cycles::scheme::TRIM_MAX),
             ));
             0
         });
@@ -169,7 +169,7 @@ impl Draft {
             trim,
             ballot_quota,
             components,
-            rules: kaoping_core::scheme::GradeRules {
+            rules: kaoping_core::cycles::scheme::GradeRules {
                 veto_grade: self.veto_grade.clone(),
                 poor_vote_threshold: poor,
                 bands,

@@ -6,7 +6,7 @@ use crate::error::AppResult;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use kaoping_core::cycle::CycleSettingsInput;
+use kaoping_core::cycles::CycleSettingsInput;
 use kaoping_core::ids::CycleId;
 
 pub async fn save_settings(

@@ -11,7 +11,7 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use kaoping_core::cycle::Cycle;
+use kaoping_core::cycles::Cycle;
 use kaoping_core::error::{CoreError, Msg};
 use kaoping_core::feedback::{FeedbackSettingsInput, FeedbackSheet, ProblemInput, ProblemSource, Severity};
 use kaoping_core::ids::{CycleId, PersonId};

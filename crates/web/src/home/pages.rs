@@ -7,7 +7,7 @@ use crate::views::{Page, render};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
-use kaoping_core::account::Role;
+use kaoping_core::accounts::Role;
 use kaoping_core::audit::{AuditEntry, AuditFilter};
 use kaoping_core::services::Task;
 use serde::Deserialize;

@@ -7,7 +7,7 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use kaoping_core::ids::{OrgUnitId, PersonId};
-use kaoping_core::person::PersonInput;
+use kaoping_core::people::PersonInput;
 use kaoping_core::ports::PersonRow;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};

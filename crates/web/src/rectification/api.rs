@@ -11,7 +11,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use kaoping_core::ids::{CycleId, PersonId};
 use kaoping_core::ports::SignOffTarget;
-use kaoping_core::progress::{ProgressInput, ProgressReport};
+use kaoping_core::rectification::progress::{ProgressInput, ProgressReport};
 use kaoping_core::rectification::{Measure, MeasureInput};
 use kaoping_core::services::PlanPage;
 use serde::{Deserialize, Serialize};

@@ -9,7 +9,7 @@ use crate::views::{Page, render};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
-use kaoping_core::cycle::Cycle;
+use kaoping_core::cycles::Cycle;
 use kaoping_core::feedback::ProblemStatus;
 use kaoping_core::ids::CycleId;
 use kaoping_core::services::{Ledger, LedgerFilter, LedgerRow};

@@ -13,7 +13,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use kaoping_core::error::CoreError;
 use kaoping_core::ids::{CycleId, PersonId};
-use kaoping_core::progress::{Due, ProgressInput};
+use kaoping_core::rectification::progress::{Due, ProgressInput};
 use kaoping_core::rectification::{Measure, MeasureInput};
 use kaoping_core::services::PlanPage;
 

@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use kaoping_core::error::{CoreError, FieldError, Msg};
 use kaoping_core::ids::{CycleId, PersonId};
 use kaoping_core::ports::SignOffTarget;
-use kaoping_core::progress::{NewEvidence, ProgressInput};
+use kaoping_core::rectification::progress::{NewEvidence, ProgressInput};
 use serde::Deserialize;
 
 /// The form fields and the files (name, bytes) of a multipart request.
@@ -50,7 +50,7 @@ fn check_files(files: Vec<(String, Vec<u8>)>, max: usize) -> Result<Vec<NewEvide
         match kaoping_office::docs::check_evidence(&name, &data, max) {
             Ok(media) => {
                 let name: String = name.chars().filter(|c| !c.is_control()).take(200).collect();
-                let digest = kaoping_core::report::content_digest(&data);
+                let digest = kaoping_core::reports::content_digest(&data);
                 out.push(NewEvidence { digest, name, media_type: media.into(), data });
             }
             Err(m) => errs.push(FieldError::new("files", m)),

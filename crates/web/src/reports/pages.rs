@@ -13,11 +13,11 @@ use axum::Form;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use kaoping_core::cycle::Cycle;
+use kaoping_core::cycles::Cycle;
+use kaoping_core::cycles::roster::Subject;
 use kaoping_core::error::{CoreError, Msg};
 use kaoping_core::ids::{CycleId, PersonId};
-use kaoping_core::report::{AttachmentChange, NewAttachment, ReportSummary, template_body};
-use kaoping_core::roster::Subject;
+use kaoping_core::reports::{AttachmentChange, NewAttachment, ReportSummary, template_body};
 use kaoping_core::services::{CarryOver, Coverage, MyReport, ReportSave, is_late};
 use serde::Deserialize;
 
@@ -75,7 +75,7 @@ fn carry_over_html(lang: crate::i18n::Lang, c: &CarryOver) -> String {
     if c.items.is_empty() {
         return String::new();
     }
-    let esc = kaoping_core::report::escape_text;
+    let esc = kaoping_core::reports::escape_text;
     let mut out = format!("<h3>{}</h3><ol>", esc(&lang.t("carry-over-title")));
     for it in &c.items {
         let state = if it.problem.status == kaoping_core::feedback::ProblemStatus::SignedOff {
@@ -184,7 +184,7 @@ pub async fn save(
             };
             match checked {
                 Ok(doc) => {
-                    let digest = kaoping_core::report::content_digest(&data);
+                    let digest = kaoping_core::reports::content_digest(&data);
                     let name: String = name.chars().filter(|c| !c.is_control()).take(200).collect();
                     AttachmentChange::Replace(NewAttachment {
                         digest,

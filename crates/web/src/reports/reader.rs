@@ -13,12 +13,12 @@ use axum::extract::{FromRequestParts, Path, Query, RawPathParams, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use kaoping_core::cycle::Cycle;
+use kaoping_core::cycles::Cycle;
+use kaoping_core::cycles::roster::Subject;
 use kaoping_core::error::CoreError;
 use kaoping_core::ids::{CycleId, PersonId};
-use kaoping_core::reading::{Note, Reader, ReadingRecord};
-use kaoping_core::report::{Report, ReportSummary};
-use kaoping_core::roster::Subject;
+use kaoping_core::reports::reading::{Note, Reader, ReadingRecord};
+use kaoping_core::reports::{Report, ReportSummary};
 use serde::Deserialize;
 
 #[derive(Template)]
@@ -309,7 +309,7 @@ pub async fn my_notes(
 }
 
 /// A stored report file as a download: never rendered inline, never sniffed.
-pub fn file_response(name: &str, blob: kaoping_core::report::Blob) -> Response {
+pub fn file_response(name: &str, blob: kaoping_core::reports::Blob) -> Response {
     let ascii: String = name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' { c } else { '_' }).collect();
     let encoded = crate::ctx::urlencode(name).replace('/', "%2F");
     let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}");

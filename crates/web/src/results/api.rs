@@ -6,7 +6,7 @@ use crate::error::{AppError, AppResult};
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use kaoping_core::cycle::Visibility;
+use kaoping_core::cycles::Visibility;
 use kaoping_core::ids::CycleId;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -24,7 +24,7 @@ pub struct ResultsDto {
     pub partial: bool,
     /// Each result as in the cycle export (`docs/export-format.md`).
     #[schema(value_type = Vec<Object>)]
-    pub results: Vec<kaoping_core::export::ResultOut>,
+    pub results: Vec<kaoping_core::results::export::ResultOut>,
 }
 
 #[utoipa::path(get, path = "/api/v1/cycles/{id}/results", tag = "voting", params(("id" = i64, Path), ("live" = Option<bool>, Query)),
@@ -40,7 +40,7 @@ pub async fn results(
     } else {
         state.services.results(&a.caller, CycleId(id)).await?
     };
-    let results = r.iter().map(kaoping_core::export::result_out).collect();
+    let results = r.iter().map(kaoping_core::results::export::result_out).collect();
     Ok(Json(ResultsDto { partial: !c.voting.is_closed(), results }))
 }
 

@@ -10,12 +10,12 @@ use crate::views::{Page, render};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use kaoping_core::cycle::Cycle;
+use kaoping_core::cycles::Cycle;
 use kaoping_core::error::{CoreError, FieldError};
 use kaoping_core::exact::Dec4;
 use kaoping_core::ids::CycleId;
+use kaoping_core::results::tally::RoutineGrade;
 use kaoping_core::sheet_rows::{CellRow, assessment_rows};
-use kaoping_core::tally::RoutineGrade;
 
 const COLUMNS: crate::sheet::Columns = &[
     ("name", "subject-col-name"),

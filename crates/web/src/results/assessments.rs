@@ -13,14 +13,14 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use kaoping_core::cycle::Cycle;
+use kaoping_core::cycles::Cycle;
+use kaoping_core::cycles::roster::Subject;
 use kaoping_core::error::{CoreError, FieldError, Msg};
 use kaoping_core::exact::Dec4;
 use kaoping_core::ids::{CycleId, PersonId};
-use kaoping_core::meeting::Assessment;
-use kaoping_core::roster::Subject;
+use kaoping_core::results::tally::{RoutineGrade, round2};
 use kaoping_core::services::{ResultCard, Summary};
-use kaoping_core::tally::{RoutineGrade, round2};
+use kaoping_core::voting::meeting::Assessment;
 
 /// A form row: (subject, routine, observation, service, routine grade code, veto reason).
 type FormRow = (Subject, String, String, String, String, String);

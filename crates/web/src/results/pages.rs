@@ -9,9 +9,9 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use kaoping_core::cycle::Cycle;
+use kaoping_core::cycles::Cycle;
 use kaoping_core::ids::CycleId;
-use kaoping_core::tally::{SubjectResult, round2};
+use kaoping_core::results::tally::{SubjectResult, round2};
 use serde::Deserialize;
 use std::collections::HashMap;
 
@@ -52,8 +52,8 @@ struct ResultsView {
     seal: String,
 }
 
-fn pct(q: Option<kaoping_core::tally::Q>) -> String {
-    q.map(|q| format!("{}%", round2(&(q * kaoping_core::tally::q_int(100))))).unwrap_or_default()
+fn pct(q: Option<kaoping_core::results::tally::Q>) -> String {
+    q.map(|q| format!("{}%", round2(&(q * kaoping_core::results::tally::q_int(100))))).unwrap_or_default()
 }
 
 /// The results as lines, by category in the cycle's order.
@@ -88,7 +88,7 @@ async fn lines(
             name: names.get(&r.subject).cloned().unwrap_or_default(),
             democratic: r.democratic.as_ref().map(round2).unwrap_or_default(),
             composite: r.composite.as_ref().map(round2).unwrap_or_default(),
-            exact: r.composite.as_ref().map(kaoping_core::tally::exact_string).unwrap_or_default(),
+            exact: r.composite.as_ref().map(kaoping_core::results::tally::exact_string).unwrap_or_default(),
             n: r.counts.n(),
             abstain: r.counts.abstain,
             excellent: pct(r.excellent_rate()),
@@ -158,8 +158,8 @@ pub async fn show(
         .crumb_text(cycle.name.clone(), Some(&format!("/admin/cycles/{id}")))
         .crumb("results-title", None)
         .flash(q.flash.as_deref());
-    let label = |v: kaoping_core::cycle::Visibility| a.ctx.lang.t(&format!("visibility-{}", v.as_str()));
-    let visibilities = kaoping_core::cycle::Visibility::ALL.iter().map(|v| (v.as_str(), label(*v))).collect();
+    let label = |v: kaoping_core::cycles::Visibility| a.ctx.lang.t(&format!("visibility-{}", v.as_str()));
+    let visibilities = kaoping_core::cycles::Visibility::ALL.iter().map(|v| (v.as_str(), label(*v))).collect();
     let published_to = label(cycle.results.visibility);
     let seal = match cycle.results.published_at {
         Some(_) => state.services.results_seal_recorded(cycle.id).await?.unwrap_or_default(),
@@ -181,7 +181,7 @@ pub async fn publish(
     Path(id): Path<i64>,
     Form(f): Form<PublishForm>,
 ) -> AppResult<Response> {
-    let to = kaoping_core::cycle::Visibility::parse(&f.visibility).ok_or_else(|| {
+    let to = kaoping_core::cycles::Visibility::parse(&f.visibility).ok_or_else(|| {
         kaoping_core::error::CoreError::invalid("visibility", kaoping_core::Msg::new("err-visibility"))
     })?;
     state.services.results_publish(&a.caller, CycleId(id), to).await?;
@@ -278,7 +278,7 @@ pub struct BallotsQuery {
 struct NamedView {
     page: Page,
     cycle: Cycle,
-    subjects: Vec<kaoping_core::roster::Subject>,
+    subjects: Vec<kaoping_core::cycles::roster::Subject>,
     /// The subject shown (0: none yet).
     chosen: i64,
     /// (evaluator, group label, grade label and index, remark)

@@ -11,8 +11,8 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use kaoping_core::ballot::MarkInput;
 use kaoping_core::ids::{CycleId, PersonId};
+use kaoping_core::voting::ballot::MarkInput;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 

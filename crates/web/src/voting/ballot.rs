@@ -12,12 +12,12 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use kaoping_core::ballot::{MarkInput, ScopeSubject, check_final};
-use kaoping_core::cycle::Cycle;
+use kaoping_core::cycles::Cycle;
 use kaoping_core::error::CoreError;
-use kaoping_core::grades::Grades;
-use kaoping_core::reading::Reader;
+use kaoping_core::reports::reading::Reader;
 use kaoping_core::services::BallotPage;
+use kaoping_core::voting::ballot::{MarkInput, ScopeSubject, check_final};
+use kaoping_core::voting::grades::Grades;
 use std::collections::BTreeMap;
 
 /// One subject row of the ballot form.
@@ -179,7 +179,7 @@ async fn review_view(
     let page = reader_page(state, ctx, "ballot-review", reader, &p.cycle);
     Ok(ReviewView {
         page,
-        key: kaoping_core::auth::random_token(16),
+        key: kaoping_core::accounts::auth::random_token(16),
         marks_json: serde_json::to_string(&p.draft).expect("marks serialize"),
         voted: p.voted,
         cycle: p.cycle,

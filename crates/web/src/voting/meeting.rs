@@ -13,10 +13,10 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use kaoping_core::cycle::Cycle;
+use kaoping_core::cycles::Cycle;
+use kaoping_core::cycles::roster::Evaluator;
 use kaoping_core::error::CoreError;
 use kaoping_core::ids::{CycleId, PersonId};
-use kaoping_core::roster::Evaluator;
 use kaoping_core::services::{BallotPage, Meeting};
 use serde::Deserialize;
 
@@ -27,7 +27,7 @@ struct MeetingView {
     cycle: Cycle,
     m: Meeting,
     /// The subject presenting now and the critique recorded so far.
-    critique: Option<(kaoping_core::roster::Subject, String)>,
+    critique: Option<(kaoping_core::cycles::roster::Subject, String)>,
 }
 
 fn crumbs(page: Page, cycle: &Cycle, key: &str) -> Page {
@@ -107,7 +107,7 @@ async fn paper_view(
     a: &crate::ctx::Auth,
     id: i64,
     person: i64,
-    draft: Vec<kaoping_core::ballot::MarkInput>,
+    draft: Vec<kaoping_core::voting::ballot::MarkInput>,
     errors: FormErrors,
     receipt: String,
 ) -> AppResult<PaperView> {
@@ -121,7 +121,7 @@ async fn paper_view(
         evaluator,
         groups,
         errors,
-        key: kaoping_core::auth::random_token(16),
+        key: kaoping_core::accounts::auth::random_token(16),
         paper: true,
         receipt,
     })

@@ -1,8 +1,8 @@
 //! Every route, every role: who gets in, who gets 403 or the login page.
 
 use crate::helpers::{TestApp, USERS, client, location, root_caller, spawn};
-use kaoping_core::account::{Role, RoleGrant};
-use kaoping_core::person::PersonInput;
+use kaoping_core::accounts::{Role, RoleGrant};
+use kaoping_core::people::PersonInput;
 use kaoping_core::services::AccountInput;
 use reqwest::Method;
 use serde_json::json;
@@ -109,7 +109,7 @@ async fn routes(app: &TestApp) -> (Vec<Route>, Vec<Route>) {
         .cycle_create(
             &c,
             a,
-            &kaoping_core::cycle::CycleInput { name: "甲区2026".into(), year: "2026".into(), ballot_mode: None },
+            &kaoping_core::cycles::CycleInput { name: "甲区2026".into(), year: "2026".into(), ballot_mode: None },
             None,
         )
         .await

@@ -1,8 +1,8 @@
 //! Login, lockout, rate limit, sessions, password change, TOTP, language.
 
 use crate::helpers::{PASSWORD, client, location, root_caller, spawn, spawn_with};
-use kaoping_core::auth::totp;
-use kaoping_core::person::PersonInput;
+use kaoping_core::accounts::auth::totp;
+use kaoping_core::people::PersonInput;
 use kaoping_core::services::AccountInput;
 
 #[tokio::test]

@@ -3,10 +3,10 @@
 //! printable sheet and its .docx, and the subject's acknowledgement.
 
 use crate::helpers::{TestApp, location, root_caller, spawn};
-use kaoping_core::cycle::{CycleInput, Phase};
+use kaoping_core::cycles::roster::SubjectInput;
+use kaoping_core::cycles::{CycleInput, Phase};
 use kaoping_core::ids::{CycleId, PersonId};
-use kaoping_core::person::PersonInput;
-use kaoping_core::roster::SubjectInput;
+use kaoping_core::people::PersonInput;
 
 /// A cycle in evaluation whose subject is the "subj" account's person,
 /// with one evaluator, voting open.

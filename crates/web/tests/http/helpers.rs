@@ -1,9 +1,9 @@
-use kaoping_core::account::{Role, RoleGrant};
+use kaoping_core::accounts::auth;
+use kaoping_core::accounts::{Role, RoleGrant};
 use kaoping_core::audit::AuditDraft;
-use kaoping_core::auth;
 use kaoping_core::ids::{AccountId, OrgUnitId};
 use kaoping_core::org::{OrgUnit, OrgUnitInput};
-use kaoping_core::person::PersonInput;
+use kaoping_core::people::PersonInput;
 use kaoping_core::ports::NewAccount;
 use kaoping_core::scope::Actor;
 use kaoping_core::services::{AuthConfig, Caller, Services};

@@ -5,9 +5,9 @@
 
 use crate::helpers::{client, location, root_caller, spawn};
 use kaoping_core::audit::AuditFilter;
-use kaoping_core::cycle::{CycleInput, Phase};
-use kaoping_core::person::PersonInput;
-use kaoping_core::roster::SubjectInput;
+use kaoping_core::cycles::roster::SubjectInput;
+use kaoping_core::cycles::{CycleInput, Phase};
+use kaoping_core::people::PersonInput;
 use kaoping_core::services::IssueFor;
 use std::time::Duration;
 
@@ -213,7 +213,7 @@ async fn a_meeting_runs_with_presenting_paper_ballots_a_live_screen_and_publishe
     // The export carries the entered inputs and verifies.
     let e = app.svc.cycle_export(&c, cy, false).await.unwrap();
     assert_eq!(e.vetoes, vec![other.0]);
-    assert_eq!(kaoping_core::export::verify(&e), Vec::<String>::new());
+    assert_eq!(kaoping_core::results::export::verify(&e), Vec::<String>::new());
     // Its results seal is the one written to the audit log at publishing.
     let recorded = app.svc.results_seal_recorded(cy).await.unwrap();
     assert_eq!(recorded.as_deref(), Some(e.results_seal.as_ref().unwrap().seal.as_str()));
@@ -337,7 +337,7 @@ async fn routine_scores_and_vetoes_come_from_a_sheet_all_or_nothing() {
     let (_, rows) = app.svc.assessments(&c, cy).await.unwrap();
     let jia = &rows.iter().find(|(s, _)| s.person_name == "甲书记").unwrap().1;
     assert_eq!(jia.routine.map(|d| d.to_string()), Some("87.5".into()));
-    assert_eq!(jia.routine_grade, Some(kaoping_core::tally::RoutineGrade::Excellent));
+    assert_eq!(jia.routine_grade, Some(kaoping_core::results::tally::RoutineGrade::Excellent));
     let yi = &rows.iter().find(|(s, _)| s.person_name == "乙书记").unwrap().1;
     assert_eq!(yi.veto_reason.as_deref(), Some("发生重大安全事故"));
     // The export is the same sheet, ready to edit.

@@ -372,7 +372,7 @@ async fn the_subject_roster_round_trips_through_excel() {
         .svc
         .person_create(
             &crate::helpers::root_caller(),
-            &kaoping_core::person::PersonInput {
+            &kaoping_core::people::PersonInput {
                 name: "甲一书记".into(),
                 org_unit_id: Some(app.a1.id.to_string()),
                 post: Some("镇党委书记".into()),
@@ -438,7 +438,7 @@ async fn the_evaluator_roster_round_trips_through_excel() {
         .svc
         .person_create(
             &crate::helpers::root_caller(),
-            &kaoping_core::person::PersonInput { name: "党代表乙".into(), ..Default::default() },
+            &kaoping_core::people::PersonInput { name: "党代表乙".into(), ..Default::default() },
             Some(app.a.id),
         )
         .await

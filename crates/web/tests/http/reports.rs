@@ -2,10 +2,10 @@
 //! the bad input the issue names.
 
 use crate::helpers::{TestApp, client, location, root_caller, spawn};
-use kaoping_core::cycle::CycleInput;
+use kaoping_core::cycles::CycleInput;
+use kaoping_core::cycles::roster::SubjectInput;
 use kaoping_core::ids::{CycleId, PersonId};
-use kaoping_core::person::PersonInput;
-use kaoping_core::roster::SubjectInput;
+use kaoping_core::people::PersonInput;
 use reqwest::multipart::{Form, Part};
 
 async fn person_of(app: &TestApp, username: &str) -> PersonId {
@@ -184,7 +184,7 @@ async fn personal_links_open_reading_and_refuse_bad_tokens() {
     };
     let draft = kaoping_core::services::ReportSave {
         body_html: "<p>草稿内容保密</p>".into(),
-        attachment: kaoping_core::report::AttachmentChange::Keep,
+        attachment: kaoping_core::reports::AttachmentChange::Keep,
         submit: false,
     };
     app.svc.report_save(&other_caller, cy, draft).await.unwrap();

@@ -2,9 +2,9 @@
 //! receipt (replay-safe), tampered fields, closing and results.
 
 use crate::helpers::{client, location, root_caller, spawn};
-use kaoping_core::cycle::{CycleInput, Phase};
-use kaoping_core::person::PersonInput;
-use kaoping_core::roster::SubjectInput;
+use kaoping_core::cycles::roster::SubjectInput;
+use kaoping_core::cycles::{CycleInput, Phase};
+use kaoping_core::people::PersonInput;
 use kaoping_core::services::IssueFor;
 
 fn hidden(html: &str, name: &str) -> String {
@@ -173,17 +173,21 @@ async fn an_evaluator_votes_by_form_and_the_organizer_closes_and_reads_results()
     assert_eq!(sheet.rows.len(), 2);
 
     // The public export verifies, and carries no evaluator.
-    let export: kaoping_core::export::Export =
+    let export: kaoping_core::results::export::Export =
         admin.get(app.url(&format!("/admin/cycles/{cy}/export.json"))).send().await.unwrap().json().await.unwrap();
     assert_eq!(export.ballots.len(), 1);
     assert!(export.ballots.iter().all(|b| b.evaluator.is_none()));
-    assert!(kaoping_core::export::verify(&export).is_empty(), "{:?}", kaoping_core::export::verify(&export));
+    assert!(
+        kaoping_core::results::export::verify(&export).is_empty(),
+        "{:?}",
+        kaoping_core::results::export::verify(&export)
+    );
 
     // The restricted export adds the evaluator, and its download is audited.
-    let restricted: kaoping_core::export::Export =
+    let restricted: kaoping_core::results::export::Export =
         app.get_json(&admin, &format!("/admin/cycles/{cy}/export-restricted.json")).await;
     assert_eq!((restricted.kind.as_str(), restricted.ballots[0].evaluator), ("restricted", Some(deputy.0)));
-    assert!(kaoping_core::export::verify(&restricted).is_empty());
+    assert!(kaoping_core::results::export::verify(&restricted).is_empty());
     let log = app
         .svc
         .store

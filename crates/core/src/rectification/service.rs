@@ -1,0 +1,148 @@
+//! Rectification plans (整改方案): the subject writes measures for each
+//! problem of their issued sheet and submits the plan; the organizer
+//! approves it or returns it with comments; every version is kept.
+
+use crate::cycles::{Cycle, Phase};
+use crate::error::{CoreError, Msg, Result};
+use crate::feedback::{FeedbackSheet, MAX_TEXT, Problem, ProblemStatus, multiline_text};
+use crate::ids::{CycleId, PersonId};
+use crate::rectification::{Measure, MeasureInput, Plan, PlanVersion, uncovered};
+use crate::services::{Caller, Services, not_archived};
+use crate::time;
+
+/// Everything about one subject's plan.
+#[derive(Debug, Clone)]
+pub struct PlanPage {
+    pub cycle: Cycle,
+    pub sheet: FeedbackSheet,
+    pub problems: Vec<Problem>,
+    pub measures: Vec<Measure>,
+    pub plan: Option<Plan>,
+    pub versions: Vec<PlanVersion>,
+    /// Progress reports, oldest first.
+    pub progress: Vec<crate::rectification::progress::ProgressReport>,
+    /// Who did what, when (submissions, reviews, reports, sign-offs).
+    pub events: Vec<crate::rectification::progress::RectificationEvent>,
+}
+
+impl PlanPage {
+    /// The subject may change measures now.
+    pub fn editable(&self) -> bool {
+        self.cycle.phase != Phase::Archived && self.plan.as_ref().is_none_or(|p| p.status.editable())
+    }
+
+    /// The measures of a problem.
+    pub fn measures_of(&self, problem: i64) -> Vec<&Measure> {
+        self.measures.iter().filter(|m| m.problem_id == problem).collect()
+    }
+}
+
+/// Today in the organizer's time zone.
+pub(crate) fn today() -> chrono::NaiveDate {
+    time::now().with_timezone(&time::DEFAULT_TZ).date_naive()
+}
+
+impl Services {
+    pub(crate) async fn plan_page(&self, cycle: Cycle, sheet: FeedbackSheet) -> Result<PlanPage> {
+        let subject = sheet.subject_id;
+        let problems = self.store.problem_list(cycle.id, Some(subject)).await?;
+        let measures = self.store.measure_list(cycle.id, Some(subject)).await?;
+        let plan = self.store.plan_get(cycle.id, subject).await?;
+        let versions = self.store.plan_versions(cycle.id, subject).await?;
+        let progress = self.store.progress_list(cycle.id, Some(subject)).await?;
+        let events = self.store.events(cycle.id, subject).await?;
+        Ok(PlanPage { cycle, sheet, problems, measures, plan, versions, progress, events })
+    }
+
+    /// The caller's own plan for the problems of their sheet in `cycle`.
+    pub async fn my_plan(&self, caller: &Caller, cycle: CycleId) -> Result<PlanPage> {
+        let sheet = self.my_sheet(caller, cycle).await?;
+        let c = self.store.cycle_get(cycle).await?.ok_or(CoreError::NotFound("cycle"))?;
+        self.plan_page(c, sheet).await
+    }
+
+    /// A subject's plan, for the organizer.
+    pub async fn plan_for_organizer(&self, caller: &Caller, cycle: CycleId, subject: PersonId) -> Result<PlanPage> {
+        let c = self.cycle_get(caller, cycle).await?;
+        let sheet = self.store.sheet_get(cycle, subject).await?.ok_or(CoreError::NotFound("sheet"))?;
+        self.plan_page(c, sheet).await
+    }
+
+    async fn editable_plan(&self, caller: &Caller, cycle: CycleId) -> Result<PlanPage> {
+        let page = self.my_plan(caller, cycle).await?;
+        not_archived(&page.cycle)?;
+        if !page.editable() {
+            return Err(CoreError::Conflict(Msg::new("err-plan-not-editable")));
+        }
+        Ok(page)
+    }
+
+    fn open_problems(page: &PlanPage) -> Vec<i64> {
+        page.problems.iter().filter(|p| p.status == ProblemStatus::Open).map(|p| p.id).collect()
+    }
+
+    /// Add a measure to a problem of the caller's sheet.
+    pub async fn measure_add(&self, caller: &Caller, cycle: CycleId, input: &MeasureInput) -> Result<Measure> {
+        let page = self.editable_plan(caller, cycle).await?;
+        let f = input.validate(&Self::open_problems(&page), today()).map_err(CoreError::Invalid)?;
+        let audit = caller
+            .audit("rectification.measure.add", "measure:new")
+            .detail(format!("cycle:{cycle} problem:{}", f.problem_id));
+        self.store.measure_add(cycle, caller.actor.person_id, &f, &audit).await
+    }
+
+    pub async fn measure_update(
+        &self,
+        caller: &Caller,
+        cycle: CycleId,
+        id: i64,
+        input: &MeasureInput,
+    ) -> Result<Measure> {
+        let page = self.editable_plan(caller, cycle).await?;
+        let f = input.validate(&Self::open_problems(&page), today()).map_err(CoreError::Invalid)?;
+        let audit = caller.audit("rectification.measure.update", format!("measure:{id}"));
+        self.store.measure_update(cycle, caller.actor.person_id, id, &f, &audit).await
+    }
+
+    pub async fn measure_delete(&self, caller: &Caller, cycle: CycleId, id: i64) -> Result<()> {
+        self.editable_plan(caller, cycle).await?;
+        let audit = caller.audit("rectification.measure.delete", format!("measure:{id}"));
+        self.store.measure_delete(cycle, caller.actor.person_id, id, &audit).await
+    }
+
+    /// Submit the plan: every open problem needs at least one measure.
+    pub async fn plan_submit(&self, caller: &Caller, cycle: CycleId) -> Result<Plan> {
+        let page = self.editable_plan(caller, cycle).await?;
+        let uncovered = uncovered(page.sheet.content.problems.iter().map(|p| p.problem_id), &page.measures);
+        if !uncovered.is_empty() {
+            return Err(CoreError::Invalid(uncovered));
+        }
+        let audit =
+            caller.audit("rectification.plan.submit", format!("cycle:{cycle}")).detail(page.sheet.number.clone());
+        self.store.plan_submit(cycle, caller.actor.person_id, &audit).await
+    }
+
+    /// Approve a submitted plan, or return it (a comment is required).
+    pub async fn plan_review(
+        &self,
+        caller: &Caller,
+        cycle: CycleId,
+        subject: PersonId,
+        approve: bool,
+        comment: &str,
+    ) -> Result<Plan> {
+        let page = self.plan_for_organizer(caller, cycle, subject).await?;
+        not_archived(&page.cycle)?;
+        let comment = if comment.trim().is_empty() {
+            if !approve {
+                return Err(CoreError::invalid("comment", Msg::new("err-plan-return-comment")));
+            }
+            None
+        } else {
+            Some(multiline_text("comment", comment, MAX_TEXT).map_err(|e| CoreError::Invalid(vec![e]))?)
+        };
+        let action = if approve { "rectification.plan.approve" } else { "rectification.plan.return" };
+        let audit = caller.audit(action, format!("cycle:{cycle}")).detail(page.sheet.number.clone());
+        self.store.plan_review(cycle, subject, approve, comment.as_deref(), &audit).await
+    }
+}

@@ -1,0 +1,257 @@
+//! Personal links (一人一码): issued by the organizer, one live link per
+//! evaluator and cycle; a link is exchanged for a reader session and works
+//! until it is revoked or the cycle leaves evaluation.
+
+use super::link_readers::KeptSession;
+use crate::accounts::auth::{random_token, token_digest};
+use crate::accounts::sessions::TOUCH_EVERY;
+use crate::audit::{AuditDraft, AuditResult};
+use crate::cycles::Cycle;
+use crate::error::{CoreError, Msg, Result};
+use crate::ids::{CycleId, PersonId};
+use crate::reports::reading::{LINK_TOKEN_BYTES, LinkChange, LinkStatus, Reader, ReaderVia};
+use crate::services::{Caller, Services};
+use crate::time;
+use serde::Serialize;
+
+/// A link just issued, with its token: shown once, on the printed sheet.
+#[derive(Debug, Clone, Serialize)]
+pub struct IssuedLink {
+    pub person_id: PersonId,
+    pub person_name: String,
+    pub post: String,
+    pub group: String,
+    pub token: String,
+}
+
+/// Which evaluators to issue links for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IssueFor {
+    /// Everyone without a live link.
+    Missing,
+    /// Everyone, revoking live links.
+    All,
+    /// One person (re-issue: the old link stops working).
+    One(PersonId),
+}
+
+impl Services {
+    /// The cycle and every evaluator's link status, for the organizer.
+    pub async fn links_list(&self, caller: &Caller, cycle: CycleId) -> Result<(Cycle, Vec<LinkStatus>)> {
+        let c = self.cycle_get(caller, cycle).await?;
+        Ok((c, self.store.link_list(cycle).await?))
+    }
+
+    /// Issue links; the tokens are returned once and never stored.
+    pub async fn links_issue(&self, caller: &Caller, cycle: CycleId, which: IssueFor) -> Result<Vec<IssuedLink>> {
+        let (c, all) = self.links_list(caller, cycle).await?;
+        if !c.phase.links_open() {
+            return Err(CoreError::Conflict(Msg::new("err-links-closed")));
+        }
+        let chosen: Vec<&LinkStatus> = match &which {
+            IssueFor::Missing => all.iter().filter(|l| l.link_id.is_none()).collect(),
+            IssueFor::All => all.iter().collect(),
+            IssueFor::One(p) => {
+                let one: Vec<_> = all.iter().filter(|l| l.person_id == *p).collect();
+                if one.is_empty() {
+                    return Err(CoreError::NotFound("evaluator"));
+                }
+                one
+            }
+        };
+        let issued: Vec<IssuedLink> = chosen
+            .iter()
+            .map(|l| IssuedLink {
+                person_id: l.person_id,
+                person_name: l.person_name.clone(),
+                post: l.post.clone(),
+                group: l.group.clone(),
+                token: random_token(LINK_TOKEN_BYTES),
+            })
+            .collect();
+        if issued.is_empty() {
+            return Ok(issued);
+        }
+        let rows: Vec<(PersonId, String)> = issued.iter().map(|l| (l.person_id, token_digest(&l.token))).collect();
+        let object = match which {
+            IssueFor::One(p) => format!("cycle:{cycle} person:{p}"),
+            _ => format!("cycle:{cycle}"),
+        };
+        let audit = caller.audit("link.issue", object).detail(format!("{} link(s)", issued.len()));
+        // Links issued again end sessions: applied here at once (every node,
+        // this one included, also hears the store's announcement).
+        if let Some(change) = self.store.link_issue(cycle, &rows, &audit).await? {
+            self.readers.apply(&change);
+        }
+        Ok(issued)
+    }
+
+    pub async fn link_revoke(&self, caller: &Caller, cycle: CycleId, person: PersonId) -> Result<()> {
+        self.cycle_get(caller, cycle).await?;
+        let audit = caller.audit("link.revoke", format!("cycle:{cycle} person:{person}"));
+        let change = self.store.link_revoke(cycle, person, &audit).await?.ok_or(CoreError::NotFound("link"))?;
+        self.readers.apply(&change);
+        Ok(())
+    }
+
+    /// Trade a link token for a reader session: the new session token and
+    /// the cycle. Unknown, revoked and expired links are refused (and audited
+    /// without the token).
+    pub async fn link_exchange(&self, token: &str, client: Option<String>) -> Result<(String, CycleId)> {
+        let refuse = |why: &str| {
+            AuditDraft::new(None, "anonymous", client.clone(), "link.open", "-")
+                .result(AuditResult::Denied)
+                .detail(why.to_string())
+        };
+        let grant = match self.store.link_find(&token_digest(token)).await? {
+            Some(g) => g,
+            None => {
+                self.store.audit_append(&refuse("unknown link")).await?;
+                return Err(CoreError::NotFound("link"));
+            }
+        };
+        if grant.revoked {
+            self.store.audit_append(&refuse(&format!("revoked link:{}", grant.link_id))).await?;
+            return Err(CoreError::Conflict(Msg::new("err-link-revoked")));
+        }
+        let c = self.store.cycle_get(grant.cycle_id).await?.ok_or(CoreError::NotFound("cycle"))?;
+        if !c.phase.links_open() {
+            self.store.audit_append(&refuse(&format!("expired link:{}", grant.link_id))).await?;
+            return Err(CoreError::Conflict(Msg::new("err-link-expired")));
+        }
+        let session = random_token(32);
+        let now = time::now();
+        let expires = now + chrono::Duration::hours(self.auth.session_absolute_hours);
+        self.store.link_session_open(grant.link_id, &token_digest(&session), now, expires).await?;
+        let d =
+            AuditDraft::new(None, format!("link:{}", grant.link_id), client, "link.open", format!("cycle:{}", c.id))
+                .detail(format!("person:{}", grant.person_id));
+        self.store.audit_append(&d).await?;
+        Ok((session, c.id))
+    }
+
+    /// The reader behind a link session cookie, if it is still good. The
+    /// node keeps the session while it lives ([`super::link_readers`]): the
+    /// ballot page read it, so its submit, minutes later, needs no read.
+    pub async fn reader_from_link(&self, session: &str, client: Option<String>) -> Result<Option<Reader>> {
+        self.reader_from_link_with(session, client, false).await
+    }
+
+    /// [`Self::reader_from_link`]; with `defer` (a final ballot's submit) a
+    /// touch due is left to the ballot's batch ([`Reader::touch`]), which
+    /// checks that the session still exists and records its use with the
+    /// ballot, instead of a read here per request.
+    pub async fn reader_from_link_with(
+        &self,
+        session: &str,
+        client: Option<String>,
+        defer: bool,
+    ) -> Result<Option<Reader>> {
+        let digest = token_digest(session);
+        let seen = self.readers.follow(self.store.as_ref());
+        let now = time::now();
+        let idle = chrono::Duration::minutes(self.auth.session_idle_minutes);
+        // Past a limit as last seen here, the database decides (another node
+        // may have seen the session since).
+        let kept = self
+            .readers
+            .get(&digest)
+            .filter(|k| now < k.expires_at && now - k.last_seen_at <= idle && self.store.link_changes_heard());
+        // Kept again after a read or a touch (not on every request).
+        let (mut k, mut keep) = match kept {
+            Some(k) => (k, false),
+            None => {
+                let Some(s) = self.store.link_session_get(&digest).await? else { return Ok(None) };
+                if s.grant.revoked || now >= s.expires_at || now - s.last_seen_at > idle {
+                    self.store.link_session_delete(&digest).await?;
+                    return Ok(None);
+                }
+                let k = KeptSession {
+                    cycle_id: s.grant.cycle_id,
+                    person_id: s.grant.person_id,
+                    link_id: s.grant.link_id,
+                    last_seen_at: s.last_seen_at,
+                    expires_at: s.expires_at,
+                };
+                (k, true)
+            }
+        };
+        let snapshot = self.cycle_snapshot(k.cycle_id).await?;
+        let c = &snapshot.cycle;
+        if !c.phase.links_open() {
+            return Ok(None);
+        }
+        let Some(ev) = snapshot.evaluators.get(&k.person_id) else { return Ok(None) };
+        // At least once a minute: this also finds a session ended meanwhile.
+        let due = now - k.last_seen_at > TOUCH_EVERY;
+        let touch = (due && defer).then(|| digest.clone());
+        if due && !defer {
+            if !self.store.link_session_touch(&digest, now).await? {
+                self.readers.apply(&LinkChange::Session(digest));
+                return Ok(None);
+            }
+            k.last_seen_at = now;
+            keep = true;
+        }
+        let link_id = k.link_id;
+        if keep {
+            self.readers.keep(digest, k, seen);
+        }
+        Ok(Some(Reader {
+            cycle_id: c.id,
+            person_id: ev.person_id,
+            name: ev.person_name.clone(),
+            group: ev.group.clone(),
+            via: ReaderVia::Link(link_id),
+            client,
+            touch,
+        }))
+    }
+
+    /// Do a touch left due ([`Reader::touch`]) when no ballot took it to the
+    /// writer (the submit was refused before): `Unauthenticated` if the
+    /// session has ended meanwhile.
+    pub async fn touch_due(&self, reader: &Reader) -> Result<()> {
+        match &reader.touch {
+            Some(digest) => self.touch_session(digest).await,
+            None => Ok(()),
+        }
+    }
+
+    /// Touch a link session (digest): `Unauthenticated` if it has ended.
+    pub(crate) async fn touch_session(&self, digest: &str) -> Result<()> {
+        let now = time::now();
+        if self.store.link_session_touch(digest, now).await? {
+            self.readers.seen(digest, now);
+            return Ok(());
+        }
+        self.readers.apply(&LinkChange::Session(digest.to_string()));
+        Err(CoreError::Unauthenticated)
+    }
+
+    /// End a link session (the reader logs out on a shared phone).
+    pub async fn link_session_end(&self, session: &str) -> Result<()> {
+        let digest = token_digest(session);
+        self.readers.apply(&LinkChange::Session(digest.clone()));
+        self.store.link_session_delete(&digest).await
+    }
+
+    /// A logged-in account reading as the evaluator it is in `cycle`.
+    pub async fn reader_from_account(&self, caller: &Caller, cycle: CycleId) -> Result<Reader> {
+        let snapshot = self.cycle_snapshot(cycle).await?;
+        let c = &snapshot.cycle;
+        let ev = snapshot.evaluators.get(&caller.actor.person_id).cloned();
+        match ev {
+            Some(ev) if c.phase.links_open() => Ok(Reader {
+                cycle_id: c.id,
+                person_id: ev.person_id,
+                name: ev.person_name,
+                group: ev.group,
+                via: ReaderVia::Account(caller.actor.account_id),
+                client: caller.client.clone(),
+                touch: None,
+            }),
+            _ => Err(self.deny(caller, "reading.view", format!("cycle:{cycle}")).await),
+        }
+    }
+}

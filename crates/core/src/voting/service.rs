@@ -1,0 +1,384 @@
+//! Voting (`scoring.md` §2, §7): the organizer opens and closes it; an
+//! evaluator keeps a draft and submits one final ballot; results come from
+//! the scoring engine once voting has closed.
+
+use crate::accounts::auth::token_digest;
+use crate::cycles::{BallotMode, Cycle, Phase};
+use crate::error::{CoreError, Msg, Result};
+use crate::ids::{CycleId, PersonId};
+use crate::reports::reading::{LinkChange, Reader};
+use crate::reports::reading_service::in_scope;
+use crate::services::CycleSnapshot;
+use crate::services::{Caller, Services};
+use crate::time;
+use crate::voting::ballot::{MarkInput, NewBallot, ScopeSubject, SubmitOutcome, check_final, receipt_and_request_hash};
+use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
+
+/// An evaluator's ballot page.
+#[derive(Debug, Clone)]
+pub struct BallotPage {
+    pub cycle: Cycle,
+    pub scope: Arc<Vec<ScopeSubject>>,
+    /// The draft so far (or nothing).
+    pub draft: Vec<MarkInput>,
+    pub voted: bool,
+    /// Subjects whose handed-in report the evaluator has not opened.
+    pub unread: HashSet<i64>,
+}
+
+/// The subjects an evaluator of `group` grades, in presentation order
+/// (without `me`, when given).
+pub(crate) fn scope_of(
+    c: &Cycle,
+    group: &str,
+    me: Option<PersonId>,
+    subjects: &[crate::cycles::roster::Subject],
+) -> Vec<ScopeSubject> {
+    in_scope(c, group, me, subjects)
+        .into_iter()
+        .map(|s| ScopeSubject {
+            id: s.person_id.0,
+            name: s.person_name.clone(),
+            category: s.category.clone(),
+            category_name: c.category_name(&s.category),
+        })
+        .collect()
+}
+
+/// Who a final ballot is for.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Voter<'a> {
+    pub person: PersonId,
+    pub group: &'a str,
+    /// Entered by staff from a paper ballot.
+    pub paper: bool,
+    /// A link session to check and mark as used with the ballot.
+    pub session: Option<&'a str>,
+}
+
+/// Turnout: who was expected, who voted.
+#[derive(Debug, Clone)]
+pub struct Turnout {
+    pub cycle: Cycle,
+    pub expected: usize,
+    pub voted: usize,
+    /// (group label, expected, voted)
+    pub groups: Vec<(String, usize, usize)>,
+}
+
+impl Services {
+    /// Open or close voting (evaluation phase only; closing seals the ballot set).
+    pub async fn voting_set(&self, caller: &Caller, cycle: CycleId, open: bool) -> Result<Option<String>> {
+        let c = self.cycle_get(caller, cycle).await?;
+        if c.phase != Phase::Evaluation {
+            return Err(CoreError::Conflict(Msg::new("err-voting-phase")));
+        }
+        let action = if open { "voting.open" } else { "voting.close" };
+        let done =
+            self.store.voting_set(cycle, open, time::now(), &caller.audit(action, format!("cycle:{cycle}"))).await;
+        self.forget_cycle(cycle);
+        let done = done?;
+        if !open && done.is_some() {
+            // The ballot-set seal is in the log: anchor it at once.
+            self.audit_anchor().await;
+        }
+        match done {
+            Some(seal) => Ok((!open).then_some(seal)),
+            None => Err(CoreError::Conflict(Msg::new(if open { "err-voting-opened" } else { "err-voting-not-open" }))),
+        }
+    }
+
+    /// The reader's cycle and the subjects they grade, in presentation order.
+    pub async fn ballot_scope(&self, reader: &Reader) -> Result<(Arc<CycleSnapshot>, Arc<Vec<ScopeSubject>>)> {
+        let snapshot = self.cycle_snapshot(reader.cycle_id).await?;
+        let scope = snapshot.scope(&reader.group, reader.person_id);
+        Ok((snapshot, scope))
+    }
+
+    /// The ballot page: scope, draft, whether the evaluator has voted.
+    pub async fn ballot_page(&self, reader: &Reader) -> Result<BallotPage> {
+        let (snapshot, scope) = self.ballot_scope(reader).await?;
+        let cycle = snapshot.cycle.clone();
+        let draft = match self.store.draft_get(cycle.id, reader.person_id).await? {
+            Some((marks, _)) => serde_json::from_str(&marks).unwrap_or_default(),
+            None => Vec::new(),
+        };
+        let voted = self.store.has_voted(cycle.id, reader.person_id).await?;
+        let handed_in: HashSet<PersonId> = self
+            .store
+            .report_list(cycle.id)
+            .await?
+            .into_iter()
+            .filter(|r| r.status.handed_in())
+            .map(|r| r.person_id)
+            .collect();
+        let opened: HashSet<PersonId> = self
+            .store
+            .reading_list(cycle.id, Some(reader.person_id))
+            .await?
+            .into_iter()
+            .filter(|r| r.opened_at.is_some())
+            .map(|r| r.subject_id)
+            .collect();
+        let unread = scope
+            .iter()
+            .map(|s| PersonId(s.id))
+            .filter(|p| handed_in.contains(p) && !opened.contains(p))
+            .map(|p| p.0)
+            .collect();
+        Ok(BallotPage { cycle, scope, draft, voted, unread })
+    }
+
+    /// Keep the evaluator's marks so far (any state; checked only on submit).
+    pub async fn ballot_save_draft(&self, reader: &Reader, marks: &[MarkInput]) -> Result<()> {
+        let c = self.store.cycle_get(reader.cycle_id).await?.ok_or(CoreError::NotFound("cycle"))?;
+        if c.phase != Phase::Evaluation || c.voting.is_closed() {
+            return Err(CoreError::Conflict(Msg::new("err-voting-not-open")));
+        }
+        if self.store.has_voted(c.id, reader.person_id).await? {
+            return Err(CoreError::Conflict(Msg::new("err-ballot-already")));
+        }
+        let json = serde_json::to_string(marks).expect("marks serialize");
+        self.store.draft_save(c.id, reader.person_id, &json, "{}", time::now()).await
+    }
+
+    /// Submit the final ballot; the receipt. The same key and body again
+    /// give the same receipt and store nothing.
+    pub async fn ballot_submit(&self, reader: &Reader, key: &str, marks: Vec<MarkInput>) -> Result<String> {
+        let (snapshot, scope) = self.ballot_scope(reader).await?;
+        let cycle = &snapshot.cycle;
+        let voter =
+            Voter { person: reader.person_id, group: &reader.group, paper: false, session: reader.touch.as_deref() };
+        // Anonymous: the audit entry records participation, never the ballot.
+        self.store_final(cycle, &scope, voter, key, marks, |named, receipt| {
+            if named {
+                reader.audit("ballot.submit", format!("cycle:{}", cycle.id)).detail(format!("receipt {receipt}"))
+            } else {
+                reader.audit("ballot.participate", format!("cycle:{}", cycle.id))
+            }
+        })
+        .await
+    }
+
+    /// Check and store a final ballot for `voter` (see [`Self::ballot_submit`]).
+    pub(crate) async fn store_final(
+        &self,
+        cycle: &Cycle,
+        scope: &[ScopeSubject],
+        voter: Voter<'_>,
+        key: &str,
+        marks: Vec<MarkInput>,
+        audit: impl FnOnce(bool, &str) -> crate::audit::AuditDraft,
+    ) -> Result<String> {
+        // Whether voting is open is checked in the store's transaction, after
+        // a replay (the first answer is returned even after closing).
+        let key = key.trim();
+        let checked = if key.len() < 16 || key.len() > 128 {
+            Err(CoreError::invalid("key", Msg::new("err-ballot-key")))
+        } else {
+            check_final(&cycle.scheme, scope, marks).map_err(CoreError::Invalid)
+        };
+        let checked = match checked {
+            Ok(c) => c,
+            Err(e) => {
+                // Refused before any batch: the due touch no batch will do.
+                if let Some(digest) = voter.session {
+                    self.touch_session(digest).await?;
+                }
+                return Err(e);
+            }
+        };
+        let ballot_id = crate::accounts::auth::random_token(16);
+        let remarks = serde_json::to_string(&checked.remarks).expect("remarks serialize");
+        let (receipt, request_hash) = receipt_and_request_hash(cycle.id.0, &ballot_id, voter.group, &checked, &remarks);
+        let named = cycle.ballot_mode == BallotMode::Named;
+        let audit = audit(named, &receipt);
+        let b = NewBallot {
+            cycle: cycle.id.0,
+            id: ballot_id,
+            group: voter.group.to_string(),
+            evaluator: named.then_some(voter.person.0),
+            participant: voter.person.0,
+            contributions: crate::results::tally::contributions(&cycle.scheme, voter.group, &checked.marks),
+            marks: crate::voting::ballot::stored_json(&checked.marks),
+            remarks,
+            receipt,
+            // In anonymous mode a marked paper ballot would single out whom staff
+            // entered it for (the audit log names them): not marked.
+            paper: voter.paper && named,
+            key_hash: token_digest(key),
+            request_hash,
+            session: voter.session.map(str::to_string),
+        };
+        let outcome = self.store.ballot_submit(b, audit).await?;
+        if let Some(digest) = voter.session {
+            match outcome {
+                // Answered before any batch (the same key is being stored):
+                // the session is checked and touched here.
+                SubmitOutcome::InFlight => self.touch_session(digest).await?,
+                SubmitOutcome::SessionEnded => self.readers.apply(&LinkChange::Session(digest.to_string())),
+                // The batch checked the session and recorded its use (when a
+                // batch failed and its ballots were stored one by one, a
+                // refused one's record was rolled back: the database then
+                // lags by a minute at most).
+                _ => self.readers.seen(digest, time::now()),
+            }
+        }
+        match outcome {
+            SubmitOutcome::Stored(r) | SubmitOutcome::Replayed(r) => Ok(r),
+            SubmitOutcome::KeyReused => Err(CoreError::invalid("key", Msg::new("err-ballot-key-reused"))),
+            SubmitOutcome::AlreadyVoted => Err(CoreError::Conflict(Msg::new("err-ballot-already"))),
+            SubmitOutcome::InFlight => Err(CoreError::Conflict(Msg::new("err-ballot-in-flight"))),
+            SubmitOutcome::VotingClosed => Err(CoreError::Conflict(Msg::new("err-voting-not-open"))),
+            SubmitOutcome::SessionEnded => Err(CoreError::Unauthenticated),
+        }
+    }
+
+    /// Turnout per group, for the organizer (and later the big screen).
+    pub async fn turnout(&self, caller: &Caller, cycle: CycleId) -> Result<Turnout> {
+        let c = self.cycle_get(caller, cycle).await?;
+        // Rosters are fixed from evaluation on: the expected counts come from
+        // the node's snapshot, the votes from one grouped count.
+        let snapshot = self.cycle_snapshot(cycle).await?;
+        let voted: std::collections::HashMap<String, u64> =
+            self.store.turnout_counts(cycle).await?.into_iter().collect();
+        let groups: Vec<(String, usize, usize)> = c
+            .scheme
+            .groups
+            .iter()
+            .map(|g| {
+                let expected = snapshot.evaluators.values().filter(|e| e.group == g.code).count();
+                (g.label.clone(), expected, voted.get(&g.code).copied().unwrap_or(0) as usize)
+            })
+            .collect();
+        Ok(Turnout {
+            expected: snapshot.evaluators.len(),
+            voted: voted.values().sum::<u64>() as usize,
+            groups,
+            cycle: c,
+        })
+    }
+
+    /// Who gave what to one subject (named mode only; every view audited):
+    /// (evaluator name, group code, grade code or None for 不了解, remark).
+    pub async fn named_ballots(
+        &self,
+        caller: &Caller,
+        cycle: CycleId,
+        subject: PersonId,
+    ) -> Result<Vec<(String, String, Option<String>, Option<String>)>> {
+        let c = self.cycle_get(caller, cycle).await?;
+        if c.ballot_mode != BallotMode::Named {
+            return Err(CoreError::Conflict(Msg::new("err-ballots-anonymous")));
+        }
+        let names: std::collections::HashMap<i64, String> =
+            self.store.evaluator_list(cycle).await?.into_iter().map(|e| (e.person_id.0, e.person_name)).collect();
+        let overall = c.scheme.items.iter().find(|i| i.overall).map(|i| i.code.clone()).unwrap_or_default();
+        self.store.audit_append(&caller.audit("ballot.view_named", format!("cycle:{cycle} person:{subject}"))).await?;
+        let mut out: Vec<(String, String, Option<String>, Option<String>)> = self
+            .store
+            .ballot_list(cycle)
+            .await?
+            .into_iter()
+            .filter_map(|b| {
+                let mark = b.marks.get(&subject.0)?;
+                let grade = match mark {
+                    crate::results::tally::Mark::Abstain => None,
+                    crate::results::tally::Mark::Grades(g) => g.get(&overall).map(str::to_string),
+                };
+                let who = b.evaluator.and_then(|e| names.get(&e).cloned()).unwrap_or_default();
+                Some((who, b.group, grade, b.remarks.get(&subject.0).cloned()))
+            })
+            .collect();
+        out.sort();
+        Ok(out)
+    }
+
+    /// The public export (`scoring.md` §9), once voting has closed; the
+    /// restricted one adds evaluator ids in named mode and is audited.
+    pub async fn cycle_export(
+        &self,
+        caller: &Caller,
+        cycle: CycleId,
+        restricted: bool,
+    ) -> Result<crate::results::export::Export> {
+        let (c, results) = self.results(caller, cycle).await?;
+        if restricted {
+            self.store.audit_append(&caller.audit("export.restricted", format!("cycle:{cycle}"))).await?;
+        }
+        self.build_export(&c, &results, restricted).await
+    }
+
+    /// The export of a cycle whose results are `results`, with its results seal.
+    pub(crate) async fn build_export(
+        &self,
+        c: &Cycle,
+        results: &[crate::results::tally::SubjectResult],
+        restricted: bool,
+    ) -> Result<crate::results::export::Export> {
+        use crate::results::export::{BallotOut, CycleOut, Export, FORMAT, SubjectOut, result_out};
+        let cycle = c.id;
+        let ballots = self.store.ballot_list(cycle).await?;
+        let receipts: Vec<String> = ballots.iter().map(|b| b.receipt.clone()).collect();
+        let mut ballots: Vec<BallotOut> = ballots
+            .into_iter()
+            .map(|b| BallotOut {
+                id: b.id,
+                group: b.group,
+                marks: crate::voting::ballot::marks_to_stored(&b.marks),
+                receipt: b.receipt,
+                evaluator: if restricted { b.evaluator } else { None },
+            })
+            .collect();
+        ballots.sort_by(|a, b| a.id.cmp(&b.id));
+        let assessments = self.store.assessment_list(cycle).await?;
+        let extras = crate::voting::meeting::extras(&assessments);
+        let mut components: BTreeMap<String, BTreeMap<i64, crate::exact::Frac>> = BTreeMap::new();
+        for ((subject, component), v) in &extras.components {
+            components.entry(component.as_str().to_string()).or_default().insert(*subject, *v);
+        }
+        let mut vetoes: Vec<i64> = extras.vetoes.iter().copied().collect();
+        vetoes.sort_unstable();
+        let mut routine_excellent: Vec<i64> = extras
+            .routine_grades
+            .iter()
+            .filter(|(_, g)| **g == crate::results::tally::RoutineGrade::Excellent)
+            .map(|(s, _)| *s)
+            .collect();
+        routine_excellent.sort_unstable();
+        let subjects = self
+            .store
+            .subject_list(cycle)
+            .await?
+            .into_iter()
+            .map(|s| SubjectOut { id: s.person_id.0, name: s.person_name, category: s.category, order: s.order })
+            .collect();
+        let mut group_sizes: BTreeMap<String, u64> = c.scheme.groups.iter().map(|g| (g.code.clone(), 0)).collect();
+        for e in self.store.evaluator_list(cycle).await? {
+            *group_sizes.entry(e.group).or_default() += 1;
+        }
+        let mut export = Export {
+            format: FORMAT.into(),
+            kind: if restricted { "restricted" } else { "public" }.into(),
+            cycle: CycleOut {
+                id: c.id.0,
+                name: c.name.clone(),
+                year: c.year,
+                ballot_mode: c.ballot_mode.as_str().into(),
+            },
+            scheme: c.scheme.clone(),
+            subjects,
+            ballots,
+            seal: Some(crate::voting::ballot::seal(&receipts)),
+            components,
+            vetoes,
+            routine_excellent,
+            results: results.iter().map(result_out).collect(),
+            group_sizes,
+            results_seal: None,
+        };
+        export.results_seal = Some(crate::results::export::results_seal(&export));
+        Ok(export)
+    }
+}
