@@ -2,13 +2,13 @@
 
 use crate::config::Config;
 use kaoping_core::accounts::auth;
+use kaoping_core::accounts::scope::Actor;
 use kaoping_core::accounts::{Role, RoleGrant};
 use kaoping_core::audit::AuditDraft;
 use kaoping_core::ids::AccountId;
 use kaoping_core::org::OrgUnitInput;
 use kaoping_core::people::PersonInput;
 use kaoping_core::ports::NewAccount;
-use kaoping_core::scope::Actor;
 use kaoping_core::services::{Caller, Services};
 use kaoping_store::Db;
 use std::sync::Arc;

@@ -8,6 +8,7 @@ pub mod error;
 pub mod exact;
 pub mod feedback;
 pub mod ids;
+pub mod meeting;
 pub mod notify;
 pub mod org;
 #[cfg(test)]
@@ -17,7 +18,6 @@ pub mod ports;
 pub mod rectification;
 pub mod reports;
 pub mod results;
-pub mod scope;
 pub mod secrets;
 pub mod services;
 #[cfg(test)]

@@ -16,10 +16,12 @@ pub use crate::audit::port::*;
 pub use crate::cycles::port::*;
 pub use crate::cycles::roster_port::*;
 pub use crate::feedback::port::*;
+pub use crate::meeting::port::*;
 pub use crate::org::port::*;
 pub use crate::people::port::*;
 pub use crate::rectification::port::*;
 pub use crate::reports::port::*;
+pub use crate::results::port::*;
 pub use crate::voting::port::*;
 
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
@@ -65,6 +67,7 @@ pub trait Store:
     + ReadingStore
     + BallotStore
     + MeetingStore
+    + ResultsStore
     + FeedbackStore
     + RectificationStore
 {
@@ -84,6 +87,7 @@ impl<T> Store for T where
         + ReadingStore
         + BallotStore
         + MeetingStore
+        + ResultsStore
         + FeedbackStore
         + RectificationStore
 {

@@ -4,19 +4,22 @@
 //! each of its rows is accepted alone and no person or unit repeats; every
 //! problem names a row of the sheet, in order.
 
+use crate::accounts::scope::{Actor, ScopeGrant};
 use crate::cycles::roster::{EvaluatorRowInput, ReportingMode, Subject, SubjectRowInput};
 use crate::cycles::roster_index::RosterIndex;
 use crate::cycles::scheme::Scheme;
+use crate::cycles::sheet_rows::{evaluator_rows, subject_rows};
 use crate::cycles::{BallotMode, Cycle, CycleSettings, Phase, default_categories};
 use crate::error::FieldError;
 use crate::ids::{AccountId, CycleId, OrgUnitId, PersonId};
+use crate::org::sheet_rows::org_rows;
 use crate::org::{OrgUnit, OrgUnitType};
 use crate::people::Person;
 use crate::ports::PersonRow;
-use crate::scope::{Actor, ScopeGrant};
+use crate::results::assessment::Assessment;
+use crate::results::sheet_rows::assessment_rows;
 use crate::services::{Caller, OrgImportRowInput};
-use crate::sheet_rows::{CellRow, assessment_rows, evaluator_rows, org_rows, subject_rows};
-use crate::voting::meeting::Assessment;
+use crate::sheet_rows::CellRow;
 use proptest::prelude::*;
 use std::collections::HashSet;
 

@@ -13,12 +13,15 @@ mod cycles;
 mod entity;
 mod events;
 mod feedback;
+mod meeting;
 mod meta;
 mod migration;
 mod org;
 mod people;
 mod rectification;
 mod reports;
+mod results;
+mod subtree;
 pub mod testing;
 mod voting;
 

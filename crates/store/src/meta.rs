@@ -1,7 +1,7 @@
 //! Key-value facts about the database (e.g. that it holds the demo).
 
 use crate::entity::{account, meta, org_unit, person};
-use crate::org::units_under;
+use crate::subtree::units_under;
 use crate::{Db, db_err};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};

@@ -408,7 +408,7 @@ async fn bench() {
             group: "all".into(),
             evaluator: None,
             participant: 10_000_000 + i as i64,
-            contributions: kaoping_core::results::tally::contributions(&scheme, "all", &checked.marks),
+            contributions: kaoping_core::voting::counts::contributions(&scheme, "all", &checked.marks),
             marks: kaoping_core::voting::ballot::stored_json(&checked.marks),
             remarks: "{}".into(),
             receipt: format!("{i:064x}"),

@@ -14,6 +14,7 @@ mod common;
 use common::{client, pct, root, status_kb};
 
 use kaoping_core::accounts::auth;
+use kaoping_core::accounts::scope::Actor;
 use kaoping_core::accounts::{Role, RoleGrant};
 use kaoping_core::audit::AuditDraft;
 use kaoping_core::cycles::roster::SubjectInput;
@@ -23,7 +24,6 @@ use kaoping_core::org::OrgUnitInput;
 use kaoping_core::people::PersonInput;
 use kaoping_core::ports::NewAccount;
 use kaoping_core::reports::AttachmentChange;
-use kaoping_core::scope::Actor;
 use kaoping_core::services::{AuthConfig, Caller, ReportSave, Services};
 use kaoping_office::{Column, write_xlsx};
 use kaoping_web::{AppState, WebConfig};

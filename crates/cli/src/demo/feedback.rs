@@ -6,7 +6,8 @@
 use super::reports::num;
 use kaoping_core::Result;
 use kaoping_core::audit::AuditDraft;
-use kaoping_core::feedback::{FeedbackSettingsInput, ProblemInput};
+use kaoping_core::cycles::feedback_settings::FeedbackSettingsInput;
+use kaoping_core::feedback::ProblemInput;
 use kaoping_core::ids::{CycleId, PersonId};
 use kaoping_core::services::{Caller, Services};
 
@@ -80,7 +81,7 @@ pub async fn seed(svc: &Services, org: &Caller, cycle: CycleId, keep_unacknowled
 /// The subject `p` acting for themself (demo seeding only).
 fn as_subject(p: PersonId, name: &str) -> Caller {
     Caller {
-        actor: kaoping_core::scope::Actor {
+        actor: kaoping_core::accounts::scope::Actor {
             account_id: kaoping_core::ids::AccountId(0),
             person_id: p,
             username: name.into(),

@@ -4,12 +4,12 @@
 
 use kaoping_core::Result;
 use kaoping_core::accounts::Role;
+use kaoping_core::accounts::scope::Actor;
 use kaoping_core::cycles::CycleSettingsInput;
 use kaoping_core::cycles::roster::Subject;
 use kaoping_core::ids::{AccountId, CycleId, PersonId};
 use kaoping_core::reports::AttachmentChange;
 use kaoping_core::reports::reading::{Reader, ReaderVia};
-use kaoping_core::scope::Actor;
 use kaoping_core::services::{Caller, IssueFor, ReportSave, Services};
 
 const DUTIES: &[&str] = &[
@@ -183,7 +183,7 @@ pub async fn settings(svc: &Services, org: &Caller, cycle: CycleId, deadline: &s
     let input = CycleSettingsInput {
         report_deadline: deadline.into(),
         min_read_seconds: "60".into(),
-        report_template: kaoping_core::reports::default_template().join("\n"),
+        report_template: kaoping_core::cycles::default_template().join("\n"),
     };
     svc.cycle_set_settings(org, cycle, &input).await.map(|_| ())
 }

@@ -4,12 +4,12 @@
 //! leaves exactly one ballot per evaluator and the expected tally.
 
 use kaoping_core::accounts::Role;
+use kaoping_core::accounts::scope::Actor;
 use kaoping_core::cycles::roster::SubjectInput;
 use kaoping_core::cycles::{CycleInput, Phase};
 use kaoping_core::ids::{AccountId, PersonId};
 use kaoping_core::org::OrgUnitInput;
 use kaoping_core::people::PersonInput;
-use kaoping_core::scope::Actor;
 use kaoping_core::services::{AuthConfig, Caller, IssueFor, Services};
 use kaoping_store::Target;
 use std::process::{Child, Command, Stdio};

@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod port;
+pub mod scope;
 pub mod service;
 pub mod sessions;
 pub(crate) mod throttle;

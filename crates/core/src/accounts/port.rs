@@ -1,10 +1,10 @@
 //! What accounts and sessions need from storage.
 
+use crate::accounts::scope::ScopeGrant;
 use crate::accounts::{Account, AccountSummary, RoleGrant};
 use crate::audit::AuditDraft;
 use crate::error::Result;
 use crate::ids::{AccountId, PersonId};
-use crate::scope::ScopeGrant;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 

@@ -2,10 +2,10 @@
 
 use crate::accounts::Account;
 use crate::accounts::auth::{self, LockoutPolicy, PasswordPolicy, totp};
+use crate::accounts::scope::Actor;
 use crate::audit::{AuditDraft, AuditResult};
 use crate::error::{CoreError, FieldError, Msg, Result};
 use crate::ports::SessionRecord;
-use crate::scope::Actor;
 use crate::services::{Caller, Services};
 use crate::time;
 use chrono::{DateTime, Duration, Utc};

@@ -1,12 +1,14 @@
 //! Assessment cycles (`Cycle`): the phases of a year's round and the rules
 //! for moving from one to the next.
 
+pub mod feedback_settings;
 pub mod port;
 pub mod roster;
 pub(crate) mod roster_index;
 pub mod roster_port;
 pub mod scheme;
 pub mod service;
+pub mod sheet_rows;
 
 use crate::cycles::scheme::Scheme;
 use crate::error::{FieldError, Msg, required_text};
@@ -140,7 +142,7 @@ pub struct Cycle {
     pub copied_from: Option<CycleId>,
     pub settings: CycleSettings,
     /// Feedback sheets: numbering, layout, requirements, problem tags.
-    pub feedback: crate::feedback::FeedbackSettings,
+    pub feedback: crate::cycles::feedback_settings::FeedbackSettings,
     pub voting: VotingState,
     pub results: ResultsState,
     pub created_at: DateTime<Utc>,
@@ -230,7 +232,7 @@ pub struct CycleSettings {
 
 impl Default for CycleSettings {
     fn default() -> Self {
-        Self { report_deadline: None, min_read_seconds: 60, report_template: crate::reports::default_template() }
+        Self { report_deadline: None, min_read_seconds: 60, report_template: default_template() }
     }
 }
 
@@ -398,6 +400,11 @@ pub fn check_advance(from: Phase, to: Phase, r: &Readiness) -> Result<(), Vec<Ms
         _ => {}
     }
     if errs.is_empty() { Ok(()) } else { Err(errs) }
+}
+
+/// The sections a report template prompts by default.
+pub fn default_template() -> Vec<String> {
+    ["一、履行第一责任人职责情况", "二、主要成效", "三、存在问题及原因", "四、下步思路举措"].map(String::from).to_vec()
 }
 
 #[cfg(test)]

@@ -35,5 +35,5 @@ pub struct NewCycle {
     pub categories: Vec<Category>,
     pub copied_from: Option<CycleId>,
     pub settings: CycleSettings,
-    pub feedback: crate::feedback::FeedbackSettings,
+    pub feedback: crate::cycles::feedback_settings::FeedbackSettings,
 }

@@ -1,11 +1,11 @@
 //! Assessment cycles: create (from scratch or by copying an earlier one),
 //! edit the scheme and categories until evaluation opens, move phases.
 
+use crate::cycles::feedback_settings::FeedbackSettings;
 use crate::cycles::roster::{Evaluator, EvaluatorRowInput, Subject, SubjectInput, SubjectRowInput};
 use crate::cycles::scheme::Scheme;
 use crate::cycles::{Category, Cycle, CycleInput, CycleSettings, Phase, Readiness, check_advance, default_categories};
 use crate::error::{CoreError, FieldError, Msg, Result, required_text};
-use crate::feedback::FeedbackSettings;
 use crate::ids::{CycleId, OrgUnitId};
 use crate::ports::{NewCycle, NewSubject};
 use crate::services::{Caller, Services};
@@ -237,7 +237,7 @@ impl Services {
             return Err(CoreError::invalid("file", Msg::new("err-import-empty")));
         }
         let index = super::roster_index::RosterIndex::load(self, caller).await?;
-        let out = crate::sheet_rows::subject_rows(&c, &index, caller, rows).map_err(CoreError::Invalid)?;
+        let out = crate::cycles::sheet_rows::subject_rows(&c, &index, caller, rows).map_err(CoreError::Invalid)?;
         let audit =
             caller.audit("cycle.subject_import", format!("cycle:{cycle}")).detail(format!("{} subjects", out.len()));
         let done = self.store.subject_replace(cycle, &out, &audit).await;
@@ -317,7 +317,7 @@ impl Services {
             return Err(CoreError::invalid("file", Msg::new("err-import-empty")));
         }
         let index = super::roster_index::RosterIndex::load(self, caller).await?;
-        let out = crate::sheet_rows::evaluator_rows(&c, &index, caller, rows).map_err(CoreError::Invalid)?;
+        let out = crate::cycles::sheet_rows::evaluator_rows(&c, &index, caller, rows).map_err(CoreError::Invalid)?;
         let audit = caller
             .audit("cycle.evaluator_import", format!("cycle:{cycle}"))
             .detail(format!("{} evaluators", out.len()));

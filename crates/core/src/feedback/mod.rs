@@ -16,13 +16,10 @@ use crate::ids::{CycleId, PersonId};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-mod settings;
-pub use settings::{FeedbackSettings, FeedbackSettingsInput, sheet_number};
+pub use crate::cycles::feedback_settings::MAX_TAGS;
 
 /// The longest critique, problem or requirement text (characters).
 pub const MAX_TEXT: usize = 2000;
-/// The most tags in a cycle's vocabulary.
-pub const MAX_TAGS: usize = 40;
 
 /// How serious a problem is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -306,6 +303,7 @@ pub struct FeedbackSheet {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cycles::feedback_settings::{FeedbackSettings, FeedbackSettingsInput};
 
     fn src<'a>(critique: Option<&'a str>, remarks: &'a [(String, String)], tags: &'a [String]) -> Sources<'a> {
         Sources { critique, remarks, tags }

@@ -20,7 +20,7 @@ pub trait FeedbackStore: Send + Sync {
     async fn cycle_set_feedback(
         &self,
         cycle: CycleId,
-        s: &crate::feedback::FeedbackSettings,
+        s: &crate::cycles::feedback_settings::FeedbackSettings,
         audit: &AuditDraft,
     ) -> Result<()>;
     async fn critique_list(&self, cycle: CycleId) -> Result<Vec<crate::feedback::Critique>>;

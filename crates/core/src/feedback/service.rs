@@ -6,8 +6,8 @@ use crate::cycles::roster::Subject;
 use crate::cycles::{BallotMode, Cycle, Phase};
 use crate::error::{CoreError, Msg, Result};
 use crate::feedback::{
-    Critique, FeedbackSettingsInput, FeedbackSheet, MAX_TEXT, Problem, ProblemInput, ProblemSource, SheetContent,
-    SheetProblem, Sources, multiline_text,
+    Critique, FeedbackSheet, MAX_TEXT, Problem, ProblemInput, ProblemSource, SheetContent, SheetProblem, Sources,
+    multiline_text,
 };
 use crate::ids::{CycleId, PersonId};
 use crate::ports::NewSheet;
@@ -26,7 +26,6 @@ pub struct SubjectFeedback {
     pub critique: bool,
     pub problems: usize,
     pub sheet: Option<FeedbackSheet>,
-    pub plan: Option<crate::rectification::PlanStatus>,
 }
 
 /// Everything about one subject's feedback, for the organizer.
@@ -87,8 +86,6 @@ impl Services {
         }
         let mut sheets: HashMap<PersonId, FeedbackSheet> =
             self.store.sheet_list(cycle).await?.into_iter().map(|s| (s.subject_id, s)).collect();
-        let plans: HashMap<PersonId, crate::rectification::PlanStatus> =
-            self.store.plan_list(cycle).await?.into_iter().map(|p| (p.subject_id, p.status)).collect();
         let rows = self
             .store
             .subject_list(cycle)
@@ -98,7 +95,6 @@ impl Services {
                 critique: critiques.contains(&s.person_id),
                 problems: problems.get(&s.person_id).copied().unwrap_or(0),
                 sheet: sheets.remove(&s.person_id),
-                plan: plans.get(&s.person_id).copied(),
                 subject: s,
             })
             .collect();
@@ -251,31 +247,6 @@ impl Services {
             caller.audit("feedback.problem.move", format!("problem:{id}")).detail(if up { "up" } else { "down" });
         self.store.problem_move(cycle, id, up, &audit).await?;
         Ok(p.subject_id)
-    }
-
-    /// Change the numbering, layout, requirements and tag vocabulary.
-    pub async fn feedback_settings_set(
-        &self,
-        caller: &Caller,
-        cycle: CycleId,
-        input: &FeedbackSettingsInput,
-    ) -> Result<()> {
-        let c = self.cycle_get(caller, cycle).await?;
-        not_archived(&c)?;
-        let s = input.validate().map_err(CoreError::Invalid)?;
-        // Reports are filed by period: the period length stays once a plan
-        // is approved (its reports would no longer match).
-        if s.progress_months != c.feedback.progress_months
-            && self.store.plan_list(cycle).await?.iter().any(|p| p.status == crate::rectification::PlanStatus::Approved)
-        {
-            return Err(CoreError::invalid("progress_months", Msg::new("err-progress-months-fixed")));
-        }
-        let done = self
-            .store
-            .cycle_set_feedback(cycle, &s, &caller.audit("feedback.settings", format!("cycle:{cycle}")))
-            .await;
-        self.forget_cycle(cycle);
-        done
     }
 
     /// Issue the sheets of every subject of `category` (or of all) that has

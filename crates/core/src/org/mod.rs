@@ -5,6 +5,7 @@
 
 pub mod port;
 pub mod service;
+pub mod sheet_rows;
 
 use crate::error::{FieldError, Msg, required_text};
 use crate::ids::OrgUnitId;

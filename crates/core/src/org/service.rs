@@ -154,7 +154,7 @@ impl Services {
         }
         let allowed = caller.actor.admin_paths();
         let in_scope = |u: &OrgUnit| caller.actor.can_admin(u);
-        let (rows, mut errs) = crate::sheet_rows::org_rows(&input.rows);
+        let (rows, mut errs) = crate::org::sheet_rows::org_rows(&input.rows);
         // Check parents and scope against the database and the file itself.
         let file_codes: HashSet<&str> = rows.iter().map(|r| r.fields.code.as_str()).collect();
         for r in &rows {

@@ -2,13 +2,15 @@
 //! problem of their issued sheet and submits the plan; the organizer
 //! approves it or returns it with comments; every version is kept.
 
+use crate::cycles::feedback_settings::FeedbackSettingsInput;
 use crate::cycles::{Cycle, Phase};
 use crate::error::{CoreError, Msg, Result};
 use crate::feedback::{FeedbackSheet, MAX_TEXT, Problem, ProblemStatus, multiline_text};
 use crate::ids::{CycleId, PersonId};
-use crate::rectification::{Measure, MeasureInput, Plan, PlanVersion, uncovered};
+use crate::rectification::{Measure, MeasureInput, Plan, PlanStatus, PlanVersion, uncovered};
 use crate::services::{Caller, Services, not_archived};
 use crate::time;
+use std::collections::HashMap;
 
 /// Everything about one subject's plan.
 #[derive(Debug, Clone)]
@@ -144,5 +146,40 @@ impl Services {
         let action = if approve { "rectification.plan.approve" } else { "rectification.plan.return" };
         let audit = caller.audit(action, format!("cycle:{cycle}")).detail(page.sheet.number.clone());
         self.store.plan_review(cycle, subject, approve, comment.as_deref(), &audit).await
+    }
+}
+
+impl Services {
+    /// Each subject's plan state, for the feedback overview.
+    pub async fn plan_statuses(&self, caller: &Caller, cycle: CycleId) -> Result<HashMap<PersonId, PlanStatus>> {
+        self.cycle_get(caller, cycle).await?;
+        Ok(self.store.plan_list(cycle).await?.into_iter().map(|p| (p.subject_id, p.status)).collect())
+    }
+
+    /// Change a cycle's feedback settings: numbering, layout, requirements,
+    /// tag vocabulary and the progress period (fixed once a plan is approved,
+    /// which is why this lives with the plans).
+    pub async fn feedback_settings_set(
+        &self,
+        caller: &Caller,
+        cycle: CycleId,
+        input: &FeedbackSettingsInput,
+    ) -> Result<()> {
+        let c = self.cycle_get(caller, cycle).await?;
+        not_archived(&c)?;
+        let s = input.validate().map_err(CoreError::Invalid)?;
+        // Reports are filed by period: the period length stays once a plan
+        // is approved (its reports would no longer match).
+        if s.progress_months != c.feedback.progress_months
+            && self.store.plan_list(cycle).await?.iter().any(|p| p.status == PlanStatus::Approved)
+        {
+            return Err(CoreError::invalid("progress_months", Msg::new("err-progress-months-fixed")));
+        }
+        let done = self
+            .store
+            .cycle_set_feedback(cycle, &s, &caller.audit("feedback.settings", format!("cycle:{cycle}")))
+            .await;
+        self.forget_cycle(cycle);
+        done
     }
 }

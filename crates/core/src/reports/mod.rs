@@ -213,11 +213,6 @@ pub fn html_to_text(html: &str) -> String {
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// The sections a report template prompts by default.
-pub fn default_template() -> Vec<String> {
-    ["一、履行第一责任人职责情况", "二、主要成效", "三、存在问题及原因", "四、下步思路举措"].map(String::from).to_vec()
-}
-
 /// Text made safe to put into report HTML.
 pub fn escape_text(s: &str) -> String {
     ammonia::clean_text(s)
@@ -270,6 +265,5 @@ mod tests {
         }
         assert!(ReportStatus::Returned.editable() && !ReportStatus::Submitted.editable());
         assert_eq!(template_body(&["a<b".into(), " ".into()]), "<h3>a&lt;b</h3><p></p>");
-        assert_eq!(default_template().len(), 4);
     }
 }

@@ -9,10 +9,11 @@ use crate::cycles::{Cycle, Visibility};
 use crate::error::{CoreError, FieldError, Msg, Result};
 use crate::exact::Dec4;
 use crate::ids::{CycleId, PersonId};
+use crate::results::assessment::{Assessment, extras};
 use crate::results::tally::{SubjectResult, TallySubject, tally_counts};
 use crate::services::{Caller, Services};
 use crate::time;
-use crate::voting::meeting::{Assessment, extras};
+use std::collections::BTreeMap;
 
 /// One subject's own result card.
 #[derive(Debug, Clone)]
@@ -244,5 +245,94 @@ impl Services {
             caller.audit("assessment.save", format!("cycle:{cycle}")).detail(format!("{} subjects", rows.len()));
         self.store.assessment_save(cycle, &rows, &audit).await?;
         Ok(rows.len())
+    }
+}
+
+impl Services {
+    /// The public export (`scoring.md` §9), once voting has closed; the
+    /// restricted one adds evaluator ids in named mode and is audited.
+    pub async fn cycle_export(
+        &self,
+        caller: &Caller,
+        cycle: CycleId,
+        restricted: bool,
+    ) -> Result<crate::results::export::Export> {
+        let (c, results) = self.results(caller, cycle).await?;
+        if restricted {
+            self.store.audit_append(&caller.audit("export.restricted", format!("cycle:{cycle}"))).await?;
+        }
+        self.build_export(&c, &results, restricted).await
+    }
+
+    /// The export of a cycle whose results are `results`, with its results seal.
+    pub(crate) async fn build_export(
+        &self,
+        c: &Cycle,
+        results: &[crate::results::tally::SubjectResult],
+        restricted: bool,
+    ) -> Result<crate::results::export::Export> {
+        use crate::results::export::{BallotOut, CycleOut, Export, FORMAT, SubjectOut, result_out};
+        let cycle = c.id;
+        let ballots = self.store.ballot_list(cycle).await?;
+        let receipts: Vec<String> = ballots.iter().map(|b| b.receipt.clone()).collect();
+        let mut ballots: Vec<BallotOut> = ballots
+            .into_iter()
+            .map(|b| BallotOut {
+                id: b.id,
+                group: b.group,
+                marks: crate::voting::ballot::marks_to_stored(&b.marks),
+                receipt: b.receipt,
+                evaluator: if restricted { b.evaluator } else { None },
+            })
+            .collect();
+        ballots.sort_by(|a, b| a.id.cmp(&b.id));
+        let assessments = self.store.assessment_list(cycle).await?;
+        let extras = crate::results::assessment::extras(&assessments);
+        let mut components: BTreeMap<String, BTreeMap<i64, crate::exact::Frac>> = BTreeMap::new();
+        for ((subject, component), v) in &extras.components {
+            components.entry(component.as_str().to_string()).or_default().insert(*subject, *v);
+        }
+        let mut vetoes: Vec<i64> = extras.vetoes.iter().copied().collect();
+        vetoes.sort_unstable();
+        let mut routine_excellent: Vec<i64> = extras
+            .routine_grades
+            .iter()
+            .filter(|(_, g)| **g == crate::results::tally::RoutineGrade::Excellent)
+            .map(|(s, _)| *s)
+            .collect();
+        routine_excellent.sort_unstable();
+        let subjects = self
+            .store
+            .subject_list(cycle)
+            .await?
+            .into_iter()
+            .map(|s| SubjectOut { id: s.person_id.0, name: s.person_name, category: s.category, order: s.order })
+            .collect();
+        let mut group_sizes: BTreeMap<String, u64> = c.scheme.groups.iter().map(|g| (g.code.clone(), 0)).collect();
+        for e in self.store.evaluator_list(cycle).await? {
+            *group_sizes.entry(e.group).or_default() += 1;
+        }
+        let mut export = Export {
+            format: FORMAT.into(),
+            kind: if restricted { "restricted" } else { "public" }.into(),
+            cycle: CycleOut {
+                id: c.id.0,
+                name: c.name.clone(),
+                year: c.year,
+                ballot_mode: c.ballot_mode.as_str().into(),
+            },
+            scheme: c.scheme.clone(),
+            subjects,
+            ballots,
+            seal: Some(crate::voting::ballot::seal(&receipts)),
+            components,
+            vetoes,
+            routine_excellent,
+            results: results.iter().map(result_out).collect(),
+            group_sizes,
+            results_seal: None,
+        };
+        export.results_seal = Some(crate::results::export::results_seal(&export));
+        Ok(export)
     }
 }

@@ -9,6 +9,7 @@ pub use crate::accounts::service::{AccountInput, CreatedAccount};
 pub use crate::accounts::sessions::{AuthConfig, LoginOutcome, SessionInfo, minutes_until};
 pub use crate::cycles::service::check_categories;
 pub use crate::feedback::service::{ANONYMOUS_GROUP_MIN, IssueOutcome, SubjectDetail, SubjectFeedback};
+pub use crate::meeting::service::{Meeting, Screen};
 pub use crate::org::service::{OrgImportInput, OrgImportRowInput};
 pub use crate::rectification::ledger::{CarryItem, CarryOver, Ledger, LedgerFilter, LedgerRow, kpi_reached};
 pub use crate::rectification::service::PlanPage;
@@ -16,14 +17,13 @@ pub use crate::reports::links::{IssueFor, IssuedLink};
 pub use crate::reports::reading_service::{Coverage, ReadingList, ReadingPage, coverage, in_scope};
 pub use crate::reports::service::{MyReport, ReportSave, Submissions, Task, is_late};
 pub use crate::results::service::{ResultCard, Summary};
-pub use crate::voting::meeting_service::{Meeting, Screen};
 pub use crate::voting::service::{BallotPage, Turnout};
 pub use cache::TtlCache;
 
+use crate::accounts::scope::Actor;
 use crate::audit::{AuditDraft, AuditResult};
 use crate::error::{CoreError, Msg, Result};
 use crate::ports::Store;
-use crate::scope::Actor;
 use std::sync::Arc;
 
 /// Who is calling, from where.

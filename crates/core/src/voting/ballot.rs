@@ -3,7 +3,7 @@
 
 use crate::cycles::scheme::Scheme;
 use crate::error::{FieldError, Msg};
-use crate::results::tally::Mark;
+use crate::voting::counts::Mark;
 use crate::voting::grades::Grades;
 use serde::{Deserialize, Serialize};
 use sm3::{Digest, Sm3};
@@ -310,7 +310,7 @@ pub struct NewBallot {
     pub receipt: String,
     pub paper: bool,
     /// What the ballot adds to the vote counts kept for the results.
-    pub contributions: Vec<crate::results::tally::Contribution>,
+    pub contributions: Vec<crate::voting::counts::Contribution>,
     /// SM3 of the client's idempotency key, and of the request body.
     pub key_hash: String,
     pub request_hash: String,

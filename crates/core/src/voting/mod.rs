@@ -1,9 +1,8 @@
-//! Voting: ballots and their grades, the review meeting (评议会) with its
-//! other assessment inputs, and the big screen's view of both.
+//! Voting: ballots and their grades, checked against the scheme and the
+//! evaluator's scope, stored with their kept vote counts.
 
 pub mod ballot;
+pub mod counts;
 pub mod grades;
-pub mod meeting;
-pub mod meeting_service;
 pub mod port;
 pub mod service;

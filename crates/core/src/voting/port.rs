@@ -41,32 +41,5 @@ pub trait BallotStore: Send + Sync {
     /// How many evaluators of each group have voted (group code, count).
     async fn turnout_counts(&self, cycle: CycleId) -> Result<Vec<(String, u64)>>;
     /// The vote counts kept as ballots were stored (see `tally::Accumulator`).
-    async fn ballot_counts(&self, cycle: CycleId) -> Result<crate::results::tally::Accumulator>;
-}
-
-/// The review meeting, results publishing and the other assessment inputs.
-/// Changes that screens show (presenting, voting, ballots) are announced to
-/// every node: in process on SQLite, with LISTEN/NOTIFY on PostgreSQL.
-#[async_trait]
-pub trait MeetingStore: Send + Sync {
-    async fn presenting_set(&self, cycle: CycleId, subject: Option<PersonId>, audit: &AuditDraft) -> Result<()>;
-    async fn live_tally_set(&self, cycle: CycleId, on: bool, audit: &AuditDraft) -> Result<()>;
-    /// Publish (or, with `None`, withdraw) the results to the given audience.
-    async fn results_publish(
-        &self,
-        cycle: CycleId,
-        publish: Option<(crate::cycles::Visibility, DateTime<Utc>)>,
-        audit: &AuditDraft,
-    ) -> Result<()>;
-    async fn assessment_list(&self, cycle: CycleId) -> Result<Vec<crate::voting::meeting::Assessment>>;
-    /// Replace the listed subjects' assessments (all in one transaction;
-    /// an empty assessment removes the row).
-    async fn assessment_save(
-        &self,
-        cycle: CycleId,
-        rows: &[crate::voting::meeting::Assessment],
-        audit: &AuditDraft,
-    ) -> Result<()>;
-    /// Cycles whose meeting changed, from every node (ids; may repeat).
-    fn meeting_events(&self) -> tokio::sync::broadcast::Receiver<i64>;
+    async fn ballot_counts(&self, cycle: CycleId) -> Result<crate::voting::counts::Accumulator>;
 }

@@ -12,7 +12,7 @@ use crate::services::CycleSnapshot;
 use crate::services::{Caller, Services};
 use crate::time;
 use crate::voting::ballot::{MarkInput, NewBallot, ScopeSubject, SubmitOutcome, check_final, receipt_and_request_hash};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 use std::sync::Arc;
 
 /// An evaluator's ballot page.
@@ -200,7 +200,7 @@ impl Services {
             group: voter.group.to_string(),
             evaluator: named.then_some(voter.person.0),
             participant: voter.person.0,
-            contributions: crate::results::tally::contributions(&cycle.scheme, voter.group, &checked.marks),
+            contributions: crate::voting::counts::contributions(&cycle.scheme, voter.group, &checked.marks),
             marks: crate::voting::ballot::stored_json(&checked.marks),
             remarks,
             receipt,
@@ -284,8 +284,8 @@ impl Services {
             .filter_map(|b| {
                 let mark = b.marks.get(&subject.0)?;
                 let grade = match mark {
-                    crate::results::tally::Mark::Abstain => None,
-                    crate::results::tally::Mark::Grades(g) => g.get(&overall).map(str::to_string),
+                    crate::voting::counts::Mark::Abstain => None,
+                    crate::voting::counts::Mark::Grades(g) => g.get(&overall).map(str::to_string),
                 };
                 let who = b.evaluator.and_then(|e| names.get(&e).cloned()).unwrap_or_default();
                 Some((who, b.group, grade, b.remarks.get(&subject.0).cloned()))
@@ -293,92 +293,5 @@ impl Services {
             .collect();
         out.sort();
         Ok(out)
-    }
-
-    /// The public export (`scoring.md` §9), once voting has closed; the
-    /// restricted one adds evaluator ids in named mode and is audited.
-    pub async fn cycle_export(
-        &self,
-        caller: &Caller,
-        cycle: CycleId,
-        restricted: bool,
-    ) -> Result<crate::results::export::Export> {
-        let (c, results) = self.results(caller, cycle).await?;
-        if restricted {
-            self.store.audit_append(&caller.audit("export.restricted", format!("cycle:{cycle}"))).await?;
-        }
-        self.build_export(&c, &results, restricted).await
-    }
-
-    /// The export of a cycle whose results are `results`, with its results seal.
-    pub(crate) async fn build_export(
-        &self,
-        c: &Cycle,
-        results: &[crate::results::tally::SubjectResult],
-        restricted: bool,
-    ) -> Result<crate::results::export::Export> {
-        use crate::results::export::{BallotOut, CycleOut, Export, FORMAT, SubjectOut, result_out};
-        let cycle = c.id;
-        let ballots = self.store.ballot_list(cycle).await?;
-        let receipts: Vec<String> = ballots.iter().map(|b| b.receipt.clone()).collect();
-        let mut ballots: Vec<BallotOut> = ballots
-            .into_iter()
-            .map(|b| BallotOut {
-                id: b.id,
-                group: b.group,
-                marks: crate::voting::ballot::marks_to_stored(&b.marks),
-                receipt: b.receipt,
-                evaluator: if restricted { b.evaluator } else { None },
-            })
-            .collect();
-        ballots.sort_by(|a, b| a.id.cmp(&b.id));
-        let assessments = self.store.assessment_list(cycle).await?;
-        let extras = crate::voting::meeting::extras(&assessments);
-        let mut components: BTreeMap<String, BTreeMap<i64, crate::exact::Frac>> = BTreeMap::new();
-        for ((subject, component), v) in &extras.components {
-            components.entry(component.as_str().to_string()).or_default().insert(*subject, *v);
-        }
-        let mut vetoes: Vec<i64> = extras.vetoes.iter().copied().collect();
-        vetoes.sort_unstable();
-        let mut routine_excellent: Vec<i64> = extras
-            .routine_grades
-            .iter()
-            .filter(|(_, g)| **g == crate::results::tally::RoutineGrade::Excellent)
-            .map(|(s, _)| *s)
-            .collect();
-        routine_excellent.sort_unstable();
-        let subjects = self
-            .store
-            .subject_list(cycle)
-            .await?
-            .into_iter()
-            .map(|s| SubjectOut { id: s.person_id.0, name: s.person_name, category: s.category, order: s.order })
-            .collect();
-        let mut group_sizes: BTreeMap<String, u64> = c.scheme.groups.iter().map(|g| (g.code.clone(), 0)).collect();
-        for e in self.store.evaluator_list(cycle).await? {
-            *group_sizes.entry(e.group).or_default() += 1;
-        }
-        let mut export = Export {
-            format: FORMAT.into(),
-            kind: if restricted { "restricted" } else { "public" }.into(),
-            cycle: CycleOut {
-                id: c.id.0,
-                name: c.name.clone(),
-                year: c.year,
-                ballot_mode: c.ballot_mode.as_str().into(),
-            },
-            scheme: c.scheme.clone(),
-            subjects,
-            ballots,
-            seal: Some(crate::voting::ballot::seal(&receipts)),
-            components,
-            vetoes,
-            routine_excellent,
-            results: results.iter().map(result_out).collect(),
-            group_sizes,
-            results_seal: None,
-        };
-        export.results_seal = Some(crate::results::export::results_seal(&export));
-        Ok(export)
     }
 }

@@ -5,14 +5,14 @@ pub(crate) mod entity;
 mod rosters;
 
 use crate::entity::{cycle, cycle_category, cycle_evaluator, cycle_subject, org_unit};
-use crate::org::units_under;
+use crate::subtree::units_under;
 use crate::{Db, append_audit, db_err};
 use async_trait::async_trait;
 use kaoping_core::audit::AuditDraft;
+use kaoping_core::cycles::feedback_settings::FeedbackSettings;
 use kaoping_core::cycles::scheme::Scheme;
 use kaoping_core::cycles::{BallotMode, Category, Cycle, CycleSettings, Phase, ResultsState, Visibility, VotingState};
 use kaoping_core::error::{CoreError, Result};
-use kaoping_core::feedback::FeedbackSettings;
 use kaoping_core::ids::PersonId;
 use kaoping_core::ids::{CycleId, OrgUnitId};
 use kaoping_core::ports::{CycleStore, NewCycle};

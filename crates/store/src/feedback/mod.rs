@@ -6,11 +6,9 @@ use crate::entity::{critique, cycle, feedback_sheet, problem};
 use crate::{Db, Serial, append_audit, db_err, serialize};
 use async_trait::async_trait;
 use kaoping_core::audit::AuditDraft;
+use kaoping_core::cycles::feedback_settings::{FeedbackSettings, sheet_number};
 use kaoping_core::error::{CoreError, Msg, Result};
-use kaoping_core::feedback::{
-    Critique, FeedbackSettings, FeedbackSheet, Problem, ProblemFields, ProblemSource, ProblemStatus, Severity,
-    sheet_number,
-};
+use kaoping_core::feedback::{Critique, FeedbackSheet, Problem, ProblemFields, ProblemSource, ProblemStatus, Severity};
 use kaoping_core::ids::{CycleId, OrgUnitId, PersonId};
 use kaoping_core::ports::{FeedbackStore, NewSheet};
 use kaoping_core::time::{self, from_micros, to_micros};

@@ -118,7 +118,7 @@ async fn backfill_counts(m: &SchemaManager<'_>) -> Result<(), DbErr> {
         let marks: String = r.try_get("", "marks")?;
         let marks: StoredMarks = serde_json::from_str(&marks).map_err(|_| bad("a ballot's marks"))?;
         let Some(scheme) = schemes.get(&cycle) else { continue };
-        for c in kaoping_core::results::tally::contributions(scheme, &group, &marks_from_stored(marks)) {
+        for c in kaoping_core::voting::counts::contributions(scheme, &group, &marks_from_stored(marks)) {
             let (score, grade) = c.score.map_or((0, -1), |(x, g)| (x, g as i32));
             *counts.entry((cycle, c.subject, c.group.to_string(), score, grade)).or_insert(0) += 1;
         }

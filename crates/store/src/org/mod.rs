@@ -3,6 +3,7 @@
 pub(crate) mod entity;
 
 use crate::entity::org_unit::{self, Column as C, Entity as Org};
+use crate::subtree::under_paths;
 use crate::{Db, append_audit, convert, db_err};
 use async_trait::async_trait;
 use kaoping_core::audit::AuditDraft;
@@ -13,23 +14,11 @@ use kaoping_core::ports::{ImportOutcome, OrgImportRow, OrgStore};
 use kaoping_core::sortkey;
 use kaoping_core::time;
 use sea_orm::ActiveValue::Set;
-use sea_orm::sea_query::{Query, SelectStatement};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait, IntoActiveModel,
-    QueryFilter, QueryOrder,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter,
+    QueryOrder,
 };
 use std::collections::HashMap;
-
-/// `path LIKE prefix%` for any of the prefixes.
-pub(crate) fn under_paths(col: C, paths: &[String]) -> Condition {
-    paths.iter().fold(Condition::any(), |c, p| c.add(col.starts_with(p.as_str())))
-}
-
-/// A subquery of the ids of the units under any of the prefixes (for
-/// `IN (…)` filters that stay one statement however large the tree).
-pub(crate) fn units_under(paths: &[String]) -> SelectStatement {
-    Query::select().column((Org, C::Id)).from(Org).cond_where(under_paths(C::Path, paths)).to_owned()
-}
 
 async fn get(txn: &impl ConnectionTrait, id: OrgUnitId) -> Result<Option<org_unit::Model>> {
     Org::find_by_id(id.0).one(txn).await.map_err(db_err)

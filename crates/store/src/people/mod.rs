@@ -3,7 +3,7 @@
 pub(crate) mod entity;
 
 use crate::entity::{account, org_unit, person};
-use crate::org::units_under;
+use crate::subtree::units_under;
 use crate::{Db, append_audit, convert, db_err};
 use async_trait::async_trait;
 use kaoping_core::audit::AuditDraft;

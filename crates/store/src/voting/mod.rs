@@ -3,7 +3,6 @@
 
 pub(crate) mod ballot_writer;
 pub(crate) mod entity;
-mod meeting;
 pub(crate) mod sealing;
 
 use crate::entity::{ballot, ballot_draft, ballot_tally, cycle, participation};
@@ -169,17 +168,17 @@ impl BallotStore for Db {
         Ok(found.is_some())
     }
 
-    async fn ballot_counts(&self, cycle: CycleId) -> Result<kaoping_core::results::tally::Accumulator> {
+    async fn ballot_counts(&self, cycle: CycleId) -> Result<kaoping_core::voting::counts::Accumulator> {
         let rows = ballot_tally::Entity::find()
             .filter(ballot_tally::Column::CycleId.eq(cycle.0))
             .all(&self.conn)
             .await
             .map_err(db_err)?;
-        let mut acc = kaoping_core::results::tally::Accumulator::default();
+        let mut acc = kaoping_core::voting::counts::Accumulator::default();
         for r in rows {
             let score = usize::try_from(r.grade).ok().map(|g| (r.score, g));
             acc.add(
-                kaoping_core::results::tally::Contribution { subject: r.subject_id, group: r.group_code.into(), score },
+                kaoping_core::voting::counts::Contribution { subject: r.subject_id, group: r.group_code.into(), score },
                 r.n as u64,
             );
         }

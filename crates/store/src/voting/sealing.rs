@@ -197,7 +197,7 @@ pub(crate) async fn publish(txn: &DatabaseTransaction, key: Option<&ServerKey>, 
         let plain = k.open(BALLOT, &r.sealed).map_err(|_| unopenable())?;
         let p: Pending = serde_json::from_slice(&plain).map_err(|_| unopenable())?;
         let stored: StoredMarks = serde_json::from_str(&p.marks).map_err(|_| unopenable())?;
-        let contributions = kaoping_core::results::tally::contributions(&scheme, &p.group, &marks_from_stored(stored));
+        let contributions = kaoping_core::voting::counts::contributions(&scheme, &p.group, &marks_from_stored(stored));
         ballots.push(NewBallot {
             cycle: cycle_id,
             id: p.id,

@@ -115,16 +115,16 @@ async fn a_backup_taken_during_a_burst_restores_every_acknowledged_ballot_once_a
     assert!(copied.values().all(|n| *n == 1));
     assert_eq!(during.participants(cy).await.unwrap().len(), copied.len(), "participation and ballots together");
     let scheme = w.svc.store.cycle_get(cy).await.unwrap().unwrap().scheme;
-    let ballots: Vec<kaoping_core::results::tally::TallyBallot> = during
+    let ballots: Vec<kaoping_core::voting::counts::TallyBallot> = during
         .ballot_list(cy)
         .await
         .unwrap()
         .into_iter()
-        .map(|b| kaoping_core::results::tally::TallyBallot { group: b.group, marks: b.marks })
+        .map(|b| kaoping_core::voting::counts::TallyBallot { group: b.group, marks: b.marks })
         .collect();
     assert_eq!(
         during.ballot_counts(cy).await.unwrap(),
-        kaoping_core::results::tally::Accumulator::from_ballots(&scheme, &ballots)
+        kaoping_core::voting::counts::Accumulator::from_ballots(&scheme, &ballots)
     );
 
     // After closing: the restored copy gives exactly the same results.

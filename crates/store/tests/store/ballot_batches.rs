@@ -4,8 +4,8 @@
 use kaoping_core::audit::AuditDraft;
 use kaoping_core::error::CoreError;
 use kaoping_core::ports::BallotStore;
-use kaoping_core::results::tally::Contribution;
 use kaoping_core::voting::ballot::{NewBallot, SubmitOutcome};
+use kaoping_core::voting::counts::Contribution;
 use std::sync::Arc;
 
 #[tokio::test]

@@ -4,9 +4,10 @@
 
 use crate::rectification::{key as conflict_key, subject_caller};
 use crate::voting::{marks, setup_n};
+use kaoping_core::cycles::feedback_settings::FeedbackSettingsInput;
 use kaoping_core::cycles::{Phase, Visibility};
 use kaoping_core::error::CoreError;
-use kaoping_core::feedback::{FeedbackSettingsInput, ProblemInput, ProblemStatus};
+use kaoping_core::feedback::{ProblemInput, ProblemStatus};
 use kaoping_core::ids::PersonId;
 
 fn problem(source: &str, text: &str) -> ProblemInput {

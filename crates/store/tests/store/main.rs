@@ -14,10 +14,10 @@ mod reports;
 mod schema;
 mod voting;
 
+use kaoping_core::accounts::scope::{Actor, ScopeGrant};
 use kaoping_core::accounts::{Role, RoleGrant};
 use kaoping_core::ids::{AccountId, OrgUnitId, PersonId};
 use kaoping_core::org::OrgUnitInput;
-use kaoping_core::scope::{Actor, ScopeGrant};
 use kaoping_core::services::{AuthConfig, Caller, Services};
 use kaoping_store::testing::{TestDb, fresh_db};
 use std::sync::Arc;

@@ -153,7 +153,7 @@ async fn progress_is_reported_with_evidence_then_signed_off_and_reopened() {
     let e = svc.sign_off(&zzb, cy, subject, SignOffTarget::Measure(m), "").await.unwrap_err();
     assert_eq!(key(e), "err-signoff-plan-not-approved");
     // Monthly reports, reminders from 60 days before: due now, one notice per period.
-    let mut f = kaoping_core::feedback::FeedbackSettingsInput {
+    let mut f = kaoping_core::cycles::feedback_settings::FeedbackSettingsInput {
         number_pattern: "组反〔{year}〕{seq}号".into(),
         issuing_body: "组织部".into(),
         title: "问题反馈单".into(),

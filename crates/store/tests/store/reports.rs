@@ -2,13 +2,13 @@
 
 use crate::{input, organizer, root, world};
 use kaoping_core::accounts::Role;
+use kaoping_core::accounts::scope::Actor;
 use kaoping_core::cycles::roster::SubjectInput;
 use kaoping_core::cycles::{CycleInput, CycleSettingsInput, Phase};
 use kaoping_core::error::CoreError;
 use kaoping_core::ids::{AccountId, PersonId};
 use kaoping_core::people::PersonInput;
 use kaoping_core::reports::{AttachmentChange, NewAttachment, ReportStatus};
-use kaoping_core::scope::Actor;
 use kaoping_core::services::{Caller, IssueFor, ReportSave};
 
 fn person_caller(id: PersonId, role: Role) -> Caller {

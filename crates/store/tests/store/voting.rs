@@ -246,12 +246,12 @@ async fn a_burst_is_committed_in_shuffled_batches_none_lost_none_twice() {
     assert_eq!(stored.len(), readers.len(), "none lost, none twice");
     // The counts kept (at closing, for sealed ballots) are those of the stored ballots.
     let scheme = w.svc.store.cycle_get(cy).await.unwrap().unwrap().scheme;
-    let all: Vec<kaoping_core::results::tally::TallyBallot> = stored
+    let all: Vec<kaoping_core::voting::counts::TallyBallot> = stored
         .iter()
-        .map(|b| kaoping_core::results::tally::TallyBallot { group: b.group.clone(), marks: b.marks.clone() })
+        .map(|b| kaoping_core::voting::counts::TallyBallot { group: b.group.clone(), marks: b.marks.clone() })
         .collect();
     let kept = w.svc.store.ballot_counts(cy).await.unwrap();
-    assert_eq!(kept, kaoping_core::results::tally::Accumulator::from_ballots(&scheme, &all));
+    assert_eq!(kept, kaoping_core::voting::counts::Accumulator::from_ballots(&scheme, &all));
     assert_eq!(kept.counts.values().sum::<u64>(), 2 * readers.len() as u64);
     let participants = w.svc.store.participants(cy).await.unwrap();
     assert_eq!(participants.len(), readers.len());

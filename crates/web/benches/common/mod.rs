@@ -2,8 +2,8 @@
 #![allow(dead_code)]
 
 use kaoping_core::accounts::Role;
+use kaoping_core::accounts::scope::Actor;
 use kaoping_core::ids::{AccountId, PersonId};
-use kaoping_core::scope::Actor;
 use kaoping_core::services::Caller;
 use std::time::Duration;
 

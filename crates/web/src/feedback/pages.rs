@@ -12,12 +12,15 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use kaoping_core::cycles::Cycle;
+use kaoping_core::cycles::feedback_settings::FeedbackSettingsInput;
 use kaoping_core::error::{CoreError, Msg};
-use kaoping_core::feedback::{FeedbackSettingsInput, FeedbackSheet, ProblemInput, ProblemSource, Severity};
+use kaoping_core::feedback::{FeedbackSheet, ProblemInput, ProblemSource, Severity};
 use kaoping_core::ids::{CycleId, PersonId};
+use kaoping_core::rectification::PlanStatus;
 use kaoping_core::services::{SubjectDetail, SubjectFeedback};
 use kaoping_office::sheet_docx::{SheetLabels, feedback_sheet_docx, zip_files};
 use serde::Deserialize;
+use std::collections::HashMap;
 
 const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 
@@ -87,9 +90,16 @@ struct OverviewView {
     page: Page,
     cycle: Cycle,
     rows: Vec<SubjectFeedback>,
+    plans: HashMap<PersonId, PlanStatus>,
     issued: usize,
     acknowledged: usize,
     notes: Vec<String>,
+}
+
+impl OverviewView {
+    fn plan_of(&self, r: &SubjectFeedback) -> Option<PlanStatus> {
+        self.plans.get(&r.subject.person_id).copied()
+    }
 }
 
 #[derive(Deserialize)]
@@ -106,12 +116,13 @@ pub async fn overview(
     Query(q): Query<OverviewQuery>,
 ) -> AppResult<Response> {
     let (cycle, rows) = state.services.feedback_overview(&a.caller, CycleId(id)).await?;
+    let plans = state.services.plan_statuses(&a.caller, CycleId(id)).await?;
     let issued = rows.iter().filter(|r| r.sheet.is_some()).count();
     let acknowledged = rows.iter().filter(|r| r.sheet.as_ref().is_some_and(|s| s.acknowledged_at.is_some())).count();
     let notes = q.issued.map(|n| vec![a.ctx.lang.msg(&Msg::new("sheets-issued").arg("n", n))]).unwrap_or_default();
     let page = crumbs(Page::new(&state, &a.ctx, "feedback-title"), &cycle).crumb("feedback-title", None);
     let page = page.flash(q.flash.as_deref());
-    Ok(render(&OverviewView { page, cycle, rows, issued, acknowledged, notes }))
+    Ok(render(&OverviewView { page, cycle, rows, plans, issued, acknowledged, notes }))
 }
 
 #[derive(Deserialize)]
@@ -130,6 +141,7 @@ pub async fn issue(
     let out = state.services.sheets_issue(&a.caller, CycleId(id), category).await?;
     if out.issued.is_empty() {
         let (cycle, rows) = state.services.feedback_overview(&a.caller, CycleId(id)).await?;
+        let plans = state.services.plan_statuses(&a.caller, CycleId(id)).await?;
         let lang = a.ctx.lang;
         let mut notes = vec![lang.t("sheets-none-issued")];
         notes.extend(out.skipped.iter().map(|(name, why)| format!("{name}: {}", lang.t(why))));
@@ -137,7 +149,7 @@ pub async fn issue(
         let acknowledged =
             rows.iter().filter(|r| r.sheet.as_ref().is_some_and(|s| s.acknowledged_at.is_some())).count();
         let page = crumbs(Page::new(&state, &a.ctx, "feedback-title"), &cycle).crumb("feedback-title", None);
-        let v = OverviewView { page, cycle, rows, issued, acknowledged, notes };
+        let v = OverviewView { page, cycle, rows, plans, issued, acknowledged, notes };
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&v)).into_response());
     }
     Ok(Redirect::to(&format!("/admin/cycles/{id}/feedback?issued={}", out.issued.len())).into_response())

@@ -14,8 +14,9 @@ use kaoping_core::cycles::Cycle;
 use kaoping_core::error::{CoreError, FieldError};
 use kaoping_core::exact::Dec4;
 use kaoping_core::ids::CycleId;
+use kaoping_core::results::sheet_rows::assessment_rows;
 use kaoping_core::results::tally::RoutineGrade;
-use kaoping_core::sheet_rows::{CellRow, assessment_rows};
+use kaoping_core::sheet_rows::CellRow;
 
 const COLUMNS: crate::sheet::Columns = &[
     ("name", "subject-col-name"),

@@ -18,9 +18,9 @@ use kaoping_core::cycles::roster::Subject;
 use kaoping_core::error::{CoreError, FieldError, Msg};
 use kaoping_core::exact::Dec4;
 use kaoping_core::ids::{CycleId, PersonId};
+use kaoping_core::results::assessment::Assessment;
 use kaoping_core::results::tally::{RoutineGrade, round2};
 use kaoping_core::services::{ResultCard, Summary};
-use kaoping_core::voting::meeting::Assessment;
 
 /// A form row: (subject, routine, observation, service, routine grade code, veto reason).
 type FormRow = (Subject, String, String, String, String, String);

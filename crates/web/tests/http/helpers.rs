@@ -1,11 +1,11 @@
 use kaoping_core::accounts::auth;
+use kaoping_core::accounts::scope::Actor;
 use kaoping_core::accounts::{Role, RoleGrant};
 use kaoping_core::audit::AuditDraft;
 use kaoping_core::ids::{AccountId, OrgUnitId};
 use kaoping_core::org::{OrgUnit, OrgUnitInput};
 use kaoping_core::people::PersonInput;
 use kaoping_core::ports::NewAccount;
-use kaoping_core::scope::Actor;
 use kaoping_core::services::{AuthConfig, Caller, Services};
 use kaoping_store::testing::{TestDb, fresh_db};
 use kaoping_web::{AppState, WebConfig};

@@ -179,7 +179,7 @@ async fn personal_links_open_reading_and_refuse_bad_tokens() {
         .unwrap();
     let c = root_caller();
     let other_caller = kaoping_core::services::Caller {
-        actor: kaoping_core::scope::Actor { person_id: other, ..c.actor.clone() },
+        actor: kaoping_core::accounts::scope::Actor { person_id: other, ..c.actor.clone() },
         client: None,
     };
     let draft = kaoping_core::services::ReportSave {

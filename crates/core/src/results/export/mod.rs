@@ -12,10 +12,9 @@ pub use seal::{ResultsSeal, canonical, check_seal, results_seal};
 
 use crate::cycles::scheme::{Component, Scheme};
 use crate::exact::Frac;
-use crate::results::tally::{
-    Extras, Q, RoutineGrade, SubjectResult, TallyBallot, TallySubject, exact_string, round2, tally,
-};
+use crate::results::tally::{Extras, Q, RoutineGrade, SubjectResult, TallySubject, exact_string, round2, tally};
 use crate::voting::ballot::{StoredMarks, marks_from_stored, receipt, seal};
+use crate::voting::counts::TallyBallot;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 

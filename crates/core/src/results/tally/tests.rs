@@ -4,6 +4,7 @@
 use super::*;
 use crate::cycles::scheme::{Group, Item, Scheme};
 use crate::exact::{Dec4, Frac};
+use crate::voting::counts::Mark;
 use proptest::prelude::*;
 
 fn scheme() -> Scheme {

@@ -3,8 +3,8 @@
 use crate::db_err;
 use crate::entity::{ballot, ballot_tally};
 use kaoping_core::error::Result;
-use kaoping_core::results::tally::Contribution;
 use kaoping_core::voting::ballot::NewBallot;
+use kaoping_core::voting::counts::Contribution;
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{ActiveModelTrait, DatabaseTransaction, EntityTrait};

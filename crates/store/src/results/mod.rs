@@ -1,5 +1,5 @@
-//! The review meeting's state, results publishing and the other assessment
-//! inputs (announced to every node's screens through `events`).
+//! Results publishing and the other assessment inputs (routine scores,
+//! grades, vetoes), stored per subject.
 
 use crate::entity::{cycle, subject_assessment};
 use crate::events::notify_in;
@@ -8,53 +8,23 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use kaoping_core::audit::AuditDraft;
 use kaoping_core::cycles::Visibility;
-use kaoping_core::error::{CoreError, Result};
+use kaoping_core::error::Result;
 use kaoping_core::exact::Dec4;
 use kaoping_core::ids::{CycleId, PersonId};
-use kaoping_core::ports::MeetingStore;
+use kaoping_core::ports::ResultsStore;
+use kaoping_core::results::assessment::Assessment;
 use kaoping_core::results::tally::RoutineGrade;
 use kaoping_core::time::{self, to_micros};
-use kaoping_core::voting::meeting::Assessment;
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-use tokio::sync::broadcast;
 
 fn dec(v: &Option<String>) -> Option<Dec4> {
     v.as_deref().and_then(|s| Dec4::parse(s).ok())
 }
 
-impl Db {
-    async fn cycle_update(&self, id: CycleId, col: cycle::Column, value: Expr, audit: &AuditDraft) -> Result<()> {
-        let txn = self.write().await?;
-        let done = cycle::Entity::update_many()
-            .col_expr(col, value)
-            .col_expr(cycle::Column::UpdatedAt, Expr::value(to_micros(time::now())))
-            .filter(cycle::Column::Id.eq(id.0))
-            .exec(&txn)
-            .await
-            .map_err(db_err)?;
-        if done.rows_affected != 1 {
-            return Err(CoreError::NotFound("cycle"));
-        }
-        append_audit(&txn, audit).await?;
-        notify_in(&txn, id.0).await?;
-        Db::commit(txn).await?;
-        self.events.local(id.0);
-        Ok(())
-    }
-}
-
 #[async_trait]
-impl MeetingStore for Db {
-    async fn presenting_set(&self, cycle: CycleId, subject: Option<PersonId>, audit: &AuditDraft) -> Result<()> {
-        self.cycle_update(cycle, cycle::Column::PresentingId, Expr::value(subject.map(|p| p.0)), audit).await
-    }
-
-    async fn live_tally_set(&self, cycle: CycleId, on: bool, audit: &AuditDraft) -> Result<()> {
-        self.cycle_update(cycle, cycle::Column::LiveTally, Expr::value(on), audit).await
-    }
-
+impl ResultsStore for Db {
     async fn results_publish(
         &self,
         cycle: CycleId,
@@ -132,9 +102,5 @@ impl MeetingStore for Db {
         }
         append_audit(&txn, audit).await?;
         Db::commit(txn).await
-    }
-
-    fn meeting_events(&self) -> broadcast::Receiver<i64> {
-        self.events.subscribe(&self.conn)
     }
 }

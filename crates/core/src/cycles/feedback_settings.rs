@@ -1,10 +1,12 @@
 //! A cycle's feedback settings: how sheets are numbered, laid out and what
 //! they ask, how often progress is reported, and what subjects are shown.
 
-use super::MAX_TAGS;
 use crate::error::{FieldError, Msg, required_text};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+
+/// The most tags in a cycle's vocabulary.
+pub const MAX_TAGS: usize = 40;
 
 /// How a cycle's feedback sheets are numbered, laid out and what they ask,
 /// and how often progress is reported. (Fields missing from stored

@@ -2,7 +2,6 @@
 //! presenting (shown on evaluators' pages), the live tally setting, paper
 //! ballots entered by staff, and the state the big screen shows.
 
-use super::service::{Voter, scope_of};
 use crate::cycles::roster::{Evaluator, Subject};
 use crate::cycles::{Cycle, Phase};
 use crate::error::{CoreError, Msg, Result};
@@ -11,6 +10,7 @@ use crate::reports::ReportStatus;
 use crate::results::tally::SubjectResult;
 use crate::services::{Caller, Services, Turnout};
 use crate::voting::ballot::{MarkInput, ScopeSubject};
+use crate::voting::service::{Voter, scope_of};
 use std::collections::{HashMap, HashSet};
 
 /// The console: agenda, turnout and who has not voted yet.
