@@ -82,7 +82,7 @@ mod tests {
     fn anchors_are_appended_once_each_and_read_back() {
         let dir = tempfile::tempdir().unwrap();
         let f = AnchorFile::new(dir.path().join("a/anchors.log"), None);
-        let a = Anchor { at: kaoping_core::time::now(), seq: 3, hash: "0".repeat(64) };
+        let a = Anchor { at: kaoping_core::time::from_micros(1_800_000_000_000_000), seq: 3, hash: "0".repeat(64) };
         f.append(&a).unwrap();
         f.append(&a).unwrap();
         f.append(&Anchor { seq: 4, ..a.clone() }).unwrap();
@@ -98,7 +98,7 @@ mod tests {
         let socket = dir.path().join("log.sock");
         let syslog = std::os::unix::net::UnixDatagram::bind(&socket).unwrap();
         let f = AnchorFile::new(dir.path().join("anchors.log"), Some(socket));
-        let a = Anchor { at: kaoping_core::time::now(), seq: 7, hash: "ab".repeat(32) };
+        let a = Anchor { at: kaoping_core::time::from_micros(1_800_000_000_000_000), seq: 7, hash: "ab".repeat(32) };
         f.append(&a).unwrap();
         let mut buf = [0u8; 512];
         let n = syslog.recv(&mut buf).unwrap();

@@ -87,15 +87,26 @@ pub enum CoreError {
     /// The change conflicts with the current state; nothing was changed.
     #[error("conflict: {0}")]
     Conflict(Msg),
-    /// The account is locked after repeated failures.
-    #[error("account locked until {0}")]
-    Locked(DateTime<Utc>),
+    /// The account is locked after repeated failures, for this many more
+    /// seconds (at least one).
+    #[error("account locked for {0} s")]
+    Locked(u64),
     /// Storage failed; the message is for logs only.
     #[error("storage error: {0}")]
     Store(String),
 }
 
 impl CoreError {
+    /// Locked from `now` until `until`.
+    pub fn locked(now: DateTime<Utc>, until: DateTime<Utc>) -> Self {
+        CoreError::Locked((until - now).num_seconds().max(1) as u64)
+    }
+
+    /// Minutes a lock has left, rounded up (for messages).
+    pub fn lock_minutes(seconds: u64) -> u64 {
+        seconds.div_ceil(60)
+    }
+
     pub fn invalid(field: impl Into<String>, msg: Msg) -> Self {
         Self::Invalid(vec![FieldError::new(field, msg)])
     }

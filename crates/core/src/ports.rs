@@ -43,6 +43,8 @@ pub struct Counts {
 
 #[async_trait]
 pub trait MetaStore: Send + Sync {
+    /// The clock every write of this store takes its time from.
+    fn clock(&self) -> std::sync::Arc<dyn crate::time::Clock>;
     /// Counts of what lies under the given path prefixes (all when `None`).
     async fn counts(&self, under: Option<&[String]>, now: DateTime<Utc>) -> Result<Counts>;
     async fn ping(&self) -> Result<()>;

@@ -49,8 +49,8 @@ fn unit(id: i64, parent: Option<i64>, code: &str, path: &str) -> OrgUnit {
         name_sort: code.into(),
         path: path.into(),
         active: true,
-        created_at: crate::time::now(),
-        updated_at: crate::time::now(),
+        created_at: crate::time::from_micros(1_800_000_000_000_000),
+        updated_at: crate::time::from_micros(1_800_000_000_000_000),
     }
 }
 
@@ -65,7 +65,7 @@ fn person(id: i64, name: &str, unit: Option<i64>, managed_by: i64) -> PersonRow 
             post: "书记".into(),
             phone: None,
             active: true,
-            created_at: crate::time::now(),
+            created_at: crate::time::from_micros(1_800_000_000_000_000),
         },
         org_unit_name: None,
         managed_by_name: String::new(),
@@ -103,8 +103,8 @@ fn make_fixture() -> (Cycle, RosterIndex, Caller) {
         feedback: Default::default(),
         voting: Default::default(),
         results: Default::default(),
-        created_at: crate::time::now(),
-        updated_at: crate::time::now(),
+        created_at: crate::time::from_micros(1_800_000_000_000_000),
+        updated_at: crate::time::from_micros(1_800_000_000_000_000),
     };
     let actor = Actor {
         account_id: AccountId(1),

@@ -23,22 +23,24 @@ mod reports;
 mod results;
 mod subtree;
 pub mod testing;
+mod txn;
 mod voting;
 
-use kaoping_core::audit::{AuditDraft, AuditEntry, GENESIS};
+use kaoping_core::audit::{AuditDraft, AuditEntry};
 use kaoping_core::error::{CoreError, Result};
 use kaoping_core::time;
 use sea_orm::sqlx::postgres::PgPoolOptions;
 use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sea_orm::{
-    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, EntityTrait, QueryOrder,
-    SqlxPostgresConnector, SqlxSqliteConnector, Statement, TransactionOptions, TransactionTrait,
+    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, SqlxPostgresConnector,
+    SqlxSqliteConnector, Statement,
 };
 use sea_orm_migration::MigratorTrait;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 pub use migration::Migrator;
+pub(crate) use txn::{Serial, append_audit, append_audit_many, begin_write, serialize};
 
 /// Where the data lives.
 #[derive(Clone)]
@@ -107,6 +109,8 @@ pub struct Db {
     /// The server key, kept outside the database: seals anonymous ballots
     /// until voting closes, and drafts (`sealing`).
     key: Option<std::sync::Arc<kaoping_core::secrets::ServerKey>>,
+    /// Where every instant written comes from.
+    clock: std::sync::Arc<dyn kaoping_core::time::Clock>,
 }
 
 pub(crate) fn db_err(e: DbErr) -> CoreError {
@@ -231,16 +235,42 @@ impl Db {
                 )
             }
         };
-        Ok(Self { conn, writer, ballots: Default::default(), events: Default::default(), key: None })
+        let clock: std::sync::Arc<dyn kaoping_core::time::Clock> = std::sync::Arc::new(kaoping_core::time::SystemClock);
+        let ballots = std::sync::Arc::new(voting::ballot_writer::BallotWriter::new(None, clock.clone()));
+        Ok(Self { conn, writer, ballots, events: Default::default(), key: None, clock })
     }
 
     /// Use the server key (read from its file by the caller). Without one,
     /// anonymous ballots are refused and drafts are kept as written. Set
     /// before the first ballot.
     pub fn with_server_key(mut self, key: std::sync::Arc<kaoping_core::secrets::ServerKey>) -> Self {
-        self.ballots = std::sync::Arc::new(voting::ballot_writer::BallotWriter::new(Some(key.clone())));
+        self.ballots =
+            std::sync::Arc::new(voting::ballot_writer::BallotWriter::new(Some(key.clone()), self.clock.clone()));
         self.key = Some(key);
         self
+    }
+
+    /// The same store taking its time from `clock` (tests move a
+    /// [`kaoping_core::time::TestClock`]). Set before the first ballot.
+    pub fn with_clock(mut self, clock: std::sync::Arc<dyn kaoping_core::time::Clock>) -> Self {
+        self.ballots = std::sync::Arc::new(voting::ballot_writer::BallotWriter::new(self.key.clone(), clock.clone()));
+        self.clock = clock;
+        self
+    }
+
+    /// The current instant on this store's clock.
+    pub(crate) fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
+    }
+
+    /// The current instant on this store's clock, in stored microseconds.
+    pub(crate) fn now_micros(&self) -> i64 {
+        time::to_micros(self.clock.now())
+    }
+
+    /// Append an audit entry inside a write transaction, chained to the last.
+    pub(crate) async fn append_audit(&self, txn: &DatabaseTransaction, d: &AuditDraft) -> Result<AuditEntry> {
+        append_audit(txn, d, self.now()).await
     }
 
     /// The server key in use, if any.
@@ -385,90 +415,6 @@ impl Db {
     pub(crate) async fn commit(txn: DatabaseTransaction) -> Result<()> {
         txn.commit().await.map_err(db_err)
     }
-}
-
-/// Begin a write transaction on a connection (`BEGIN IMMEDIATE` on SQLite).
-pub(crate) async fn begin_write(conn: &DatabaseConnection) -> Result<DatabaseTransaction> {
-    let opts = match conn.get_database_backend() {
-        DbBackend::Sqlite => TransactionOptions {
-            sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
-            ..Default::default()
-        },
-        _ => TransactionOptions::default(),
-    };
-    conn.begin_with_options(opts).await.map_err(db_err)
-}
-
-/// What a write of the feedback loop serializes on (PostgreSQL; on SQLite
-/// every write transaction is already `BEGIN IMMEDIATE`).
-#[derive(Clone, Copy)]
-pub(crate) enum Serial {
-    /// Critiques, problems, sheets, plans, progress and sign-off of a cycle.
-    Cycle(i64),
-    /// The sheet numbers of an organizer.
-    Numbers(i64),
-}
-
-/// Take the transaction-scoped lock of `on` (PostgreSQL), so that a
-/// check and the write it allows cannot interleave with another's. Taken
-/// before the audit chain's lock, always in this order.
-pub(crate) async fn serialize(txn: &DatabaseTransaction, on: Serial) -> Result<()> {
-    if txn.get_database_backend() != DbBackend::Postgres {
-        return Ok(());
-    }
-    let (class, id) = match on {
-        Serial::Cycle(id) => (1_i64, id),
-        Serial::Numbers(id) => (2_i64, id),
-    };
-    // 8 bits of class, 48 bits of id: distinct from the audit lock's key.
-    let key = (class << 56) | (id & 0x0000_FFFF_FFFF_FFFF);
-    txn.execute_raw(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        "SELECT pg_advisory_xact_lock($1)",
-        [key.into()],
-    ))
-    .await
-    .map_err(db_err)?;
-    Ok(())
-}
-
-/// Append an audit entry inside a write transaction, chained to the last.
-pub(crate) async fn append_audit(txn: &DatabaseTransaction, d: &AuditDraft) -> Result<AuditEntry> {
-    let mut entries = append_audit_many(txn, std::slice::from_ref(d)).await?;
-    Ok(entries.pop().expect("one entry appended"))
-}
-
-/// Append audit entries in order inside a write transaction, chained to the
-/// last one and to each other, with one insert.
-pub(crate) async fn append_audit_many(txn: &DatabaseTransaction, drafts: &[AuditDraft]) -> Result<Vec<AuditEntry>> {
-    use entity::audit_log;
-    if drafts.is_empty() {
-        return Ok(Vec::new());
-    }
-    if txn.get_database_backend() == DbBackend::Postgres {
-        // One appender at a time across every node.
-        txn.execute_raw(Statement::from_string(DbBackend::Postgres, "SELECT pg_advisory_xact_lock(7461726)"))
-            .await
-            .map_err(db_err)?;
-    }
-    let last = audit_log::Entity::find().order_by_desc(audit_log::Column::Seq).one(txn).await.map_err(db_err)?;
-    let (mut seq, mut prev) = match last {
-        Some(l) => (l.seq + 1, l.hash),
-        None => (1, GENESIS.to_string()),
-    };
-    let now = time::now();
-    let mut entries = Vec::with_capacity(drafts.len());
-    for d in drafts {
-        let e = d.seal(seq, now, &prev);
-        seq += 1;
-        prev = e.hash.clone();
-        entries.push(e);
-    }
-    audit_log::Entity::insert_many(entries.iter().map(convert::audit_active))
-        .exec_without_returning(txn)
-        .await
-        .map_err(db_err)?;
-    Ok(entries)
 }
 
 #[cfg(test)]

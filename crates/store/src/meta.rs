@@ -14,6 +14,10 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFi
 
 #[async_trait]
 impl MetaStore for Db {
+    fn clock(&self) -> std::sync::Arc<dyn kaoping_core::time::Clock> {
+        self.clock.clone()
+    }
+
     async fn counts(&self, under: Option<&[String]>, now: DateTime<Utc>) -> Result<Counts> {
         let mut units = org_unit::Entity::find().filter(org_unit::Column::Active.eq(true));
         let mut people = person::Entity::find();

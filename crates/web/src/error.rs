@@ -8,7 +8,6 @@
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use kaoping_core::error::{CoreError, FieldError, Msg};
-use kaoping_core::services::minutes_until;
 
 /// What went wrong, ready to render.
 #[derive(Debug, Clone)]
@@ -68,9 +67,9 @@ impl From<CoreError> for AppError {
                 ErrorInfo { fields, ..info(StatusCode::UNPROCESSABLE_ENTITY, "error-invalid") }
             }
             CoreError::Conflict(m) => ErrorInfo { details: vec![m], ..info(StatusCode::CONFLICT, "error-conflict") },
-            CoreError::Locked(until) => ErrorInfo {
-                details: vec![Msg::new("err-account-locked").arg("minutes", minutes_until(until))],
-                retry_after: Some(seconds_until(until)),
+            CoreError::Locked(secs) => ErrorInfo {
+                details: vec![Msg::new("err-account-locked").arg("minutes", CoreError::lock_minutes(secs))],
+                retry_after: Some(secs),
                 ..info(StatusCode::TOO_MANY_REQUESTS, "error-locked")
             },
             CoreError::Store(msg) => {
@@ -82,10 +81,6 @@ impl From<CoreError> for AppError {
 }
 
 /// Whole seconds from now until `until` (at least 1).
-pub fn seconds_until(until: chrono::DateTime<chrono::Utc>) -> u64 {
-    (until - kaoping_core::time::now()).num_seconds().max(1) as u64
-}
-
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let mut r = self.0.status.into_response();

@@ -39,7 +39,17 @@ const HOUSES: &[House] = &[
     },
     House {
         name: "store",
-        shared: &["lib.rs", "convert.rs", "entity.rs", "events.rs", "meta.rs", "migration", "subtree.rs", "testing.rs"],
+        shared: &[
+            "lib.rs",
+            "convert.rs",
+            "entity.rs",
+            "events.rs",
+            "meta.rs",
+            "migration",
+            "subtree.rs",
+            "testing.rs",
+            "txn.rs",
+        ],
     },
     House {
         name: "web",

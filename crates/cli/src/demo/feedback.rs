@@ -112,7 +112,7 @@ pub async fn rectify(svc: &Services, org: &Caller, cycle: CycleId, keep: PersonI
     use kaoping_core::ports::SignOffTarget;
     use kaoping_core::rectification::MeasureInput;
     use kaoping_core::rectification::progress::ProgressInput;
-    let deadline = (kaoping_core::time::now() + chrono::Days::new(150)).format("%Y-%m-%d").to_string();
+    let deadline = (svc.clock.now() + chrono::Days::new(150)).format("%Y-%m-%d").to_string();
     for (i, s) in svc.store.sheet_list(cycle).await?.into_iter().enumerate() {
         if s.subject_id == keep || num(i, 31, 0, 100) < 15 {
             continue;

@@ -158,7 +158,7 @@ pub async fn read_reports(svc: &Services, org: &Caller, cycle: CycleId, share: u
                 continue;
             }
             // Seeded straight into the store: one row per evaluator and report.
-            let now = kaoping_core::time::now();
+            let now = svc.clock.now();
             let seconds = num(ei * 31 + si, 9, 20, 420) as i64;
             svc.store.reading_add(cycle, e.person_id, s.person_id, seconds, now).await?;
             if num(ei * 13 + si, 10, 0, 100) < 25 {

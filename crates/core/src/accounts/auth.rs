@@ -225,7 +225,7 @@ mod tests {
     #[test]
     fn lockout_after_max_failures() {
         let p = LockoutPolicy::default();
-        let now = crate::time::now();
+        let now = crate::time::from_micros(1_800_000_000_000_000);
         assert_eq!(p.lock_after(4, now), None);
         assert_eq!(p.lock_after(5, now), Some(now + Duration::minutes(15)));
     }

@@ -37,7 +37,7 @@ impl Services {
     /// Counts for the administrator's home page, within the caller's scope.
     pub async fn admin_counts(&self, caller: &Caller) -> Result<crate::ports::Counts> {
         self.require_org_admin(caller, "home.counts").await?;
-        self.store.counts(caller.actor.admin_paths().as_deref(), crate::time::now()).await
+        self.store.counts(caller.actor.admin_paths().as_deref(), self.clock.now()).await
     }
 
     pub async fn accounts_list(&self, caller: &Caller) -> Result<Vec<AccountSummary>> {
@@ -45,7 +45,7 @@ impl Services {
         let mut list = self.store.account_list(caller.actor.admin_paths().as_deref()).await?;
         // A name some client is refused for wrong passwords shows as locked
         // too (on this node), so that an administrator can lift it.
-        let throttled = self.login_throttle.locked_names(crate::time::now());
+        let throttled = self.login_throttle.locked_names(self.clock.now());
         for a in &mut list {
             if let Some(until) = throttled.get(&a.username.to_lowercase()) {
                 a.locked_until = a.locked_until.max(Some(*until));

@@ -7,8 +7,7 @@ use crate::audit::{AuditDraft, AuditResult};
 use crate::error::{CoreError, FieldError, Msg, Result};
 use crate::ports::SessionRecord;
 use crate::services::{Caller, Services};
-use crate::time;
-use chrono::{DateTime, Duration, Utc};
+use chrono::Duration;
 use serde::{Deserialize, Serialize};
 
 /// Authentication settings (from the config file or env).
@@ -85,13 +84,13 @@ impl Services {
     /// An account is locked for everyone only by an administrator, or by
     /// wrong second-factor codes (which need the password).
     pub async fn login(&self, username: &str, password: &str, client: Option<String>) -> Result<LoginOutcome> {
-        let now = time::now();
+        let now = self.clock.now();
         let username = username.trim();
         let from = client.as_deref();
         if let Some(until) = self.login_throttle.locked(from, username, now) {
             let d = login_audit(username, client, None).result(AuditResult::Denied).detail("throttled");
             self.store.audit_append(&d).await?;
-            return Err(CoreError::Locked(until));
+            return Err(CoreError::locked(now, until));
         }
         let account = self.store.account_by_username(username).await?;
         let account = account.filter(|a| a.active);
@@ -110,10 +109,10 @@ impl Services {
                 let d = login_audit(username, client.clone(), account.as_ref()).result(AuditResult::Failed).detail(why);
                 self.store.audit_append(&d).await?;
                 return Err(match (self.login_throttle.failed(from, username, now), locked) {
-                    (Some(until), _) => CoreError::Locked(until),
+                    (Some(until), _) => CoreError::locked(now, until),
                     // Locked by an administrator or by guessed codes, and the
                     // password was right: say so (the account's owner asks).
-                    (None, Some(until)) if password_ok => CoreError::Locked(until),
+                    (None, Some(until)) if password_ok => CoreError::locked(now, until),
                     _ => CoreError::Unauthenticated,
                 });
             }
@@ -144,7 +143,7 @@ impl Services {
     /// Resolve a session cookie to a live session, refreshing its idle timer
     /// at most once a minute. Expired sessions are removed.
     pub async fn session(&self, token: &str) -> Result<Option<SessionInfo>> {
-        let now = time::now();
+        let now = self.clock.now();
         let digest = auth::token_digest(token);
         let cached = self.sessions.get(&digest);
         let (mut s, account) = match cached {
@@ -215,11 +214,11 @@ impl Services {
     /// half-logged-in session ends: its id is not reused once privileged).
     pub async fn login_totp(&self, session: &SessionInfo, code: &str, client: Option<String>) -> Result<String> {
         let account = self.store.account_get(session.actor.account_id).await?.ok_or(CoreError::Unauthenticated)?;
-        let now = time::now();
+        let now = self.clock.now();
         let audit = AuditDraft::new(Some(account.id), account.username.clone(), client, "auth.totp", "session");
         if let Some(until) = account.locked_until.filter(|u| *u > now) {
             self.store.audit_append(&audit.result(AuditResult::Denied).detail("account locked")).await?;
-            return Err(CoreError::Locked(until));
+            return Err(CoreError::locked(now, until));
         }
         let step = account.totp_secret.as_deref().and_then(|s| totp::check(s, code, now.timestamp().max(0) as u64));
         // A code is accepted once: its time step must be later than the last used.
@@ -235,7 +234,7 @@ impl Services {
                 // Every half-finished login of the account ends with the lock.
                 self.store.session_delete_account(account.id, None).await?;
                 self.forget_account(account.id);
-                return Err(CoreError::Locked(until));
+                return Err(CoreError::locked(now, until));
             }
             return Err(CoreError::invalid("code", Msg::new("err-totp-code")));
         }
@@ -247,7 +246,7 @@ impl Services {
     /// factor, after a password change): a session id an attacker may have
     /// planted or seen before does not carry the new privilege.
     async fn renew_session(&self, account: crate::ids::AccountId, old: &str) -> Result<String> {
-        let now = time::now();
+        let now = self.clock.now();
         let token = auth::random_token(32);
         let record = SessionRecord {
             digest: auth::token_digest(&token),
@@ -331,7 +330,7 @@ impl Services {
         if !totp::valid_secret(secret) {
             return Err(CoreError::invalid("secret", Msg::new("err-totp-code")));
         }
-        let now = time::now().timestamp().max(0) as u64;
+        let now = self.clock.now().timestamp().max(0) as u64;
         let Some(step) = totp::check(secret, code, now) else {
             return Err(CoreError::invalid("code", Msg::new("err-totp-code")));
         };
@@ -366,7 +365,7 @@ impl Services {
 
     /// Remove expired and idle sessions (run periodically).
     pub async fn purge_sessions(&self) -> Result<u64> {
-        let now = time::now();
+        let now = self.clock.now();
         self.sessions.clear();
         self.store.session_purge(now, now - Duration::minutes(self.auth.session_idle_minutes)).await
     }
@@ -375,10 +374,4 @@ impl Services {
     pub fn lock_minutes(&self) -> i64 {
         self.auth.lockout.lock_minutes
     }
-}
-
-/// Minutes left until `until`, rounded up (for lockout messages).
-pub fn minutes_until(until: DateTime<Utc>) -> i64 {
-    let secs = (until - time::now()).num_seconds().max(0);
-    (secs + 59) / 60
 }

@@ -106,7 +106,7 @@ mod tests {
     #[test]
     fn a_pair_is_refused_after_its_failures_and_others_are_not() {
         let t = LoginThrottle::new(3, 15);
-        let now = crate::time::now();
+        let now = crate::time::from_micros(1_800_000_000_000_000);
         let ip = Some("10.0.0.9");
         assert_eq!(t.failed(ip, "Admin", now), None);
         assert_eq!(t.failed(ip, "admin ", now), None);

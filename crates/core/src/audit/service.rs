@@ -43,7 +43,7 @@ impl Services {
     /// The newest entry's sequence number and hash, as an anchor now.
     pub async fn audit_head(&self) -> Result<Option<Anchor>> {
         let newest = self.store.audit_list(&AuditFilter { limit: 1, ..Default::default() }).await?;
-        Ok(newest.into_iter().next().map(|e| Anchor { at: crate::time::now(), seq: e.seq, hash: e.hash }))
+        Ok(newest.into_iter().next().map(|e| Anchor { at: self.clock.now(), seq: e.seq, hash: e.hash }))
     }
 
     /// Write the head of the chain to the anchor sink, if there is one (every

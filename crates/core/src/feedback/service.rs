@@ -263,7 +263,7 @@ impl Services {
         }
         let issued: BTreeSet<PersonId> =
             self.store.sheet_list(cycle).await?.into_iter().map(|s| s.subject_id).collect();
-        let today = time::now().with_timezone(&time::DEFAULT_TZ).date_naive();
+        let today = self.clock.now().with_timezone(&time::DEFAULT_TZ).date_naive();
         let plan_due = today + chrono::Days::new(u64::from(c.feedback.plan_due_days));
         let mut out = IssueOutcome::default();
         let mut sheets = Vec::new();

@@ -211,7 +211,9 @@ pub fn tree_order(mut units: Vec<OrgUnit>) -> Vec<OrgUnit> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::time::now;
+    fn now() -> chrono::DateTime<chrono::Utc> {
+        crate::time::from_micros(1_800_000_000_000_000)
+    }
 
     fn unit(id: i64, parent: Option<i64>, path: &str, sort: i32) -> OrgUnit {
         OrgUnit {

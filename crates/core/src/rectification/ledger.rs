@@ -9,7 +9,6 @@ use crate::exact::Dec4;
 use crate::feedback::{Problem, ProblemStatus};
 use crate::ids::{CycleId, PersonId};
 use crate::rectification::progress::{Due, due};
-use crate::rectification::service::today;
 use crate::rectification::{Measure, PlanStatus};
 use crate::services::{Caller, Services};
 use std::collections::{BTreeMap, HashMap};
@@ -107,7 +106,7 @@ impl Services {
         let recurring = self.recurring_tags(&c).await?;
         let plan_due: HashMap<PersonId, chrono::NaiveDate> =
             self.store.sheet_list(cycle).await?.into_iter().map(|s| (s.subject_id, s.content.plan_due)).collect();
-        let today = today();
+        let today = self.today();
         let (months, remind) = (c.feedback.progress_months, c.feedback.reminder_days);
         let mut rows = Vec::new();
         for p in self.store.problem_list(cycle, None).await? {

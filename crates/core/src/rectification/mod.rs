@@ -284,7 +284,7 @@ mod tests {
             kpi: None,
             percent: 0,
             signed_off: false,
-            created_at: crate::time::now(),
+            created_at: crate::time::from_micros(1_800_000_000_000_000),
         };
         let e = uncovered([7, 8, 9], std::slice::from_ref(&m));
         let n: Vec<&str> = e.iter().map(|f| f.msg.args[0].1.as_str()).collect();

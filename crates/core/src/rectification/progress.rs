@@ -272,7 +272,7 @@ mod tests {
             kpi: Some(Kpi { name: "率".into(), unit: "%".into(), baseline: Dec4(0), target: Dec4(0), current: None }),
             percent: 0,
             signed_off: false,
-            created_at: Utc::now(),
+            created_at: crate::time::from_micros(1_800_000_000_000_000),
         };
         let i =
             |p: &str, v: &str| ProgressInput { text: "已完成调度".into(), percent: p.into(), kpi_value: v.into() };

@@ -11,7 +11,6 @@ use crate::rectification::PlanStatus;
 use crate::rectification::progress::{
     Due, EvidenceFile, MAX_EVIDENCE, NewEvidence, Period, ProgressInput, ProgressReport, due, period_for_report,
 };
-use crate::rectification::service::today;
 use crate::reports::Blob;
 use crate::services::{Caller, PlanPage, Services, not_archived};
 
@@ -39,7 +38,7 @@ impl PlanPage {
         let reported: Vec<String> =
             self.progress.iter().filter(|r| r.measure_id == measure).map(|r| r.period.clone()).collect();
         let f = &self.cycle.feedback;
-        due(today(), f.progress_months, f.reminder_days, approved, &reported)
+        due(self.today, f.progress_months, f.reminder_days, approved, &reported)
     }
 
     /// The most pressing state over all measures (overdue before due).
@@ -84,9 +83,14 @@ impl Services {
         let reported: Vec<String> =
             page.progress.iter().filter(|r| r.measure_id == measure).map(|r| r.period.clone()).collect();
         let settings = &page.cycle.feedback;
-        let period =
-            period_for_report(today(), settings.progress_months, settings.reminder_days, page.approved_on(), &reported)
-                .code();
+        let period = period_for_report(
+            self.today(),
+            settings.progress_months,
+            settings.reminder_days,
+            page.approved_on(),
+            &reported,
+        )
+        .code();
         let audit =
             caller.audit("rectification.progress", format!("measure:{measure}")).detail(format!("cycle:{cycle}"));
         self.store.progress_add(cycle, caller.actor.person_id, measure, &period, &f, &files, &audit).await

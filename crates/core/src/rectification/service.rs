@@ -25,6 +25,8 @@ pub struct PlanPage {
     pub progress: Vec<crate::rectification::progress::ProgressReport>,
     /// Who did what, when (submissions, reviews, reports, sign-offs).
     pub events: Vec<crate::rectification::progress::RectificationEvent>,
+    /// The day the page was read for (in the organizer's time zone).
+    pub today: chrono::NaiveDate,
 }
 
 impl PlanPage {
@@ -39,12 +41,12 @@ impl PlanPage {
     }
 }
 
-/// Today in the organizer's time zone.
-pub(crate) fn today() -> chrono::NaiveDate {
-    time::now().with_timezone(&time::DEFAULT_TZ).date_naive()
-}
-
 impl Services {
+    /// Today in the organizer's time zone.
+    pub(crate) fn today(&self) -> chrono::NaiveDate {
+        self.clock.now().with_timezone(&time::DEFAULT_TZ).date_naive()
+    }
+
     pub(crate) async fn plan_page(&self, cycle: Cycle, sheet: FeedbackSheet) -> Result<PlanPage> {
         let subject = sheet.subject_id;
         let problems = self.store.problem_list(cycle.id, Some(subject)).await?;
@@ -53,7 +55,7 @@ impl Services {
         let versions = self.store.plan_versions(cycle.id, subject).await?;
         let progress = self.store.progress_list(cycle.id, Some(subject)).await?;
         let events = self.store.events(cycle.id, subject).await?;
-        Ok(PlanPage { cycle, sheet, problems, measures, plan, versions, progress, events })
+        Ok(PlanPage { cycle, sheet, problems, measures, plan, versions, progress, events, today: self.today() })
     }
 
     /// The caller's own plan for the problems of their sheet in `cycle`.
@@ -86,7 +88,7 @@ impl Services {
     /// Add a measure to a problem of the caller's sheet.
     pub async fn measure_add(&self, caller: &Caller, cycle: CycleId, input: &MeasureInput) -> Result<Measure> {
         let page = self.editable_plan(caller, cycle).await?;
-        let f = input.validate(&Self::open_problems(&page), today()).map_err(CoreError::Invalid)?;
+        let f = input.validate(&Self::open_problems(&page), self.today()).map_err(CoreError::Invalid)?;
         let audit = caller
             .audit("rectification.measure.add", "measure:new")
             .detail(format!("cycle:{cycle} problem:{}", f.problem_id));
@@ -101,7 +103,7 @@ impl Services {
         input: &MeasureInput,
     ) -> Result<Measure> {
         let page = self.editable_plan(caller, cycle).await?;
-        let f = input.validate(&Self::open_problems(&page), today()).map_err(CoreError::Invalid)?;
+        let f = input.validate(&Self::open_problems(&page), self.today()).map_err(CoreError::Invalid)?;
         let audit = caller.audit("rectification.measure.update", format!("measure:{id}"));
         self.store.measure_update(cycle, caller.actor.person_id, id, &f, &audit).await
     }

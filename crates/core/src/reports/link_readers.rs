@@ -42,8 +42,8 @@ pub struct LinkReaders {
 
 impl LinkReaders {
     /// Sessions kept for `ttl` at most (zero: none kept).
-    pub fn new(ttl: std::time::Duration) -> Self {
-        Self { kept: TtlCache::new(ttl), changes: AtomicU64::new(0), following: OnceLock::new() }
+    pub fn new(ttl: std::time::Duration, clock: Arc<dyn crate::time::Clock>) -> Self {
+        Self { kept: TtlCache::new(ttl, clock), changes: AtomicU64::new(0), following: OnceLock::new() }
     }
 
     /// Follow the store's link changes (from the first call on, in a task of

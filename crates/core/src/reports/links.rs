@@ -11,7 +11,6 @@ use crate::error::{CoreError, Msg, Result};
 use crate::ids::{CycleId, PersonId};
 use crate::reports::reading::{LINK_TOKEN_BYTES, LinkChange, LinkStatus, Reader, ReaderVia};
 use crate::services::{Caller, Services};
-use crate::time;
 use serde::Serialize;
 
 /// A link just issued, with its token: shown once, on the printed sheet.
@@ -120,7 +119,7 @@ impl Services {
             return Err(CoreError::Conflict(Msg::new("err-link-expired")));
         }
         let session = random_token(32);
-        let now = time::now();
+        let now = self.clock.now();
         let expires = now + chrono::Duration::hours(self.auth.session_absolute_hours);
         self.store.link_session_open(grant.link_id, &token_digest(&session), now, expires).await?;
         let d =
@@ -149,7 +148,7 @@ impl Services {
     ) -> Result<Option<Reader>> {
         let digest = token_digest(session);
         let seen = self.readers.follow(self.store.as_ref());
-        let now = time::now();
+        let now = self.clock.now();
         let idle = chrono::Duration::minutes(self.auth.session_idle_minutes);
         // Past a limit as last seen here, the database decides (another node
         // may have seen the session since).
@@ -220,7 +219,7 @@ impl Services {
 
     /// Touch a link session (digest): `Unauthenticated` if it has ended.
     pub(crate) async fn touch_session(&self, digest: &str) -> Result<()> {
-        let now = time::now();
+        let now = self.clock.now();
         if self.store.link_session_touch(digest, now).await? {
             self.readers.seen(digest, now);
             return Ok(());

@@ -8,7 +8,6 @@ use crate::ids::{CycleId, PersonId};
 use crate::reports::reading::{NOTE_MAX, Note, PING_MAX_SECONDS, QUOTE_MAX, Reader, ReadingRecord};
 use crate::reports::{Blob, Report, ReportSummary};
 use crate::services::{Caller, Services};
-use crate::time;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 
@@ -159,7 +158,7 @@ impl Services {
         let (cycle, subject, order) = self.scoped_subject_in_order(reader, subject).await?;
         let report = self.store.report_get(cycle.id, subject.person_id).await?.filter(|r| r.status.handed_in());
         if report.is_some() {
-            self.store.reading_open(cycle.id, reader.person_id, subject.person_id, time::now()).await?;
+            self.store.reading_open(cycle.id, reader.person_id, subject.person_id, self.clock.now()).await?;
         }
         let notes = self.store.note_list(cycle.id, reader.person_id, Some(subject.person_id)).await?;
         let carry_over = self.carry_over(&cycle, subject.person_id).await?;
@@ -171,7 +170,7 @@ impl Services {
         let (cycle, subject) = self.scoped_subject(reader, subject).await?;
         let seconds = seconds.clamp(0, PING_MAX_SECONDS);
         if seconds > 0 {
-            self.store.reading_add(cycle.id, reader.person_id, subject.person_id, seconds, time::now()).await?;
+            self.store.reading_add(cycle.id, reader.person_id, subject.person_id, seconds, self.clock.now()).await?;
         }
         Ok(())
     }
@@ -196,7 +195,7 @@ impl Services {
             return Err(CoreError::invalid("body", Msg::new("err-too-long").arg("max", NOTE_MAX)));
         }
         let quote = (!quote.is_empty()).then_some(quote);
-        self.store.note_add(cycle.id, reader.person_id, subject.person_id, quote, body, time::now()).await
+        self.store.note_add(cycle.id, reader.person_id, subject.person_id, quote, body, self.clock.now()).await
     }
 
     pub async fn note_update(&self, reader: &Reader, id: i64, body: &str) -> Result<()> {
@@ -204,7 +203,7 @@ impl Services {
         if body.chars().count() > NOTE_MAX {
             return Err(CoreError::invalid("body", Msg::new("err-too-long").arg("max", NOTE_MAX)));
         }
-        if self.store.note_update(reader.cycle_id, reader.person_id, id, body, time::now()).await? {
+        if self.store.note_update(reader.cycle_id, reader.person_id, id, body, self.clock.now()).await? {
             Ok(())
         } else {
             Err(CoreError::NotFound("note"))
@@ -276,8 +275,8 @@ mod tests {
             feedback: Default::default(),
             voting: Default::default(),
             results: Default::default(),
-            created_at: time::now(),
-            updated_at: time::now(),
+            created_at: crate::time::from_micros(0),
+            updated_at: crate::time::from_micros(0),
         }
     }
 
@@ -342,7 +341,7 @@ mod tests {
         let rec = |s: i64, secs: i64| ReadingRecord {
             evaluator_id: PersonId(10),
             subject_id: PersonId(s),
-            opened_at: Some(time::now()),
+            opened_at: Some(crate::time::from_micros(0)),
             seconds: secs,
             notes: 1,
         };

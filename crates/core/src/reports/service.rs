@@ -124,7 +124,7 @@ impl Services {
             attachment: save.attachment,
             comment: None,
             author: caller.actor.display_name.clone(),
-            now: time::now(),
+            now: self.clock.now(),
         };
         let action = if save.submit { "report.submit" } else { "report.save" };
         let audit = caller.audit(action, format!("cycle:{cycle} person:{}", mine.subject.person_id));
@@ -205,7 +205,7 @@ impl Services {
             attachment: AttachmentChange::Keep,
             comment: (!comment.is_empty()).then(|| comment.to_string()),
             author: caller.actor.display_name.clone(),
-            now: time::now(),
+            now: self.clock.now(),
         };
         let action = if accept { "report.accept" } else { "report.return" };
         self.store.report_write(&w, &caller.audit(action, format!("cycle:{cycle} person:{person}"))).await

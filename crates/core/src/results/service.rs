@@ -12,7 +12,6 @@ use crate::ids::{CycleId, PersonId};
 use crate::results::assessment::{Assessment, extras};
 use crate::results::tally::{SubjectResult, TallySubject, tally_counts};
 use crate::services::{Caller, Services};
-use crate::time;
 use std::collections::BTreeMap;
 
 /// One subject's own result card.
@@ -90,7 +89,7 @@ impl Services {
         let audit = caller
             .audit("results.publish", format!("cycle:{cycle}"))
             .detail(format!("{}; results seal {seal}", to.as_str()));
-        let done = self.store.results_publish(cycle, Some((to, time::now())), &audit).await;
+        let done = self.store.results_publish(cycle, Some((to, self.clock.now())), &audit).await;
         self.forget_cycle(c.id);
         done?;
         self.audit_anchor().await;

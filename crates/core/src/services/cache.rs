@@ -5,13 +5,18 @@
 //! the affected entries at once; with several nodes, a change made on another
 //! node is seen here within the time to live (`auth.cache_seconds`).
 
+use crate::time::Clock;
+use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 use std::hash::Hash;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+type Instant = DateTime<Utc>;
 
 pub struct TtlCache<K, V> {
     ttl: Duration,
+    clock: Arc<dyn Clock>,
     map: Mutex<Entries<K, V>>,
 }
 
@@ -26,8 +31,13 @@ struct Entries<K, V> {
 const SWEEP_AT: usize = 10_000;
 
 impl<K: Eq + Hash + Clone, V: Clone> TtlCache<K, V> {
-    pub fn new(ttl: Duration) -> Self {
-        Self { ttl, map: Mutex::new(Entries { map: HashMap::new(), sweep_at: SWEEP_AT }) }
+    pub fn new(ttl: Duration, clock: Arc<dyn Clock>) -> Self {
+        Self { ttl, clock, map: Mutex::new(Entries { map: HashMap::new(), sweep_at: SWEEP_AT }) }
+    }
+
+    /// Whether an entry put at `at` is still fresh.
+    fn fresh(&self, at: &Instant) -> bool {
+        (self.clock.now() - *at).to_std().is_ok_and(|age| age < self.ttl)
     }
 
     fn map(&self) -> std::sync::MutexGuard<'_, Entries<K, V>> {
@@ -47,7 +57,7 @@ impl<K: Eq + Hash + Clone, V: Clone> TtlCache<K, V> {
         if self.ttl.is_zero() {
             return None;
         }
-        self.map().map.get(k).filter(|(at, _)| at.elapsed() < self.ttl).map(|(_, v)| v.clone())
+        self.map().map.get(k).filter(|(at, _)| self.fresh(at)).map(|(_, v)| v.clone())
     }
 
     /// The entry even when it has expired, and whether it is still fresh.
@@ -55,7 +65,7 @@ impl<K: Eq + Hash + Clone, V: Clone> TtlCache<K, V> {
         if self.ttl.is_zero() {
             return None;
         }
-        self.map().map.get(k).map(|(at, v)| (v.clone(), at.elapsed() < self.ttl))
+        self.map().map.get(k).map(|(at, v)| (v.clone(), self.fresh(at)))
     }
 
     pub fn put(&self, k: K, v: V) {
@@ -73,11 +83,10 @@ impl<K: Eq + Hash + Clone, V: Clone> TtlCache<K, V> {
             return;
         }
         if e.map.len() >= e.sweep_at {
-            let ttl = self.ttl;
-            e.map.retain(|_, (at, _)| at.elapsed() < ttl);
+            e.map.retain(|_, (at, _)| self.fresh(at));
             e.sweep_at = SWEEP_AT.max(2 * e.map.len());
         }
-        e.map.insert(k, (Instant::now(), v));
+        e.map.insert(k, (self.clock.now(), v));
     }
 
     /// Change a fresh entry in place (its time to live runs on); nothing if
@@ -89,7 +98,7 @@ impl<K: Eq + Hash + Clone, V: Clone> TtlCache<K, V> {
         Q: Hash + Eq + ?Sized,
     {
         if let Some((at, v)) = self.map().map.get_mut(k)
-            && at.elapsed() < self.ttl
+            && self.fresh(at)
         {
             f(v);
         }
@@ -116,25 +125,26 @@ impl<K: Eq + Hash + Clone, V: Clone> TtlCache<K, V> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::time::TestClock;
 
-    /// Make an entry older by `by`, as time passing would, without waiting.
-    fn age<K: Eq + Hash + Clone, V: Clone>(c: &TtlCache<K, V>, k: &K, by: Duration) {
-        let mut e = c.map();
-        let (at, _) = e.map.get_mut(k).expect("an entry");
-        *at = at.checked_sub(by).expect("an instant that far back");
+    fn cache<K: Eq + Hash + Clone, V: Clone>(ttl: Duration) -> (TtlCache<K, V>, Arc<TestClock>) {
+        let clock = Arc::new(TestClock::new());
+        (TtlCache::new(ttl, clock.clone()), clock)
     }
 
     #[test]
     fn entries_expire_and_can_be_dropped() {
-        let c = TtlCache::new(Duration::from_secs(60));
+        let (c, clock) = cache(Duration::from_secs(60));
         c.put(1, "a");
         c.put(2, "b");
         assert_eq!(c.get(&1), Some("a"));
         c.forget_where(|v| *v == "a");
         assert_eq!(c.get(&1), None);
-        age(&c, &2, Duration::from_secs(60));
+        clock.advance(chrono::Duration::seconds(59));
+        assert_eq!(c.get(&2), Some("b"));
+        clock.advance(chrono::Duration::seconds(1));
         assert_eq!(c.get(&2), None);
-        let off = TtlCache::new(Duration::ZERO);
+        let (off, _) = cache(Duration::ZERO);
         off.put(1, "a");
         assert_eq!(off.get(&1), None);
         c.put_unless(3, "c", || true);
@@ -145,7 +155,7 @@ mod tests {
 
     #[test]
     fn an_update_changes_a_fresh_entry_and_never_brings_one_back() {
-        let c = TtlCache::new(Duration::from_secs(60));
+        let (c, clock) = cache(Duration::from_secs(60));
         c.put(1, 10);
         c.update(&1, |v| *v += 1);
         assert_eq!(c.get(&1), Some(11));
@@ -153,14 +163,14 @@ mod tests {
         c.update(&1, |v| *v += 1);
         assert_eq!(c.get(&1), None, "a dropped entry stays dropped");
         c.put(2, 20);
-        age(&c, &2, Duration::from_secs(60));
+        clock.advance(chrono::Duration::seconds(60));
         c.update(&2, |v| *v += 1);
         assert_eq!(c.get_any(&2), Some((20, false)), "an expired entry is left as it was");
     }
 
     #[test]
     fn a_cache_full_of_live_entries_is_not_swept_on_every_insert() {
-        let c = TtlCache::new(Duration::from_secs(60));
+        let (c, _) = cache(Duration::from_secs(60));
         for i in 0..3 * SWEEP_AT {
             c.put(i, i);
         }

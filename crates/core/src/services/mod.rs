@@ -6,7 +6,7 @@ mod cache;
 // Each feature's service lives in its folder (`<feature>/service.rs` and
 // siblings) as `impl Services` blocks; these are the types they expose.
 pub use crate::accounts::service::{AccountInput, CreatedAccount};
-pub use crate::accounts::sessions::{AuthConfig, LoginOutcome, SessionInfo, minutes_until};
+pub use crate::accounts::sessions::{AuthConfig, LoginOutcome, SessionInfo};
 pub use crate::cycles::service::check_categories;
 pub use crate::feedback::service::{ANONYMOUS_GROUP_MIN, IssueOutcome, SubjectDetail, SubjectFeedback};
 pub use crate::meeting::service::{Meeting, Screen};
@@ -43,6 +43,8 @@ impl Caller {
 #[derive(Clone)]
 pub struct Services {
     pub store: Arc<dyn Store>,
+    /// The store's clock: every instant the services write or compare.
+    pub clock: Arc<dyn crate::time::Clock>,
     pub auth: AuthConfig,
     /// Actors (roles, scopes, name) recently built, by account.
     pub actors: Arc<TtlCache<crate::ids::AccountId, Actor>>,
@@ -124,19 +126,23 @@ impl Services {
         ));
         let ttl = std::time::Duration::from_secs(auth.cache_seconds);
         let idle = std::time::Duration::from_secs(auth.session_idle_minutes.max(0) as u64 * 60);
+        let clock = store.clock();
         Self {
-            store,
             auth,
-            actors: Arc::new(TtlCache::new(ttl)),
-            sessions: Arc::new(TtlCache::new(ttl)),
-            snapshots: Arc::new(TtlCache::new(ttl)),
+            actors: Arc::new(TtlCache::new(ttl, clock.clone())),
+            sessions: Arc::new(TtlCache::new(ttl, clock.clone())),
+            snapshots: Arc::new(TtlCache::new(ttl, clock.clone())),
             // Kept up to the session idle limit; every change to links drops them.
-            readers: Arc::new(crate::reports::link_readers::LinkReaders::new(if ttl.is_zero() { ttl } else { idle })),
-            frozen: Arc::new(TtlCache::new(if ttl.is_zero() {
-                ttl
-            } else {
-                std::time::Duration::from_secs(FROZEN_ROSTER_SECONDS)
-            })),
+            readers: Arc::new(crate::reports::link_readers::LinkReaders::new(
+                if ttl.is_zero() { ttl } else { idle },
+                clock.clone(),
+            )),
+            frozen: Arc::new(TtlCache::new(
+                if ttl.is_zero() { ttl } else { std::time::Duration::from_secs(FROZEN_ROSTER_SECONDS) },
+                clock.clone(),
+            )),
+            clock,
+            store,
             notifier: Arc::new(crate::notify::LogNotifier),
             anchors: None,
             login_throttle,

@@ -10,7 +10,6 @@ use crate::reports::reading::{LinkChange, Reader};
 use crate::reports::reading_service::in_scope;
 use crate::services::CycleSnapshot;
 use crate::services::{Caller, Services};
-use crate::time;
 use crate::voting::ballot::{MarkInput, NewBallot, ScopeSubject, SubmitOutcome, check_final, receipt_and_request_hash};
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -76,7 +75,7 @@ impl Services {
         }
         let action = if open { "voting.open" } else { "voting.close" };
         let done =
-            self.store.voting_set(cycle, open, time::now(), &caller.audit(action, format!("cycle:{cycle}"))).await;
+            self.store.voting_set(cycle, open, self.clock.now(), &caller.audit(action, format!("cycle:{cycle}"))).await;
         self.forget_cycle(cycle);
         let done = done?;
         if !open && done.is_some() {
@@ -140,7 +139,7 @@ impl Services {
             return Err(CoreError::Conflict(Msg::new("err-ballot-already")));
         }
         let json = serde_json::to_string(marks).expect("marks serialize");
-        self.store.draft_save(c.id, reader.person_id, &json, "{}", time::now()).await
+        self.store.draft_save(c.id, reader.person_id, &json, "{}", self.clock.now()).await
     }
 
     /// Submit the final ballot; the receipt. The same key and body again
@@ -222,7 +221,7 @@ impl Services {
                 // batch failed and its ballots were stored one by one, a
                 // refused one's record was rolled back: the database then
                 // lags by a minute at most).
-                _ => self.readers.seen(digest, time::now()),
+                _ => self.readers.seen(digest, self.clock.now()),
             }
         }
         match outcome {

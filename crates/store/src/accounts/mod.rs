@@ -5,7 +5,7 @@ mod sessions;
 
 use crate::entity::{account, account_grant, org_unit, person};
 use crate::subtree::units_under;
-use crate::{Db, append_audit, convert, db_err};
+use crate::{Db, convert, db_err};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use kaoping_core::accounts::auth::LockoutPolicy;
@@ -15,7 +15,7 @@ use kaoping_core::audit::AuditDraft;
 use kaoping_core::error::{CoreError, FieldError, Msg, Result};
 use kaoping_core::ids::{AccountId, OrgUnitId, PersonId};
 use kaoping_core::ports::{AccountStore, NewAccount};
-use kaoping_core::time::{self, from_micros, to_micros};
+use kaoping_core::time::{from_micros, to_micros};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
@@ -61,7 +61,7 @@ where
     f(&mut am);
     let m = am.update(&txn).await.map_err(db_err)?;
     if let Some(a) = audit {
-        append_audit(&txn, a).await?;
+        db.append_audit(&txn, a).await?;
     }
     Db::commit(txn).await?;
     Ok(m)
@@ -133,7 +133,7 @@ impl AccountStore for Db {
             active: Set(true),
             failed_logins: Set(0),
             locked_until: Set(None),
-            created_at: Set(to_micros(time::now())),
+            created_at: Set(self.now_micros()),
             last_login_at: Set(None),
             lang: Set(None),
             password_history: Set("[]".into()),
@@ -143,7 +143,7 @@ impl AccountStore for Db {
         .await
         .map_err(db_err)?;
         replace_grants(&txn, AccountId(m.id), &a.grants).await?;
-        append_audit(&txn, audit).await?;
+        self.append_audit(&txn, audit).await?;
         Db::commit(txn).await?;
         self.account(m)
     }
@@ -172,7 +172,7 @@ impl AccountStore for Db {
         let txn = self.write().await?;
         must_get(&txn, id).await?;
         replace_grants(&txn, id, grants).await?;
-        append_audit(&txn, audit).await?;
+        self.append_audit(&txn, audit).await?;
         Db::commit(txn).await
     }
 
@@ -195,7 +195,7 @@ impl AccountStore for Db {
         am.failed_logins = Set(0);
         am.locked_until = Set(None);
         am.update(&txn).await.map_err(db_err)?;
-        append_audit(&txn, audit).await?;
+        self.append_audit(&txn, audit).await?;
         Db::commit(txn).await
     }
 
@@ -231,7 +231,7 @@ impl AccountStore for Db {
             am.update(&txn).await.map_err(db_err)?;
             audit.detail = format!("{}; locked until {}", audit.detail, until.to_rfc3339());
         }
-        append_audit(&txn, &audit).await?;
+        self.append_audit(&txn, &audit).await?;
         Db::commit(txn).await?;
         Ok((failures, locked))
     }

@@ -3,7 +3,7 @@
 pub(crate) mod entity;
 
 use crate::entity::audit_log::{self, Column as C};
-use crate::{Db, append_audit, convert, db_err};
+use crate::{Db, convert, db_err};
 use async_trait::async_trait;
 use kaoping_core::audit::{AuditDraft, AuditEntry, AuditFilter};
 use kaoping_core::error::Result;
@@ -15,7 +15,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 impl AuditStore for Db {
     async fn audit_append(&self, d: &AuditDraft) -> Result<AuditEntry> {
         let txn = self.write().await?;
-        let e = append_audit(&txn, d).await?;
+        let e = self.append_audit(&txn, d).await?;
         Db::commit(txn).await?;
         Ok(e)
     }

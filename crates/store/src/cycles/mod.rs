@@ -6,7 +6,7 @@ mod rosters;
 
 use crate::entity::{cycle, cycle_category, cycle_evaluator, cycle_subject, org_unit};
 use crate::subtree::units_under;
-use crate::{Db, append_audit, db_err};
+use crate::{Db, db_err};
 use async_trait::async_trait;
 use kaoping_core::audit::AuditDraft;
 use kaoping_core::cycles::feedback_settings::FeedbackSettings;
@@ -16,7 +16,7 @@ use kaoping_core::error::{CoreError, Result};
 use kaoping_core::ids::PersonId;
 use kaoping_core::ids::{CycleId, OrgUnitId};
 use kaoping_core::ports::{CycleStore, NewCycle};
-use kaoping_core::time::{self, from_micros, to_micros};
+use kaoping_core::time::{from_micros, to_micros};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -179,7 +179,7 @@ impl CycleStore for Db {
 
     async fn cycle_create(&self, new: &NewCycle, audit: &AuditDraft) -> Result<Cycle> {
         let txn = self.write().await?;
-        let now = to_micros(time::now());
+        let now = self.now_micros();
         let m = cycle::ActiveModel {
             organizer_id: Set(new.organizer_id.0),
             name: Set(new.fields.name.clone()),
@@ -210,7 +210,7 @@ impl CycleStore for Db {
         if let Some(src) = new.copied_from {
             copy_rosters(&txn, src, id).await?;
         }
-        append_audit(&txn, &audit.clone().with_object(format!("cycle:{id}"))).await?;
+        self.append_audit(&txn, &audit.clone().with_object(format!("cycle:{id}"))).await?;
         Db::commit(txn).await?;
         self.cycle_get(id).await?.ok_or(CoreError::NotFound("cycle"))
     }
@@ -225,7 +225,7 @@ impl CycleStore for Db {
         let txn = self.write().await?;
         let r = cycle::Entity::update_many()
             .col_expr(cycle::Column::Scheme, Expr::value(scheme_json(scheme)))
-            .col_expr(cycle::Column::UpdatedAt, Expr::value(to_micros(time::now())))
+            .col_expr(cycle::Column::UpdatedAt, Expr::value(self.now_micros()))
             .filter(cycle::Column::Id.eq(id.0))
             // The scheme is frozen once evaluation opens, even against a race.
             .filter(cycle::Column::Phase.is_in([Phase::Preparation.as_str(), Phase::Reporting.as_str()]))
@@ -236,7 +236,7 @@ impl CycleStore for Db {
             return Err(CoreError::Conflict(kaoping_core::Msg::new("err-scheme-frozen")));
         }
         replace_categories(&txn, id, categories).await?;
-        append_audit(&txn, audit).await?;
+        self.append_audit(&txn, audit).await?;
         Db::commit(txn).await
     }
 
@@ -246,7 +246,7 @@ impl CycleStore for Db {
             .col_expr(cycle::Column::ReportDeadline, Expr::value(s.report_deadline.map(to_micros)))
             .col_expr(cycle::Column::MinReadSeconds, Expr::value(s.min_read_seconds))
             .col_expr(cycle::Column::ReportTemplate, Expr::value(s.report_template.join("\n")))
-            .col_expr(cycle::Column::UpdatedAt, Expr::value(to_micros(time::now())))
+            .col_expr(cycle::Column::UpdatedAt, Expr::value(self.now_micros()))
             .filter(cycle::Column::Id.eq(id.0))
             .exec(&txn)
             .await
@@ -254,7 +254,7 @@ impl CycleStore for Db {
         if r.rows_affected != 1 {
             return Err(CoreError::NotFound("cycle"));
         }
-        append_audit(&txn, audit).await?;
+        self.append_audit(&txn, audit).await?;
         Db::commit(txn).await
     }
 
@@ -262,7 +262,7 @@ impl CycleStore for Db {
         let txn = self.write().await?;
         let r = cycle::Entity::update_many()
             .col_expr(cycle::Column::Phase, Expr::value(to.as_str()))
-            .col_expr(cycle::Column::UpdatedAt, Expr::value(to_micros(time::now())))
+            .col_expr(cycle::Column::UpdatedAt, Expr::value(self.now_micros()))
             .filter(cycle::Column::Id.eq(id.0))
             .filter(cycle::Column::Phase.eq(from.as_str()))
             .exec(&txn)
@@ -271,7 +271,7 @@ impl CycleStore for Db {
         if r.rows_affected != 1 {
             return Ok(false);
         }
-        append_audit(&txn, audit).await?;
+        self.append_audit(&txn, audit).await?;
         Db::commit(txn).await?;
         Ok(true)
     }

@@ -2,7 +2,7 @@
 //! evaluators by group.
 
 use crate::entity::{cycle_evaluator, cycle_subject, org_unit, person};
-use crate::{Db, append_audit, db_err};
+use crate::{Db, db_err};
 use async_trait::async_trait;
 use kaoping_core::audit::AuditDraft;
 use kaoping_core::cycles::roster::{Evaluator, ReportingMode, Subject};
@@ -136,7 +136,7 @@ impl RosterStore for Db {
         .insert(&txn)
         .await
         .map_err(db_err)?;
-        append_audit(&txn, audit).await?;
+        self.append_audit(&txn, audit).await?;
         Db::commit(txn).await?;
         let id = m.id;
         self.subject_list(cycle).await?.into_iter().find(|s| s.id == id).ok_or(CoreError::NotFound("subject"))
@@ -153,7 +153,7 @@ impl RosterStore for Db {
         if r.rows_affected != 1 {
             return Err(CoreError::NotFound("subject"));
         }
-        append_audit(&txn, audit).await?;
+        self.append_audit(&txn, audit).await?;
         Db::commit(txn).await
     }
 
@@ -176,7 +176,7 @@ impl RosterStore for Db {
                 .await
                 .map_err(db_err)?;
         }
-        append_audit(&txn, audit).await?;
+        self.append_audit(&txn, audit).await?;
         Db::commit(txn).await?;
         Ok(true)
     }
@@ -203,7 +203,7 @@ impl RosterStore for Db {
             .await
             .map_err(db_err)?;
         }
-        append_audit(&txn, audit).await?;
+        self.append_audit(&txn, audit).await?;
         Db::commit(txn).await
     }
 
@@ -235,7 +235,7 @@ impl RosterStore for Db {
         .insert(&txn)
         .await
         .map_err(db_err)?;
-        append_audit(&txn, audit).await?;
+        self.append_audit(&txn, audit).await?;
         Db::commit(txn).await
     }
 
@@ -250,7 +250,7 @@ impl RosterStore for Db {
         if r.rows_affected != 1 {
             return Err(CoreError::NotFound("evaluator"));
         }
-        append_audit(&txn, audit).await?;
+        self.append_audit(&txn, audit).await?;
         Db::commit(txn).await
     }
 
@@ -272,7 +272,7 @@ impl RosterStore for Db {
             .await
             .map_err(db_err)?;
         }
-        append_audit(&txn, audit).await?;
+        self.append_audit(&txn, audit).await?;
         Db::commit(txn).await
     }
 }

@@ -3,7 +3,7 @@
 pub(crate) mod entity;
 
 use crate::entity::{critique, cycle, feedback_sheet, problem};
-use crate::{Db, Serial, append_audit, db_err, serialize};
+use crate::{Db, Serial, db_err, serialize};
 use async_trait::async_trait;
 use kaoping_core::audit::AuditDraft;
 use kaoping_core::cycles::feedback_settings::{FeedbackSettings, sheet_number};
@@ -11,7 +11,7 @@ use kaoping_core::error::{CoreError, Msg, Result};
 use kaoping_core::feedback::{Critique, FeedbackSheet, Problem, ProblemFields, ProblemSource, ProblemStatus, Severity};
 use kaoping_core::ids::{CycleId, OrgUnitId, PersonId};
 use kaoping_core::ports::{FeedbackStore, NewSheet};
-use kaoping_core::time::{self, from_micros, to_micros};
+use kaoping_core::time::{from_micros, to_micros};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -85,7 +85,7 @@ impl FeedbackStore for Db {
         let txn = self.write().await?;
         let r = cycle::Entity::update_many()
             .col_expr(cycle::Column::Feedback, Expr::value(serde_json::to_string(s).expect("settings serialize")))
-            .col_expr(cycle::Column::UpdatedAt, Expr::value(to_micros(time::now())))
+            .col_expr(cycle::Column::UpdatedAt, Expr::value(self.now_micros()))
             .filter(cycle::Column::Id.eq(id.0))
             .exec(&txn)
             .await
@@ -93,7 +93,7 @@ impl FeedbackStore for Db {
         if r.rows_affected != 1 {
             return Err(CoreError::NotFound("cycle"));
         }
-        append_audit(&txn, audit).await?;
+        self.append_audit(&txn, audit).await?;
         Db::commit(txn).await
     }
 
@@ -124,7 +124,7 @@ impl FeedbackStore for Db {
             .one(&txn)
             .await
             .map_err(db_err)?;
-        let now = to_micros(time::now());
+        let now = self.now_micros();
         match (old, text.is_empty()) {
             (Some(o), true) => {
                 critique::Entity::delete_by_id(o.id).exec(&txn).await.map_err(db_err)?;
@@ -151,7 +151,7 @@ impl FeedbackStore for Db {
                 .map_err(db_err)?;
             }
         }
-        append_audit(&txn, audit).await?;
+        self.append_audit(&txn, audit).await?;
         Db::commit(txn).await
     }
 
@@ -192,7 +192,7 @@ impl FeedbackStore for Db {
             .await
             .map_err(db_err)?
             .flatten();
-        let now = to_micros(time::now());
+        let now = self.now_micros();
         let m = problem::ActiveModel {
             cycle_id: Set(cycle.0),
             subject_id: Set(subject.0),
@@ -210,7 +210,7 @@ impl FeedbackStore for Db {
         .insert(&txn)
         .await
         .map_err(db_err)?;
-        append_audit(&txn, &audit.clone().with_object(format!("problem:{}", m.id))).await?;
+        self.append_audit(&txn, &audit.clone().with_object(format!("problem:{}", m.id))).await?;
         Db::commit(txn).await?;
         problem_of(m)
     }
@@ -224,9 +224,9 @@ impl FeedbackStore for Db {
         a.body = Set(f.text.clone());
         a.tag = Set(f.tag.clone());
         a.severity = Set(f.severity.as_str().into());
-        a.updated_at = Set(to_micros(time::now()));
+        a.updated_at = Set(self.now_micros());
         let m = a.update(&txn).await.map_err(db_err)?;
-        append_audit(&txn, audit).await?;
+        self.append_audit(&txn, audit).await?;
         Db::commit(txn).await?;
         problem_of(m)
     }
@@ -236,7 +236,7 @@ impl FeedbackStore for Db {
         serialize(&txn, Serial::Cycle(cycle.0)).await?;
         draft_problem(&txn, cycle, id).await?;
         problem::Entity::delete_by_id(id).exec(&txn).await.map_err(db_err)?;
-        append_audit(&txn, audit).await?;
+        self.append_audit(&txn, audit).await?;
         Db::commit(txn).await
     }
 
@@ -262,7 +262,7 @@ impl FeedbackStore for Db {
                 .await
                 .map_err(db_err)?;
         }
-        append_audit(&txn, audit).await?;
+        self.append_audit(&txn, audit).await?;
         Db::commit(txn).await?;
         Ok(true)
     }
@@ -290,7 +290,7 @@ impl FeedbackStore for Db {
             .map_err(db_err)?
             .flatten();
         let mut seq = last.unwrap_or(0);
-        let now = time::now();
+        let now = self.now();
         let mut out = Vec::with_capacity(sheets.len());
         for s in sheets {
             if has_sheet(&txn, cycle, s.subject_id).await? {
@@ -356,7 +356,7 @@ impl FeedbackStore for Db {
             out.push(sheet_of(m)?);
         }
         let numbers: Vec<&str> = out.iter().map(|s| s.number.as_str()).collect();
-        append_audit(&txn, &audit.clone().detail(numbers.join(", "))).await?;
+        self.append_audit(&txn, &audit.clone().detail(numbers.join(", "))).await?;
         Db::commit(txn).await?;
         Ok(out)
     }
@@ -387,7 +387,7 @@ impl FeedbackStore for Db {
     async fn sheet_acknowledge(&self, cycle: CycleId, subject: PersonId, audit: &AuditDraft) -> Result<bool> {
         let txn = self.write().await?;
         let r = feedback_sheet::Entity::update_many()
-            .col_expr(feedback_sheet::Column::AcknowledgedAt, Expr::value(to_micros(time::now())))
+            .col_expr(feedback_sheet::Column::AcknowledgedAt, Expr::value(self.now_micros()))
             .filter(feedback_sheet::Column::CycleId.eq(cycle.0))
             .filter(feedback_sheet::Column::SubjectId.eq(subject.0))
             .filter(feedback_sheet::Column::AcknowledgedAt.is_null())
@@ -398,7 +398,7 @@ impl FeedbackStore for Db {
             txn.rollback().await.map_err(db_err)?;
             return Ok(false);
         }
-        append_audit(&txn, audit).await?;
+        self.append_audit(&txn, audit).await?;
         Db::commit(txn).await?;
         Ok(true)
     }

@@ -3,13 +3,12 @@
 
 use crate::entity::cycle;
 use crate::events::notify_in;
-use crate::{Db, append_audit, db_err};
+use crate::{Db, db_err};
 use async_trait::async_trait;
 use kaoping_core::audit::AuditDraft;
 use kaoping_core::error::{CoreError, Result};
 use kaoping_core::ids::{CycleId, PersonId};
 use kaoping_core::ports::MeetingStore;
-use kaoping_core::time::{self, to_micros};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use tokio::sync::broadcast;
@@ -25,7 +24,7 @@ impl Db {
         let txn = self.write().await?;
         let done = cycle::Entity::update_many()
             .col_expr(col, value)
-            .col_expr(cycle::Column::UpdatedAt, Expr::value(to_micros(time::now())))
+            .col_expr(cycle::Column::UpdatedAt, Expr::value(self.now_micros()))
             .filter(cycle::Column::Id.eq(id.0))
             .exec(&txn)
             .await
@@ -33,7 +32,7 @@ impl Db {
         if done.rows_affected != 1 {
             return Err(CoreError::NotFound("cycle"));
         }
-        append_audit(&txn, audit).await?;
+        self.append_audit(&txn, audit).await?;
         notify_in(&txn, id.0).await?;
         Db::commit(txn).await?;
         self.events.local(id.0);

@@ -4,7 +4,7 @@ pub(crate) mod entity;
 
 use crate::entity::org_unit::{self, Column as C, Entity as Org};
 use crate::subtree::under_paths;
-use crate::{Db, append_audit, convert, db_err};
+use crate::{Db, convert, db_err};
 use async_trait::async_trait;
 use kaoping_core::audit::AuditDraft;
 use kaoping_core::error::{CoreError, FieldError, Msg, Result};
@@ -12,7 +12,6 @@ use kaoping_core::ids::OrgUnitId;
 use kaoping_core::org::{OrgUnit, OrgUnitFields, check_move, child_path};
 use kaoping_core::ports::{ImportOutcome, OrgImportRow, OrgStore};
 use kaoping_core::sortkey;
-use kaoping_core::time;
 use sea_orm::ActiveValue::Set;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter,
@@ -40,7 +39,12 @@ fn duplicate(code: &str) -> CoreError {
     CoreError::Invalid(vec![FieldError::new("code", Msg::new("err-org-code-duplicate").arg("code", code))])
 }
 
-async fn create(txn: &DatabaseTransaction, parent: Option<OrgUnitId>, f: &OrgUnitFields) -> Result<org_unit::Model> {
+async fn create(
+    txn: &DatabaseTransaction,
+    parent: Option<OrgUnitId>,
+    f: &OrgUnitFields,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<org_unit::Model> {
     if code_taken(txn, &f.code, None).await? {
         return Err(duplicate(&f.code));
     }
@@ -48,7 +52,7 @@ async fn create(txn: &DatabaseTransaction, parent: Option<OrgUnitId>, f: &OrgUni
         Some(p) => Some(must_get(txn, p).await?),
         None => None,
     };
-    let now = time::to_micros(time::now());
+    let now = kaoping_core::time::to_micros(now);
     let m = org_unit::ActiveModel {
         parent_id: Set(parent.as_ref().map(|p| p.id)),
         code: Set(f.code.clone()),
@@ -71,7 +75,12 @@ async fn create(txn: &DatabaseTransaction, parent: Option<OrgUnitId>, f: &OrgUni
     am.update(txn).await.map_err(db_err)
 }
 
-async fn update(txn: &DatabaseTransaction, id: OrgUnitId, f: &OrgUnitFields) -> Result<org_unit::Model> {
+async fn update(
+    txn: &DatabaseTransaction,
+    id: OrgUnitId,
+    f: &OrgUnitFields,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<org_unit::Model> {
     let m = must_get(txn, id).await?;
     if code_taken(txn, &f.code, Some(id.0)).await? {
         return Err(duplicate(&f.code));
@@ -82,11 +91,16 @@ async fn update(txn: &DatabaseTransaction, id: OrgUnitId, f: &OrgUnitFields) -> 
     am.name = Set(f.name.clone());
     am.kind = Set(f.kind.as_str().to_string());
     am.sort_order = Set(f.sort_order);
-    am.updated_at = Set(time::to_micros(time::now()));
+    am.updated_at = Set(kaoping_core::time::to_micros(now));
     am.update(txn).await.map_err(db_err)
 }
 
-async fn move_to(txn: &DatabaseTransaction, id: OrgUnitId, parent: Option<OrgUnitId>) -> Result<org_unit::Model> {
+async fn move_to(
+    txn: &DatabaseTransaction,
+    id: OrgUnitId,
+    parent: Option<OrgUnitId>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<org_unit::Model> {
     let unit = convert::org(must_get(txn, id).await?)?;
     let target = match parent {
         Some(p) => Some(convert::org(
@@ -102,7 +116,7 @@ async fn move_to(txn: &DatabaseTransaction, id: OrgUnitId, parent: Option<OrgUni
     let new_path = child_path(target.as_ref().map(|t| t.path.as_str()), id);
     // Rewrite the path of the unit and of every unit below it.
     let subtree = Org::find().filter(C::Path.starts_with(old_path.as_str())).all(txn).await.map_err(db_err)?;
-    let now = time::to_micros(time::now());
+    let now = kaoping_core::time::to_micros(now);
     for m in subtree {
         let rewritten = format!("{new_path}{}", &m.path[old_path.len()..]);
         let mut am = m.into_active_model();
@@ -148,24 +162,24 @@ impl OrgStore for Db {
 
     async fn org_create(&self, parent: Option<OrgUnitId>, f: &OrgUnitFields, audit: &AuditDraft) -> Result<OrgUnit> {
         let txn = self.write().await?;
-        let m = create(&txn, parent, f).await?;
-        append_audit(&txn, &audit.clone().with_object(format!("org_unit:{}", m.id))).await?;
+        let m = create(&txn, parent, f, self.now()).await?;
+        self.append_audit(&txn, &audit.clone().with_object(format!("org_unit:{}", m.id))).await?;
         Db::commit(txn).await?;
         convert::org(m)
     }
 
     async fn org_update(&self, id: OrgUnitId, f: &OrgUnitFields, audit: &AuditDraft) -> Result<OrgUnit> {
         let txn = self.write().await?;
-        let m = update(&txn, id, f).await?;
-        append_audit(&txn, audit).await?;
+        let m = update(&txn, id, f, self.now()).await?;
+        self.append_audit(&txn, audit).await?;
         Db::commit(txn).await?;
         convert::org(m)
     }
 
     async fn org_move(&self, id: OrgUnitId, parent: Option<OrgUnitId>, audit: &AuditDraft) -> Result<OrgUnit> {
         let txn = self.write().await?;
-        let m = move_to(&txn, id, parent).await?;
-        append_audit(&txn, audit).await?;
+        let m = move_to(&txn, id, parent, self.now()).await?;
+        self.append_audit(&txn, audit).await?;
         Db::commit(txn).await?;
         convert::org(m)
     }
@@ -174,9 +188,9 @@ impl OrgStore for Db {
         let txn = self.write().await?;
         let mut am = must_get(&txn, id).await?.into_active_model();
         am.active = Set(active);
-        am.updated_at = Set(time::to_micros(time::now()));
+        am.updated_at = Set(self.now_micros());
         let m = am.update(&txn).await.map_err(db_err)?;
-        append_audit(&txn, audit).await?;
+        self.append_audit(&txn, audit).await?;
         Db::commit(txn).await?;
         convert::org(m)
     }
@@ -241,16 +255,16 @@ impl OrgStore for Db {
                     if r.keep_sort {
                         fields.sort_order = e.sort_order;
                     }
-                    update(&txn, id, &fields).await.map_err(at_row(r.row))?;
+                    update(&txn, id, &fields, self.now()).await.map_err(at_row(r.row))?;
                     if parent.is_some() && e.parent_id != parent.map(|p| p.0) {
-                        move_to(&txn, id, parent).await.map_err(at_row(r.row))?;
+                        move_to(&txn, id, parent, self.now()).await.map_err(at_row(r.row))?;
                     }
                     out.updated += 1;
                     id
                 }
                 None => {
                     out.created += 1;
-                    OrgUnitId(create(&txn, parent, &r.fields).await.map_err(at_row(r.row))?.id)
+                    OrgUnitId(create(&txn, parent, &r.fields, self.now()).await.map_err(at_row(r.row))?.id)
                 }
             };
             rows_by_code.insert(r.fields.code.clone(), r.row);
@@ -279,7 +293,8 @@ impl OrgStore for Db {
             errs.sort_by_key(|e| e.row);
             return Err(CoreError::Invalid(errs));
         }
-        append_audit(&txn, &audit.clone().detail(format!("{} created, {} updated", out.created, out.updated))).await?;
+        self.append_audit(&txn, &audit.clone().detail(format!("{} created, {} updated", out.created, out.updated)))
+            .await?;
         Db::commit(txn).await?;
         Ok(out)
     }

@@ -4,14 +4,14 @@ pub(crate) mod entity;
 
 use crate::entity::{account, org_unit, person};
 use crate::subtree::units_under;
-use crate::{Db, append_audit, convert, db_err};
+use crate::{Db, convert, db_err};
 use async_trait::async_trait;
 use kaoping_core::audit::AuditDraft;
 use kaoping_core::error::{CoreError, Result};
 use kaoping_core::ids::{OrgUnitId, PersonId};
 use kaoping_core::people::{Person, PersonFields};
 use kaoping_core::ports::{PersonFilter, PersonRow, PersonStore};
-use kaoping_core::{sortkey, time};
+use kaoping_core::sortkey;
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::{
@@ -124,9 +124,9 @@ impl PersonStore for Db {
         let txn = self.write().await?;
         let mut am = active_model(f, managed_by);
         am.active = Set(true);
-        am.created_at = Set(time::to_micros(time::now()));
+        am.created_at = Set(self.now_micros());
         let m = am.insert(&txn).await.map_err(db_err)?;
-        append_audit(&txn, &audit.clone().with_object(format!("person:{}", m.id))).await?;
+        self.append_audit(&txn, &audit.clone().with_object(format!("person:{}", m.id))).await?;
         Db::commit(txn).await?;
         Ok(convert::person(m))
     }
@@ -150,7 +150,7 @@ impl PersonStore for Db {
         am.post = new.post;
         am.phone = new.phone;
         let m = am.update(&txn).await.map_err(db_err)?;
-        append_audit(&txn, audit).await?;
+        self.append_audit(&txn, audit).await?;
         Db::commit(txn).await?;
         Ok(convert::person(m))
     }

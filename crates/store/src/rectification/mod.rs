@@ -4,7 +4,7 @@ pub(crate) mod entity;
 pub(crate) mod progress;
 
 use crate::entity::{measure, plan, plan_version, problem};
-use crate::{Db, Serial, append_audit, db_err, serialize};
+use crate::{Db, Serial, db_err, serialize};
 use async_trait::async_trait;
 use kaoping_core::audit::AuditDraft;
 use kaoping_core::error::{CoreError, Msg, Result};
@@ -17,7 +17,7 @@ use kaoping_core::rectification::progress::{
 };
 use kaoping_core::rectification::{Kpi, Measure, MeasureFields, Plan, PlanStatus, PlanVersion};
 use kaoping_core::reports::Blob;
-use kaoping_core::time::{self, from_micros, to_micros};
+use kaoping_core::time::from_micros;
 use sea_orm::ActiveValue::Set;
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};
 
@@ -61,7 +61,7 @@ fn plan_of(m: plan::Model) -> Result<Plan> {
     })
 }
 
-fn fields(a: &mut measure::ActiveModel, f: &MeasureFields) {
+fn fields(a: &mut measure::ActiveModel, f: &MeasureFields, now: chrono::DateTime<chrono::Utc>) {
     a.problem_id = Set(f.problem_id);
     a.body = Set(f.text.clone());
     a.responsible = Set(f.responsible.clone());
@@ -70,7 +70,7 @@ fn fields(a: &mut measure::ActiveModel, f: &MeasureFields) {
     a.kpi_unit = Set(f.kpi.as_ref().map(|k| k.unit.clone()));
     a.kpi_baseline = Set(f.kpi.as_ref().map(|k| k.baseline.0));
     a.kpi_target = Set(f.kpi.as_ref().map(|k| k.target.0));
-    a.updated_at = Set(to_micros(time::now()));
+    a.updated_at = Set(kaoping_core::time::to_micros(now));
 }
 
 async fn plan_row(txn: &DatabaseTransaction, cycle: CycleId, subject: PersonId) -> Result<Option<plan::Model>> {
@@ -129,8 +129,9 @@ async fn advance(
     comment: Option<&str>,
     audit: &AuditDraft,
     refused: &'static str,
+    at: chrono::DateTime<chrono::Utc>,
 ) -> Result<Plan> {
-    let now = to_micros(time::now());
+    let now = kaoping_core::time::to_micros(at);
     let current = plan_row(txn, cycle, subject).await?;
     let status = current.as_ref().map_or(Some(PlanStatus::Draft), |p| PlanStatus::parse(&p.status));
     if !status.is_some_and(|s| from.contains(&s)) {
@@ -190,8 +191,8 @@ async fn advance(
     .await
     .map_err(db_err)?;
     let kind = format!("plan_{}", to.as_str());
-    progress::event(txn, cycle, subject, None, None, &kind, comment.unwrap_or_default(), &audit.actor).await?;
-    append_audit(txn, &audit.clone().detail(format!("{} v{version}", audit.detail))).await?;
+    progress::event(txn, cycle, subject, None, None, &kind, comment.unwrap_or_default(), &audit.actor, at).await?;
+    crate::append_audit(txn, &audit.clone().detail(format!("{} v{version}", audit.detail)), at).await?;
     let m = plan::Entity::find_by_id(match saved.id {
         sea_orm::ActiveValue::Set(id) | sea_orm::ActiveValue::Unchanged(id) => id,
         sea_orm::ActiveValue::NotSet => return Err(CoreError::Store("plan without id".into())),
@@ -254,7 +255,7 @@ impl RectificationStore for Db {
         serialize(&txn, Serial::Cycle(cycle.0)).await?;
         check_editable(&txn, cycle, subject).await?;
         check_problem(&txn, cycle, subject, f.problem_id).await?;
-        let now = to_micros(time::now());
+        let now = self.now_micros();
         let mut a = measure::ActiveModel {
             cycle_id: Set(cycle.0),
             subject_id: Set(subject.0),
@@ -264,9 +265,9 @@ impl RectificationStore for Db {
             created_at: Set(now),
             ..Default::default()
         };
-        fields(&mut a, f);
+        fields(&mut a, f, self.now());
         let m = a.insert(&txn).await.map_err(db_err)?;
-        append_audit(&txn, &audit.clone().with_object(format!("measure:{}", m.id))).await?;
+        self.append_audit(&txn, &audit.clone().with_object(format!("measure:{}", m.id))).await?;
         Db::commit(txn).await?;
         measure_of(m)
     }
@@ -291,9 +292,9 @@ impl RectificationStore for Db {
             .map_err(db_err)?
             .ok_or(CoreError::NotFound("measure"))?;
         let mut a: measure::ActiveModel = m.into();
-        fields(&mut a, f);
+        fields(&mut a, f, self.now());
         let m = a.update(&txn).await.map_err(db_err)?;
-        append_audit(&txn, audit).await?;
+        self.append_audit(&txn, audit).await?;
         Db::commit(txn).await?;
         measure_of(m)
     }
@@ -312,7 +313,7 @@ impl RectificationStore for Db {
         if r.rows_affected != 1 {
             return Err(CoreError::NotFound("measure"));
         }
-        append_audit(&txn, audit).await?;
+        self.append_audit(&txn, audit).await?;
         Db::commit(txn).await
     }
 
@@ -320,8 +321,18 @@ impl RectificationStore for Db {
         let txn = self.write().await?;
         serialize(&txn, Serial::Cycle(cycle.0)).await?;
         let from = [PlanStatus::Draft, PlanStatus::Returned];
-        let p =
-            advance(&txn, cycle, subject, &from, PlanStatus::Submitted, None, audit, "err-plan-not-editable").await?;
+        let p = advance(
+            &txn,
+            cycle,
+            subject,
+            &from,
+            PlanStatus::Submitted,
+            None,
+            audit,
+            "err-plan-not-editable",
+            self.now(),
+        )
+        .await?;
         Db::commit(txn).await?;
         Ok(p)
     }
@@ -337,8 +348,18 @@ impl RectificationStore for Db {
         let txn = self.write().await?;
         serialize(&txn, Serial::Cycle(cycle.0)).await?;
         let to = if approve { PlanStatus::Approved } else { PlanStatus::Returned };
-        let p = advance(&txn, cycle, subject, &[PlanStatus::Submitted], to, comment, audit, "err-plan-not-submitted")
-            .await?;
+        let p = advance(
+            &txn,
+            cycle,
+            subject,
+            &[PlanStatus::Submitted],
+            to,
+            comment,
+            audit,
+            "err-plan-not-submitted",
+            self.now(),
+        )
+        .await?;
         Db::commit(txn).await?;
         Ok(p)
     }

@@ -3,7 +3,7 @@
 //! `RectificationStore`, called from `rectification.rs`).
 
 use crate::entity::{measure, notice, plan, problem, progress_file, progress_report, rectification_event, stored_file};
-use crate::{Db, Serial, append_audit, db_err, serialize};
+use crate::{Db, Serial, db_err, serialize};
 use kaoping_core::audit::AuditDraft;
 use kaoping_core::error::{CoreError, Msg, Result};
 use kaoping_core::exact::Dec4;
@@ -15,7 +15,7 @@ use kaoping_core::rectification::progress::{
     EvidenceFile, NewEvidence, ProgressFields, ProgressReport, RectificationEvent,
 };
 use kaoping_core::reports::Blob;
-use kaoping_core::time::{self, from_micros, to_micros};
+use kaoping_core::time::from_micros;
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -37,6 +37,7 @@ pub(crate) async fn event(
     kind: &str,
     note: &str,
     actor: &str,
+    now: chrono::DateTime<chrono::Utc>,
 ) -> Result<()> {
     rectification_event::ActiveModel {
         cycle_id: Set(cycle.0),
@@ -46,7 +47,7 @@ pub(crate) async fn event(
         kind: Set(kind.into()),
         note: Set(note.into()),
         actor: Set(actor.into()),
-        at: Set(to_micros(time::now())),
+        at: Set(kaoping_core::time::to_micros(now)),
         ..Default::default()
     }
     .insert(txn)
@@ -77,7 +78,7 @@ async fn measure_and_problem(
     Ok((m, p))
 }
 
-async fn store_file(txn: &DatabaseTransaction, f: &NewEvidence) -> Result<()> {
+async fn store_file(txn: &DatabaseTransaction, f: &NewEvidence, now: chrono::DateTime<chrono::Utc>) -> Result<()> {
     let exists = stored_file::Entity::find_by_id(f.digest.clone())
         .select_only()
         .column(stored_file::Column::Digest)
@@ -92,7 +93,7 @@ async fn store_file(txn: &DatabaseTransaction, f: &NewEvidence) -> Result<()> {
             media_type: Set(f.media_type.clone()),
             size: Set(f.data.len() as i64),
             data: Set(f.data.clone()),
-            created_at: Set(to_micros(time::now())),
+            created_at: Set(kaoping_core::time::to_micros(now)),
         }
         .insert(txn)
         .await
@@ -146,7 +147,7 @@ pub(crate) async fn progress_add(
     if m.signed_off_at.is_some() || p.status == ProblemStatus::SignedOff.as_str() {
         return Err(frozen());
     }
-    let now = to_micros(time::now());
+    let now = db.now_micros();
     let r = progress_report::ActiveModel {
         cycle_id: Set(cycle.0),
         subject_id: Set(subject.0),
@@ -164,7 +165,7 @@ pub(crate) async fn progress_add(
     .map_err(db_err)?;
     let mut stored = Vec::with_capacity(files.len());
     for file in files {
-        store_file(&txn, file).await?;
+        store_file(&txn, file, db.now()).await?;
         let row = progress_file::ActiveModel {
             progress_id: Set(r.id),
             digest: Set(file.digest.clone()),
@@ -186,8 +187,8 @@ pub(crate) async fn progress_add(
     }
     upd.filter(measure::Column::Id.eq(id)).exec(&txn).await.map_err(db_err)?;
     let note = format!("{period} {}%", f.percent);
-    event(&txn, cycle, subject, Some(m.problem_id), Some(id), "progress", &note, &audit.actor).await?;
-    append_audit(&txn, &audit.clone().detail(format!("{} {note} files:{}", audit.detail, files.len()))).await?;
+    event(&txn, cycle, subject, Some(m.problem_id), Some(id), "progress", &note, &audit.actor, db.now()).await?;
+    db.append_audit(&txn, &audit.clone().detail(format!("{} {note} files:{}", audit.detail, files.len()))).await?;
     Db::commit(txn).await?;
     Ok(report_of(r, stored))
 }
@@ -267,7 +268,7 @@ pub(crate) async fn set_signed_off(
 ) -> Result<()> {
     let txn = db.write().await?;
     serialize(&txn, Serial::Cycle(cycle.0)).await?;
-    let now = to_micros(time::now());
+    let now = db.now_micros();
     let stamp = if sign { Some(now) } else { None };
     let (problem_id, measure_id, kind) = match target {
         SignOffTarget::Measure(id) => {
@@ -320,8 +321,8 @@ pub(crate) async fn set_signed_off(
             (id, None, if sign { "problem_signed_off" } else { "problem_reopened" })
         }
     };
-    event(&txn, cycle, subject, Some(problem_id), measure_id, kind, note, &audit.actor).await?;
-    append_audit(&txn, audit).await?;
+    event(&txn, cycle, subject, Some(problem_id), measure_id, kind, note, &audit.actor, db.now()).await?;
+    db.append_audit(&txn, audit).await?;
     Db::commit(txn).await
 }
 
@@ -351,7 +352,7 @@ pub(crate) async fn notice_once(db: &Db, person: PersonId, cycle: CycleId, kind:
         cycle_id: Set(cycle.0),
         kind: Set(kind.into()),
         period: Set(period.into()),
-        at: Set(to_micros(time::now())),
+        at: Set(db.now_micros()),
         ..Default::default()
     };
     match notice::Entity::insert(row).exec_without_returning(&db.conn).await {

@@ -2,7 +2,7 @@
 
 use crate::entity::{cycle_evaluator, evaluator_link, link_session, person};
 use crate::events::notify_links;
-use crate::{Db, append_audit, db_err};
+use crate::{Db, db_err};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use kaoping_core::audit::AuditDraft;
@@ -108,7 +108,7 @@ impl LinkStore for Db {
         audit: &AuditDraft,
     ) -> Result<Option<LinkChange>> {
         let txn = self.write().await?;
-        let now = to_micros(kaoping_core::time::now());
+        let now = self.now_micros();
         let people: Vec<i64> = links.iter().map(|(p, _)| p.0).collect();
         let mut revoked = 0;
         for chunk in people.chunks(500) {
@@ -127,7 +127,7 @@ impl LinkStore for Db {
             });
             evaluator_link::Entity::insert_many(rows).exec_without_returning(&txn).await.map_err(db_err)?;
         }
-        append_audit(&txn, audit).await?;
+        self.append_audit(&txn, audit).await?;
         // Links issued again end their sessions on every node.
         let change = match people.as_slice() {
             _ if revoked == 0 => None,
@@ -146,11 +146,11 @@ impl LinkStore for Db {
 
     async fn link_revoke(&self, cycle: CycleId, person: PersonId, audit: &AuditDraft) -> Result<Option<LinkChange>> {
         let txn = self.write().await?;
-        let n = revoke(&txn, cycle, &[person.0], to_micros(kaoping_core::time::now())).await?;
+        let n = revoke(&txn, cycle, &[person.0], self.now_micros()).await?;
         if n == 0 {
             return Ok(None);
         }
-        append_audit(&txn, audit).await?;
+        self.append_audit(&txn, audit).await?;
         let change = LinkChange::Person(cycle, person);
         notify_links(&txn, &change).await?;
         Db::commit(txn).await?;

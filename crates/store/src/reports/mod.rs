@@ -5,7 +5,7 @@ mod links;
 mod reading;
 
 use crate::entity::{report, report_version, stored_file};
-use crate::{Db, append_audit, db_err};
+use crate::{Db, db_err};
 use async_trait::async_trait;
 use kaoping_core::audit::AuditDraft;
 use kaoping_core::error::{CoreError, Msg, Result};
@@ -225,7 +225,8 @@ impl ReportStore for Db {
         .insert(&txn)
         .await
         .map_err(db_err)?;
-        append_audit(&txn, &audit.clone().detail(format!("version {} {}", saved.version, w.status.as_str()))).await?;
+        self.append_audit(&txn, &audit.clone().detail(format!("version {} {}", saved.version, w.status.as_str())))
+            .await?;
         let out = report_of(&txn, saved).await?;
         Db::commit(txn).await?;
         Ok(out)

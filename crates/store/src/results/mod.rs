@@ -3,7 +3,7 @@
 
 use crate::entity::{cycle, subject_assessment};
 use crate::events::notify_in;
-use crate::{Db, append_audit, db_err};
+use crate::{Db, db_err};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use kaoping_core::audit::AuditDraft;
@@ -14,7 +14,7 @@ use kaoping_core::ids::{CycleId, PersonId};
 use kaoping_core::ports::ResultsStore;
 use kaoping_core::results::assessment::Assessment;
 use kaoping_core::results::tally::RoutineGrade;
-use kaoping_core::time::{self, to_micros};
+use kaoping_core::time::to_micros;
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -43,7 +43,7 @@ impl ResultsStore for Db {
             .exec(&txn)
             .await
             .map_err(db_err)?;
-        append_audit(&txn, audit).await?;
+        self.append_audit(&txn, audit).await?;
         notify_in(&txn, cycle.0).await?;
         Db::commit(txn).await?;
         self.events.local(cycle.0);
@@ -71,7 +71,7 @@ impl ResultsStore for Db {
 
     async fn assessment_save(&self, cycle: CycleId, rows: &[Assessment], audit: &AuditDraft) -> Result<()> {
         let txn = self.write().await?;
-        let now = to_micros(time::now());
+        let now = self.now_micros();
         let ids: Vec<i64> = rows.iter().map(|a| a.subject.0).collect();
         subject_assessment::Entity::delete_many()
             .filter(subject_assessment::Column::CycleId.eq(cycle.0))
@@ -100,7 +100,7 @@ impl ResultsStore for Db {
                 .await
                 .map_err(db_err)?;
         }
-        append_audit(&txn, audit).await?;
+        self.append_audit(&txn, audit).await?;
         Db::commit(txn).await
     }
 }

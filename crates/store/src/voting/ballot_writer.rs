@@ -30,8 +30,10 @@
 use crate::entity::{ballot, ballot_draft, ballot_sealed, cycle, idempotency, participation};
 use crate::events::{Events, notify_in};
 use crate::{append_audit, append_audit_many, begin_write, db_err};
+use chrono::{DateTime, Utc};
 use kaoping_core::audit::AuditDraft;
 use kaoping_core::error::{CoreError, Result};
+use kaoping_core::time::Clock;
 use kaoping_core::voting::ballot::{NewBallot, SubmitOutcome};
 use lookups::{by_cycle, lookups};
 use rand::seq::SliceRandom;
@@ -79,18 +81,18 @@ type Touches = HashMap<String, i64>;
 /// The handle the store keeps: the queue to the writer task (started on the
 /// first ballot or touch), the idempotency keys queued or being stored, and
 /// the link session times waiting.
-#[derive(Default)]
 pub(crate) struct BallotWriter {
     /// Seals anonymous ballots (none: they are refused).
     key: Option<Arc<ServerKey>>,
+    clock: Arc<dyn Clock>,
     queue: OnceLock<mpsc::UnboundedSender<Work>>,
     in_flight: Arc<Mutex<HashSet<String>>>,
     touches: Arc<Mutex<Touches>>,
 }
 
 impl BallotWriter {
-    pub(crate) fn new(key: Option<Arc<ServerKey>>) -> Self {
-        Self { key, ..Default::default() }
+    pub(crate) fn new(key: Option<Arc<ServerKey>>, clock: Arc<dyn Clock>) -> Self {
+        Self { key, clock, queue: Default::default(), in_flight: Default::default(), touches: Default::default() }
     }
 
     pub(crate) async fn submit(
@@ -135,8 +137,12 @@ impl BallotWriter {
     fn queue(&self, conn: &DatabaseConnection, events: &Arc<Events>) -> &mpsc::UnboundedSender<Work> {
         self.queue.get_or_init(|| {
             let (tx, rx) = mpsc::unbounded_channel();
-            let shared =
-                Shared { in_flight: self.in_flight.clone(), touches: self.touches.clone(), key: self.key.clone() };
+            let shared = Shared {
+                in_flight: self.in_flight.clone(),
+                touches: self.touches.clone(),
+                key: self.key.clone(),
+                clock: self.clock.clone(),
+            };
             let (conn, events) = (conn.clone(), events.clone());
             // Ends when the store (the sending side) is dropped.
             let started = std::thread::Builder::new().name("ballot-writer".into()).spawn(move || {
@@ -158,6 +164,7 @@ struct Shared {
     in_flight: Arc<Mutex<HashSet<String>>>,
     touches: Arc<Mutex<Touches>>,
     key: Option<Arc<ServerKey>>,
+    clock: Arc<dyn Clock>,
 }
 
 async fn run(conn: DatabaseConnection, events: Arc<Events>, mut rx: mpsc::UnboundedReceiver<Work>, shared: Shared) {
@@ -181,9 +188,10 @@ async fn run(conn: DatabaseConnection, events: Arc<Events>, mut rx: mpsc::Unboun
         // voters meanwhile) is tried once more — its checks read again and
         // turn the conflicts into answers — before storing ballot by ballot,
         // which would leave single-ballot transactions.
-        let mut batch = store_batch(&conn, key, &jobs, &touches, &mut lookups_first).await;
+        let now = shared.clock.now();
+        let mut batch = store_batch(&conn, key, &jobs, &touches, now, &mut lookups_first).await;
         if batch.is_err() {
-            batch = store_batch(&conn, key, &jobs, &touches, &mut lookups_first).await;
+            batch = store_batch(&conn, key, &jobs, &touches, now, &mut lookups_first).await;
         }
         let outcomes = match batch {
             Ok(o) => o,
@@ -196,7 +204,7 @@ async fn run(conn: DatabaseConnection, events: Arc<Events>, mut rx: mpsc::Unboun
                 }
                 let mut each = Vec::with_capacity(jobs.len());
                 for j in &jobs {
-                    each.push(store_one(&conn, key, &j.ballot, &j.audit).await);
+                    each.push(store_one(&conn, key, &j.ballot, &j.audit, now).await);
                 }
                 each
             }
@@ -241,15 +249,16 @@ async fn store_batch(
     key: Option<&ServerKey>,
     jobs: &[Job],
     touches: &Touches,
+    now: DateTime<Utc>,
     lookups_first: &mut LookupsFirst,
 ) -> Result<Vec<Result<SubmitOutcome>>> {
     if !lookups_first.take() {
-        if let Some(outcomes) = store_batch_as(conn, key, jobs, touches, false).await? {
+        if let Some(outcomes) = store_batch_as(conn, key, jobs, touches, now, false).await? {
             return Ok(outcomes);
         }
         lookups_first.redone();
     }
-    store_batch_as(conn, key, jobs, touches, true)
+    store_batch_as(conn, key, jobs, touches, now, true)
         .await?
         .ok_or_else(|| CoreError::Store("a checked batch found a stored row".into()))
 }
@@ -283,6 +292,7 @@ async fn store_batch_as(
     key: Option<&ServerKey>,
     jobs: &[Job],
     touches: &Touches,
+    now: DateTime<Utc>,
     lookup: bool,
 ) -> Result<Option<Vec<Result<SubmitOutcome>>>> {
     let txn = begin_write(conn).await?;
@@ -306,7 +316,7 @@ async fn store_batch_as(
 
     // The link sessions the ballots came by that are still there; their
     // use is recorded with the others waiting.
-    let live = touch_live(&txn, jobs.iter().filter_map(|j| j.ballot.session.clone()), touches).await?;
+    let live = touch_live(&txn, jobs.iter().filter_map(|j| j.ballot.session.clone()), touches, now).await?;
 
     let mut outcomes = Vec::with_capacity(jobs.len());
     let mut accepted: Vec<&Job> = Vec::with_capacity(jobs.len());
@@ -387,7 +397,7 @@ async fn store_batch_as(
     }
     add_counts(&txn, named.iter().map(|j| &j.ballot)).await?;
     let audits: Vec<AuditDraft> = accepted.iter().map(|j| j.audit.clone()).collect();
-    append_audit_many(&txn, &audits).await?;
+    append_audit_many(&txn, &audits, now).await?;
     for cycle in by_cycle(&accepted).into_keys() {
         notify_in(&txn, cycle).await?;
     }
@@ -402,9 +412,10 @@ pub(crate) async fn store_one(
     key: Option<&ServerKey>,
     b: &NewBallot,
     audit: &AuditDraft,
+    now: DateTime<Utc>,
 ) -> Result<SubmitOutcome> {
     let txn = begin_write(conn).await?;
-    let outcome = store_one_in(&txn, key, b, audit).await?;
+    let outcome = store_one_in(&txn, key, b, audit, now).await?;
     match outcome {
         SubmitOutcome::Stored(_) => txn.commit().await.map_err(db_err)?,
         _ => txn.rollback().await.map_err(db_err)?,
@@ -417,8 +428,9 @@ async fn store_one_in(
     key: Option<&ServerKey>,
     b: &NewBallot,
     audit: &AuditDraft,
+    now: DateTime<Utc>,
 ) -> Result<SubmitOutcome> {
-    if b.session.is_some() && touch_live(txn, b.session.iter().cloned(), &Touches::new()).await?.is_empty() {
+    if b.session.is_some() && touch_live(txn, b.session.iter().cloned(), &Touches::new(), now).await?.is_empty() {
         return Ok(SubmitOutcome::SessionEnded);
     }
     if let Some(seen) = idempotency::Entity::find_by_id(b.key_hash.clone()).one(txn).await.map_err(db_err)? {
@@ -465,7 +477,7 @@ async fn store_one_in(
         .exec(txn)
         .await
         .map_err(db_err)?;
-    append_audit(txn, audit).await?;
+    append_audit(txn, audit, now).await?;
     Ok(SubmitOutcome::Stored(b.receipt.clone()))
 }
 

@@ -6,7 +6,7 @@ pub(crate) mod entity;
 pub(crate) mod sealing;
 
 use crate::entity::{ballot, ballot_draft, ballot_tally, cycle, participation};
-use crate::{Db, append_audit, db_err};
+use crate::{Db, db_err};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use kaoping_core::audit::AuditDraft;
@@ -60,7 +60,7 @@ impl BallotStore for Db {
             kaoping_core::voting::ballot::seal(&receipts)
         };
         let audit = if open { audit.clone() } else { audit.clone().detail(format!("ballot-set seal {seal}")) };
-        append_audit(&txn, &audit).await?;
+        self.append_audit(&txn, &audit).await?;
         crate::events::notify_in(&txn, id.0).await?;
         Db::commit(txn).await?;
         self.events.local(id.0);

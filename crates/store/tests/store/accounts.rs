@@ -123,7 +123,7 @@ async fn home_counts_follow_scope() {
     let id = w.svc.store.account_by_username("user1").await.unwrap().unwrap().id;
     let audit = kaoping_core::audit::AuditDraft::new(Some(id), "user1", None, "auth.totp", "session");
     for _ in 0..5 {
-        w.svc.store.account_login_failed(id, &Default::default(), kaoping_core::time::now(), &audit).await.unwrap();
+        w.svc.store.account_login_failed(id, &Default::default(), w.svc.clock.now(), &audit).await.unwrap();
     }
     let all = w.svc.admin_counts(&c).await.unwrap();
     assert_eq!((all.units, all.people, all.accounts, all.locked), (3, 3, 3, 1));
@@ -285,16 +285,20 @@ async fn a_second_node_sees_a_logout_within_the_cache_time() {
     let c = root();
     let city = w.svc.org_create(&c, None, &input("LG", "琅港市委", "city_committee")).await.unwrap();
     let acc = person_with_account(&w, &city, "两地", "liangdi", grant(Role::Evaluator, None)).await;
-    let node_b =
-        Services::new(std::sync::Arc::new(w.t.db.clone()), AuthConfig { cache_seconds: 1, ..Default::default() });
+    let clock_b = std::sync::Arc::new(kaoping_core::time::TestClock::new());
+    let node_b = Services::new(
+        std::sync::Arc::new(w.t.db.clone().with_clock(clock_b.clone())),
+        AuthConfig { cache_seconds: 1, ..Default::default() },
+    );
     let out = w.svc.login("liangdi", &acc.temporary_password, None).await.unwrap();
     let s = node_b.session(&out.token).await.unwrap().unwrap();
     // Node A logs the account out everywhere; node A knows at once…
     let me = kaoping_core::services::Caller { actor: s.actor.clone(), client: None };
     w.svc.logout_everywhere(&me).await.unwrap();
     assert!(w.svc.session(&out.token).await.unwrap().is_none());
-    // …node B within its cache time.
-    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    // …node B within its cache time (until then it may still let it in).
+    assert!(node_b.session(&out.token).await.unwrap().is_some(), "kept for the cache time");
+    clock_b.advance(chrono::Duration::milliseconds(1000));
     assert!(node_b.session(&out.token).await.unwrap().is_none());
 }
 

@@ -57,7 +57,7 @@ async fn list_view(state: &AppState, a: &Auth) -> AppResult<ListView> {
     let lang = a.ctx.lang;
     let units = state.services.org_tree(&a.caller, false).await?;
     let names: HashMap<OrgUnitId, String> = units.iter().map(|u| (u.id, u.name.clone())).collect();
-    let now = kaoping_core::time::now();
+    let now = state.services.clock.now();
     let rows = state
         .services
         .accounts_list(&a.caller)

@@ -12,7 +12,6 @@ use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use kaoping_core::error::{CoreError, Msg};
-use kaoping_core::services::minutes_until;
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -56,10 +55,10 @@ pub async fn login_submit(State(state): State<AppState>, ctx: Ctx, Form(f): Form
         }
         Err(e) => {
             let (status, msg, wait) = match e {
-                CoreError::Locked(until) => (
+                CoreError::Locked(secs) => (
                     StatusCode::TOO_MANY_REQUESTS,
-                    Msg::new("err-account-locked").arg("minutes", minutes_until(until)),
-                    Some(crate::error::seconds_until(until)),
+                    Msg::new("err-account-locked").arg("minutes", CoreError::lock_minutes(secs)),
+                    Some(secs),
                 ),
                 CoreError::Unauthenticated => (StatusCode::UNAUTHORIZED, Msg::new("err-login"), None),
                 other => return crate::error::AppError::from(other).into_response(),

@@ -65,7 +65,7 @@ async fn new_view(state: &AppState, a: &crate::ctx::Auth, form: CycleForm, error
 }
 
 pub async fn new_form(State(state): State<AppState>, OrgAdmin(a): OrgAdmin) -> AppResult<Response> {
-    let year = chrono::Utc::now().with_timezone(&kaoping_core::time::DEFAULT_TZ).format("%Y").to_string();
+    let year = state.services.clock.now().with_timezone(&kaoping_core::time::DEFAULT_TZ).format("%Y").to_string();
     let form = CycleForm { year, ..Default::default() };
     Ok(render(&new_view(&state, &a, form, FormErrors::default()).await?))
 }

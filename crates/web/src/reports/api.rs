@@ -35,7 +35,7 @@ pub async fn submissions(
     Path(id): Path<i64>,
 ) -> AppResult<Json<Vec<SubmissionDto>>> {
     let s = state.services.submissions(&a.caller, CycleId(id)).await?;
-    let now = kaoping_core::time::now();
+    let now = state.services.clock.now();
     Ok(Json(
         s.rows
             .into_iter()

@@ -116,7 +116,7 @@ async fn edit_view(
         submitted_at: x.submitted_at,
         has_attachment: x.attachment.is_some(),
     });
-    let late = is_late(&r.cycle.settings, summary.as_ref(), kaoping_core::time::now());
+    let late = is_late(&r.cycle.settings, summary.as_ref(), state.services.clock.now());
     let page = Page::new(state, &a.ctx, "report-edit-title")
         .crumb("my-reports-title", Some("/my/reports"))
         .crumb_text(r.cycle.name.clone(), None);
@@ -279,7 +279,7 @@ pub async fn submissions(
     } else {
         Some(state.services.reports_search(&a.caller, CycleId(id), &q.q).await?.into_iter().collect())
     };
-    let now = kaoping_core::time::now();
+    let now = state.services.clock.now();
     let mut groups: Vec<(CategoryCount, Vec<SubmissionRow>)> = s
         .cycle
         .categories

@@ -19,10 +19,11 @@ pub(super) async fn touch_live(
     txn: &DatabaseTransaction,
     digests: impl Iterator<Item = String>,
     waiting: &Touches,
+    now: chrono::DateTime<chrono::Utc>,
 ) -> Result<HashSet<String>> {
     let live = live_sessions(txn, digests.collect()).await?;
     let mut touches = waiting.clone();
-    let now = kaoping_core::time::to_micros(kaoping_core::time::now());
+    let now = kaoping_core::time::to_micros(now);
     touches.extend(live.iter().map(|d| (d.clone(), now)));
     touch_in(txn, &touches).await?;
     Ok(live)
