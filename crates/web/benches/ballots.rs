@@ -6,10 +6,10 @@
 //! measured in the same run.
 //!
 //! Before the runs every evaluator opens their ballot page once, as in the
-//! meeting, so the node knows their session (`COLD=1`: not opened, every
-//! submit reads its session), and the runs start more than a minute after
-//! the first page opened, as evaluators grade for minutes before they submit:
-//! most submits record their session's use (`GRADING=0`: no wait).
+//! meeting, and the runs start more than a minute after the first page
+//! opened, as evaluators grade for minutes before they submit: every submit
+//! reads its link session, and most also record its use (`GRADING=0`: no
+//! wait).
 //!
 //! 1. Throughput: `wrk` (apt-get install wrk), `CONNECTIONS` (512) for
 //!    `WRK_SECONDS` (3) each, on the reference endpoint and on the real one
@@ -117,8 +117,8 @@ async fn serve(app: axum::Router) -> String {
     base
 }
 
-/// Every evaluator opens their ballot page first, as in the meeting (the
-/// node keeps their reader while the session lives); 32 at a time.
+/// Every evaluator opens their ballot page first, as in the meeting; 32 at
+/// a time.
 async fn open_ballot_pages(base: &str, cy: CycleId, sessions: &[String]) {
     let client = reqwest::Client::new();
     let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
@@ -289,15 +289,12 @@ async fn bench() {
     let (reference, ref_pool) = reference::router(&dir.0).await;
     let ref_base = serve(reference).await;
     let backend = if kaoping_store::testing::on_postgres() { "PostgreSQL" } else { "SQLite (FULL)" };
-    // COLD=1: every submit is the first request of its session on the node.
-    if std::env::var_os("COLD").is_none() {
-        let started = Instant::now();
-        open_ballot_pages(&base, cy, &sessions).await;
-        eprintln!("{} ballot pages opened in {:.1} s", sessions.len(), started.elapsed().as_secs_f64());
-        // Sessions are touched at most once a minute (`TOUCH_EVERY`).
-        if env("GRADING", 1) == 1 {
-            tokio::time::sleep(Duration::from_secs(61).saturating_sub(started.elapsed())).await;
-        }
+    let started = Instant::now();
+    open_ballot_pages(&base, cy, &sessions).await;
+    eprintln!("{} ballot pages opened in {:.1} s", sessions.len(), started.elapsed().as_secs_f64());
+    // Sessions are touched at most once a minute (`TOUCH_EVERY`).
+    if env("GRADING", 1) == 1 {
+        tokio::time::sleep(Duration::from_secs(61).saturating_sub(started.elapsed())).await;
     }
 
     // 1. Throughput, reference first, each with the server's CPU time per
@@ -415,7 +412,6 @@ async fn bench() {
             paper: false,
             key_hash: format!("results-{i}"),
             request_hash: String::new(),
-            session: None,
         };
         tasks.spawn(async move {
             use kaoping_core::ports::BallotStore;

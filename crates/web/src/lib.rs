@@ -7,12 +7,12 @@ mod api;
 mod app;
 mod ctx;
 mod error;
+mod form;
 pub mod i18n;
 mod middleware;
 pub mod serve;
 mod sheet;
 mod table;
-mod urlform;
 mod views;
 
 // Features, one folder each (docs/architecture.md).

@@ -31,7 +31,6 @@ pub async fn vote(svc: &Services, org: &Caller, cycle: CycleId) -> Result<()> {
             group: e.group.clone(),
             via: ReaderVia::Account(AccountId(0)),
             client: None,
-            touch: None,
         };
         let page = svc.ballot_page(&reader).await?;
         // Each subject has a standing (0–99); each evaluator sees it with noise.

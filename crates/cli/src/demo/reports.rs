@@ -149,7 +149,6 @@ pub async fn read_reports(svc: &Services, org: &Caller, cycle: CycleId, share: u
             group: e.group.clone(),
             via: ReaderVia::Account(AccountId(0)),
             client: None,
-            touch: None,
         };
         let list = svc.reading_list(&reader).await?;
         for (si, s) in list.subjects.iter().enumerate() {

@@ -131,7 +131,7 @@ impl Services {
         }
         let audit = caller.audit("cycle.scheme", format!("cycle:{id}"));
         let done = self.store.cycle_set_scheme(id, scheme, categories, &audit).await;
-        self.forget_cycle(id);
+        self.forget_cycle(id).await;
         done
     }
 
@@ -154,7 +154,7 @@ impl Services {
             to.as_str()
         ));
         let moved = self.store.cycle_set_phase(id, c.phase, to, &audit).await;
-        self.forget_cycle(id);
+        self.forget_cycle(id).await;
         if !moved? {
             return Err(CoreError::Conflict(Msg::new("err-phase-moved")));
         }
@@ -193,7 +193,7 @@ impl Services {
         };
         let audit = caller.audit("cycle.subject_add", format!("cycle:{cycle}")).detail(&person.person.name);
         let done = self.store.subject_add(cycle, &new, &audit).await;
-        self.forget_cycle(cycle);
+        self.forget_cycle(cycle).await;
         done
     }
 
@@ -204,7 +204,7 @@ impl Services {
         }
         let audit = caller.audit("cycle.subject_remove", format!("cycle:{cycle}")).detail(format!("subject:{id}"));
         let done = self.store.subject_remove(cycle, id, &audit).await;
-        self.forget_cycle(cycle);
+        self.forget_cycle(cycle).await;
         done
     }
 
@@ -218,7 +218,7 @@ impl Services {
             .audit("cycle.subject_move", format!("cycle:{cycle}"))
             .detail(format!("subject:{id} {}", if up { "up" } else { "down" }));
         let done = self.store.subject_move(cycle, id, up, &audit).await.map(|_| ());
-        self.forget_cycle(cycle);
+        self.forget_cycle(cycle).await;
         done
     }
 }
@@ -241,7 +241,7 @@ impl Services {
         let audit =
             caller.audit("cycle.subject_import", format!("cycle:{cycle}")).detail(format!("{} subjects", out.len()));
         let done = self.store.subject_replace(cycle, &out, &audit).await;
-        self.forget_cycle(cycle);
+        self.forget_cycle(cycle).await;
         done?;
         Ok(out.len())
     }
@@ -283,7 +283,7 @@ impl Services {
             .audit("cycle.evaluator_add", format!("cycle:{cycle}"))
             .detail(format!("{} → {group}", person.person.name));
         let done = self.store.evaluator_add(cycle, person.person.id, group, &audit).await;
-        self.forget_cycle(cycle);
+        self.forget_cycle(cycle).await;
         done
     }
 
@@ -294,7 +294,7 @@ impl Services {
         }
         let audit = caller.audit("cycle.evaluator_remove", format!("cycle:{cycle}")).detail(format!("evaluator:{id}"));
         let done = self.store.evaluator_remove(cycle, id, &audit).await;
-        self.forget_cycle(cycle);
+        self.forget_cycle(cycle).await;
         done
     }
 }
@@ -322,7 +322,7 @@ impl Services {
             .audit("cycle.evaluator_import", format!("cycle:{cycle}"))
             .detail(format!("{} evaluators", out.len()));
         let done = self.store.evaluator_replace(cycle, &out, &audit).await;
-        self.forget_cycle(cycle);
+        self.forget_cycle(cycle).await;
         done?;
         Ok(out.len())
     }

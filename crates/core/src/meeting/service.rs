@@ -66,7 +66,7 @@ impl Services {
         let detail = subject.map_or_else(|| "-".to_string(), |p| format!("person:{p}"));
         let audit = caller.audit("meeting.presenting", format!("cycle:{cycle}")).detail(detail);
         let done = self.store.presenting_set(cycle, subject, &audit).await;
-        self.forget_cycle(cycle);
+        self.forget_cycle(cycle).await;
         done
     }
 
@@ -83,7 +83,7 @@ impl Services {
         }
         let audit = caller.audit("cycle.live_tally", format!("cycle:{cycle}")).detail(if on { "on" } else { "off" });
         let done = self.store.live_tally_set(cycle, on, &audit).await;
-        self.forget_cycle(cycle);
+        self.forget_cycle(cycle).await;
         done
     }
 
@@ -112,7 +112,7 @@ impl Services {
         marks: Vec<MarkInput>,
     ) -> Result<String> {
         let (c, ev, scope) = self.paper_scope(caller, cycle, evaluator).await?;
-        let voter = Voter { person: ev.person_id, group: &ev.group, paper: true, session: None };
+        let voter = Voter { person: ev.person_id, group: &ev.group, paper: true };
         self.store_final(&c, &scope, voter, key, marks, |named, receipt| {
             let a = caller.audit("ballot.paper", format!("cycle:{cycle} person:{}", ev.person_id));
             if named { a.detail(format!("receipt {receipt}")) } else { a }

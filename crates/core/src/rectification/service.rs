@@ -181,7 +181,7 @@ impl Services {
             .store
             .cycle_set_feedback(cycle, &s, &caller.audit("feedback.settings", format!("cycle:{cycle}")))
             .await;
-        self.forget_cycle(cycle);
+        self.forget_cycle(cycle).await;
         done
     }
 }

@@ -2,14 +2,13 @@
 //! evaluator and cycle; a link is exchanged for a reader session and works
 //! until it is revoked or the cycle leaves evaluation.
 
-use super::link_readers::KeptSession;
 use crate::accounts::auth::{random_token, token_digest};
 use crate::accounts::sessions::TOUCH_EVERY;
 use crate::audit::{AuditDraft, AuditResult};
 use crate::cycles::Cycle;
 use crate::error::{CoreError, Msg, Result};
 use crate::ids::{CycleId, PersonId};
-use crate::reports::reading::{LINK_TOKEN_BYTES, LinkChange, LinkStatus, Reader, ReaderVia};
+use crate::reports::reading::{LINK_TOKEN_BYTES, LinkStatus, Reader, ReaderVia};
 use crate::services::{Caller, Services};
 use serde::Serialize;
 
@@ -77,20 +76,15 @@ impl Services {
             _ => format!("cycle:{cycle}"),
         };
         let audit = caller.audit("link.issue", object).detail(format!("{} link(s)", issued.len()));
-        // Links issued again end sessions: applied here at once (every node,
-        // this one included, also hears the store's announcement).
-        if let Some(change) = self.store.link_issue(cycle, &rows, &audit).await? {
-            self.readers.apply(&change);
-        }
+        // Links issued again end their sessions (in the same transaction).
+        self.store.link_issue(cycle, &rows, &audit).await?;
         Ok(issued)
     }
 
     pub async fn link_revoke(&self, caller: &Caller, cycle: CycleId, person: PersonId) -> Result<()> {
         self.cycle_get(caller, cycle).await?;
         let audit = caller.audit("link.revoke", format!("cycle:{cycle} person:{person}"));
-        let change = self.store.link_revoke(cycle, person, &audit).await?.ok_or(CoreError::NotFound("link"))?;
-        self.readers.apply(&change);
-        Ok(())
+        if self.store.link_revoke(cycle, person, &audit).await? { Ok(()) } else { Err(CoreError::NotFound("link")) }
     }
 
     /// Trade a link token for a reader session: the new session token and
@@ -129,110 +123,41 @@ impl Services {
         Ok((session, c.id))
     }
 
-    /// The reader behind a link session cookie, if it is still good. The
-    /// node keeps the session while it lives ([`super::link_readers`]): the
-    /// ballot page read it, so its submit, minutes later, needs no read.
+    /// The reader behind a link session cookie, if it is still good: read
+    /// on every request, so that a revoked link or an ended session is
+    /// refused at once on every node.
     pub async fn reader_from_link(&self, session: &str, client: Option<String>) -> Result<Option<Reader>> {
-        self.reader_from_link_with(session, client, false).await
-    }
-
-    /// [`Self::reader_from_link`]; with `defer` (a final ballot's submit) a
-    /// touch due is left to the ballot's batch ([`Reader::touch`]), which
-    /// checks that the session still exists and records its use with the
-    /// ballot, instead of a read here per request.
-    pub async fn reader_from_link_with(
-        &self,
-        session: &str,
-        client: Option<String>,
-        defer: bool,
-    ) -> Result<Option<Reader>> {
         let digest = token_digest(session);
-        let seen = self.readers.follow(self.store.as_ref());
         let now = self.clock.now();
         let idle = chrono::Duration::minutes(self.auth.session_idle_minutes);
-        // Past a limit as last seen here, the database decides (another node
-        // may have seen the session since).
-        let kept = self
-            .readers
-            .get(&digest)
-            .filter(|k| now < k.expires_at && now - k.last_seen_at <= idle && self.store.link_changes_heard());
-        // Kept again after a read or a touch (not on every request).
-        let (mut k, mut keep) = match kept {
-            Some(k) => (k, false),
-            None => {
-                let Some(s) = self.store.link_session_get(&digest).await? else { return Ok(None) };
-                if s.grant.revoked || now >= s.expires_at || now - s.last_seen_at > idle {
-                    self.store.link_session_delete(&digest).await?;
-                    return Ok(None);
-                }
-                let k = KeptSession {
-                    cycle_id: s.grant.cycle_id,
-                    person_id: s.grant.person_id,
-                    link_id: s.grant.link_id,
-                    last_seen_at: s.last_seen_at,
-                    expires_at: s.expires_at,
-                };
-                (k, true)
-            }
-        };
-        let snapshot = self.cycle_snapshot(k.cycle_id).await?;
+        let Some(s) = self.store.link_session_get(&digest).await? else { return Ok(None) };
+        if s.grant.revoked || now >= s.expires_at || now - s.last_seen_at > idle {
+            self.store.link_session_delete(&digest).await?;
+            return Ok(None);
+        }
+        let snapshot = self.cycle_snapshot(s.grant.cycle_id).await?;
         let c = &snapshot.cycle;
         if !c.phase.links_open() {
             return Ok(None);
         }
-        let Some(ev) = snapshot.evaluators.get(&k.person_id) else { return Ok(None) };
-        // At least once a minute: this also finds a session ended meanwhile.
-        let due = now - k.last_seen_at > TOUCH_EVERY;
-        let touch = (due && defer).then(|| digest.clone());
-        if due && !defer {
-            if !self.store.link_session_touch(&digest, now).await? {
-                self.readers.apply(&LinkChange::Session(digest));
-                return Ok(None);
-            }
-            k.last_seen_at = now;
-            keep = true;
-        }
-        let link_id = k.link_id;
-        if keep {
-            self.readers.keep(digest, k, seen);
+        let Some(ev) = snapshot.evaluators.get(&s.grant.person_id) else { return Ok(None) };
+        // Its use is written at most once a minute (enough for the idle limit).
+        if now - s.last_seen_at > TOUCH_EVERY && !self.store.link_session_touch(&digest, now).await? {
+            return Ok(None);
         }
         Ok(Some(Reader {
             cycle_id: c.id,
             person_id: ev.person_id,
             name: ev.person_name.clone(),
             group: ev.group.clone(),
-            via: ReaderVia::Link(link_id),
+            via: ReaderVia::Link(s.grant.link_id),
             client,
-            touch,
         }))
-    }
-
-    /// Do a touch left due ([`Reader::touch`]) when no ballot took it to the
-    /// writer (the submit was refused before): `Unauthenticated` if the
-    /// session has ended meanwhile.
-    pub async fn touch_due(&self, reader: &Reader) -> Result<()> {
-        match &reader.touch {
-            Some(digest) => self.touch_session(digest).await,
-            None => Ok(()),
-        }
-    }
-
-    /// Touch a link session (digest): `Unauthenticated` if it has ended.
-    pub(crate) async fn touch_session(&self, digest: &str) -> Result<()> {
-        let now = self.clock.now();
-        if self.store.link_session_touch(digest, now).await? {
-            self.readers.seen(digest, now);
-            return Ok(());
-        }
-        self.readers.apply(&LinkChange::Session(digest.to_string()));
-        Err(CoreError::Unauthenticated)
     }
 
     /// End a link session (the reader logs out on a shared phone).
     pub async fn link_session_end(&self, session: &str) -> Result<()> {
-        let digest = token_digest(session);
-        self.readers.apply(&LinkChange::Session(digest.clone()));
-        self.store.link_session_delete(&digest).await
+        self.store.link_session_delete(&token_digest(session)).await
     }
 
     /// A logged-in account reading as the evaluator it is in `cycle`.
@@ -248,7 +173,6 @@ impl Services {
                 group: ev.group,
                 via: ReaderVia::Account(caller.actor.account_id),
                 client: caller.client.clone(),
-                touch: None,
             }),
             _ => Err(self.deny(caller, "reading.view", format!("cycle:{cycle}")).await),
         }

@@ -2,7 +2,6 @@
 //! HTML and/or one uploaded .docx or .pdf, moving between draft, submitted,
 //! returned and accepted; every save is kept as a version.
 
-pub(crate) mod link_readers;
 pub mod links;
 pub mod port;
 pub mod reading;

@@ -3,7 +3,7 @@
 use crate::audit::AuditDraft;
 use crate::error::Result;
 use crate::ids::{CycleId, PersonId};
-use crate::reports::reading::{LinkChange, LinkGrant, LinkSession, LinkStatus, Note, ReadingRecord};
+use crate::reports::reading::{LinkGrant, LinkSession, LinkStatus, Note, ReadingRecord};
 use crate::reports::{AttachmentChange, Blob, Report, ReportStatus, ReportSummary, ReportVersion};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -15,17 +15,11 @@ pub trait LinkStore: Send + Sync {
     /// Every evaluator of the cycle with their live link, if any.
     async fn link_list(&self, cycle: CycleId) -> Result<Vec<LinkStatus>>;
     /// Issue new links (person, token digest) in one transaction, revoking
-    /// any live link of those people (and its sessions); the change it
-    /// announced, if it revoked any.
-    async fn link_issue(
-        &self,
-        cycle: CycleId,
-        links: &[(PersonId, String)],
-        audit: &AuditDraft,
-    ) -> Result<Option<LinkChange>>;
-    /// Revoke a person's live link; the change it announced, or `None` if
-    /// there was no live link.
-    async fn link_revoke(&self, cycle: CycleId, person: PersonId, audit: &AuditDraft) -> Result<Option<LinkChange>>;
+    /// any live link of those people (and ending its sessions).
+    async fn link_issue(&self, cycle: CycleId, links: &[(PersonId, String)], audit: &AuditDraft) -> Result<()>;
+    /// Revoke a person's live link and end its sessions; false if there was
+    /// no live link.
+    async fn link_revoke(&self, cycle: CycleId, person: PersonId, audit: &AuditDraft) -> Result<bool>;
     async fn link_find(&self, digest: &str) -> Result<Option<LinkGrant>>;
     /// Record a use of the link and open a reader session for it.
     async fn link_session_open(
@@ -36,19 +30,10 @@ pub trait LinkStore: Send + Sync {
         expires: DateTime<Utc>,
     ) -> Result<()>;
     async fn link_session_get(&self, digest: &str) -> Result<Option<LinkSession>>;
-    /// Record that the session was used; false if it no longer exists. The
-    /// time may be written shortly after the answer (with the next batch of
-    /// ballots), never before a later one.
+    /// Record that the session was used (never moving its time back); false
+    /// if it no longer exists.
     async fn link_session_touch(&self, digest: &str, now: DateTime<Utc>) -> Result<bool>;
-    /// End a link session (announced as a [`LinkChange::Session`]).
     async fn link_session_delete(&self, digest: &str) -> Result<()>;
-    /// Changes to links and link sessions from every node; issuing and
-    /// revoking links announce theirs when they commit.
-    fn link_changes(&self) -> tokio::sync::broadcast::Receiver<LinkChange>;
-    /// Whether changes made on other nodes are being heard right now (always
-    /// on a single-node SQLite store; on PostgreSQL while the listener is
-    /// connected). Kept link sessions are used only then.
-    fn link_changes_heard(&self) -> bool;
 }
 
 /// A save of a report by its subject, or a review by the organizer.

@@ -33,21 +33,6 @@ pub struct LinkGrant {
     pub revoked: bool,
 }
 
-/// A change to personal links or their sessions, announced to every node
-/// (in process, and through PostgreSQL between nodes) so that no node keeps
-/// letting in a reader it has cached.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum LinkChange {
-    /// Links of this cycle were issued or revoked (their sessions ended).
-    Cycle(CycleId),
-    /// This person's link in this cycle was issued again or revoked.
-    Person(CycleId, PersonId),
-    /// The session with this token digest ended.
-    Session(String),
-    /// Anything may have changed (announcements may have been missed).
-    All,
-}
-
 /// A reader's session opened by a personal link.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LinkSession {
@@ -75,12 +60,6 @@ pub struct Reader {
     pub group: String,
     pub via: ReaderVia,
     pub client: Option<String>,
-    /// The digest of a link session whose use is still to be recorded and
-    /// its existence checked: set only for a final ballot's submit
-    /// ([`crate::services::Services::reader_from_link_with`]),
-    /// whose batch does both.
-    #[serde(skip)]
-    pub touch: Option<String>,
 }
 
 impl Reader {

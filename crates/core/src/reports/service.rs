@@ -241,7 +241,7 @@ impl Services {
         let s = input.validate(time::DEFAULT_TZ).map_err(CoreError::Invalid)?;
         let done =
             self.store.cycle_set_settings(cycle, &s, &caller.audit("cycle.settings", format!("cycle:{cycle}"))).await;
-        self.forget_cycle(cycle);
+        self.forget_cycle(cycle).await;
         done?;
         Ok(s)
     }

@@ -90,7 +90,7 @@ impl Services {
             .audit("results.publish", format!("cycle:{cycle}"))
             .detail(format!("{}; results seal {seal}", to.as_str()));
         let done = self.store.results_publish(cycle, Some((to, self.clock.now())), &audit).await;
-        self.forget_cycle(c.id);
+        self.forget_cycle(c.id).await;
         done?;
         self.audit_anchor().await;
         Ok(())
@@ -119,7 +119,7 @@ impl Services {
         }
         let done =
             self.store.results_publish(cycle, None, &caller.audit("results.withdraw", format!("cycle:{cycle}"))).await;
-        self.forget_cycle(c.id);
+        self.forget_cycle(c.id).await;
         done
     }
 

@@ -51,10 +51,7 @@ pub struct Services {
     /// Sessions with their accounts recently read, by token digest.
     pub sessions: Arc<TtlCache<String, (crate::ports::SessionRecord, crate::accounts::Account)>>,
     /// Cycles with their subject rosters, for the reading and ballot pages.
-    pub snapshots: Arc<TtlCache<crate::ids::CycleId, Arc<CycleSnapshot>>>,
-    /// Link sessions by token digest, kept while they live (see
-    /// [`crate::reports::link_readers`]).
-    pub readers: Arc<crate::reports::link_readers::LinkReaders>,
+    snapshots: moka::future::Cache<crate::ids::CycleId, (chrono::DateTime<chrono::Utc>, Arc<CycleSnapshot>)>,
     /// Rosters of cycles past the point where they can change (evaluation
     /// on), kept longer than the snapshots that hold them.
     frozen: Arc<TtlCache<crate::ids::CycleId, Rosters>>,
@@ -64,8 +61,6 @@ pub struct Services {
     pub login_throttle: Arc<crate::accounts::throttle::LoginThrottle>,
     /// Where the head of the audit chain is anchored outside the database.
     pub anchors: Option<Arc<dyn crate::audit::AnchorSink>>,
-    /// One loader per cycle snapshot at a time.
-    loading: Arc<std::sync::Mutex<std::collections::HashMap<crate::ids::CycleId, Arc<tokio::sync::Mutex<()>>>>>,
 }
 
 /// A cycle and its subjects as the evaluators' pages see them, read once and
@@ -113,6 +108,9 @@ impl CycleSnapshot {
 /// can change.
 pub const FROZEN_ROSTER_SECONDS: u64 = 300;
 
+/// The shortest time moka keeps an entry (freshness is judged on the clock).
+const MIN_KEEP: std::time::Duration = std::time::Duration::from_secs(1);
+
 type Rosters = (
     Arc<Vec<crate::cycles::roster::Subject>>,
     Arc<std::collections::HashMap<crate::ids::PersonId, crate::cycles::roster::Evaluator>>,
@@ -125,18 +123,12 @@ impl Services {
             auth.lockout.lock_minutes,
         ));
         let ttl = std::time::Duration::from_secs(auth.cache_seconds);
-        let idle = std::time::Duration::from_secs(auth.session_idle_minutes.max(0) as u64 * 60);
         let clock = store.clock();
         Self {
             auth,
             actors: Arc::new(TtlCache::new(ttl, clock.clone())),
             sessions: Arc::new(TtlCache::new(ttl, clock.clone())),
-            snapshots: Arc::new(TtlCache::new(ttl, clock.clone())),
-            // Kept up to the session idle limit; every change to links drops them.
-            readers: Arc::new(crate::reports::link_readers::LinkReaders::new(
-                if ttl.is_zero() { ttl } else { idle },
-                clock.clone(),
-            )),
+            snapshots: moka::future::Cache::builder().max_capacity(1_000).time_to_live(ttl.max(MIN_KEEP) * 2).build(),
             frozen: Arc::new(TtlCache::new(
                 if ttl.is_zero() { ttl } else { std::time::Duration::from_secs(FROZEN_ROSTER_SECONDS) },
                 clock.clone(),
@@ -146,7 +138,6 @@ impl Services {
             notifier: Arc::new(crate::notify::LogNotifier),
             anchors: None,
             login_throttle,
-            loading: Default::default(),
         }
     }
 
@@ -163,30 +154,38 @@ impl Services {
     }
 
     /// The cycle and its rosters (cached briefly, see [`CycleSnapshot`]).
-    /// One request reads it while the others wait for it (or, once a copy
-    /// exists, keep using the expired copy), so a full hall pressing submit
-    /// at once does not read it hundreds of times.
+    /// One request reads it while the others for the same cycle wait for it,
+    /// so a full hall pressing submit at once does not read it hundreds of
+    /// times.
     pub async fn cycle_snapshot(&self, id: crate::ids::CycleId) -> Result<Arc<CycleSnapshot>> {
-        let stale = match self.snapshots.get_any(&id) {
-            Some((s, true)) => return Ok(s),
-            Some((s, false)) => Some(s),
-            None => None,
-        };
-        let gate = self.loading.lock().unwrap_or_else(|e| e.into_inner()).entry(id).or_default().clone();
-        let _turn = match (stale, gate.try_lock()) {
-            (_, Ok(turn)) => turn,
-            (Some(s), Err(_)) => return Ok(s),
-            (None, Err(_)) => gate.lock().await,
-        };
-        if let Some((s, true)) = self.snapshots.get_any(&id) {
+        let ttl = std::time::Duration::from_secs(self.auth.cache_seconds);
+        if ttl.is_zero() {
+            return Ok(Arc::new(self.load_snapshot(id).await?));
+        }
+        let fresh = |at: chrono::DateTime<chrono::Utc>| (self.clock.now() - at).to_std().is_ok_and(|age| age < ttl);
+        if let Some((at, s)) = self.snapshots.get(&id).await
+            && fresh(at)
+        {
             return Ok(s);
         }
-        let loaded = self.load_snapshot(id).await;
-        // Waiters hold their own handle on the gate; the map keeps none.
-        self.loading.lock().unwrap_or_else(|e| e.into_inner()).remove(&id);
-        let s = Arc::new(loaded?);
-        self.snapshots.put(id, s.clone());
-        Ok(s)
+        let done = self
+            .snapshots
+            .entry(id)
+            .and_try_compute_with(|kept| async move {
+                match kept {
+                    Some(e) if fresh(e.value().0) => Ok(moka::ops::compute::Op::Nop),
+                    _ => {
+                        let s = Arc::new(self.load_snapshot(id).await?);
+                        Ok::<_, CoreError>(moka::ops::compute::Op::Put((self.clock.now(), s)))
+                    }
+                }
+            })
+            .await?;
+        use moka::ops::compute::CompResult;
+        match done {
+            CompResult::Inserted(e) | CompResult::ReplacedWith(e) | CompResult::Unchanged(e) => Ok(e.into_value().1),
+            CompResult::StillNone(_) | CompResult::Removed(_) => Err(CoreError::NotFound("cycle")),
+        }
     }
 
     async fn load_snapshot(&self, id: crate::ids::CycleId) -> Result<CycleSnapshot> {
@@ -211,8 +210,8 @@ impl Services {
         self.store.ping().await
     }
 
-    pub fn forget_cycle(&self, id: crate::ids::CycleId) {
-        self.snapshots.forget(&id);
+    pub async fn forget_cycle(&self, id: crate::ids::CycleId) {
+        self.snapshots.invalidate(&id).await;
     }
 
     /// Drop what this node has cached about an account (after a change).

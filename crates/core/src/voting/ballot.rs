@@ -314,9 +314,6 @@ pub struct NewBallot {
     /// SM3 of the client's idempotency key, and of the request body.
     pub key_hash: String,
     pub request_hash: String,
-    /// A link session to check and mark as used with the ballot
-    /// ([`crate::reports::reading::Reader::touch`]).
-    pub session: Option<String>,
 }
 
 /// What storing a final ballot came to.
@@ -333,8 +330,6 @@ pub enum SubmitOutcome {
     InFlight,
     /// Voting is not open (any more).
     VotingClosed,
-    /// The link session the ballot came by has ended.
-    SessionEnded,
 }
 
 /// A stored final ballot.

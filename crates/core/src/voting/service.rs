@@ -6,7 +6,7 @@ use crate::accounts::auth::token_digest;
 use crate::cycles::{BallotMode, Cycle, Phase};
 use crate::error::{CoreError, Msg, Result};
 use crate::ids::{CycleId, PersonId};
-use crate::reports::reading::{LinkChange, Reader};
+use crate::reports::reading::Reader;
 use crate::reports::reading_service::in_scope;
 use crate::services::CycleSnapshot;
 use crate::services::{Caller, Services};
@@ -52,8 +52,6 @@ pub(crate) struct Voter<'a> {
     pub group: &'a str,
     /// Entered by staff from a paper ballot.
     pub paper: bool,
-    /// A link session to check and mark as used with the ballot.
-    pub session: Option<&'a str>,
 }
 
 /// Turnout: who was expected, who voted.
@@ -76,7 +74,7 @@ impl Services {
         let action = if open { "voting.open" } else { "voting.close" };
         let done =
             self.store.voting_set(cycle, open, self.clock.now(), &caller.audit(action, format!("cycle:{cycle}"))).await;
-        self.forget_cycle(cycle);
+        self.forget_cycle(cycle).await;
         let done = done?;
         if !open && done.is_some() {
             // The ballot-set seal is in the log: anchor it at once.
@@ -147,8 +145,7 @@ impl Services {
     pub async fn ballot_submit(&self, reader: &Reader, key: &str, marks: Vec<MarkInput>) -> Result<String> {
         let (snapshot, scope) = self.ballot_scope(reader).await?;
         let cycle = &snapshot.cycle;
-        let voter =
-            Voter { person: reader.person_id, group: &reader.group, paper: false, session: reader.touch.as_deref() };
+        let voter = Voter { person: reader.person_id, group: &reader.group, paper: false };
         // Anonymous: the audit entry records participation, never the ballot.
         self.store_final(cycle, &scope, voter, key, marks, |named, receipt| {
             if named {
@@ -173,21 +170,10 @@ impl Services {
         // Whether voting is open is checked in the store's transaction, after
         // a replay (the first answer is returned even after closing).
         let key = key.trim();
-        let checked = if key.len() < 16 || key.len() > 128 {
-            Err(CoreError::invalid("key", Msg::new("err-ballot-key")))
-        } else {
-            check_final(&cycle.scheme, scope, marks).map_err(CoreError::Invalid)
-        };
-        let checked = match checked {
-            Ok(c) => c,
-            Err(e) => {
-                // Refused before any batch: the due touch no batch will do.
-                if let Some(digest) = voter.session {
-                    self.touch_session(digest).await?;
-                }
-                return Err(e);
-            }
-        };
+        if key.len() < 16 || key.len() > 128 {
+            return Err(CoreError::invalid("key", Msg::new("err-ballot-key")));
+        }
+        let checked = check_final(&cycle.scheme, scope, marks).map_err(CoreError::Invalid)?;
         let ballot_id = crate::accounts::auth::random_token(16);
         let remarks = serde_json::to_string(&checked.remarks).expect("remarks serialize");
         let (receipt, request_hash) = receipt_and_request_hash(cycle.id.0, &ballot_id, voter.group, &checked, &remarks);
@@ -208,29 +194,13 @@ impl Services {
             paper: voter.paper && named,
             key_hash: token_digest(key),
             request_hash,
-            session: voter.session.map(str::to_string),
         };
-        let outcome = self.store.ballot_submit(b, audit).await?;
-        if let Some(digest) = voter.session {
-            match outcome {
-                // Answered before any batch (the same key is being stored):
-                // the session is checked and touched here.
-                SubmitOutcome::InFlight => self.touch_session(digest).await?,
-                SubmitOutcome::SessionEnded => self.readers.apply(&LinkChange::Session(digest.to_string())),
-                // The batch checked the session and recorded its use (when a
-                // batch failed and its ballots were stored one by one, a
-                // refused one's record was rolled back: the database then
-                // lags by a minute at most).
-                _ => self.readers.seen(digest, self.clock.now()),
-            }
-        }
-        match outcome {
+        match self.store.ballot_submit(b, audit).await? {
             SubmitOutcome::Stored(r) | SubmitOutcome::Replayed(r) => Ok(r),
             SubmitOutcome::KeyReused => Err(CoreError::invalid("key", Msg::new("err-ballot-key-reused"))),
             SubmitOutcome::AlreadyVoted => Err(CoreError::Conflict(Msg::new("err-ballot-already"))),
             SubmitOutcome::InFlight => Err(CoreError::Conflict(Msg::new("err-ballot-in-flight"))),
             SubmitOutcome::VotingClosed => Err(CoreError::Conflict(Msg::new("err-voting-not-open"))),
-            SubmitOutcome::SessionEnded => Err(CoreError::Unauthenticated),
         }
     }
 

@@ -1,7 +1,6 @@
 //! Personal links and the reader sessions they open (digests only).
 
 use crate::entity::{cycle_evaluator, evaluator_link, link_session, person};
-use crate::events::notify_links;
 use crate::{Db, db_err};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -9,7 +8,7 @@ use kaoping_core::audit::AuditDraft;
 use kaoping_core::error::Result;
 use kaoping_core::ids::{CycleId, PersonId};
 use kaoping_core::ports::LinkStore;
-use kaoping_core::reports::reading::{LinkChange, LinkGrant, LinkSession, LinkStatus};
+use kaoping_core::reports::reading::{LinkGrant, LinkSession, LinkStatus};
 use kaoping_core::time::{from_micros, to_micros};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::Expr;
@@ -101,18 +100,12 @@ impl LinkStore for Db {
         Ok(out.into_iter().map(|(_, s)| s).collect())
     }
 
-    async fn link_issue(
-        &self,
-        cycle: CycleId,
-        links: &[(PersonId, String)],
-        audit: &AuditDraft,
-    ) -> Result<Option<LinkChange>> {
+    async fn link_issue(&self, cycle: CycleId, links: &[(PersonId, String)], audit: &AuditDraft) -> Result<()> {
         let txn = self.write().await?;
         let now = self.now_micros();
         let people: Vec<i64> = links.iter().map(|(p, _)| p.0).collect();
-        let mut revoked = 0;
         for chunk in people.chunks(500) {
-            revoked += revoke(&txn, cycle, chunk, now).await?;
+            revoke(&txn, cycle, chunk, now).await?;
         }
         for chunk in links.chunks(200) {
             let rows = chunk.iter().map(|(p, digest)| evaluator_link::ActiveModel {
@@ -128,34 +121,18 @@ impl LinkStore for Db {
             evaluator_link::Entity::insert_many(rows).exec_without_returning(&txn).await.map_err(db_err)?;
         }
         self.append_audit(&txn, audit).await?;
-        // Links issued again end their sessions on every node.
-        let change = match people.as_slice() {
-            _ if revoked == 0 => None,
-            [one] => Some(LinkChange::Person(cycle, PersonId(*one))),
-            _ => Some(LinkChange::Cycle(cycle)),
-        };
-        if let Some(change) = &change {
-            notify_links(&txn, change).await?;
-        }
-        Db::commit(txn).await?;
-        if let Some(change) = &change {
-            self.events.links_local(change.clone());
-        }
-        Ok(change)
+        Db::commit(txn).await
     }
 
-    async fn link_revoke(&self, cycle: CycleId, person: PersonId, audit: &AuditDraft) -> Result<Option<LinkChange>> {
+    async fn link_revoke(&self, cycle: CycleId, person: PersonId, audit: &AuditDraft) -> Result<bool> {
         let txn = self.write().await?;
         let n = revoke(&txn, cycle, &[person.0], self.now_micros()).await?;
         if n == 0 {
-            return Ok(None);
+            return Ok(false);
         }
         self.append_audit(&txn, audit).await?;
-        let change = LinkChange::Person(cycle, person);
-        notify_links(&txn, &change).await?;
         Db::commit(txn).await?;
-        self.events.links_local(change.clone());
-        Ok(Some(change))
+        Ok(true)
     }
 
     async fn link_find(&self, digest: &str) -> Result<Option<LinkGrant>> {
@@ -219,19 +196,17 @@ impl LinkStore for Db {
     }
 
     async fn link_session_touch(&self, digest: &str, now: DateTime<Utc>) -> Result<bool> {
-        // A read here; the time is written by the ballot writer with its
-        // next batch (a write per request would queue behind the batches).
-        let found: Option<String> = link_session::Entity::find()
-            .select_only()
-            .column(link_session::Column::Digest)
+        let at = to_micros(now);
+        let txn = self.write().await?;
+        link_session::Entity::update_many()
+            .col_expr(link_session::Column::LastSeenAt, Expr::value(at))
             .filter(link_session::Column::Digest.eq(digest))
-            .into_tuple()
-            .one(&self.conn)
+            .filter(link_session::Column::LastSeenAt.lt(at))
+            .exec(&txn)
             .await
             .map_err(db_err)?;
-        if found.is_some() {
-            self.ballots.touch(&self.writer, &self.events, digest.to_string(), to_micros(now));
-        }
+        let found = link_session::Entity::find_by_id(digest.to_string()).one(&txn).await.map_err(db_err)?;
+        Db::commit(txn).await?;
         Ok(found.is_some())
     }
 
@@ -242,18 +217,6 @@ impl LinkStore for Db {
             .exec(&txn)
             .await
             .map_err(db_err)?;
-        let change = LinkChange::Session(digest.to_string());
-        notify_links(&txn, &change).await?;
-        Db::commit(txn).await?;
-        self.events.links_local(change);
-        Ok(())
-    }
-
-    fn link_changes(&self) -> tokio::sync::broadcast::Receiver<LinkChange> {
-        self.events.subscribe_links(&self.conn)
-    }
-
-    fn link_changes_heard(&self) -> bool {
-        self.events.links_heard(&self.conn)
+        Db::commit(txn).await
     }
 }

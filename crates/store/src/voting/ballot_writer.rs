@@ -2,10 +2,9 @@
 //!
 //! One writer task per process takes the ballots queued while the previous
 //! commit was running — up to [`BATCH`] — and stores them in one transaction:
-//! voting open and the link sessions checked once for the whole batch, then
-//! one multi-row insert per table (the unique indexes checking keys and
-//! voters, see [`store_batch`]) and the audit entries chained in arrival
-//! order. An anonymous ballot is written sealed (`crate::sealing`) and
+//! voting open checked once for the whole batch, the keys seen before and
+//! the evaluators who voted looked up, then one multi-row insert per table
+//! and the audit entries chained in arrival order. An anonymous ballot is written sealed (`crate::sealing`) and
 //! published in a random order when voting closes, so that no row order,
 //! transaction id or batch ties it to its participation record.
 //!
@@ -15,17 +14,9 @@
 //! checks, receipt, stored JSON, vote contributions) is computed by the
 //! request, in parallel, and the request frees it again.
 //!
-//! The writer also records when link sessions were last used: a request
-//! checks that its session still exists (a read) and leaves the time with
-//! the writer, which writes it with its next batch. A write of its own per
-//! request would wait for the writer's lock on SQLite, and under load stall
-//! the request behind the batches (every evaluator's submit comes minutes
-//! after their last use of the link).
-//!
 //! If the batch transaction fails (a conflict with another node, a broken
-//! row), it is tried once more as a batch (its checks read again), then
-//! every ballot of it alone, in its own transaction, so a bad one fails
-//! alone and the others are kept.
+//! row), every ballot of it is stored alone, in its own transaction, so a
+//! bad one fails alone and the others are kept.
 
 use crate::entity::{ballot, ballot_draft, ballot_sealed, cycle, idempotency, participation};
 use crate::events::{Events, notify_in};
@@ -49,24 +40,13 @@ use tokio::sync::{mpsc, oneshot};
 
 mod lookups;
 pub(crate) mod rows;
-mod sessions;
 use crate::voting::sealing::{self, key_row, replay_answer, sealed_row};
 use kaoping_core::secrets::ServerKey;
 use rows::{add_counts, ballot_row, inserted_all};
-use sessions::{store_touches, touch_live};
 
 /// The most ballots committed together (at 512 connections batches of 64
 /// were nearly always full; 128 gave more ballots per CPU second).
 pub const BATCH: usize = 128;
-
-// A ballot is moved once, through the queue: boxing it would cost an
-// allocation per ballot for the sake of the rare wake-up.
-#[allow(clippy::large_enum_variant)]
-enum Work {
-    Ballot(Job),
-    /// Link session times are waiting (see [`BallotWriter::touch`]).
-    Touches,
-}
 
 struct Job {
     ballot: NewBallot,
@@ -75,24 +55,19 @@ struct Job {
     reply: oneshot::Sender<(Result<SubmitOutcome>, NewBallot, AuditDraft)>,
 }
 
-/// Link session digests and when they were last used, waiting for the writer.
-type Touches = HashMap<String, i64>;
-
 /// The handle the store keeps: the queue to the writer task (started on the
-/// first ballot or touch), the idempotency keys queued or being stored, and
-/// the link session times waiting.
+/// first ballot) and the idempotency keys queued or being stored.
 pub(crate) struct BallotWriter {
     /// Seals anonymous ballots (none: they are refused).
     key: Option<Arc<ServerKey>>,
     clock: Arc<dyn Clock>,
-    queue: OnceLock<mpsc::UnboundedSender<Work>>,
+    queue: OnceLock<mpsc::UnboundedSender<Job>>,
     in_flight: Arc<Mutex<HashSet<String>>>,
-    touches: Arc<Mutex<Touches>>,
 }
 
 impl BallotWriter {
     pub(crate) fn new(key: Option<Arc<ServerKey>>, clock: Arc<dyn Clock>) -> Self {
-        Self { key, clock, queue: Default::default(), in_flight: Default::default(), touches: Default::default() }
+        Self { key, clock, queue: Default::default(), in_flight: Default::default() }
     }
 
     pub(crate) async fn submit(
@@ -109,7 +84,7 @@ impl BallotWriter {
         let stopped = || CoreError::Store("the ballot writer has stopped".into());
         let (reply, answer) = oneshot::channel();
         let key = ballot.key_hash.clone();
-        if self.queue(conn, events).send(Work::Ballot(Job { ballot, audit, reply })).is_err() {
+        if self.queue(conn, events).send(Job { ballot, audit, reply }).is_err() {
             self.in_flight.lock().unwrap_or_else(|e| e.into_inner()).remove(&key);
             return Err(stopped());
         }
@@ -117,32 +92,11 @@ impl BallotWriter {
         answer.await.map_err(|_| stopped())?.0
     }
 
-    /// Leave a link session's last use (µs) to be written with the next batch.
-    pub(crate) fn touch(&self, conn: &DatabaseConnection, events: &Arc<Events>, digest: String, at: i64) {
-        let wake = {
-            let mut t = self.touches.lock().unwrap_or_else(|e| e.into_inner());
-            let wake = t.is_empty();
-            let seen = t.entry(digest).or_insert(at);
-            *seen = Ord::max(*seen, at);
-            wake
-        };
-        // One wake-up per set of touches: the writer takes them all at once.
-        if wake && self.queue(conn, events).send(Work::Touches).is_err() {
-            self.touches.lock().unwrap_or_else(|e| e.into_inner()).clear();
-            tracing::warn!("the ballot writer has stopped; a link session's last use is not recorded");
-        }
-    }
-
     /// The queue to the writer, started on first use.
-    fn queue(&self, conn: &DatabaseConnection, events: &Arc<Events>) -> &mpsc::UnboundedSender<Work> {
+    fn queue(&self, conn: &DatabaseConnection, events: &Arc<Events>) -> &mpsc::UnboundedSender<Job> {
         self.queue.get_or_init(|| {
             let (tx, rx) = mpsc::unbounded_channel();
-            let shared = Shared {
-                in_flight: self.in_flight.clone(),
-                touches: self.touches.clone(),
-                key: self.key.clone(),
-                clock: self.clock.clone(),
-            };
+            let shared = Shared { in_flight: self.in_flight.clone(), key: self.key.clone(), clock: self.clock.clone() };
             let (conn, events) = (conn.clone(), events.clone());
             // Ends when the store (the sending side) is dropped.
             let started = std::thread::Builder::new().name("ballot-writer".into()).spawn(move || {
@@ -162,45 +116,20 @@ impl BallotWriter {
 /// What the writer shares with the requests.
 struct Shared {
     in_flight: Arc<Mutex<HashSet<String>>>,
-    touches: Arc<Mutex<Touches>>,
     key: Option<Arc<ServerKey>>,
     clock: Arc<dyn Clock>,
 }
 
-async fn run(conn: DatabaseConnection, events: Arc<Events>, mut rx: mpsc::UnboundedReceiver<Work>, shared: Shared) {
+async fn run(conn: DatabaseConnection, events: Arc<Events>, mut rx: mpsc::UnboundedReceiver<Job>, shared: Shared) {
     let key = shared.key.as_deref();
-    let mut lookups_first = LookupsFirst::default();
-    let mut work: Vec<Work> = Vec::with_capacity(BATCH);
     let mut jobs: Vec<Job> = Vec::with_capacity(BATCH);
-    while rx.recv_many(&mut work, BATCH).await > 0 {
-        jobs.extend(work.drain(..).filter_map(|w| match w {
-            Work::Ballot(j) => Some(j),
-            Work::Touches => None,
-        }));
-        let touches = std::mem::take(&mut *shared.touches.lock().unwrap_or_else(|e| e.into_inner()));
-        if jobs.is_empty() {
-            if let Err(e) = store_touches(&conn, &touches).await {
-                tracing::warn!(error = %e, sessions = touches.len(), "link sessions' last use not recorded");
-            }
-            continue;
-        }
-        // A batch that fails (e.g. another node stored one of its keys or
-        // voters meanwhile) is tried once more — its checks read again and
-        // turn the conflicts into answers — before storing ballot by ballot,
-        // which would leave single-ballot transactions.
+    while rx.recv_many(&mut jobs, BATCH).await > 0 {
         let now = shared.clock.now();
-        let mut batch = store_batch(&conn, key, &jobs, &touches, now, &mut lookups_first).await;
-        if batch.is_err() {
-            batch = store_batch(&conn, key, &jobs, &touches, now, &mut lookups_first).await;
-        }
-        let outcomes = match batch {
+        let outcomes = match store_batch(&conn, key, &jobs, now).await {
             Ok(o) => o,
             Err(e) => {
                 if jobs.len() > 1 {
                     tracing::warn!(error = %e, ballots = jobs.len(), "batch failed; storing its ballots one by one");
-                }
-                if let Err(e) = store_touches(&conn, &touches).await {
-                    tracing::warn!(error = %e, sessions = touches.len(), "link sessions' last use not recorded");
                 }
                 let mut each = Vec::with_capacity(jobs.len());
                 for j in &jobs {
@@ -231,70 +160,15 @@ async fn run(conn: DatabaseConnection, events: Arc<Events>, mut rx: mpsc::Unboun
     }
 }
 
-/// Store a batch, with the link session times waiting, in one transaction;
-/// the outcome of each ballot, in order.
-///
-/// Nearly always no key of the batch was seen before and none of its
-/// evaluators has voted: the batch is first stored on that assumption,
-/// the unique indexes checking it as the rows go in (a lookup of 128 keys
-/// and voters before the inserts would descend the same indexes again, and
-/// on PostgreSQL the planner, its statistics stale while a meeting fills
-/// the tables, scanned a cycle's every participation row to answer it). A
-/// batch with a replayed key or a second ballot is rolled back and stored
-/// again with the lookups, which turn those into their answers — and the
-/// next [`LOOKUPS_AFTER_REDO`] batches look up first, so that a run of
-/// replays (clients resending under load) does not store every batch twice.
+/// Store a batch in one transaction; the outcome of each ballot, in order.
+/// A key or voter stored meanwhile by another node fails the batch (its
+/// ballots are then stored one by one).
 async fn store_batch(
     conn: &DatabaseConnection,
     key: Option<&ServerKey>,
     jobs: &[Job],
-    touches: &Touches,
     now: DateTime<Utc>,
-    lookups_first: &mut LookupsFirst,
 ) -> Result<Vec<Result<SubmitOutcome>>> {
-    if !lookups_first.take() {
-        if let Some(outcomes) = store_batch_as(conn, key, jobs, touches, now, false).await? {
-            return Ok(outcomes);
-        }
-        lookups_first.redone();
-    }
-    store_batch_as(conn, key, jobs, touches, now, true)
-        .await?
-        .ok_or_else(|| CoreError::Store("a checked batch found a stored row".into()))
-}
-
-/// Batches stored with the lookups first after one had to be stored twice.
-const LOOKUPS_AFTER_REDO: u32 = 16;
-
-/// How many of the next batches look their keys and voters up first.
-#[derive(Default)]
-struct LookupsFirst(u32);
-
-impl LookupsFirst {
-    /// Whether the batch about to be stored looks up first (counted).
-    fn take(&mut self) -> bool {
-        let first = self.0 > 0;
-        self.0 = self.0.saturating_sub(1);
-        first
-    }
-
-    /// A batch had to be stored twice: the next ones look up first.
-    fn redone(&mut self) {
-        self.0 = LOOKUPS_AFTER_REDO;
-    }
-}
-
-/// Store a batch; `lookup`: read the keys seen and the evaluators who
-/// voted first (else any refusal answers `None`). `None` (the transaction
-/// rolled back) if a key or voter row was already there.
-async fn store_batch_as(
-    conn: &DatabaseConnection,
-    key: Option<&ServerKey>,
-    jobs: &[Job],
-    touches: &Touches,
-    now: DateTime<Utc>,
-    lookup: bool,
-) -> Result<Option<Vec<Result<SubmitOutcome>>>> {
     let txn = begin_write(conn).await?;
     let cycles: Vec<i64> = jobs.iter().map(|j| j.ballot.cycle).collect::<HashSet<_>>().into_iter().collect();
     // Open cycles, with the start of their voting session (the only time kept).
@@ -312,19 +186,13 @@ async fn store_batch_as(
     }
     let open: HashMap<i64, i64> =
         open.into_tuple::<(i64, i64)>().all(&txn).await.map_err(db_err)?.into_iter().collect();
-    let (seen, mut voted) = if lookup { lookups(&txn, jobs, cycles).await? } else { Default::default() };
-
-    // The link sessions the ballots came by that are still there; their
-    // use is recorded with the others waiting.
-    let live = touch_live(&txn, jobs.iter().filter_map(|j| j.ballot.session.clone()), touches, now).await?;
+    let (seen, mut voted) = lookups(&txn, jobs, cycles).await?;
 
     let mut outcomes = Vec::with_capacity(jobs.len());
     let mut accepted: Vec<&Job> = Vec::with_capacity(jobs.len());
     for j in jobs {
         let b = &j.ballot;
-        let outcome = if b.session.as_ref().is_some_and(|d| !live.contains(d)) {
-            SubmitOutcome::SessionEnded
-        } else if let Some(s) = seen.get(&b.key_hash) {
+        let outcome = if let Some(s) = seen.get(&b.key_hash) {
             replay_answer(s, b, key)
         } else if !open.contains_key(&b.cycle) {
             SubmitOutcome::VotingClosed
@@ -336,21 +204,9 @@ async fn store_batch_as(
         };
         outcomes.push(Ok(outcome));
     }
-    // A refusal the lookups could turn into a replay's answer (a key sent
-    // again after voting closed, or by an evaluator who voted meanwhile).
-    let refused =
-        |o: &Result<SubmitOutcome>| matches!(o, Ok(SubmitOutcome::VotingClosed | SubmitOutcome::AlreadyVoted));
-    if !lookup && outcomes.iter().any(refused) {
-        txn.rollback().await.map_err(db_err)?;
-        return Ok(None);
-    }
     if accepted.is_empty() {
-        if touches.is_empty() && live.is_empty() {
-            txn.rollback().await.map_err(db_err)?;
-        } else {
-            txn.commit().await.map_err(db_err)?;
-        }
-        return Ok(Some(outcomes));
+        txn.rollback().await.map_err(db_err)?;
+        return Ok(outcomes);
     }
 
     // Participation and audit in arrival order; keys and ballots shuffled.
@@ -369,7 +225,7 @@ async fn store_batch_as(
     let n = accepted.len();
     if !(inserted_all(&txn, voters, voter, n).await? && inserted_all(&txn, keys, on_key, n).await?) {
         txn.rollback().await.map_err(db_err)?;
-        return Ok(None);
+        return Err(CoreError::Store("a key or voter of the batch was stored meanwhile".into()));
     }
     shuffled.shuffle(&mut rand::rng());
     // Anonymous ballots are kept sealed until voting closes (`sealing`).
@@ -402,7 +258,7 @@ async fn store_batch_as(
         notify_in(&txn, cycle).await?;
     }
     txn.commit().await.map_err(db_err)?;
-    Ok(Some(outcomes))
+    Ok(outcomes)
 }
 
 /// Store one ballot in its own transaction (the fallback when a batch fails,
@@ -430,9 +286,6 @@ async fn store_one_in(
     audit: &AuditDraft,
     now: DateTime<Utc>,
 ) -> Result<SubmitOutcome> {
-    if b.session.is_some() && touch_live(txn, b.session.iter().cloned(), &Touches::new(), now).await?.is_empty() {
-        return Ok(SubmitOutcome::SessionEnded);
-    }
     if let Some(seen) = idempotency::Entity::find_by_id(b.key_hash.clone()).one(txn).await.map_err(db_err)? {
         return Ok(replay_answer(&seen, b, key));
     }
@@ -479,22 +332,4 @@ async fn store_one_in(
         .map_err(db_err)?;
     append_audit(txn, audit, now).await?;
     Ok(SubmitOutcome::Stored(b.receipt.clone()))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn after_a_batch_stored_twice_the_next_ones_look_up_first() {
-        let mut first = LookupsFirst::default();
-        assert!(!first.take(), "batches are first stored without the lookups");
-        first.redone();
-        let taken: Vec<bool> = (0..LOOKUPS_AFTER_REDO + 2).map(|_| first.take()).collect();
-        assert!(taken[..LOOKUPS_AFTER_REDO as usize].iter().all(|t| *t), "{taken:?}");
-        assert_eq!(&taken[LOOKUPS_AFTER_REDO as usize..], &[false, false]);
-        // A redo in the countdown starts it again.
-        first.redone();
-        assert!(first.take());
-    }
 }

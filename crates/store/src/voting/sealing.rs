@@ -211,7 +211,6 @@ pub(crate) async fn publish(txn: &DatabaseTransaction, key: Option<&ServerKey>, 
             contributions,
             key_hash: p.key_hash,
             request_hash: String::new(),
-            session: None,
         });
     }
     ballots.shuffle(&mut rand::rng());

@@ -1,5 +1,5 @@
 //! The ballot writer's batches: the vote counts kept with them, and the
-//! link session a final ballot's batch checks.
+//! answers to replays and second ballots within a batch.
 
 use kaoping_core::audit::AuditDraft;
 use kaoping_core::error::CoreError;
@@ -33,7 +33,6 @@ async fn a_batch_with_more_count_rows_than_one_statement_binds_is_kept_whole() {
         contributions,
         key_hash: "cd".repeat(32),
         request_hash: "ef".repeat(32),
-        session: None,
     };
     let audit = AuditDraft::new(None, "test", None, "ballot.participate", format!("cycle:{cy}"));
     let out = w.t.db.ballot_submit(b, audit).await.unwrap();
@@ -44,30 +43,8 @@ async fn a_batch_with_more_count_rows_than_one_statement_binds_is_kept_whole() {
 }
 
 #[tokio::test]
-async fn the_same_ballot_sent_twice_at_once_from_an_ended_session_is_refused_both_times() {
-    // One of the two may be answered "in flight" before any batch: it checks
-    // the session itself, as the batch does for the other.
-    use kaoping_core::ports::LinkStore;
-    let (w, zzb, cy, s, sessions) = crate::voting::setup_n("anonymous", 1).await;
-    w.svc.voting_set(&zzb, cy, true).await.unwrap();
-    let mut r = w.svc.reader_from_link(&sessions[0], None).await.unwrap().unwrap();
-    r.touch = Some(kaoping_core::accounts::auth::token_digest(&sessions[0]));
-    w.t.db.link_session_delete(r.touch.as_deref().unwrap()).await.unwrap();
-    let m = || crate::voting::marks(&[(s[0], "good"), (s[1], "fair")]);
-    let (a, b) = tokio::join!(
-        w.svc.ballot_submit(&r, "twice-at-once-0001", m()),
-        w.svc.ballot_submit(&r, "twice-at-once-0001", m())
-    );
-    for e in [a.unwrap_err(), b.unwrap_err()] {
-        assert!(matches!(e, CoreError::Unauthenticated), "{e:?}");
-    }
-    assert!(w.svc.store.participants(cy).await.unwrap().is_empty());
-}
-
-#[tokio::test]
 async fn a_batch_with_a_replay_and_a_second_ballot_answers_each_and_keeps_the_new_ones() {
-    // The batch is stored first without looking keys and voters up; a row
-    // already there sends it round again with the lookups.
+    // The batch looks keys and voters up before it writes.
     let (w, zzb, cy, s, sessions) = crate::voting::setup_n("named", 40).await;
     w.svc.voting_set(&zzb, cy, true).await.unwrap();
     let mut readers = Vec::new();

@@ -198,6 +198,7 @@ err-form-too-large = What was sent is larger than the { $max } KB limit.
 err-upload-too-large = The file is larger than the { $max } MB limit.
 err-form-content-type = The form was not sent as a form (application/x-www-form-urlencoded).
 err-form-field-twice = The form field “{ $field }” was sent more than once.
+err-form-unreadable = The form could not be read: a field is missing or malformed.
 submissions-title = Report submissions
 coverage-title = Reading coverage
 action-link-issue = Issue personal links

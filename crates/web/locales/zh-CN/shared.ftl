@@ -198,6 +198,7 @@ err-form-too-large = 提交的内容超过 { $max } KB 上限。
 err-upload-too-large = 文件超过 { $max } MB 上限。
 err-form-content-type = 表单的提交格式不正确（应为 application/x-www-form-urlencoded）。
 err-form-field-twice = 表单字段“{ $field }”重复提交。
+err-form-unreadable = 表单内容无法读取：缺少必填字段或格式不对。
 submissions-title = 报告提交情况
 coverage-title = 阅读情况
 action-link-issue = 发放一人一码

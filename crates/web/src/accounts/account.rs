@@ -3,10 +3,10 @@
 use crate::AppState;
 use crate::ctx::{Auth, AuthAny};
 use crate::error::AppResult;
+use crate::form::Form;
 use crate::views::FlashQuery;
 use crate::views::{FormErrors, Page, render};
 use askama::Template;
-use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};

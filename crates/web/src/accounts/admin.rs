@@ -3,10 +3,10 @@
 use crate::AppState;
 use crate::ctx::{Auth, OrgAdmin};
 use crate::error::AppResult;
+use crate::form::Form;
 use crate::people::pages::{RoleOption, parse_account_form};
 use crate::views::{FormErrors, Page, render};
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, Query, RawForm, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};

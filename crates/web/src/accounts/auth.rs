@@ -3,11 +3,11 @@
 use crate::AppState;
 use crate::ctx::{AuthAny, Ctx, safe_next};
 use crate::error::AppResult;
+use crate::form::Form;
 use crate::i18n::Lang;
 use crate::middleware::{lang_cookie, session_cookie};
 use crate::views::{Page, render};
 use askama::Template;
-use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};

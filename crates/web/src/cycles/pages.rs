@@ -4,11 +4,11 @@
 use crate::AppState;
 use crate::ctx::OrgAdmin;
 use crate::error::AppResult;
+use crate::form::Form;
 use crate::org::pages::{TreeRow, rows};
 use crate::views::FlashQuery;
 use crate::views::{FormErrors, Page, render};
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};

@@ -4,12 +4,12 @@
 use crate::AppState;
 use crate::ctx::{Auth, OrgAdmin};
 use crate::error::{AppError, AppResult};
+use crate::form::Form;
 use crate::i18n::Lang;
 use crate::sheet::{self, ImportView, ReportRow, xlsx};
 use crate::views::FlashQuery;
 use crate::views::{FormErrors, Page, render};
 use askama::Template;
-use axum::Form;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};

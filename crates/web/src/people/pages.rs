@@ -3,11 +3,11 @@
 use crate::AppState;
 use crate::ctx::{Auth, OrgAdmin};
 use crate::error::{AppError, AppResult};
+use crate::form::Form;
 use crate::org::pages::TreeRow;
 use crate::views::FlashQuery;
 use crate::views::{FormErrors, Page, render};
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, Query, RawForm, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};

@@ -5,9 +5,9 @@
 use crate::AppState;
 use crate::ctx::{Auth, OrgAdmin};
 use crate::error::AppResult;
+use crate::form::Form;
 use crate::views::{FormErrors, Page, render};
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};

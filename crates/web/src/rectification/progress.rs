@@ -4,9 +4,9 @@
 use crate::AppState;
 use crate::ctx::{Auth, OrgAdmin};
 use crate::error::{AppError, AppResult};
+use crate::form::Form;
 use crate::rectification::plan::{organizer_page, own_page};
 use crate::views::{FormErrors, render};
-use axum::Form;
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};

@@ -5,9 +5,9 @@
 use crate::AppState;
 use crate::ctx::{Ctx, OrgAdmin};
 use crate::error::{AppError, AppResult};
+use crate::form::Form;
 use crate::views::{Page, render};
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};

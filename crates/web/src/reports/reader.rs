@@ -4,11 +4,11 @@
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::{AppError, AppResult};
+use crate::form::Form;
 use crate::middleware::cookie;
 use crate::reports::links::LINK_COOKIE;
 use crate::views::{FormErrors, Page, render};
 use askama::Template;
-use axum::Form;
 use axum::extract::{FromRequestParts, Path, Query, RawPathParams, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -34,21 +34,8 @@ pub async fn reader_for(
     headers: &HeaderMap,
     cycle: i64,
 ) -> AppResult<Result<Reader, Response>> {
-    reader_for_with(state, ctx, headers, cycle, false).await
-}
-
-/// [`reader_for`]; `defer_touch` for a final ballot's submit, whose batch
-/// checks the link session and records its use
-/// (`Services::reader_from_link_with`).
-pub async fn reader_for_with(
-    state: &AppState,
-    ctx: &Ctx,
-    headers: &HeaderMap,
-    cycle: i64,
-    defer_touch: bool,
-) -> AppResult<Result<Reader, Response>> {
     if let Some(token) = cookie(headers, LINK_COOKIE).filter(|t| !t.is_empty()) {
-        let r = state.services.reader_from_link_with(token, ctx.client.clone(), defer_touch).await?;
+        let r = state.services.reader_from_link(token, ctx.client.clone()).await?;
         if let Some(r) = r.filter(|r| r.cycle_id == CycleId(cycle)) {
             return Ok(Ok(r));
         }
@@ -75,11 +62,9 @@ pub fn ended(state: &AppState, ctx: &Ctx) -> Response {
 /// The evaluator reading the path's `{cycle}`, by personal link or by an
 /// account on its roster. Without one the request is answered before the
 /// handler runs: the "link ended" page (401), or 401 problem JSON on the API.
-/// `DEFER_TOUCH`: a final ballot's submit, whose batch checks the link
-/// session and records its use.
-pub struct ReaderIn<const DEFER_TOUCH: bool = false>(pub Reader);
+pub struct ReaderIn(pub Reader);
 
-impl<const DEFER_TOUCH: bool> FromRequestParts<AppState> for ReaderIn<DEFER_TOUCH> {
+impl FromRequestParts<AppState> for ReaderIn {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
@@ -87,7 +72,7 @@ impl<const DEFER_TOUCH: bool> FromRequestParts<AppState> for ReaderIn<DEFER_TOUC
         let params = RawPathParams::from_request_parts(parts, state).await.map_err(IntoResponse::into_response)?;
         let cycle = params.iter().find(|(k, _)| *k == "cycle").and_then(|(_, v)| v.parse::<i64>().ok());
         let Some(cycle) = cycle else { return Err(AppError::not_found().into_response()) };
-        match reader_for_with(state, &ctx, &parts.headers, cycle, DEFER_TOUCH).await {
+        match reader_for(state, &ctx, &parts.headers, cycle).await {
             Ok(Ok(r)) => Ok(Self(r)),
             Ok(Err(refused)) => Err(refused),
             Err(e) => Err(e.into_response()),

@@ -4,9 +4,9 @@
 use crate::AppState;
 use crate::ctx::OrgAdmin;
 use crate::error::AppResult;
+use crate::form::Form;
 use crate::views::{Page, render};
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use kaoping_core::cycles::Cycle;

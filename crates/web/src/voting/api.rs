@@ -177,9 +177,7 @@ pub struct ReceiptDto {
         (status = 422, body = crate::api::Problem, description = "each problem of scoring.md §2, by field")))]
 pub async fn ballot_submit(
     State(state): State<AppState>,
-    // The ballot's batch checks the link session and records its use (an
-    // ended session: 401).
-    ReaderIn(reader): ReaderIn<true>,
+    ReaderIn(reader): ReaderIn,
     Json(b): Json<BallotBody>,
 ) -> AppResult<Response> {
     let receipt = state.services.ballot_submit(&reader, &b.key, b.marks).await?;

@@ -5,10 +5,10 @@
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::AppResult;
+use crate::form::Form;
 use crate::reports::reader::{ReaderIn, reader_page};
 use crate::views::{FormErrors, Page, render};
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -193,20 +193,11 @@ pub async fn review(State(state): State<AppState>, ctx: Ctx, ReaderIn(reader): R
     Ok(render(&review_view(&state, &ctx, &reader, None).await?))
 }
 
-/// The submit form: the idempotency key and the reviewed marks as JSON
-/// (read by [`crate::urlform`], the hot path's lean form decoder).
+/// The submit form: the idempotency key and the reviewed marks as JSON.
+#[derive(serde::Deserialize)]
 pub struct SubmitForm {
     pub key: String,
     pub marks: String,
-}
-
-impl<S: Send + Sync> axum::extract::FromRequest<S> for SubmitForm {
-    type Rejection = Response;
-
-    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Response> {
-        let [key, marks] = crate::urlform::fields(req, state, ["key", "marks"]).await?;
-        Ok(Self { key, marks })
-    }
 }
 
 #[derive(Template)]
@@ -220,16 +211,12 @@ struct ReceiptView {
 pub async fn submit(
     State(state): State<AppState>,
     ctx: Ctx,
-    ReaderIn(reader): ReaderIn<true>,
-    f: SubmitForm,
+    ReaderIn(reader): ReaderIn,
+    crate::form::Form(f): crate::form::Form<SubmitForm>,
 ) -> AppResult<Response> {
-    // The ballot's batch checks the link session and records its use.
     let marks: Vec<MarkInput> = match serde_json::from_str(&f.marks) {
         Ok(m) => m,
         Err(_) => {
-            if let Err(CoreError::Unauthenticated) = state.services.touch_due(&reader).await {
-                return Ok(crate::reports::reader::ended(&state, &ctx));
-            }
             let e = FormErrors::general(ctx.lang, &kaoping_core::Msg::new("err-ballot-tampered"));
             let view = review_view(&state, &ctx, &reader, Some(e)).await?;
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&view)).into_response());

@@ -6,10 +6,10 @@
 use crate::AppState;
 use crate::ctx::OrgAdmin;
 use crate::error::AppResult;
+use crate::form::Form;
 use crate::views::{FormErrors, Page, render};
 use crate::voting::ballot::{Row, marks_from_form, rows};
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};

@@ -3,7 +3,7 @@
 use crate::AppState;
 use crate::ctx::OrgAdmin;
 use crate::error::AppResult;
-use axum::Form;
+use crate::form::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use kaoping_core::ids::CycleId;

@@ -1,6 +1,5 @@
-//! What a batch reads when it looks before it writes: the keys it has seen
-//! before and the evaluators who have voted (after a batch that hit a
-//! unique index, and for the next few; see `store_batch`).
+//! What a batch reads before it writes: the keys it has seen before (their
+//! first answers) and the evaluators who have voted.
 
 use super::Job;
 use crate::db_err;
