@@ -111,6 +111,8 @@ pub struct Db {
     key: Option<std::sync::Arc<kaoping_core::secrets::ServerKey>>,
     /// Where every instant written comes from.
     clock: std::sync::Arc<dyn kaoping_core::time::Clock>,
+    /// Link sessions' last use, written once a second (`reports::touches`).
+    touches: std::sync::Arc<reports::touches::Touches>,
 }
 
 pub(crate) fn db_err(e: DbErr) -> CoreError {
@@ -152,19 +154,10 @@ impl Db {
                     // sealed ballots: no remnant in free pages).
                     .pragma("secure_delete", "on")
                     .busy_timeout(Duration::from_secs(10));
-                // A local file: no need to ping a connection before each use
-                // (a round trip to its worker thread). The ballot writer keeps
-                // its statement journals in memory (a batch insert's journal
-                // otherwise spills to a temporary file past 64 KiB) and
-                // SQLite's default 2 MiB of pages: a 64 MiB cache saved page
-                // re-reads (~2 % of the CPU under load) but cost more (~4 %)
-                // in the page-cache truncation SQLite runs at every commit.
-                // Its commits checkpoint the WAL at 4,000 pages, not 1,000:
-                // the pages every batch rewrites (the idempotency index, the
-                // kept counts, sessions) are copied to the database once per
-                // checkpoint, so less often is less work (A/B: 82–91 % of
-                // the reference's rate against 72–81 %; docs/performance-ballots.md,
-                // seventh round).
+                // A local file: no ping before each use. The ballot writer
+                // keeps statement journals in memory (a batch insert's would
+                // spill to a file) and checkpoints the WAL at 4,000 pages, so
+                // the pages every batch rewrites are copied out less often.
                 let writer = SqlitePoolOptions::new().max_connections(1).test_before_acquire(false).connect_lazy_with(
                     opts.clone().pragma("temp_store", "memory").pragma("wal_autocheckpoint", "4000"),
                 );
@@ -237,7 +230,7 @@ impl Db {
         };
         let clock: std::sync::Arc<dyn kaoping_core::time::Clock> = std::sync::Arc::new(kaoping_core::time::SystemClock);
         let ballots = std::sync::Arc::new(voting::ballot_writer::BallotWriter::new(None, clock.clone()));
-        Ok(Self { conn, writer, ballots, events: Default::default(), key: None, clock })
+        Ok(Self { conn, writer, ballots, events: Default::default(), key: None, clock, touches: Default::default() })
     }
 
     /// Use the server key (read from its file by the caller). Without one,
@@ -256,6 +249,12 @@ impl Db {
         self.ballots = std::sync::Arc::new(voting::ballot_writer::BallotWriter::new(self.key.clone(), clock.clone()));
         self.clock = clock;
         self
+    }
+
+    /// Write the link sessions' uses still waiting (they are written once a
+    /// second anyway; tests and shutdown do not wait for that).
+    pub async fn flush_touches(&self) -> Result<()> {
+        self.touches.flush(&self.conn).await
     }
 
     /// The current instant on this store's clock.

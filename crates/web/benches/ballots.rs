@@ -403,7 +403,9 @@ async fn bench() {
             cycle: cy2.0,
             id: format!("{i:032x}"),
             group: "all".into(),
-            evaluator: None,
+            // Named, as the cycle is: stored and counted at once (an
+            // anonymous ballot stays sealed until the close opens it).
+            evaluator: Some(10_000_000 + i as i64),
             participant: 10_000_000 + i as i64,
             contributions: kaoping_core::voting::counts::contributions(&scheme, "all", &checked.marks),
             marks: kaoping_core::voting::ballot::stored_json(&checked.marks),

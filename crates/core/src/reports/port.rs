@@ -30,8 +30,8 @@ pub trait LinkStore: Send + Sync {
         expires: DateTime<Utc>,
     ) -> Result<()>;
     async fn link_session_get(&self, digest: &str) -> Result<Option<LinkSession>>;
-    /// Record that the session was used (never moving its time back); false
-    /// if it no longer exists.
+    /// Record that the session was used (written within a second, never
+    /// moving its time back); false if it no longer exists.
     async fn link_session_touch(&self, digest: &str, now: DateTime<Utc>) -> Result<bool>;
     async fn link_session_delete(&self, digest: &str) -> Result<()>;
 }

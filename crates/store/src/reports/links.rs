@@ -196,17 +196,10 @@ impl LinkStore for Db {
     }
 
     async fn link_session_touch(&self, digest: &str, now: DateTime<Utc>) -> Result<bool> {
-        let at = to_micros(now);
-        let txn = self.write().await?;
-        link_session::Entity::update_many()
-            .col_expr(link_session::Column::LastSeenAt, Expr::value(at))
-            .filter(link_session::Column::Digest.eq(digest))
-            .filter(link_session::Column::LastSeenAt.lt(at))
-            .exec(&txn)
-            .await
-            .map_err(db_err)?;
-        let found = link_session::Entity::find_by_id(digest.to_string()).one(&txn).await.map_err(db_err)?;
-        Db::commit(txn).await?;
+        let found = link_session::Entity::find_by_id(digest.to_string()).one(&self.conn).await.map_err(db_err)?;
+        if found.is_some() {
+            self.touches.add(&self.conn, digest, to_micros(now));
+        }
         Ok(found.is_some())
     }
 

@@ -3,6 +3,7 @@
 pub(crate) mod entity;
 mod links;
 mod reading;
+pub(crate) mod touches;
 
 use crate::entity::{report, report_version, stored_file};
 use crate::{Db, db_err};

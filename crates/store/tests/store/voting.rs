@@ -357,13 +357,16 @@ async fn a_link_sessions_use_is_recorded_once_a_minute_and_never_moves_back() {
     let before = seen().await.expect("a session");
     clock.advance(chrono::Duration::seconds(30));
     assert!(svc.reader_from_link(&sessions[0], None).await.unwrap().is_some());
+    store.flush_touches().await.unwrap();
     assert_eq!(seen().await, Some(before), "not within the minute");
     clock.advance(chrono::Duration::seconds(31));
     assert!(svc.reader_from_link(&sessions[0], None).await.unwrap().is_some());
+    store.flush_touches().await.unwrap();
     let t1 = seen().await.unwrap();
     assert_eq!(t1, svc.clock.now(), "recorded past the minute");
     // An older time (from a slower node) does not move it back.
     assert!(store.link_session_touch(&digest, before).await.unwrap());
+    store.flush_touches().await.unwrap();
     assert_eq!(seen().await, Some(t1));
     // An ended session is not touched.
     store.link_session_delete(&digest).await.unwrap();
