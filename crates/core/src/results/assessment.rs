@@ -1,11 +1,13 @@
-//! The review meeting (评议会) and the other assessment inputs: who is
-//! presenting, the per-subject routine score, observation and service
-//! scores when entered by hand, routine grade (for the gate) and veto.
+//! The assessment inputs besides the ballots, per subject: component
+//! values entered by hand (read through their sources,
+//! [`crate::results::components`]), the routine grade (for the gate) and
+//! the veto.
 
 use crate::cycles::scheme::Component;
 use crate::exact::Dec4;
 use crate::ids::PersonId;
 use crate::results::tally::{Extras, RoutineGrade};
+use std::collections::HashMap;
 
 impl RoutineGrade {
     pub const ALL: [RoutineGrade; 4] = [Self::Excellent, Self::Competent, Self::BasicallyCompetent, Self::Incompetent];
@@ -70,6 +72,15 @@ impl Assessment {
         }
     }
 
+    pub fn set(&mut self, c: Component, v: Option<Dec4>) {
+        match c {
+            Component::Democratic => {}
+            Component::Routine => self.routine = v,
+            Component::Observation => self.observation = v,
+            Component::Service => self.service = v,
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.routine.is_none()
             && self.observation.is_none()
@@ -79,15 +90,14 @@ impl Assessment {
     }
 }
 
-/// The engine's extras from the entered assessments.
-pub fn extras(rows: &[Assessment]) -> Extras {
+/// The engine's extras: the component values (from their sources) and the
+/// entered vetoes and routine grades.
+pub fn extras(rows: &[Assessment], values: &HashMap<(PersonId, Component), Dec4>) -> Extras {
     let mut e = Extras::default();
+    for ((p, c), v) in values {
+        e.components.insert((p.0, *c), v.as_frac());
+    }
     for a in rows {
-        for c in [Component::Routine, Component::Observation, Component::Service] {
-            if let Some(v) = a.value(c) {
-                e.components.insert((a.subject.0, c), v.as_frac());
-            }
-        }
         if a.veto_reason.is_some() {
             e.vetoes.insert(a.subject.0);
         }
@@ -110,8 +120,12 @@ mod tests {
             veto_reason: Some("安全生产事故".into()),
             ..Assessment::new(PersonId(7))
         };
-        let e = extras(&[a, Assessment::new(PersonId(8))]);
-        assert_eq!(e.components.len(), 1);
+        let mut x = Assessment::new(PersonId(8));
+        x.set(Component::Service, Some(Dec4::from_int(90)));
+        assert_eq!(x.value(Component::Service), Some(Dec4::from_int(90)));
+        let values = HashMap::from([((PersonId(7), Component::Routine), a.routine.unwrap())]);
+        let e = extras(&[a, x], &values);
+        assert_eq!(e.components.len(), 1, "only the values the sources gave");
         assert_eq!(e.components[&(7, Component::Routine)], crate::exact::Frac::new(175, 2));
         assert!(e.vetoes.contains(&7) && !e.vetoes.contains(&8));
         assert_eq!(e.routine_grades.get(&7), Some(&RoutineGrade::Excellent));

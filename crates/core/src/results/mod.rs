@@ -2,6 +2,7 @@
 //! components, the export and its seal.
 
 pub mod assessment;
+pub mod components;
 pub mod export;
 pub mod port;
 pub mod service;

@@ -40,7 +40,8 @@ impl Services {
             .map(|s| TallySubject { id: s.person_id.0, category: s.category.clone(), order: s.order })
             .collect();
         let counts = self.store.ballot_counts(c.id).await?;
-        let extras = extras(&self.store.assessment_list(c.id).await?);
+        let rows = self.store.assessment_list(c.id).await?;
+        let extras = extras(&rows, &self.component_values(c, &rows).await?);
         tally_counts(&c.scheme, &subjects, &counts, &extras).map_err(|missing| {
             let list: Vec<String> = missing
                 .iter()
@@ -198,9 +199,12 @@ impl Services {
     }
 
     /// The subjects with what was entered for them besides the ballots.
+    /// Each subject with their assessment, its component values as their
+    /// sources give them (entered or computed).
     pub async fn assessments(&self, caller: &Caller, cycle: CycleId) -> Result<(Cycle, Vec<(Subject, Assessment)>)> {
         let c = self.cycle_get(caller, cycle).await?;
         let entered = self.store.assessment_list(cycle).await?;
+        let values = self.component_values(&c, &entered).await?;
         let rows = self
             .store
             .subject_list(cycle)
@@ -208,7 +212,10 @@ impl Services {
             .into_iter()
             .map(|s| {
                 let a = entered.iter().find(|a| a.subject == s.person_id).cloned();
-                let a = a.unwrap_or_else(|| Assessment::new(s.person_id));
+                let mut a = a.unwrap_or_else(|| Assessment::new(s.person_id));
+                for src in self.component_sources() {
+                    a.set(src.component(), values.get(&(s.person_id, src.component())).copied());
+                }
                 (s, a)
             })
             .collect();
@@ -217,8 +224,12 @@ impl Services {
 
     /// Save entered assessments (all or nothing): scores 0–100 with at
     /// most 4 decimals, a reason for every veto; refused once published.
-    pub async fn assessments_save(&self, caller: &Caller, cycle: CycleId, rows: Vec<Assessment>) -> Result<usize> {
+    /// Components computed by their modules are not taken from `rows`.
+    pub async fn assessments_save(&self, caller: &Caller, cycle: CycleId, mut rows: Vec<Assessment>) -> Result<usize> {
         let c = self.cycle_get(caller, cycle).await?;
+        for src in self.component_sources().iter().filter(|s| !s.entered()) {
+            rows.iter_mut().for_each(|a| a.set(src.component(), None));
+        }
         if c.results.published_at.is_some() {
             return Err(CoreError::Conflict(Msg::new("err-results-published")));
         }
@@ -286,7 +297,8 @@ impl Services {
             .collect();
         ballots.sort_by(|a, b| a.id.cmp(&b.id));
         let assessments = self.store.assessment_list(cycle).await?;
-        let extras = crate::results::assessment::extras(&assessments);
+        let values = self.component_values(c, &assessments).await?;
+        let extras = crate::results::assessment::extras(&assessments, &values);
         let mut components: BTreeMap<String, BTreeMap<i64, crate::exact::Frac>> = BTreeMap::new();
         for ((subject, component), v) in &extras.components {
             components.entry(component.as_str().to_string()).or_default().insert(*subject, *v);

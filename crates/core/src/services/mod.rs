@@ -59,6 +59,9 @@ pub struct Services {
     pub notifier: Arc<dyn crate::notify::Notifier>,
     /// Failed logins per client address and username (this node).
     pub login_throttle: Arc<crate::accounts::throttle::LoginThrottle>,
+    /// Where each component of the composite comes from
+    /// ([`crate::results::components`]).
+    pub(crate) components: Arc<Vec<Arc<dyn crate::results::components::ComponentSource>>>,
     /// Where the head of the audit chain is anchored outside the database.
     pub anchors: Option<Arc<dyn crate::audit::AnchorSink>>,
 }
@@ -137,6 +140,7 @@ impl Services {
             store,
             notifier: Arc::new(crate::notify::LogNotifier),
             anchors: None,
+            components: Arc::new(crate::results::components::entered_sources()),
             login_throttle,
         }
     }

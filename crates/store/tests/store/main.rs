@@ -6,6 +6,7 @@ mod anonymity;
 mod audit;
 mod backup;
 mod ballot_batches;
+mod components;
 mod cycles;
 mod feedback;
 mod org;

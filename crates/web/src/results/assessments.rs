@@ -1,6 +1,7 @@
-//! The other assessment inputs (routine score 日常考核, observation and
-//! service scores until their modules compute them, routine grade for the
-//! gate, veto 一票否决 with its reason), and the result cards: one subject's
+//! The other assessment inputs (the components organizers enter, such as
+//! the routine score 日常考核, beside those their modules compute; the
+//! routine grade for the gate; veto 一票否决 with its reason), and the
+//! result cards: one subject's
 //! result for the organizer, a subject's own published results, and the
 //! public summary.
 
@@ -15,6 +16,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use kaoping_core::cycles::Cycle;
 use kaoping_core::cycles::roster::Subject;
+use kaoping_core::cycles::scheme::Component;
 use kaoping_core::error::{CoreError, FieldError, Msg};
 use kaoping_core::exact::Dec4;
 use kaoping_core::ids::{CycleId, PersonId};
@@ -22,8 +24,43 @@ use kaoping_core::results::assessment::Assessment;
 use kaoping_core::results::tally::{RoutineGrade, round2};
 use kaoping_core::services::{ResultCard, Summary};
 
-/// A form row: (subject, routine, observation, service, routine grade code, veto reason).
-type FormRow = (Subject, String, String, String, String, String);
+/// A form row: the subject, a cell per component of the scheme, the
+/// routine grade code and the veto reason.
+struct FormRow {
+    subject: Subject,
+    cells: Vec<Cell>,
+    grade: String,
+    veto: String,
+}
+
+impl FormRow {
+    fn is_grade(&self, code: &str) -> bool {
+        self.grade == code
+    }
+}
+
+/// One component's value: an input where organizers enter it, else shown.
+struct Cell {
+    /// The form field (`r_12`: routine of person 12).
+    field: String,
+    label: &'static str,
+    value: String,
+    entered: bool,
+}
+
+/// The form field of a component's value for a person.
+fn field(c: Component, p: i64) -> String {
+    format!("{}_{p}", &c.as_str()[..1])
+}
+
+/// The non-democratic components, in order; those of the scheme are shown.
+fn components() -> impl Iterator<Item = Component> {
+    Component::ALL.into_iter().filter(|c| *c != Component::Democratic)
+}
+
+fn in_scheme(cycle: &Cycle, c: Component) -> bool {
+    cycle.scheme.components.iter().any(|(x, _)| *x == c)
+}
 
 #[derive(Template)]
 #[template(path = "results/assessments.html")]
@@ -51,8 +88,17 @@ async fn view(
     let rows = entered.unwrap_or_else(|| {
         list.into_iter()
             .map(|(s, x)| {
-                let g = x.routine_grade.map(|g| g.as_str().to_string()).unwrap_or_default();
-                (s, text(x.routine), text(x.observation), text(x.service), g, x.veto_reason.unwrap_or_default())
+                let cells = components()
+                    .filter(|c| in_scheme(&cycle, *c))
+                    .map(|c| Cell {
+                        field: field(c, s.person_id.0),
+                        label: c.label_key(),
+                        value: text(x.value(c)),
+                        entered: state.services.component_entered(c),
+                    })
+                    .collect();
+                let grade = x.routine_grade.map(|g| g.as_str().to_string()).unwrap_or_default();
+                FormRow { subject: s, cells, grade, veto: x.veto_reason.unwrap_or_default() }
             })
             .collect()
     });
@@ -74,27 +120,22 @@ pub async fn show(
     Ok(render(&view(&state, &a, id, None, FormErrors::default(), q.flash.as_deref()).await?))
 }
 
-/// Fields `r_{person}`, `o_{person}`, `s_{person}`, `g_{person}`, `v_{person}`.
+/// Fields `r_{person}`, `o_{person}`, `s_{person}` (the components entered),
+/// `g_{person}`, `v_{person}`.
 pub async fn save(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
     Path(id): Path<i64>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    let (_, list) = state.services.assessments(&a.caller, CycleId(id)).await?;
+    let (cycle, list) = state.services.assessments(&a.caller, CycleId(id)).await?;
     let get = |k: String| fields.iter().find(|(n, _)| *n == k).map(|(_, v)| v.trim().to_string()).unwrap_or_default();
     let mut errs: Vec<FieldError> = Vec::new();
     let mut rows = Vec::new();
     let mut echo = Vec::new();
-    for (s, _) in list {
+    for (s, stored) in list {
         let p = s.person_id.0;
-        let (r, o, sv, g, v) = (
-            get(format!("r_{p}")),
-            get(format!("o_{p}")),
-            get(format!("s_{p}")),
-            get(format!("g_{p}")),
-            get(format!("v_{p}")),
-        );
+        let (g, v) = (get(format!("g_{p}")), get(format!("v_{p}")));
         let mut num = |field: &str, t: &str| -> Option<Dec4> {
             if t.is_empty() {
                 return None;
@@ -103,7 +144,7 @@ pub async fn save(
                 Ok(d) => Some(d),
                 Err(m) => {
                     errs.push(FieldError::new(
-                        format!("{field}_{p}"),
+                        field.to_string(),
                         Msg::new("err-assessment-row")
                             .arg("name", s.person_name.clone())
                             .arg("problem", a.ctx.lang.msg(&m)),
@@ -113,13 +154,22 @@ pub async fn save(
             }
         };
         let mut x = Assessment::new(PersonId(p));
-        x.routine = num("r", &r);
-        x.observation = num("o", &o);
-        x.service = num("s", &sv);
+        let mut cells = Vec::new();
+        for c in components() {
+            let entered = state.services.component_entered(c);
+            let name = field(c, p);
+            let value = if entered { get(name.clone()) } else { text(stored.value(c)) };
+            if entered {
+                x.set(c, num(&name, &value));
+            }
+            if in_scheme(&cycle, c) {
+                cells.push(Cell { field: name, label: c.label_key(), value, entered });
+            }
+        }
         x.routine_grade = RoutineGrade::parse(&g);
         x.veto_reason = (!v.is_empty()).then(|| v.clone());
         rows.push(x);
-        echo.push((s, r, o, sv, g, v));
+        echo.push(FormRow { subject: s, cells, grade: g, veto: v });
     }
     let result = if errs.is_empty() {
         state.services.assessments_save(&a.caller, CycleId(id), rows).await.map(|_| ())
