@@ -120,12 +120,12 @@ async fn refused(state: &AppState, a: &Auth, e: CoreError) -> AppResult<Response
 pub async fn set_grants(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path(id): Path<i64>,
+    Path(id): Path<AccountId>,
     RawForm(body): RawForm,
 ) -> AppResult<Response> {
     let (_, grants) = parse_account_form(&body);
     let result = match Services::parse_grants(&grants) {
-        Ok(g) => state.services.account_set_grants(&a.caller, AccountId(id), &g).await,
+        Ok(g) => state.services.account_set_grants(&a.caller, id, &g).await,
         Err(e) => Err(e),
     };
     match result {
@@ -137,17 +137,21 @@ pub async fn set_grants(
 pub async fn reset_password(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path(id): Path<i64>,
+    Path(id): Path<AccountId>,
 ) -> AppResult<Response> {
-    let password = state.services.account_reset_password(&a.caller, AccountId(id)).await?;
+    let password = state.services.account_reset_password(&a.caller, id).await?;
     let mut view = list_view(&state, &a).await?;
-    let username = view.rows.iter().find(|r| r.a.id.0 == id).map(|r| r.a.username.clone()).unwrap_or_default();
+    let username = view.rows.iter().find(|r| r.a.id == id).map(|r| r.a.username.clone()).unwrap_or_default();
     view.reset = Some((username, password));
     Ok(render(&view))
 }
 
-pub async fn unlock(State(state): State<AppState>, OrgAdmin(a): OrgAdmin, Path(id): Path<i64>) -> AppResult<Response> {
-    state.services.account_unlock(&a.caller, AccountId(id)).await?;
+pub async fn unlock(
+    State(state): State<AppState>,
+    OrgAdmin(a): OrgAdmin,
+    Path(id): Path<AccountId>,
+) -> AppResult<Response> {
+    state.services.account_unlock(&a.caller, id).await?;
     Ok(Redirect::to("/admin/accounts?flash=account-unlocked").into_response())
 }
 
@@ -159,11 +163,11 @@ pub struct ActiveForm {
 pub async fn set_active(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path(id): Path<i64>,
+    Path(id): Path<AccountId>,
     Form(f): Form<ActiveForm>,
 ) -> AppResult<Response> {
     let active = f.active == "1";
-    match state.services.account_set_active(&a.caller, AccountId(id), active).await {
+    match state.services.account_set_active(&a.caller, id, active).await {
         Ok(()) => {
             let flash = if active { "account-enabled" } else { "account-disabled" };
             Ok(Redirect::to(&format!("/admin/accounts?flash={flash}")).into_response())

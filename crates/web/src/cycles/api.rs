@@ -110,9 +110,9 @@ pub async fn create(
 pub async fn get_one(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path(id): Path<i64>,
+    Path(id): Path<CycleId>,
 ) -> AppResult<Json<CycleDto>> {
-    Ok(Json(state.services.cycle_get(&a.caller, CycleId(id)).await?.into()))
+    Ok(Json(state.services.cycle_get(&a.caller, id).await?.into()))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -128,13 +128,13 @@ pub struct SchemeBody {
 pub async fn put_scheme(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path(id): Path<i64>,
+    Path(id): Path<CycleId>,
     Json(b): Json<SchemeBody>,
 ) -> AppResult<StatusCode> {
     let scheme: Scheme = serde_json::from_value(b.scheme)
         .map_err(|e| CoreError::invalid("scheme", Msg::new("err-scheme-json").arg("error", e)))?;
     let cats: Vec<Category> = b.categories.into_iter().map(|c| Category { code: c.code, name: c.name }).collect();
-    state.services.cycle_set_scheme(&a.caller, CycleId(id), &scheme, &cats).await?;
+    state.services.cycle_set_scheme(&a.caller, id, &scheme, &cats).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -149,10 +149,10 @@ pub struct PhaseBody {
 pub async fn advance(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path(id): Path<i64>,
+    Path(id): Path<CycleId>,
     Json(b): Json<PhaseBody>,
 ) -> AppResult<Json<CycleDto>> {
     let to = Phase::parse(&b.to)
         .ok_or_else(|| CoreError::invalid("to", Msg::new("err-phase-unknown").arg("value", &b.to)))?;
-    Ok(Json(state.services.cycle_advance(&a.caller, CycleId(id), to).await?.into()))
+    Ok(Json(state.services.cycle_advance(&a.caller, id, to).await?.into()))
 }

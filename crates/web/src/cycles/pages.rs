@@ -120,9 +120,9 @@ struct ShowView {
     errors: FormErrors,
 }
 
-async fn show_view(state: &AppState, a: &crate::ctx::Auth, id: i64, errors: FormErrors) -> AppResult<ShowView> {
+async fn show_view(state: &AppState, a: &crate::ctx::Auth, id: CycleId, errors: FormErrors) -> AppResult<ShowView> {
     let lang = a.ctx.lang;
-    let cycle = state.services.cycle_get(&a.caller, CycleId(id)).await?;
+    let cycle = state.services.cycle_get(&a.caller, id).await?;
     let steps = Phase::ALL
         .iter()
         .map(|p| Step {
@@ -237,7 +237,7 @@ async fn show_view(state: &AppState, a: &crate::ctx::Auth, id: i64, errors: Form
 pub async fn show(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path(id): Path<i64>,
+    Path(id): Path<CycleId>,
     Query(q): Query<FlashQuery>,
 ) -> AppResult<Response> {
     let mut view = show_view(&state, &a, id, FormErrors::default()).await?;
@@ -253,7 +253,7 @@ pub struct PhaseForm {
 pub async fn advance(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path(id): Path<i64>,
+    Path(id): Path<CycleId>,
     Form(f): Form<PhaseForm>,
 ) -> AppResult<Response> {
     let Some(to) = Phase::parse(&f.to) else {
@@ -261,7 +261,7 @@ pub async fn advance(
             kaoping_core::Msg::new("err-phase-order").arg("from", "").arg("to", &f.to),
         ));
     };
-    match state.services.cycle_advance(&a.caller, CycleId(id), to).await {
+    match state.services.cycle_advance(&a.caller, id, to).await {
         Ok(_) => Ok(Redirect::to(&format!("/admin/cycles/{id}?flash=cycle-advanced")).into_response()),
         Err(CoreError::Invalid(errs)) => {
             let view = show_view(&state, &a, id, FormErrors::from_fields(a.ctx.lang, &errs)).await?;
@@ -288,7 +288,7 @@ pub struct SubjectForm {
 pub async fn add_subject(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path(id): Path<i64>,
+    Path(id): Path<CycleId>,
     Form(f): Form<SubjectForm>,
 ) -> AppResult<Response> {
     let input = kaoping_core::cycles::roster::SubjectInput {
@@ -297,7 +297,7 @@ pub async fn add_subject(
         mode: f.mode,
         post: f.post,
     };
-    match state.services.subject_add(&a.caller, CycleId(id), &input).await {
+    match state.services.subject_add(&a.caller, id, &input).await {
         Ok(_) => Ok(Redirect::to(&format!("/admin/cycles/{id}?flash=subject-added#subjects")).into_response()),
         Err(CoreError::Invalid(errs)) => {
             let view = show_view(&state, &a, id, FormErrors::from_fields(a.ctx.lang, &errs)).await?;
@@ -314,9 +314,9 @@ pub async fn add_subject(
 pub async fn remove_subject(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path((id, sid)): Path<(i64, i64)>,
+    Path((id, sid)): Path<(CycleId, i64)>,
 ) -> AppResult<Response> {
-    match state.services.subject_remove(&a.caller, CycleId(id), sid).await {
+    match state.services.subject_remove(&a.caller, id, sid).await {
         Ok(()) => Ok(Redirect::to(&format!("/admin/cycles/{id}?flash=subject-removed#subjects")).into_response()),
         Err(CoreError::Conflict(m)) => {
             let view = show_view(&state, &a, id, FormErrors::general(a.ctx.lang, &m)).await?;
@@ -335,10 +335,10 @@ pub struct MoveForm {
 pub async fn move_subject(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path((id, sid)): Path<(i64, i64)>,
+    Path((id, sid)): Path<(CycleId, i64)>,
     Form(f): Form<MoveForm>,
 ) -> AppResult<Response> {
-    state.services.subject_move(&a.caller, CycleId(id), sid, f.dir == "up").await?;
+    state.services.subject_move(&a.caller, id, sid, f.dir == "up").await?;
     Ok(Redirect::to(&format!("/admin/cycles/{id}#subject-{sid}")).into_response())
 }
 
@@ -353,10 +353,10 @@ pub struct EvaluatorForm {
 pub async fn add_evaluator(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path(id): Path<i64>,
+    Path(id): Path<CycleId>,
     Form(f): Form<EvaluatorForm>,
 ) -> AppResult<Response> {
-    match state.services.evaluator_add(&a.caller, CycleId(id), &f.person_id, &f.group).await {
+    match state.services.evaluator_add(&a.caller, id, &f.person_id, &f.group).await {
         Ok(()) => Ok(Redirect::to(&format!("/admin/cycles/{id}?flash=evaluator-added#evaluators")).into_response()),
         Err(CoreError::Invalid(errs)) => {
             let view = show_view(&state, &a, id, FormErrors::from_fields(a.ctx.lang, &errs)).await?;
@@ -373,9 +373,9 @@ pub async fn add_evaluator(
 pub async fn remove_evaluator(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path((id, eid)): Path<(i64, i64)>,
+    Path((id, eid)): Path<(CycleId, i64)>,
 ) -> AppResult<Response> {
-    match state.services.evaluator_remove(&a.caller, CycleId(id), eid).await {
+    match state.services.evaluator_remove(&a.caller, id, eid).await {
         Ok(()) => Ok(Redirect::to(&format!("/admin/cycles/{id}?flash=evaluator-removed#evaluators")).into_response()),
         Err(CoreError::Conflict(m)) => {
             let view = show_view(&state, &a, id, FormErrors::general(a.ctx.lang, &m)).await?;

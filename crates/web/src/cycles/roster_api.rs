@@ -33,9 +33,9 @@ pub struct SubjectDto {
 pub async fn subjects(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path(id): Path<i64>,
+    Path(id): Path<CycleId>,
 ) -> AppResult<Json<Vec<SubjectDto>>> {
-    let list = state.services.subjects_list(&a.caller, CycleId(id)).await?;
+    let list = state.services.subjects_list(&a.caller, id).await?;
     Ok(Json(
         list.into_iter()
             .map(|s| SubjectDto {
@@ -68,11 +68,11 @@ pub struct SubjectBody {
 pub async fn add_subject(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path(id): Path<i64>,
+    Path(id): Path<CycleId>,
     Json(b): Json<SubjectBody>,
 ) -> AppResult<StatusCode> {
     let input = SubjectInput { person_id: b.person_id.to_string(), category: b.category, mode: b.mode, post: b.post };
-    state.services.subject_add(&a.caller, CycleId(id), &input).await?;
+    state.services.subject_add(&a.caller, id, &input).await?;
     Ok(StatusCode::CREATED)
 }
 
@@ -92,9 +92,9 @@ pub struct EvaluatorDto {
 pub async fn evaluators(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path(id): Path<i64>,
+    Path(id): Path<CycleId>,
 ) -> AppResult<Json<Vec<EvaluatorDto>>> {
-    let list = state.services.evaluators_list(&a.caller, CycleId(id)).await?;
+    let list = state.services.evaluators_list(&a.caller, id).await?;
     Ok(Json(
         list.into_iter()
             .map(|e| EvaluatorDto {
@@ -119,9 +119,9 @@ pub struct EvaluatorBody {
 pub async fn add_evaluator(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path(id): Path<i64>,
+    Path(id): Path<CycleId>,
     Json(b): Json<EvaluatorBody>,
 ) -> AppResult<StatusCode> {
-    state.services.evaluator_add(&a.caller, CycleId(id), &b.person_id.to_string(), &b.group).await?;
+    state.services.evaluator_add(&a.caller, id, &b.person_id.to_string(), &b.group).await?;
     Ok(StatusCode::CREATED)
 }

@@ -65,20 +65,20 @@ fn roster_import_view(
 pub async fn subjects_import_form(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path(id): Path<i64>,
+    Path(id): Path<CycleId>,
 ) -> AppResult<Response> {
-    let cycle = state.services.cycle_get(&a.caller, CycleId(id)).await?;
+    let cycle = state.services.cycle_get(&a.caller, id).await?;
     Ok(render(&roster_import_view(&state, &a, &cycle, "subjects", Vec::new(), None)))
 }
 
 pub async fn subjects_import(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path(id): Path<i64>,
+    Path(id): Path<CycleId>,
     mut mp: axum::extract::Multipart,
 ) -> AppResult<Response> {
     let lang = a.ctx.lang;
-    let cycle = state.services.cycle_get(&a.caller, CycleId(id)).await?;
+    let cycle = state.services.cycle_get(&a.caller, id).await?;
     let fail = |report: Vec<crate::sheet::ReportRow>| {
         let view = roster_import_view(&state, &a, &cycle, "subjects", report, Some(lang.t("import-failed")));
         (StatusCode::UNPROCESSABLE_ENTITY, render(&view)).into_response()
@@ -107,10 +107,10 @@ pub async fn subjects_import(
             r
         })
         .collect();
-    match state.services.subjects_import(&a.caller, CycleId(id), &rows).await {
+    match state.services.subjects_import(&a.caller, id, &rows).await {
         Ok(n) => Ok(Redirect::to(&format!("/admin/cycles/{id}?flash=subjects-imported#subjects")).into_response())
             .inspect(|_| {
-                tracing::info!(cycle = id, subjects = n, "subject roster imported");
+                tracing::info!(cycle = id.0, subjects = n, "subject roster imported");
             }),
         Err(CoreError::Invalid(errs)) => Ok(fail(crate::sheet::report_for(lang, SUBJECT_COLUMNS, &errs))),
         Err(CoreError::Conflict(m)) => {
@@ -124,11 +124,11 @@ pub async fn subjects_import(
 pub async fn subjects_export(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path(id): Path<i64>,
+    Path(id): Path<CycleId>,
 ) -> AppResult<Response> {
     let lang = a.ctx.lang;
-    let cycle = state.services.cycle_get(&a.caller, CycleId(id)).await?;
-    let subjects = state.services.subjects_list(&a.caller, CycleId(id)).await?;
+    let cycle = state.services.cycle_get(&a.caller, id).await?;
+    let subjects = state.services.subjects_list(&a.caller, id).await?;
     let units: Vec<_> = subjects.iter().filter_map(|s| s.org_unit_id).collect();
     let codes = state.services.org_codes(&a.caller, &units).await?;
     let mut rows = Vec::with_capacity(subjects.len());
@@ -150,20 +150,20 @@ const EVALUATOR_COLUMNS: crate::sheet::Columns =
 pub async fn evaluators_import_form(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path(id): Path<i64>,
+    Path(id): Path<CycleId>,
 ) -> AppResult<Response> {
-    let cycle = state.services.cycle_get(&a.caller, CycleId(id)).await?;
+    let cycle = state.services.cycle_get(&a.caller, id).await?;
     Ok(render(&roster_import_view(&state, &a, &cycle, "evaluators", Vec::new(), None)))
 }
 
 pub async fn evaluators_import(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path(id): Path<i64>,
+    Path(id): Path<CycleId>,
     mut mp: axum::extract::Multipart,
 ) -> AppResult<Response> {
     let lang = a.ctx.lang;
-    let cycle = state.services.cycle_get(&a.caller, CycleId(id)).await?;
+    let cycle = state.services.cycle_get(&a.caller, id).await?;
     let fail = |report: Vec<crate::sheet::ReportRow>| {
         let view = roster_import_view(&state, &a, &cycle, "evaluators", report, Some(lang.t("import-failed")));
         (StatusCode::UNPROCESSABLE_ENTITY, render(&view)).into_response()
@@ -190,7 +190,7 @@ pub async fn evaluators_import(
             r
         })
         .collect();
-    match state.services.evaluators_import(&a.caller, CycleId(id), &rows).await {
+    match state.services.evaluators_import(&a.caller, id, &rows).await {
         Ok(_) => Ok(Redirect::to(&format!("/admin/cycles/{id}?flash=evaluators-imported#evaluators")).into_response()),
         Err(CoreError::Invalid(errs)) => Ok(fail(crate::sheet::report_for(lang, EVALUATOR_COLUMNS, &errs))),
         Err(CoreError::Conflict(m)) => {
@@ -204,12 +204,12 @@ pub async fn evaluators_import(
 pub async fn evaluators_export(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path(id): Path<i64>,
+    Path(id): Path<CycleId>,
 ) -> AppResult<Response> {
     use kaoping_office::Column;
     let lang = a.ctx.lang;
-    let cycle = state.services.cycle_get(&a.caller, CycleId(id)).await?;
-    let evaluators = state.services.evaluators_list(&a.caller, CycleId(id)).await?;
+    let cycle = state.services.cycle_get(&a.caller, id).await?;
+    let evaluators = state.services.evaluators_list(&a.caller, id).await?;
     let mut units = Vec::with_capacity(evaluators.len());
     for e in &evaluators {
         let person = state.services.person_get(&a.caller, e.person_id).await?;

@@ -223,9 +223,9 @@ fn edit_view(state: &AppState, a: &crate::ctx::Auth, cycle: Cycle, d: Draft, err
 pub async fn edit_form(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path(id): Path<i64>,
+    Path(id): Path<CycleId>,
 ) -> AppResult<Response> {
-    let cycle = state.services.cycle_get(&a.caller, CycleId(id)).await?;
+    let cycle = state.services.cycle_get(&a.caller, id).await?;
     if cycle.phase.scheme_frozen() {
         return Ok(Redirect::to(&format!("/admin/cycles/{id}")).into_response());
     }
@@ -236,13 +236,13 @@ pub async fn edit_form(
 pub async fn save(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path(id): Path<i64>,
+    Path(id): Path<CycleId>,
     RawForm(body): RawForm,
 ) -> AppResult<Response> {
-    let cycle = state.services.cycle_get(&a.caller, CycleId(id)).await?;
+    let cycle = state.services.cycle_get(&a.caller, id).await?;
     let d = Draft::from_form(&body);
     let result = match d.parse() {
-        Ok((cats, scheme)) => state.services.cycle_set_scheme(&a.caller, CycleId(id), &scheme, &cats).await,
+        Ok((cats, scheme)) => state.services.cycle_set_scheme(&a.caller, id, &scheme, &cats).await,
         Err(errs) => Err(CoreError::Invalid(errs)),
     };
     let refused = |status: StatusCode, errors: FormErrors| {

@@ -12,9 +12,9 @@ use kaoping_core::ids::CycleId;
 pub async fn save_settings(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path(id): Path<i64>,
+    Path(id): Path<CycleId>,
     Form(f): Form<CycleSettingsInput>,
 ) -> AppResult<Response> {
-    state.services.cycle_set_settings(&a.caller, CycleId(id), &f).await?;
+    state.services.cycle_set_settings(&a.caller, id, &f).await?;
     Ok(Redirect::to(&format!("/admin/cycles/{id}?flash=settings-saved#settings")).into_response())
 }

@@ -117,9 +117,9 @@ type Cp = Path<(i64, i64)>;
 pub async fn problems(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path(id): Path<i64>,
+    Path(id): Path<CycleId>,
 ) -> AppResult<Json<Vec<ProblemDto>>> {
-    Ok(Json(state.services.problems(&a.caller, CycleId(id)).await?.into_iter().map(Into::into).collect()))
+    Ok(Json(state.services.problems(&a.caller, id).await?.into_iter().map(Into::into).collect()))
 }
 
 #[utoipa::path(put, path = "/api/v1/cycles/{id}/subjects/{person}/critique", tag = "feedback",
@@ -154,9 +154,9 @@ pub async fn add_problem(
 pub async fn sheets(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path(id): Path<i64>,
+    Path(id): Path<CycleId>,
 ) -> AppResult<Json<Vec<SheetDto>>> {
-    let (_, rows) = state.services.feedback_overview(&a.caller, CycleId(id)).await?;
+    let (_, rows) = state.services.feedback_overview(&a.caller, id).await?;
     Ok(Json(rows.into_iter().filter_map(|r| r.sheet).map(Into::into).collect()))
 }
 
@@ -165,10 +165,10 @@ pub async fn sheets(
 pub async fn issue(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path(id): Path<i64>,
+    Path(id): Path<CycleId>,
     Json(b): Json<IssueBody>,
 ) -> AppResult<Json<IssueReply>> {
-    let out = state.services.sheets_issue(&a.caller, CycleId(id), b.category.as_deref()).await?;
+    let out = state.services.sheets_issue(&a.caller, id, b.category.as_deref()).await?;
     Ok(Json(IssueReply {
         issued: out.issued.into_iter().map(Into::into).collect(),
         skipped: out.skipped.into_iter().map(|(name, why)| SkippedDto { name, reason: why.into() }).collect(),
@@ -182,6 +182,10 @@ pub async fn my_sheets(State(state): State<AppState>, a: Auth) -> AppResult<Json
 
 #[utoipa::path(post, path = "/api/v1/my/feedback/{cycle}/acknowledge", tag = "rectification", params(("cycle" = i64, Path)),
     responses((status = 200, body = SheetDto)))]
-pub async fn acknowledge(State(state): State<AppState>, a: Auth, Path(cycle): Path<i64>) -> AppResult<Json<SheetDto>> {
-    Ok(Json(state.services.sheet_acknowledge(&a.caller, CycleId(cycle)).await?.into()))
+pub async fn acknowledge(
+    State(state): State<AppState>,
+    a: Auth,
+    Path(cycle): Path<CycleId>,
+) -> AppResult<Json<SheetDto>> {
+    Ok(Json(state.services.sheet_acknowledge(&a.caller, cycle).await?.into()))
 }

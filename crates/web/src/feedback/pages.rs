@@ -112,11 +112,11 @@ pub struct OverviewQuery {
 pub async fn overview(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path(id): Path<i64>,
+    Path(id): Path<CycleId>,
     Query(q): Query<OverviewQuery>,
 ) -> AppResult<Response> {
-    let (cycle, rows) = state.services.feedback_overview(&a.caller, CycleId(id)).await?;
-    let plans = state.services.plan_statuses(&a.caller, CycleId(id)).await?;
+    let (cycle, rows) = state.services.feedback_overview(&a.caller, id).await?;
+    let plans = state.services.plan_statuses(&a.caller, id).await?;
     let issued = rows.iter().filter(|r| r.sheet.is_some()).count();
     let acknowledged = rows.iter().filter(|r| r.sheet.as_ref().is_some_and(|s| s.acknowledged_at.is_some())).count();
     let notes = q.issued.map(|n| vec![a.ctx.lang.msg(&Msg::new("sheets-issued").arg("n", n))]).unwrap_or_default();
@@ -134,14 +134,14 @@ pub struct IssueForm {
 pub async fn issue(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path(id): Path<i64>,
+    Path(id): Path<CycleId>,
     Form(f): Form<IssueForm>,
 ) -> AppResult<Response> {
     let category = Some(f.category.trim()).filter(|c| !c.is_empty());
-    let out = state.services.sheets_issue(&a.caller, CycleId(id), category).await?;
+    let out = state.services.sheets_issue(&a.caller, id, category).await?;
     if out.issued.is_empty() {
-        let (cycle, rows) = state.services.feedback_overview(&a.caller, CycleId(id)).await?;
-        let plans = state.services.plan_statuses(&a.caller, CycleId(id)).await?;
+        let (cycle, rows) = state.services.feedback_overview(&a.caller, id).await?;
+        let plans = state.services.plan_statuses(&a.caller, id).await?;
         let lang = a.ctx.lang;
         let mut notes = vec![lang.t("sheets-none-issued")];
         notes.extend(out.skipped.iter().map(|(name, why)| format!("{name}: {}", lang.t(why))));
@@ -165,10 +165,10 @@ pub struct ZipQuery {
 pub async fn sheets_zip(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path(id): Path<i64>,
+    Path(id): Path<CycleId>,
     Query(q): Query<ZipQuery>,
 ) -> AppResult<Response> {
-    let (_, rows) = state.services.feedback_overview(&a.caller, CycleId(id)).await?;
+    let (_, rows) = state.services.feedback_overview(&a.caller, id).await?;
     let mut files = Vec::new();
     for r in rows {
         if !q.category.is_empty() && r.subject.category != q.category {
@@ -218,9 +218,9 @@ fn settings_input(c: &Cycle) -> FeedbackSettingsInput {
 pub async fn settings_form(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path(id): Path<i64>,
+    Path(id): Path<CycleId>,
 ) -> AppResult<Response> {
-    let cycle = state.services.cycle_get(&a.caller, CycleId(id)).await?;
+    let cycle = state.services.cycle_get(&a.caller, id).await?;
     let page = crumbs(Page::new(&state, &a.ctx, "feedback-settings-title"), &cycle)
         .crumb("feedback-title", Some(&format!("/admin/cycles/{id}/feedback")))
         .crumb("feedback-settings-title", None);
@@ -231,13 +231,13 @@ pub async fn settings_form(
 pub async fn settings_save(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path(id): Path<i64>,
+    Path(id): Path<CycleId>,
     Form(f): Form<FeedbackSettingsInput>,
 ) -> AppResult<Response> {
-    match state.services.feedback_settings_set(&a.caller, CycleId(id), &f).await {
+    match state.services.feedback_settings_set(&a.caller, id, &f).await {
         Ok(()) => Ok(Redirect::to(&format!("/admin/cycles/{id}/feedback?flash=saved")).into_response()),
         Err(CoreError::Invalid(errs)) => {
-            let cycle = state.services.cycle_get(&a.caller, CycleId(id)).await?;
+            let cycle = state.services.cycle_get(&a.caller, id).await?;
             let page = crumbs(Page::new(&state, &a.ctx, "feedback-settings-title"), &cycle)
                 .crumb("feedback-title", Some(&format!("/admin/cycles/{id}/feedback")))
                 .crumb("feedback-settings-title", None);
@@ -265,13 +265,13 @@ struct SubjectView {
 async fn subject_view(
     state: &AppState,
     a: &Auth,
-    id: i64,
-    pid: i64,
+    id: CycleId,
+    pid: PersonId,
     add: ProblemInput,
     errors: FormErrors,
     flash: Option<&str>,
 ) -> AppResult<SubjectView> {
-    let d = state.services.feedback_subject(&a.caller, CycleId(id), PersonId(pid)).await?;
+    let d = state.services.feedback_subject(&a.caller, id, pid).await?;
     let page = crumbs(Page::new(&state.clone(), &a.ctx, "feedback-subject-title"), &d.cycle)
         .crumb("feedback-title", Some(&format!("/admin/cycles/{id}/feedback")))
         .crumb_text(d.subject.person_name.clone(), None)
@@ -289,7 +289,7 @@ async fn subject_view(
 pub async fn subject(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path((id, pid)): Path<(i64, i64)>,
+    Path((id, pid)): Path<(CycleId, PersonId)>,
     Query(q): Query<crate::views::FlashQuery>,
 ) -> AppResult<Response> {
     let add = ProblemInput { source: "critique".into(), severity: "moderate".into(), ..Default::default() };
@@ -308,10 +308,10 @@ pub struct CritiqueForm {
 pub async fn critique(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path((id, pid)): Path<(i64, i64)>,
+    Path((id, pid)): Path<(CycleId, PersonId)>,
     Form(f): Form<CritiqueForm>,
 ) -> AppResult<Response> {
-    match state.services.critique_set(&a.caller, CycleId(id), PersonId(pid), &f.critique).await {
+    match state.services.critique_set(&a.caller, id, pid, &f.critique).await {
         Ok(()) if f.back == "meeting" => {
             Ok(Redirect::to(&format!("/admin/cycles/{id}/meeting?flash=critique-saved#critique")).into_response())
         }
@@ -332,10 +332,10 @@ pub async fn critique(
 pub async fn problem_add(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path((id, pid)): Path<(i64, i64)>,
+    Path((id, pid)): Path<(CycleId, PersonId)>,
     Form(f): Form<ProblemInput>,
 ) -> AppResult<Response> {
-    match state.services.problem_add(&a.caller, CycleId(id), PersonId(pid), &f).await {
+    match state.services.problem_add(&a.caller, id, pid, &f).await {
         Ok(p) => Ok(Redirect::to(&format!("/admin/cycles/{id}/feedback/{pid}?flash=problem-added#problem-{}", p.id))
             .into_response()),
         Err(CoreError::Invalid(errs)) => {
@@ -350,10 +350,10 @@ pub async fn problem_add(
 pub async fn problem_update(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path((id, prob)): Path<(i64, i64)>,
+    Path((id, prob)): Path<(CycleId, i64)>,
     Form(f): Form<ProblemInput>,
 ) -> AppResult<Response> {
-    let p = state.services.problem_update(&a.caller, CycleId(id), prob, &f).await?;
+    let p = state.services.problem_update(&a.caller, id, prob, &f).await?;
     Ok(Redirect::to(&format!("/admin/cycles/{id}/feedback/{}?flash=saved#problem-{prob}", p.subject_id))
         .into_response())
 }
@@ -361,9 +361,9 @@ pub async fn problem_update(
 pub async fn problem_delete(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path((id, prob)): Path<(i64, i64)>,
+    Path((id, prob)): Path<(CycleId, i64)>,
 ) -> AppResult<Response> {
-    let pid = state.services.problem_delete(&a.caller, CycleId(id), prob).await?;
+    let pid = state.services.problem_delete(&a.caller, id, prob).await?;
     Ok(Redirect::to(&format!("/admin/cycles/{id}/feedback/{pid}?flash=problem-deleted")).into_response())
 }
 
@@ -376,10 +376,10 @@ pub struct MoveForm {
 pub async fn problem_move(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path((id, prob)): Path<(i64, i64)>,
+    Path((id, prob)): Path<(CycleId, i64)>,
     Form(f): Form<MoveForm>,
 ) -> AppResult<Response> {
-    let pid = state.services.problem_move(&a.caller, CycleId(id), prob, f.dir == "up").await?;
+    let pid = state.services.problem_move(&a.caller, id, prob, f.dir == "up").await?;
     Ok(Redirect::to(&format!("/admin/cycles/{id}/feedback/{pid}#problem-{prob}")).into_response())
 }
 
@@ -404,10 +404,10 @@ impl SheetView {
 pub async fn organizer_sheet(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path((id, pid)): Path<(i64, i64)>,
+    Path((id, pid)): Path<(CycleId, PersonId)>,
 ) -> AppResult<Response> {
-    let sheet = state.services.sheet_for_organizer(&a.caller, CycleId(id), PersonId(pid)).await?;
-    let cycle = state.services.cycle_get(&a.caller, CycleId(id)).await?;
+    let sheet = state.services.sheet_for_organizer(&a.caller, id, pid).await?;
+    let cycle = state.services.cycle_get(&a.caller, id).await?;
     let page = crumbs(Page::new(&state, &a.ctx, "sheet-title"), &cycle)
         .crumb("feedback-title", Some(&format!("/admin/cycles/{id}/feedback")))
         .crumb_text(sheet.number.clone(), None);
@@ -418,9 +418,9 @@ pub async fn organizer_sheet(
 pub async fn organizer_docx(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path((id, pid)): Path<(i64, i64)>,
+    Path((id, pid)): Path<(CycleId, PersonId)>,
 ) -> AppResult<Response> {
-    let sheet = state.services.sheet_for_organizer(&a.caller, CycleId(id), PersonId(pid)).await?;
+    let sheet = state.services.sheet_for_organizer(&a.caller, id, pid).await?;
     Ok(crate::sheet::download(docx_of(a.ctx.lang, &sheet)?, DOCX, &docx_name(&sheet)))
 }
 
@@ -441,10 +441,10 @@ pub async fn mine(State(state): State<AppState>, a: Auth) -> AppResult<Response>
 pub async fn my_sheet(
     State(state): State<AppState>,
     a: Auth,
-    Path(cycle): Path<i64>,
+    Path(cycle): Path<CycleId>,
     Query(q): Query<crate::views::FlashQuery>,
 ) -> AppResult<Response> {
-    let sheet = state.services.my_sheet(&a.caller, CycleId(cycle)).await?;
+    let sheet = state.services.my_sheet(&a.caller, cycle).await?;
     let page = Page::new(&state, &a.ctx, "sheet-title")
         .crumb("my-feedback-title", Some("/my/feedback"))
         .crumb_text(sheet.number.clone(), None)
@@ -453,12 +453,12 @@ pub async fn my_sheet(
     Ok(render(&SheetView { page, sheet, issued_on, own: true }))
 }
 
-pub async fn acknowledge(State(state): State<AppState>, a: Auth, Path(cycle): Path<i64>) -> AppResult<Response> {
-    state.services.sheet_acknowledge(&a.caller, CycleId(cycle)).await?;
+pub async fn acknowledge(State(state): State<AppState>, a: Auth, Path(cycle): Path<CycleId>) -> AppResult<Response> {
+    state.services.sheet_acknowledge(&a.caller, cycle).await?;
     Ok(Redirect::to(&format!("/my/feedback/{cycle}?flash=sheet-acknowledged")).into_response())
 }
 
-pub async fn my_docx(State(state): State<AppState>, a: Auth, Path(cycle): Path<i64>) -> AppResult<Response> {
-    let sheet = state.services.my_sheet(&a.caller, CycleId(cycle)).await?;
+pub async fn my_docx(State(state): State<AppState>, a: Auth, Path(cycle): Path<CycleId>) -> AppResult<Response> {
+    let sheet = state.services.my_sheet(&a.caller, cycle).await?;
     Ok(crate::sheet::download(docx_of(a.ctx.lang, &sheet)?, DOCX, &docx_name(&sheet)))
 }

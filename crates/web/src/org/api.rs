@@ -99,9 +99,9 @@ pub async fn create(
 pub async fn get_one(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path(id): Path<i64>,
+    Path(id): Path<OrgUnitId>,
 ) -> AppResult<Json<OrgUnitDto>> {
-    Ok(Json(state.services.org_get(&a.caller, OrgUnitId(id)).await?.into()))
+    Ok(Json(state.services.org_get(&a.caller, id).await?.into()))
 }
 
 #[utoipa::path(put, path = "/api/v1/org-units/{id}", tag = "org-units", params(("id" = i64, Path)), request_body = OrgUnitBody,
@@ -109,10 +109,10 @@ pub async fn get_one(
 pub async fn update(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path(id): Path<i64>,
+    Path(id): Path<OrgUnitId>,
     Json(b): Json<OrgUnitBody>,
 ) -> AppResult<Json<OrgUnitDto>> {
-    Ok(Json(state.services.org_update(&a.caller, OrgUnitId(id), &b.input()).await?.into()))
+    Ok(Json(state.services.org_update(&a.caller, id, &b.input()).await?.into()))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -126,10 +126,10 @@ pub struct MoveBody {
 pub async fn move_unit(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path(id): Path<i64>,
+    Path(id): Path<OrgUnitId>,
     Json(b): Json<MoveBody>,
 ) -> AppResult<Json<OrgUnitDto>> {
-    Ok(Json(state.services.org_move(&a.caller, OrgUnitId(id), b.parent_id.map(OrgUnitId)).await?.into()))
+    Ok(Json(state.services.org_move(&a.caller, id, b.parent_id.map(OrgUnitId)).await?.into()))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -142,8 +142,8 @@ pub struct ActiveBody {
 pub async fn set_active(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path(id): Path<i64>,
+    Path(id): Path<OrgUnitId>,
     Json(b): Json<ActiveBody>,
 ) -> AppResult<Json<OrgUnitDto>> {
-    Ok(Json(state.services.org_set_active(&a.caller, OrgUnitId(id), b.active).await?.into()))
+    Ok(Json(state.services.org_set_active(&a.caller, id, b.active).await?.into()))
 }

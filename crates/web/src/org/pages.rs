@@ -183,11 +183,11 @@ pub async fn create(
 async fn edit_view(
     state: &AppState,
     a: &Auth,
-    id: i64,
+    id: OrgUnitId,
     form: Option<UnitForm>,
     errors: FormErrors,
 ) -> AppResult<FormView> {
-    let unit = state.services.org_get(&a.caller, OrgUnitId(id)).await?;
+    let unit = state.services.org_get(&a.caller, id).await?;
     // A unit can move anywhere in scope except into its own subtree.
     let parents: Vec<OrgUnit> =
         state.services.org_tree(&a.caller, false).await?.into_iter().filter(|p| !unit.contains(p)).collect();
@@ -216,7 +216,7 @@ async fn edit_view(
 pub async fn edit_form(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path(id): Path<i64>,
+    Path(id): Path<OrgUnitId>,
     Query(q): Query<FlashQuery>,
 ) -> AppResult<Response> {
     let mut view = edit_view(&state, &a, id, None, FormErrors::default()).await?;
@@ -227,10 +227,10 @@ pub async fn edit_form(
 pub async fn update(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path(id): Path<i64>,
+    Path(id): Path<OrgUnitId>,
     Form(f): Form<UnitForm>,
 ) -> AppResult<Response> {
-    match state.services.org_update(&a.caller, OrgUnitId(id), &f.input()).await {
+    match state.services.org_update(&a.caller, id, &f.input()).await {
         Ok(_) => Ok(Redirect::to(&format!("/admin/org/{id}?flash=org-saved")).into_response()),
         Err(CoreError::Invalid(errs)) => {
             let view = edit_view(&state, &a, id, Some(f), FormErrors::from_fields(a.ctx.lang, &errs)).await?;
@@ -248,11 +248,11 @@ pub struct MoveForm {
 pub async fn move_unit(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path(id): Path<i64>,
+    Path(id): Path<OrgUnitId>,
     Form(f): Form<MoveForm>,
 ) -> AppResult<Response> {
     let result = match parse_parent(f.parent_id.as_deref()) {
-        Ok(parent) => state.services.org_move(&a.caller, OrgUnitId(id), parent).await,
+        Ok(parent) => state.services.org_move(&a.caller, id, parent).await,
         Err(e) => Err(e),
     };
     match result {
@@ -273,11 +273,11 @@ pub struct ActiveForm {
 pub async fn set_active(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path(id): Path<i64>,
+    Path(id): Path<OrgUnitId>,
     Form(f): Form<ActiveForm>,
 ) -> AppResult<Response> {
     let active = f.active == "1";
-    match state.services.org_set_active(&a.caller, OrgUnitId(id), active).await {
+    match state.services.org_set_active(&a.caller, id, active).await {
         Ok(_) => {
             let flash = if active { "org-activated" } else { "org-deactivated" };
             Ok(Redirect::to(&format!("/admin/org/{id}?flash={flash}")).into_response())

@@ -114,9 +114,9 @@ pub async fn create(
 pub async fn get_one(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path(id): Path<i64>,
+    Path(id): Path<PersonId>,
 ) -> AppResult<Json<PersonDto>> {
-    Ok(Json(state.services.person_get(&a.caller, PersonId(id)).await?.into()))
+    Ok(Json(state.services.person_get(&a.caller, id).await?.into()))
 }
 
 #[utoipa::path(put, path = "/api/v1/people/{id}", tag = "people", params(("id" = i64, Path)), request_body = PersonBody,
@@ -124,9 +124,9 @@ pub async fn get_one(
 pub async fn update(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path(id): Path<i64>,
+    Path(id): Path<PersonId>,
     Json(b): Json<PersonBody>,
 ) -> AppResult<Json<PersonDto>> {
-    state.services.person_update(&a.caller, PersonId(id), &b.input(), b.managed_by.map(OrgUnitId)).await?;
-    Ok(Json(state.services.person_get(&a.caller, PersonId(id)).await?.into()))
+    state.services.person_update(&a.caller, id, &b.input(), b.managed_by.map(OrgUnitId)).await?;
+    Ok(Json(state.services.person_get(&a.caller, id).await?.into()))
 }

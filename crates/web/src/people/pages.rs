@@ -168,10 +168,10 @@ fn form_of(p: &PersonRow) -> PersonForm {
 pub async fn edit_form(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path(id): Path<i64>,
+    Path(id): Path<PersonId>,
     Query(q): Query<FlashQuery>,
 ) -> AppResult<Response> {
-    let p = state.services.person_get(&a.caller, PersonId(id)).await?;
+    let p = state.services.person_get(&a.caller, id).await?;
     if !a.caller.actor.is_org_admin() {
         return Err(state.services.deny(&a.caller, "person.view", format!("person:{id}")).await.into());
     }
@@ -184,13 +184,13 @@ pub async fn edit_form(
 pub async fn update(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path(id): Path<i64>,
+    Path(id): Path<PersonId>,
     Form(f): Form<PersonForm>,
 ) -> AppResult<Response> {
-    match state.services.person_update(&a.caller, PersonId(id), &f.input(), f.managed_by()).await {
+    match state.services.person_update(&a.caller, id, &f.input(), f.managed_by()).await {
         Ok(_) => Ok(Redirect::to(&format!("/admin/people/{id}?flash=person-saved")).into_response()),
         Err(CoreError::Invalid(errs)) => {
-            let p = state.services.person_get(&a.caller, PersonId(id)).await?;
+            let p = state.services.person_get(&a.caller, id).await?;
             let view = form_view(&state, &a, Some(p), f, FormErrors::from_fields(a.ctx.lang, &errs)).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&view)).into_response())
         }
@@ -218,21 +218,21 @@ pub fn parse_account_form(body: &[u8]) -> (String, Vec<String>) {
 pub async fn create_account(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path(id): Path<i64>,
+    Path(id): Path<PersonId>,
     RawForm(body): RawForm,
 ) -> AppResult<Response> {
     let (username, grants) = parse_account_form(&body);
     let result = match Services::parse_grants(&grants) {
-        Ok(grants) => state.services.account_create(&a.caller, PersonId(id), &AccountInput { username, grants }).await,
+        Ok(grants) => state.services.account_create(&a.caller, id, &AccountInput { username, grants }).await,
         Err(e) => Err(e),
     };
-    let p = state.services.person_get(&a.caller, PersonId(id)).await?;
+    let p = state.services.person_get(&a.caller, id).await?;
     let form = form_of(&p);
     let mut view = form_view(&state, &a, Some(p), form, FormErrors::default()).await?;
     match result {
         Ok(created) => {
             // The one-time password is shown on this page only, never in a URL.
-            view.person = Some(state.services.person_get(&a.caller, PersonId(id)).await?);
+            view.person = Some(state.services.person_get(&a.caller, id).await?);
             view.created = Some((created.username, created.temporary_password));
             Ok(render(&view))
         }

@@ -230,8 +230,8 @@ pub async fn reopen(
 
 #[utoipa::path(get, path = "/api/v1/my/feedback/{cycle}/plan", tag = "rectification", params(("cycle" = i64, Path)),
     responses((status = 200, body = PlanDto)))]
-pub async fn my_plan(State(state): State<AppState>, a: Auth, Path(cycle): Path<i64>) -> AppResult<Json<PlanDto>> {
-    Ok(Json(state.services.my_plan(&a.caller, CycleId(cycle)).await?.into()))
+pub async fn my_plan(State(state): State<AppState>, a: Auth, Path(cycle): Path<CycleId>) -> AppResult<Json<PlanDto>> {
+    Ok(Json(state.services.my_plan(&a.caller, cycle).await?.into()))
 }
 
 #[utoipa::path(post, path = "/api/v1/my/feedback/{cycle}/plan/measures", tag = "rectification", params(("cycle" = i64, Path)),
@@ -240,11 +240,11 @@ pub async fn my_plan(State(state): State<AppState>, a: Auth, Path(cycle): Path<i
 pub async fn add_measure(
     State(state): State<AppState>,
     a: Auth,
-    Path(cycle): Path<i64>,
+    Path(cycle): Path<CycleId>,
     body: axum::body::Bytes,
 ) -> AppResult<(StatusCode, Json<MeasureDto>)> {
     // Only the subject gets as far as the body (others: an audited 403).
-    state.services.my_sheet(&a.caller, CycleId(cycle)).await?;
+    state.services.my_sheet(&a.caller, cycle).await?;
     let b: MeasureBody = parse(&body)?;
     let input = MeasureInput {
         problem_id: b.problem_id.to_string(),
@@ -256,14 +256,14 @@ pub async fn add_measure(
         kpi_baseline: b.kpi_baseline,
         kpi_target: b.kpi_target,
     };
-    let m = state.services.measure_add(&a.caller, CycleId(cycle), &input).await?;
+    let m = state.services.measure_add(&a.caller, cycle, &input).await?;
     Ok((StatusCode::CREATED, Json((&m).into())))
 }
 
 #[utoipa::path(post, path = "/api/v1/my/feedback/{cycle}/plan/submit", tag = "rectification", params(("cycle" = i64, Path)),
     responses((status = 204), (status = 422, body = crate::api::Problem, description = "a problem without a measure")))]
-pub async fn submit(State(state): State<AppState>, a: Auth, Path(cycle): Path<i64>) -> AppResult<StatusCode> {
-    state.services.plan_submit(&a.caller, CycleId(cycle)).await?;
+pub async fn submit(State(state): State<AppState>, a: Auth, Path(cycle): Path<CycleId>) -> AppResult<StatusCode> {
+    state.services.plan_submit(&a.caller, cycle).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -313,7 +313,7 @@ pub struct LedgerQuery {
 pub async fn ledger(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path(id): Path<i64>,
+    Path(id): Path<CycleId>,
     Query(q): Query<LedgerQuery>,
 ) -> AppResult<Json<Vec<LedgerRowDto>>> {
     let f = kaoping_core::services::LedgerFilter {
@@ -323,7 +323,7 @@ pub async fn ledger(
         overdue: q.overdue,
         name: q.name.filter(|n| !n.trim().is_empty()),
     };
-    let l = state.services.ledger(&a.caller, CycleId(id), &f).await?;
+    let l = state.services.ledger(&a.caller, id, &f).await?;
     Ok(Json(
         l.rows
             .into_iter()

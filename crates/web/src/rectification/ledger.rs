@@ -127,14 +127,14 @@ fn charts(lang: Lang, l: &Ledger) -> (String, String) {
 pub async fn show(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path(id): Path<i64>,
+    Path(id): Path<CycleId>,
     Query(q): Query<LedgerQuery>,
 ) -> AppResult<Response> {
-    if let Some(other) = q.cycle.filter(|c| *c != id) {
+    if let Some(other) = q.cycle.filter(|c| *c != id.0) {
         let to = format!("/admin/cycles/{other}/ledger?{}", q.query());
         return Ok(axum::response::Redirect::to(&to).into_response());
     }
-    let l = state.services.ledger(&a.caller, CycleId(id), &q.filter()).await?;
+    let l = state.services.ledger(&a.caller, id, &q.filter()).await?;
     let cycles = state
         .services
         .cycles_list(&a.caller)
@@ -178,11 +178,11 @@ pub async fn show(
 pub async fn xlsx(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path(id): Path<i64>,
+    Path(id): Path<CycleId>,
     Query(q): Query<LedgerQuery>,
 ) -> AppResult<Response> {
     let lang = a.ctx.lang;
-    let l = state.services.ledger(&a.caller, CycleId(id), &q.filter()).await?;
+    let l = state.services.ledger(&a.caller, id, &q.filter()).await?;
     let columns = vec![
         Column::new(lang.t("person-name"), 10.0),
         Column::new(lang.t("subject-category"), 16.0),

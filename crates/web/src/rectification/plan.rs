@@ -139,10 +139,10 @@ pub(super) fn own_page(state: &AppState, a: &Auth, p: &PlanPage, flash: Option<&
 pub async fn mine(
     State(state): State<AppState>,
     a: Auth,
-    Path(cycle): Path<i64>,
+    Path(cycle): Path<CycleId>,
     Query(q): Query<crate::views::FlashQuery>,
 ) -> AppResult<Response> {
-    let p = state.services.my_plan(&a.caller, CycleId(cycle)).await?;
+    let p = state.services.my_plan(&a.caller, cycle).await?;
     let page = own_page(&state, &a, &p, q.flash.as_deref());
     Ok(render(&PlanView::new(page, p, true, FormErrors::default())))
 }
@@ -151,11 +151,11 @@ pub async fn mine(
 async fn refused(
     state: &AppState,
     a: &Auth,
-    cycle: i64,
+    cycle: CycleId,
     failed: MeasureInput,
     errs: &[kaoping_core::FieldError],
 ) -> AppResult<Response> {
-    let p = state.services.my_plan(&a.caller, CycleId(cycle)).await?;
+    let p = state.services.my_plan(&a.caller, cycle).await?;
     let page = own_page(state, a, &p, None);
     let errors = FormErrors::from_fields(a.ctx.lang, errs);
     let v = PlanView { failed: Some(failed), ..PlanView::new(page, p, true, errors) };
@@ -165,10 +165,10 @@ async fn refused(
 pub async fn measure_add(
     State(state): State<AppState>,
     a: Auth,
-    Path(cycle): Path<i64>,
+    Path(cycle): Path<CycleId>,
     Form(f): Form<MeasureInput>,
 ) -> AppResult<Response> {
-    match state.services.measure_add(&a.caller, CycleId(cycle), &f).await {
+    match state.services.measure_add(&a.caller, cycle, &f).await {
         Ok(m) => {
             Ok(Redirect::to(&format!("/my/feedback/{cycle}/plan?flash=measure-saved#measure-{}", m.id)).into_response())
         }
@@ -180,10 +180,10 @@ pub async fn measure_add(
 pub async fn measure_update(
     State(state): State<AppState>,
     a: Auth,
-    Path((cycle, id)): Path<(i64, i64)>,
+    Path((cycle, id)): Path<(CycleId, i64)>,
     Form(f): Form<MeasureInput>,
 ) -> AppResult<Response> {
-    match state.services.measure_update(&a.caller, CycleId(cycle), id, &f).await {
+    match state.services.measure_update(&a.caller, cycle, id, &f).await {
         Ok(_) => {
             Ok(Redirect::to(&format!("/my/feedback/{cycle}/plan?flash=measure-saved#measure-{id}")).into_response())
         }
@@ -195,14 +195,14 @@ pub async fn measure_update(
 pub async fn measure_delete(
     State(state): State<AppState>,
     a: Auth,
-    Path((cycle, id)): Path<(i64, i64)>,
+    Path((cycle, id)): Path<(CycleId, i64)>,
 ) -> AppResult<Response> {
-    state.services.measure_delete(&a.caller, CycleId(cycle), id).await?;
+    state.services.measure_delete(&a.caller, cycle, id).await?;
     Ok(Redirect::to(&format!("/my/feedback/{cycle}/plan?flash=measure-deleted")).into_response())
 }
 
-pub async fn submit(State(state): State<AppState>, a: Auth, Path(cycle): Path<i64>) -> AppResult<Response> {
-    match state.services.plan_submit(&a.caller, CycleId(cycle)).await {
+pub async fn submit(State(state): State<AppState>, a: Auth, Path(cycle): Path<CycleId>) -> AppResult<Response> {
+    match state.services.plan_submit(&a.caller, cycle).await {
         Ok(_) => Ok(Redirect::to(&format!("/my/feedback/{cycle}/plan?flash=plan-submitted")).into_response()),
         Err(CoreError::Invalid(errs)) => refused(&state, &a, cycle, MeasureInput::default(), &errs).await,
         Err(e) => Err(e.into()),
@@ -226,10 +226,10 @@ pub(super) fn organizer_page(state: &AppState, a: &Auth, p: &PlanPage, flash: Op
 pub async fn organizer(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path((id, pid)): Path<(i64, i64)>,
+    Path((id, pid)): Path<(CycleId, PersonId)>,
     Query(q): Query<crate::views::FlashQuery>,
 ) -> AppResult<Response> {
-    let p = state.services.plan_for_organizer(&a.caller, CycleId(id), PersonId(pid)).await?;
+    let p = state.services.plan_for_organizer(&a.caller, id, pid).await?;
     let page = organizer_page(&state, &a, &p, q.flash.as_deref());
     Ok(render(&PlanView::new(page, p, false, FormErrors::default())))
 }
@@ -237,17 +237,17 @@ pub async fn organizer(
 pub async fn review(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path((id, pid)): Path<(i64, i64)>,
+    Path((id, pid)): Path<(CycleId, PersonId)>,
     Form(f): Form<crate::reports::pages::ReviewForm>,
 ) -> AppResult<Response> {
     let approve = f.decision == "approve";
-    match state.services.plan_review(&a.caller, CycleId(id), PersonId(pid), approve, &f.comment).await {
+    match state.services.plan_review(&a.caller, id, pid, approve, &f.comment).await {
         Ok(_) => {
             let flash = if approve { "plan-approved" } else { "plan-returned" };
             Ok(Redirect::to(&format!("/admin/cycles/{id}/feedback/{pid}/plan?flash={flash}")).into_response())
         }
         Err(CoreError::Invalid(errs)) => {
-            let p = state.services.plan_for_organizer(&a.caller, CycleId(id), PersonId(pid)).await?;
+            let p = state.services.plan_for_organizer(&a.caller, id, pid).await?;
             let page = organizer_page(&state, &a, &p, None);
             let errors = FormErrors::from_fields(a.ctx.lang, &errs);
             let v = PlanView::new(page, p, false, errors);

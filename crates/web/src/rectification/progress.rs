@@ -62,11 +62,11 @@ fn check_files(files: Vec<(String, Vec<u8>)>, max: usize) -> Result<Vec<NewEvide
 pub async fn add(
     State(state): State<AppState>,
     a: Auth,
-    Path((cycle, measure)): Path<(i64, i64)>,
+    Path((cycle, measure)): Path<(CycleId, i64)>,
     req: axum::extract::Request,
 ) -> AppResult<Response> {
     // Only the subject gets as far as the body (others: an audited 403).
-    state.services.my_sheet(&a.caller, CycleId(cycle)).await?;
+    state.services.my_sheet(&a.caller, cycle).await?;
     let mut mp = <Multipart as axum::extract::FromRequest<()>>::from_request(req, &())
         .await
         .map_err(|_| AppError::bad_request(Msg::new("err-upload")))?;
@@ -76,7 +76,7 @@ pub async fn add(
         .await
         .map_err(|_| AppError::status(StatusCode::INTERNAL_SERVER_ERROR, "error-internal"))?;
     let result = match checked {
-        Ok(files) => state.services.progress_add(&a.caller, CycleId(cycle), measure, &input, files).await.map(|_| ()),
+        Ok(files) => state.services.progress_add(&a.caller, cycle, measure, &input, files).await.map(|_| ()),
         Err(errs) => Err(CoreError::Invalid(errs)),
     };
     match result {
@@ -85,7 +85,7 @@ pub async fn add(
                 .into_response())
         }
         Err(CoreError::Invalid(errs)) => {
-            let p = state.services.my_plan(&a.caller, CycleId(cycle)).await?;
+            let p = state.services.my_plan(&a.caller, cycle).await?;
             let page = own_page(&state, &a, &p, None);
             let errors = FormErrors::from_fields(a.ctx.lang, &errs);
             let v = crate::rectification::plan::PlanView::new(page, p, true, errors).with_progress(measure, input);
@@ -98,18 +98,18 @@ pub async fn add(
 pub async fn my_file(
     State(state): State<AppState>,
     a: Auth,
-    Path((cycle, file)): Path<(i64, i64)>,
+    Path((cycle, file)): Path<(CycleId, i64)>,
 ) -> AppResult<Response> {
-    let (f, blob) = state.services.my_evidence(&a.caller, CycleId(cycle), file).await?;
+    let (f, blob) = state.services.my_evidence(&a.caller, cycle, file).await?;
     Ok(crate::reports::reader::file_response(&f.name, blob))
 }
 
 pub async fn organizer_file(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path((id, pid, file)): Path<(i64, i64, i64)>,
+    Path((id, pid, file)): Path<(CycleId, PersonId, i64)>,
 ) -> AppResult<Response> {
-    let (f, blob) = state.services.evidence(&a.caller, CycleId(id), PersonId(pid), file).await?;
+    let (f, blob) = state.services.evidence(&a.caller, id, pid, file).await?;
     Ok(crate::reports::reader::file_response(&f.name, blob))
 }
 

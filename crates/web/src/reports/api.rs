@@ -32,9 +32,9 @@ pub struct SubmissionDto {
 pub async fn submissions(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path(id): Path<i64>,
+    Path(id): Path<CycleId>,
 ) -> AppResult<Json<Vec<SubmissionDto>>> {
-    let s = state.services.submissions(&a.caller, CycleId(id)).await?;
+    let s = state.services.submissions(&a.caller, id).await?;
     let now = state.services.clock.now();
     Ok(Json(
         s.rows
@@ -87,12 +87,12 @@ pub struct ReportDto {
 pub async fn report(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path((id, person)): Path<(i64, i64)>,
+    Path((id, person)): Path<(CycleId, PersonId)>,
 ) -> AppResult<Json<ReportDto>> {
-    let r = state.services.report_for_organizer(&a.caller, CycleId(id), PersonId(person)).await?;
+    let r = state.services.report_for_organizer(&a.caller, id, person).await?;
     let rep = r.report.ok_or(kaoping_core::CoreError::NotFound("report"))?;
     Ok(Json(ReportDto {
-        person_id: person,
+        person_id: person.0,
         status: rep.status.as_str().into(),
         version: rep.version,
         body_html: rep.body_html,
@@ -135,9 +135,9 @@ pub struct CoverageDto {
 pub async fn reading(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path(id): Path<i64>,
+    Path(id): Path<CycleId>,
 ) -> AppResult<Json<Vec<CoverageDto>>> {
-    let (_, cov) = state.services.reading_coverage(&a.caller, CycleId(id)).await?;
+    let (_, cov) = state.services.reading_coverage(&a.caller, id).await?;
     Ok(Json(
         cov.into_iter()
             .map(|c| CoverageDto {

@@ -36,10 +36,10 @@ struct ListView {
 pub async fn list(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path(id): Path<i64>,
+    Path(id): Path<CycleId>,
     Query(q): Query<crate::views::FlashQuery>,
 ) -> AppResult<Response> {
-    let (cycle, links) = state.services.links_list(&a.caller, CycleId(id)).await?;
+    let (cycle, links) = state.services.links_list(&a.caller, id).await?;
     let issued = links.iter().filter(|l| l.link_id.is_some()).count();
     let used = links.iter().filter(|l| l.first_used_at.is_some()).count();
     let links = links.into_iter().map(|l| (l.clone(), cycle.scheme.group_label(&l.group))).collect();
@@ -126,16 +126,16 @@ pub struct IssueForm {
 pub async fn issue(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path(id): Path<i64>,
+    Path(id): Path<CycleId>,
     headers: HeaderMap,
     Form(f): Form<IssueForm>,
 ) -> AppResult<Response> {
     let which = if f.which == "all" { IssueFor::All } else { IssueFor::Missing };
-    let issued = state.services.links_issue(&a.caller, CycleId(id), which).await?;
+    let issued = state.services.links_issue(&a.caller, id, which).await?;
     if issued.is_empty() {
         return Ok(Redirect::to(&format!("/admin/cycles/{id}/links?flash=links-none")).into_response());
     }
-    let cycle = state.services.cycle_get(&a.caller, CycleId(id)).await?;
+    let cycle = state.services.cycle_get(&a.caller, id).await?;
     let base = base_url(&state, &headers);
     let cards = tokio::task::spawn_blocking({
         let cycle = cycle.clone();
@@ -150,11 +150,11 @@ pub async fn issue(
 pub async fn reissue(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path((id, pid)): Path<(i64, i64)>,
+    Path((id, pid)): Path<(CycleId, PersonId)>,
     headers: HeaderMap,
 ) -> AppResult<Response> {
-    let issued = state.services.links_issue(&a.caller, CycleId(id), IssueFor::One(PersonId(pid))).await?;
-    let cycle = state.services.cycle_get(&a.caller, CycleId(id)).await?;
+    let issued = state.services.links_issue(&a.caller, id, IssueFor::One(pid)).await?;
+    let cycle = state.services.cycle_get(&a.caller, id).await?;
     let cards = cards(&base_url(&state, &headers), &cycle, issued);
     Ok(sheet(&state, &a.ctx, cycle, cards, true))
 }
@@ -162,9 +162,9 @@ pub async fn reissue(
 pub async fn revoke(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path((id, pid)): Path<(i64, i64)>,
+    Path((id, pid)): Path<(CycleId, PersonId)>,
 ) -> AppResult<Response> {
-    state.services.link_revoke(&a.caller, CycleId(id), PersonId(pid)).await?;
+    state.services.link_revoke(&a.caller, id, pid).await?;
     Ok(Redirect::to(&format!("/admin/cycles/{id}/links?flash=link-revoked")).into_response())
 }
 

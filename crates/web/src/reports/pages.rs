@@ -128,10 +128,10 @@ async fn edit_view(
 pub async fn edit(
     State(state): State<AppState>,
     a: Auth,
-    Path(cycle): Path<i64>,
+    Path(cycle): Path<CycleId>,
     Query(q): Query<FlashQuery>,
 ) -> AppResult<Response> {
-    let r = state.services.my_report(&a.caller, CycleId(cycle)).await?;
+    let r = state.services.my_report(&a.caller, cycle).await?;
     let mut view = edit_view(&state, &a, r, None, FormErrors::default()).await?;
     view.page = view.page.flash(q.flash.as_deref());
     Ok(render(&view))
@@ -164,11 +164,11 @@ async fn read_form(mp: &mut Multipart, max: usize) -> AppResult<(String, Option<
 pub async fn save(
     State(state): State<AppState>,
     a: Auth,
-    Path(cycle): Path<i64>,
+    Path(cycle): Path<CycleId>,
     req: axum::extract::Request,
 ) -> AppResult<Response> {
     // Only the subject gets as far as the body (others: an audited 403).
-    state.services.my_report(&a.caller, CycleId(cycle)).await?;
+    state.services.my_report(&a.caller, cycle).await?;
     let mut mp = <Multipart as axum::extract::FromRequest<()>>::from_request(req, &())
         .await
         .map_err(|_| AppError::bad_request(Msg::new("err-upload")))?;
@@ -195,7 +195,7 @@ pub async fn save(
                     })
                 }
                 Err(msg) => {
-                    let r = state.services.my_report(&a.caller, CycleId(cycle)).await?;
+                    let r = state.services.my_report(&a.caller, cycle).await?;
                     let errors = FormErrors::from_fields(a.ctx.lang, &[kaoping_core::FieldError::new("file", msg)]);
                     let view = edit_view(&state, &a, r, Some(body), errors).await?;
                     return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&view)).into_response());
@@ -206,13 +206,13 @@ pub async fn save(
         None => AttachmentChange::Keep,
     };
     let save = ReportSave { body_html: body.clone(), attachment, submit };
-    match state.services.report_save(&a.caller, CycleId(cycle), save).await {
+    match state.services.report_save(&a.caller, cycle, save).await {
         Ok(_) => {
             let flash = if submit { "report-submitted" } else { "report-saved" };
             Ok(Redirect::to(&format!("/my/reports/{cycle}?flash={flash}")).into_response())
         }
         Err(CoreError::Invalid(errs)) => {
-            let r = state.services.my_report(&a.caller, CycleId(cycle)).await?;
+            let r = state.services.my_report(&a.caller, cycle).await?;
             let view = edit_view(&state, &a, r, Some(body), FormErrors::from_fields(a.ctx.lang, &errs)).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&view)).into_response())
         }
@@ -220,9 +220,9 @@ pub async fn save(
     }
 }
 
-pub async fn own_file(State(state): State<AppState>, a: Auth, Path(cycle): Path<i64>) -> AppResult<Response> {
+pub async fn own_file(State(state): State<AppState>, a: Auth, Path(cycle): Path<CycleId>) -> AppResult<Response> {
     let person = a.caller.actor.person_id;
-    let (name, blob) = state.services.report_file(&a.caller, CycleId(cycle), person).await?;
+    let (name, blob) = state.services.report_file(&a.caller, cycle, person).await?;
     Ok(file_response(&name, blob))
 }
 
@@ -270,14 +270,14 @@ pub struct SubmissionQuery {
 pub async fn submissions(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path(id): Path<i64>,
+    Path(id): Path<CycleId>,
     Query(q): Query<SubmissionQuery>,
 ) -> AppResult<Response> {
-    let s = state.services.submissions(&a.caller, CycleId(id)).await?;
+    let s = state.services.submissions(&a.caller, id).await?;
     let found: Option<std::collections::HashSet<PersonId>> = if q.q.trim().is_empty() {
         None
     } else {
-        Some(state.services.reports_search(&a.caller, CycleId(id), &q.q).await?.into_iter().collect())
+        Some(state.services.reports_search(&a.caller, id, &q.q).await?.into_iter().collect())
     };
     let now = state.services.clock.now();
     let mut groups: Vec<(CategoryCount, Vec<SubmissionRow>)> = s
@@ -334,8 +334,14 @@ struct ReviewView {
     errors: FormErrors,
 }
 
-async fn review_view(state: &AppState, a: &Auth, id: i64, pid: i64, errors: FormErrors) -> AppResult<ReviewView> {
-    let r = state.services.report_for_organizer(&a.caller, CycleId(id), PersonId(pid)).await?;
+async fn review_view(
+    state: &AppState,
+    a: &Auth,
+    id: CycleId,
+    pid: PersonId,
+    errors: FormErrors,
+) -> AppResult<ReviewView> {
+    let r = state.services.report_for_organizer(&a.caller, id, pid).await?;
     let carry = state.services.carry_over(&r.cycle, r.subject.person_id).await?;
     let category = r.cycle.category_name(&r.subject.category);
     let chars = r.report.as_ref().map(|x| x.text_chars()).unwrap_or(0);
@@ -356,7 +362,7 @@ async fn review_view(state: &AppState, a: &Auth, id: i64, pid: i64, errors: Form
 pub async fn review_page(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path((id, pid)): Path<(i64, i64)>,
+    Path((id, pid)): Path<(CycleId, PersonId)>,
     Query(q): Query<FlashQuery>,
 ) -> AppResult<Response> {
     let mut view = review_view(&state, &a, id, pid, FormErrors::default()).await?;
@@ -375,11 +381,11 @@ pub struct ReviewForm {
 pub async fn review(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path((id, pid)): Path<(i64, i64)>,
+    Path((id, pid)): Path<(CycleId, PersonId)>,
     Form(f): Form<ReviewForm>,
 ) -> AppResult<Response> {
     let accept = f.decision == "accept";
-    match state.services.report_review(&a.caller, CycleId(id), PersonId(pid), accept, &f.comment).await {
+    match state.services.report_review(&a.caller, id, pid, accept, &f.comment).await {
         Ok(_) => {
             let flash = if accept { "report-accepted" } else { "report-returned" };
             Ok(Redirect::to(&format!("/admin/cycles/{id}/reports/{pid}?flash={flash}")).into_response())
@@ -395,9 +401,9 @@ pub async fn review(
 pub async fn organizer_file(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path((id, pid)): Path<(i64, i64)>,
+    Path((id, pid)): Path<(CycleId, PersonId)>,
 ) -> AppResult<Response> {
-    let (name, blob) = state.services.report_file(&a.caller, CycleId(id), PersonId(pid)).await?;
+    let (name, blob) = state.services.report_file(&a.caller, id, pid).await?;
     Ok(file_response(&name, blob))
 }
 
@@ -437,10 +443,10 @@ struct CoverageView {
 pub async fn coverage(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path(id): Path<i64>,
+    Path(id): Path<CycleId>,
 ) -> AppResult<Response> {
     let lang = a.ctx.lang;
-    let (cycle, cov) = state.services.reading_coverage(&a.caller, CycleId(id)).await?;
+    let (cycle, cov) = state.services.reading_coverage(&a.caller, id).await?;
     let groups: Vec<GroupCoverage> = cycle
         .scheme
         .groups

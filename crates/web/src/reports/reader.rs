@@ -161,8 +161,14 @@ pub struct NoteForm {
     pub body: String,
 }
 
-async fn read_view(state: &AppState, ctx: &Ctx, reader: &Reader, pid: i64, errors: FormErrors) -> AppResult<ReadView> {
-    let p = state.services.reading_page(reader, PersonId(pid)).await?;
+async fn read_view(
+    state: &AppState,
+    ctx: &Ctx,
+    reader: &Reader,
+    pid: PersonId,
+    errors: FormErrors,
+) -> AppResult<ReadView> {
+    let p = state.services.reading_page(reader, pid).await?;
     let pos = p.order.iter().position(|s| *s == p.subject.person_id);
     let prev = pos.and_then(|i| i.checked_sub(1)).and_then(|i| p.order.get(i)).map(|s| s.0);
     let next = pos.and_then(|i| p.order.get(i + 1)).map(|s| s.0);
@@ -191,7 +197,7 @@ async fn read_view(state: &AppState, ctx: &Ctx, reader: &Reader, pid: i64, error
 pub async fn read(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path((_, pid)): Path<(i64, i64)>,
+    Path((_, pid)): Path<(i64, PersonId)>,
     ReaderIn(reader): ReaderIn,
     Query(q): Query<crate::views::FlashQuery>,
 ) -> AppResult<Response> {
@@ -203,11 +209,11 @@ pub async fn read(
 pub async fn note_add(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path((cycle, pid)): Path<(i64, i64)>,
+    Path((cycle, pid)): Path<(i64, PersonId)>,
     ReaderIn(reader): ReaderIn,
     Form(f): Form<NoteForm>,
 ) -> AppResult<Response> {
-    match state.services.note_add(&reader, PersonId(pid), &f.quote, &f.body).await {
+    match state.services.note_add(&reader, pid, &f.quote, &f.body).await {
         Ok(n) => Ok(Redirect::to(&format!("/e/{cycle}/s/{pid}?flash=note-saved#note-{}", n.id)).into_response()),
         Err(CoreError::Invalid(errs)) => {
             let view = read_view(&state, &ctx, &reader, pid, FormErrors::from_fields(ctx.lang, &errs)).await?;
@@ -263,14 +269,14 @@ pub async fn ping(
     State(state): State<AppState>,
     ctx: Ctx,
     headers: HeaderMap,
-    Path((cycle, pid)): Path<(i64, i64)>,
+    Path((cycle, pid)): Path<(i64, PersonId)>,
     Form(f): Form<PingForm>,
 ) -> AppResult<Response> {
     let reader = match reader_for(&state, &ctx, &headers, cycle).await? {
         Ok(r) => r,
         Err(_) => return Ok(StatusCode::UNAUTHORIZED.into_response()),
     };
-    state.services.reading_ping(&reader, PersonId(pid), f.seconds).await?;
+    state.services.reading_ping(&reader, pid, f.seconds).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -314,10 +320,10 @@ pub fn file_response(name: &str, blob: kaoping_core::reports::Blob) -> Response 
 
 pub async fn file(
     State(state): State<AppState>,
-    Path((_, pid)): Path<(i64, i64)>,
+    Path((_, pid)): Path<(i64, PersonId)>,
     ReaderIn(reader): ReaderIn,
 ) -> AppResult<Response> {
-    let (name, blob) = state.services.reading_file(&reader, PersonId(pid)).await?;
+    let (name, blob) = state.services.reading_file(&reader, pid).await?;
     Ok(file_response(&name, blob))
 }
 

@@ -32,13 +32,13 @@ pub struct ResultsDto {
 pub async fn results(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path(id): Path<i64>,
+    Path(id): Path<CycleId>,
     Query(q): Query<ResultsQuery>,
 ) -> AppResult<Json<ResultsDto>> {
     let (c, r) = if q.live {
-        state.services.results_partial(&a.caller, CycleId(id)).await?
+        state.services.results_partial(&a.caller, id).await?
     } else {
-        state.services.results(&a.caller, CycleId(id)).await?
+        state.services.results(&a.caller, id).await?
     };
     let results = r.iter().map(kaoping_core::results::export::result_out).collect();
     Ok(Json(ResultsDto { partial: !c.voting.is_closed(), results }))
@@ -55,16 +55,16 @@ pub struct PublishBody {
 pub async fn publish(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path(id): Path<i64>,
+    Path(id): Path<CycleId>,
     Json(b): Json<PublishBody>,
 ) -> AppResult<StatusCode> {
     match b.to.as_deref() {
-        None => state.services.results_withdraw(&a.caller, CycleId(id)).await?,
+        None => state.services.results_withdraw(&a.caller, id).await?,
         Some(v) => {
             let to = Visibility::parse(v).ok_or_else(|| {
                 AppError::from(kaoping_core::error::CoreError::invalid("to", kaoping_core::Msg::new("err-visibility")))
             })?;
-            state.services.results_publish(&a.caller, CycleId(id), to).await?
+            state.services.results_publish(&a.caller, id, to).await?
         }
     }
     Ok(StatusCode::NO_CONTENT)

@@ -79,12 +79,12 @@ fn text(d: Option<Dec4>) -> String {
 async fn view(
     state: &AppState,
     a: &Auth,
-    id: i64,
+    id: CycleId,
     entered: Option<Vec<FormRow>>,
     errors: FormErrors,
     flash: Option<&str>,
 ) -> AppResult<AssessmentsView> {
-    let (cycle, list) = state.services.assessments(&a.caller, CycleId(id)).await?;
+    let (cycle, list) = state.services.assessments(&a.caller, id).await?;
     let rows = entered.unwrap_or_else(|| {
         list.into_iter()
             .map(|(s, x)| {
@@ -114,7 +114,7 @@ async fn view(
 pub async fn show(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path(id): Path<i64>,
+    Path(id): Path<CycleId>,
     Query(q): Query<crate::views::FlashQuery>,
 ) -> AppResult<Response> {
     Ok(render(&view(&state, &a, id, None, FormErrors::default(), q.flash.as_deref()).await?))
@@ -125,10 +125,10 @@ pub async fn show(
 pub async fn save(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path(id): Path<i64>,
+    Path(id): Path<CycleId>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    let (cycle, list) = state.services.assessments(&a.caller, CycleId(id)).await?;
+    let (cycle, list) = state.services.assessments(&a.caller, id).await?;
     let get = |k: String| fields.iter().find(|(n, _)| *n == k).map(|(_, v)| v.trim().to_string()).unwrap_or_default();
     let mut errs: Vec<FieldError> = Vec::new();
     let mut rows = Vec::new();
@@ -172,7 +172,7 @@ pub async fn save(
         echo.push(FormRow { subject: s, cells, grade: g, veto: v });
     }
     let result = if errs.is_empty() {
-        state.services.assessments_save(&a.caller, CycleId(id), rows).await.map(|_| ())
+        state.services.assessments_save(&a.caller, id, rows).await.map(|_| ())
     } else {
         Err(CoreError::Invalid(errs))
     };
@@ -259,9 +259,9 @@ struct CardsView {
 pub async fn organizer_card(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path((id, pid)): Path<(i64, i64)>,
+    Path((id, pid)): Path<(CycleId, PersonId)>,
 ) -> AppResult<Response> {
-    let c = state.services.result_card(&a.caller, CycleId(id), PersonId(pid)).await?;
+    let c = state.services.result_card(&a.caller, id, pid).await?;
     let page = Page::new(&state, &a.ctx, "card-title")
         .crumb("nav-cycles", Some("/admin/cycles"))
         .crumb_text(c.cycle.name.clone(), Some(&format!("/admin/cycles/{id}")))
@@ -286,8 +286,12 @@ struct PublicView {
 }
 
 /// The public summary (公示): grades by category, no scores or votes.
-pub async fn public(State(state): State<AppState>, ctx: crate::ctx::Ctx, Path(id): Path<i64>) -> AppResult<Response> {
-    let (cycle, summary) = state.services.results_public(CycleId(id)).await?;
+pub async fn public(
+    State(state): State<AppState>,
+    ctx: crate::ctx::Ctx,
+    Path(id): Path<CycleId>,
+) -> AppResult<Response> {
+    let (cycle, summary) = state.services.results_public(id).await?;
     let page = Page::new(&state, &ctx, "public-results-title");
     Ok(render(&PublicView { page, cycle, summary }))
 }

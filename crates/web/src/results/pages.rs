@@ -178,22 +178,22 @@ pub struct PublishForm {
 pub async fn publish(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path(id): Path<i64>,
+    Path(id): Path<CycleId>,
     Form(f): Form<PublishForm>,
 ) -> AppResult<Response> {
     let to = kaoping_core::cycles::Visibility::parse(&f.visibility).ok_or_else(|| {
         kaoping_core::error::CoreError::invalid("visibility", kaoping_core::Msg::new("err-visibility"))
     })?;
-    state.services.results_publish(&a.caller, CycleId(id), to).await?;
+    state.services.results_publish(&a.caller, id, to).await?;
     Ok(Redirect::to(&format!("/admin/cycles/{id}/results?flash=results-published")).into_response())
 }
 
 pub async fn withdraw(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path(id): Path<i64>,
+    Path(id): Path<CycleId>,
 ) -> AppResult<Response> {
-    state.services.results_withdraw(&a.caller, CycleId(id)).await?;
+    state.services.results_withdraw(&a.caller, id).await?;
     Ok(Redirect::to(&format!("/admin/cycles/{id}/results?flash=results-withdrawn")).into_response())
 }
 
@@ -289,16 +289,16 @@ struct NamedView {
 pub async fn named(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path(id): Path<i64>,
+    Path(id): Path<CycleId>,
     axum::extract::Query(q): axum::extract::Query<BallotsQuery>,
 ) -> AppResult<Response> {
-    let cycle = state.services.cycle_get(&a.caller, CycleId(id)).await?;
-    let subjects = state.services.subjects_list(&a.caller, CycleId(id)).await?;
+    let cycle = state.services.cycle_get(&a.caller, id).await?;
+    let subjects = state.services.subjects_list(&a.caller, id).await?;
     let mut rows = Vec::new();
     if let Some(s) = q.subject {
         let abstain = a.ctx.lang.t("ballot-abstain");
         for (who, group, grade, remark) in
-            state.services.named_ballots(&a.caller, CycleId(id), kaoping_core::ids::PersonId(s)).await?
+            state.services.named_ballots(&a.caller, id, kaoping_core::ids::PersonId(s)).await?
         {
             let group = cycle.scheme.group_label(&group);
             let (label, index) = match grade.and_then(|g| cycle.scheme.grades.iter().position(|x| x.code == g)) {

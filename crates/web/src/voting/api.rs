@@ -46,9 +46,9 @@ pub struct MeetingDto {
 pub async fn meeting(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path(id): Path<i64>,
+    Path(id): Path<CycleId>,
 ) -> AppResult<Json<MeetingDto>> {
-    let t = state.services.turnout(&a.caller, CycleId(id)).await?;
+    let t = state.services.turnout(&a.caller, id).await?;
     let c = &t.cycle;
     Ok(Json(MeetingDto {
         voting: c.voting.stage().into(),
@@ -84,7 +84,7 @@ pub struct VotingReply {
 pub async fn voting(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path(id): Path<i64>,
+    Path(id): Path<CycleId>,
     Json(b): Json<VotingBody>,
 ) -> AppResult<Json<VotingReply>> {
     let open = match b.action.as_str() {
@@ -96,7 +96,7 @@ pub async fn voting(
             );
         }
     };
-    let seal = state.services.voting_set(&a.caller, CycleId(id), open).await?;
+    let seal = state.services.voting_set(&a.caller, id, open).await?;
     Ok(Json(VotingReply { seal }))
 }
 
@@ -111,10 +111,10 @@ pub struct PresentingBody {
 pub async fn presenting(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path(id): Path<i64>,
+    Path(id): Path<CycleId>,
     Json(b): Json<PresentingBody>,
 ) -> AppResult<StatusCode> {
-    state.services.presenting_set(&a.caller, CycleId(id), b.person_id.map(PersonId)).await?;
+    state.services.presenting_set(&a.caller, id, b.person_id.map(PersonId)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

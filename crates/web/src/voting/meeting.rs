@@ -39,10 +39,10 @@ fn crumbs(page: Page, cycle: &Cycle, key: &str) -> Page {
 pub async fn console(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path(id): Path<i64>,
+    Path(id): Path<CycleId>,
     Query(q): Query<crate::views::FlashQuery>,
 ) -> AppResult<Response> {
-    let m = state.services.meeting(&a.caller, CycleId(id)).await?;
+    let m = state.services.meeting(&a.caller, id).await?;
     let cycle = m.turnout.cycle.clone();
     let page = crumbs(Page::new(&state, &a.ctx, "meeting-title"), &cycle, "meeting-title").flash(q.flash.as_deref());
     let mut critique = None;
@@ -64,11 +64,11 @@ pub struct PresentingForm {
 pub async fn presenting(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path(id): Path<i64>,
+    Path(id): Path<CycleId>,
     Form(f): Form<PresentingForm>,
 ) -> AppResult<Response> {
     let subject = f.subject.trim().parse::<i64>().ok().map(PersonId);
-    state.services.presenting_set(&a.caller, CycleId(id), subject).await?;
+    state.services.presenting_set(&a.caller, id, subject).await?;
     Ok(Redirect::to(&format!("/admin/cycles/{id}/meeting#agenda")).into_response())
 }
 
@@ -81,10 +81,10 @@ pub struct LiveForm {
 pub async fn live_tally(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path(id): Path<i64>,
+    Path(id): Path<CycleId>,
     Form(f): Form<LiveForm>,
 ) -> AppResult<Response> {
-    state.services.live_tally_set(&a.caller, CycleId(id), f.on == "1").await?;
+    state.services.live_tally_set(&a.caller, id, f.on == "1").await?;
     Ok(Redirect::to(&format!("/admin/cycles/{id}/meeting?flash=saved")).into_response())
 }
 
@@ -105,13 +105,13 @@ struct PaperView {
 async fn paper_view(
     state: &AppState,
     a: &crate::ctx::Auth,
-    id: i64,
-    person: i64,
+    id: CycleId,
+    person: PersonId,
     draft: Vec<kaoping_core::voting::ballot::MarkInput>,
     errors: FormErrors,
     receipt: String,
 ) -> AppResult<PaperView> {
-    let (cycle, evaluator, scope) = state.services.paper_scope(&a.caller, CycleId(id), PersonId(person)).await?;
+    let (cycle, evaluator, scope) = state.services.paper_scope(&a.caller, id, person).await?;
     let p = BallotPage { cycle, scope: scope.into(), draft, voted: false, unread: Default::default() };
     let groups = rows(&p);
     let page = crumbs(Page::new(state, &a.ctx, "paper-title"), &p.cycle, "paper-title");
@@ -130,7 +130,7 @@ async fn paper_view(
 pub async fn paper_form(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path((id, person)): Path<(i64, i64)>,
+    Path((id, person)): Path<(CycleId, PersonId)>,
 ) -> AppResult<Response> {
     Ok(render(&paper_view(&state, &a, id, person, Vec::new(), FormErrors::default(), String::new()).await?))
 }
@@ -138,13 +138,13 @@ pub async fn paper_form(
 pub async fn paper_submit(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path((id, person)): Path<(i64, i64)>,
+    Path((id, person)): Path<(CycleId, PersonId)>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    let (_, _, scope) = state.services.paper_scope(&a.caller, CycleId(id), PersonId(person)).await?;
+    let (_, _, scope) = state.services.paper_scope(&a.caller, id, person).await?;
     let marks = marks_from_form(&scope, &fields);
     let key = fields.iter().find(|(k, _)| k == "key").map(|(_, v)| v.clone()).unwrap_or_default();
-    match state.services.paper_ballot(&a.caller, CycleId(id), PersonId(person), &key, marks.clone()).await {
+    match state.services.paper_ballot(&a.caller, id, person, &key, marks.clone()).await {
         Ok(receipt) => {
             let view = paper_view(&state, &a, id, person, marks, FormErrors::default(), receipt).await?;
             Ok(render(&view))

@@ -21,11 +21,11 @@ pub struct VotingForm {
 pub async fn voting(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path(id): Path<i64>,
+    Path(id): Path<CycleId>,
     Form(f): Form<VotingForm>,
 ) -> AppResult<Response> {
     let open = f.action == "open";
-    state.services.voting_set(&a.caller, CycleId(id), open).await?;
+    state.services.voting_set(&a.caller, id, open).await?;
     let flash = if open { "voting-opened" } else { "voting-closed" };
     let page = if f.back == "meeting" { "/meeting" } else { "" };
     Ok(Redirect::to(&format!("/admin/cycles/{id}{page}?flash={flash}#voting")).into_response())
