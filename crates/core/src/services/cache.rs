@@ -34,9 +34,8 @@ where
         Self { ttl, clock, map }
     }
 
-    /// Whether an entry put at `at` is still fresh.
     fn fresh(&self, at: DateTime<Utc>) -> bool {
-        (self.clock.now() - at).to_std().is_ok_and(|age| age < self.ttl)
+        fresh(self.clock.as_ref(), self.ttl, at)
     }
 
     pub fn get<Q>(&self, k: &Q) -> Option<V>
@@ -78,8 +77,13 @@ where
     }
 }
 
-/// The shortest time moka keeps an entry (a cache of zero keeps none anyway).
-const MIN_KEEP: Duration = Duration::from_secs(1);
+/// The shortest time moka keeps an entry (freshness is judged on the clock).
+pub(crate) const MIN_KEEP: Duration = Duration::from_secs(1);
+
+/// Whether a value put at `at` is younger than `ttl` on `clock`.
+pub(crate) fn fresh(clock: &dyn Clock, ttl: Duration, at: DateTime<Utc>) -> bool {
+    (clock.now() - at).to_std().is_ok_and(|age| age < ttl)
+}
 
 #[cfg(test)]
 mod tests {

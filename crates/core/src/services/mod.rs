@@ -111,9 +111,6 @@ impl CycleSnapshot {
 /// can change.
 pub const FROZEN_ROSTER_SECONDS: u64 = 300;
 
-/// The shortest time moka keeps an entry (freshness is judged on the clock).
-const MIN_KEEP: std::time::Duration = std::time::Duration::from_secs(1);
-
 type Rosters = (
     Arc<Vec<crate::cycles::roster::Subject>>,
     Arc<std::collections::HashMap<crate::ids::PersonId, crate::cycles::roster::Evaluator>>,
@@ -131,7 +128,10 @@ impl Services {
             auth,
             actors: Arc::new(TtlCache::new(ttl, clock.clone())),
             sessions: Arc::new(TtlCache::new(ttl, clock.clone())),
-            snapshots: moka::future::Cache::builder().max_capacity(1_000).time_to_live(ttl.max(MIN_KEEP) * 2).build(),
+            snapshots: moka::future::Cache::builder()
+                .max_capacity(1_000)
+                .time_to_live(ttl.max(cache::MIN_KEEP) * 2)
+                .build(),
             frozen: Arc::new(TtlCache::new(
                 if ttl.is_zero() { ttl } else { std::time::Duration::from_secs(FROZEN_ROSTER_SECONDS) },
                 clock.clone(),
@@ -166,7 +166,7 @@ impl Services {
         if ttl.is_zero() {
             return Ok(Arc::new(self.load_snapshot(id).await?));
         }
-        let fresh = |at: chrono::DateTime<chrono::Utc>| (self.clock.now() - at).to_std().is_ok_and(|age| age < ttl);
+        let fresh = |at| cache::fresh(self.clock.as_ref(), ttl, at);
         if let Some((at, s)) = self.snapshots.get(&id).await
             && fresh(at)
         {
