@@ -250,7 +250,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                 require_current(&db).await?;
                 let svc = server::services(&cfg, db);
                 let cycle = kaoping_core::ids::CycleId(e.cycle.id);
-                match svc.results_seal_recorded(cycle).await.map_err(|e| e.to_string())? {
+                match svc.results.results_seal_recorded(cycle).await.map_err(|e| e.to_string())? {
                     Some(s) => expected = Some((s, "the one in the audit log".into())),
                     None => problems.push(format!("the audit log has no results seal for cycle {}", e.cycle.id)),
                 }
@@ -279,7 +279,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             let db = open(&cfg).await?;
             require_current(&db).await?;
             let svc = server::services(&cfg, db);
-            let n = match svc.audit_verify().await.map_err(|e| e.to_string())? {
+            let n = match svc.audit.audit_verify().await.map_err(|e| e.to_string())? {
                 Ok(n) => n,
                 Err(b) => return Err(format!("audit log broken at entry #{}: {}", b.seq, b.reason)),
             };
@@ -293,7 +293,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                 return Ok(());
             }
             let list = anchors::read(&path)?;
-            match svc.audit_check_anchors(&list).await.map_err(|e| e.to_string())? {
+            match svc.audit.audit_check_anchors(&list).await.map_err(|e| e.to_string())? {
                 Ok(k) => {
                     println!("{k} anchors in {} match the log", path.display());
                     Ok(())

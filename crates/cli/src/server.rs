@@ -8,7 +8,7 @@ use kaoping_core::audit::AuditDraft;
 use kaoping_core::ids::AccountId;
 use kaoping_core::org::OrgUnitInput;
 use kaoping_core::people::PersonInput;
-use kaoping_core::ports::NewAccount;
+use kaoping_core::ports::{AccountStore, MetaStore, NewAccount};
 use kaoping_core::services::{Caller, Services};
 use kaoping_store::Db;
 use std::sync::Arc;
@@ -75,7 +75,7 @@ pub async fn serve_on(
         let mut tick = tokio::time::interval(Duration::from_secs(60));
         loop {
             tick.tick().await;
-            anchor.audit_anchor().await;
+            anchor.audit.audit_anchor().await;
         }
     });
     let purge = svc.clone();
@@ -83,7 +83,7 @@ pub async fn serve_on(
         let mut tick = tokio::time::interval(Duration::from_secs(600));
         loop {
             tick.tick().await;
-            match purge.purge_sessions().await {
+            match purge.accounts.purge_sessions().await {
                 Ok(n) if n > 0 => tracing::info!(sessions = n, "expired sessions removed"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "session purge failed"),
@@ -97,7 +97,7 @@ pub async fn serve_on(
         let mut tick = tokio::time::interval(Duration::from_secs(3600));
         loop {
             tick.tick().await;
-            match remind.send_reminders().await {
+            match remind.rectification.send_reminders().await {
                 Ok(n) if n > 0 => tracing::info!(notices = n, "progress reminders sent"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "progress reminders failed"),
@@ -139,8 +139,8 @@ pub async fn init(
     username: &str,
     name: &str,
 ) -> Result<(String, String), String> {
-    let svc = services(cfg, db);
-    if !svc.store.is_empty().await.map_err(|e| e.to_string())? {
+    let svc = services(cfg, db.clone());
+    if !db.is_empty().await.map_err(|e| e.to_string())? {
         return Err("the database already holds data; `kaoping init` only sets up an empty one".into());
     }
     let caller = system_caller("init");
@@ -152,14 +152,14 @@ pub async fn init(
     };
     let input =
         OrgUnitInput { code: org_code.into(), name: org_name.into(), kind: "city_committee".into(), sort_order: None };
-    let unit = svc.org_create(&caller, None, &input).await.map_err(show)?;
+    let unit = svc.org.org_create(&caller, None, &input).await.map_err(show)?;
     let person = PersonInput {
         name: name.into(),
         org_unit_id: Some(unit.id.to_string()),
         post: Some(String::new()),
         phone: None,
     };
-    let person = svc.person_create(&caller, &person, None).await.map_err(show)?;
+    let person = svc.people.person_create(&caller, &person, None).await.map_err(show)?;
     if !kaoping_core::accounts::valid_username(username) {
         return Err(format!("`{username}` is not a valid username (3–64 letters, digits, . _ -)"));
     }
@@ -172,6 +172,6 @@ pub async fn init(
         grants: vec![RoleGrant { role: Role::SystemAdmin, org_unit_id: None }],
     };
     let audit = AuditDraft::new(None, "init", None, "account.create", format!("person:{}", person.id)).detail(username);
-    svc.store.account_create(&account, &audit).await.map_err(show)?;
+    db.account_create(&account, &audit).await.map_err(show)?;
     Ok((username.into(), password))
 }

@@ -7,6 +7,7 @@ pub mod cycles;
 pub mod error;
 pub mod exact;
 pub mod feedback;
+pub mod files;
 pub mod ids;
 pub mod meeting;
 pub mod notify;

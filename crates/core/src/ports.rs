@@ -54,9 +54,21 @@ pub trait MetaStore: Send + Sync {
     async fn is_empty(&self) -> Result<bool>;
 }
 
-/// Everything the core needs from storage.
+/// Everything the core needs from storage. Each feature's service holds it
+/// as the smaller set of ports it uses (its `…Ports`, a supertrait here).
 pub trait Store:
-    OrgStore
+    crate::org::service::OrgPorts
+    + crate::people::service::PeoplePorts
+    + crate::accounts::service::AccountPorts
+    + crate::audit::service::AuditPorts
+    + crate::cycles::service::CyclePorts
+    + crate::reports::service::ReportPorts
+    + crate::voting::service::VotingPorts
+    + crate::meeting::service::MeetingPorts
+    + crate::results::service::ResultPorts
+    + crate::feedback::service::FeedbackPorts
+    + crate::rectification::service::RectificationPorts
+    + OrgStore
     + PersonStore
     + AccountStore
     + SessionStore

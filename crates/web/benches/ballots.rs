@@ -42,6 +42,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 mod common;
 
 use common::root;
+use kaoping_core::ports::{AccountStore, BallotStore, CycleStore, RosterStore};
 
 use kaoping_core::accounts::Role;
 use kaoping_core::audit::AuditDraft;
@@ -79,30 +80,36 @@ fn marks(i: usize, subjects: &[i64]) -> Vec<MarkInput> {
 }
 
 /// A cycle in evaluation with 66 subjects and `evaluators` link sessions.
-async fn meeting(svc: &Services, city: OrgUnitId, name: &str, evaluators: usize) -> (CycleId, Vec<i64>, Vec<String>) {
+async fn meeting(
+    svc: &Services,
+    db: &Db,
+    city: OrgUnitId,
+    name: &str,
+    evaluators: usize,
+) -> (CycleId, Vec<i64>, Vec<String>) {
     let c = root();
     let input = CycleInput { name: name.into(), year: "2026".into(), ballot_mode: None };
-    let cy = svc.cycle_create(&c, city, &input, None).await.unwrap().id;
+    let cy = svc.cycles.cycle_create(&c, city, &input, None).await.unwrap().id;
     let mut subjects = Vec::new();
     for i in 0..SUBJECTS {
         let p = PersonInput { name: format!("{name}书记{i:02}"), ..Default::default() };
-        let id = svc.person_create(&c, &p, Some(city)).await.unwrap().id;
+        let id = svc.people.person_create(&c, &p, Some(city)).await.unwrap().id;
         let si = SubjectInput { person_id: id.to_string(), category: "county".into(), mode: None, post: None };
-        svc.subject_add(&c, cy, &si).await.unwrap();
+        svc.cycles.subject_add(&c, cy, &si).await.unwrap();
         subjects.push(id.0);
     }
     let mut rows = Vec::new();
     for i in 0..evaluators {
         let p = PersonInput { name: format!("{name}评议人{i:06}"), ..Default::default() };
-        rows.push((svc.person_create(&c, &p, Some(city)).await.unwrap().id, "all".to_string()));
+        rows.push((svc.people.person_create(&c, &p, Some(city)).await.unwrap().id, "all".to_string()));
     }
     let audit = AuditDraft::new(None, "bench", None, "x", "x");
-    svc.store.evaluator_replace(cy, &rows, &audit).await.unwrap();
-    svc.cycle_advance(&c, cy, Phase::Reporting).await.unwrap();
-    svc.cycle_advance(&c, cy, Phase::Evaluation).await.unwrap();
+    db.evaluator_replace(cy, &rows, &audit).await.unwrap();
+    svc.cycles.cycle_advance(&c, cy, Phase::Reporting).await.unwrap();
+    svc.cycles.cycle_advance(&c, cy, Phase::Evaluation).await.unwrap();
     let mut sessions = Vec::new();
-    for l in &svc.links_issue(&c, cy, IssueFor::Missing).await.unwrap() {
-        sessions.push(svc.link_exchange(&l.token, None).await.unwrap().0);
+    for l in &svc.reports.links_issue(&c, cy, IssueFor::Missing).await.unwrap() {
+        sessions.push(svc.reports.link_exchange(&l.token, None).await.unwrap().0);
     }
     (cy, subjects, sessions)
 }
@@ -237,9 +244,9 @@ async fn checkpoint() {
 /// close alone, results).
 async fn close_and_results(svc: &Services, cy: CycleId) -> (f64, f64, usize) {
     let t = Instant::now();
-    svc.voting_set(&root(), cy, false).await.unwrap();
+    svc.voting.voting_set(&root(), cy, false).await.unwrap();
     let closed = t.elapsed().as_secs_f64() * 1000.0;
-    let (_, results) = svc.results(&root(), cy).await.unwrap();
+    let (_, results) = svc.results.results(&root(), cy).await.unwrap();
     (t.elapsed().as_secs_f64() * 1000.0, closed, results.len())
 }
 
@@ -259,30 +266,30 @@ async fn bench() {
     let t = kaoping_store::testing::fresh_db().await;
     // Set-up writes go through a second, non-durable connection (SQLite).
     let setup_db = Db::connect_with(&t.target, false).await.unwrap();
-    let setup = Services::new(Arc::new(setup_db), AuthConfig::default());
+    let setup = Services::new(Arc::new(setup_db.clone()), AuthConfig::default());
     let c = root();
     let unit =
         OrgUnitInput {
             code: "LG".into(), name: "琅港市委".into(), kind: "city_committee".into(), sort_order: None
         };
-    let city = setup.org_create(&c, None, &unit).await.unwrap().id;
+    let city = setup.org.org_create(&c, None, &unit).await.unwrap().id;
     let started = Instant::now();
-    let (cy, subjects, sessions) = meeting(&setup, city, "评议", wrk_evaluators + burst_size).await;
-    let (cy2, subjects2, _) = meeting(&setup, city, "大会", 1).await;
+    let (cy, subjects, sessions) = meeting(&setup, &setup_db, city, "评议", wrk_evaluators + burst_size).await;
+    let (cy2, subjects2, _) = meeting(&setup, &setup_db, city, "大会", 1).await;
     let organizer = PersonInput { name: "组织部".into(), ..Default::default() };
     let acc = kaoping_core::ports::NewAccount {
-        person_id: setup.person_create(&c, &organizer, Some(city)).await.unwrap().id,
+        person_id: setup.people.person_create(&c, &organizer, Some(city)).await.unwrap().id,
         username: "orga".into(),
         password_hash: kaoping_core::accounts::auth::hash_password("Bench-Passw0rd!"),
         must_change_password: false,
         grants: vec![kaoping_core::accounts::RoleGrant { role: Role::OrganizerAdmin, org_unit_id: Some(city) }],
     };
-    setup.store.account_create(&acc, &AuditDraft::new(None, "bench", None, "account.create", "x")).await.unwrap();
+    setup_db.account_create(&acc, &AuditDraft::new(None, "bench", None, "account.create", "x")).await.unwrap();
     eprintln!("setup: {} evaluators in {:.1} s", sessions.len(), started.elapsed().as_secs_f64());
     drop(setup);
 
     let svc = Services::new(Arc::new(t.db.clone()), AuthConfig::default());
-    svc.voting_set(&c, cy, true).await.unwrap();
+    svc.voting.voting_set(&c, cy, true).await.unwrap();
     let web = WebConfig { login_per_minute: 100_000, login_burst: 100_000, ..Default::default() };
     let base = serve(kaoping_web::app(AppState::new(svc.clone(), web, None))).await;
     let dir = kaoping_store::testing::TempDir::new();
@@ -325,7 +332,7 @@ async fn bench() {
     let path = format!("/e/{cy}/ballot/submit");
     let r = wrk::run(&dir.0, &base, &path, &sessions[..wrk_evaluators], &subjects, connections, seconds, replay_every);
     let per = common::cpu_seconds() - cpu;
-    let stored = svc.store.ballot_list(cy).await.unwrap().len();
+    let stored = t.db.ballot_list(cy).await.unwrap().len();
     let rate = stored as f64 / (r.duration_us as f64 / 1e6);
     let per = per * 1e6 / stored as f64;
     (run.rate, run.p99_ms, run.errors) = (rate, r.p99_us as f64 / 1000.0, r.non_2xx + r.socket_errors);
@@ -361,8 +368,8 @@ async fn bench() {
         "{burst_size} evaluators press submit at once: all confirmed in {:.0} ms (p50 {p50:.0} ms, p99 {p99:.0} ms), {failed} failed",
         wall * 1000.0
     );
-    let total = svc.store.ballot_list(cy).await.unwrap().len();
-    let participants = svc.store.participants(cy).await.unwrap().len();
+    let total = t.db.ballot_list(cy).await.unwrap().len();
+    let participants = t.db.participants(cy).await.unwrap().len();
     run.none_lost_or_twice = total == participants;
     // The screen's updates during the burst, and when it showed the last ballot.
     let deadline = Instant::now() + Duration::from_secs(5);
@@ -391,8 +398,8 @@ async fn bench() {
     // 3. Closing.
     let (ms, closed, n) = close_and_results(&svc, cy).await;
     println!("close (seal over {total} receipts) + results for {n} subjects: {ms:.0} ms (close {closed:.0} ms)");
-    svc.voting_set(&c, cy2, true).await.unwrap();
-    let scheme = svc.store.cycle_get(cy2).await.unwrap().unwrap().scheme;
+    svc.voting.voting_set(&c, cy2, true).await.unwrap();
+    let scheme = t.db.cycle_get(cy2).await.unwrap().unwrap().scheme;
     let fill = Instant::now();
     let mut tasks = tokio::task::JoinSet::new();
     for i in 0..results_ballots {

@@ -14,6 +14,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 mod common;
 
 use common::{client, pct, reset_peak, root, status_kb};
+use kaoping_core::ports::{AccountStore, FeedbackStore, RosterStore};
 
 use kaoping_core::accounts::{Role, RoleGrant};
 use kaoping_core::audit::AuditDraft;
@@ -44,21 +45,22 @@ fn main() {
 async fn bench() {
     let t = kaoping_store::testing::fresh_db().await;
     // Set-up writes go through a second, non-durable connection (SQLite).
-    let setup = Services::new(Arc::new(Db::connect_with(&t.target, false).await.unwrap()), AuthConfig::default());
+    let setup_db = Db::connect_with(&t.target, false).await.unwrap();
+    let setup = Services::new(Arc::new(setup_db.clone()), AuthConfig::default());
     let c = root();
     let audit = || AuditDraft::new(None, "bench", None, "bench", "x");
     let unit =
         OrgUnitInput {
             code: "LG".into(), name: "琅港市委".into(), kind: "city_committee".into(), sort_order: None
         };
-    let city = setup.org_create(&c, None, &unit).await.unwrap().id;
+    let city = setup.org.org_create(&c, None, &unit).await.unwrap().id;
     let started = Instant::now();
     let input = CycleInput { name: "千人反馈".into(), year: "2026".into(), ballot_mode: None };
-    let cy = setup.cycle_create(&c, city, &input, None).await.unwrap().id;
+    let cy = setup.cycles.cycle_create(&c, city, &input, None).await.unwrap().id;
     let mut subjects = Vec::with_capacity(SUBJECTS);
     for i in 0..SUBJECTS {
         let p = PersonInput { name: format!("书记{i:04}"), ..Default::default() };
-        let id = setup.person_create(&c, &p, Some(city)).await.unwrap().id;
+        let id = setup.people.person_create(&c, &p, Some(city)).await.unwrap().id;
         subjects.push(NewSubject {
             person_id: id,
             post: "党委书记".into(),
@@ -67,13 +69,14 @@ async fn bench() {
             mode: ReportingMode::Written,
         });
     }
-    setup.store.subject_replace(cy, &subjects, &audit()).await.unwrap();
-    let e = setup.person_create(&c, &PersonInput { name: "评议人".into(), ..Default::default() }, Some(city)).await;
-    setup.evaluator_add(&c, cy, &e.unwrap().id.to_string(), "all").await.unwrap();
-    setup.cycle_advance(&c, cy, Phase::Reporting).await.unwrap();
-    setup.cycle_advance(&c, cy, Phase::Evaluation).await.unwrap();
-    setup.voting_set(&c, cy, true).await.unwrap();
-    setup.voting_set(&c, cy, false).await.unwrap();
+    setup_db.subject_replace(cy, &subjects, &audit()).await.unwrap();
+    let e =
+        setup.people.person_create(&c, &PersonInput { name: "评议人".into(), ..Default::default() }, Some(city)).await;
+    setup.cycles.evaluator_add(&c, cy, &e.unwrap().id.to_string(), "all").await.unwrap();
+    setup.cycles.cycle_advance(&c, cy, Phase::Reporting).await.unwrap();
+    setup.cycles.cycle_advance(&c, cy, Phase::Evaluation).await.unwrap();
+    setup.voting.voting_set(&c, cy, true).await.unwrap();
+    setup.voting.voting_set(&c, cy, false).await.unwrap();
     let tags = ["党建与业务融合", "队伍建设", "品牌建设", "阵地建设", "制度落实"];
     for (i, s) in subjects.iter().enumerate() {
         for j in 0..PROBLEMS_PER_SUBJECT {
@@ -84,18 +87,18 @@ async fn bench() {
                 severity: "moderate".into(),
                 ..Default::default()
             };
-            setup.problem_add(&c, cy, s.person_id, &p).await.unwrap();
+            setup.feedback.problem_add(&c, cy, s.person_id, &p).await.unwrap();
         }
     }
     let organizer = PersonInput { name: "组织部".into(), ..Default::default() };
     let acc = NewAccount {
-        person_id: setup.person_create(&c, &organizer, Some(city)).await.unwrap().id,
+        person_id: setup.people.person_create(&c, &organizer, Some(city)).await.unwrap().id,
         username: "orga".into(),
         password_hash: kaoping_core::accounts::auth::hash_password("Bench-Passw0rd!"),
         must_change_password: false,
         grants: vec![RoleGrant { role: Role::OrganizerAdmin, org_unit_id: Some(city) }],
     };
-    setup.store.account_create(&acc, &audit()).await.unwrap();
+    setup_db.account_create(&acc, &audit()).await.unwrap();
     eprintln!(
         "setup: {SUBJECTS} subjects, {} problems in {:.1} s",
         SUBJECTS * PROBLEMS_PER_SUBJECT,
@@ -115,7 +118,7 @@ async fn bench() {
     // 1. Issue 1,000 sheets at once, then all of them as .docx.
     let rss = reset_peak();
     let t0 = Instant::now();
-    let out = svc.sheets_issue(&c, cy, None).await.unwrap();
+    let out = svc.feedback.sheets_issue(&c, cy, None).await.unwrap();
     let issue_s = t0.elapsed().as_secs_f64();
     assert_eq!(out.issued.len(), SUBJECTS);
     println!(
@@ -147,7 +150,7 @@ async fn bench() {
     let started = Instant::now();
     let store = Db::connect_with(&t.target, false).await.unwrap();
     use kaoping_core::ports::RectificationStore;
-    let problems = svc.store.problem_list(cy, None).await.unwrap();
+    let problems = t.db.problem_list(cy, None).await.unwrap();
     let deadline = chrono::NaiveDate::from_ymd_opt(2099, 6, 30).unwrap();
     let mut n = 0;
     for p in &problems {

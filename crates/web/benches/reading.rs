@@ -12,6 +12,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 mod common;
 
 use common::{client, pct, root, status_kb};
+use kaoping_core::ports::{AccountStore, RosterStore};
 
 use kaoping_core::accounts::auth;
 use kaoping_core::accounts::scope::Actor;
@@ -26,6 +27,7 @@ use kaoping_core::ports::NewAccount;
 use kaoping_core::reports::AttachmentChange;
 use kaoping_core::services::{AuthConfig, Caller, ReportSave, Services};
 use kaoping_office::{Column, write_xlsx};
+use kaoping_store::Db;
 use kaoping_web::{AppState, WebConfig};
 use std::sync::Arc;
 use std::time::Instant;
@@ -49,11 +51,14 @@ async fn bench() {
         kind: kind.into(),
         sort_order: None,
     };
-    let city = svc.org_create(&c, None, &unit("LG", "琅港市委", "city_committee")).await.unwrap();
+    let city = svc.org.org_create(&c, None, &unit("LG", "琅港市委", "city_committee")).await.unwrap();
     let mut units = Vec::new();
     for i in 0..100 {
         units.push(
-            svc.org_create(&c, Some(city.id), &unit(&format!("U{i:03}"), &format!("单位{i}"), "other")).await.unwrap(),
+            svc.org
+                .org_create(&c, Some(city.id), &unit(&format!("U{i:03}"), &format!("单位{i}"), "other"))
+                .await
+                .unwrap(),
         );
     }
     let started = Instant::now();
@@ -63,7 +68,7 @@ async fn bench() {
         let u = &units[i % units.len()];
         let name = format!("评议人{i:05}");
         let p = PersonInput { name: name.clone(), org_unit_id: Some(u.id.to_string()), ..Default::default() };
-        people.push(svc.person_create(&c, &p, None).await.unwrap().id);
+        people.push(svc.people.person_create(&c, &p, None).await.unwrap().id);
         rows.push(vec![name, u.code.clone(), "评议人员".to_string()]);
     }
     eprintln!("setup: {PEOPLE} people in {:.1} s", started.elapsed().as_secs_f64());
@@ -75,7 +80,7 @@ async fn bench() {
         must_change_password: false,
         grants: vec![RoleGrant { role: Role::OrganizerAdmin, org_unit_id: Some(city.id) }],
     };
-    svc.store.account_create(&acc, &AuditDraft::new(None, "bench", None, "account.create", "x")).await.unwrap();
+    db.db.account_create(&acc, &AuditDraft::new(None, "bench", None, "account.create", "x")).await.unwrap();
 
     let web =
         WebConfig { login_per_minute: 100_000, login_burst: 100_000, max_upload_bytes: 20 << 20, ..Default::default() };
@@ -97,7 +102,7 @@ async fn bench() {
 
     // 1. A 10,000-row evaluator sheet.
     let cycle_input = |n: &str| CycleInput { name: n.into(), year: "2026".into(), ballot_mode: None };
-    let big = svc.cycle_create(&c, city.id, &cycle_input("万人评议"), None).await.unwrap().id;
+    let big = svc.cycles.cycle_create(&c, city.id, &cycle_input("万人评议"), None).await.unwrap().id;
     let columns = [Column::new("姓名", 12.0), Column::new("所在组织代码", 16.0), Column::new("评议人类别", 24.0)];
     let xlsx = write_xlsx("评议人员", &columns, &rows).unwrap();
     let form = reqwest::multipart::Form::new()
@@ -109,7 +114,7 @@ async fn bench() {
     let import_s = t.elapsed().as_secs_f64();
     assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
     let peak = status_kb("VmHWM:");
-    assert_eq!(svc.store.evaluator_list(big).await.unwrap().len(), PEOPLE);
+    assert_eq!(db.db.evaluator_list(big).await.unwrap().len(), PEOPLE);
     println!(
         "import {PEOPLE} evaluators ({} KiB xlsx): {import_s:.2} s; RSS before {} MiB, peak during import {} MiB",
         xlsx.len() / 1024,
@@ -118,9 +123,9 @@ async fn bench() {
     );
 
     // 2. The QR sheet for 1,000 evaluators.
-    let qr = svc.cycle_create(&c, city.id, &cycle_input("千人评议"), None).await.unwrap().id;
+    let qr = svc.cycles.cycle_create(&c, city.id, &cycle_input("千人评议"), None).await.unwrap().id;
     let evs: Vec<(PersonId, String)> = people[..1000].iter().map(|p| (*p, "all".to_string())).collect();
-    svc.store.evaluator_replace(qr, &evs, &AuditDraft::new(None, "bench", None, "x", "x")).await.unwrap();
+    db.db.evaluator_replace(qr, &evs, &AuditDraft::new(None, "bench", None, "x", "x")).await.unwrap();
     let t = Instant::now();
     let r = admin.post(format!("{base}/admin/cycles/{qr}/links/issue")).form(&[("which", "all")]).send().await.unwrap();
     let html = r.text().await.unwrap();
@@ -129,13 +134,13 @@ async fn bench() {
     println!("QR sheet for 1,000 evaluators: {qr_s:.2} s, {:.1} MiB of HTML", html.len() as f64 / 1048576.0);
 
     // 3. 64 readers on one reading page each, with personal links.
-    let read = reading_cycle(&svc, &c, city.id, &people).await;
+    let read = reading_cycle(&svc, &db.db, &c, city.id, &people).await;
     let r =
         admin.post(format!("{base}/admin/cycles/{read}/links/issue")).form(&[("which", "all")]).send().await.unwrap();
     let html = r.text().await.unwrap();
     let links: Vec<String> =
         html.split("class=\"qr-url mono\" href=\"").skip(1).map(|p| p.split('"').next().unwrap().to_string()).collect();
-    let subject = svc.subjects_list(&c, read).await.unwrap()[0].person_id;
+    let subject = svc.cycles.subjects_list(&c, read).await.unwrap()[0].person_id;
     let mut tasks = Vec::new();
     let t = Instant::now();
     for link in links.into_iter().take(READERS) {
@@ -166,15 +171,21 @@ async fn bench() {
 }
 
 /// A cycle in reporting with one submitted report and 64+ evaluators.
-async fn reading_cycle(svc: &Services, c: &Caller, city: kaoping_core::ids::OrgUnitId, people: &[PersonId]) -> CycleId {
+async fn reading_cycle(
+    svc: &Services,
+    db: &Db,
+    c: &Caller,
+    city: kaoping_core::ids::OrgUnitId,
+    people: &[PersonId],
+) -> CycleId {
     let input = CycleInput { name: "阅读".into(), year: "2026".into(), ballot_mode: None };
-    let cy = svc.cycle_create(c, city, &input, None).await.unwrap().id;
+    let cy = svc.cycles.cycle_create(c, city, &input, None).await.unwrap().id;
     let subject = people[PEOPLE - 1];
     let si = SubjectInput { person_id: subject.to_string(), category: "county".into(), mode: None, post: None };
-    svc.subject_add(c, cy, &si).await.unwrap();
+    svc.cycles.subject_add(c, cy, &si).await.unwrap();
     let evs: Vec<(PersonId, String)> = people[..READERS].iter().map(|p| (*p, "all".to_string())).collect();
-    svc.store.evaluator_replace(cy, &evs, &AuditDraft::new(None, "bench", None, "x", "x")).await.unwrap();
-    svc.cycle_advance(c, cy, Phase::Reporting).await.unwrap();
+    db.evaluator_replace(cy, &evs, &AuditDraft::new(None, "bench", None, "x", "x")).await.unwrap();
+    svc.cycles.cycle_advance(c, cy, Phase::Reporting).await.unwrap();
     let me = Caller { actor: Actor { person_id: subject, ..c.actor.clone() }, client: None };
     let body: String = (0..40)
         .map(|i| format!("<p>第{i}段：抓基层党建工作，落实第一责任人职责，推动党建与业务深度融合，成效明显。</p>"))
@@ -184,6 +195,6 @@ async fn reading_cycle(svc: &Services, c: &Caller, city: kaoping_core::ids::OrgU
         attachment: AttachmentChange::Keep,
         submit: true,
     };
-    svc.report_save(&me, cy, save).await.unwrap();
+    svc.reports.report_save(&me, cy, save).await.unwrap();
     cy
 }

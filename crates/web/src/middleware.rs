@@ -74,7 +74,7 @@ async fn context(state: &AppState, mut req: Request) -> Result<(Request, Ctx), R
     let client = client_addr(&req, state.config.trust_proxy);
     let request_id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
     let session = match cookie(req.headers(), SESSION_COOKIE) {
-        Some(token) if !token.is_empty() => match state.services.session(token).await {
+        Some(token) if !token.is_empty() => match state.services.accounts.session(token).await {
             Ok(s) => s,
             Err(e) => {
                 tracing::error!(error = %e, "session lookup failed");
@@ -140,7 +140,7 @@ pub async fn public_origin(State(state): State<AppState>, req: Request, next: Ne
     )
     .result(AuditResult::Denied)
     .detail(format!("origin {} is not {public}", origin.unwrap_or_default()));
-    if let Err(e) = state.services.audit_record(&d).await {
+    if let Err(e) = state.services.audit.audit_record(&d).await {
         tracing::error!(error = %e, "could not audit a CSRF refusal");
     }
     let info = ErrorInfo {
@@ -170,7 +170,7 @@ async fn render_errors(state: &AppState, method: &axum::http::Method, ctx: Ctx, 
         )
         .result(AuditResult::Denied)
         .detail(format!("{:?}", pe.kind()));
-        if let Err(e) = state.services.audit_record(&d).await {
+        if let Err(e) = state.services.audit.audit_record(&d).await {
             tracing::error!(error = %e, "could not audit a CSRF refusal");
         }
         let info = ErrorInfo { status, title: "error-csrf", details: vec![], fields: vec![], retry_after: None };

@@ -17,13 +17,13 @@ const REMARKS: &[&str] = &[
 
 /// Open voting, let every evaluator vote, close it.
 pub async fn vote(svc: &Services, org: &Caller, cycle: CycleId) -> Result<()> {
-    svc.voting_set(org, cycle, true).await?;
-    let c = svc.cycle_get(org, cycle).await?;
+    svc.voting.voting_set(org, cycle, true).await?;
+    let c = svc.cycles.cycle_get(org, cycle).await?;
     let quota = c.scheme.ballot_quota;
     let grades: Vec<String> = c.scheme.grades.iter().map(|g| g.code.clone()).collect();
     let overall = c.scheme.items.iter().find(|i| i.overall).map(|i| i.code.clone()).unwrap_or_default();
     let mut submits = tokio::task::JoinSet::new();
-    for (ei, e) in svc.evaluators_list(org, cycle).await?.iter().enumerate() {
+    for (ei, e) in svc.cycles.evaluators_list(org, cycle).await?.iter().enumerate() {
         let reader = Reader {
             cycle_id: cycle,
             person_id: e.person_id,
@@ -32,7 +32,7 @@ pub async fn vote(svc: &Services, org: &Caller, cycle: CycleId) -> Result<()> {
             via: ReaderVia::Account(AccountId(0)),
             client: None,
         };
-        let page = svc.ballot_page(&reader).await?;
+        let page = svc.voting.ballot_page(&reader).await?;
         // Each subject has a standing (0–99); each evaluator sees it with noise.
         let mut picks: Vec<(i64, String, usize, usize)> = Vec::new();
         for s in page.scope.iter() {
@@ -81,10 +81,10 @@ pub async fn vote(svc: &Services, org: &Caller, cycle: CycleId) -> Result<()> {
             .collect();
         // Everyone presses submit at about the same time (group commit).
         let (svc, key) = (svc.clone(), format!("demo-ballot-cycle-{cycle}-evaluator-{}", e.person_id));
-        submits.spawn(async move { svc.ballot_submit(&reader, &key, marks).await });
+        submits.spawn(async move { svc.voting.ballot_submit(&reader, &key, marks).await });
     }
     while let Some(done) = submits.join_next().await {
         done.map_err(|e| kaoping_core::error::CoreError::Store(e.to_string()))??;
     }
-    svc.voting_set(org, cycle, false).await.map(|_| ())
+    svc.voting.voting_set(org, cycle, false).await.map(|_| ())
 }

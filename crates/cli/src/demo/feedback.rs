@@ -9,7 +9,9 @@ use kaoping_core::audit::AuditDraft;
 use kaoping_core::cycles::feedback_settings::FeedbackSettingsInput;
 use kaoping_core::feedback::ProblemInput;
 use kaoping_core::ids::{CycleId, PersonId};
+use kaoping_core::ports::*;
 use kaoping_core::services::{Caller, Services};
+use kaoping_store::Db;
 
 /// Critique sentences (after the article) with the tag each falls under.
 const CRITIQUES: &[(&str, &str)] = &[
@@ -23,21 +25,21 @@ const CRITIQUES: &[(&str, &str)] = &[
 const PRAISE: &str = "履行第一责任人职责较好，基层党建重点任务推进有力。";
 const ROUTINE: &str = "日常考核发现：党费收缴台账更新不及时。";
 
-pub async fn seed(svc: &Services, org: &Caller, cycle: CycleId, keep_unacknowledged: PersonId) -> Result<()> {
-    let c = svc.cycle_get(org, cycle).await?;
+pub async fn seed(svc: &Services, db: &Db, org: &Caller, cycle: CycleId, keep_unacknowledged: PersonId) -> Result<()> {
+    let c = svc.cycles.cycle_get(org, cycle).await?;
     let settings = FeedbackSettingsInput {
         number_pattern: "琅组反〔{year}〕{seq}号".into(),
         issuing_body: "中共琅港市委组织部".into(),
         ..FeedbackSettingsInput::from(&c.feedback)
     };
-    svc.feedback_settings_set(org, cycle, &settings).await?;
-    let (_, rows) = svc.feedback_overview(org, cycle).await?;
+    svc.rectification.feedback_settings_set(org, cycle, &settings).await?;
+    let (_, rows) = svc.feedback.feedback_overview(org, cycle).await?;
     for (i, r) in rows.iter().enumerate() {
         let p = r.subject.person_id;
         let a = num(i, 21, 0, CRITIQUES.len());
         let b = (a + 1 + num(i, 22, 0, CRITIQUES.len() - 1)) % CRITIQUES.len();
         let critique = format!("{PRAISE}{}{}", CRITIQUES[a].0, CRITIQUES[b].0);
-        svc.critique_set(org, cycle, p, &critique).await?;
+        svc.feedback.critique_set(org, cycle, p, &critique).await?;
         let problem = |source: &str, text: &str, tag: &str, group: &str, severity: &str| ProblemInput {
             source: source.into(),
             group: group.into(),
@@ -46,21 +48,23 @@ pub async fn seed(svc: &Services, org: &Caller, cycle: CycleId, keep_unacknowled
             severity: severity.into(),
         };
         let severity = ["minor", "moderate", "serious"][num(i, 23, 0, 3)];
-        svc.problem_add(org, cycle, p, &problem("critique", CRITIQUES[a].0, CRITIQUES[a].1, "", severity)).await?;
+        svc.feedback
+            .problem_add(org, cycle, p, &problem("critique", CRITIQUES[a].0, CRITIQUES[a].1, "", severity))
+            .await?;
         if i % 2 == 0 {
             let q = problem("critique", CRITIQUES[b].0, CRITIQUES[b].1, "", "moderate");
-            svc.problem_add(org, cycle, p, &q).await?;
+            svc.feedback.problem_add(org, cycle, p, &q).await?;
         }
         // The first critical remark an evaluator wrote, quoted by group.
-        let d = svc.feedback_subject(org, cycle, p).await?;
+        let d = svc.feedback.feedback_subject(org, cycle, p).await?;
         if let Some((g, text)) = d.remarks.iter().find(|(_, t)| !t.starts_with("工作扎实")) {
-            svc.problem_add(org, cycle, p, &problem("remark", text, "党建与业务融合", g, "minor")).await?;
+            svc.feedback.problem_add(org, cycle, p, &problem("remark", text, "党建与业务融合", g, "minor")).await?;
         }
         if i % 5 == 0 {
-            svc.problem_add(org, cycle, p, &problem("routine", ROUTINE, "制度落实", "", "minor")).await?;
+            svc.feedback.problem_add(org, cycle, p, &problem("routine", ROUTINE, "制度落实", "", "minor")).await?;
         }
     }
-    let out = svc.sheets_issue(org, cycle, None).await?;
+    let out = svc.feedback.sheets_issue(org, cycle, None).await?;
     for (i, s) in out.issued.iter().enumerate() {
         if s.subject_id == keep_unacknowledged || num(i, 24, 0, 100) < 25 {
             continue;
@@ -73,7 +77,7 @@ pub async fn seed(svc: &Services, org: &Caller, cycle: CycleId, keep_unacknowled
             format!("sheet:{}", s.id),
         )
         .detail(s.number.clone());
-        svc.store.sheet_acknowledge(cycle, s.subject_id, &audit).await?;
+        db.sheet_acknowledge(cycle, s.subject_id, &audit).await?;
     }
     Ok(())
 }
@@ -108,12 +112,12 @@ const MEASURES: &[&str] = &[
 /// with a target), most were approved, a few returned; progress for this
 /// quarter on most approved plans, a few problems already signed off.
 /// The demo subject with a login (`keep`) has not started, to try it.
-pub async fn rectify(svc: &Services, org: &Caller, cycle: CycleId, keep: PersonId) -> Result<()> {
+pub async fn rectify(svc: &Services, db: &Db, org: &Caller, cycle: CycleId, keep: PersonId) -> Result<()> {
     use kaoping_core::ports::SignOffTarget;
     use kaoping_core::rectification::MeasureInput;
     use kaoping_core::rectification::progress::ProgressInput;
     let deadline = (svc.clock.now() + chrono::Days::new(150)).format("%Y-%m-%d").to_string();
-    for (i, s) in svc.store.sheet_list(cycle).await?.into_iter().enumerate() {
+    for (i, s) in db.sheet_list(cycle).await?.into_iter().enumerate() {
         if s.subject_id == keep || num(i, 31, 0, 100) < 15 {
             continue;
         }
@@ -130,19 +134,21 @@ pub async fn rectify(svc: &Services, org: &Caller, cycle: CycleId, keep: PersonI
                 kpi_baseline: if kpi { "60".into() } else { String::new() },
                 kpi_target: if kpi { "90".into() } else { String::new() },
             };
-            svc.measure_add(&me, cycle, &m).await?;
+            svc.rectification.measure_add(&me, cycle, &m).await?;
         }
-        svc.plan_submit(&me, cycle).await?;
+        svc.rectification.plan_submit(&me, cycle).await?;
         let roll = num(i, 33, 0, 100);
         if roll < 10 {
-            svc.plan_review(org, cycle, s.subject_id, false, "措施不够具体，请补充量化指标和完成时限。").await?;
+            svc.rectification
+                .plan_review(org, cycle, s.subject_id, false, "措施不够具体，请补充量化指标和完成时限。")
+                .await?;
             continue;
         }
         if roll < 20 {
             continue; // awaiting review
         }
-        svc.plan_review(org, cycle, s.subject_id, true, "").await?;
-        let measures = svc.store.measure_list(cycle, Some(s.subject_id)).await?;
+        svc.rectification.plan_review(org, cycle, s.subject_id, true, "").await?;
+        let measures = db.measure_list(cycle, Some(s.subject_id)).await?;
         for (k, m) in measures.iter().enumerate() {
             if num(i * 11 + k, 34, 0, 100) < 25 {
                 continue;
@@ -153,11 +159,12 @@ pub async fn rectify(svc: &Services, org: &Caller, cycle: CycleId, keep: PersonI
                 ProgressInput {
                     text: "按计划推进，已完成阶段性任务。".into(), percent: pct.to_string(), kpi_value
                 };
-            svc.progress_add(&me, cycle, m.id, &input, vec![]).await?;
+            svc.rectification.progress_add(&me, cycle, m.id, &input, vec![]).await?;
         }
         if roll > 80 {
             for p in &s.content.problems {
-                svc.sign_off(org, cycle, s.subject_id, SignOffTarget::Problem(p.problem_id), "经核实，整改到位。")
+                svc.rectification
+                    .sign_off(org, cycle, s.subject_id, SignOffTarget::Problem(p.problem_id), "经核实，整改到位。")
                     .await?;
             }
         }

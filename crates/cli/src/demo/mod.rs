@@ -12,7 +12,7 @@ use kaoping_core::accounts::{Role, RoleGrant};
 use kaoping_core::ids::{OrgUnitId, PersonId};
 use kaoping_core::org::OrgUnitInput;
 use kaoping_core::people::PersonInput;
-use kaoping_core::ports::NewAccount;
+use kaoping_core::ports::{AccountStore, MetaStore, NewAccount};
 use kaoping_core::services::Services;
 use kaoping_store::{Db, SchemaState, Target};
 use reports::Outcome;
@@ -114,8 +114,7 @@ pub async fn run(mut cfg: Config, explicit: bool, logins_json: Option<PathBuf>) 
             logins
         }
         state => {
-            let svc = server::services(&cfg, db.clone());
-            let marker = svc.store.meta_get(DEMO_KEY).await.map_err(|e| e.to_string())?;
+            let marker = db.meta_get(DEMO_KEY).await.map_err(|e| e.to_string())?;
             if marker.as_deref() != Some("1") {
                 return Err(format!(
                     "{target:?} holds data that is not a kaoping demo; refusing to touch it (use `kaoping serve` for real data)"
@@ -124,7 +123,7 @@ pub async fn run(mut cfg: Config, explicit: bool, logins_json: Option<PathBuf>) 
             if state != SchemaState::Current {
                 db.migrate().await.map_err(|e| e.to_string())?;
             }
-            let raw = svc.store.meta_get(LOGINS_KEY).await.map_err(|e| e.to_string())?.unwrap_or_default();
+            let raw = db.meta_get(LOGINS_KEY).await.map_err(|e| e.to_string())?.unwrap_or_default();
             serde_json::from_str(&raw).map_err(|e| format!("the demo's logins are unreadable: {e}"))?
         }
     };
@@ -165,15 +164,22 @@ pub async fn run(mut cfg: Config, explicit: bool, logins_json: Option<PathBuf>) 
     server::serve_on(&cfg, db, listener, || tracing::info!(%addr, "kaoping demo is listening")).await
 }
 
+/// Who is on the demo's rosters: subjects with their category, evaluators
+/// with their group.
+struct Rosters<'a> {
+    subjects: &'a [(PersonId, &'a str)],
+    evaluators: &'a [(PersonId, &'a str)],
+}
+
 /// Last year's cycle with a typical local scheme (five weighted evaluator
 /// groups, at most 30% 好 per ballot, the 1/3 poor-vote rule), and this
 /// year's, copied from it.
 async fn seed_cycles(
     svc: &Services,
+    db: &Db,
     caller: &kaoping_core::services::Caller,
     city: OrgUnitId,
-    subjects: &[(PersonId, &str)],
-    evaluators: &[(PersonId, &str)],
+    rosters: Rosters<'_>,
     shuji: PersonId,
     link_for: Option<PersonId>,
 ) -> kaoping_core::Result<(String, String)> {
@@ -181,8 +187,10 @@ async fn seed_cycles(
     use kaoping_core::cycles::scheme::Group;
     use kaoping_core::cycles::{CycleInput, Phase, default_categories};
     use kaoping_core::exact::{Dec4, Frac};
+    let Rosters { subjects, evaluators } = rosters;
     let input = |name: &str, year: &str| CycleInput { name: name.into(), year: year.into(), ballot_mode: None };
-    let last = svc.cycle_create(caller, city, &input("2025年度抓基层党建工作述职评议考核", "2025"), None).await?;
+    let last =
+        svc.cycles.cycle_create(caller, city, &input("2025年度抓基层党建工作述职评议考核", "2025"), None).await?;
     let cats = default_categories();
     let all: Vec<String> = cats.iter().map(|c| c.code.clone()).collect();
     let group = |code: &str, label: &str, w: i64| Group {
@@ -201,7 +209,7 @@ async fn seed_cycles(
     ];
     scheme.ballot_quota = Some(Frac::new(3, 10));
     scheme.rules.poor_vote_threshold = Some(Frac::new(1, 3));
-    svc.cycle_set_scheme(caller, last.id, &scheme, &cats).await?;
+    svc.cycles.cycle_set_scheme(caller, last.id, &scheme, &cats).await?;
     // Seeded today, so last year gets no deadline (every report would look late).
     reports::settings(svc, caller, last.id, "").await?;
     for (i, (person, category)) in subjects.iter().enumerate() {
@@ -212,30 +220,32 @@ async fn seed_cycles(
             mode: Some(mode.into()),
             post: None,
         };
-        svc.subject_add(caller, last.id, &s).await?;
+        svc.cycles.subject_add(caller, last.id, &s).await?;
     }
     for (person, group) in evaluators {
-        svc.evaluator_add(caller, last.id, &person.to_string(), group).await?;
+        svc.cycles.evaluator_add(caller, last.id, &person.to_string(), group).await?;
     }
     // Last year: every report accepted and most of them read.
-    svc.cycle_advance(caller, last.id, Phase::Reporting).await?;
+    svc.cycles.cycle_advance(caller, last.id, Phase::Reporting).await?;
     reports::write_reports(svc, caller, last.id, 2025, |_, _| Outcome::Accepted).await?;
-    svc.cycle_advance(caller, last.id, Phase::Evaluation).await?;
-    reports::read_reports(svc, caller, last.id, 85).await?;
+    svc.cycles.cycle_advance(caller, last.id, Phase::Evaluation).await?;
+    reports::read_reports(svc, db, caller, last.id, 85).await?;
     ballots::vote(svc, caller, last.id).await?;
-    svc.cycle_advance(caller, last.id, Phase::Tally).await?;
+    svc.cycles.cycle_advance(caller, last.id, Phase::Tally).await?;
     // Published to the subjects: each finds their card under 我的评议结果.
-    svc.results_publish(caller, last.id, kaoping_core::cycles::Visibility::Subjects).await?;
+    svc.results.results_publish(caller, last.id, kaoping_core::cycles::Visibility::Subjects).await?;
     // Feedback: critiques, problems and a sheet for every subject.
-    svc.cycle_advance(caller, last.id, Phase::Feedback).await?;
-    feedback::seed(svc, caller, last.id, shuji).await?;
-    svc.cycle_advance(caller, last.id, Phase::Rectification).await?;
-    feedback::rectify(svc, caller, last.id, shuji).await?;
+    svc.cycles.cycle_advance(caller, last.id, Phase::Feedback).await?;
+    feedback::seed(svc, db, caller, last.id, shuji).await?;
+    svc.cycles.cycle_advance(caller, last.id, Phase::Rectification).await?;
+    feedback::rectify(svc, db, caller, last.id, shuji).await?;
     // This year: copied from last year (scheme, categories, rosters), in reporting.
-    let this =
-        svc.cycle_create(caller, city, &input("2026年度抓基层党建工作述职评议考核", "2026"), Some(last.id)).await?;
+    let this = svc
+        .cycles
+        .cycle_create(caller, city, &input("2026年度抓基层党建工作述职评议考核", "2026"), Some(last.id))
+        .await?;
     reports::settings(svc, caller, this.id, "2026-12-10").await?;
-    svc.cycle_advance(caller, this.id, Phase::Reporting).await?;
+    svc.cycles.cycle_advance(caller, this.id, Phase::Reporting).await?;
     reports::write_reports(svc, caller, this.id, 2026, |i, s| {
         if s.person_id == shuji {
             return Outcome::Draft;
@@ -249,13 +259,13 @@ async fn seed_cycles(
         }
     })
     .await?;
-    reports::read_reports(svc, caller, this.id, 40).await?;
+    reports::read_reports(svc, db, caller, this.id, 40).await?;
     reports::links(svc, caller, this.id, link_for).await
 }
 
 async fn seed(cfg: &Config, db: Db) -> Result<Vec<Login>, String> {
     let city: City = serde_json::from_str(CITY).map_err(|e| format!("demo data: {e}"))?;
-    let svc: Services = server::services(cfg, db);
+    let svc: Services = server::services(cfg, db.clone());
     let caller = server::system_caller("demo");
     let err = |e: kaoping_core::CoreError| format!("demo data: {e}");
     let mut units: HashMap<String, OrgUnitId> = HashMap::new();
@@ -267,7 +277,7 @@ async fn seed(cfg: &Config, db: Db) -> Result<Vec<Login>, String> {
             kind: u.kind.clone(),
             sort_order: Some((i + 1).to_string()),
         };
-        let created = svc.org_create(&caller, parent, &input).await.map_err(err)?;
+        let created = svc.org.org_create(&caller, parent, &input).await.map_err(err)?;
         units.insert(u.code.clone(), created.id);
     }
     let org_dept = units["LG-ZZB"];
@@ -283,7 +293,7 @@ async fn seed(cfg: &Config, db: Db) -> Result<Vec<Login>, String> {
             post: Some(p.post.clone()),
             phone: p.phone.clone(),
         };
-        let created = svc.person_create(&caller, &input, Some(org_dept)).await.map_err(err)?;
+        let created = svc.people.person_create(&caller, &input, Some(org_dept)).await.map_err(err)?;
         people.insert(p.name.clone(), created.id);
     }
     let mut logins = Vec::new();
@@ -299,7 +309,7 @@ async fn seed(cfg: &Config, db: Db) -> Result<Vec<Login>, String> {
             grants: vec![grant],
         };
         let audit = caller.audit("account.create", format!("person:{person}")).detail(*username);
-        svc.store.account_create(&account, &audit).await.map_err(err)?;
+        db.account_create(&account, &audit).await.map_err(err)?;
         logins.push(Login {
             role: role.as_str().into(),
             username: (*username).into(),
@@ -348,10 +358,17 @@ async fn seed(cfg: &Config, db: Db) -> Result<Vec<Login>, String> {
         .collect();
     // A grassroots evaluator without an account tries the personal link.
     let link_for = evaluators.iter().find(|(_, g)| *g == "grassroots").map(|(p, _)| *p);
-    let (link_name, token) =
-        seed_cycles(&svc, &caller, units["LG"], &subjects, &evaluators, people["贾传峰"], link_for)
-            .await
-            .map_err(err)?;
+    let (link_name, token) = seed_cycles(
+        &svc,
+        &db,
+        &caller,
+        units["LG"],
+        Rosters { subjects: &subjects, evaluators: &evaluators },
+        people["贾传峰"],
+        link_for,
+    )
+    .await
+    .map_err(err)?;
     logins.push(Login {
         role: "evaluator_link".into(),
         username: String::new(),
@@ -359,8 +376,8 @@ async fn seed(cfg: &Config, db: Db) -> Result<Vec<Login>, String> {
         name: link_name,
         what: "a personal link (一人一码): open it on a phone".into(),
     });
-    svc.store.meta_set(DEMO_KEY, "1").await.map_err(err)?;
-    svc.store.meta_set(LOGINS_KEY, &serde_json::to_string(&logins).expect("json")).await.map_err(err)?;
+    db.meta_set(DEMO_KEY, "1").await.map_err(err)?;
+    db.meta_set(LOGINS_KEY, &serde_json::to_string(&logins).expect("json")).await.map_err(err)?;
     tracing::info!(city = %city.city, units = units.len(), people = people.len(), "demo data ready");
     Ok(logins)
 }

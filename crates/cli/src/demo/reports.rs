@@ -8,9 +8,11 @@ use kaoping_core::accounts::scope::Actor;
 use kaoping_core::cycles::CycleSettingsInput;
 use kaoping_core::cycles::roster::Subject;
 use kaoping_core::ids::{AccountId, CycleId, PersonId};
+use kaoping_core::ports::*;
 use kaoping_core::reports::AttachmentChange;
 use kaoping_core::reports::reading::{Reader, ReaderVia};
 use kaoping_core::services::{Caller, IssueFor, ReportSave, Services};
+use kaoping_store::Db;
 
 const DUTIES: &[&str] = &[
     "始终把抓基层党建作为最大政绩，坚持书记抓、抓书记，全年主持召开党建专题会议{n}次，带头调研基层党组织{m}个，带头讲党课{k}次。",
@@ -101,7 +103,7 @@ pub async fn write_reports(
     year: i32,
     outcome: impl Fn(usize, &Subject) -> Outcome,
 ) -> Result<()> {
-    for (i, s) in svc.subjects_list(org, cycle).await?.iter().enumerate() {
+    for (i, s) in svc.cycles.subjects_list(org, cycle).await?.iter().enumerate() {
         let o = outcome(i, s);
         if o == Outcome::None {
             continue;
@@ -109,14 +111,14 @@ pub async fn write_reports(
         let me = as_subject(s);
         let submit = o != Outcome::Draft;
         let save = ReportSave { body_html: report_html(s, i, year), attachment: AttachmentChange::Keep, submit };
-        svc.report_save(&me, cycle, save).await?;
+        svc.reports.report_save(&me, cycle, save).await?;
         match o {
             Outcome::Accepted => {
-                svc.report_review(org, cycle, s.person_id, true, "").await?;
+                svc.reports.report_review(org, cycle, s.person_id, true, "").await?;
             }
             Outcome::Returned => {
                 let comment = "“存在问题及原因”部分过于笼统，请结合本单位实际查摆具体问题，深入剖析原因后重新提交。";
-                svc.report_review(org, cycle, s.person_id, false, comment).await?;
+                svc.reports.report_review(org, cycle, s.person_id, false, comment).await?;
             }
             _ => {}
         }
@@ -135,8 +137,8 @@ const NOTES: &[(&str, &str)] = &[
 
 /// Evaluators read: `share` in 0..=100 of the evaluators read about that
 /// share of the handed-in reports, some with notes.
-pub async fn read_reports(svc: &Services, org: &Caller, cycle: CycleId, share: usize) -> Result<()> {
-    let evaluators = svc.evaluators_list(org, cycle).await?;
+pub async fn read_reports(svc: &Services, db: &Db, org: &Caller, cycle: CycleId, share: usize) -> Result<()> {
+    let evaluators = svc.cycles.evaluators_list(org, cycle).await?;
     let mut bodies: std::collections::HashMap<PersonId, String> = std::collections::HashMap::new();
     for (ei, e) in evaluators.iter().enumerate() {
         if num(ei, 7, 0, 100) >= share {
@@ -150,7 +152,7 @@ pub async fn read_reports(svc: &Services, org: &Caller, cycle: CycleId, share: u
             via: ReaderVia::Account(AccountId(0)),
             client: None,
         };
-        let list = svc.reading_list(&reader).await?;
+        let list = svc.reports.reading_list(&reader).await?;
         for (si, s) in list.subjects.iter().enumerate() {
             let handed_in = list.reports.get(&s.person_id).is_some_and(|r| r.status.handed_in());
             if !handed_in || num(ei * 97 + si, 8, 0, 100) >= share {
@@ -159,18 +161,18 @@ pub async fn read_reports(svc: &Services, org: &Caller, cycle: CycleId, share: u
             // Seeded straight into the store: one row per evaluator and report.
             let now = svc.clock.now();
             let seconds = num(ei * 31 + si, 9, 20, 420) as i64;
-            svc.store.reading_add(cycle, e.person_id, s.person_id, seconds, now).await?;
+            db.reading_add(cycle, e.person_id, s.person_id, seconds, now).await?;
             if num(ei * 13 + si, 10, 0, 100) < 25 {
                 let (quote, body) = NOTES[(ei + si) % NOTES.len()];
                 let text = match bodies.entry(s.person_id) {
                     std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
                     std::collections::hash_map::Entry::Vacant(v) => {
-                        let r = svc.store.report_get(cycle, s.person_id).await?;
+                        let r = db.report_get(cycle, s.person_id).await?;
                         v.insert(r.map(|r| r.body_html).unwrap_or_default())
                     }
                 };
                 let quote = text.contains(quote).then_some(quote);
-                svc.store.note_add(cycle, e.person_id, s.person_id, quote, body, now).await?;
+                db.note_add(cycle, e.person_id, s.person_id, quote, body, now).await?;
             }
         }
     }
@@ -184,13 +186,13 @@ pub async fn settings(svc: &Services, org: &Caller, cycle: CycleId, deadline: &s
         min_read_seconds: "60".into(),
         report_template: kaoping_core::cycles::default_template().join("\n"),
     };
-    svc.cycle_set_settings(org, cycle, &input).await.map(|_| ())
+    svc.reports.cycle_set_settings(org, cycle, &input).await.map(|_| ())
 }
 
 /// Issue personal links for every evaluator; return one evaluator's name and
 /// token (someone without an account, to try the phone flow).
 pub async fn links(svc: &Services, org: &Caller, cycle: CycleId, prefer: Option<PersonId>) -> Result<(String, String)> {
-    let issued = svc.links_issue(org, cycle, IssueFor::Missing).await?;
+    let issued = svc.reports.links_issue(org, cycle, IssueFor::Missing).await?;
     let pick = issued.iter().find(|l| Some(l.person_id) == prefer).or(issued.first());
     Ok(pick.map(|l| (l.person_name.clone(), l.token.clone())).unwrap_or_default())
 }

@@ -10,6 +10,7 @@ use kaoping_core::cycles::{CycleInput, Phase};
 use kaoping_core::ids::{AccountId, PersonId};
 use kaoping_core::org::OrgUnitInput;
 use kaoping_core::people::PersonInput;
+use kaoping_core::ports::{BallotStore, RosterStore};
 use kaoping_core::services::{AuthConfig, Caller, IssueFor, Services};
 use kaoping_store::Target;
 use std::process::{Child, Command, Stdio};
@@ -96,31 +97,31 @@ async fn a_killed_server_keeps_every_acknowledged_ballot_once() {
         OrgUnitInput {
             code: "LG".into(), name: "琅港市委".into(), kind: "city_committee".into(), sort_order: None
         };
-    let city = svc.org_create(&c, None, &unit).await.unwrap().id;
+    let city = svc.org.org_create(&c, None, &unit).await.unwrap().id;
     let input = CycleInput { name: "2026".into(), year: "2026".into(), ballot_mode: None };
-    let cy = svc.cycle_create(&c, city, &input, None).await.unwrap().id;
+    let cy = svc.cycles.cycle_create(&c, city, &input, None).await.unwrap().id;
     let mut subjects = Vec::new();
     for i in 0..3 {
         let input = PersonInput { name: format!("书记{i}"), ..Default::default() };
-        let id = svc.person_create(&c, &input, Some(city)).await.unwrap().id;
+        let id = svc.people.person_create(&c, &input, Some(city)).await.unwrap().id;
         let si = SubjectInput { person_id: id.to_string(), category: "county".into(), mode: None, post: None };
-        svc.subject_add(&c, cy, &si).await.unwrap();
+        svc.cycles.subject_add(&c, cy, &si).await.unwrap();
         subjects.push(id.0);
     }
     let mut rows = Vec::new();
     for i in 0..EVALUATORS {
         let input = PersonInput { name: format!("评议人{i}"), ..Default::default() };
-        rows.push((svc.person_create(&c, &input, Some(city)).await.unwrap().id, "all".to_string()));
+        rows.push((svc.people.person_create(&c, &input, Some(city)).await.unwrap().id, "all".to_string()));
     }
     let audit = kaoping_core::audit::AuditDraft::new(None, "test", None, "x", "x");
-    svc.store.evaluator_replace(cy, &rows, &audit).await.unwrap();
-    svc.cycle_advance(&c, cy, Phase::Reporting).await.unwrap();
-    svc.cycle_advance(&c, cy, Phase::Evaluation).await.unwrap();
+    t.db.evaluator_replace(cy, &rows, &audit).await.unwrap();
+    svc.cycles.cycle_advance(&c, cy, Phase::Reporting).await.unwrap();
+    svc.cycles.cycle_advance(&c, cy, Phase::Evaluation).await.unwrap();
     let mut sessions = Vec::new();
-    for l in svc.links_issue(&c, cy, IssueFor::Missing).await.unwrap() {
-        sessions.push(svc.link_exchange(&l.token, None).await.unwrap().0);
+    for l in svc.reports.links_issue(&c, cy, IssueFor::Missing).await.unwrap() {
+        sessions.push(svc.reports.link_exchange(&l.token, None).await.unwrap().0);
     }
-    svc.voting_set(&c, cy, true).await.unwrap();
+    svc.voting.voting_set(&c, cy, true).await.unwrap();
     let marks = serde_json::to_string(
         &subjects.iter().map(|s| serde_json::json!({"subject": s, "grades": {"overall": "good"}})).collect::<Vec<_>>(),
     )
@@ -157,13 +158,13 @@ async fn a_killed_server_keeps_every_acknowledged_ballot_once() {
 
     // Restarted: every acknowledged ballot is there, none twice.
     let mut server = serve(&t.target, port).await;
-    let stored = svc.store.ballot_list(cy).await.unwrap();
+    let stored = t.db.ballot_list(cy).await.unwrap();
     let receipts: std::collections::HashSet<&str> = stored.iter().map(|b| b.receipt.as_str()).collect();
     assert_eq!(receipts.len(), stored.len());
     for r in acked.iter().flatten() {
         assert!(receipts.contains(r.as_str()), "acknowledged receipt {r} lost");
     }
-    assert_eq!(svc.store.participants(cy).await.unwrap().len(), stored.len(), "none twice");
+    assert_eq!(t.db.participants(cy).await.unwrap().len(), stored.len(), "none twice");
 
     // Retry everything: acknowledged ones answer with the same receipt,
     // the others are stored now (or were, unacknowledged, before the kill).
@@ -176,11 +177,11 @@ async fn a_killed_server_keeps_every_acknowledged_ballot_once() {
     }
     server.kill().unwrap();
     server.wait().unwrap();
-    let stored = svc.store.ballot_list(cy).await.unwrap();
+    let stored = t.db.ballot_list(cy).await.unwrap();
     assert_eq!(stored.len(), EVALUATORS);
-    assert_eq!(svc.store.participants(cy).await.unwrap().len(), EVALUATORS);
-    svc.voting_set(&c, cy, false).await.unwrap();
-    let (_, results) = svc.results(&c, cy).await.unwrap();
+    assert_eq!(t.db.participants(cy).await.unwrap().len(), EVALUATORS);
+    svc.voting.voting_set(&c, cy, false).await.unwrap();
+    let (_, results) = svc.results.results(&c, cy).await.unwrap();
     for r in &results {
         assert_eq!(r.counts.n(), EVALUATORS as u64);
         assert_eq!(r.democratic, Some(kaoping_core::results::tally::q_int(80)));

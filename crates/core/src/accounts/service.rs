@@ -11,7 +11,7 @@ use crate::accounts::{AccountSummary, Role, RoleGrant, valid_username};
 use crate::error::{CoreError, FieldError, Msg, Result};
 use crate::ids::{AccountId, OrgUnitId, PersonId};
 use crate::ports::NewAccount;
-use crate::services::{Caller, Services};
+use crate::services::Caller;
 
 /// Input for a new account or new grants.
 #[derive(Debug, Clone, Default)]
@@ -28,24 +28,41 @@ pub struct CreatedAccount {
     pub temporary_password: String,
 }
 
-impl Services {
+crate::services::ports!(
+    /// The ports the accounts service uses.
+    AccountPorts: AccountStore, AuditStore, MetaStore, OrgStore, PersonStore, SessionStore
+);
+
+/// The service for the accounts, their sessions and sign-in.
+#[derive(Clone)]
+pub struct AccountService {
+    pub(crate) ports: std::sync::Arc<dyn AccountPorts>,
+    pub(crate) common: crate::services::Common,
+    /// Sessions with their accounts recently read, by token digest.
+    pub(crate) sessions:
+        std::sync::Arc<crate::services::TtlCache<String, (crate::ports::SessionRecord, crate::accounts::Account)>>,
+    /// Failed logins per client address and username (this node).
+    pub(crate) login_throttle: std::sync::Arc<crate::accounts::throttle::LoginThrottle>,
+}
+
+impl AccountService {
     /// The caller's own account.
     pub async fn own_account(&self, caller: &Caller) -> Result<crate::accounts::Account> {
-        self.store.account_get(caller.actor.account_id).await?.ok_or(CoreError::Unauthenticated)
+        self.ports.account_get(caller.actor.account_id).await?.ok_or(CoreError::Unauthenticated)
     }
 
     /// Counts for the administrator's home page, within the caller's scope.
     pub async fn admin_counts(&self, caller: &Caller) -> Result<crate::ports::Counts> {
-        self.require_org_admin(caller, "home.counts").await?;
-        self.store.counts(caller.actor.admin_paths().as_deref(), self.clock.now()).await
+        self.common.require_org_admin(caller, "home.counts").await?;
+        self.ports.counts(caller.actor.admin_paths().as_deref(), self.common.clock.now()).await
     }
 
     pub async fn accounts_list(&self, caller: &Caller) -> Result<Vec<AccountSummary>> {
-        self.require_org_admin(caller, "account.list").await?;
-        let mut list = self.store.account_list(caller.actor.admin_paths().as_deref()).await?;
+        self.common.require_org_admin(caller, "account.list").await?;
+        let mut list = self.ports.account_list(caller.actor.admin_paths().as_deref()).await?;
         // A name some client is refused for wrong passwords shows as locked
         // too (on this node), so that an administrator can lift it.
-        let throttled = self.login_throttle.locked_names(self.clock.now());
+        let throttled = self.login_throttle.locked_names(self.common.clock.now());
         for a in &mut list {
             if let Some(until) = throttled.get(&a.username.to_lowercase()) {
                 a.locked_until = a.locked_until.max(Some(*until));
@@ -59,7 +76,7 @@ impl Services {
         let mut errs = Vec::new();
         for g in grants {
             if g.role == Role::SystemAdmin && !caller.actor.is_system_admin() {
-                return Err(self.deny(caller, "account.grant", "role:system_admin").await);
+                return Err(self.common.deny(caller, "account.grant", "role:system_admin").await);
             }
             match (g.role.is_scoped(), g.org_unit_id) {
                 (true, None) => {
@@ -69,11 +86,11 @@ impl Services {
                     errs.push(FieldError::new("grants", Msg::new("err-grant-no-unit").arg("role", g.role.as_str())))
                 }
                 (true, Some(uid)) => {
-                    let unit = self.store.org_get(uid).await?;
+                    let unit = self.ports.org_get(uid).await?;
                     match unit {
                         None => errs.push(FieldError::new("grants", Msg::new("err-org-unknown"))),
                         Some(u) if !caller.actor.can_admin(&u) => {
-                            return Err(self.deny(caller, "account.grant", format!("org_unit:{uid}")).await);
+                            return Err(self.common.deny(caller, "account.grant", format!("org_unit:{uid}")).await);
                         }
                         Some(_) => {}
                     }
@@ -85,12 +102,12 @@ impl Services {
     }
 
     async fn require_person_in_scope(&self, caller: &Caller, action: &str, person: PersonId) -> Result<()> {
-        let row = self.store.person_get(person).await?.ok_or(CoreError::NotFound("person"))?;
-        let unit = self.store.org_get(row.person.managed_by).await?.ok_or(CoreError::NotFound("org_unit"))?;
+        let row = self.ports.person_get(person).await?.ok_or(CoreError::NotFound("person"))?;
+        let unit = self.ports.org_get(row.person.managed_by).await?.ok_or(CoreError::NotFound("org_unit"))?;
         if caller.actor.can_admin(&unit) {
             Ok(())
         } else {
-            Err(self.deny(caller, action, format!("person:{person}")).await)
+            Err(self.common.deny(caller, action, format!("person:{person}")).await)
         }
     }
 
@@ -100,17 +117,17 @@ impl Services {
         action: &str,
         id: AccountId,
     ) -> Result<crate::accounts::Account> {
-        let account = self.store.account_get(id).await?.ok_or(CoreError::NotFound("account"))?;
-        self.require_org_admin(caller, action).await?;
+        let account = self.ports.account_get(id).await?.ok_or(CoreError::NotFound("account"))?;
+        self.common.require_org_admin(caller, action).await?;
         self.require_person_in_scope(caller, action, account.person_id).await?;
         // An organizer may not manage an account that reaches further than
         // they do: a system admin, or an admin of units outside their subtrees.
         if !caller.actor.is_system_admin() {
-            let (grants, scopes) = self.store.account_scopes(id).await?;
+            let (grants, scopes) = self.ports.account_scopes(id).await?;
             let wider = grants.iter().any(|g| g.role == Role::SystemAdmin)
                 || scopes.iter().any(|s| !caller.actor.can_admin_path(&s.path));
             if wider {
-                return Err(self.deny(caller, action, format!("account:{id}")).await);
+                return Err(self.common.deny(caller, action, format!("account:{id}")).await);
             }
         }
         Ok(account)
@@ -124,13 +141,13 @@ impl Services {
         person: PersonId,
         input: &AccountInput,
     ) -> Result<CreatedAccount> {
-        self.require_org_admin(caller, "account.create").await?;
+        self.common.require_org_admin(caller, "account.create").await?;
         self.require_person_in_scope(caller, "account.create", person).await?;
         let username = input.username.trim().to_string();
         if !valid_username(&username) {
             return Err(CoreError::invalid("username", Msg::new("err-username")));
         }
-        if self.store.account_for_person(person).await?.is_some() {
+        if self.ports.account_for_person(person).await?.is_some() {
             return Err(CoreError::Conflict(Msg::new("err-person-has-account")));
         }
         if input.grants.is_empty() {
@@ -146,7 +163,7 @@ impl Services {
             grants: input.grants.clone(),
         };
         let audit = caller.audit("account.create", format!("person:{person}")).detail(&username);
-        let account = self.store.account_create(&new, &audit).await?;
+        let account = self.ports.account_create(&new, &audit).await?;
         Ok(CreatedAccount { id: account.id, username, temporary_password: password })
     }
 
@@ -162,7 +179,7 @@ impl Services {
             .collect::<Vec<_>>()
             .join(",");
         let audit = caller.audit("account.grant", format!("account:{id}")).detail(detail);
-        self.store.account_set_grants(id, grants, &audit).await?;
+        self.ports.account_set_grants(id, grants, &audit).await?;
         self.forget_account(id);
         Ok(())
     }
@@ -172,18 +189,24 @@ impl Services {
         self.require_account_in_scope(caller, "account.password_reset", id).await?;
         let password = auth::generate_password();
         let audit = caller.audit("account.password_reset", format!("account:{id}"));
-        self.store.account_set_password(id, &auth::hash_password(&password), true, &audit).await?;
-        self.store.session_delete_account(id, None).await?;
+        self.ports.account_set_password(id, &auth::hash_password(&password), true, &audit).await?;
+        self.ports.session_delete_account(id, None).await?;
         self.forget_account(id);
         Ok(password)
     }
 
+    /// Drop what this node has cached about an account (after a change).
+    pub fn forget_account(&self, id: AccountId) {
+        self.sessions.forget_where(|(_, a)| a.id == id);
+        self.common.actors.forget(&id);
+    }
+
     pub async fn account_unlock(&self, caller: &Caller, id: AccountId) -> Result<()> {
         self.require_account_in_scope(caller, "account.unlock", id).await?;
-        self.store.account_unlock(id, &caller.audit("account.unlock", format!("account:{id}"))).await?;
+        self.ports.account_unlock(id, &caller.audit("account.unlock", format!("account:{id}"))).await?;
         self.forget_account(id);
         // Also the throttled logins of the name (on this node).
-        if let Some(a) = self.store.account_get(id).await? {
+        if let Some(a) = self.ports.account_get(id).await? {
             self.login_throttle.clear(&a.username);
         }
         Ok(())
@@ -195,10 +218,10 @@ impl Services {
         }
         self.require_account_in_scope(caller, "account.set_active", id).await?;
         let action = if active { "account.enable" } else { "account.disable" };
-        self.store.account_set_active(id, active, &caller.audit(action, format!("account:{id}"))).await?;
+        self.ports.account_set_active(id, active, &caller.audit(action, format!("account:{id}"))).await?;
         self.forget_account(id);
         if !active {
-            self.store.session_delete_account(id, None).await?;
+            self.ports.session_delete_account(id, None).await?;
         }
         Ok(())
     }

@@ -3,10 +3,11 @@
 use crate::accounts::Account;
 use crate::accounts::auth::{self, LockoutPolicy, PasswordPolicy, totp};
 use crate::accounts::scope::Actor;
+use crate::accounts::service::AccountService;
 use crate::audit::{AuditDraft, AuditResult};
 use crate::error::{CoreError, FieldError, Msg, Result};
 use crate::ports::SessionRecord;
-use crate::services::{Caller, Services};
+use crate::services::Caller;
 use chrono::Duration;
 use serde::{Deserialize, Serialize};
 
@@ -75,7 +76,7 @@ fn login_audit(username: &str, client: Option<String>, account: Option<&Account>
     )
 }
 
-impl Services {
+impl AccountService {
     /// Check a username and password; on success open a session.
     ///
     /// Failed passwords are throttled per client address and username
@@ -84,15 +85,15 @@ impl Services {
     /// An account is locked for everyone only by an administrator, or by
     /// wrong second-factor codes (which need the password).
     pub async fn login(&self, username: &str, password: &str, client: Option<String>) -> Result<LoginOutcome> {
-        let now = self.clock.now();
+        let now = self.common.clock.now();
         let username = username.trim();
         let from = client.as_deref();
         if let Some(until) = self.login_throttle.locked(from, username, now) {
             let d = login_audit(username, client, None).result(AuditResult::Denied).detail("throttled");
-            self.store.audit_append(&d).await?;
+            self.ports.audit_append(&d).await?;
             return Err(CoreError::locked(now, until));
         }
-        let account = self.store.account_by_username(username).await?;
+        let account = self.ports.account_by_username(username).await?;
         let account = account.filter(|a| a.active);
         // The same work for unknown names, so timing does not tell them apart.
         let hash = account.as_ref().map_or(auth::dummy_hash(), |a| a.password_hash.as_str());
@@ -107,7 +108,7 @@ impl Services {
                     (Some(_), None) => "wrong password",
                 };
                 let d = login_audit(username, client.clone(), account.as_ref()).result(AuditResult::Failed).detail(why);
-                self.store.audit_append(&d).await?;
+                self.ports.audit_append(&d).await?;
                 return Err(match (self.login_throttle.failed(from, username, now), locked) {
                     (Some(until), _) => CoreError::locked(now, until),
                     // Locked by an administrator or by guessed codes, and the
@@ -123,9 +124,9 @@ impl Services {
         if mfa_pending {
             // The failure count is reset only when the second factor passes,
             // so that password logins cannot reset the TOTP guess budget.
-            self.store.audit_append(&audit.detail("password ok, second factor due")).await?;
+            self.ports.audit_append(&audit.detail("password ok, second factor due")).await?;
         } else {
-            self.store.account_login_ok(account.id, now, &audit.detail("ok")).await?;
+            self.ports.account_login_ok(account.id, now, &audit.detail("ok")).await?;
         }
         let token = auth::random_token(32);
         let record = SessionRecord {
@@ -133,22 +134,22 @@ impl Services {
             account_id: account.id,
             created_at: now,
             last_seen_at: now,
-            expires_at: now + Duration::hours(self.auth.session_absolute_hours),
+            expires_at: now + Duration::hours(self.common.auth.session_absolute_hours),
             mfa_pending,
         };
-        self.store.session_create(&record).await?;
+        self.ports.session_create(&record).await?;
         Ok(LoginOutcome { token, mfa_pending })
     }
 
     /// Resolve a session cookie to a live session, refreshing its idle timer
     /// at most once a minute. Expired sessions are removed.
     pub async fn session(&self, token: &str) -> Result<Option<SessionInfo>> {
-        let now = self.clock.now();
+        let now = self.common.clock.now();
         let digest = auth::token_digest(token);
         let cached = self.sessions.get(&digest);
         let (mut s, account) = match cached {
             Some(hit) => hit,
-            None => match self.store.session_get(&digest).await? {
+            None => match self.ports.session_get(&digest).await? {
                 Some(row) => {
                     self.sessions.put(digest.clone(), row.clone());
                     row
@@ -157,27 +158,27 @@ impl Services {
             },
         };
         if s.expires_at <= now
-            || s.last_seen_at + Duration::minutes(self.auth.session_idle_minutes) <= now
+            || s.last_seen_at + Duration::minutes(self.common.auth.session_idle_minutes) <= now
             || !account.active
         {
             self.sessions.forget(&digest);
-            self.store.session_delete(&digest).await?;
+            self.ports.session_delete(&digest).await?;
             return Ok(None);
         }
         if now - s.last_seen_at >= TOUCH_EVERY {
-            self.store.session_touch(&digest, now).await?;
+            self.ports.session_touch(&digest, now).await?;
             s.last_seen_at = now;
             self.sessions.put(digest.clone(), (s.clone(), account.clone()));
         }
-        let actor = match self.actors.get(&account.id) {
+        let actor = match self.common.actors.get(&account.id) {
             Some(a) => a,
             None => {
                 let a = self.actor_for(&account).await?;
-                self.actors.put(account.id, a.clone());
+                self.common.actors.put(account.id, a.clone());
                 a
             }
         };
-        let must_enroll_totp = self.auth.require_totp_for_admins
+        let must_enroll_totp = self.common.auth.require_totp_for_admins
             && account.totp_secret.is_none()
             && actor.roles.iter().any(|r| r.is_admin());
         Ok(Some(SessionInfo {
@@ -192,8 +193,8 @@ impl Services {
     }
 
     async fn actor_for(&self, account: &Account) -> Result<Actor> {
-        let (grants, scopes) = self.store.account_scopes(account.id).await?;
-        let brief = self.store.person_brief(account.person_id).await?;
+        let (grants, scopes) = self.ports.account_scopes(account.id).await?;
+        let brief = self.ports.person_brief(account.person_id).await?;
         let (name, post, unit_name) = match brief {
             Some((n, p, u)) => (Some(n), p, u),
             None => (None, String::new(), None),
@@ -213,32 +214,32 @@ impl Services {
     /// Complete a login with a TOTP code; the new session's token (the
     /// half-logged-in session ends: its id is not reused once privileged).
     pub async fn login_totp(&self, session: &SessionInfo, code: &str, client: Option<String>) -> Result<String> {
-        let account = self.store.account_get(session.actor.account_id).await?.ok_or(CoreError::Unauthenticated)?;
-        let now = self.clock.now();
+        let account = self.ports.account_get(session.actor.account_id).await?.ok_or(CoreError::Unauthenticated)?;
+        let now = self.common.clock.now();
         let audit = AuditDraft::new(Some(account.id), account.username.clone(), client, "auth.totp", "session");
         if let Some(until) = account.locked_until.filter(|u| *u > now) {
-            self.store.audit_append(&audit.result(AuditResult::Denied).detail("account locked")).await?;
+            self.ports.audit_append(&audit.result(AuditResult::Denied).detail("account locked")).await?;
             return Err(CoreError::locked(now, until));
         }
         let step = account.totp_secret.as_deref().and_then(|s| totp::check(s, code, now.timestamp().max(0) as u64));
         // A code is accepted once: its time step must be later than the last used.
         let fresh = match step {
-            Some(st) => self.store.account_totp_step(account.id, st as i64).await?,
+            Some(st) => self.ports.account_totp_step(account.id, st as i64).await?,
             None => false,
         };
         if !fresh {
             let why = if step.is_some() { "code already used" } else { "wrong code" };
             let d = audit.result(AuditResult::Failed).detail(why);
-            let (_, locked) = self.store.account_login_failed(account.id, &self.auth.lockout, now, &d).await?;
+            let (_, locked) = self.ports.account_login_failed(account.id, &self.common.auth.lockout, now, &d).await?;
             if let Some(until) = locked {
                 // Every half-finished login of the account ends with the lock.
-                self.store.session_delete_account(account.id, None).await?;
+                self.ports.session_delete_account(account.id, None).await?;
                 self.forget_account(account.id);
                 return Err(CoreError::locked(now, until));
             }
             return Err(CoreError::invalid("code", Msg::new("err-totp-code")));
         }
-        self.store.account_login_ok(account.id, now, &audit).await?;
+        self.ports.account_login_ok(account.id, now, &audit).await?;
         self.renew_session(account.id, &session.digest).await
     }
 
@@ -246,34 +247,34 @@ impl Services {
     /// factor, after a password change): a session id an attacker may have
     /// planted or seen before does not carry the new privilege.
     async fn renew_session(&self, account: crate::ids::AccountId, old: &str) -> Result<String> {
-        let now = self.clock.now();
+        let now = self.common.clock.now();
         let token = auth::random_token(32);
         let record = SessionRecord {
             digest: auth::token_digest(&token),
             account_id: account,
             created_at: now,
             last_seen_at: now,
-            expires_at: now + Duration::hours(self.auth.session_absolute_hours),
+            expires_at: now + Duration::hours(self.common.auth.session_absolute_hours),
             mfa_pending: false,
         };
-        self.store.session_create(&record).await?;
-        self.store.session_delete(old).await?;
+        self.ports.session_create(&record).await?;
+        self.ports.session_delete(old).await?;
         self.sessions.forget(&old.to_string());
         Ok(token)
     }
 
     pub async fn logout(&self, caller: &Caller, digest: &str) -> Result<()> {
-        self.store.session_delete(digest).await?;
+        self.ports.session_delete(digest).await?;
         self.sessions.forget(&digest.to_string());
-        self.store.audit_append(&caller.audit("auth.logout", "session")).await?;
+        self.ports.audit_append(&caller.audit("auth.logout", "session")).await?;
         Ok(())
     }
 
     /// End every session of the caller's account, on every device.
     pub async fn logout_everywhere(&self, caller: &Caller) -> Result<u64> {
-        let n = self.store.session_delete_account(caller.actor.account_id, None).await?;
+        let n = self.ports.session_delete_account(caller.actor.account_id, None).await?;
         self.forget_account(caller.actor.account_id);
-        self.store.audit_append(&caller.audit("auth.logout_all", "session").detail(format!("{n} sessions"))).await?;
+        self.ports.audit_append(&caller.audit("auth.logout_all", "session").detail(format!("{n} sessions"))).await?;
         Ok(n)
     }
 
@@ -288,20 +289,25 @@ impl Services {
         new: &str,
         confirm: &str,
     ) -> Result<Option<String>> {
-        let account = self.store.account_get(caller.actor.account_id).await?.ok_or(CoreError::Unauthenticated)?;
+        let account = self.ports.account_get(caller.actor.account_id).await?.ok_or(CoreError::Unauthenticated)?;
         let mut errs = Vec::new();
         if !auth::verify_password(current, &account.password_hash) {
             errs.push(FieldError::new("current", Msg::new("err-password-current")));
         }
         errs.extend(
-            self.auth.password.check(new, &account.username).into_iter().map(|m| FieldError::new("new_password", m)),
+            self.common
+                .auth
+                .password
+                .check(new, &account.username)
+                .into_iter()
+                .map(|m| FieldError::new("new_password", m)),
         );
         if new != confirm {
             errs.push(FieldError::new("confirm", Msg::new("err-password-confirm")));
         }
         if errs.is_empty() {
             // Not the current password nor one of the four before it.
-            let history = self.store.account_password_history(account.id).await?;
+            let history = self.ports.account_password_history(account.id).await?;
             if std::iter::once(&account.password_hash).chain(&history).any(|h| auth::verify_password(new, h)) {
                 errs.push(FieldError::new("new_password", Msg::new("err-password-reused")));
             }
@@ -311,9 +317,9 @@ impl Services {
         }
         let hash = auth::hash_password(new);
         let audit = caller.audit("account.password_change", format!("account:{}", account.id));
-        self.store.account_set_password(account.id, &hash, false, &audit).await?;
+        self.ports.account_set_password(account.id, &hash, false, &audit).await?;
         // Other devices must log in again with the new password.
-        self.store.session_delete_account(account.id, renew).await?;
+        self.ports.session_delete_account(account.id, renew).await?;
         self.forget_account(account.id);
         match renew {
             Some(old) => self.renew_session(account.id, old).await.map(Some),
@@ -323,55 +329,55 @@ impl Services {
 
     /// Turn on TOTP for one's own account after checking a first code.
     pub async fn enable_totp(&self, caller: &Caller, secret: &str, code: &str) -> Result<()> {
-        let account = self.store.account_get(caller.actor.account_id).await?.ok_or(CoreError::Unauthenticated)?;
+        let account = self.ports.account_get(caller.actor.account_id).await?.ok_or(CoreError::Unauthenticated)?;
         if account.totp_secret.is_some() {
             return Err(CoreError::Conflict(Msg::new("err-totp-already")));
         }
         if !totp::valid_secret(secret) {
             return Err(CoreError::invalid("secret", Msg::new("err-totp-code")));
         }
-        let now = self.clock.now().timestamp().max(0) as u64;
+        let now = self.common.clock.now().timestamp().max(0) as u64;
         let Some(step) = totp::check(secret, code, now) else {
             return Err(CoreError::invalid("code", Msg::new("err-totp-code")));
         };
         let audit = caller.audit("account.totp_enable", format!("account:{}", caller.actor.account_id));
-        self.store.account_set_totp(caller.actor.account_id, Some(secret), &audit).await?;
+        self.ports.account_set_totp(caller.actor.account_id, Some(secret), &audit).await?;
         // The enrolment code is spent: it cannot also complete a login.
-        self.store.account_totp_step(caller.actor.account_id, step as i64).await?;
+        self.ports.account_totp_step(caller.actor.account_id, step as i64).await?;
         self.forget_account(caller.actor.account_id);
         Ok(())
     }
 
     /// Turn off one's own TOTP, unless the config requires it.
     pub async fn disable_totp(&self, caller: &Caller, current_password: &str) -> Result<()> {
-        if self.auth.require_totp_for_admins && caller.actor.roles.iter().any(|r| r.is_admin()) {
+        if self.common.auth.require_totp_for_admins && caller.actor.roles.iter().any(|r| r.is_admin()) {
             return Err(CoreError::Conflict(Msg::new("err-totp-required")));
         }
-        let account = self.store.account_get(caller.actor.account_id).await?.ok_or(CoreError::Unauthenticated)?;
+        let account = self.ports.account_get(caller.actor.account_id).await?.ok_or(CoreError::Unauthenticated)?;
         if !auth::verify_password(current_password, &account.password_hash) {
             return Err(CoreError::invalid("current", Msg::new("err-password-current")));
         }
         let audit = caller.audit("account.totp_disable", format!("account:{}", account.id));
-        self.store.account_set_totp(account.id, None, &audit).await?;
+        self.ports.account_set_totp(account.id, None, &audit).await?;
         self.forget_account(account.id);
         Ok(())
     }
 
     pub async fn set_language(&self, caller: &Caller, lang: Option<&str>) -> Result<()> {
-        self.store.account_set_lang(caller.actor.account_id, lang).await?;
+        self.ports.account_set_lang(caller.actor.account_id, lang).await?;
         self.forget_account(caller.actor.account_id);
         Ok(())
     }
 
     /// Remove expired and idle sessions (run periodically).
     pub async fn purge_sessions(&self) -> Result<u64> {
-        let now = self.clock.now();
+        let now = self.common.clock.now();
         self.sessions.clear();
-        self.store.session_purge(now, now - Duration::minutes(self.auth.session_idle_minutes)).await
+        self.ports.session_purge(now, now - Duration::minutes(self.common.auth.session_idle_minutes)).await
     }
 
     /// When a locked account opens again (for messages).
     pub fn lock_minutes(&self) -> i64 {
-        self.auth.lockout.lock_minutes
+        self.common.auth.lockout.lock_minutes
     }
 }

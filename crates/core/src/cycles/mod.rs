@@ -7,8 +7,10 @@ pub mod roster;
 pub(crate) mod roster_index;
 pub mod roster_port;
 pub mod scheme;
+pub mod scope;
 pub mod service;
 pub mod sheet_rows;
+pub mod snapshot;
 
 use crate::cycles::scheme::Scheme;
 use crate::error::{FieldError, Msg, required_text};

@@ -6,7 +6,7 @@ use crate::error::{FieldError, Msg, Result};
 use crate::ids::OrgUnitId;
 use crate::org::OrgUnit;
 use crate::ports::{PersonFilter, PersonRow};
-use crate::services::{Caller, Services};
+use crate::services::Caller;
 use std::collections::HashMap;
 
 pub struct RosterIndex {
@@ -17,10 +17,10 @@ pub struct RosterIndex {
 }
 
 impl RosterIndex {
-    pub async fn load(svc: &Services, caller: &Caller) -> Result<Self> {
-        let units = svc.store.org_list(None, true).await?;
+    pub async fn load(svc: &crate::cycles::service::CycleService, caller: &Caller) -> Result<Self> {
+        let units = svc.ports.org_list(None, true).await?;
         let filter = PersonFilter { under: caller.actor.admin_paths(), query: None, offset: 0, limit: u64::MAX >> 1 };
-        Ok(Self::new(units, svc.store.person_list(&filter).await?.0))
+        Ok(Self::new(units, svc.ports.person_list(&filter).await?.0))
     }
 
     /// An index of all units and the people in the caller's scope.

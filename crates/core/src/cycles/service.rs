@@ -8,7 +8,7 @@ use crate::cycles::{Category, Cycle, CycleInput, CycleSettings, Phase, Readiness
 use crate::error::{CoreError, FieldError, Msg, Result, required_text};
 use crate::ids::{CycleId, OrgUnitId};
 use crate::ports::{NewCycle, NewSubject};
-use crate::services::{Caller, Services};
+use crate::services::Caller;
 use std::collections::HashSet;
 
 /// Category codes: 1–32 of a–z, 0–9, `_`, `-`.
@@ -37,24 +37,44 @@ pub fn check_categories(cats: &[Category]) -> Vec<FieldError> {
     errs
 }
 
-impl Services {
+crate::services::ports!(
+    /// The ports the cycles service uses.
+    CyclePorts: CycleStore, OrgStore, PersonStore, RosterStore
+);
+
+/// The service for the cycles, their schemes and rosters.
+#[derive(Clone)]
+pub struct CycleService {
+    pub(crate) ports: std::sync::Arc<dyn CyclePorts>,
+    pub(crate) common: crate::services::Common,
+    /// Cycles with their subject rosters, for the reading and ballot pages.
+    pub(crate) snapshots: moka::future::Cache<
+        crate::ids::CycleId,
+        (chrono::DateTime<chrono::Utc>, std::sync::Arc<crate::cycles::snapshot::CycleSnapshot>),
+    >,
+    /// Rosters of cycles past the point where they can change (evaluation
+    /// on), kept longer than the snapshots that hold them.
+    pub(crate) frozen: std::sync::Arc<crate::services::TtlCache<crate::ids::CycleId, crate::cycles::snapshot::Rosters>>,
+}
+
+impl CycleService {
     /// The cycle as stored now (no cache, no scope): for what every
     /// evaluator's page shows live — who presents, whether voting is open.
     pub async fn cycle_now(&self, id: CycleId) -> Result<Option<Cycle>> {
-        self.store.cycle_get(id).await
+        self.ports.cycle_get(id).await
     }
 
     pub async fn cycles_list(&self, caller: &Caller) -> Result<Vec<Cycle>> {
-        self.require_org_admin(caller, "cycle.list").await?;
-        self.store.cycle_list(caller.actor.admin_paths().as_deref()).await
+        self.common.require_org_admin(caller, "cycle.list").await?;
+        self.ports.cycle_list(caller.actor.admin_paths().as_deref()).await
     }
 
     /// A cycle, if the caller administers its organizer unit.
     pub async fn cycle_get(&self, caller: &Caller, id: CycleId) -> Result<Cycle> {
-        let c = self.store.cycle_get(id).await?.ok_or(CoreError::NotFound("cycle"))?;
-        let unit = self.store.org_get(c.organizer_id).await?.ok_or(CoreError::NotFound("org_unit"))?;
+        let c = self.ports.cycle_get(id).await?.ok_or(CoreError::NotFound("cycle"))?;
+        let unit = self.ports.org_get(c.organizer_id).await?.ok_or(CoreError::NotFound("org_unit"))?;
         if !caller.actor.can_admin(&unit) {
-            return Err(self.deny(caller, "cycle.view", format!("cycle:{id}")).await);
+            return Err(self.common.deny(caller, "cycle.view", format!("cycle:{id}")).await);
         }
         Ok(c)
     }
@@ -68,15 +88,15 @@ impl Services {
         input: &CycleInput,
         copy_from: Option<CycleId>,
     ) -> Result<Cycle> {
-        self.require_org_admin(caller, "cycle.create").await?;
+        self.common.require_org_admin(caller, "cycle.create").await?;
         let fields = input.validate().map_err(CoreError::Invalid)?;
         let unit = self
-            .store
+            .ports
             .org_get(organizer)
             .await?
             .ok_or_else(|| CoreError::invalid("organizer_id", Msg::new("err-org-unknown")))?;
         if !caller.actor.can_admin(&unit) {
-            return Err(self.deny(caller, "cycle.create", format!("org_unit:{organizer}")).await);
+            return Err(self.common.deny(caller, "cycle.create", format!("org_unit:{organizer}")).await);
         }
         let (scheme, categories, settings, feedback) = match copy_from {
             Some(src) => {
@@ -105,7 +125,7 @@ impl Services {
             Some(src) => format!("{} (copied from cycle:{src})", new.fields.name),
             None => new.fields.name.clone(),
         };
-        self.store.cycle_create(&new, &caller.audit("cycle.create", "cycle:new").detail(detail)).await
+        self.ports.cycle_create(&new, &caller.audit("cycle.create", "cycle:new").detail(detail)).await
     }
 
     /// Replace the scheme and categories; refused once evaluation opens, and
@@ -130,7 +150,7 @@ impl Services {
             return Err(CoreError::Invalid(errs));
         }
         let audit = caller.audit("cycle.scheme", format!("cycle:{id}"));
-        let done = self.store.cycle_set_scheme(id, scheme, categories, &audit).await;
+        let done = self.ports.cycle_set_scheme(id, scheme, categories, &audit).await;
         self.forget_cycle(id).await;
         done
     }
@@ -140,8 +160,8 @@ impl Services {
         let c = self.cycle_get(caller, id).await?;
         let readiness = Readiness {
             scheme_problems: c.scheme.validate(&c.category_codes()).err().map_or(0, |e| e.len()),
-            subjects: self.store.subject_list(id).await?.len(),
-            evaluators: self.store.evaluator_list(id).await?.len(),
+            subjects: self.ports.subject_list(id).await?.len(),
+            evaluators: self.ports.evaluator_list(id).await?.len(),
             voting_open: c.voting.is_open(),
             // Results are final once published (finalize and publish are one step).
             results_final: c.results.published_at.is_some(),
@@ -153,7 +173,7 @@ impl Services {
             c.phase.as_str(),
             to.as_str()
         ));
-        let moved = self.store.cycle_set_phase(id, c.phase, to, &audit).await;
+        let moved = self.ports.cycle_set_phase(id, c.phase, to, &audit).await;
         self.forget_cycle(id).await;
         if !moved? {
             return Err(CoreError::Conflict(Msg::new("err-phase-moved")));
@@ -162,11 +182,11 @@ impl Services {
     }
 }
 
-impl Services {
+impl CycleService {
     /// The subjects of a cycle, in presentation order.
     pub async fn subjects_list(&self, caller: &Caller, cycle: CycleId) -> Result<Vec<Subject>> {
         self.cycle_get(caller, cycle).await?;
-        self.store.subject_list(cycle).await
+        self.ports.subject_list(cycle).await
     }
 
     /// Add a person in the caller's scope as a subject (until evaluation opens).
@@ -176,13 +196,13 @@ impl Services {
             return Err(CoreError::Conflict(Msg::new("err-roster-frozen")));
         }
         let f = input.validate(&c.category_codes()).map_err(CoreError::Invalid)?;
-        let person = match self.store.person_get(f.person_id).await? {
+        let person = match self.ports.person_get(f.person_id).await? {
             Some(p) => p,
             None => return Err(CoreError::invalid("person_id", Msg::new("err-person-unknown"))),
         };
-        let unit = self.store.org_get(person.person.managed_by).await?.ok_or(CoreError::NotFound("org_unit"))?;
+        let unit = self.ports.org_get(person.person.managed_by).await?.ok_or(CoreError::NotFound("org_unit"))?;
         if !caller.actor.can_admin(&unit) {
-            return Err(self.deny(caller, "cycle.subject_add", format!("person:{}", f.person_id)).await);
+            return Err(self.common.deny(caller, "cycle.subject_add", format!("person:{}", f.person_id)).await);
         }
         let new = NewSubject {
             person_id: f.person_id,
@@ -192,7 +212,7 @@ impl Services {
             mode: f.mode,
         };
         let audit = caller.audit("cycle.subject_add", format!("cycle:{cycle}")).detail(&person.person.name);
-        let done = self.store.subject_add(cycle, &new, &audit).await;
+        let done = self.ports.subject_add(cycle, &new, &audit).await;
         self.forget_cycle(cycle).await;
         done
     }
@@ -203,7 +223,7 @@ impl Services {
             return Err(CoreError::Conflict(Msg::new("err-roster-frozen")));
         }
         let audit = caller.audit("cycle.subject_remove", format!("cycle:{cycle}")).detail(format!("subject:{id}"));
-        let done = self.store.subject_remove(cycle, id, &audit).await;
+        let done = self.ports.subject_remove(cycle, id, &audit).await;
         self.forget_cycle(cycle).await;
         done
     }
@@ -217,13 +237,13 @@ impl Services {
         let audit = caller
             .audit("cycle.subject_move", format!("cycle:{cycle}"))
             .detail(format!("subject:{id} {}", if up { "up" } else { "down" }));
-        let done = self.store.subject_move(cycle, id, up, &audit).await.map(|_| ());
+        let done = self.ports.subject_move(cycle, id, up, &audit).await.map(|_| ());
         self.forget_cycle(cycle).await;
         done
     }
 }
 
-impl Services {
+impl CycleService {
     /// Replace a cycle's subject roster from sheet rows: every row checked
     /// first (person found by name within the org unit's code, in scope;
     /// category by code or name; mode 现场/书面), every problem reported with
@@ -240,17 +260,17 @@ impl Services {
         let out = crate::cycles::sheet_rows::subject_rows(&c, &index, caller, rows).map_err(CoreError::Invalid)?;
         let audit =
             caller.audit("cycle.subject_import", format!("cycle:{cycle}")).detail(format!("{} subjects", out.len()));
-        let done = self.store.subject_replace(cycle, &out, &audit).await;
+        let done = self.ports.subject_replace(cycle, &out, &audit).await;
         self.forget_cycle(cycle).await;
         done?;
         Ok(out.len())
     }
 }
 
-impl Services {
+impl CycleService {
     pub async fn evaluators_list(&self, caller: &Caller, cycle: CycleId) -> Result<Vec<Evaluator>> {
         self.cycle_get(caller, cycle).await?;
-        self.store.evaluator_list(cycle).await
+        self.ports.evaluator_list(cycle).await
     }
 
     /// Add a person managed in the caller's scope (in or outside the tree)
@@ -265,7 +285,7 @@ impl Services {
             errs.push(FieldError::new("group", Msg::new("err-group-unknown").arg("group", group)));
         }
         let person = match person.trim().parse::<i64>() {
-            Ok(id) => self.store.person_get(crate::ids::PersonId(id)).await?,
+            Ok(id) => self.ports.person_get(crate::ids::PersonId(id)).await?,
             Err(_) => None,
         };
         let Some(person) = person else {
@@ -275,14 +295,14 @@ impl Services {
         if !errs.is_empty() {
             return Err(CoreError::Invalid(errs));
         }
-        let unit = self.store.org_get(person.person.managed_by).await?.ok_or(CoreError::NotFound("org_unit"))?;
+        let unit = self.ports.org_get(person.person.managed_by).await?.ok_or(CoreError::NotFound("org_unit"))?;
         if !caller.actor.can_admin(&unit) {
-            return Err(self.deny(caller, "cycle.evaluator_add", format!("person:{}", person.person.id)).await);
+            return Err(self.common.deny(caller, "cycle.evaluator_add", format!("person:{}", person.person.id)).await);
         }
         let audit = caller
             .audit("cycle.evaluator_add", format!("cycle:{cycle}"))
             .detail(format!("{} → {group}", person.person.name));
-        let done = self.store.evaluator_add(cycle, person.person.id, group, &audit).await;
+        let done = self.ports.evaluator_add(cycle, person.person.id, group, &audit).await;
         self.forget_cycle(cycle).await;
         done
     }
@@ -293,13 +313,13 @@ impl Services {
             return Err(CoreError::Conflict(Msg::new("err-roster-frozen")));
         }
         let audit = caller.audit("cycle.evaluator_remove", format!("cycle:{cycle}")).detail(format!("evaluator:{id}"));
-        let done = self.store.evaluator_remove(cycle, id, &audit).await;
+        let done = self.ports.evaluator_remove(cycle, id, &audit).await;
         self.forget_cycle(cycle).await;
         done
     }
 }
 
-impl Services {
+impl CycleService {
     /// Replace a cycle's evaluator roster from sheet rows (person by name
     /// within their unit's code, or the managing unit's code for people
     /// outside the tree; group by code or name); all-or-nothing.
@@ -321,10 +341,28 @@ impl Services {
         let audit = caller
             .audit("cycle.evaluator_import", format!("cycle:{cycle}"))
             .detail(format!("{} evaluators", out.len()));
-        let done = self.store.evaluator_replace(cycle, &out, &audit).await;
+        let done = self.ports.evaluator_replace(cycle, &out, &audit).await;
         self.forget_cycle(cycle).await;
         done?;
         Ok(out.len())
+    }
+
+    /// The cycle before `c` of the same organizer: the one it was copied
+    /// from (if it is the same organizer's, of an earlier year), else the
+    /// latest of an earlier year.
+    pub async fn previous_cycle(&self, c: &Cycle) -> Result<Option<Cycle>> {
+        if let Some(from) = c.copied_from
+            && let Some(p) = self.ports.cycle_get(from).await?
+            && p.organizer_id == c.organizer_id
+            && p.year < c.year
+        {
+            return Ok(Some(p));
+        }
+        let all = self.ports.cycle_list(None).await?;
+        Ok(all
+            .into_iter()
+            .filter(|x| x.organizer_id == c.organizer_id && x.year < c.year)
+            .max_by_key(|x| (x.year, x.id.0)))
     }
 }
 

@@ -5,13 +5,14 @@
 use crate::cycles::roster::Subject;
 use crate::cycles::{BallotMode, Cycle, Phase};
 use crate::error::{CoreError, Msg, Result};
+use crate::feedback::ProblemStatus;
 use crate::feedback::{
     Critique, FeedbackSheet, MAX_TEXT, Problem, ProblemInput, ProblemSource, SheetContent, SheetProblem, Sources,
     multiline_text,
 };
 use crate::ids::{CycleId, PersonId};
 use crate::ports::NewSheet;
-use crate::services::{Caller, Services, not_archived};
+use crate::services::{Caller, not_archived};
 use crate::time;
 use std::collections::{BTreeSet, HashMap};
 
@@ -59,15 +60,28 @@ fn may_compose(c: &Cycle) -> Result<()> {
     not_archived(c)
 }
 
-impl Services {
+crate::services::ports!(
+    /// The ports the feedback service uses.
+    FeedbackPorts: BallotStore, CycleStore, FeedbackStore, RosterStore
+);
+
+/// The service for critiques, problems and feedback sheets.
+#[derive(Clone)]
+pub struct FeedbackService {
+    pub(crate) ports: std::sync::Arc<dyn FeedbackPorts>,
+    pub(crate) common: crate::services::Common,
+    pub(crate) cycles: crate::cycles::service::CycleService,
+}
+
+impl FeedbackService {
     /// Every problem of a cycle in the caller's scope.
     pub async fn problems(&self, caller: &Caller, cycle: CycleId) -> Result<Vec<crate::feedback::Problem>> {
-        self.cycle_get(caller, cycle).await?;
-        self.store.problem_list(cycle, None).await
+        self.cycles.cycle_get(caller, cycle).await?;
+        self.ports.problem_list(cycle, None).await
     }
 
     async fn subject_of(&self, cycle: CycleId, subject: PersonId) -> Result<Subject> {
-        self.store
+        self.ports
             .subject_list(cycle)
             .await?
             .into_iter()
@@ -77,17 +91,17 @@ impl Services {
 
     /// Every subject with the state of their critique, problems and sheet.
     pub async fn feedback_overview(&self, caller: &Caller, cycle: CycleId) -> Result<(Cycle, Vec<SubjectFeedback>)> {
-        let c = self.cycle_get(caller, cycle).await?;
+        let c = self.cycles.cycle_get(caller, cycle).await?;
         let critiques: BTreeSet<PersonId> =
-            self.store.critique_list(cycle).await?.into_iter().map(|x| x.subject_id).collect();
+            self.ports.critique_list(cycle).await?.into_iter().map(|x| x.subject_id).collect();
         let mut problems: HashMap<PersonId, usize> = HashMap::new();
-        for p in self.store.problem_list(cycle, None).await? {
+        for p in self.ports.problem_list(cycle, None).await? {
             *problems.entry(p.subject_id).or_default() += 1;
         }
         let mut sheets: HashMap<PersonId, FeedbackSheet> =
-            self.store.sheet_list(cycle).await?.into_iter().map(|s| (s.subject_id, s)).collect();
+            self.ports.sheet_list(cycle).await?.into_iter().map(|s| (s.subject_id, s)).collect();
         let rows = self
-            .store
+            .ports
             .subject_list(cycle)
             .await?
             .into_iter()
@@ -103,12 +117,12 @@ impl Services {
 
     /// One subject's critique, problems, quotable remarks and sheet.
     pub async fn feedback_subject(&self, caller: &Caller, cycle: CycleId, subject: PersonId) -> Result<SubjectDetail> {
-        let c = self.cycle_get(caller, cycle).await?;
+        let c = self.cycles.cycle_get(caller, cycle).await?;
         let s = self.subject_of(cycle, subject).await?;
-        let critique = self.store.critique_list(cycle).await?.into_iter().find(|x| x.subject_id == subject);
-        let problems = self.store.problem_list(cycle, Some(subject)).await?;
+        let critique = self.ports.critique_list(cycle).await?.into_iter().find(|x| x.subject_id == subject);
+        let problems = self.ports.problem_list(cycle, Some(subject)).await?;
         let remarks = self.remarks_of(&c, subject).await?;
-        let sheet = self.store.sheet_get(cycle, subject).await?;
+        let sheet = self.ports.sheet_get(cycle, subject).await?;
         let last_year_tags = self.recurring_tags(&c).await?.remove(&subject).unwrap_or_default();
         Ok(SubjectDetail { cycle: c, subject: s, critique, problems, remarks, sheet, last_year_tags })
     }
@@ -122,7 +136,7 @@ impl Services {
         if !c.voting.is_closed() {
             return Ok(Vec::new());
         }
-        let ballots = self.store.ballot_list(c.id).await?;
+        let ballots = self.ports.ballot_list(c.id).await?;
         let mut small: BTreeSet<String> = BTreeSet::new();
         if c.ballot_mode == BallotMode::Anonymous {
             let mut sizes: HashMap<&str, usize> = HashMap::new();
@@ -148,14 +162,14 @@ impl Services {
 
     /// A subject's critique, if recorded.
     pub async fn critique_get(&self, caller: &Caller, cycle: CycleId, subject: PersonId) -> Result<Option<Critique>> {
-        self.cycle_get(caller, cycle).await?;
-        Ok(self.store.critique_list(cycle).await?.into_iter().find(|x| x.subject_id == subject))
+        self.cycles.cycle_get(caller, cycle).await?;
+        Ok(self.ports.critique_list(cycle).await?.into_iter().find(|x| x.subject_id == subject))
     }
 
     /// Write (or clear, with an empty text) the critique of a subject: in
     /// the meeting while they present, or afterwards.
     pub async fn critique_set(&self, caller: &Caller, cycle: CycleId, subject: PersonId, text: &str) -> Result<()> {
-        let c = self.cycle_get(caller, cycle).await?;
+        let c = self.cycles.cycle_get(caller, cycle).await?;
         may_compose(&c)?;
         self.subject_of(cycle, subject).await?;
         let text = if text.trim().is_empty() {
@@ -164,7 +178,7 @@ impl Services {
             multiline_text("critique", text, MAX_TEXT).map_err(|e| CoreError::Invalid(vec![e]))?
         };
         let audit = caller.audit("feedback.critique", format!("cycle:{cycle}")).detail(format!("person:{subject}"));
-        self.store.critique_set(cycle, subject, &text, &audit).await
+        self.ports.critique_set(cycle, subject, &text, &audit).await
     }
 
     async fn checked_problem(
@@ -173,7 +187,7 @@ impl Services {
         subject: PersonId,
         input: &ProblemInput,
     ) -> Result<crate::feedback::ProblemFields> {
-        let critique = self.store.critique_list(c.id).await?.into_iter().find(|x| x.subject_id == subject);
+        let critique = self.ports.critique_list(c.id).await?.into_iter().find(|x| x.subject_id == subject);
         let remarks = if ProblemSource::parse(input.source.trim()) == Some(ProblemSource::Remark) {
             self.remarks_of(c, subject).await?
         } else {
@@ -192,22 +206,22 @@ impl Services {
         subject: PersonId,
         input: &ProblemInput,
     ) -> Result<Problem> {
-        let c = self.cycle_get(caller, cycle).await?;
+        let c = self.cycles.cycle_get(caller, cycle).await?;
         may_compose(&c)?;
         self.subject_of(cycle, subject).await?;
         // Once the sheet is out, nothing is added, whatever the input.
-        if self.store.sheet_get(cycle, subject).await?.is_some() {
+        if self.ports.sheet_get(cycle, subject).await?.is_some() {
             return Err(CoreError::Conflict(Msg::new("err-problem-issued")));
         }
         let f = self.checked_problem(&c, subject, input).await?;
         let audit = caller
             .audit("feedback.problem.add", "problem:new")
             .detail(format!("cycle:{cycle} person:{subject} source:{}", f.source.as_str()));
-        self.store.problem_add(cycle, subject, &f, &audit).await
+        self.ports.problem_add(cycle, subject, &f, &audit).await
     }
 
     async fn problem_of(&self, cycle: CycleId, id: i64) -> Result<Problem> {
-        self.store
+        self.ports
             .problem_list(cycle, None)
             .await?
             .into_iter()
@@ -223,51 +237,51 @@ impl Services {
         id: i64,
         input: &ProblemInput,
     ) -> Result<Problem> {
-        let c = self.cycle_get(caller, cycle).await?;
+        let c = self.cycles.cycle_get(caller, cycle).await?;
         may_compose(&c)?;
         let p = self.problem_of(cycle, id).await?;
         let f = self.checked_problem(&c, p.subject_id, input).await?;
         let audit = caller.audit("feedback.problem.update", format!("problem:{id}"));
-        self.store.problem_update(cycle, id, &f, &audit).await
+        self.ports.problem_update(cycle, id, &f, &audit).await
     }
 
     pub async fn problem_delete(&self, caller: &Caller, cycle: CycleId, id: i64) -> Result<PersonId> {
-        let c = self.cycle_get(caller, cycle).await?;
+        let c = self.cycles.cycle_get(caller, cycle).await?;
         may_compose(&c)?;
         let p = self.problem_of(cycle, id).await?;
-        self.store.problem_delete(cycle, id, &caller.audit("feedback.problem.delete", format!("problem:{id}"))).await?;
+        self.ports.problem_delete(cycle, id, &caller.audit("feedback.problem.delete", format!("problem:{id}"))).await?;
         Ok(p.subject_id)
     }
 
     pub async fn problem_move(&self, caller: &Caller, cycle: CycleId, id: i64, up: bool) -> Result<PersonId> {
-        let c = self.cycle_get(caller, cycle).await?;
+        let c = self.cycles.cycle_get(caller, cycle).await?;
         may_compose(&c)?;
         let p = self.problem_of(cycle, id).await?;
         let audit =
             caller.audit("feedback.problem.move", format!("problem:{id}")).detail(if up { "up" } else { "down" });
-        self.store.problem_move(cycle, id, up, &audit).await?;
+        self.ports.problem_move(cycle, id, up, &audit).await?;
         Ok(p.subject_id)
     }
 
     /// Issue the sheets of every subject of `category` (or of all) that has
     /// problems and no sheet yet, in presentation order, in one transaction.
     pub async fn sheets_issue(&self, caller: &Caller, cycle: CycleId, category: Option<&str>) -> Result<IssueOutcome> {
-        let c = self.cycle_get(caller, cycle).await?;
+        let c = self.cycles.cycle_get(caller, cycle).await?;
         if !c.voting.is_closed() {
             return Err(CoreError::Conflict(Msg::new("err-sheet-before-close")));
         }
         not_archived(&c)?;
         let mut problems: HashMap<PersonId, Vec<Problem>> = HashMap::new();
-        for p in self.store.problem_list(cycle, None).await? {
+        for p in self.ports.problem_list(cycle, None).await? {
             problems.entry(p.subject_id).or_default().push(p);
         }
         let issued: BTreeSet<PersonId> =
-            self.store.sheet_list(cycle).await?.into_iter().map(|s| s.subject_id).collect();
-        let today = self.clock.now().with_timezone(&time::DEFAULT_TZ).date_naive();
+            self.ports.sheet_list(cycle).await?.into_iter().map(|s| s.subject_id).collect();
+        let today = self.common.clock.now().with_timezone(&time::DEFAULT_TZ).date_naive();
         let plan_due = today + chrono::Days::new(u64::from(c.feedback.plan_due_days));
         let mut out = IssueOutcome::default();
         let mut sheets = Vec::new();
-        for s in self.store.subject_list(cycle).await? {
+        for s in self.ports.subject_list(cycle).await? {
             if category.is_some_and(|k| k != s.category) {
                 continue;
             }
@@ -287,7 +301,7 @@ impl Services {
         let audit =
             caller.audit("feedback.sheets.issue", format!("cycle:{cycle}")).detail(category.unwrap_or("*").to_string());
         out.issued =
-            self.store.sheet_issue(cycle, c.organizer_id, c.year, &c.feedback.number_pattern, &sheets, &audit).await?;
+            self.ports.sheet_issue(cycle, c.organizer_id, c.year, &c.feedback.number_pattern, &sheets, &audit).await?;
         Ok(out)
     }
 
@@ -298,15 +312,15 @@ impl Services {
         cycle: CycleId,
         subject: PersonId,
     ) -> Result<FeedbackSheet> {
-        self.cycle_get(caller, cycle).await?;
-        self.store.sheet_get(cycle, subject).await?.ok_or(CoreError::NotFound("sheet"))
+        self.cycles.cycle_get(caller, cycle).await?;
+        self.ports.sheet_get(cycle, subject).await?.ok_or(CoreError::NotFound("sheet"))
     }
 
     /// Every sheet of the cycles in which the caller is a subject, newest first.
     pub async fn my_sheets(&self, caller: &Caller) -> Result<Vec<FeedbackSheet>> {
         let mut out = Vec::new();
-        for id in self.store.roster_cycles(caller.actor.person_id).await?.subject {
-            if let Some(s) = self.store.sheet_get(id, caller.actor.person_id).await? {
+        for id in self.ports.roster_cycles(caller.actor.person_id).await?.subject {
+            if let Some(s) = self.ports.sheet_get(id, caller.actor.person_id).await? {
                 out.push(s);
             }
         }
@@ -316,24 +330,38 @@ impl Services {
     /// The caller's own sheet of `cycle`.
     /// Only the cycle's subjects may ask (others: an audited 403).
     pub async fn my_sheet(&self, caller: &Caller, cycle: CycleId) -> Result<FeedbackSheet> {
-        if !self.store.subject_list(cycle).await?.iter().any(|s| s.person_id == caller.actor.person_id) {
-            return Err(self.deny(caller, "feedback.sheet.view", format!("cycle:{cycle}")).await);
+        if !self.ports.subject_list(cycle).await?.iter().any(|s| s.person_id == caller.actor.person_id) {
+            return Err(self.common.deny(caller, "feedback.sheet.view", format!("cycle:{cycle}")).await);
         }
-        self.store.sheet_get(cycle, caller.actor.person_id).await?.ok_or(CoreError::NotFound("sheet"))
+        self.ports.sheet_get(cycle, caller.actor.person_id).await?.ok_or(CoreError::NotFound("sheet"))
     }
 
     /// The subject confirms they received their sheet (once).
     pub async fn sheet_acknowledge(&self, caller: &Caller, cycle: CycleId) -> Result<FeedbackSheet> {
         let sheet = self.my_sheet(caller, cycle).await?;
-        if let Some(c) = self.store.cycle_get(cycle).await? {
+        if let Some(c) = self.ports.cycle_get(cycle).await? {
             not_archived(&c)?;
         }
         if sheet.acknowledged_at.is_none() {
             let audit =
                 caller.audit("feedback.sheet.acknowledge", format!("sheet:{}", sheet.id)).detail(sheet.number.clone());
-            self.store.sheet_acknowledge(cycle, caller.actor.person_id, &audit).await?;
+            self.ports.sheet_acknowledge(cycle, caller.actor.person_id, &audit).await?;
         }
         self.my_sheet(caller, cycle).await
+    }
+
+    /// The tags of the problems each subject had in the organizer's
+    /// previous cycle (the one this cycle was copied from, else the latest
+    /// earlier year).
+    pub async fn recurring_tags(&self, c: &Cycle) -> Result<HashMap<PersonId, Vec<String>>> {
+        let Some(prev) = self.cycles.previous_cycle(c).await? else { return Ok(HashMap::new()) };
+        let mut out: HashMap<PersonId, Vec<String>> = HashMap::new();
+        for p in self.ports.problem_list(prev.id, None).await? {
+            if p.status != ProblemStatus::Draft {
+                out.entry(p.subject_id).or_default().push(p.tag);
+            }
+        }
+        Ok(out)
     }
 }
 

@@ -5,7 +5,7 @@ use crate::error::{CoreError, FieldError, Msg, Result};
 use crate::ids::OrgUnitId;
 use crate::org::{OrgUnit, OrgUnitInput, check_move, tree_order};
 use crate::ports::{ImportOutcome, OrgImportRow};
-use crate::services::{Caller, Services};
+use crate::services::Caller;
 use std::collections::{HashMap, HashSet};
 
 /// One row of an org import as read from a sheet (cells as text).
@@ -27,31 +27,48 @@ pub struct OrgImportInput {
     pub rows: Vec<OrgImportRowInput>,
 }
 
-/// A yes/no cell: `Ok(None)` when blank.
-impl Services {
+crate::services::ports!(
+    /// The ports the org service uses.
+    OrgPorts: AuditStore, OrgStore
+);
+
+/// The service for the org tree.
+#[derive(Clone)]
+pub struct OrgService {
+    pub(crate) ports: std::sync::Arc<dyn OrgPorts>,
+    pub(crate) common: crate::services::Common,
+}
+
+impl OrgService {
     /// The codes of the units `ids`, for sheets that name units by code
     /// (a unit outside the caller's scope too: a roster or the tree's top
     /// names its unit or parent). One read for all.
     pub async fn org_codes(&self, caller: &Caller, ids: &[OrgUnitId]) -> Result<HashMap<OrgUnitId, String>> {
-        self.require_org_admin(caller, "org.codes").await?;
+        self.common.require_org_admin(caller, "org.codes").await?;
         let wanted: HashSet<&OrgUnitId> = ids.iter().collect();
-        let units = self.store.org_list(None, true).await?;
+        let units = self.ports.org_list(None, true).await?;
         Ok(units.into_iter().filter(|u| wanted.contains(&u.id)).map(|u| (u.id, u.code)).collect())
+    }
+
+    /// Record in the audit log that the caller exported `rows` units.
+    pub async fn org_exported(&self, caller: &Caller, rows: usize) -> Result<()> {
+        self.ports.audit_append(&caller.audit("org.export", "org_unit:*").detail(format!("{rows} rows"))).await?;
+        Ok(())
     }
 
     /// The units the caller administers, in tree order.
     pub async fn org_tree(&self, caller: &Caller, include_inactive: bool) -> Result<Vec<OrgUnit>> {
-        self.require_org_admin(caller, "org.list").await?;
+        self.common.require_org_admin(caller, "org.list").await?;
         let paths = caller.actor.admin_paths();
-        let units = self.store.org_list(paths.as_deref(), include_inactive).await?;
+        let units = self.ports.org_list(paths.as_deref(), include_inactive).await?;
         Ok(tree_order(units))
     }
 
     /// One unit, if the caller administers it.
     pub async fn org_get(&self, caller: &Caller, id: OrgUnitId) -> Result<OrgUnit> {
-        let unit = self.store.org_get(id).await?.ok_or(CoreError::NotFound("org_unit"))?;
+        let unit = self.ports.org_get(id).await?.ok_or(CoreError::NotFound("org_unit"))?;
         if !caller.actor.can_admin(&unit) {
-            return Err(self.deny(caller, "org.view", format!("org_unit:{id}")).await);
+            return Err(self.common.deny(caller, "org.view", format!("org_unit:{id}")).await);
         }
         Ok(unit)
     }
@@ -66,15 +83,15 @@ impl Services {
     ) -> Result<Option<OrgUnit>> {
         match parent {
             None if caller.actor.is_system_admin() => Ok(None),
-            None => Err(self.deny(caller, action, "org_unit:root").await),
+            None => Err(self.common.deny(caller, action, "org_unit:root").await),
             Some(pid) => {
                 let p = self
-                    .store
+                    .ports
                     .org_get(pid)
                     .await?
                     .ok_or_else(|| CoreError::invalid("parent_id", Msg::new("err-org-unknown")))?;
                 if !caller.actor.can_admin(&p) {
-                    return Err(self.deny(caller, action, format!("org_unit:{pid}")).await);
+                    return Err(self.common.deny(caller, action, format!("org_unit:{pid}")).await);
                 }
                 if !p.active {
                     return Err(CoreError::invalid("parent_id", Msg::new("err-org-parent-inactive")));
@@ -90,11 +107,11 @@ impl Services {
         parent: Option<OrgUnitId>,
         input: &OrgUnitInput,
     ) -> Result<OrgUnit> {
-        self.require_org_admin(caller, "org.create").await?;
+        self.common.require_org_admin(caller, "org.create").await?;
         let fields = input.validate().map_err(CoreError::Invalid)?;
         self.org_target_parent(caller, "org.create", parent).await?;
         let audit = caller.audit("org.create", format!("org_unit:{}", fields.code));
-        self.store.org_create(parent, &fields, &audit.detail(&fields.name)).await
+        self.ports.org_create(parent, &fields, &audit.detail(&fields.name)).await
     }
 
     pub async fn org_update(&self, caller: &Caller, id: OrgUnitId, input: &OrgUnitInput) -> Result<OrgUnit> {
@@ -104,8 +121,8 @@ impl Services {
             .audit("org.update", format!("org_unit:{id}"))
             .detail(format!("{} {} → {} {}", unit.code, unit.name, fields.code, fields.name));
         {
-            let u = self.store.org_update(id, &fields, &audit).await?;
-            self.actors.clear(); // scope names and paths may have changed
+            let u = self.ports.org_update(id, &fields, &audit).await?;
+            self.common.actors.clear(); // scope names and paths may have changed
             Ok(u)
         }
     }
@@ -120,8 +137,8 @@ impl Services {
             parent.map(|p| p.to_string()).unwrap_or_else(|| "-".into())
         ));
         {
-            let u = self.store.org_move(id, parent, &audit).await?;
-            self.actors.clear(); // scope names and paths may have changed
+            let u = self.ports.org_move(id, parent, &audit).await?;
+            self.common.actors.clear(); // scope names and paths may have changed
             Ok(u)
         }
     }
@@ -131,24 +148,24 @@ impl Services {
     pub async fn org_set_active(&self, caller: &Caller, id: OrgUnitId, active: bool) -> Result<OrgUnit> {
         let unit = self.org_get(caller, id).await?;
         if !active {
-            let sub = self.store.org_list(Some(std::slice::from_ref(&unit.path)), false).await?;
+            let sub = self.ports.org_list(Some(std::slice::from_ref(&unit.path)), false).await?;
             if sub.iter().any(|u| u.id != id) {
                 return Err(CoreError::Conflict(Msg::new("err-org-has-active-children")));
             }
         } else if let Some(pid) = unit.parent_id {
-            let parent = self.store.org_get(pid).await?;
+            let parent = self.ports.org_get(pid).await?;
             if parent.is_some_and(|p| !p.active) {
                 return Err(CoreError::Conflict(Msg::new("err-org-parent-inactive")));
             }
         }
         let action = if active { "org.activate" } else { "org.deactivate" };
-        self.store.org_set_active(id, active, &caller.audit(action, format!("org_unit:{id}"))).await
+        self.ports.org_set_active(id, active, &caller.audit(action, format!("org_unit:{id}"))).await
     }
 
     /// Import units from sheet rows: all rows are checked first, and every
     /// problem is reported with its row; only a clean file changes anything.
     pub async fn org_import(&self, caller: &Caller, input: &OrgImportInput) -> Result<ImportOutcome> {
-        self.require_org_admin(caller, "org.import").await?;
+        self.common.require_org_admin(caller, "org.import").await?;
         if input.rows.is_empty() {
             return Err(CoreError::invalid("file", Msg::new("err-import-empty")));
         }
@@ -158,7 +175,7 @@ impl Services {
         // Check parents and scope against the database and the file itself.
         let file_codes: HashSet<&str> = rows.iter().map(|r| r.fields.code.as_str()).collect();
         for r in &rows {
-            let existing = self.store.org_by_code(&r.fields.code).await?;
+            let existing = self.ports.org_by_code(&r.fields.code).await?;
             if let Some(e) = &existing
                 && !in_scope(e)
             {
@@ -175,7 +192,7 @@ impl Services {
                 }
                 None => {}
                 Some(pc) if file_codes.contains(pc.as_str()) => {}
-                Some(pc) => match self.store.org_by_code(pc).await? {
+                Some(pc) => match self.ports.org_by_code(pc).await? {
                     None => errs.push(
                         FieldError::new("parent_code", Msg::new("err-import-parent-unknown").arg("code", pc))
                             .at_row(r.row),
@@ -211,13 +228,13 @@ impl Services {
                 .collect();
             if !refused.is_empty() {
                 let d = caller.audit("org.import", "org_unit:*").result(AuditResult::Denied).detail(refused.join(","));
-                self.store.audit_append(&d).await?;
+                self.ports.audit_append(&d).await?;
             }
             return Err(CoreError::Invalid(errs));
         }
         let audit = caller.audit("org.import", "org_unit:*").detail(format!("{} rows", ordered.len()));
-        let out = self.store.org_import(&ordered, allowed.as_deref(), &audit).await?;
-        self.actors.clear(); // scope names and paths may have changed
+        let out = self.ports.org_import(&ordered, allowed.as_deref(), &audit).await?;
+        self.common.actors.clear(); // scope names and paths may have changed
         Ok(out)
     }
 }

@@ -9,8 +9,9 @@ use crate::exact::Dec4;
 use crate::feedback::{Problem, ProblemStatus};
 use crate::ids::{CycleId, PersonId};
 use crate::rectification::progress::{Due, due};
+use crate::rectification::service::RectificationService;
 use crate::rectification::{Measure, PlanStatus};
-use crate::services::{Caller, Services};
+use crate::services::Caller;
 use std::collections::{BTreeMap, HashMap};
 
 /// What the ledger shows.
@@ -78,13 +79,13 @@ pub fn kpi_reached(baseline: Dec4, target: Dec4, current: Dec4) -> i64 {
     done.clamp(0, 100) as i64
 }
 
-impl Services {
+impl RectificationService {
     pub async fn ledger(&self, caller: &Caller, cycle: CycleId, f: &LedgerFilter) -> Result<Ledger> {
-        let c = self.cycle_get(caller, cycle).await?;
+        let c = self.cycles.cycle_get(caller, cycle).await?;
         let subjects: HashMap<PersonId, Subject> =
-            self.store.subject_list(cycle).await?.into_iter().map(|s| (s.person_id, s)).collect();
+            self.ports.subject_list(cycle).await?.into_iter().map(|s| (s.person_id, s)).collect();
         let plans: HashMap<PersonId, (PlanStatus, Option<chrono::NaiveDate>)> = self
-            .store
+            .ports
             .plan_list(cycle)
             .await?
             .into_iter()
@@ -96,20 +97,20 @@ impl Services {
             })
             .collect();
         let mut measures: HashMap<i64, Vec<Measure>> = HashMap::new();
-        for m in self.store.measure_list(cycle, None).await? {
+        for m in self.ports.measure_list(cycle, None).await? {
             measures.entry(m.problem_id).or_default().push(m);
         }
         let mut periods: HashMap<i64, Vec<String>> = HashMap::new();
-        for (m, p) in self.store.progress_periods(cycle).await? {
+        for (m, p) in self.ports.progress_periods(cycle).await? {
             periods.entry(m).or_default().push(p);
         }
-        let recurring = self.recurring_tags(&c).await?;
+        let recurring = self.feedback.recurring_tags(&c).await?;
         let plan_due: HashMap<PersonId, chrono::NaiveDate> =
-            self.store.sheet_list(cycle).await?.into_iter().map(|s| (s.subject_id, s.content.plan_due)).collect();
+            self.ports.sheet_list(cycle).await?.into_iter().map(|s| (s.subject_id, s.content.plan_due)).collect();
         let today = self.today();
         let (months, remind) = (c.feedback.progress_months, c.feedback.reminder_days);
         let mut rows = Vec::new();
-        for p in self.store.problem_list(cycle, None).await? {
+        for p in self.ports.problem_list(cycle, None).await? {
             if p.status == ProblemStatus::Draft {
                 continue;
             }
@@ -189,10 +190,10 @@ impl Services {
 
     /// The subject's problems of the previous cycle, with their measures.
     pub async fn carry_over(&self, c: &Cycle, subject: PersonId) -> Result<CarryOver> {
-        let Some(prev) = self.previous_cycle(c).await? else { return Ok(CarryOver::default()) };
-        let mut measures = self.store.measure_list(prev.id, Some(subject)).await?;
+        let Some(prev) = self.cycles.previous_cycle(c).await? else { return Ok(CarryOver::default()) };
+        let mut measures = self.ports.measure_list(prev.id, Some(subject)).await?;
         let items = self
-            .store
+            .ports
             .problem_list(prev.id, Some(subject))
             .await?
             .into_iter()
@@ -204,38 +205,6 @@ impl Services {
             })
             .collect();
         Ok(CarryOver { cycle_name: prev.name, items })
-    }
-
-    /// The tags of the problems each subject had in the organizer's
-    /// previous cycle (the one this cycle was copied from, else the latest
-    /// earlier year).
-    pub async fn recurring_tags(&self, c: &Cycle) -> Result<HashMap<PersonId, Vec<String>>> {
-        let Some(prev) = self.previous_cycle(c).await? else { return Ok(HashMap::new()) };
-        let mut out: HashMap<PersonId, Vec<String>> = HashMap::new();
-        for p in self.store.problem_list(prev.id, None).await? {
-            if p.status != ProblemStatus::Draft {
-                out.entry(p.subject_id).or_default().push(p.tag);
-            }
-        }
-        Ok(out)
-    }
-
-    /// The cycle before `c` of the same organizer: the one it was copied
-    /// from (if it is the same organizer's, of an earlier year), else the
-    /// latest of an earlier year.
-    pub async fn previous_cycle(&self, c: &Cycle) -> Result<Option<Cycle>> {
-        if let Some(from) = c.copied_from
-            && let Some(p) = self.store.cycle_get(from).await?
-            && p.organizer_id == c.organizer_id
-            && p.year < c.year
-        {
-            return Ok(Some(p));
-        }
-        let all = self.store.cycle_list(None).await?;
-        Ok(all
-            .into_iter()
-            .filter(|x| x.organizer_id == c.organizer_id && x.year < c.year)
-            .max_by_key(|x| (x.year, x.id.0)))
     }
 }
 

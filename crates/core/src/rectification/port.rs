@@ -2,10 +2,10 @@
 
 use crate::audit::AuditDraft;
 use crate::error::Result;
+use crate::files::Blob;
 use crate::ids::{CycleId, PersonId};
 use crate::rectification::progress::{EvidenceFile, NewEvidence, ProgressFields, ProgressReport, RectificationEvent};
 use crate::rectification::{Measure, MeasureFields, Plan, PlanVersion};
-use crate::reports::Blob;
 use async_trait::async_trait;
 
 /// Plans, measures and their versions. Every change checks, inside its

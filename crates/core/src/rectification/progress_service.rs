@@ -4,6 +4,7 @@
 use crate::cycles::Phase;
 use crate::error::{CoreError, Msg, Result};
 use crate::feedback::{MAX_TEXT, ProblemStatus, multiline_text};
+use crate::files::Blob;
 use crate::ids::{CycleId, PersonId};
 use crate::notify::{Notice, NoticeKind};
 use crate::ports::SignOffTarget;
@@ -11,8 +12,8 @@ use crate::rectification::PlanStatus;
 use crate::rectification::progress::{
     Due, EvidenceFile, MAX_EVIDENCE, NewEvidence, Period, ProgressInput, ProgressReport, due, period_for_report,
 };
-use crate::reports::Blob;
-use crate::services::{Caller, PlanPage, Services, not_archived};
+use crate::rectification::service::RectificationService;
+use crate::services::{Caller, PlanPage, not_archived};
 
 impl PlanPage {
     /// The day the plan was approved (in the organizer's time zone).
@@ -62,7 +63,7 @@ impl PlanPage {
     }
 }
 
-impl Services {
+impl RectificationService {
     /// Report progress on one of the caller's measures.
     pub async fn progress_add(
         &self,
@@ -93,13 +94,13 @@ impl Services {
         .code();
         let audit =
             caller.audit("rectification.progress", format!("measure:{measure}")).detail(format!("cycle:{cycle}"));
-        self.store.progress_add(cycle, caller.actor.person_id, measure, &period, &f, &files, &audit).await
+        self.ports.progress_add(cycle, caller.actor.person_id, measure, &period, &f, &files, &audit).await
     }
 
     /// An evidence file of the caller's own reports.
     pub async fn my_evidence(&self, caller: &Caller, cycle: CycleId, file: i64) -> Result<(EvidenceFile, Blob)> {
-        self.my_sheet(caller, cycle).await?;
-        self.store.evidence_get(cycle, caller.actor.person_id, file).await?.ok_or(CoreError::NotFound("file"))
+        self.feedback.my_sheet(caller, cycle).await?;
+        self.ports.evidence_get(cycle, caller.actor.person_id, file).await?.ok_or(CoreError::NotFound("file"))
     }
 
     /// An evidence file of a subject's reports, for the organizer.
@@ -110,8 +111,8 @@ impl Services {
         subject: PersonId,
         file: i64,
     ) -> Result<(EvidenceFile, Blob)> {
-        self.cycle_get(caller, cycle).await?;
-        self.store.evidence_get(cycle, subject, file).await?.ok_or(CoreError::NotFound("file"))
+        self.cycles.cycle_get(caller, cycle).await?;
+        self.ports.evidence_get(cycle, subject, file).await?.ok_or(CoreError::NotFound("file"))
     }
 
     /// Verify and sign off a measure or a whole problem.
@@ -138,7 +139,7 @@ impl Services {
             SignOffTarget::Problem(id) => ("rectification.problem.sign_off", format!("problem:{id}")),
         };
         let audit = caller.audit(action, object).detail(format!("cycle:{cycle} person:{subject}"));
-        self.store.sign_off(cycle, subject, target, &note, &audit).await
+        self.ports.sign_off(cycle, subject, target, &note, &audit).await
     }
 
     /// Reopen a signed-off measure or problem; the reason is required.
@@ -158,7 +159,7 @@ impl Services {
             SignOffTarget::Problem(id) => ("rectification.problem.reopen", format!("problem:{id}")),
         };
         let audit = caller.audit(action, object).detail(format!("cycle:{cycle} person:{subject}"));
-        self.store.reopen(cycle, subject, target, &reason, &audit).await
+        self.ports.reopen(cycle, subject, target, &reason, &audit).await
     }
 
     /// Send each subject with progress due soon or overdue one notice per
@@ -166,15 +167,15 @@ impl Services {
     /// how many were sent.
     pub async fn send_reminders(&self) -> Result<usize> {
         let mut sent = 0;
-        for c in self.store.cycle_list(None).await? {
+        for c in self.ports.cycle_list(None).await? {
             if !matches!(c.phase, Phase::Feedback | Phase::Rectification) {
                 continue;
             }
-            for plan in self.store.plan_list(c.id).await? {
+            for plan in self.ports.plan_list(c.id).await? {
                 if plan.status != PlanStatus::Approved {
                     continue;
                 }
-                let Some(sheet) = self.store.sheet_get(c.id, plan.subject_id).await? else { continue };
+                let Some(sheet) = self.ports.sheet_get(c.id, plan.subject_id).await? else { continue };
                 let page = self.plan_page(c.clone(), sheet).await?;
                 let (kind, period, due) = match page.due_overall() {
                     Due::No => continue,
@@ -184,7 +185,7 @@ impl Services {
                 let code = period.code();
                 // Claimed before sending, so several nodes send it once; a
                 // failed send is logged, not retried (the app shows it anyway).
-                if self.store.notice_once(plan.subject_id, c.id, kind.as_str(), &code).await? {
+                if self.ports.notice_once(plan.subject_id, c.id, kind.as_str(), &code).await? {
                     let n = Notice { to: plan.subject_id, cycle: c.id, kind, period: code, due };
                     match self.notifier.notify(&n).await {
                         Ok(()) => sent += 1,

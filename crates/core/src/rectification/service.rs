@@ -8,7 +8,7 @@ use crate::error::{CoreError, Msg, Result};
 use crate::feedback::{FeedbackSheet, MAX_TEXT, Problem, ProblemStatus, multiline_text};
 use crate::ids::{CycleId, PersonId};
 use crate::rectification::{Measure, MeasureInput, Plan, PlanStatus, PlanVersion, uncovered};
-use crate::services::{Caller, Services, not_archived};
+use crate::services::{Caller, not_archived};
 use crate::time;
 use std::collections::HashMap;
 
@@ -41,34 +41,50 @@ impl PlanPage {
     }
 }
 
-impl Services {
+crate::services::ports!(
+    /// The ports the rectification service uses.
+    RectificationPorts: CycleStore, FeedbackStore, RectificationStore, RosterStore
+);
+
+/// The service for plans, progress and the ledger.
+#[derive(Clone)]
+pub struct RectificationService {
+    pub(crate) ports: std::sync::Arc<dyn RectificationPorts>,
+    pub(crate) common: crate::services::Common,
+    pub(crate) cycles: crate::cycles::service::CycleService,
+    pub(crate) feedback: crate::feedback::service::FeedbackService,
+    /// Where reminders and overdue flags go besides the app's own pages.
+    pub(crate) notifier: std::sync::Arc<dyn crate::notify::Notifier>,
+}
+
+impl RectificationService {
     /// Today in the organizer's time zone.
     pub(crate) fn today(&self) -> chrono::NaiveDate {
-        self.clock.now().with_timezone(&time::DEFAULT_TZ).date_naive()
+        self.common.clock.now().with_timezone(&time::DEFAULT_TZ).date_naive()
     }
 
     pub(crate) async fn plan_page(&self, cycle: Cycle, sheet: FeedbackSheet) -> Result<PlanPage> {
         let subject = sheet.subject_id;
-        let problems = self.store.problem_list(cycle.id, Some(subject)).await?;
-        let measures = self.store.measure_list(cycle.id, Some(subject)).await?;
-        let plan = self.store.plan_get(cycle.id, subject).await?;
-        let versions = self.store.plan_versions(cycle.id, subject).await?;
-        let progress = self.store.progress_list(cycle.id, Some(subject)).await?;
-        let events = self.store.events(cycle.id, subject).await?;
+        let problems = self.ports.problem_list(cycle.id, Some(subject)).await?;
+        let measures = self.ports.measure_list(cycle.id, Some(subject)).await?;
+        let plan = self.ports.plan_get(cycle.id, subject).await?;
+        let versions = self.ports.plan_versions(cycle.id, subject).await?;
+        let progress = self.ports.progress_list(cycle.id, Some(subject)).await?;
+        let events = self.ports.events(cycle.id, subject).await?;
         Ok(PlanPage { cycle, sheet, problems, measures, plan, versions, progress, events, today: self.today() })
     }
 
     /// The caller's own plan for the problems of their sheet in `cycle`.
     pub async fn my_plan(&self, caller: &Caller, cycle: CycleId) -> Result<PlanPage> {
-        let sheet = self.my_sheet(caller, cycle).await?;
-        let c = self.store.cycle_get(cycle).await?.ok_or(CoreError::NotFound("cycle"))?;
+        let sheet = self.feedback.my_sheet(caller, cycle).await?;
+        let c = self.ports.cycle_get(cycle).await?.ok_or(CoreError::NotFound("cycle"))?;
         self.plan_page(c, sheet).await
     }
 
     /// A subject's plan, for the organizer.
     pub async fn plan_for_organizer(&self, caller: &Caller, cycle: CycleId, subject: PersonId) -> Result<PlanPage> {
-        let c = self.cycle_get(caller, cycle).await?;
-        let sheet = self.store.sheet_get(cycle, subject).await?.ok_or(CoreError::NotFound("sheet"))?;
+        let c = self.cycles.cycle_get(caller, cycle).await?;
+        let sheet = self.ports.sheet_get(cycle, subject).await?.ok_or(CoreError::NotFound("sheet"))?;
         self.plan_page(c, sheet).await
     }
 
@@ -92,7 +108,7 @@ impl Services {
         let audit = caller
             .audit("rectification.measure.add", "measure:new")
             .detail(format!("cycle:{cycle} problem:{}", f.problem_id));
-        self.store.measure_add(cycle, caller.actor.person_id, &f, &audit).await
+        self.ports.measure_add(cycle, caller.actor.person_id, &f, &audit).await
     }
 
     pub async fn measure_update(
@@ -105,13 +121,13 @@ impl Services {
         let page = self.editable_plan(caller, cycle).await?;
         let f = input.validate(&Self::open_problems(&page), self.today()).map_err(CoreError::Invalid)?;
         let audit = caller.audit("rectification.measure.update", format!("measure:{id}"));
-        self.store.measure_update(cycle, caller.actor.person_id, id, &f, &audit).await
+        self.ports.measure_update(cycle, caller.actor.person_id, id, &f, &audit).await
     }
 
     pub async fn measure_delete(&self, caller: &Caller, cycle: CycleId, id: i64) -> Result<()> {
         self.editable_plan(caller, cycle).await?;
         let audit = caller.audit("rectification.measure.delete", format!("measure:{id}"));
-        self.store.measure_delete(cycle, caller.actor.person_id, id, &audit).await
+        self.ports.measure_delete(cycle, caller.actor.person_id, id, &audit).await
     }
 
     /// Submit the plan: every open problem needs at least one measure.
@@ -123,7 +139,7 @@ impl Services {
         }
         let audit =
             caller.audit("rectification.plan.submit", format!("cycle:{cycle}")).detail(page.sheet.number.clone());
-        self.store.plan_submit(cycle, caller.actor.person_id, &audit).await
+        self.ports.plan_submit(cycle, caller.actor.person_id, &audit).await
     }
 
     /// Approve a submitted plan, or return it (a comment is required).
@@ -147,15 +163,15 @@ impl Services {
         };
         let action = if approve { "rectification.plan.approve" } else { "rectification.plan.return" };
         let audit = caller.audit(action, format!("cycle:{cycle}")).detail(page.sheet.number.clone());
-        self.store.plan_review(cycle, subject, approve, comment.as_deref(), &audit).await
+        self.ports.plan_review(cycle, subject, approve, comment.as_deref(), &audit).await
     }
 }
 
-impl Services {
+impl RectificationService {
     /// Each subject's plan state, for the feedback overview.
     pub async fn plan_statuses(&self, caller: &Caller, cycle: CycleId) -> Result<HashMap<PersonId, PlanStatus>> {
-        self.cycle_get(caller, cycle).await?;
-        Ok(self.store.plan_list(cycle).await?.into_iter().map(|p| (p.subject_id, p.status)).collect())
+        self.cycles.cycle_get(caller, cycle).await?;
+        Ok(self.ports.plan_list(cycle).await?.into_iter().map(|p| (p.subject_id, p.status)).collect())
     }
 
     /// Change a cycle's feedback settings: numbering, layout, requirements,
@@ -167,21 +183,21 @@ impl Services {
         cycle: CycleId,
         input: &FeedbackSettingsInput,
     ) -> Result<()> {
-        let c = self.cycle_get(caller, cycle).await?;
+        let c = self.cycles.cycle_get(caller, cycle).await?;
         not_archived(&c)?;
         let s = input.validate().map_err(CoreError::Invalid)?;
         // Reports are filed by period: the period length stays once a plan
         // is approved (its reports would no longer match).
         if s.progress_months != c.feedback.progress_months
-            && self.store.plan_list(cycle).await?.iter().any(|p| p.status == PlanStatus::Approved)
+            && self.ports.plan_list(cycle).await?.iter().any(|p| p.status == PlanStatus::Approved)
         {
             return Err(CoreError::invalid("progress_months", Msg::new("err-progress-months-fixed")));
         }
         let done = self
-            .store
+            .ports
             .cycle_set_feedback(cycle, &s, &caller.audit("feedback.settings", format!("cycle:{cycle}")))
             .await;
-        self.forget_cycle(cycle).await;
+        self.cycles.forget_cycle(cycle).await;
         done
     }
 }

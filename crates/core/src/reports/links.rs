@@ -9,7 +9,8 @@ use crate::cycles::Cycle;
 use crate::error::{CoreError, Msg, Result};
 use crate::ids::{CycleId, PersonId};
 use crate::reports::reading::{LINK_TOKEN_BYTES, LinkStatus, Reader, ReaderVia};
-use crate::services::{Caller, Services};
+use crate::reports::service::ReportService;
+use crate::services::Caller;
 use serde::Serialize;
 
 /// A link just issued, with its token: shown once, on the printed sheet.
@@ -33,11 +34,11 @@ pub enum IssueFor {
     One(PersonId),
 }
 
-impl Services {
+impl ReportService {
     /// The cycle and every evaluator's link status, for the organizer.
     pub async fn links_list(&self, caller: &Caller, cycle: CycleId) -> Result<(Cycle, Vec<LinkStatus>)> {
-        let c = self.cycle_get(caller, cycle).await?;
-        Ok((c, self.store.link_list(cycle).await?))
+        let c = self.cycles.cycle_get(caller, cycle).await?;
+        Ok((c, self.ports.link_list(cycle).await?))
     }
 
     /// Issue links; the tokens are returned once and never stored.
@@ -77,14 +78,14 @@ impl Services {
         };
         let audit = caller.audit("link.issue", object).detail(format!("{} link(s)", issued.len()));
         // Links issued again end their sessions (in the same transaction).
-        self.store.link_issue(cycle, &rows, &audit).await?;
+        self.ports.link_issue(cycle, &rows, &audit).await?;
         Ok(issued)
     }
 
     pub async fn link_revoke(&self, caller: &Caller, cycle: CycleId, person: PersonId) -> Result<()> {
-        self.cycle_get(caller, cycle).await?;
+        self.cycles.cycle_get(caller, cycle).await?;
         let audit = caller.audit("link.revoke", format!("cycle:{cycle} person:{person}"));
-        if self.store.link_revoke(cycle, person, &audit).await? { Ok(()) } else { Err(CoreError::NotFound("link")) }
+        if self.ports.link_revoke(cycle, person, &audit).await? { Ok(()) } else { Err(CoreError::NotFound("link")) }
     }
 
     /// Trade a link token for a reader session: the new session token and
@@ -96,30 +97,30 @@ impl Services {
                 .result(AuditResult::Denied)
                 .detail(why.to_string())
         };
-        let grant = match self.store.link_find(&token_digest(token)).await? {
+        let grant = match self.ports.link_find(&token_digest(token)).await? {
             Some(g) => g,
             None => {
-                self.store.audit_append(&refuse("unknown link")).await?;
+                self.ports.audit_append(&refuse("unknown link")).await?;
                 return Err(CoreError::NotFound("link"));
             }
         };
         if grant.revoked {
-            self.store.audit_append(&refuse(&format!("revoked link:{}", grant.link_id))).await?;
+            self.ports.audit_append(&refuse(&format!("revoked link:{}", grant.link_id))).await?;
             return Err(CoreError::Conflict(Msg::new("err-link-revoked")));
         }
-        let c = self.store.cycle_get(grant.cycle_id).await?.ok_or(CoreError::NotFound("cycle"))?;
+        let c = self.ports.cycle_get(grant.cycle_id).await?.ok_or(CoreError::NotFound("cycle"))?;
         if !c.phase.links_open() {
-            self.store.audit_append(&refuse(&format!("expired link:{}", grant.link_id))).await?;
+            self.ports.audit_append(&refuse(&format!("expired link:{}", grant.link_id))).await?;
             return Err(CoreError::Conflict(Msg::new("err-link-expired")));
         }
         let session = random_token(32);
-        let now = self.clock.now();
-        let expires = now + chrono::Duration::hours(self.auth.session_absolute_hours);
-        self.store.link_session_open(grant.link_id, &token_digest(&session), now, expires).await?;
+        let now = self.common.clock.now();
+        let expires = now + chrono::Duration::hours(self.common.auth.session_absolute_hours);
+        self.ports.link_session_open(grant.link_id, &token_digest(&session), now, expires).await?;
         let d =
             AuditDraft::new(None, format!("link:{}", grant.link_id), client, "link.open", format!("cycle:{}", c.id))
                 .detail(format!("person:{}", grant.person_id));
-        self.store.audit_append(&d).await?;
+        self.ports.audit_append(&d).await?;
         Ok((session, c.id))
     }
 
@@ -128,21 +129,21 @@ impl Services {
     /// refused at once on every node.
     pub async fn reader_from_link(&self, session: &str, client: Option<String>) -> Result<Option<Reader>> {
         let digest = token_digest(session);
-        let now = self.clock.now();
-        let idle = chrono::Duration::minutes(self.auth.session_idle_minutes);
-        let Some(s) = self.store.link_session_get(&digest).await? else { return Ok(None) };
+        let now = self.common.clock.now();
+        let idle = chrono::Duration::minutes(self.common.auth.session_idle_minutes);
+        let Some(s) = self.ports.link_session_get(&digest).await? else { return Ok(None) };
         if s.grant.revoked || now >= s.expires_at || now - s.last_seen_at > idle {
-            self.store.link_session_delete(&digest).await?;
+            self.ports.link_session_delete(&digest).await?;
             return Ok(None);
         }
-        let snapshot = self.cycle_snapshot(s.grant.cycle_id).await?;
+        let snapshot = self.cycles.cycle_snapshot(s.grant.cycle_id).await?;
         let c = &snapshot.cycle;
         if !c.phase.links_open() {
             return Ok(None);
         }
         let Some(ev) = snapshot.evaluators.get(&s.grant.person_id) else { return Ok(None) };
         // Its use is written at most once a minute (enough for the idle limit).
-        if now - s.last_seen_at > TOUCH_EVERY && !self.store.link_session_touch(&digest, now).await? {
+        if now - s.last_seen_at > TOUCH_EVERY && !self.ports.link_session_touch(&digest, now).await? {
             return Ok(None);
         }
         Ok(Some(Reader {
@@ -157,12 +158,12 @@ impl Services {
 
     /// End a link session (the reader logs out on a shared phone).
     pub async fn link_session_end(&self, session: &str) -> Result<()> {
-        self.store.link_session_delete(&token_digest(session)).await
+        self.ports.link_session_delete(&token_digest(session)).await
     }
 
     /// A logged-in account reading as the evaluator it is in `cycle`.
     pub async fn reader_from_account(&self, caller: &Caller, cycle: CycleId) -> Result<Reader> {
-        let snapshot = self.cycle_snapshot(cycle).await?;
+        let snapshot = self.cycles.cycle_snapshot(cycle).await?;
         let c = &snapshot.cycle;
         let ev = snapshot.evaluators.get(&caller.actor.person_id).cloned();
         match ev {
@@ -174,7 +175,7 @@ impl Services {
                 via: ReaderVia::Account(caller.actor.account_id),
                 client: caller.client.clone(),
             }),
-            _ => Err(self.deny(caller, "reading.view", format!("cycle:{cycle}")).await),
+            _ => Err(self.common.deny(caller, "reading.view", format!("cycle:{cycle}")).await),
         }
     }
 }

@@ -136,19 +136,7 @@ pub struct NewAttachment {
     pub text: String,
 }
 
-/// A stored file, to serve.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Blob {
-    pub digest: String,
-    pub media_type: String,
-    pub data: Vec<u8>,
-}
-
-/// The content address of a stored file: SM3 of its bytes (hex).
-pub fn content_digest(data: &[u8]) -> String {
-    use sm3::{Digest, Sm3};
-    hex::encode(Sm3::digest(data))
-}
+pub use crate::files::{Blob, content_digest};
 
 /// Longest body, in characters of HTML.
 pub const BODY_MAX: usize = 200_000;

@@ -3,26 +3,15 @@
 
 use crate::cycles::Cycle;
 use crate::cycles::roster::{Evaluator, Subject};
+use crate::cycles::scope::in_scope;
 use crate::error::{CoreError, Msg, Result};
 use crate::ids::{CycleId, PersonId};
 use crate::reports::reading::{NOTE_MAX, Note, PING_MAX_SECONDS, QUOTE_MAX, Reader, ReadingRecord};
+use crate::reports::service::ReportService;
 use crate::reports::{Blob, Report, ReportSummary};
-use crate::services::{Caller, Services};
+use crate::services::Caller;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
-
-/// The subjects an evaluator of `group` reads and grades: those in the
-/// categories the group grades, never the evaluator themself.
-pub fn in_scope<'a>(cycle: &Cycle, group: &str, me: Option<PersonId>, subjects: &'a [Subject]) -> Vec<&'a Subject> {
-    let cats: HashSet<&str> = cycle
-        .scheme
-        .groups
-        .iter()
-        .filter(|g| g.code == group)
-        .flat_map(|g| g.categories.iter().map(String::as_str))
-        .collect();
-    subjects.iter().filter(|s| Some(s.person_id) != me && cats.contains(s.category.as_str())).collect()
-}
 
 /// An evaluator's reading list.
 #[derive(Debug, Clone)]
@@ -105,9 +94,9 @@ pub fn coverage(
         .collect()
 }
 
-impl Services {
+impl ReportService {
     async fn reader_cycle(&self, reader: &Reader) -> Result<(Cycle, Vec<Subject>)> {
-        let s = self.cycle_snapshot(reader.cycle_id).await?;
+        let s = self.cycles.cycle_snapshot(reader.cycle_id).await?;
         Ok((s.cycle.clone(), s.subjects.to_vec()))
     }
 
@@ -116,9 +105,9 @@ impl Services {
         let (cycle, all) = self.reader_cycle(reader).await?;
         let subjects: Vec<Subject> =
             in_scope(&cycle, &reader.group, Some(reader.person_id), &all).into_iter().cloned().collect();
-        let reports = self.store.report_list(cycle.id).await?.into_iter().map(|r| (r.person_id, r)).collect();
+        let reports = self.ports.report_list(cycle.id).await?.into_iter().map(|r| (r.person_id, r)).collect();
         let records = self
-            .store
+            .ports
             .reading_list(cycle.id, Some(reader.person_id))
             .await?
             .into_iter()
@@ -147,7 +136,7 @@ impl Services {
             }
             None => {
                 let d = reader.audit("reading.view", format!("cycle:{} person:{subject}", reader.cycle_id));
-                self.store.audit_append(&d.result(crate::audit::AuditResult::Denied)).await?;
+                self.ports.audit_append(&d.result(crate::audit::AuditResult::Denied)).await?;
                 Err(CoreError::Forbidden)
             }
         }
@@ -156,12 +145,12 @@ impl Services {
     /// Open a subject's report (recorded as opened, if it was handed in).
     pub async fn reading_page(&self, reader: &Reader, subject: PersonId) -> Result<ReadingPage> {
         let (cycle, subject, order) = self.scoped_subject_in_order(reader, subject).await?;
-        let report = self.store.report_get(cycle.id, subject.person_id).await?.filter(|r| r.status.handed_in());
+        let report = self.ports.report_get(cycle.id, subject.person_id).await?.filter(|r| r.status.handed_in());
         if report.is_some() {
-            self.store.reading_open(cycle.id, reader.person_id, subject.person_id, self.clock.now()).await?;
+            self.ports.reading_open(cycle.id, reader.person_id, subject.person_id, self.common.clock.now()).await?;
         }
-        let notes = self.store.note_list(cycle.id, reader.person_id, Some(subject.person_id)).await?;
-        let carry_over = self.carry_over(&cycle, subject.person_id).await?;
+        let notes = self.ports.note_list(cycle.id, reader.person_id, Some(subject.person_id)).await?;
+        let carry_over = self.rectification.carry_over(&cycle, subject.person_id).await?;
         Ok(ReadingPage { cycle, subject, order, report, notes, carry_over })
     }
 
@@ -170,7 +159,9 @@ impl Services {
         let (cycle, subject) = self.scoped_subject(reader, subject).await?;
         let seconds = seconds.clamp(0, PING_MAX_SECONDS);
         if seconds > 0 {
-            self.store.reading_add(cycle.id, reader.person_id, subject.person_id, seconds, self.clock.now()).await?;
+            self.ports
+                .reading_add(cycle.id, reader.person_id, subject.person_id, seconds, self.common.clock.now())
+                .await?;
         }
         Ok(())
     }
@@ -178,7 +169,7 @@ impl Services {
     /// The attachment of a handed-in report in the reader's scope.
     pub async fn reading_file(&self, reader: &Reader, subject: PersonId) -> Result<(String, Blob)> {
         let (cycle, subject) = self.scoped_subject(reader, subject).await?;
-        let report = self.store.report_get(cycle.id, subject.person_id).await?.filter(|r| r.status.handed_in());
+        let report = self.ports.report_get(cycle.id, subject.person_id).await?.filter(|r| r.status.handed_in());
         self.attachment_of(report).await
     }
 
@@ -195,7 +186,7 @@ impl Services {
             return Err(CoreError::invalid("body", Msg::new("err-too-long").arg("max", NOTE_MAX)));
         }
         let quote = (!quote.is_empty()).then_some(quote);
-        self.store.note_add(cycle.id, reader.person_id, subject.person_id, quote, body, self.clock.now()).await
+        self.ports.note_add(cycle.id, reader.person_id, subject.person_id, quote, body, self.common.clock.now()).await
     }
 
     pub async fn note_update(&self, reader: &Reader, id: i64, body: &str) -> Result<()> {
@@ -203,7 +194,7 @@ impl Services {
         if body.chars().count() > NOTE_MAX {
             return Err(CoreError::invalid("body", Msg::new("err-too-long").arg("max", NOTE_MAX)));
         }
-        if self.store.note_update(reader.cycle_id, reader.person_id, id, body, self.clock.now()).await? {
+        if self.ports.note_update(reader.cycle_id, reader.person_id, id, body, self.common.clock.now()).await? {
             Ok(())
         } else {
             Err(CoreError::NotFound("note"))
@@ -211,7 +202,7 @@ impl Services {
     }
 
     pub async fn note_delete(&self, reader: &Reader, id: i64) -> Result<()> {
-        if self.store.note_delete(reader.cycle_id, reader.person_id, id).await? {
+        if self.ports.note_delete(reader.cycle_id, reader.person_id, id).await? {
             Ok(())
         } else {
             Err(CoreError::NotFound("note"))
@@ -223,7 +214,7 @@ impl Services {
     pub async fn my_notes(&self, reader: &Reader) -> Result<(Cycle, Vec<(Subject, Vec<Note>)>)> {
         let list = self.reading_list(reader).await?;
         let mut notes: HashMap<PersonId, Vec<Note>> = HashMap::new();
-        for n in self.store.note_list(reader.cycle_id, reader.person_id, None).await? {
+        for n in self.ports.note_list(reader.cycle_id, reader.person_id, None).await? {
             notes.entry(n.subject_id).or_default().push(n);
         }
         let rows = list.subjects.into_iter().filter_map(|s| notes.remove(&s.person_id).map(|n| (s, n))).collect();
@@ -232,18 +223,18 @@ impl Services {
 
     /// Reading coverage of every evaluator, for the organizer.
     pub async fn reading_coverage(&self, caller: &Caller, cycle: CycleId) -> Result<(Cycle, Vec<Coverage>)> {
-        let c = self.cycle_get(caller, cycle).await?;
-        let subjects = self.store.subject_list(cycle).await?;
-        let evaluators = self.store.evaluator_list(cycle).await?;
+        let c = self.cycles.cycle_get(caller, cycle).await?;
+        let subjects = self.ports.subject_list(cycle).await?;
+        let evaluators = self.ports.evaluator_list(cycle).await?;
         let handed_in: HashSet<PersonId> = self
-            .store
+            .ports
             .report_list(cycle)
             .await?
             .into_iter()
             .filter(|r| r.status.handed_in())
             .map(|r| r.person_id)
             .collect();
-        let records = self.store.reading_list(cycle, None).await?;
+        let records = self.ports.reading_list(cycle, None).await?;
         let cov = coverage(&c, &evaluators, &subjects, &handed_in, &records);
         Ok((c, cov))
     }
@@ -315,7 +306,7 @@ mod tests {
     #[test]
     fn the_snapshot_keeps_each_group_scope_and_still_leaves_out_oneself() {
         let (c, g, subjects) = county_scope();
-        let snap = crate::services::CycleSnapshot::new(c, (std::sync::Arc::new(subjects), Default::default()));
+        let snap = crate::cycles::snapshot::CycleSnapshot::new(c, (std::sync::Arc::new(subjects), Default::default()));
         let ids = |me: i64| snap.scope(&g, PersonId(me)).iter().map(|s| s.id).collect::<Vec<_>>();
         assert_eq!(ids(2), [1]);
         assert_eq!(ids(9), [1, 2]);

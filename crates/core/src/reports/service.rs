@@ -10,7 +10,7 @@ use crate::reports::{
     AttachmentChange, BODY_MAX, Blob, COMMENT_MAX, Report, ReportStatus, ReportSummary, ReportVersion, html_to_text,
     sanitize_html,
 };
-use crate::services::{Caller, Services};
+use crate::services::Caller;
 use crate::time;
 
 /// A subject's own report page.
@@ -46,18 +46,32 @@ pub enum Task {
     Read(Cycle),
 }
 
-impl Services {
+crate::services::ports!(
+    /// The ports the reports service uses.
+    ReportPorts: AuditStore, CycleStore, LinkStore, ReadingStore, ReportStore, RosterStore
+);
+
+/// The service for reports, reader links and reading.
+#[derive(Clone)]
+pub struct ReportService {
+    pub(crate) ports: std::sync::Arc<dyn ReportPorts>,
+    pub(crate) common: crate::services::Common,
+    pub(crate) cycles: crate::cycles::service::CycleService,
+    pub(crate) rectification: crate::rectification::service::RectificationService,
+}
+
+impl ReportService {
     /// The caller's reports to write and reports to read, newest cycle first.
     pub async fn my_tasks(&self, caller: &Caller) -> Result<Vec<Task>> {
-        let rc = self.store.roster_cycles(caller.actor.person_id).await?;
+        let rc = self.ports.roster_cycles(caller.actor.person_id).await?;
         let mut out = Vec::new();
         for id in rc.subject {
-            if let Some(c) = self.store.cycle_get(id).await?.filter(|c| c.phase.reports_open()) {
+            if let Some(c) = self.ports.cycle_get(id).await?.filter(|c| c.phase.reports_open()) {
                 out.push(Task::Report(c));
             }
         }
         for id in rc.evaluator {
-            if let Some(c) = self.store.cycle_get(id).await?.filter(|c| c.phase.links_open()) {
+            if let Some(c) = self.ports.cycle_get(id).await?.filter(|c| c.phase.links_open()) {
                 out.push(Task::Read(c));
             }
         }
@@ -67,14 +81,14 @@ impl Services {
     /// The cycles in which the caller is a subject, with their reports' state.
     pub async fn my_reports(&self, caller: &Caller) -> Result<Vec<(Cycle, Subject, Option<ReportSummary>)>> {
         let mut out = Vec::new();
-        for id in self.store.roster_cycles(caller.actor.person_id).await?.subject {
-            let Some(c) = self.store.cycle_get(id).await? else { continue };
+        for id in self.ports.roster_cycles(caller.actor.person_id).await?.subject {
+            let Some(c) = self.ports.cycle_get(id).await? else { continue };
             let Some(s) =
-                self.store.subject_list(id).await?.into_iter().find(|s| s.person_id == caller.actor.person_id)
+                self.ports.subject_list(id).await?.into_iter().find(|s| s.person_id == caller.actor.person_id)
             else {
                 continue;
             };
-            let r = self.store.report_list(id).await?.into_iter().find(|r| r.person_id == s.person_id);
+            let r = self.ports.report_list(id).await?.into_iter().find(|r| r.person_id == s.person_id);
             out.push((c, s, r));
         }
         Ok(out)
@@ -82,13 +96,13 @@ impl Services {
 
     /// The caller's own report in a cycle; others are refused (audited).
     pub async fn my_report(&self, caller: &Caller, cycle: CycleId) -> Result<MyReport> {
-        let c = self.store.cycle_get(cycle).await?.ok_or(CoreError::NotFound("cycle"))?;
-        let subject = self.store.subject_list(cycle).await?.into_iter().find(|s| s.person_id == caller.actor.person_id);
+        let c = self.ports.cycle_get(cycle).await?.ok_or(CoreError::NotFound("cycle"))?;
+        let subject = self.ports.subject_list(cycle).await?.into_iter().find(|s| s.person_id == caller.actor.person_id);
         let Some(subject) = subject else {
-            return Err(self.deny(caller, "report.view", format!("cycle:{cycle}")).await);
+            return Err(self.common.deny(caller, "report.view", format!("cycle:{cycle}")).await);
         };
-        let report = self.store.report_get(cycle, subject.person_id).await?;
-        let versions = self.store.report_versions(cycle, subject.person_id).await?;
+        let report = self.ports.report_get(cycle, subject.person_id).await?;
+        let versions = self.ports.report_versions(cycle, subject.person_id).await?;
         Ok(MyReport { cycle: c, subject, report, versions })
     }
 
@@ -124,19 +138,19 @@ impl Services {
             attachment: save.attachment,
             comment: None,
             author: caller.actor.display_name.clone(),
-            now: self.clock.now(),
+            now: self.common.clock.now(),
         };
         let action = if save.submit { "report.submit" } else { "report.save" };
         let audit = caller.audit(action, format!("cycle:{cycle} person:{}", mine.subject.person_id));
-        self.store.report_write(&w, &audit).await
+        self.ports.report_write(&w, &audit).await
     }
 
     /// Submission status of every subject, for the organizer.
     pub async fn submissions(&self, caller: &Caller, cycle: CycleId) -> Result<Submissions> {
-        let c = self.cycle_get(caller, cycle).await?;
+        let c = self.cycles.cycle_get(caller, cycle).await?;
         let mut reports: std::collections::HashMap<PersonId, ReportSummary> =
-            self.store.report_list(cycle).await?.into_iter().map(|r| (r.person_id, r)).collect();
-        let rows = self.store.subject_list(cycle).await?.into_iter().map(|s| {
+            self.ports.report_list(cycle).await?.into_iter().map(|r| (r.person_id, r)).collect();
+        let rows = self.ports.subject_list(cycle).await?.into_iter().map(|s| {
             let r = reports.remove(&s.person_id);
             (s, r)
         });
@@ -145,16 +159,16 @@ impl Services {
 
     /// The subjects whose report mentions `text` (body or file text).
     pub async fn reports_search(&self, caller: &Caller, cycle: CycleId, text: &str) -> Result<Vec<PersonId>> {
-        self.cycle_get(caller, cycle).await?;
+        self.cycles.cycle_get(caller, cycle).await?;
         let text = text.trim();
         if text.is_empty() {
             return Ok(Vec::new());
         }
         // Stored bodies are HTML: search for the escaped form too.
-        let mut out = self.store.report_search(cycle, text).await?;
+        let mut out = self.ports.report_search(cycle, text).await?;
         let escaped = ammonia::clean_text(text);
         if escaped != text {
-            out.extend(self.store.report_search(cycle, &escaped).await?);
+            out.extend(self.ports.report_search(cycle, &escaped).await?);
         }
         out.sort();
         out.dedup();
@@ -163,16 +177,16 @@ impl Services {
 
     /// One subject's report with its versions, for the organizer.
     pub async fn report_for_organizer(&self, caller: &Caller, cycle: CycleId, person: PersonId) -> Result<MyReport> {
-        let c = self.cycle_get(caller, cycle).await?;
+        let c = self.cycles.cycle_get(caller, cycle).await?;
         let subject = self
-            .store
+            .ports
             .subject_list(cycle)
             .await?
             .into_iter()
             .find(|s| s.person_id == person)
             .ok_or(CoreError::NotFound("subject"))?;
-        let report = self.store.report_get(cycle, person).await?;
-        let versions = self.store.report_versions(cycle, person).await?;
+        let report = self.ports.report_get(cycle, person).await?;
+        let versions = self.ports.report_versions(cycle, person).await?;
         Ok(MyReport { cycle: c, subject, report, versions })
     }
 
@@ -205,10 +219,10 @@ impl Services {
             attachment: AttachmentChange::Keep,
             comment: (!comment.is_empty()).then(|| comment.to_string()),
             author: caller.actor.display_name.clone(),
-            now: self.clock.now(),
+            now: self.common.clock.now(),
         };
         let action = if accept { "report.accept" } else { "report.return" };
-        self.store.report_write(&w, &caller.audit(action, format!("cycle:{cycle} person:{person}"))).await
+        self.ports.report_write(&w, &caller.audit(action, format!("cycle:{cycle} person:{person}"))).await
     }
 
     /// A report's attachment for the subject themself or the organizer.
@@ -223,7 +237,7 @@ impl Services {
 
     pub(crate) async fn attachment_of(&self, report: Option<Report>) -> Result<(String, Blob)> {
         let a = report.and_then(|r| r.attachment).ok_or(CoreError::NotFound("attachment"))?;
-        let blob = self.store.blob_get(&a.digest).await?.ok_or(CoreError::NotFound("attachment"))?;
+        let blob = self.ports.blob_get(&a.digest).await?.ok_or(CoreError::NotFound("attachment"))?;
         Ok((a.name, blob))
     }
 
@@ -234,14 +248,14 @@ impl Services {
         cycle: CycleId,
         input: &CycleSettingsInput,
     ) -> Result<CycleSettings> {
-        let c = self.cycle_get(caller, cycle).await?;
+        let c = self.cycles.cycle_get(caller, cycle).await?;
         if c.phase >= crate::cycles::Phase::Archived {
             return Err(CoreError::Conflict(Msg::new("err-cycle-archived")));
         }
         let s = input.validate(time::DEFAULT_TZ).map_err(CoreError::Invalid)?;
         let done =
-            self.store.cycle_set_settings(cycle, &s, &caller.audit("cycle.settings", format!("cycle:{cycle}"))).await;
-        self.forget_cycle(cycle).await;
+            self.ports.cycle_set_settings(cycle, &s, &caller.audit("cycle.settings", format!("cycle:{cycle}"))).await;
+        self.cycles.forget_cycle(cycle).await;
         done?;
         Ok(s)
     }

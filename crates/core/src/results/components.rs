@@ -1,6 +1,7 @@
 //! The seam for the composite's components besides the democratic score
 //! (`scoring.md` §5): each is provided by a [`ComponentSource`] that yields
-//! a value (0–100) per subject of a cycle. The results, the export and the
+//! a value (0–100) per subject of a cycle; a source holds whatever it reads
+//! them from. The results, the export and the
 //! assessment pages read components only through the sources registered in
 //! the services, so a module that computes one (on-site observation, 双报到)
 //! registers its source with [`Services::with_component_source`] and edits
@@ -12,7 +13,7 @@ use crate::error::Result;
 use crate::exact::Dec4;
 use crate::ids::PersonId;
 use crate::results::assessment::Assessment;
-use crate::services::Services;
+use crate::results::service::ResultService;
 use async_trait::async_trait;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -29,12 +30,7 @@ pub trait ComponentSource: Send + Sync {
 
     /// The values for the subjects of `cycle` that have one. `entered`: the
     /// cycle's entered assessments, read once for all sources.
-    async fn values(
-        &self,
-        services: &Services,
-        cycle: &Cycle,
-        entered: &[Assessment],
-    ) -> Result<HashMap<PersonId, Dec4>>;
+    async fn values(&self, cycle: &Cycle, entered: &[Assessment]) -> Result<HashMap<PersonId, Dec4>>;
 }
 
 /// A component entered by hand or imported (its column of the assessments).
@@ -50,9 +46,22 @@ impl ComponentSource for Entered {
         true
     }
 
-    async fn values(&self, _: &Services, _: &Cycle, entered: &[Assessment]) -> Result<HashMap<PersonId, Dec4>> {
+    async fn values(&self, _: &Cycle, entered: &[Assessment]) -> Result<HashMap<PersonId, Dec4>> {
         Ok(entered.iter().filter_map(|a| Some((a.subject, a.value(self.0)?))).collect())
     }
+}
+
+/// `all` with `source` in place of the one of its component, in component
+/// order.
+pub(crate) fn replace(
+    all: &[Arc<dyn ComponentSource>],
+    source: Arc<dyn ComponentSource>,
+) -> Vec<Arc<dyn ComponentSource>> {
+    let mut out: Vec<Arc<dyn ComponentSource>> =
+        all.iter().filter(|s| s.component() != source.component()).cloned().collect();
+    out.push(source);
+    out.sort_by_key(|s| s.component());
+    out
 }
 
 /// The sources until a module registers its own: every component entered.
@@ -64,18 +73,7 @@ pub fn entered_sources() -> Vec<Arc<dyn ComponentSource>> {
         .collect()
 }
 
-impl Services {
-    /// The same services taking `source`'s component from it instead of
-    /// from what was registered before (by default, entered by hand).
-    pub fn with_component_source(mut self, source: Arc<dyn ComponentSource>) -> Self {
-        let mut all: Vec<Arc<dyn ComponentSource>> =
-            self.components.iter().filter(|s| s.component() != source.component()).cloned().collect();
-        all.push(source);
-        all.sort_by_key(|s| s.component());
-        self.components = Arc::new(all);
-        self
-    }
-
+impl ResultService {
     /// The registered sources, in component order.
     pub fn component_sources(&self) -> &[Arc<dyn ComponentSource>] {
         &self.components
@@ -94,7 +92,7 @@ impl Services {
     ) -> Result<HashMap<(PersonId, Component), Dec4>> {
         let mut out = HashMap::new();
         for s in self.components.iter() {
-            for (p, v) in s.values(self, cycle, entered).await? {
+            for (p, v) in s.values(cycle, entered).await? {
                 out.insert((p, s.component()), v);
             }
         }

@@ -11,7 +11,7 @@ use crate::exact::Dec4;
 use crate::ids::{CycleId, PersonId};
 use crate::results::assessment::{Assessment, extras};
 use crate::results::tally::{SubjectResult, TallySubject, tally_counts};
-use crate::services::{Caller, Services};
+use crate::services::Caller;
 use std::collections::BTreeMap;
 
 /// One subject's own result card.
@@ -31,16 +31,33 @@ pub struct ResultCard {
 /// The public summary: per category name, each subject's name, post and grade code.
 pub type Summary = Vec<(String, Vec<(String, String, Option<String>)>)>;
 
-impl Services {
+crate::services::ports!(
+    /// The ports the results service uses.
+    ResultPorts: AuditStore, BallotStore, CycleStore, ResultsStore, RosterStore
+);
+
+/// The service for the tally, the composite's components and the export.
+#[derive(Clone)]
+pub struct ResultService {
+    pub(crate) ports: std::sync::Arc<dyn ResultPorts>,
+    pub(crate) common: crate::services::Common,
+    pub(crate) cycles: crate::cycles::service::CycleService,
+    pub(crate) audit: crate::audit::service::AuditService,
+    /// Where each component of the composite comes from
+    /// ([`crate::results::components`]).
+    pub(crate) components: std::sync::Arc<Vec<std::sync::Arc<dyn crate::results::components::ComponentSource>>>,
+}
+
+impl ResultService {
     /// Compute the results now (no access or state checks).
     pub(crate) async fn compute(&self, c: &Cycle) -> Result<Vec<SubjectResult>> {
-        let roster = self.store.subject_list(c.id).await?;
+        let roster = self.ports.subject_list(c.id).await?;
         let subjects: Vec<TallySubject> = roster
             .iter()
             .map(|s| TallySubject { id: s.person_id.0, category: s.category.clone(), order: s.order })
             .collect();
-        let counts = self.store.ballot_counts(c.id).await?;
-        let rows = self.store.assessment_list(c.id).await?;
+        let counts = self.ports.ballot_counts(c.id).await?;
+        let rows = self.ports.assessment_list(c.id).await?;
         let extras = extras(&rows, &self.component_values(c, &rows).await?);
         tally_counts(&c.scheme, &subjects, &counts, &extras).map_err(|missing| {
             let list: Vec<String> = missing
@@ -58,7 +75,7 @@ impl Services {
     /// Results from the final ballots, once voting has closed. Fails with
     /// the subjects that lack a weighted component.
     pub async fn results(&self, caller: &Caller, cycle: CycleId) -> Result<(Cycle, Vec<SubjectResult>)> {
-        let c = self.cycle_get(caller, cycle).await?;
+        let c = self.cycles.cycle_get(caller, cycle).await?;
         if !c.voting.is_closed() {
             return Err(CoreError::Conflict(Msg::new("err-results-hidden")));
         }
@@ -69,14 +86,14 @@ impl Services {
     /// Partial results while voting is open, where the cycle allows a live
     /// tally; every look is audited (`scoring.md` §8).
     pub async fn results_partial(&self, caller: &Caller, cycle: CycleId) -> Result<(Cycle, Vec<SubjectResult>)> {
-        let c = self.cycle_get(caller, cycle).await?;
+        let c = self.cycles.cycle_get(caller, cycle).await?;
         if c.voting.is_closed() {
             return self.results(caller, cycle).await;
         }
         if !c.voting.live_tally || !c.voting.is_open() || c.ballot_mode != crate::cycles::BallotMode::Named {
             return Err(CoreError::Conflict(Msg::new("err-results-hidden")));
         }
-        self.store.audit_append(&caller.audit("results.view_partial", format!("cycle:{cycle}"))).await?;
+        self.ports.audit_append(&caller.audit("results.view_partial", format!("cycle:{cycle}"))).await?;
         let r = self.compute(&c).await?;
         Ok((c, r))
     }
@@ -90,10 +107,10 @@ impl Services {
         let audit = caller
             .audit("results.publish", format!("cycle:{cycle}"))
             .detail(format!("{}; results seal {seal}", to.as_str()));
-        let done = self.store.results_publish(cycle, Some((to, self.clock.now())), &audit).await;
-        self.forget_cycle(c.id).await;
+        let done = self.ports.results_publish(cycle, Some((to, self.common.clock.now())), &audit).await;
+        self.cycles.forget_cycle(c.id).await;
         done?;
-        self.audit_anchor().await;
+        self.audit.audit_anchor().await;
         Ok(())
     }
 
@@ -104,7 +121,7 @@ impl Services {
             crate::audit::AuditFilter { action: Some("results.publish".into()), limit: 10_000, ..Default::default() };
         let object = format!("cycle:{cycle}");
         Ok(self
-            .store
+            .ports
             .audit_list(&f)
             .await?
             .into_iter()
@@ -114,24 +131,24 @@ impl Services {
 
     /// Withdraw published results (to correct an input); audited.
     pub async fn results_withdraw(&self, caller: &Caller, cycle: CycleId) -> Result<()> {
-        let c = self.cycle_get(caller, cycle).await?;
+        let c = self.cycles.cycle_get(caller, cycle).await?;
         if c.results.published_at.is_none() {
             return Err(CoreError::Conflict(Msg::new("err-results-not-published")));
         }
         let done =
-            self.store.results_publish(cycle, None, &caller.audit("results.withdraw", format!("cycle:{cycle}"))).await;
-        self.forget_cycle(c.id).await;
+            self.ports.results_publish(cycle, None, &caller.audit("results.withdraw", format!("cycle:{cycle}"))).await;
+        self.cycles.forget_cycle(c.id).await;
         done
     }
 
     /// One subject's card, for the organizer (voting closed).
     pub async fn result_card(&self, caller: &Caller, cycle: CycleId, subject: PersonId) -> Result<ResultCard> {
         let (c, results) = self.results(caller, cycle).await?;
-        let roster = self.store.subject_list(cycle).await?;
+        let roster = self.ports.subject_list(cycle).await?;
         let s = roster.into_iter().find(|s| s.person_id == subject).ok_or(CoreError::NotFound("subject"))?;
         let result = results.iter().find(|r| r.subject == subject.0).cloned().ok_or(CoreError::NotFound("subject"))?;
         let of = results.iter().filter(|r| r.category == result.category && r.rank.is_some()).count();
-        let assessment = self.store.assessment_list(cycle).await?.into_iter().find(|a| a.subject == subject);
+        let assessment = self.ports.assessment_list(cycle).await?.into_iter().find(|a| a.subject == subject);
         Ok(ResultCard { cycle: c, subject: s, result, of, assessment, groups_withheld: None })
     }
 
@@ -139,12 +156,12 @@ impl Services {
     /// results are published to subjects (or publicly).
     pub async fn my_results(&self, caller: &Caller) -> Result<Vec<ResultCard>> {
         let mut out = Vec::new();
-        for id in self.store.roster_cycles(caller.actor.person_id).await?.subject {
-            let Some(c) = self.store.cycle_get(id).await? else { continue };
+        for id in self.ports.roster_cycles(caller.actor.person_id).await?.subject {
+            let Some(c) = self.ports.cycle_get(id).await? else { continue };
             if c.results.published_at.is_none() || c.results.visibility == Visibility::Organizer {
                 continue;
             }
-            let roster = self.store.subject_list(id).await?;
+            let roster = self.ports.subject_list(id).await?;
             let Some(subject) = roster.iter().find(|s| s.person_id == caller.actor.person_id).cloned() else {
                 continue;
             };
@@ -161,7 +178,7 @@ impl Services {
                 c.feedback.min_group_votes
             });
             let of = results.iter().filter(|r| r.category == result.category && r.rank.is_some()).count();
-            let assessment = self.store.assessment_list(id).await?.into_iter().find(|a| a.subject == subject.person_id);
+            let assessment = self.ports.assessment_list(id).await?.into_iter().find(|a| a.subject == subject.person_id);
             out.push(ResultCard { cycle: c, subject, result, of, assessment, groups_withheld });
         }
         Ok(out)
@@ -170,12 +187,12 @@ impl Services {
     /// The public summary (grades by category, no scores or votes), when
     /// the organizer published it publicly.
     pub async fn results_public(&self, cycle: CycleId) -> Result<(Cycle, Summary)> {
-        let c = self.store.cycle_get(cycle).await?.ok_or(CoreError::NotFound("cycle"))?;
+        let c = self.ports.cycle_get(cycle).await?.ok_or(CoreError::NotFound("cycle"))?;
         if c.results.published_at.is_none() || c.results.visibility != Visibility::Public {
             return Err(CoreError::NotFound("results"));
         }
         let results = self.compute(&c).await?;
-        let roster = self.store.subject_list(cycle).await?;
+        let roster = self.ports.subject_list(cycle).await?;
         let mut out: Summary = Vec::new();
         for cat in &c.categories {
             let mut rows: Vec<(i32, String, String, Option<String>)> = roster
@@ -202,11 +219,11 @@ impl Services {
     /// Each subject with their assessment, its component values as their
     /// sources give them (entered or computed).
     pub async fn assessments(&self, caller: &Caller, cycle: CycleId) -> Result<(Cycle, Vec<(Subject, Assessment)>)> {
-        let c = self.cycle_get(caller, cycle).await?;
-        let entered = self.store.assessment_list(cycle).await?;
+        let c = self.cycles.cycle_get(caller, cycle).await?;
+        let entered = self.ports.assessment_list(cycle).await?;
         let values = self.component_values(&c, &entered).await?;
         let rows = self
-            .store
+            .ports
             .subject_list(cycle)
             .await?
             .into_iter()
@@ -226,7 +243,7 @@ impl Services {
     /// most 4 decimals, a reason for every veto; refused once published.
     /// Components computed by their modules are not taken from `rows`.
     pub async fn assessments_save(&self, caller: &Caller, cycle: CycleId, mut rows: Vec<Assessment>) -> Result<usize> {
-        let c = self.cycle_get(caller, cycle).await?;
+        let c = self.cycles.cycle_get(caller, cycle).await?;
         for src in self.component_sources().iter().filter(|s| !s.entered()) {
             rows.iter_mut().for_each(|a| a.set(src.component(), None));
         }
@@ -234,7 +251,7 @@ impl Services {
             return Err(CoreError::Conflict(Msg::new("err-results-published")));
         }
         let roster: std::collections::HashSet<PersonId> =
-            self.store.subject_list(cycle).await?.into_iter().map(|s| s.person_id).collect();
+            self.ports.subject_list(cycle).await?.into_iter().map(|s| s.person_id).collect();
         let mut errors = Vec::new();
         for (i, a) in rows.iter().enumerate() {
             if !roster.contains(&a.subject) {
@@ -253,12 +270,12 @@ impl Services {
         }
         let audit =
             caller.audit("assessment.save", format!("cycle:{cycle}")).detail(format!("{} subjects", rows.len()));
-        self.store.assessment_save(cycle, &rows, &audit).await?;
+        self.ports.assessment_save(cycle, &rows, &audit).await?;
         Ok(rows.len())
     }
 }
 
-impl Services {
+impl ResultService {
     /// The public export (`scoring.md` §9), once voting has closed; the
     /// restricted one adds evaluator ids in named mode and is audited.
     pub async fn cycle_export(
@@ -269,7 +286,7 @@ impl Services {
     ) -> Result<crate::results::export::Export> {
         let (c, results) = self.results(caller, cycle).await?;
         if restricted {
-            self.store.audit_append(&caller.audit("export.restricted", format!("cycle:{cycle}"))).await?;
+            self.ports.audit_append(&caller.audit("export.restricted", format!("cycle:{cycle}"))).await?;
         }
         self.build_export(&c, &results, restricted).await
     }
@@ -283,7 +300,7 @@ impl Services {
     ) -> Result<crate::results::export::Export> {
         use crate::results::export::{BallotOut, CycleOut, Export, FORMAT, SubjectOut, result_out};
         let cycle = c.id;
-        let ballots = self.store.ballot_list(cycle).await?;
+        let ballots = self.ports.ballot_list(cycle).await?;
         let receipts: Vec<String> = ballots.iter().map(|b| b.receipt.clone()).collect();
         let mut ballots: Vec<BallotOut> = ballots
             .into_iter()
@@ -296,7 +313,7 @@ impl Services {
             })
             .collect();
         ballots.sort_by(|a, b| a.id.cmp(&b.id));
-        let assessments = self.store.assessment_list(cycle).await?;
+        let assessments = self.ports.assessment_list(cycle).await?;
         let values = self.component_values(c, &assessments).await?;
         let extras = crate::results::assessment::extras(&assessments, &values);
         let mut components: BTreeMap<String, BTreeMap<i64, crate::exact::Frac>> = BTreeMap::new();
@@ -313,14 +330,14 @@ impl Services {
             .collect();
         routine_excellent.sort_unstable();
         let subjects = self
-            .store
+            .ports
             .subject_list(cycle)
             .await?
             .into_iter()
             .map(|s| SubjectOut { id: s.person_id.0, name: s.person_name, category: s.category, order: s.order })
             .collect();
         let mut group_sizes: BTreeMap<String, u64> = c.scheme.groups.iter().map(|g| (g.code.clone(), 0)).collect();
-        for e in self.store.evaluator_list(cycle).await? {
+        for e in self.ports.evaluator_list(cycle).await? {
             *group_sizes.entry(e.group).or_default() += 1;
         }
         let mut export = Export {

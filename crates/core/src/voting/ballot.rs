@@ -26,14 +26,7 @@ pub struct MarkInput {
     pub remark: Option<String>,
 }
 
-/// A subject in the evaluator's scope.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ScopeSubject {
-    pub id: i64,
-    pub name: String,
-    pub category: String,
-    pub category_name: String,
-}
+pub use crate::cycles::scope::ScopeSubject;
 
 pub const REMARK_MAX: usize = 500;
 

@@ -3,13 +3,12 @@
 //! the scoring engine once voting has closed.
 
 use crate::accounts::auth::token_digest;
+use crate::cycles::snapshot::CycleSnapshot;
 use crate::cycles::{BallotMode, Cycle, Phase};
 use crate::error::{CoreError, Msg, Result};
 use crate::ids::{CycleId, PersonId};
 use crate::reports::reading::Reader;
-use crate::reports::reading_service::in_scope;
-use crate::services::CycleSnapshot;
-use crate::services::{Caller, Services};
+use crate::services::Caller;
 use crate::voting::ballot::{MarkInput, NewBallot, ScopeSubject, SubmitOutcome, check_final, receipt_and_request_hash};
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -24,25 +23,6 @@ pub struct BallotPage {
     pub voted: bool,
     /// Subjects whose handed-in report the evaluator has not opened.
     pub unread: HashSet<i64>,
-}
-
-/// The subjects an evaluator of `group` grades, in presentation order
-/// (without `me`, when given).
-pub(crate) fn scope_of(
-    c: &Cycle,
-    group: &str,
-    me: Option<PersonId>,
-    subjects: &[crate::cycles::roster::Subject],
-) -> Vec<ScopeSubject> {
-    in_scope(c, group, me, subjects)
-        .into_iter()
-        .map(|s| ScopeSubject {
-            id: s.person_id.0,
-            name: s.person_name.clone(),
-            category: s.category.clone(),
-            category_name: c.category_name(&s.category),
-        })
-        .collect()
 }
 
 /// Who a final ballot is for.
@@ -64,21 +44,37 @@ pub struct Turnout {
     pub groups: Vec<(String, usize, usize)>,
 }
 
-impl Services {
+crate::services::ports!(
+    /// The ports the voting service uses.
+    VotingPorts: AuditStore, BallotStore, CycleStore, RosterStore, ReportStore, ReadingStore
+);
+
+/// The service for ballots and turnout.
+#[derive(Clone)]
+pub struct VotingService {
+    pub(crate) ports: std::sync::Arc<dyn VotingPorts>,
+    pub(crate) common: crate::services::Common,
+    pub(crate) cycles: crate::cycles::service::CycleService,
+    pub(crate) audit: crate::audit::service::AuditService,
+}
+
+impl VotingService {
     /// Open or close voting (evaluation phase only; closing seals the ballot set).
     pub async fn voting_set(&self, caller: &Caller, cycle: CycleId, open: bool) -> Result<Option<String>> {
-        let c = self.cycle_get(caller, cycle).await?;
+        let c = self.cycles.cycle_get(caller, cycle).await?;
         if c.phase != Phase::Evaluation {
             return Err(CoreError::Conflict(Msg::new("err-voting-phase")));
         }
         let action = if open { "voting.open" } else { "voting.close" };
-        let done =
-            self.store.voting_set(cycle, open, self.clock.now(), &caller.audit(action, format!("cycle:{cycle}"))).await;
-        self.forget_cycle(cycle).await;
+        let done = self
+            .ports
+            .voting_set(cycle, open, self.common.clock.now(), &caller.audit(action, format!("cycle:{cycle}")))
+            .await;
+        self.cycles.forget_cycle(cycle).await;
         let done = done?;
         if !open && done.is_some() {
             // The ballot-set seal is in the log: anchor it at once.
-            self.audit_anchor().await;
+            self.audit.audit_anchor().await;
         }
         match done {
             Some(seal) => Ok((!open).then_some(seal)),
@@ -88,7 +84,7 @@ impl Services {
 
     /// The reader's cycle and the subjects they grade, in presentation order.
     pub async fn ballot_scope(&self, reader: &Reader) -> Result<(Arc<CycleSnapshot>, Arc<Vec<ScopeSubject>>)> {
-        let snapshot = self.cycle_snapshot(reader.cycle_id).await?;
+        let snapshot = self.cycles.cycle_snapshot(reader.cycle_id).await?;
         let scope = snapshot.scope(&reader.group, reader.person_id);
         Ok((snapshot, scope))
     }
@@ -97,13 +93,13 @@ impl Services {
     pub async fn ballot_page(&self, reader: &Reader) -> Result<BallotPage> {
         let (snapshot, scope) = self.ballot_scope(reader).await?;
         let cycle = snapshot.cycle.clone();
-        let draft = match self.store.draft_get(cycle.id, reader.person_id).await? {
+        let draft = match self.ports.draft_get(cycle.id, reader.person_id).await? {
             Some((marks, _)) => serde_json::from_str(&marks).unwrap_or_default(),
             None => Vec::new(),
         };
-        let voted = self.store.has_voted(cycle.id, reader.person_id).await?;
+        let voted = self.ports.has_voted(cycle.id, reader.person_id).await?;
         let handed_in: HashSet<PersonId> = self
-            .store
+            .ports
             .report_list(cycle.id)
             .await?
             .into_iter()
@@ -111,7 +107,7 @@ impl Services {
             .map(|r| r.person_id)
             .collect();
         let opened: HashSet<PersonId> = self
-            .store
+            .ports
             .reading_list(cycle.id, Some(reader.person_id))
             .await?
             .into_iter()
@@ -129,15 +125,15 @@ impl Services {
 
     /// Keep the evaluator's marks so far (any state; checked only on submit).
     pub async fn ballot_save_draft(&self, reader: &Reader, marks: &[MarkInput]) -> Result<()> {
-        let c = self.store.cycle_get(reader.cycle_id).await?.ok_or(CoreError::NotFound("cycle"))?;
+        let c = self.ports.cycle_get(reader.cycle_id).await?.ok_or(CoreError::NotFound("cycle"))?;
         if c.phase != Phase::Evaluation || c.voting.is_closed() {
             return Err(CoreError::Conflict(Msg::new("err-voting-not-open")));
         }
-        if self.store.has_voted(c.id, reader.person_id).await? {
+        if self.ports.has_voted(c.id, reader.person_id).await? {
             return Err(CoreError::Conflict(Msg::new("err-ballot-already")));
         }
         let json = serde_json::to_string(marks).expect("marks serialize");
-        self.store.draft_save(c.id, reader.person_id, &json, "{}", self.clock.now()).await
+        self.ports.draft_save(c.id, reader.person_id, &json, "{}", self.common.clock.now()).await
     }
 
     /// Submit the final ballot; the receipt. The same key and body again
@@ -195,7 +191,7 @@ impl Services {
             key_hash: token_digest(key),
             request_hash,
         };
-        match self.store.ballot_submit(b, audit).await? {
+        match self.ports.ballot_submit(b, audit).await? {
             SubmitOutcome::Stored(r) | SubmitOutcome::Replayed(r) => Ok(r),
             SubmitOutcome::KeyReused => Err(CoreError::invalid("key", Msg::new("err-ballot-key-reused"))),
             SubmitOutcome::AlreadyVoted => Err(CoreError::Conflict(Msg::new("err-ballot-already"))),
@@ -206,12 +202,12 @@ impl Services {
 
     /// Turnout per group, for the organizer (and later the big screen).
     pub async fn turnout(&self, caller: &Caller, cycle: CycleId) -> Result<Turnout> {
-        let c = self.cycle_get(caller, cycle).await?;
+        let c = self.cycles.cycle_get(caller, cycle).await?;
         // Rosters are fixed from evaluation on: the expected counts come from
         // the node's snapshot, the votes from one grouped count.
-        let snapshot = self.cycle_snapshot(cycle).await?;
+        let snapshot = self.cycles.cycle_snapshot(cycle).await?;
         let voted: std::collections::HashMap<String, u64> =
-            self.store.turnout_counts(cycle).await?.into_iter().collect();
+            self.ports.turnout_counts(cycle).await?.into_iter().collect();
         let groups: Vec<(String, usize, usize)> = c
             .scheme
             .groups
@@ -237,16 +233,16 @@ impl Services {
         cycle: CycleId,
         subject: PersonId,
     ) -> Result<Vec<(String, String, Option<String>, Option<String>)>> {
-        let c = self.cycle_get(caller, cycle).await?;
+        let c = self.cycles.cycle_get(caller, cycle).await?;
         if c.ballot_mode != BallotMode::Named {
             return Err(CoreError::Conflict(Msg::new("err-ballots-anonymous")));
         }
         let names: std::collections::HashMap<i64, String> =
-            self.store.evaluator_list(cycle).await?.into_iter().map(|e| (e.person_id.0, e.person_name)).collect();
+            self.ports.evaluator_list(cycle).await?.into_iter().map(|e| (e.person_id.0, e.person_name)).collect();
         let overall = c.scheme.items.iter().find(|i| i.overall).map(|i| i.code.clone()).unwrap_or_default();
-        self.store.audit_append(&caller.audit("ballot.view_named", format!("cycle:{cycle} person:{subject}"))).await?;
+        self.ports.audit_append(&caller.audit("ballot.view_named", format!("cycle:{cycle} person:{subject}"))).await?;
         let mut out: Vec<(String, String, Option<String>, Option<String>)> = self
-            .store
+            .ports
             .ballot_list(cycle)
             .await?
             .into_iter()

@@ -10,13 +10,13 @@ use kaoping_core::audit::AuditDraft;
 use kaoping_core::error::{CoreError, Msg, Result};
 use kaoping_core::exact::Dec4;
 use kaoping_core::feedback::ProblemStatus;
+use kaoping_core::files::Blob;
 use kaoping_core::ids::{CycleId, PersonId};
 use kaoping_core::ports::{RectificationStore, SignOffTarget};
 use kaoping_core::rectification::progress::{
     EvidenceFile, NewEvidence, ProgressFields, ProgressReport, RectificationEvent,
 };
 use kaoping_core::rectification::{Kpi, Measure, MeasureFields, Plan, PlanStatus, PlanVersion};
-use kaoping_core::reports::Blob;
 use kaoping_core::time::from_micros;
 use sea_orm::ActiveValue::Set;
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};

@@ -16,6 +16,7 @@
 use crate::voting::setup_n;
 use kaoping_core::audit::AuditFilter;
 use kaoping_core::ids::CycleId;
+use kaoping_core::ports::BallotStore;
 use kaoping_core::voting::ballot::MarkInput;
 use kaoping_store::testing::on_postgres;
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
@@ -225,20 +226,21 @@ fn first_places(hay: &[u8], needles: &[Vec<u8>]) -> Vec<Option<usize>> {
 async fn an_attacker_with_the_database_cannot_join_anonymous_ballots_to_their_evaluators() {
     let voters = ONE_AT_A_TIME + BURSTS * BURST;
     let (w, zzb, cy, s, sessions) = setup_n("anonymous", voters + DRAFT_ONLY).await;
-    w.svc.voting_set(&zzb, cy, true).await.unwrap();
+    w.svc.voting.voting_set(&zzb, cy, true).await.unwrap();
     let mut readers = Vec::new();
     for t in &sessions {
-        readers.push(w.svc.reader_from_link(t, None).await.unwrap().unwrap());
+        readers.push(w.svc.reports.reader_from_link(t, None).await.unwrap().unwrap());
     }
     // Drafts first (every third voter, and the ones who never vote).
     for (i, r) in readers.iter().enumerate() {
         if i % 3 == 0 || i >= voters {
-            w.svc.ballot_save_draft(r, &ballot_marks(i, &s)).await.unwrap();
+            w.svc.voting.ballot_save_draft(r, &ballot_marks(i, &s)).await.unwrap();
         }
     }
     let mut truth: HashMap<String, i64> = HashMap::new();
     for (i, r) in readers.iter().enumerate().take(ONE_AT_A_TIME) {
-        let receipt = w.svc.ballot_submit(r, &format!("one-at-a-time-{i:06}"), ballot_marks(i, &s)).await.unwrap();
+        let receipt =
+            w.svc.voting.ballot_submit(r, &format!("one-at-a-time-{i:06}"), ballot_marks(i, &s)).await.unwrap();
         truth.insert(receipt, r.person_id.0);
     }
     for burst in 0..BURSTS {
@@ -246,7 +248,9 @@ async fn an_attacker_with_the_database_cannot_join_anonymous_ballots_to_their_ev
         let first = ONE_AT_A_TIME + burst * BURST;
         for (i, r) in readers.iter().enumerate().skip(first).take(BURST) {
             let (svc, r, m) = (w.svc.clone(), r.clone(), ballot_marks(i, &s));
-            tasks.spawn(async move { (r.person_id.0, svc.ballot_submit(&r, &format!("in-a-burst-{i:06}"), m).await) });
+            tasks.spawn(async move {
+                (r.person_id.0, svc.voting.ballot_submit(&r, &format!("in-a-burst-{i:06}"), m).await)
+            });
         }
         while let Some(done) = tasks.join_next().await {
             let (person, receipt) = done.unwrap();
@@ -279,7 +283,7 @@ async fn an_attacker_with_the_database_cannot_join_anonymous_ballots_to_their_ev
     assert_eq!(drafts.len(), DRAFT_ONLY, "a voter's draft goes with the ballot");
     assert!(drafts.iter().all(|d| !d.contains("excellent") && !d.contains("评语")), "drafts are sealed");
     // The owner of a draft reads it back.
-    let page = w.svc.ballot_page(&readers[voters]).await.unwrap();
+    let page = w.svc.voting.ballot_page(&readers[voters]).await.unwrap();
     assert_eq!(page.draft, ballot_marks(voters, &s));
     let kept: Vec<(String, String)> = rows(&w, "SELECT request_hash, receipt FROM idempotency")
         .await
@@ -291,8 +295,8 @@ async fn an_attacker_with_the_database_cannot_join_anonymous_ballots_to_their_ev
     let sealed_pieces: Vec<Vec<u8>> = sealed.iter().map(|b| b[b.len() - 48..].to_vec()).collect();
 
     // After closing: every ballot is there; no join beats chance.
-    w.svc.voting_set(&zzb, cy, false).await.unwrap();
-    let stored = w.svc.store.ballot_list(cy).await.unwrap();
+    w.svc.voting.voting_set(&zzb, cy, false).await.unwrap();
+    let stored = w.t.db.ballot_list(cy).await.unwrap();
     assert_eq!(stored.len(), voters);
     assert!(stored.iter().all(|b| truth.contains_key(&b.receipt) && b.evaluator.is_none()));
     let (how, hits) = best_join(&w, cy, &truth).await;
@@ -303,7 +307,7 @@ async fn an_attacker_with_the_database_cannot_join_anonymous_ballots_to_their_ev
         raw_files_hold_no_link(&w, cy, &truth, &sealed_pieces, &drafts).await;
     }
     // Replays after closing still get their receipts.
-    let again = w.svc.ballot_submit(&readers[0], "one-at-a-time-000000", ballot_marks(0, &s)).await.unwrap();
+    let again = w.svc.voting.ballot_submit(&readers[0], "one-at-a-time-000000", ballot_marks(0, &s)).await.unwrap();
     assert_eq!(truth[&again], readers[0].person_id.0);
 }
 

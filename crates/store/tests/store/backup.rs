@@ -4,6 +4,7 @@
 
 use crate::voting::{marks, setup_n};
 use kaoping_core::ids::CycleId;
+use kaoping_core::ports::CycleStore;
 use kaoping_core::services::{AuthConfig, Services};
 use kaoping_store::testing::{TempDir, on_postgres};
 use kaoping_store::{Db, Target};
@@ -84,10 +85,10 @@ async fn receipts_in(db: &Db, cy: CycleId) -> HashMap<String, usize> {
 async fn a_backup_taken_during_a_burst_restores_every_acknowledged_ballot_once_and_the_same_results() {
     use kaoping_core::ports::BallotStore;
     let (w, zzb, cy, s, sessions) = setup_n("named", VOTERS).await;
-    w.svc.voting_set(&zzb, cy, true).await.unwrap();
+    w.svc.voting.voting_set(&zzb, cy, true).await.unwrap();
     let mut readers = Vec::new();
     for t in &sessions {
-        readers.push(w.svc.reader_from_link(t, None).await.unwrap().unwrap());
+        readers.push(w.svc.reports.reader_from_link(t, None).await.unwrap().unwrap());
     }
     let acked: Arc<Mutex<Vec<String>>> = Arc::default();
     let mut burst = tokio::task::JoinSet::new();
@@ -95,7 +96,7 @@ async fn a_backup_taken_during_a_burst_restores_every_acknowledged_ballot_once_a
         let (svc, r, acked) = (w.svc.clone(), r.clone(), acked.clone());
         let m = marks(&[(s[0], ["excellent", "good", "fair", "poor"][i % 4]), (s[1], "good")]);
         burst.spawn(async move {
-            let receipt = svc.ballot_submit(&r, &format!("backup-burst-{i:06}"), m).await.unwrap();
+            let receipt = svc.voting.ballot_submit(&r, &format!("backup-burst-{i:06}"), m).await.unwrap();
             acked.lock().unwrap().push(receipt);
         });
     }
@@ -114,7 +115,7 @@ async fn a_backup_taken_during_a_burst_restores_every_acknowledged_ballot_once_a
     assert!(before.iter().all(|r| copied.get(r) == Some(&1)), "{} acknowledged, {} copied", before.len(), copied.len());
     assert!(copied.values().all(|n| *n == 1));
     assert_eq!(during.participants(cy).await.unwrap().len(), copied.len(), "participation and ballots together");
-    let scheme = w.svc.store.cycle_get(cy).await.unwrap().unwrap().scheme;
+    let scheme = w.t.db.cycle_get(cy).await.unwrap().unwrap().scheme;
     let ballots: Vec<kaoping_core::voting::counts::TallyBallot> = during
         .ballot_list(cy)
         .await
@@ -128,14 +129,14 @@ async fn a_backup_taken_during_a_burst_restores_every_acknowledged_ballot_once_a
     );
 
     // After closing: the restored copy gives exactly the same results.
-    w.svc.voting_set(&zzb, cy, false).await.unwrap();
+    w.svc.voting.voting_set(&zzb, cy, false).await.unwrap();
     let (after, _keep, second) = backup_and_restore(&w).await;
     assert_eq!(receipts_in(&after, cy).await.len(), VOTERS);
     let restored = Services::new(Arc::new(after), AuthConfig::default());
-    let (_, original) = w.svc.results(&zzb, cy).await.unwrap();
-    let (_, again) = restored.results(&zzb, cy).await.unwrap();
+    let (_, original) = w.svc.results.results(&zzb, cy).await.unwrap();
+    let (_, again) = restored.results.results(&zzb, cy).await.unwrap();
     assert_eq!(original, again);
-    assert_eq!(restored.audit_verify().await.unwrap(), w.svc.audit_verify().await.unwrap());
+    assert_eq!(restored.audit.audit_verify().await.unwrap(), w.svc.audit.audit_verify().await.unwrap());
     drop((restored, during));
     drop_restored(first).await;
     drop_restored(second).await;

@@ -7,6 +7,7 @@ use kaoping_core::cycles::roster::SubjectInput;
 use kaoping_core::cycles::{CycleInput, Phase};
 use kaoping_core::error::CoreError;
 use kaoping_core::people::PersonInput;
+use kaoping_core::ports::{AuditStore, BallotStore, CycleStore};
 use kaoping_core::services::IssueFor;
 use kaoping_core::voting::ballot::MarkInput;
 
@@ -34,36 +35,38 @@ pub(crate) async fn setup_n(
 ) -> (crate::World, kaoping_core::services::Caller, kaoping_core::ids::CycleId, Vec<i64>, Vec<String>) {
     let w = world().await;
     let c = root();
-    let city = w.svc.org_create(&c, None, &input("LG", "琅港市委", "city_committee")).await.unwrap();
+    let city = w.svc.org.org_create(&c, None, &input("LG", "琅港市委", "city_committee")).await.unwrap();
     let zzb = organizer(&[&city]);
     let ci = CycleInput { name: "2026".into(), year: "2026".into(), ballot_mode: Some(mode.into()) };
-    let cy = w.svc.cycle_create(&zzb, city.id, &ci, None).await.unwrap().id;
+    let cy = w.svc.cycles.cycle_create(&zzb, city.id, &ci, None).await.unwrap().id;
     let mut subjects = Vec::new();
     for name in ["甲", "乙"] {
         let p = w
             .svc
+            .people
             .person_create(&c, &PersonInput { name: name.into(), ..Default::default() }, Some(city.id))
             .await
             .unwrap();
         let si = SubjectInput { person_id: p.id.to_string(), category: "county".into(), mode: None, post: None };
-        w.svc.subject_add(&zzb, cy, &si).await.unwrap();
+        w.svc.cycles.subject_add(&zzb, cy, &si).await.unwrap();
         subjects.push(p.id.0);
     }
     for i in 0..evaluators {
         let p = w
             .svc
+            .people
             .person_create(&c, &PersonInput { name: format!("评议{i}"), ..Default::default() }, Some(city.id))
             .await
             .unwrap();
-        w.svc.evaluator_add(&zzb, cy, &p.id.to_string(), "all").await.unwrap();
+        w.svc.cycles.evaluator_add(&zzb, cy, &p.id.to_string(), "all").await.unwrap();
     }
-    let links = w.svc.links_issue(&zzb, cy, IssueFor::Missing).await.unwrap();
+    let links = w.svc.reports.links_issue(&zzb, cy, IssueFor::Missing).await.unwrap();
     let mut sessions = Vec::new();
     for l in &links {
-        sessions.push(w.svc.link_exchange(&l.token, None).await.unwrap().0);
+        sessions.push(w.svc.reports.link_exchange(&l.token, None).await.unwrap().0);
     }
-    w.svc.cycle_advance(&zzb, cy, Phase::Reporting).await.unwrap();
-    w.svc.cycle_advance(&zzb, cy, Phase::Evaluation).await.unwrap();
+    w.svc.cycles.cycle_advance(&zzb, cy, Phase::Reporting).await.unwrap();
+    w.svc.cycles.cycle_advance(&zzb, cy, Phase::Evaluation).await.unwrap();
     (w, zzb, cy, subjects, sessions)
 }
 
@@ -73,38 +76,41 @@ async fn ballots_are_final_once_with_receipts_and_the_close_seals_them() {
     let reader = |i: usize| {
         let w = &w;
         let t = sessions[i].clone();
-        async move { w.svc.reader_from_link(&t, None).await.unwrap().unwrap() }
+        async move { w.svc.reports.reader_from_link(&t, None).await.unwrap().unwrap() }
     };
     let r0 = reader(0).await;
     // Not open yet.
-    let e = w.svc.ballot_submit(&r0, "k-0000000000000001", marks(&[(s[0], "excellent"), (s[1], "good")])).await;
+    let e = w.svc.voting.ballot_submit(&r0, "k-0000000000000001", marks(&[(s[0], "excellent"), (s[1], "good")])).await;
     assert!(matches!(e, Err(CoreError::Conflict(ref m)) if m.key == "err-voting-not-open"));
-    w.svc.ballot_save_draft(&r0, &marks(&[(s[0], "good")])).await.unwrap();
-    assert_eq!(w.svc.ballot_page(&r0).await.unwrap().draft.len(), 1);
-    w.svc.voting_set(&zzb, cy, true).await.unwrap();
-    assert!(matches!(w.svc.voting_set(&zzb, cy, true).await, Err(CoreError::Conflict(_))));
+    w.svc.voting.ballot_save_draft(&r0, &marks(&[(s[0], "good")])).await.unwrap();
+    assert_eq!(w.svc.voting.ballot_page(&r0).await.unwrap().draft.len(), 1);
+    w.svc.voting.voting_set(&zzb, cy, true).await.unwrap();
+    assert!(matches!(w.svc.voting.voting_set(&zzb, cy, true).await, Err(CoreError::Conflict(_))));
     // The tally waits until voting is closed.
-    let e = w.svc.cycle_advance(&zzb, cy, Phase::Tally).await.unwrap_err();
+    let e = w.svc.cycles.cycle_advance(&zzb, cy, Phase::Tally).await.unwrap_err();
     assert!(matches!(e, CoreError::Invalid(ref f) if f[0].msg.key == "err-phase-voting-open"));
 
     // A missing subject is named; nothing is stored.
-    let e = w.svc.ballot_submit(&r0, "k-0000000000000001", marks(&[(s[0], "excellent")])).await.unwrap_err();
+    let e = w.svc.voting.ballot_submit(&r0, "k-0000000000000001", marks(&[(s[0], "excellent")])).await.unwrap_err();
     assert!(matches!(e, CoreError::Invalid(ref f) if f[0].msg.key == "err-ballot-subject-missing"));
     let body = marks(&[(s[0], "excellent"), (s[1], "good")]);
-    let receipt = w.svc.ballot_submit(&r0, "k-0000000000000001", body.clone()).await.unwrap();
+    let receipt = w.svc.voting.ballot_submit(&r0, "k-0000000000000001", body.clone()).await.unwrap();
     assert_eq!(receipt.len(), 64);
     // Same key and body: the same receipt, nothing stored twice.
-    assert_eq!(w.svc.ballot_submit(&r0, "k-0000000000000001", body.clone()).await.unwrap(), receipt);
+    assert_eq!(w.svc.voting.ballot_submit(&r0, "k-0000000000000001", body.clone()).await.unwrap(), receipt);
     // Same key, other body: 422.
     let other = marks(&[(s[0], "good"), (s[1], "good")]);
-    assert!(matches!(w.svc.ballot_submit(&r0, "k-0000000000000001", other.clone()).await, Err(CoreError::Invalid(_))));
+    assert!(matches!(
+        w.svc.voting.ballot_submit(&r0, "k-0000000000000001", other.clone()).await,
+        Err(CoreError::Invalid(_))
+    ));
     // No draft after the final ballot (it would name the evaluator again).
-    let e = w.svc.ballot_save_draft(&r0, &marks(&[(s[0], "fair")])).await.unwrap_err();
+    let e = w.svc.voting.ballot_save_draft(&r0, &marks(&[(s[0], "fair")])).await.unwrap_err();
     assert!(matches!(e, CoreError::Conflict(ref m) if m.key == "err-ballot-already"));
     // A second final ballot: refused.
-    let e = w.svc.ballot_submit(&r0, "k-0000000000000002", other.clone()).await.unwrap_err();
+    let e = w.svc.voting.ballot_submit(&r0, "k-0000000000000002", other.clone()).await.unwrap_err();
     assert!(matches!(e, CoreError::Conflict(ref m) if m.key == "err-ballot-already"));
-    assert!(w.svc.ballot_page(&r0).await.unwrap().voted);
+    assert!(w.svc.voting.ballot_page(&r0).await.unwrap().voted);
 
     // Two evaluators submit at once, each twice with different keys: one ballot each.
     let (r1, r2) = (reader(1).await, reader(2).await);
@@ -119,7 +125,7 @@ async fn ballots_are_final_once_with_receipts_and_the_close_seals_them() {
         let svc = w.svc.clone();
         let r = r.clone();
         let m = marks(&[(s[0], "good"), (s[1], "fair")]);
-        tokio::spawn(async move { svc.ballot_submit(&r, k, m).await })
+        tokio::spawn(async move { svc.voting.ballot_submit(&r, k, m).await })
     })
     .collect();
     let mut ok = 0;
@@ -127,26 +133,22 @@ async fn ballots_are_final_once_with_receipts_and_the_close_seals_them() {
         ok += usize::from(t.await.unwrap().is_ok());
     }
     assert_eq!(ok, 2);
-    assert_eq!(w.svc.store.ballot_list(cy).await.unwrap().len(), 3);
-    let turnout = w.svc.turnout(&zzb, cy).await.unwrap();
+    assert_eq!(w.t.db.ballot_list(cy).await.unwrap().len(), 3);
+    let turnout = w.svc.voting.turnout(&zzb, cy).await.unwrap();
     assert_eq!((turnout.expected, turnout.voted), (3, 3));
 
     // Results stay hidden until voting closes; closing writes the seal.
-    assert!(matches!(w.svc.results(&zzb, cy).await, Err(CoreError::Conflict(_))));
-    let seal = w.svc.voting_set(&zzb, cy, false).await.unwrap().unwrap();
-    let receipts: Vec<String> = w.svc.store.ballot_list(cy).await.unwrap().into_iter().map(|b| b.receipt).collect();
+    assert!(matches!(w.svc.results.results(&zzb, cy).await, Err(CoreError::Conflict(_))));
+    let seal = w.svc.voting.voting_set(&zzb, cy, false).await.unwrap().unwrap();
+    let receipts: Vec<String> = w.t.db.ballot_list(cy).await.unwrap().into_iter().map(|b| b.receipt).collect();
     assert_eq!(seal, kaoping_core::voting::ballot::seal(&receipts));
-    let log = w
-        .svc
-        .store
-        .audit_list(&kaoping_core::audit::AuditFilter { limit: 10_000, ..Default::default() })
-        .await
-        .unwrap();
+    let log =
+        w.t.db.audit_list(&kaoping_core::audit::AuditFilter { limit: 10_000, ..Default::default() }).await.unwrap();
     assert!(log.iter().any(|e| e.action == "voting.close" && e.detail.contains(&seal)));
-    let e = w.svc.ballot_submit(&r1, "k-3000000000000001", body.clone()).await.unwrap_err();
+    let e = w.svc.voting.ballot_submit(&r1, "k-3000000000000001", body.clone()).await.unwrap_err();
     assert!(matches!(e, CoreError::Conflict(_)));
-    let (_, results) = w.svc.results(&zzb, cy).await.unwrap();
-    w.svc.cycle_advance(&zzb, cy, Phase::Tally).await.unwrap();
+    let (_, results) = w.svc.results.results(&zzb, cy).await.unwrap();
+    w.svc.cycles.cycle_advance(&zzb, cy, Phase::Tally).await.unwrap();
     // 甲: 好, 较好, 较好 → 260/3; 乙: 较好, 一般, 一般 → 60.
     assert_eq!(kaoping_core::results::tally::exact_string(results[0].democratic.as_ref().unwrap()), "260/3");
     assert_eq!(results[0].grade.as_ref().unwrap().0, "good");
@@ -156,48 +158,48 @@ async fn ballots_are_final_once_with_receipts_and_the_close_seals_them() {
 #[tokio::test]
 async fn anonymous_ballots_carry_no_evaluator() {
     let (w, zzb, cy, s, sessions) = setup("anonymous").await;
-    w.svc.voting_set(&zzb, cy, true).await.unwrap();
-    let r = w.svc.reader_from_link(&sessions[0], None).await.unwrap().unwrap();
-    let receipt = w.svc.ballot_submit(&r, "k-0000000000000009", marks(&[(s[0], "poor"), (s[1], "-")])).await.unwrap();
+    w.svc.voting.voting_set(&zzb, cy, true).await.unwrap();
+    let r = w.svc.reports.reader_from_link(&sessions[0], None).await.unwrap().unwrap();
+    let receipt =
+        w.svc.voting.ballot_submit(&r, "k-0000000000000009", marks(&[(s[0], "poor"), (s[1], "-")])).await.unwrap();
     // Sealed until voting closes: no plaintext ballot, no vote counts.
-    assert!(w.svc.store.ballot_list(cy).await.unwrap().is_empty());
-    assert!(w.svc.store.ballot_counts(cy).await.unwrap().counts.is_empty());
+    assert!(w.t.db.ballot_list(cy).await.unwrap().is_empty());
+    assert!(w.t.db.ballot_counts(cy).await.unwrap().counts.is_empty());
     // No live tally: partial results would show each ballot as it came.
-    let e = w.svc.live_tally_set(&zzb, cy, true).await.unwrap_err();
+    let e = w.svc.meeting.live_tally_set(&zzb, cy, true).await.unwrap_err();
     assert!(matches!(e, CoreError::Conflict(ref m) if m.key == "err-live-tally-anonymous"));
     // The same key and body again: the first receipt, from the masked record.
-    let again = w.svc.ballot_submit(&r, "k-0000000000000009", marks(&[(s[0], "poor"), (s[1], "-")])).await.unwrap();
+    let again =
+        w.svc.voting.ballot_submit(&r, "k-0000000000000009", marks(&[(s[0], "poor"), (s[1], "-")])).await.unwrap();
     assert_eq!(again, receipt);
-    let e = w.svc.ballot_submit(&r, "k-0000000000000009", marks(&[(s[0], "good"), (s[1], "-")])).await.unwrap_err();
+    let e =
+        w.svc.voting.ballot_submit(&r, "k-0000000000000009", marks(&[(s[0], "good"), (s[1], "-")])).await.unwrap_err();
     assert!(matches!(e, CoreError::Invalid(_)), "another body with the key: {e:?}");
-    let r1 = w.svc.reader_from_link(&sessions[1], None).await.unwrap().unwrap();
+    let r1 = w.svc.reports.reader_from_link(&sessions[1], None).await.unwrap().unwrap();
     let paper = marks(&[(s[0], "good"), (s[1], "good")]);
-    w.svc.paper_ballot(&zzb, cy, r1.person_id, "paper-key-000000001", paper.clone()).await.unwrap();
-    w.svc.voting_set(&zzb, cy, false).await.unwrap();
-    let stored = w.svc.store.ballot_list(cy).await.unwrap();
+    w.svc.meeting.paper_ballot(&zzb, cy, r1.person_id, "paper-key-000000001", paper.clone()).await.unwrap();
+    w.svc.voting.voting_set(&zzb, cy, false).await.unwrap();
+    let stored = w.t.db.ballot_list(cy).await.unwrap();
     assert_eq!(stored.len(), 2);
-    assert_eq!(w.svc.store.ballot_counts(cy).await.unwrap().counts.values().sum::<u64>(), 4);
+    assert_eq!(w.t.db.ballot_counts(cy).await.unwrap().counts.values().sum::<u64>(), 4);
     // A replay after closing still gets its receipt.
-    let again = w.svc.ballot_submit(&r, "k-0000000000000009", marks(&[(s[0], "poor"), (s[1], "-")])).await.unwrap();
+    let again =
+        w.svc.voting.ballot_submit(&r, "k-0000000000000009", marks(&[(s[0], "poor"), (s[1], "-")])).await.unwrap();
     assert_eq!(again, receipt);
     let stored: Vec<_> = stored.into_iter().filter(|b| b.receipt == receipt).collect();
     assert_eq!(stored.len(), 1);
     assert_eq!(stored[0].evaluator, None);
     assert_eq!(stored[0].id.len(), 32, "a random 128-bit id");
     // Participation is recorded apart from the ballot.
-    assert_eq!(w.svc.store.participants(cy).await.unwrap(), vec![r.person_id, r1.person_id]);
+    assert_eq!(w.t.db.participants(cy).await.unwrap(), vec![r.person_id, r1.person_id]);
     // Nothing in the audit chain ties the evaluator to the ballot.
-    let log = w
-        .svc
-        .store
-        .audit_list(&kaoping_core::audit::AuditFilter { limit: 10_000, ..Default::default() })
-        .await
-        .unwrap();
+    let log =
+        w.t.db.audit_list(&kaoping_core::audit::AuditFilter { limit: 10_000, ..Default::default() }).await.unwrap();
     assert!(log.iter().all(|e| !e.detail.contains(&receipt) && !e.detail.contains(&stored[0].id)));
     assert!(log.iter().any(|e| e.action == "ballot.participate"));
     // A paper ballot entered by staff is not marked as paper (the audit log
     // names whom it was entered for), and there is no live tally.
-    let stored = w.svc.store.ballot_list(cy).await.unwrap();
+    let stored = w.t.db.ballot_list(cy).await.unwrap();
     assert_eq!(stored.len(), 2);
     assert!(stored.iter().all(|b| !b.paper && b.evaluator.is_none()));
 }
@@ -205,20 +207,20 @@ async fn anonymous_ballots_carry_no_evaluator() {
 #[tokio::test]
 async fn a_burst_is_committed_in_shuffled_batches_none_lost_none_twice() {
     let (w, zzb, cy, s, sessions) = setup_n("anonymous", 150).await;
-    w.svc.voting_set(&zzb, cy, true).await.unwrap();
+    w.svc.voting.voting_set(&zzb, cy, true).await.unwrap();
     let mut readers = Vec::new();
     for t in &sessions {
-        readers.push(w.svc.reader_from_link(t, None).await.unwrap().unwrap());
+        readers.push(w.svc.reports.reader_from_link(t, None).await.unwrap().unwrap());
     }
     let body = marks(&[(s[0], "good"), (s[1], "fair")]);
     // Everyone at once, the first evaluator twice with the same key.
     let mut tasks = tokio::task::JoinSet::new();
     for (i, r) in readers.iter().enumerate() {
         let (svc, r, body) = (w.svc.clone(), r.clone(), body.clone());
-        tasks.spawn(async move { (i, svc.ballot_submit(&r, &format!("burst-key-{i:08}"), body).await) });
+        tasks.spawn(async move { (i, svc.voting.ballot_submit(&r, &format!("burst-key-{i:08}"), body).await) });
     }
     let (svc, r0, b0) = (w.svc.clone(), readers[0].clone(), body.clone());
-    tasks.spawn(async move { (0, svc.ballot_submit(&r0, "burst-key-00000000", b0).await) });
+    tasks.spawn(async move { (0, svc.voting.ballot_submit(&r0, "burst-key-00000000", b0).await) });
     let mut receipts = vec![String::new(); readers.len()];
     let mut first_twice = Vec::new();
     while let Some(done) = tasks.join_next().await {
@@ -241,19 +243,19 @@ async fn a_burst_is_committed_in_shuffled_batches_none_lost_none_twice() {
     }
     receipts[0] = ok[0].clone();
 
-    w.svc.voting_set(&zzb, cy, false).await.unwrap();
-    let stored = w.svc.store.ballot_list(cy).await.unwrap();
+    w.svc.voting.voting_set(&zzb, cy, false).await.unwrap();
+    let stored = w.t.db.ballot_list(cy).await.unwrap();
     assert_eq!(stored.len(), readers.len(), "none lost, none twice");
     // The counts kept (at closing, for sealed ballots) are those of the stored ballots.
-    let scheme = w.svc.store.cycle_get(cy).await.unwrap().unwrap().scheme;
+    let scheme = w.t.db.cycle_get(cy).await.unwrap().unwrap().scheme;
     let all: Vec<kaoping_core::voting::counts::TallyBallot> = stored
         .iter()
         .map(|b| kaoping_core::voting::counts::TallyBallot { group: b.group.clone(), marks: b.marks.clone() })
         .collect();
-    let kept = w.svc.store.ballot_counts(cy).await.unwrap();
+    let kept = w.t.db.ballot_counts(cy).await.unwrap();
     assert_eq!(kept, kaoping_core::voting::counts::Accumulator::from_ballots(&scheme, &all));
     assert_eq!(kept.counts.values().sum::<u64>(), 2 * readers.len() as u64);
-    let participants = w.svc.store.participants(cy).await.unwrap();
+    let participants = w.t.db.participants(cy).await.unwrap();
     assert_eq!(participants.len(), readers.len());
     // Participation is in arrival order; the ballots are not.
     let by_person: std::collections::HashMap<_, _> =
@@ -267,12 +269,8 @@ async fn a_burst_is_committed_in_shuffled_batches_none_lost_none_twice() {
     b.sort();
     assert_eq!(a, b);
     // The audit chain stays intact across the batches.
-    let mut log = w
-        .svc
-        .store
-        .audit_list(&kaoping_core::audit::AuditFilter { limit: 100_000, ..Default::default() })
-        .await
-        .unwrap();
+    let mut log =
+        w.t.db.audit_list(&kaoping_core::audit::AuditFilter { limit: 100_000, ..Default::default() }).await.unwrap();
     log.sort_by_key(|e| e.seq);
     assert!(kaoping_core::audit::verify_chain(&log).is_ok());
     assert_eq!(log.iter().filter(|e| e.action == "ballot.participate").count(), readers.len());
@@ -287,7 +285,7 @@ async fn meeting_changes_reach_every_node() {
     let other = kaoping_store::Db::connect(&target).await.unwrap().with_server_key(w.t.db.server_key().unwrap());
     let node_b = kaoping_core::services::Services::new(std::sync::Arc::new(other.clone()), Default::default());
     let on_postgres = kaoping_store::testing::on_postgres();
-    let mut heard = if on_postgres { node_b.meeting_events() } else { w.svc.meeting_events() };
+    let mut heard = if on_postgres { node_b.meeting.meeting_events() } else { w.svc.meeting.meeting_events() };
     other.announcements_heard().await;
     let expect = |rx: &mut tokio::sync::broadcast::Receiver<i64>| {
         let mut rx = rx.resubscribe();
@@ -304,20 +302,20 @@ async fn meeting_changes_reach_every_node() {
         }
     };
     let wait = expect(&mut heard);
-    w.svc.voting_set(&zzb, cy, true).await.unwrap();
+    w.svc.voting.voting_set(&zzb, cy, true).await.unwrap();
     wait.await;
     let wait = expect(&mut heard);
-    w.svc.presenting_set(&zzb, cy, Some(kaoping_core::ids::PersonId(s[0]))).await.unwrap();
+    w.svc.meeting.presenting_set(&zzb, cy, Some(kaoping_core::ids::PersonId(s[0]))).await.unwrap();
     wait.await;
     let wait = expect(&mut heard);
-    let r = w.svc.reader_from_link(&sessions[0], None).await.unwrap().unwrap();
-    w.svc.ballot_submit(&r, "node-key-000000001", marks(&[(s[0], "good"), (s[1], "good")])).await.unwrap();
+    let r = w.svc.reports.reader_from_link(&sessions[0], None).await.unwrap().unwrap();
+    w.svc.voting.ballot_submit(&r, "node-key-000000001", marks(&[(s[0], "good"), (s[1], "good")])).await.unwrap();
     wait.await;
     if on_postgres {
         // Node B reads the new state itself.
-        let c = node_b.store.cycle_get(cy).await.unwrap().unwrap();
+        let c = other.cycle_get(cy).await.unwrap().unwrap();
         assert_eq!(c.voting.presenting, Some(kaoping_core::ids::PersonId(s[0])));
-        assert_eq!(node_b.store.participants(cy).await.unwrap().len(), 1);
+        assert_eq!(other.participants(cy).await.unwrap().len(), 1);
     }
 }
 
@@ -332,14 +330,14 @@ async fn a_revoked_link_or_ended_session_is_refused_at_once_by_every_node() {
         w.t.db.clone()
     };
     let node_b = kaoping_core::services::Services::new(std::sync::Arc::new(store_b), Default::default());
-    let r0 = node_b.reader_from_link(&sessions[0], None).await.unwrap().expect("a good session");
-    assert!(node_b.reader_from_link(&sessions[1], None).await.unwrap().is_some());
-    w.svc.link_revoke(&zzb, cy, r0.person_id).await.unwrap();
-    assert!(node_b.reader_from_link(&sessions[0], None).await.unwrap().is_none(), "revoked");
-    w.svc.link_session_end(&sessions[1]).await.unwrap();
-    assert!(node_b.reader_from_link(&sessions[1], None).await.unwrap().is_none(), "ended");
+    let r0 = node_b.reports.reader_from_link(&sessions[0], None).await.unwrap().expect("a good session");
+    assert!(node_b.reports.reader_from_link(&sessions[1], None).await.unwrap().is_some());
+    w.svc.reports.link_revoke(&zzb, cy, r0.person_id).await.unwrap();
+    assert!(node_b.reports.reader_from_link(&sessions[0], None).await.unwrap().is_none(), "revoked");
+    w.svc.reports.link_session_end(&sessions[1]).await.unwrap();
+    assert!(node_b.reports.reader_from_link(&sessions[1], None).await.unwrap().is_none(), "ended");
     // The third evaluator's session is untouched.
-    assert!(node_b.reader_from_link(&sessions[2], None).await.unwrap().is_some(), "still good");
+    assert!(node_b.reports.reader_from_link(&sessions[2], None).await.unwrap().is_some(), "still good");
 }
 
 #[tokio::test]
@@ -356,11 +354,11 @@ async fn a_link_sessions_use_is_recorded_once_a_minute_and_never_moves_back() {
     let seen = || async { store.link_session_get(&digest).await.unwrap().map(|s| s.last_seen_at) };
     let before = seen().await.expect("a session");
     clock.advance(chrono::Duration::seconds(30));
-    assert!(svc.reader_from_link(&sessions[0], None).await.unwrap().is_some());
+    assert!(svc.reports.reader_from_link(&sessions[0], None).await.unwrap().is_some());
     store.flush_touches().await.unwrap();
     assert_eq!(seen().await, Some(before), "not within the minute");
     clock.advance(chrono::Duration::seconds(31));
-    assert!(svc.reader_from_link(&sessions[0], None).await.unwrap().is_some());
+    assert!(svc.reports.reader_from_link(&sessions[0], None).await.unwrap().is_some());
     store.flush_touches().await.unwrap();
     let t1 = seen().await.unwrap();
     assert_eq!(t1, svc.clock.now(), "recorded past the minute");
@@ -371,18 +369,22 @@ async fn a_link_sessions_use_is_recorded_once_a_minute_and_never_moves_back() {
     // An ended session is not touched.
     store.link_session_delete(&digest).await.unwrap();
     assert!(!store.link_session_touch(&digest, t1).await.unwrap());
-    assert!(svc.reader_from_link(&sessions[0], None).await.unwrap().is_none());
+    assert!(svc.reports.reader_from_link(&sessions[0], None).await.unwrap().is_none());
 }
 
 /// A named cycle in which every evaluator has voted (好, 较好 or 不了解 in turn).
 async fn everyone_voted()
 -> (crate::World, kaoping_core::services::Caller, kaoping_core::ids::CycleId, Vec<i64>, Vec<String>) {
     let (w, zzb, cy, s, sessions) = setup("named").await;
-    w.svc.voting_set(&zzb, cy, true).await.unwrap();
+    w.svc.voting.voting_set(&zzb, cy, true).await.unwrap();
     for (i, t) in sessions.iter().enumerate() {
-        let r = w.svc.reader_from_link(t, None).await.unwrap().unwrap();
+        let r = w.svc.reports.reader_from_link(t, None).await.unwrap().unwrap();
         let g = ["excellent", "good", "-"][i % 3];
-        w.svc.ballot_submit(&r, &format!("voted-key-{i:08}"), marks(&[(s[0], g), (s[1], "fair")])).await.unwrap();
+        w.svc
+            .voting
+            .ballot_submit(&r, &format!("voted-key-{i:08}"), marks(&[(s[0], g), (s[1], "fair")]))
+            .await
+            .unwrap();
     }
     (w, zzb, cy, s, sessions)
 }
@@ -393,7 +395,7 @@ async fn upgrading_to_kept_counts_backfills_them_from_the_stored_ballots() {
     // A vote stored, then the database taken back to before m0007 (its
     // objects dropped) and migrated again: the counts come from the ballots.
     let (w, _, cy, _, _) = everyone_voted().await;
-    let kept = w.svc.store.ballot_counts(cy).await.unwrap();
+    let kept = w.t.db.ballot_counts(cy).await.unwrap();
     assert!(!kept.counts.is_empty());
     let conn = w.t.db.connection();
     let backend = conn.get_database_backend();
@@ -409,7 +411,7 @@ async fn upgrading_to_kept_counts_backfills_them_from_the_stored_ballots() {
         conn.execute_raw(Statement::from_string(backend, sql)).await.unwrap();
     }
     assert_eq!(w.t.db.migrate().await.unwrap().len(), 1);
-    assert_eq!(w.svc.store.ballot_counts(cy).await.unwrap(), kept);
+    assert_eq!(w.t.db.ballot_counts(cy).await.unwrap(), kept);
 }
 
 #[tokio::test]
@@ -422,7 +424,7 @@ async fn rekeying_the_ballots_by_arrival_keeps_every_ballot_and_the_seal() {
         b.sort_by(|x, y| x.id.cmp(&y.id));
         b
     };
-    let before = key(w.svc.store.ballot_list(cy).await.unwrap());
+    let before = key(w.t.db.ballot_list(cy).await.unwrap());
     assert_eq!(before.len(), sessions.len());
     let conn = w.t.db.connection();
     let backend = conn.get_database_backend();
@@ -449,8 +451,8 @@ async fn rekeying_the_ballots_by_arrival_keeps_every_ballot_and_the_seal() {
     steps.push_str(";DELETE FROM seaql_migrations WHERE version LIKE 'm0010%'");
     conn.execute_unprepared(&steps).await.unwrap();
     assert_eq!(w.t.db.migrate().await.unwrap().len(), 1);
-    assert_eq!(key(w.svc.store.ballot_list(cy).await.unwrap()), before);
-    let seal = w.svc.voting_set(&zzb, cy, false).await.unwrap();
+    assert_eq!(key(w.t.db.ballot_list(cy).await.unwrap()), before);
+    let seal = w.svc.voting.voting_set(&zzb, cy, false).await.unwrap();
     let receipts: Vec<String> = before.iter().map(|b| b.receipt.clone()).collect();
     assert_eq!(seal, Some(kaoping_core::voting::ballot::seal(&receipts)));
 }

@@ -28,7 +28,7 @@ struct AccountView {
 
 async fn account_view(state: &AppState, a: &Auth, flash: Option<&str>, errors: FormErrors) -> AppResult<AccountView> {
     let lang = a.ctx.lang;
-    let account = state.services.own_account(&a.caller).await?;
+    let account = state.services.accounts.own_account(&a.caller).await?;
     Ok(AccountView {
         page: Page::new(state, &a.ctx, "account-title").flash(flash),
         username: account.username,
@@ -91,6 +91,7 @@ pub async fn password_submit(
     }
     match state
         .services
+        .accounts
         .change_password(&a.caller, Some(&a.session.digest), &f.current, &f.new_password, &f.confirm)
         .await
     {
@@ -161,7 +162,7 @@ pub async fn totp_submit(State(state): State<AppState>, a: AuthAny, Form(f): For
     if a.session.mfa_pending || a.session.must_change_password {
         return Ok(Redirect::to("/").into_response());
     }
-    match state.services.enable_totp(&a.caller, f.secret.trim(), &f.code).await {
+    match state.services.accounts.enable_totp(&a.caller, f.secret.trim(), &f.code).await {
         Ok(()) => Ok(Redirect::to("/account?flash=totp-enabled").into_response()),
         Err(CoreError::Invalid(errs)) => {
             let view = enroll_view(&state, &a, f.secret.trim().to_string(), FormErrors::from_fields(a.ctx.lang, &errs));
@@ -177,7 +178,7 @@ pub struct DisableForm {
 }
 
 pub async fn totp_disable(State(state): State<AppState>, a: Auth, Form(f): Form<DisableForm>) -> AppResult<Response> {
-    match state.services.disable_totp(&a.caller, &f.current).await {
+    match state.services.accounts.disable_totp(&a.caller, &f.current).await {
         Ok(()) => Ok(Redirect::to("/account?flash=totp-disabled").into_response()),
         Err(CoreError::Invalid(errs)) => {
             let view = account_view(&state, &a, None, FormErrors::from_fields(a.ctx.lang, &errs)).await?;
@@ -192,7 +193,7 @@ pub async fn totp_disable(State(state): State<AppState>, a: Auth, Form(f): Form<
 }
 
 pub async fn logout_all(State(state): State<AppState>, a: Auth) -> AppResult<Response> {
-    state.services.logout_everywhere(&a.caller).await?;
+    state.services.accounts.logout_everywhere(&a.caller).await?;
     let mut r = Redirect::to("/login?flash=logged-out-everywhere").into_response();
     r.headers_mut().insert(header::SET_COOKIE, crate::middleware::session_cookie("", state.config.secure_cookies));
     Ok(r)

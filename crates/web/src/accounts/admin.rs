@@ -14,7 +14,7 @@ use kaoping_core::accounts::{AccountSummary, Role};
 use kaoping_core::error::CoreError;
 use kaoping_core::ids::{AccountId, OrgUnitId};
 use kaoping_core::org::OrgUnit;
-use kaoping_core::services::Services;
+use kaoping_core::services::AccountService;
 use serde::Deserialize;
 use std::collections::HashMap;
 
@@ -55,11 +55,12 @@ pub struct ListQuery {
 
 async fn list_view(state: &AppState, a: &Auth) -> AppResult<ListView> {
     let lang = a.ctx.lang;
-    let units = state.services.org_tree(&a.caller, false).await?;
+    let units = state.services.org.org_tree(&a.caller, false).await?;
     let names: HashMap<OrgUnitId, String> = units.iter().map(|u| (u.id, u.name.clone())).collect();
     let now = state.services.clock.now();
     let rows = state
         .services
+        .accounts
         .accounts_list(&a.caller)
         .await?
         .into_iter()
@@ -124,8 +125,8 @@ pub async fn set_grants(
     RawForm(body): RawForm,
 ) -> AppResult<Response> {
     let (_, grants) = parse_account_form(&body);
-    let result = match Services::parse_grants(&grants) {
-        Ok(g) => state.services.account_set_grants(&a.caller, id, &g).await,
+    let result = match AccountService::parse_grants(&grants) {
+        Ok(g) => state.services.accounts.account_set_grants(&a.caller, id, &g).await,
         Err(e) => Err(e),
     };
     match result {
@@ -139,7 +140,7 @@ pub async fn reset_password(
     OrgAdmin(a): OrgAdmin,
     Path(id): Path<AccountId>,
 ) -> AppResult<Response> {
-    let password = state.services.account_reset_password(&a.caller, id).await?;
+    let password = state.services.accounts.account_reset_password(&a.caller, id).await?;
     let mut view = list_view(&state, &a).await?;
     let username = view.rows.iter().find(|r| r.a.id == id).map(|r| r.a.username.clone()).unwrap_or_default();
     view.reset = Some((username, password));
@@ -151,7 +152,7 @@ pub async fn unlock(
     OrgAdmin(a): OrgAdmin,
     Path(id): Path<AccountId>,
 ) -> AppResult<Response> {
-    state.services.account_unlock(&a.caller, id).await?;
+    state.services.accounts.account_unlock(&a.caller, id).await?;
     Ok(Redirect::to("/admin/accounts?flash=account-unlocked").into_response())
 }
 
@@ -167,7 +168,7 @@ pub async fn set_active(
     Form(f): Form<ActiveForm>,
 ) -> AppResult<Response> {
     let active = f.active == "1";
-    match state.services.account_set_active(&a.caller, id, active).await {
+    match state.services.accounts.account_set_active(&a.caller, id, active).await {
         Ok(()) => {
             let flash = if active { "account-enabled" } else { "account-disabled" };
             Ok(Redirect::to(&format!("/admin/accounts?flash={flash}")).into_response())

@@ -58,7 +58,7 @@ pub struct LoginReply {
 #[utoipa::path(post, path = "/api/v1/session", tag = "session", request_body = LoginBody,
     responses((status = 200, body = LoginReply, description = "Logged in; the session cookie is set")))]
 pub async fn login(State(state): State<AppState>, ctx: Ctx, Json(b): Json<LoginBody>) -> AppResult<Response> {
-    let out = state.services.login(&b.username, &b.password, ctx.client.clone()).await?;
+    let out = state.services.accounts.login(&b.username, &b.password, ctx.client.clone()).await?;
     let mut r = Json(LoginReply { mfa_pending: out.mfa_pending }).into_response();
     r.headers_mut().insert(header::SET_COOKIE, session_cookie(&out.token, state.config.secure_cookies));
     Ok(r)
@@ -75,7 +75,7 @@ pub async fn totp(State(state): State<AppState>, a: AuthAny, Json(b): Json<TotpB
     if !a.session.mfa_pending {
         return Ok(StatusCode::NO_CONTENT.into_response());
     }
-    match state.services.login_totp(&a.session, &b.code, a.ctx.client.clone()).await {
+    match state.services.accounts.login_totp(&a.session, &b.code, a.ctx.client.clone()).await {
         Ok(token) => {
             // A new session id once the second factor is in.
             let mut r = StatusCode::NO_CONTENT.into_response();
@@ -89,7 +89,7 @@ pub async fn totp(State(state): State<AppState>, a: AuthAny, Json(b): Json<TotpB
 
 #[utoipa::path(delete, path = "/api/v1/session", tag = "session", responses((status = 204)))]
 pub async fn logout(State(state): State<AppState>, a: AuthAny) -> AppResult<Response> {
-    state.services.logout(&a.caller, &a.session.digest).await?;
+    state.services.accounts.logout(&a.caller, &a.session.digest).await?;
     let mut r = StatusCode::NO_CONTENT.into_response();
     r.headers_mut().insert(header::SET_COOKIE, session_cookie("", state.config.secure_cookies));
     Ok(r)

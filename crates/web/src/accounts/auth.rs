@@ -46,7 +46,7 @@ pub struct LoginForm {
 
 pub async fn login_submit(State(state): State<AppState>, ctx: Ctx, Form(f): Form<LoginForm>) -> Response {
     let next = safe_next(f.next.as_deref());
-    match state.services.login(&f.username, &f.password, ctx.client.clone()).await {
+    match state.services.accounts.login(&f.username, &f.password, ctx.client.clone()).await {
         Ok(out) => {
             let to = if out.mfa_pending { format!("/login/totp?next={}", crate::ctx::urlencode(&next)) } else { next };
             let mut r = Redirect::to(&to).into_response();
@@ -101,7 +101,7 @@ pub async fn totp_submit(State(state): State<AppState>, a: AuthAny, Form(f): For
     if !a.session.mfa_pending {
         return Ok(Redirect::to(&next).into_response());
     }
-    match state.services.login_totp(&a.session, &f.code, a.ctx.client.clone()).await {
+    match state.services.accounts.login_totp(&a.session, &f.code, a.ctx.client.clone()).await {
         Ok(token) => {
             let mut r = Redirect::to(&next).into_response();
             r.headers_mut().insert(header::SET_COOKIE, session_cookie(&token, state.config.secure_cookies));
@@ -123,7 +123,7 @@ pub async fn totp_submit(State(state): State<AppState>, a: AuthAny, Form(f): For
 
 pub async fn logout(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
     if let (Some(s), Some(caller)) = (&ctx.session, ctx.caller()) {
-        state.services.logout(&caller, &s.digest).await?;
+        state.services.accounts.logout(&caller, &s.digest).await?;
     }
     let mut r = Redirect::to("/login?flash=logged-out").into_response();
     r.headers_mut().insert(header::SET_COOKIE, session_cookie("", state.config.secure_cookies));
@@ -141,7 +141,7 @@ pub struct LangForm {
 pub async fn set_lang(State(state): State<AppState>, ctx: Ctx, Form(f): Form<LangForm>) -> AppResult<Response> {
     let lang = Lang::parse(&f.lang).ok_or_else(|| crate::error::AppError::bad_request(Msg::new("err-lang")))?;
     if let Some(caller) = ctx.caller() {
-        state.services.set_language(&caller, Some(lang.code())).await?;
+        state.services.accounts.set_language(&caller, Some(lang.code())).await?;
     }
     let mut r = Redirect::to(&safe_next(f.next.as_deref())).into_response();
     r.headers_mut().insert(header::SET_COOKIE, lang_cookie(lang, state.config.secure_cookies));

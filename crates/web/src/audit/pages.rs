@@ -60,11 +60,11 @@ pub async fn list(
         before: q.before,
         limit: PAGE,
     };
-    let entries = state.services.audit_list(&a.caller, f).await?;
+    let entries = state.services.audit.audit_list(&a.caller, f).await?;
     let next_before = (entries.len() as u64 == PAGE).then(|| entries.last().map(|e| e.seq)).flatten();
     let can_verify = a.caller.actor.is_system_admin();
     let (verify, verify_ok) = if can_verify && q.verify.is_some() {
-        match state.services.audit_verify().await? {
+        match state.services.audit.audit_verify().await? {
             Ok(n) => (Some(lang.t_args("audit-verify-ok", &[("count", n.to_string())])), true),
             Err(b) => (
                 Some(

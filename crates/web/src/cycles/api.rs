@@ -78,7 +78,7 @@ impl From<Cycle> for CycleDto {
 #[utoipa::path(get, path = "/api/v1/cycles", tag = "cycles",
     responses((status = 200, body = [CycleDto])))]
 pub async fn list(State(state): State<AppState>, OrgAdmin(a): OrgAdmin) -> AppResult<Json<Vec<CycleDto>>> {
-    Ok(Json(state.services.cycles_list(&a.caller).await?.into_iter().map(Into::into).collect()))
+    Ok(Json(state.services.cycles.cycles_list(&a.caller).await?.into_iter().map(Into::into).collect()))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -101,7 +101,11 @@ pub async fn create(
     Json(b): Json<NewCycleBody>,
 ) -> AppResult<(StatusCode, Json<CycleDto>)> {
     let input = CycleInput { name: b.name, year: b.year.to_string(), ballot_mode: b.ballot_mode };
-    let c = state.services.cycle_create(&a.caller, OrgUnitId(b.organizer_id), &input, b.copy_from.map(CycleId)).await?;
+    let c = state
+        .services
+        .cycles
+        .cycle_create(&a.caller, OrgUnitId(b.organizer_id), &input, b.copy_from.map(CycleId))
+        .await?;
     Ok((StatusCode::CREATED, Json(c.into())))
 }
 
@@ -112,7 +116,7 @@ pub async fn get_one(
     OrgAdmin(a): OrgAdmin,
     Path(id): Path<CycleId>,
 ) -> AppResult<Json<CycleDto>> {
-    Ok(Json(state.services.cycle_get(&a.caller, id).await?.into()))
+    Ok(Json(state.services.cycles.cycle_get(&a.caller, id).await?.into()))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -134,7 +138,7 @@ pub async fn put_scheme(
     let scheme: Scheme = serde_json::from_value(b.scheme)
         .map_err(|e| CoreError::invalid("scheme", Msg::new("err-scheme-json").arg("error", e)))?;
     let cats: Vec<Category> = b.categories.into_iter().map(|c| Category { code: c.code, name: c.name }).collect();
-    state.services.cycle_set_scheme(&a.caller, id, &scheme, &cats).await?;
+    state.services.cycles.cycle_set_scheme(&a.caller, id, &scheme, &cats).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -154,5 +158,5 @@ pub async fn advance(
 ) -> AppResult<Json<CycleDto>> {
     let to = Phase::parse(&b.to)
         .ok_or_else(|| CoreError::invalid("to", Msg::new("err-phase-unknown").arg("value", &b.to)))?;
-    Ok(Json(state.services.cycle_advance(&a.caller, id, to).await?.into()))
+    Ok(Json(state.services.cycles.cycle_advance(&a.caller, id, to).await?.into()))
 }

@@ -30,7 +30,7 @@ pub async fn list(
     OrgAdmin(a): OrgAdmin,
     Query(q): Query<FlashQuery>,
 ) -> AppResult<Response> {
-    let cycles = state.services.cycles_list(&a.caller).await?;
+    let cycles = state.services.cycles.cycles_list(&a.caller).await?;
     let page = Page::new(&state, &a.ctx, "cycles-title").crumb("nav-cycles", None).flash(q.flash.as_deref());
     Ok(render(&ListView { page, cycles }))
 }
@@ -57,8 +57,8 @@ struct NewView {
 }
 
 async fn new_view(state: &AppState, a: &crate::ctx::Auth, form: CycleForm, errors: FormErrors) -> AppResult<NewView> {
-    let units = rows(a.ctx.lang, state.services.org_tree(&a.caller, false).await?);
-    let cycles = state.services.cycles_list(&a.caller).await?;
+    let units = rows(a.ctx.lang, state.services.org.org_tree(&a.caller, false).await?);
+    let cycles = state.services.cycles.cycles_list(&a.caller).await?;
     let page =
         Page::new(state, &a.ctx, "cycle-new").crumb("nav-cycles", Some("/admin/cycles")).crumb("cycle-new", None);
     Ok(NewView { page, form, units, cycles, errors })
@@ -79,7 +79,11 @@ pub async fn create(
     let parse = |s: &Option<String>| s.as_deref().and_then(|v| v.trim().parse::<i64>().ok());
     let result = match parse(&f.organizer_id) {
         Some(org) => {
-            state.services.cycle_create(&a.caller, OrgUnitId(org), &input, parse(&f.copy_from).map(CycleId)).await
+            state
+                .services
+                .cycles
+                .cycle_create(&a.caller, OrgUnitId(org), &input, parse(&f.copy_from).map(CycleId))
+                .await
         }
         None => Err(CoreError::invalid("organizer_id", kaoping_core::Msg::new("err-org-unknown"))),
     };
@@ -122,7 +126,7 @@ struct ShowView {
 
 async fn show_view(state: &AppState, a: &crate::ctx::Auth, id: CycleId, errors: FormErrors) -> AppResult<ShowView> {
     let lang = a.ctx.lang;
-    let cycle = state.services.cycle_get(&a.caller, id).await?;
+    let cycle = state.services.cycles.cycle_get(&a.caller, id).await?;
     let steps = Phase::ALL
         .iter()
         .map(|p| Step {
@@ -188,6 +192,7 @@ async fn show_view(state: &AppState, a: &crate::ctx::Auth, id: CycleId, errors: 
         .crumb_text(cycle.name.clone(), None);
     let subjects = state
         .services
+        .cycles
         .subjects_list(&a.caller, cycle.id)
         .await?
         .into_iter()
@@ -197,12 +202,13 @@ async fn show_view(state: &AppState, a: &crate::ctx::Auth, id: CycleId, errors: 
         })
         .collect();
     let people = if cycle.phase.rosters_editable() {
-        state.services.people_list(&a.caller, None, 0, 500).await?.0
+        state.services.people.people_list(&a.caller, None, 0, 500).await?.0
     } else {
         Vec::new()
     };
     let evaluators = state
         .services
+        .cycles
         .evaluators_list(&a.caller, cycle.id)
         .await?
         .into_iter()
@@ -212,8 +218,11 @@ async fn show_view(state: &AppState, a: &crate::ctx::Auth, id: CycleId, errors: 
         })
         .collect();
     let deadline = crate::reports::pages::deadline_text(&cycle);
-    let turnout =
-        if cycle.phase >= Phase::Evaluation { Some(state.services.turnout(&a.caller, cycle.id).await?) } else { None };
+    let turnout = if cycle.phase >= Phase::Evaluation {
+        Some(state.services.voting.turnout(&a.caller, cycle.id).await?)
+    } else {
+        None
+    };
     Ok(ShowView {
         page,
         deadline,
@@ -261,7 +270,7 @@ pub async fn advance(
             kaoping_core::Msg::new("err-phase-order").arg("from", "").arg("to", &f.to),
         ));
     };
-    match state.services.cycle_advance(&a.caller, id, to).await {
+    match state.services.cycles.cycle_advance(&a.caller, id, to).await {
         Ok(_) => Ok(Redirect::to(&format!("/admin/cycles/{id}?flash=cycle-advanced")).into_response()),
         Err(CoreError::Invalid(errs)) => {
             let view = show_view(&state, &a, id, FormErrors::from_fields(a.ctx.lang, &errs)).await?;
@@ -297,7 +306,7 @@ pub async fn add_subject(
         mode: f.mode,
         post: f.post,
     };
-    match state.services.subject_add(&a.caller, id, &input).await {
+    match state.services.cycles.subject_add(&a.caller, id, &input).await {
         Ok(_) => Ok(Redirect::to(&format!("/admin/cycles/{id}?flash=subject-added#subjects")).into_response()),
         Err(CoreError::Invalid(errs)) => {
             let view = show_view(&state, &a, id, FormErrors::from_fields(a.ctx.lang, &errs)).await?;
@@ -316,7 +325,7 @@ pub async fn remove_subject(
     OrgAdmin(a): OrgAdmin,
     Path((id, sid)): Path<(CycleId, i64)>,
 ) -> AppResult<Response> {
-    match state.services.subject_remove(&a.caller, id, sid).await {
+    match state.services.cycles.subject_remove(&a.caller, id, sid).await {
         Ok(()) => Ok(Redirect::to(&format!("/admin/cycles/{id}?flash=subject-removed#subjects")).into_response()),
         Err(CoreError::Conflict(m)) => {
             let view = show_view(&state, &a, id, FormErrors::general(a.ctx.lang, &m)).await?;
@@ -338,7 +347,7 @@ pub async fn move_subject(
     Path((id, sid)): Path<(CycleId, i64)>,
     Form(f): Form<MoveForm>,
 ) -> AppResult<Response> {
-    state.services.subject_move(&a.caller, id, sid, f.dir == "up").await?;
+    state.services.cycles.subject_move(&a.caller, id, sid, f.dir == "up").await?;
     Ok(Redirect::to(&format!("/admin/cycles/{id}#subject-{sid}")).into_response())
 }
 
@@ -356,7 +365,7 @@ pub async fn add_evaluator(
     Path(id): Path<CycleId>,
     Form(f): Form<EvaluatorForm>,
 ) -> AppResult<Response> {
-    match state.services.evaluator_add(&a.caller, id, &f.person_id, &f.group).await {
+    match state.services.cycles.evaluator_add(&a.caller, id, &f.person_id, &f.group).await {
         Ok(()) => Ok(Redirect::to(&format!("/admin/cycles/{id}?flash=evaluator-added#evaluators")).into_response()),
         Err(CoreError::Invalid(errs)) => {
             let view = show_view(&state, &a, id, FormErrors::from_fields(a.ctx.lang, &errs)).await?;
@@ -375,7 +384,7 @@ pub async fn remove_evaluator(
     OrgAdmin(a): OrgAdmin,
     Path((id, eid)): Path<(CycleId, i64)>,
 ) -> AppResult<Response> {
-    match state.services.evaluator_remove(&a.caller, id, eid).await {
+    match state.services.cycles.evaluator_remove(&a.caller, id, eid).await {
         Ok(()) => Ok(Redirect::to(&format!("/admin/cycles/{id}?flash=evaluator-removed#evaluators")).into_response()),
         Err(CoreError::Conflict(m)) => {
             let view = show_view(&state, &a, id, FormErrors::general(a.ctx.lang, &m)).await?;

@@ -35,7 +35,7 @@ pub async fn subjects(
     OrgAdmin(a): OrgAdmin,
     Path(id): Path<CycleId>,
 ) -> AppResult<Json<Vec<SubjectDto>>> {
-    let list = state.services.subjects_list(&a.caller, id).await?;
+    let list = state.services.cycles.subjects_list(&a.caller, id).await?;
     Ok(Json(
         list.into_iter()
             .map(|s| SubjectDto {
@@ -72,7 +72,7 @@ pub async fn add_subject(
     Json(b): Json<SubjectBody>,
 ) -> AppResult<StatusCode> {
     let input = SubjectInput { person_id: b.person_id.to_string(), category: b.category, mode: b.mode, post: b.post };
-    state.services.subject_add(&a.caller, id, &input).await?;
+    state.services.cycles.subject_add(&a.caller, id, &input).await?;
     Ok(StatusCode::CREATED)
 }
 
@@ -94,7 +94,7 @@ pub async fn evaluators(
     OrgAdmin(a): OrgAdmin,
     Path(id): Path<CycleId>,
 ) -> AppResult<Json<Vec<EvaluatorDto>>> {
-    let list = state.services.evaluators_list(&a.caller, id).await?;
+    let list = state.services.cycles.evaluators_list(&a.caller, id).await?;
     Ok(Json(
         list.into_iter()
             .map(|e| EvaluatorDto {
@@ -122,6 +122,6 @@ pub async fn add_evaluator(
     Path(id): Path<CycleId>,
     Json(b): Json<EvaluatorBody>,
 ) -> AppResult<StatusCode> {
-    state.services.evaluator_add(&a.caller, id, &b.person_id.to_string(), &b.group).await?;
+    state.services.cycles.evaluator_add(&a.caller, id, &b.person_id.to_string(), &b.group).await?;
     Ok(StatusCode::CREATED)
 }

@@ -67,7 +67,7 @@ pub async fn subjects_import_form(
     OrgAdmin(a): OrgAdmin,
     Path(id): Path<CycleId>,
 ) -> AppResult<Response> {
-    let cycle = state.services.cycle_get(&a.caller, id).await?;
+    let cycle = state.services.cycles.cycle_get(&a.caller, id).await?;
     Ok(render(&roster_import_view(&state, &a, &cycle, "subjects", Vec::new(), None)))
 }
 
@@ -78,7 +78,7 @@ pub async fn subjects_import(
     mut mp: axum::extract::Multipart,
 ) -> AppResult<Response> {
     let lang = a.ctx.lang;
-    let cycle = state.services.cycle_get(&a.caller, id).await?;
+    let cycle = state.services.cycles.cycle_get(&a.caller, id).await?;
     let fail = |report: Vec<crate::sheet::ReportRow>| {
         let view = roster_import_view(&state, &a, &cycle, "subjects", report, Some(lang.t("import-failed")));
         (StatusCode::UNPROCESSABLE_ENTITY, render(&view)).into_response()
@@ -107,7 +107,7 @@ pub async fn subjects_import(
             r
         })
         .collect();
-    match state.services.subjects_import(&a.caller, id, &rows).await {
+    match state.services.cycles.subjects_import(&a.caller, id, &rows).await {
         Ok(n) => Ok(Redirect::to(&format!("/admin/cycles/{id}?flash=subjects-imported#subjects")).into_response())
             .inspect(|_| {
                 tracing::info!(cycle = id.0, subjects = n, "subject roster imported");
@@ -127,10 +127,10 @@ pub async fn subjects_export(
     Path(id): Path<CycleId>,
 ) -> AppResult<Response> {
     let lang = a.ctx.lang;
-    let cycle = state.services.cycle_get(&a.caller, id).await?;
-    let subjects = state.services.subjects_list(&a.caller, id).await?;
+    let cycle = state.services.cycles.cycle_get(&a.caller, id).await?;
+    let subjects = state.services.cycles.subjects_list(&a.caller, id).await?;
     let units: Vec<_> = subjects.iter().filter_map(|s| s.org_unit_id).collect();
-    let codes = state.services.org_codes(&a.caller, &units).await?;
+    let codes = state.services.org.org_codes(&a.caller, &units).await?;
     let mut rows = Vec::with_capacity(subjects.len());
     for s in &subjects {
         let code = s.org_unit_id.and_then(|u| codes.get(&u).cloned()).unwrap_or_default();
@@ -152,7 +152,7 @@ pub async fn evaluators_import_form(
     OrgAdmin(a): OrgAdmin,
     Path(id): Path<CycleId>,
 ) -> AppResult<Response> {
-    let cycle = state.services.cycle_get(&a.caller, id).await?;
+    let cycle = state.services.cycles.cycle_get(&a.caller, id).await?;
     Ok(render(&roster_import_view(&state, &a, &cycle, "evaluators", Vec::new(), None)))
 }
 
@@ -163,7 +163,7 @@ pub async fn evaluators_import(
     mut mp: axum::extract::Multipart,
 ) -> AppResult<Response> {
     let lang = a.ctx.lang;
-    let cycle = state.services.cycle_get(&a.caller, id).await?;
+    let cycle = state.services.cycles.cycle_get(&a.caller, id).await?;
     let fail = |report: Vec<crate::sheet::ReportRow>| {
         let view = roster_import_view(&state, &a, &cycle, "evaluators", report, Some(lang.t("import-failed")));
         (StatusCode::UNPROCESSABLE_ENTITY, render(&view)).into_response()
@@ -190,7 +190,7 @@ pub async fn evaluators_import(
             r
         })
         .collect();
-    match state.services.evaluators_import(&a.caller, id, &rows).await {
+    match state.services.cycles.evaluators_import(&a.caller, id, &rows).await {
         Ok(_) => Ok(Redirect::to(&format!("/admin/cycles/{id}?flash=evaluators-imported#evaluators")).into_response()),
         Err(CoreError::Invalid(errs)) => Ok(fail(crate::sheet::report_for(lang, EVALUATOR_COLUMNS, &errs))),
         Err(CoreError::Conflict(m)) => {
@@ -208,14 +208,14 @@ pub async fn evaluators_export(
 ) -> AppResult<Response> {
     use kaoping_office::Column;
     let lang = a.ctx.lang;
-    let cycle = state.services.cycle_get(&a.caller, id).await?;
-    let evaluators = state.services.evaluators_list(&a.caller, id).await?;
+    let cycle = state.services.cycles.cycle_get(&a.caller, id).await?;
+    let evaluators = state.services.cycles.evaluators_list(&a.caller, id).await?;
     let mut units = Vec::with_capacity(evaluators.len());
     for e in &evaluators {
-        let person = state.services.person_get(&a.caller, e.person_id).await?;
+        let person = state.services.people.person_get(&a.caller, e.person_id).await?;
         units.push(person.person.org_unit_id.unwrap_or(person.person.managed_by));
     }
-    let codes = state.services.org_codes(&a.caller, &units).await?;
+    let codes = state.services.org.org_codes(&a.caller, &units).await?;
     let mut rows = Vec::with_capacity(evaluators.len());
     for (e, unit) in evaluators.iter().zip(&units) {
         let code = codes.get(unit).cloned().unwrap_or_default();

@@ -225,7 +225,7 @@ pub async fn edit_form(
     OrgAdmin(a): OrgAdmin,
     Path(id): Path<CycleId>,
 ) -> AppResult<Response> {
-    let cycle = state.services.cycle_get(&a.caller, id).await?;
+    let cycle = state.services.cycles.cycle_get(&a.caller, id).await?;
     if cycle.phase.scheme_frozen() {
         return Ok(Redirect::to(&format!("/admin/cycles/{id}")).into_response());
     }
@@ -239,10 +239,10 @@ pub async fn save(
     Path(id): Path<CycleId>,
     RawForm(body): RawForm,
 ) -> AppResult<Response> {
-    let cycle = state.services.cycle_get(&a.caller, id).await?;
+    let cycle = state.services.cycles.cycle_get(&a.caller, id).await?;
     let d = Draft::from_form(&body);
     let result = match d.parse() {
-        Ok((cats, scheme)) => state.services.cycle_set_scheme(&a.caller, id, &scheme, &cats).await,
+        Ok((cats, scheme)) => state.services.cycles.cycle_set_scheme(&a.caller, id, &scheme, &cats).await,
         Err(errs) => Err(CoreError::Invalid(errs)),
     };
     let refused = |status: StatusCode, errors: FormErrors| {

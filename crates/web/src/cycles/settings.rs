@@ -15,6 +15,6 @@ pub async fn save_settings(
     Path(id): Path<CycleId>,
     Form(f): Form<CycleSettingsInput>,
 ) -> AppResult<Response> {
-    state.services.cycle_set_settings(&a.caller, id, &f).await?;
+    state.services.reports.cycle_set_settings(&a.caller, id, &f).await?;
     Ok(Redirect::to(&format!("/admin/cycles/{id}?flash=settings-saved#settings")).into_response())
 }

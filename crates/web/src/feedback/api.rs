@@ -119,7 +119,7 @@ pub async fn problems(
     OrgAdmin(a): OrgAdmin,
     Path(id): Path<CycleId>,
 ) -> AppResult<Json<Vec<ProblemDto>>> {
-    Ok(Json(state.services.problems(&a.caller, id).await?.into_iter().map(Into::into).collect()))
+    Ok(Json(state.services.feedback.problems(&a.caller, id).await?.into_iter().map(Into::into).collect()))
 }
 
 #[utoipa::path(put, path = "/api/v1/cycles/{id}/subjects/{person}/critique", tag = "feedback",
@@ -131,7 +131,7 @@ pub async fn critique(
     Path((id, person)): Cp,
     Json(b): Json<CritiqueBody>,
 ) -> AppResult<StatusCode> {
-    state.services.critique_set(&a.caller, CycleId(id), PersonId(person), &b.text).await?;
+    state.services.feedback.critique_set(&a.caller, CycleId(id), PersonId(person), &b.text).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -145,7 +145,7 @@ pub async fn add_problem(
     Json(b): Json<ProblemBody>,
 ) -> AppResult<(StatusCode, Json<ProblemDto>)> {
     let input = ProblemInput { source: b.source, group: b.group, text: b.text, tag: b.tag, severity: b.severity };
-    let p = state.services.problem_add(&a.caller, CycleId(id), PersonId(person), &input).await?;
+    let p = state.services.feedback.problem_add(&a.caller, CycleId(id), PersonId(person), &input).await?;
     Ok((StatusCode::CREATED, Json(p.into())))
 }
 
@@ -156,7 +156,7 @@ pub async fn sheets(
     OrgAdmin(a): OrgAdmin,
     Path(id): Path<CycleId>,
 ) -> AppResult<Json<Vec<SheetDto>>> {
-    let (_, rows) = state.services.feedback_overview(&a.caller, id).await?;
+    let (_, rows) = state.services.feedback.feedback_overview(&a.caller, id).await?;
     Ok(Json(rows.into_iter().filter_map(|r| r.sheet).map(Into::into).collect()))
 }
 
@@ -168,7 +168,7 @@ pub async fn issue(
     Path(id): Path<CycleId>,
     Json(b): Json<IssueBody>,
 ) -> AppResult<Json<IssueReply>> {
-    let out = state.services.sheets_issue(&a.caller, id, b.category.as_deref()).await?;
+    let out = state.services.feedback.sheets_issue(&a.caller, id, b.category.as_deref()).await?;
     Ok(Json(IssueReply {
         issued: out.issued.into_iter().map(Into::into).collect(),
         skipped: out.skipped.into_iter().map(|(name, why)| SkippedDto { name, reason: why.into() }).collect(),
@@ -177,7 +177,7 @@ pub async fn issue(
 
 #[utoipa::path(get, path = "/api/v1/my/feedback", tag = "rectification", responses((status = 200, body = Vec<SheetDto>)))]
 pub async fn my_sheets(State(state): State<AppState>, a: Auth) -> AppResult<Json<Vec<SheetDto>>> {
-    Ok(Json(state.services.my_sheets(&a.caller).await?.into_iter().map(Into::into).collect()))
+    Ok(Json(state.services.feedback.my_sheets(&a.caller).await?.into_iter().map(Into::into).collect()))
 }
 
 #[utoipa::path(post, path = "/api/v1/my/feedback/{cycle}/acknowledge", tag = "rectification", params(("cycle" = i64, Path)),
@@ -187,5 +187,5 @@ pub async fn acknowledge(
     a: Auth,
     Path(cycle): Path<CycleId>,
 ) -> AppResult<Json<SheetDto>> {
-    Ok(Json(state.services.sheet_acknowledge(&a.caller, cycle).await?.into()))
+    Ok(Json(state.services.feedback.sheet_acknowledge(&a.caller, cycle).await?.into()))
 }

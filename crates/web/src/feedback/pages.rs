@@ -115,8 +115,8 @@ pub async fn overview(
     Path(id): Path<CycleId>,
     Query(q): Query<OverviewQuery>,
 ) -> AppResult<Response> {
-    let (cycle, rows) = state.services.feedback_overview(&a.caller, id).await?;
-    let plans = state.services.plan_statuses(&a.caller, id).await?;
+    let (cycle, rows) = state.services.feedback.feedback_overview(&a.caller, id).await?;
+    let plans = state.services.rectification.plan_statuses(&a.caller, id).await?;
     let issued = rows.iter().filter(|r| r.sheet.is_some()).count();
     let acknowledged = rows.iter().filter(|r| r.sheet.as_ref().is_some_and(|s| s.acknowledged_at.is_some())).count();
     let notes = q.issued.map(|n| vec![a.ctx.lang.msg(&Msg::new("sheets-issued").arg("n", n))]).unwrap_or_default();
@@ -138,10 +138,10 @@ pub async fn issue(
     Form(f): Form<IssueForm>,
 ) -> AppResult<Response> {
     let category = Some(f.category.trim()).filter(|c| !c.is_empty());
-    let out = state.services.sheets_issue(&a.caller, id, category).await?;
+    let out = state.services.feedback.sheets_issue(&a.caller, id, category).await?;
     if out.issued.is_empty() {
-        let (cycle, rows) = state.services.feedback_overview(&a.caller, id).await?;
-        let plans = state.services.plan_statuses(&a.caller, id).await?;
+        let (cycle, rows) = state.services.feedback.feedback_overview(&a.caller, id).await?;
+        let plans = state.services.rectification.plan_statuses(&a.caller, id).await?;
         let lang = a.ctx.lang;
         let mut notes = vec![lang.t("sheets-none-issued")];
         notes.extend(out.skipped.iter().map(|(name, why)| format!("{name}: {}", lang.t(why))));
@@ -168,7 +168,7 @@ pub async fn sheets_zip(
     Path(id): Path<CycleId>,
     Query(q): Query<ZipQuery>,
 ) -> AppResult<Response> {
-    let (_, rows) = state.services.feedback_overview(&a.caller, id).await?;
+    let (_, rows) = state.services.feedback.feedback_overview(&a.caller, id).await?;
     let mut files = Vec::new();
     for r in rows {
         if !q.category.is_empty() && r.subject.category != q.category {
@@ -220,7 +220,7 @@ pub async fn settings_form(
     OrgAdmin(a): OrgAdmin,
     Path(id): Path<CycleId>,
 ) -> AppResult<Response> {
-    let cycle = state.services.cycle_get(&a.caller, id).await?;
+    let cycle = state.services.cycles.cycle_get(&a.caller, id).await?;
     let page = crumbs(Page::new(&state, &a.ctx, "feedback-settings-title"), &cycle)
         .crumb("feedback-title", Some(&format!("/admin/cycles/{id}/feedback")))
         .crumb("feedback-settings-title", None);
@@ -234,10 +234,10 @@ pub async fn settings_save(
     Path(id): Path<CycleId>,
     Form(f): Form<FeedbackSettingsInput>,
 ) -> AppResult<Response> {
-    match state.services.feedback_settings_set(&a.caller, id, &f).await {
+    match state.services.rectification.feedback_settings_set(&a.caller, id, &f).await {
         Ok(()) => Ok(Redirect::to(&format!("/admin/cycles/{id}/feedback?flash=saved")).into_response()),
         Err(CoreError::Invalid(errs)) => {
-            let cycle = state.services.cycle_get(&a.caller, id).await?;
+            let cycle = state.services.cycles.cycle_get(&a.caller, id).await?;
             let page = crumbs(Page::new(&state, &a.ctx, "feedback-settings-title"), &cycle)
                 .crumb("feedback-title", Some(&format!("/admin/cycles/{id}/feedback")))
                 .crumb("feedback-settings-title", None);
@@ -271,7 +271,7 @@ async fn subject_view(
     errors: FormErrors,
     flash: Option<&str>,
 ) -> AppResult<SubjectView> {
-    let d = state.services.feedback_subject(&a.caller, id, pid).await?;
+    let d = state.services.feedback.feedback_subject(&a.caller, id, pid).await?;
     let page = crumbs(Page::new(&state.clone(), &a.ctx, "feedback-subject-title"), &d.cycle)
         .crumb("feedback-title", Some(&format!("/admin/cycles/{id}/feedback")))
         .crumb_text(d.subject.person_name.clone(), None)
@@ -311,7 +311,7 @@ pub async fn critique(
     Path((id, pid)): Path<(CycleId, PersonId)>,
     Form(f): Form<CritiqueForm>,
 ) -> AppResult<Response> {
-    match state.services.critique_set(&a.caller, id, pid, &f.critique).await {
+    match state.services.feedback.critique_set(&a.caller, id, pid, &f.critique).await {
         Ok(()) if f.back == "meeting" => {
             Ok(Redirect::to(&format!("/admin/cycles/{id}/meeting?flash=critique-saved#critique")).into_response())
         }
@@ -335,7 +335,7 @@ pub async fn problem_add(
     Path((id, pid)): Path<(CycleId, PersonId)>,
     Form(f): Form<ProblemInput>,
 ) -> AppResult<Response> {
-    match state.services.problem_add(&a.caller, id, pid, &f).await {
+    match state.services.feedback.problem_add(&a.caller, id, pid, &f).await {
         Ok(p) => Ok(Redirect::to(&format!("/admin/cycles/{id}/feedback/{pid}?flash=problem-added#problem-{}", p.id))
             .into_response()),
         Err(CoreError::Invalid(errs)) => {
@@ -353,7 +353,7 @@ pub async fn problem_update(
     Path((id, prob)): Path<(CycleId, i64)>,
     Form(f): Form<ProblemInput>,
 ) -> AppResult<Response> {
-    let p = state.services.problem_update(&a.caller, id, prob, &f).await?;
+    let p = state.services.feedback.problem_update(&a.caller, id, prob, &f).await?;
     Ok(Redirect::to(&format!("/admin/cycles/{id}/feedback/{}?flash=saved#problem-{prob}", p.subject_id))
         .into_response())
 }
@@ -363,7 +363,7 @@ pub async fn problem_delete(
     OrgAdmin(a): OrgAdmin,
     Path((id, prob)): Path<(CycleId, i64)>,
 ) -> AppResult<Response> {
-    let pid = state.services.problem_delete(&a.caller, id, prob).await?;
+    let pid = state.services.feedback.problem_delete(&a.caller, id, prob).await?;
     Ok(Redirect::to(&format!("/admin/cycles/{id}/feedback/{pid}?flash=problem-deleted")).into_response())
 }
 
@@ -379,7 +379,7 @@ pub async fn problem_move(
     Path((id, prob)): Path<(CycleId, i64)>,
     Form(f): Form<MoveForm>,
 ) -> AppResult<Response> {
-    let pid = state.services.problem_move(&a.caller, id, prob, f.dir == "up").await?;
+    let pid = state.services.feedback.problem_move(&a.caller, id, prob, f.dir == "up").await?;
     Ok(Redirect::to(&format!("/admin/cycles/{id}/feedback/{pid}#problem-{prob}")).into_response())
 }
 
@@ -406,8 +406,8 @@ pub async fn organizer_sheet(
     OrgAdmin(a): OrgAdmin,
     Path((id, pid)): Path<(CycleId, PersonId)>,
 ) -> AppResult<Response> {
-    let sheet = state.services.sheet_for_organizer(&a.caller, id, pid).await?;
-    let cycle = state.services.cycle_get(&a.caller, id).await?;
+    let sheet = state.services.feedback.sheet_for_organizer(&a.caller, id, pid).await?;
+    let cycle = state.services.cycles.cycle_get(&a.caller, id).await?;
     let page = crumbs(Page::new(&state, &a.ctx, "sheet-title"), &cycle)
         .crumb("feedback-title", Some(&format!("/admin/cycles/{id}/feedback")))
         .crumb_text(sheet.number.clone(), None);
@@ -420,7 +420,7 @@ pub async fn organizer_docx(
     OrgAdmin(a): OrgAdmin,
     Path((id, pid)): Path<(CycleId, PersonId)>,
 ) -> AppResult<Response> {
-    let sheet = state.services.sheet_for_organizer(&a.caller, id, pid).await?;
+    let sheet = state.services.feedback.sheet_for_organizer(&a.caller, id, pid).await?;
     Ok(crate::sheet::download(docx_of(a.ctx.lang, &sheet)?, DOCX, &docx_name(&sheet)))
 }
 
@@ -434,7 +434,7 @@ struct MineView {
 }
 
 pub async fn mine(State(state): State<AppState>, a: Auth) -> AppResult<Response> {
-    let sheets = state.services.my_sheets(&a.caller).await?;
+    let sheets = state.services.feedback.my_sheets(&a.caller).await?;
     Ok(render(&MineView { page: Page::new(&state, &a.ctx, "my-feedback-title"), sheets }))
 }
 
@@ -444,7 +444,7 @@ pub async fn my_sheet(
     Path(cycle): Path<CycleId>,
     Query(q): Query<crate::views::FlashQuery>,
 ) -> AppResult<Response> {
-    let sheet = state.services.my_sheet(&a.caller, cycle).await?;
+    let sheet = state.services.feedback.my_sheet(&a.caller, cycle).await?;
     let page = Page::new(&state, &a.ctx, "sheet-title")
         .crumb("my-feedback-title", Some("/my/feedback"))
         .crumb_text(sheet.number.clone(), None)
@@ -454,11 +454,11 @@ pub async fn my_sheet(
 }
 
 pub async fn acknowledge(State(state): State<AppState>, a: Auth, Path(cycle): Path<CycleId>) -> AppResult<Response> {
-    state.services.sheet_acknowledge(&a.caller, cycle).await?;
+    state.services.feedback.sheet_acknowledge(&a.caller, cycle).await?;
     Ok(Redirect::to(&format!("/my/feedback/{cycle}?flash=sheet-acknowledged")).into_response())
 }
 
 pub async fn my_docx(State(state): State<AppState>, a: Auth, Path(cycle): Path<CycleId>) -> AppResult<Response> {
-    let sheet = state.services.my_sheet(&a.caller, cycle).await?;
+    let sheet = state.services.feedback.my_sheet(&a.caller, cycle).await?;
     Ok(crate::sheet::download(docx_of(a.ctx.lang, &sheet)?, DOCX, &docx_name(&sheet)))
 }

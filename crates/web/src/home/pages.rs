@@ -49,7 +49,7 @@ pub async fn home(State(state): State<AppState>, a: Auth, Query(q): Query<HomeQu
     let mut stats = Vec::new();
     let mut recent = Vec::new();
     if actor.is_org_admin() {
-        let n = svc.admin_counts(&a.caller).await?;
+        let n = svc.accounts.admin_counts(&a.caller).await?;
         let stat = |key: &str, value: u64, href| Stat { label: lang.t(key), value: value.to_string(), href };
         stats = vec![
             stat("stat-org-units", n.units, "/admin/org"),
@@ -57,7 +57,7 @@ pub async fn home(State(state): State<AppState>, a: Auth, Query(q): Query<HomeQu
             stat("stat-accounts", n.accounts, "/admin/accounts"),
             stat("stat-locked", n.locked, "/admin/accounts"),
         ];
-        recent = svc.audit_list(&a.caller, AuditFilter { limit: 8, ..Default::default() }).await?;
+        recent = svc.audit.audit_list(&a.caller, AuditFilter { limit: 8, ..Default::default() }).await?;
     }
     let person_line = Some(
         [actor.unit_name.clone().unwrap_or_default(), actor.post.clone()]
@@ -76,7 +76,7 @@ pub async fn home(State(state): State<AppState>, a: Auth, Query(q): Query<HomeQu
         })
         .collect();
     let scopes = actor.scopes.iter().filter(|s| s.role == Role::OrganizerAdmin).map(|s| s.unit_name.clone()).collect();
-    let tasks = svc.my_tasks(&a.caller).await?;
+    let tasks = svc.reports.my_tasks(&a.caller).await?;
     let tasks = tasks
         .into_iter()
         .map(|t| match t {

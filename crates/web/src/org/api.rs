@@ -57,7 +57,7 @@ pub async fn list(
     OrgAdmin(a): OrgAdmin,
     Query(p): Query<ListParams>,
 ) -> AppResult<Json<Vec<OrgUnitDto>>> {
-    let units = state.services.org_tree(&a.caller, p.include_inactive).await?;
+    let units = state.services.org.org_tree(&a.caller, p.include_inactive).await?;
     Ok(Json(units.into_iter().map(Into::into).collect()))
 }
 
@@ -90,7 +90,7 @@ pub async fn create(
     OrgAdmin(a): OrgAdmin,
     Json(b): Json<OrgUnitBody>,
 ) -> AppResult<(StatusCode, Json<OrgUnitDto>)> {
-    let u = state.services.org_create(&a.caller, b.parent_id.map(OrgUnitId), &b.input()).await?;
+    let u = state.services.org.org_create(&a.caller, b.parent_id.map(OrgUnitId), &b.input()).await?;
     Ok((StatusCode::CREATED, Json(u.into())))
 }
 
@@ -101,7 +101,7 @@ pub async fn get_one(
     OrgAdmin(a): OrgAdmin,
     Path(id): Path<OrgUnitId>,
 ) -> AppResult<Json<OrgUnitDto>> {
-    Ok(Json(state.services.org_get(&a.caller, id).await?.into()))
+    Ok(Json(state.services.org.org_get(&a.caller, id).await?.into()))
 }
 
 #[utoipa::path(put, path = "/api/v1/org-units/{id}", tag = "org-units", params(("id" = i64, Path)), request_body = OrgUnitBody,
@@ -112,7 +112,7 @@ pub async fn update(
     Path(id): Path<OrgUnitId>,
     Json(b): Json<OrgUnitBody>,
 ) -> AppResult<Json<OrgUnitDto>> {
-    Ok(Json(state.services.org_update(&a.caller, id, &b.input()).await?.into()))
+    Ok(Json(state.services.org.org_update(&a.caller, id, &b.input()).await?.into()))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -129,7 +129,7 @@ pub async fn move_unit(
     Path(id): Path<OrgUnitId>,
     Json(b): Json<MoveBody>,
 ) -> AppResult<Json<OrgUnitDto>> {
-    Ok(Json(state.services.org_move(&a.caller, id, b.parent_id.map(OrgUnitId)).await?.into()))
+    Ok(Json(state.services.org.org_move(&a.caller, id, b.parent_id.map(OrgUnitId)).await?.into()))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -145,5 +145,5 @@ pub async fn set_active(
     Path(id): Path<OrgUnitId>,
     Json(b): Json<ActiveBody>,
 ) -> AppResult<Json<OrgUnitDto>> {
-    Ok(Json(state.services.org_set_active(&a.caller, id, b.active).await?.into()))
+    Ok(Json(state.services.org.org_set_active(&a.caller, id, b.active).await?.into()))
 }

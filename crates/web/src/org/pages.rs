@@ -76,7 +76,7 @@ pub async fn list(
     Query(q): Query<ListQuery>,
 ) -> AppResult<Response> {
     let show_inactive = q.inactive.is_some();
-    let units = state.services.org_tree(&a.caller, show_inactive).await?;
+    let units = state.services.org.org_tree(&a.caller, show_inactive).await?;
     let page = Page::new(&state, &a.ctx, "org-title").crumb("nav-org", None).flash(q.flash.as_deref());
     Ok(render(&ListView { page, rows: rows(a.ctx.lang, units), show_inactive }))
 }
@@ -137,7 +137,7 @@ pub async fn new_form(
     OrgAdmin(a): OrgAdmin,
     Query(q): Query<NewQuery>,
 ) -> AppResult<Response> {
-    let parents = state.services.org_tree(&a.caller, false).await?;
+    let parents = state.services.org.org_tree(&a.caller, false).await?;
     let form = UnitForm { parent_id: q.parent, kind: "other".into(), ..Default::default() };
     let page = Page::new(&state, &a.ctx, "org-new").crumb("nav-org", Some("/admin/org")).crumb("org-new", None);
     Ok(render(&FormView {
@@ -157,13 +157,13 @@ pub async fn create(
     Form(f): Form<UnitForm>,
 ) -> AppResult<Response> {
     let result = match parse_parent(f.parent_id.as_deref()) {
-        Ok(parent) => state.services.org_create(&a.caller, parent, &f.input()).await,
+        Ok(parent) => state.services.org.org_create(&a.caller, parent, &f.input()).await,
         Err(e) => Err(e),
     };
     match result {
         Ok(u) => Ok(Redirect::to(&format!("/admin/org/{}?flash=org-created", u.id)).into_response()),
         Err(CoreError::Invalid(errs)) => {
-            let parents = state.services.org_tree(&a.caller, false).await?;
+            let parents = state.services.org.org_tree(&a.caller, false).await?;
             let page = Page::new(&state, &a.ctx, "org-new").crumb("nav-org", Some("/admin/org")).crumb("org-new", None);
             let view = FormView {
                 page,
@@ -187,10 +187,10 @@ async fn edit_view(
     form: Option<UnitForm>,
     errors: FormErrors,
 ) -> AppResult<FormView> {
-    let unit = state.services.org_get(&a.caller, id).await?;
+    let unit = state.services.org.org_get(&a.caller, id).await?;
     // A unit can move anywhere in scope except into its own subtree.
     let parents: Vec<OrgUnit> =
-        state.services.org_tree(&a.caller, false).await?.into_iter().filter(|p| !unit.contains(p)).collect();
+        state.services.org.org_tree(&a.caller, false).await?.into_iter().filter(|p| !unit.contains(p)).collect();
     let form = form.unwrap_or_else(|| UnitForm {
         code: unit.code.clone(),
         name: unit.name.clone(),
@@ -230,7 +230,7 @@ pub async fn update(
     Path(id): Path<OrgUnitId>,
     Form(f): Form<UnitForm>,
 ) -> AppResult<Response> {
-    match state.services.org_update(&a.caller, id, &f.input()).await {
+    match state.services.org.org_update(&a.caller, id, &f.input()).await {
         Ok(_) => Ok(Redirect::to(&format!("/admin/org/{id}?flash=org-saved")).into_response()),
         Err(CoreError::Invalid(errs)) => {
             let view = edit_view(&state, &a, id, Some(f), FormErrors::from_fields(a.ctx.lang, &errs)).await?;
@@ -252,7 +252,7 @@ pub async fn move_unit(
     Form(f): Form<MoveForm>,
 ) -> AppResult<Response> {
     let result = match parse_parent(f.parent_id.as_deref()) {
-        Ok(parent) => state.services.org_move(&a.caller, id, parent).await,
+        Ok(parent) => state.services.org.org_move(&a.caller, id, parent).await,
         Err(e) => Err(e),
     };
     match result {
@@ -277,7 +277,7 @@ pub async fn set_active(
     Form(f): Form<ActiveForm>,
 ) -> AppResult<Response> {
     let active = f.active == "1";
-    match state.services.org_set_active(&a.caller, id, active).await {
+    match state.services.org.org_set_active(&a.caller, id, active).await {
         Ok(_) => {
             let flash = if active { "org-activated" } else { "org-deactivated" };
             Ok(Redirect::to(&format!("/admin/org/{id}?flash={flash}")).into_response())
@@ -315,7 +315,7 @@ fn columns(lang: Lang) -> Vec<Column> {
 }
 
 pub async fn template(State(state): State<AppState>, OrgAdmin(a): OrgAdmin) -> AppResult<Response> {
-    state.services.org_tree(&a.caller, false).await?; // access check
+    state.services.org.org_tree(&a.caller, false).await?; // access check
     let lang = a.ctx.lang;
     let example = vec![
         vec![
@@ -342,11 +342,11 @@ pub async fn template(State(state): State<AppState>, OrgAdmin(a): OrgAdmin) -> A
 
 pub async fn export(State(state): State<AppState>, OrgAdmin(a): OrgAdmin) -> AppResult<Response> {
     let lang = a.ctx.lang;
-    let units = state.services.org_tree(&a.caller, true).await?;
+    let units = state.services.org.org_tree(&a.caller, true).await?;
     // The parents of the caller's top units lie outside the scope; their codes
     // are still exported so that the file imports back as it is.
     let parents: Vec<OrgUnitId> = units.iter().filter_map(|u| u.parent_id).collect();
-    let mut codes = state.services.org_codes(&a.caller, &parents).await?;
+    let mut codes = state.services.org.org_codes(&a.caller, &parents).await?;
     codes.extend(units.iter().map(|u| (u.id, u.code.clone())));
     let data: Vec<Vec<String>> = units
         .iter()
@@ -363,11 +363,7 @@ pub async fn export(State(state): State<AppState>, OrgAdmin(a): OrgAdmin) -> App
         .collect();
     let bytes = kaoping_office::write_xlsx(&lang.t("org-sheet-name"), &columns(lang), &data)
         .map_err(|_| AppError::status(StatusCode::INTERNAL_SERVER_ERROR, "error-internal"))?;
-    state
-        .services
-        .store
-        .audit_append(&a.caller.audit("org.export", "org_unit:*").detail(format!("{} rows", data.len())))
-        .await?;
+    state.services.org.org_exported(&a.caller, data.len()).await?;
     Ok(xlsx(bytes, "org-units.xlsx"))
 }
 
@@ -384,7 +380,7 @@ fn import_view(state: &AppState, a: &Auth, report: Vec<ReportRow>, summary: Opti
 }
 
 pub async fn import_form(State(state): State<AppState>, OrgAdmin(a): OrgAdmin) -> AppResult<Response> {
-    state.services.org_tree(&a.caller, false).await?; // access check
+    state.services.org.org_tree(&a.caller, false).await?; // access check
     Ok(render(&import_view(&state, &a, Vec::new(), None)))
 }
 
@@ -432,7 +428,7 @@ pub async fn import_submit(
             r
         })
         .collect();
-    match state.services.org_import(&a.caller, &OrgImportInput { rows }).await {
+    match state.services.org.org_import(&a.caller, &OrgImportInput { rows }).await {
         Ok(out) => {
             let summary = lang
                 .t_args("import-done", &[("created", out.created.to_string()), ("updated", out.updated.to_string())]);

@@ -70,7 +70,7 @@ pub async fn list(
 ) -> AppResult<Json<PersonPage>> {
     let offset = AppError::in_range("offset", p.offset, 0, MAX_OFFSET)?;
     let limit = AppError::in_range("limit", p.limit.unwrap_or(50), 1, 500)?;
-    let (rows, total) = state.services.people_list(&a.caller, p.q, offset, limit).await?;
+    let (rows, total) = state.services.people.people_list(&a.caller, p.q, offset, limit).await?;
     Ok(Json(PersonPage { total, items: rows.into_iter().map(Into::into).collect() }))
 }
 
@@ -104,8 +104,8 @@ pub async fn create(
     OrgAdmin(a): OrgAdmin,
     Json(b): Json<PersonBody>,
 ) -> AppResult<(StatusCode, Json<PersonDto>)> {
-    let p = state.services.person_create(&a.caller, &b.input(), b.managed_by.map(OrgUnitId)).await?;
-    let row = state.services.person_get(&a.caller, p.id).await?;
+    let p = state.services.people.person_create(&a.caller, &b.input(), b.managed_by.map(OrgUnitId)).await?;
+    let row = state.services.people.person_get(&a.caller, p.id).await?;
     Ok((StatusCode::CREATED, Json(row.into())))
 }
 
@@ -116,7 +116,7 @@ pub async fn get_one(
     OrgAdmin(a): OrgAdmin,
     Path(id): Path<PersonId>,
 ) -> AppResult<Json<PersonDto>> {
-    Ok(Json(state.services.person_get(&a.caller, id).await?.into()))
+    Ok(Json(state.services.people.person_get(&a.caller, id).await?.into()))
 }
 
 #[utoipa::path(put, path = "/api/v1/people/{id}", tag = "people", params(("id" = i64, Path)), request_body = PersonBody,
@@ -127,6 +127,6 @@ pub async fn update(
     Path(id): Path<PersonId>,
     Json(b): Json<PersonBody>,
 ) -> AppResult<Json<PersonDto>> {
-    state.services.person_update(&a.caller, id, &b.input(), b.managed_by.map(OrgUnitId)).await?;
-    Ok(Json(state.services.person_get(&a.caller, id).await?.into()))
+    state.services.people.person_update(&a.caller, id, &b.input(), b.managed_by.map(OrgUnitId)).await?;
+    Ok(Json(state.services.people.person_get(&a.caller, id).await?.into()))
 }

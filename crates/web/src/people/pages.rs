@@ -16,7 +16,7 @@ use kaoping_core::error::CoreError;
 use kaoping_core::ids::{OrgUnitId, PersonId};
 use kaoping_core::people::PersonInput;
 use kaoping_core::ports::PersonRow;
-use kaoping_core::services::{AccountInput, Services};
+use kaoping_core::services::{AccountInput, AccountService};
 use serde::Deserialize;
 
 const PAGE_SIZE: u64 = 50;
@@ -48,7 +48,7 @@ pub async fn list(
 ) -> AppResult<Response> {
     let page_no = AppError::in_range("page", q.page.unwrap_or(1), 1, MAX_PAGE)?;
     let (rows, total) =
-        state.services.people_list(&a.caller, q.q.clone(), (page_no - 1) * PAGE_SIZE, PAGE_SIZE).await?;
+        state.services.people.people_list(&a.caller, q.q.clone(), (page_no - 1) * PAGE_SIZE, PAGE_SIZE).await?;
     let page = Page::new(&state, &a.ctx, "people-title").crumb("nav-people", None).flash(q.flash.as_deref());
     let pages = total.div_ceil(PAGE_SIZE).max(1);
     Ok(render(&ListView { page, rows, q: q.q.unwrap_or_default(), total, page_no, pages }))
@@ -99,7 +99,7 @@ struct FormView {
 }
 
 async fn units(state: &AppState, a: &Auth) -> AppResult<Vec<TreeRow>> {
-    Ok(crate::org::pages::rows(a.ctx.lang, state.services.org_tree(&a.caller, false).await?))
+    Ok(crate::org::pages::rows(a.ctx.lang, state.services.org.org_tree(&a.caller, false).await?))
 }
 
 fn roles(a: &Auth) -> Vec<RoleOption> {
@@ -136,7 +136,7 @@ async fn form_view(
 }
 
 pub async fn new_form(State(state): State<AppState>, OrgAdmin(a): OrgAdmin) -> AppResult<Response> {
-    state.services.org_tree(&a.caller, false).await?; // access check
+    state.services.org.org_tree(&a.caller, false).await?; // access check
     Ok(render(&form_view(&state, &a, None, PersonForm::default(), FormErrors::default()).await?))
 }
 
@@ -145,7 +145,7 @@ pub async fn create(
     OrgAdmin(a): OrgAdmin,
     Form(f): Form<PersonForm>,
 ) -> AppResult<Response> {
-    match state.services.person_create(&a.caller, &f.input(), f.managed_by()).await {
+    match state.services.people.person_create(&a.caller, &f.input(), f.managed_by()).await {
         Ok(p) => Ok(Redirect::to(&format!("/admin/people/{}?flash=person-created", p.id)).into_response()),
         Err(CoreError::Invalid(errs)) => {
             let view = form_view(&state, &a, None, f, FormErrors::from_fields(a.ctx.lang, &errs)).await?;
@@ -171,7 +171,7 @@ pub async fn edit_form(
     Path(id): Path<PersonId>,
     Query(q): Query<FlashQuery>,
 ) -> AppResult<Response> {
-    let p = state.services.person_get(&a.caller, id).await?;
+    let p = state.services.people.person_get(&a.caller, id).await?;
     if !a.caller.actor.is_org_admin() {
         return Err(state.services.deny(&a.caller, "person.view", format!("person:{id}")).await.into());
     }
@@ -187,10 +187,10 @@ pub async fn update(
     Path(id): Path<PersonId>,
     Form(f): Form<PersonForm>,
 ) -> AppResult<Response> {
-    match state.services.person_update(&a.caller, id, &f.input(), f.managed_by()).await {
+    match state.services.people.person_update(&a.caller, id, &f.input(), f.managed_by()).await {
         Ok(_) => Ok(Redirect::to(&format!("/admin/people/{id}?flash=person-saved")).into_response()),
         Err(CoreError::Invalid(errs)) => {
-            let p = state.services.person_get(&a.caller, id).await?;
+            let p = state.services.people.person_get(&a.caller, id).await?;
             let view = form_view(&state, &a, Some(p), f, FormErrors::from_fields(a.ctx.lang, &errs)).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&view)).into_response())
         }
@@ -222,17 +222,17 @@ pub async fn create_account(
     RawForm(body): RawForm,
 ) -> AppResult<Response> {
     let (username, grants) = parse_account_form(&body);
-    let result = match Services::parse_grants(&grants) {
-        Ok(grants) => state.services.account_create(&a.caller, id, &AccountInput { username, grants }).await,
+    let result = match AccountService::parse_grants(&grants) {
+        Ok(grants) => state.services.accounts.account_create(&a.caller, id, &AccountInput { username, grants }).await,
         Err(e) => Err(e),
     };
-    let p = state.services.person_get(&a.caller, id).await?;
+    let p = state.services.people.person_get(&a.caller, id).await?;
     let form = form_of(&p);
     let mut view = form_view(&state, &a, Some(p), form, FormErrors::default()).await?;
     match result {
         Ok(created) => {
             // The one-time password is shown on this page only, never in a URL.
-            view.person = Some(state.services.person_get(&a.caller, id).await?);
+            view.person = Some(state.services.people.person_get(&a.caller, id).await?);
             view.created = Some((created.username, created.temporary_password));
             Ok(render(&view))
         }

@@ -186,7 +186,7 @@ pub async fn plan(
     OrgAdmin(a): OrgAdmin,
     Path((id, person)): Cp,
 ) -> AppResult<Json<PlanDto>> {
-    Ok(Json(state.services.plan_for_organizer(&a.caller, CycleId(id), PersonId(person)).await?.into()))
+    Ok(Json(state.services.rectification.plan_for_organizer(&a.caller, CycleId(id), PersonId(person)).await?.into()))
 }
 
 #[utoipa::path(post, path = "/api/v1/cycles/{id}/subjects/{person}/plan/review", tag = "rectification",
@@ -198,7 +198,7 @@ pub async fn review(
     Path((id, person)): Cp,
     Json(b): Json<ReviewBody>,
 ) -> AppResult<StatusCode> {
-    state.services.plan_review(&a.caller, CycleId(id), PersonId(person), b.approve, &b.comment).await?;
+    state.services.rectification.plan_review(&a.caller, CycleId(id), PersonId(person), b.approve, &b.comment).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -211,7 +211,7 @@ pub async fn sign_off(
     Path((id, person)): Cp,
     Json(b): Json<SignOffBody>,
 ) -> AppResult<StatusCode> {
-    state.services.sign_off(&a.caller, CycleId(id), PersonId(person), b.target()?, &b.note).await?;
+    state.services.rectification.sign_off(&a.caller, CycleId(id), PersonId(person), b.target()?, &b.note).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -224,14 +224,14 @@ pub async fn reopen(
     Path((id, person)): Cp,
     Json(b): Json<SignOffBody>,
 ) -> AppResult<StatusCode> {
-    state.services.reopen(&a.caller, CycleId(id), PersonId(person), b.target()?, &b.note).await?;
+    state.services.rectification.reopen(&a.caller, CycleId(id), PersonId(person), b.target()?, &b.note).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 #[utoipa::path(get, path = "/api/v1/my/feedback/{cycle}/plan", tag = "rectification", params(("cycle" = i64, Path)),
     responses((status = 200, body = PlanDto)))]
 pub async fn my_plan(State(state): State<AppState>, a: Auth, Path(cycle): Path<CycleId>) -> AppResult<Json<PlanDto>> {
-    Ok(Json(state.services.my_plan(&a.caller, cycle).await?.into()))
+    Ok(Json(state.services.rectification.my_plan(&a.caller, cycle).await?.into()))
 }
 
 #[utoipa::path(post, path = "/api/v1/my/feedback/{cycle}/plan/measures", tag = "rectification", params(("cycle" = i64, Path)),
@@ -244,7 +244,7 @@ pub async fn add_measure(
     body: axum::body::Bytes,
 ) -> AppResult<(StatusCode, Json<MeasureDto>)> {
     // Only the subject gets as far as the body (others: an audited 403).
-    state.services.my_sheet(&a.caller, cycle).await?;
+    state.services.feedback.my_sheet(&a.caller, cycle).await?;
     let b: MeasureBody = parse(&body)?;
     let input = MeasureInput {
         problem_id: b.problem_id.to_string(),
@@ -256,14 +256,14 @@ pub async fn add_measure(
         kpi_baseline: b.kpi_baseline,
         kpi_target: b.kpi_target,
     };
-    let m = state.services.measure_add(&a.caller, cycle, &input).await?;
+    let m = state.services.rectification.measure_add(&a.caller, cycle, &input).await?;
     Ok((StatusCode::CREATED, Json((&m).into())))
 }
 
 #[utoipa::path(post, path = "/api/v1/my/feedback/{cycle}/plan/submit", tag = "rectification", params(("cycle" = i64, Path)),
     responses((status = 204), (status = 422, body = crate::api::Problem, description = "a problem without a measure")))]
 pub async fn submit(State(state): State<AppState>, a: Auth, Path(cycle): Path<CycleId>) -> AppResult<StatusCode> {
-    state.services.plan_submit(&a.caller, cycle).await?;
+    state.services.rectification.plan_submit(&a.caller, cycle).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -276,10 +276,10 @@ pub async fn progress(
     Path((cycle, measure)): Cp,
     body: axum::body::Bytes,
 ) -> AppResult<(StatusCode, Json<ProgressDto>)> {
-    state.services.my_sheet(&a.caller, CycleId(cycle)).await?;
+    state.services.feedback.my_sheet(&a.caller, CycleId(cycle)).await?;
     let b: ProgressBody = parse(&body)?;
     let input = ProgressInput { text: b.text, percent: b.percent.to_string(), kpi_value: b.kpi_value };
-    let r = state.services.progress_add(&a.caller, CycleId(cycle), measure, &input, vec![]).await?;
+    let r = state.services.rectification.progress_add(&a.caller, CycleId(cycle), measure, &input, vec![]).await?;
     Ok((StatusCode::CREATED, Json((&r).into())))
 }
 
@@ -323,7 +323,7 @@ pub async fn ledger(
         overdue: q.overdue,
         name: q.name.filter(|n| !n.trim().is_empty()),
     };
-    let l = state.services.ledger(&a.caller, id, &f).await?;
+    let l = state.services.rectification.ledger(&a.caller, id, &f).await?;
     Ok(Json(
         l.rows
             .into_iter()

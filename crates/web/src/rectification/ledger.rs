@@ -134,9 +134,10 @@ pub async fn show(
         let to = format!("/admin/cycles/{other}/ledger?{}", q.query());
         return Ok(axum::response::Redirect::to(&to).into_response());
     }
-    let l = state.services.ledger(&a.caller, id, &q.filter()).await?;
+    let l = state.services.rectification.ledger(&a.caller, id, &q.filter()).await?;
     let cycles = state
         .services
+        .cycles
         .cycles_list(&a.caller)
         .await?
         .into_iter()
@@ -182,7 +183,7 @@ pub async fn xlsx(
     Query(q): Query<LedgerQuery>,
 ) -> AppResult<Response> {
     let lang = a.ctx.lang;
-    let l = state.services.ledger(&a.caller, id, &q.filter()).await?;
+    let l = state.services.rectification.ledger(&a.caller, id, &q.filter()).await?;
     let columns = vec![
         Column::new(lang.t("person-name"), 10.0),
         Column::new(lang.t("subject-category"), 16.0),

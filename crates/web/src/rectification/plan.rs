@@ -142,7 +142,7 @@ pub async fn mine(
     Path(cycle): Path<CycleId>,
     Query(q): Query<crate::views::FlashQuery>,
 ) -> AppResult<Response> {
-    let p = state.services.my_plan(&a.caller, cycle).await?;
+    let p = state.services.rectification.my_plan(&a.caller, cycle).await?;
     let page = own_page(&state, &a, &p, q.flash.as_deref());
     Ok(render(&PlanView::new(page, p, true, FormErrors::default())))
 }
@@ -155,7 +155,7 @@ async fn refused(
     failed: MeasureInput,
     errs: &[kaoping_core::FieldError],
 ) -> AppResult<Response> {
-    let p = state.services.my_plan(&a.caller, cycle).await?;
+    let p = state.services.rectification.my_plan(&a.caller, cycle).await?;
     let page = own_page(state, a, &p, None);
     let errors = FormErrors::from_fields(a.ctx.lang, errs);
     let v = PlanView { failed: Some(failed), ..PlanView::new(page, p, true, errors) };
@@ -168,7 +168,7 @@ pub async fn measure_add(
     Path(cycle): Path<CycleId>,
     Form(f): Form<MeasureInput>,
 ) -> AppResult<Response> {
-    match state.services.measure_add(&a.caller, cycle, &f).await {
+    match state.services.rectification.measure_add(&a.caller, cycle, &f).await {
         Ok(m) => {
             Ok(Redirect::to(&format!("/my/feedback/{cycle}/plan?flash=measure-saved#measure-{}", m.id)).into_response())
         }
@@ -183,7 +183,7 @@ pub async fn measure_update(
     Path((cycle, id)): Path<(CycleId, i64)>,
     Form(f): Form<MeasureInput>,
 ) -> AppResult<Response> {
-    match state.services.measure_update(&a.caller, cycle, id, &f).await {
+    match state.services.rectification.measure_update(&a.caller, cycle, id, &f).await {
         Ok(_) => {
             Ok(Redirect::to(&format!("/my/feedback/{cycle}/plan?flash=measure-saved#measure-{id}")).into_response())
         }
@@ -197,12 +197,12 @@ pub async fn measure_delete(
     a: Auth,
     Path((cycle, id)): Path<(CycleId, i64)>,
 ) -> AppResult<Response> {
-    state.services.measure_delete(&a.caller, cycle, id).await?;
+    state.services.rectification.measure_delete(&a.caller, cycle, id).await?;
     Ok(Redirect::to(&format!("/my/feedback/{cycle}/plan?flash=measure-deleted")).into_response())
 }
 
 pub async fn submit(State(state): State<AppState>, a: Auth, Path(cycle): Path<CycleId>) -> AppResult<Response> {
-    match state.services.plan_submit(&a.caller, cycle).await {
+    match state.services.rectification.plan_submit(&a.caller, cycle).await {
         Ok(_) => Ok(Redirect::to(&format!("/my/feedback/{cycle}/plan?flash=plan-submitted")).into_response()),
         Err(CoreError::Invalid(errs)) => refused(&state, &a, cycle, MeasureInput::default(), &errs).await,
         Err(e) => Err(e.into()),
@@ -229,7 +229,7 @@ pub async fn organizer(
     Path((id, pid)): Path<(CycleId, PersonId)>,
     Query(q): Query<crate::views::FlashQuery>,
 ) -> AppResult<Response> {
-    let p = state.services.plan_for_organizer(&a.caller, id, pid).await?;
+    let p = state.services.rectification.plan_for_organizer(&a.caller, id, pid).await?;
     let page = organizer_page(&state, &a, &p, q.flash.as_deref());
     Ok(render(&PlanView::new(page, p, false, FormErrors::default())))
 }
@@ -241,13 +241,13 @@ pub async fn review(
     Form(f): Form<crate::reports::pages::ReviewForm>,
 ) -> AppResult<Response> {
     let approve = f.decision == "approve";
-    match state.services.plan_review(&a.caller, id, pid, approve, &f.comment).await {
+    match state.services.rectification.plan_review(&a.caller, id, pid, approve, &f.comment).await {
         Ok(_) => {
             let flash = if approve { "plan-approved" } else { "plan-returned" };
             Ok(Redirect::to(&format!("/admin/cycles/{id}/feedback/{pid}/plan?flash={flash}")).into_response())
         }
         Err(CoreError::Invalid(errs)) => {
-            let p = state.services.plan_for_organizer(&a.caller, id, pid).await?;
+            let p = state.services.rectification.plan_for_organizer(&a.caller, id, pid).await?;
             let page = organizer_page(&state, &a, &p, None);
             let errors = FormErrors::from_fields(a.ctx.lang, &errs);
             let v = PlanView::new(page, p, false, errors);

@@ -50,7 +50,7 @@ fn check_files(files: Vec<(String, Vec<u8>)>, max: usize) -> Result<Vec<NewEvide
         match kaoping_office::docs::check_evidence(&name, &data, max) {
             Ok(media) => {
                 let name: String = name.chars().filter(|c| !c.is_control()).take(200).collect();
-                let digest = kaoping_core::reports::content_digest(&data);
+                let digest = kaoping_core::files::content_digest(&data);
                 out.push(NewEvidence { digest, name, media_type: media.into(), data });
             }
             Err(m) => errs.push(FieldError::new("files", m)),
@@ -66,7 +66,7 @@ pub async fn add(
     req: axum::extract::Request,
 ) -> AppResult<Response> {
     // Only the subject gets as far as the body (others: an audited 403).
-    state.services.my_sheet(&a.caller, cycle).await?;
+    state.services.feedback.my_sheet(&a.caller, cycle).await?;
     let mut mp = <Multipart as axum::extract::FromRequest<()>>::from_request(req, &())
         .await
         .map_err(|_| AppError::bad_request(Msg::new("err-upload")))?;
@@ -76,7 +76,9 @@ pub async fn add(
         .await
         .map_err(|_| AppError::status(StatusCode::INTERNAL_SERVER_ERROR, "error-internal"))?;
     let result = match checked {
-        Ok(files) => state.services.progress_add(&a.caller, cycle, measure, &input, files).await.map(|_| ()),
+        Ok(files) => {
+            state.services.rectification.progress_add(&a.caller, cycle, measure, &input, files).await.map(|_| ())
+        }
         Err(errs) => Err(CoreError::Invalid(errs)),
     };
     match result {
@@ -85,7 +87,7 @@ pub async fn add(
                 .into_response())
         }
         Err(CoreError::Invalid(errs)) => {
-            let p = state.services.my_plan(&a.caller, cycle).await?;
+            let p = state.services.rectification.my_plan(&a.caller, cycle).await?;
             let page = own_page(&state, &a, &p, None);
             let errors = FormErrors::from_fields(a.ctx.lang, &errs);
             let v = crate::rectification::plan::PlanView::new(page, p, true, errors).with_progress(measure, input);
@@ -100,7 +102,7 @@ pub async fn my_file(
     a: Auth,
     Path((cycle, file)): Path<(CycleId, i64)>,
 ) -> AppResult<Response> {
-    let (f, blob) = state.services.my_evidence(&a.caller, cycle, file).await?;
+    let (f, blob) = state.services.rectification.my_evidence(&a.caller, cycle, file).await?;
     Ok(crate::reports::reader::file_response(&f.name, blob))
 }
 
@@ -109,7 +111,7 @@ pub async fn organizer_file(
     OrgAdmin(a): OrgAdmin,
     Path((id, pid, file)): Path<(CycleId, PersonId, i64)>,
 ) -> AppResult<Response> {
-    let (f, blob) = state.services.evidence(&a.caller, id, pid, file).await?;
+    let (f, blob) = state.services.rectification.evidence(&a.caller, id, pid, file).await?;
     Ok(crate::reports::reader::file_response(&f.name, blob))
 }
 
@@ -147,9 +149,9 @@ async fn sign(
     let target = f.target()?;
     let (cycle, subject) = (CycleId(id), PersonId(pid));
     let done = if reopen {
-        state.services.reopen(&a.caller, cycle, subject, target, &f.note).await
+        state.services.rectification.reopen(&a.caller, cycle, subject, target, &f.note).await
     } else {
-        state.services.sign_off(&a.caller, cycle, subject, target, &f.note).await
+        state.services.rectification.sign_off(&a.caller, cycle, subject, target, &f.note).await
     };
     match done {
         Ok(()) => {
@@ -157,7 +159,7 @@ async fn sign(
             Ok(Redirect::to(&format!("/admin/cycles/{id}/feedback/{pid}/plan?flash={flash}")).into_response())
         }
         Err(CoreError::Invalid(errs)) => {
-            let p = state.services.plan_for_organizer(&a.caller, cycle, subject).await?;
+            let p = state.services.rectification.plan_for_organizer(&a.caller, cycle, subject).await?;
             let page = organizer_page(&state, &a, &p, None);
             let errors = FormErrors::from_fields(a.ctx.lang, &errs);
             let v = crate::rectification::plan::PlanView::new(page, p, false, errors);

@@ -34,7 +34,7 @@ pub async fn submissions(
     OrgAdmin(a): OrgAdmin,
     Path(id): Path<CycleId>,
 ) -> AppResult<Json<Vec<SubmissionDto>>> {
-    let s = state.services.submissions(&a.caller, id).await?;
+    let s = state.services.reports.submissions(&a.caller, id).await?;
     let now = state.services.clock.now();
     Ok(Json(
         s.rows
@@ -89,7 +89,7 @@ pub async fn report(
     OrgAdmin(a): OrgAdmin,
     Path((id, person)): Path<(CycleId, PersonId)>,
 ) -> AppResult<Json<ReportDto>> {
-    let r = state.services.report_for_organizer(&a.caller, id, person).await?;
+    let r = state.services.reports.report_for_organizer(&a.caller, id, person).await?;
     let rep = r.report.ok_or(kaoping_core::CoreError::NotFound("report"))?;
     Ok(Json(ReportDto {
         person_id: person.0,
@@ -137,7 +137,7 @@ pub async fn reading(
     OrgAdmin(a): OrgAdmin,
     Path(id): Path<CycleId>,
 ) -> AppResult<Json<Vec<CoverageDto>>> {
-    let (_, cov) = state.services.reading_coverage(&a.caller, id).await?;
+    let (_, cov) = state.services.reports.reading_coverage(&a.caller, id).await?;
     Ok(Json(
         cov.into_iter()
             .map(|c| CoverageDto {

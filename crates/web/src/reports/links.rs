@@ -39,7 +39,7 @@ pub async fn list(
     Path(id): Path<CycleId>,
     Query(q): Query<crate::views::FlashQuery>,
 ) -> AppResult<Response> {
-    let (cycle, links) = state.services.links_list(&a.caller, id).await?;
+    let (cycle, links) = state.services.reports.links_list(&a.caller, id).await?;
     let issued = links.iter().filter(|l| l.link_id.is_some()).count();
     let used = links.iter().filter(|l| l.first_used_at.is_some()).count();
     let links = links.into_iter().map(|l| (l.clone(), cycle.scheme.group_label(&l.group))).collect();
@@ -131,11 +131,11 @@ pub async fn issue(
     Form(f): Form<IssueForm>,
 ) -> AppResult<Response> {
     let which = if f.which == "all" { IssueFor::All } else { IssueFor::Missing };
-    let issued = state.services.links_issue(&a.caller, id, which).await?;
+    let issued = state.services.reports.links_issue(&a.caller, id, which).await?;
     if issued.is_empty() {
         return Ok(Redirect::to(&format!("/admin/cycles/{id}/links?flash=links-none")).into_response());
     }
-    let cycle = state.services.cycle_get(&a.caller, id).await?;
+    let cycle = state.services.cycles.cycle_get(&a.caller, id).await?;
     let base = base_url(&state, &headers);
     let cards = tokio::task::spawn_blocking({
         let cycle = cycle.clone();
@@ -153,8 +153,8 @@ pub async fn reissue(
     Path((id, pid)): Path<(CycleId, PersonId)>,
     headers: HeaderMap,
 ) -> AppResult<Response> {
-    let issued = state.services.links_issue(&a.caller, id, IssueFor::One(pid)).await?;
-    let cycle = state.services.cycle_get(&a.caller, id).await?;
+    let issued = state.services.reports.links_issue(&a.caller, id, IssueFor::One(pid)).await?;
+    let cycle = state.services.cycles.cycle_get(&a.caller, id).await?;
     let cards = cards(&base_url(&state, &headers), &cycle, issued);
     Ok(sheet(&state, &a.ctx, cycle, cards, true))
 }
@@ -164,7 +164,7 @@ pub async fn revoke(
     OrgAdmin(a): OrgAdmin,
     Path((id, pid)): Path<(CycleId, PersonId)>,
 ) -> AppResult<Response> {
-    state.services.link_revoke(&a.caller, id, pid).await?;
+    state.services.reports.link_revoke(&a.caller, id, pid).await?;
     Ok(Redirect::to(&format!("/admin/cycles/{id}/links?flash=link-revoked")).into_response())
 }
 
@@ -187,7 +187,7 @@ pub async fn open(State(state): State<AppState>, ctx: Ctx, Path(token): Path<Str
     let client = ctx.client.clone().unwrap_or_default();
     let well_formed = token.len() == 40 && token.bytes().all(|b| b.is_ascii_hexdigit());
     let result = if well_formed {
-        state.services.link_exchange(&token, ctx.client.clone()).await
+        state.services.reports.link_exchange(&token, ctx.client.clone()).await
     } else {
         Err(CoreError::NotFound("link"))
     };

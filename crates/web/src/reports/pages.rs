@@ -42,6 +42,7 @@ struct MineView {
 pub async fn mine(State(state): State<AppState>, a: Auth) -> AppResult<Response> {
     let rows = state
         .services
+        .reports
         .my_reports(&a.caller)
         .await?
         .into_iter()
@@ -102,7 +103,7 @@ async fn edit_view(
     body: Option<String>,
     errors: FormErrors,
 ) -> AppResult<EditView> {
-    let carry = state.services.carry_over(&r.cycle, r.subject.person_id).await?;
+    let carry = state.services.rectification.carry_over(&r.cycle, r.subject.person_id).await?;
     let body = body.unwrap_or_else(|| match &r.report {
         Some(rep) => rep.body_html.clone(),
         None => template_body(&r.cycle.settings.report_template) + &carry_over_html(a.ctx.lang, &carry),
@@ -131,7 +132,7 @@ pub async fn edit(
     Path(cycle): Path<CycleId>,
     Query(q): Query<FlashQuery>,
 ) -> AppResult<Response> {
-    let r = state.services.my_report(&a.caller, cycle).await?;
+    let r = state.services.reports.my_report(&a.caller, cycle).await?;
     let mut view = edit_view(&state, &a, r, None, FormErrors::default()).await?;
     view.page = view.page.flash(q.flash.as_deref());
     Ok(render(&view))
@@ -168,7 +169,7 @@ pub async fn save(
     req: axum::extract::Request,
 ) -> AppResult<Response> {
     // Only the subject gets as far as the body (others: an audited 403).
-    state.services.my_report(&a.caller, cycle).await?;
+    state.services.reports.my_report(&a.caller, cycle).await?;
     let mut mp = <Multipart as axum::extract::FromRequest<()>>::from_request(req, &())
         .await
         .map_err(|_| AppError::bad_request(Msg::new("err-upload")))?;
@@ -195,7 +196,7 @@ pub async fn save(
                     })
                 }
                 Err(msg) => {
-                    let r = state.services.my_report(&a.caller, cycle).await?;
+                    let r = state.services.reports.my_report(&a.caller, cycle).await?;
                     let errors = FormErrors::from_fields(a.ctx.lang, &[kaoping_core::FieldError::new("file", msg)]);
                     let view = edit_view(&state, &a, r, Some(body), errors).await?;
                     return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&view)).into_response());
@@ -206,13 +207,13 @@ pub async fn save(
         None => AttachmentChange::Keep,
     };
     let save = ReportSave { body_html: body.clone(), attachment, submit };
-    match state.services.report_save(&a.caller, cycle, save).await {
+    match state.services.reports.report_save(&a.caller, cycle, save).await {
         Ok(_) => {
             let flash = if submit { "report-submitted" } else { "report-saved" };
             Ok(Redirect::to(&format!("/my/reports/{cycle}?flash={flash}")).into_response())
         }
         Err(CoreError::Invalid(errs)) => {
-            let r = state.services.my_report(&a.caller, cycle).await?;
+            let r = state.services.reports.my_report(&a.caller, cycle).await?;
             let view = edit_view(&state, &a, r, Some(body), FormErrors::from_fields(a.ctx.lang, &errs)).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&view)).into_response())
         }
@@ -222,7 +223,7 @@ pub async fn save(
 
 pub async fn own_file(State(state): State<AppState>, a: Auth, Path(cycle): Path<CycleId>) -> AppResult<Response> {
     let person = a.caller.actor.person_id;
-    let (name, blob) = state.services.report_file(&a.caller, cycle, person).await?;
+    let (name, blob) = state.services.reports.report_file(&a.caller, cycle, person).await?;
     Ok(file_response(&name, blob))
 }
 
@@ -273,11 +274,11 @@ pub async fn submissions(
     Path(id): Path<CycleId>,
     Query(q): Query<SubmissionQuery>,
 ) -> AppResult<Response> {
-    let s = state.services.submissions(&a.caller, id).await?;
+    let s = state.services.reports.submissions(&a.caller, id).await?;
     let found: Option<std::collections::HashSet<PersonId>> = if q.q.trim().is_empty() {
         None
     } else {
-        Some(state.services.reports_search(&a.caller, id, &q.q).await?.into_iter().collect())
+        Some(state.services.reports.reports_search(&a.caller, id, &q.q).await?.into_iter().collect())
     };
     let now = state.services.clock.now();
     let mut groups: Vec<(CategoryCount, Vec<SubmissionRow>)> = s
@@ -341,8 +342,8 @@ async fn review_view(
     pid: PersonId,
     errors: FormErrors,
 ) -> AppResult<ReviewView> {
-    let r = state.services.report_for_organizer(&a.caller, id, pid).await?;
-    let carry = state.services.carry_over(&r.cycle, r.subject.person_id).await?;
+    let r = state.services.reports.report_for_organizer(&a.caller, id, pid).await?;
+    let carry = state.services.rectification.carry_over(&r.cycle, r.subject.person_id).await?;
     let category = r.cycle.category_name(&r.subject.category);
     let chars = r.report.as_ref().map(|x| x.text_chars()).unwrap_or(0);
     let paragraphs = r
@@ -385,7 +386,7 @@ pub async fn review(
     Form(f): Form<ReviewForm>,
 ) -> AppResult<Response> {
     let accept = f.decision == "accept";
-    match state.services.report_review(&a.caller, id, pid, accept, &f.comment).await {
+    match state.services.reports.report_review(&a.caller, id, pid, accept, &f.comment).await {
         Ok(_) => {
             let flash = if accept { "report-accepted" } else { "report-returned" };
             Ok(Redirect::to(&format!("/admin/cycles/{id}/reports/{pid}?flash={flash}")).into_response())
@@ -403,7 +404,7 @@ pub async fn organizer_file(
     OrgAdmin(a): OrgAdmin,
     Path((id, pid)): Path<(CycleId, PersonId)>,
 ) -> AppResult<Response> {
-    let (name, blob) = state.services.report_file(&a.caller, id, pid).await?;
+    let (name, blob) = state.services.reports.report_file(&a.caller, id, pid).await?;
     Ok(file_response(&name, blob))
 }
 
@@ -446,7 +447,7 @@ pub async fn coverage(
     Path(id): Path<CycleId>,
 ) -> AppResult<Response> {
     let lang = a.ctx.lang;
-    let (cycle, cov) = state.services.reading_coverage(&a.caller, id).await?;
+    let (cycle, cov) = state.services.reports.reading_coverage(&a.caller, id).await?;
     let groups: Vec<GroupCoverage> = cycle
         .scheme
         .groups

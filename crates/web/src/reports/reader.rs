@@ -35,7 +35,7 @@ pub async fn reader_for(
     cycle: i64,
 ) -> AppResult<Result<Reader, Response>> {
     if let Some(token) = cookie(headers, LINK_COOKIE).filter(|t| !t.is_empty()) {
-        let r = state.services.reader_from_link(token, ctx.client.clone()).await?;
+        let r = state.services.reports.reader_from_link(token, ctx.client.clone()).await?;
         if let Some(r) = r.filter(|r| r.cycle_id == CycleId(cycle)) {
             return Ok(Ok(r));
         }
@@ -43,7 +43,7 @@ pub async fn reader_for(
     if let Some(caller) = ctx.caller().filter(|_| {
         ctx.session.as_ref().is_some_and(|s| !s.mfa_pending && !s.must_change_password && !s.must_enroll_totp)
     }) {
-        return Ok(Ok(state.services.reader_from_account(&caller, CycleId(cycle)).await?));
+        return Ok(Ok(state.services.reports.reader_from_account(&caller, CycleId(cycle)).await?));
     }
     if ctx.is_api {
         return Err(AppError::status(StatusCode::UNAUTHORIZED, "error-unauthenticated"));
@@ -110,7 +110,7 @@ pub(crate) fn reader_page(state: &AppState, ctx: &Ctx, title: &str, reader: &Rea
 /// Who is presenting now in `cycle` ("name（post）"), or empty.
 pub(crate) async fn presenting_of(state: &AppState, cycle: &Cycle) -> String {
     let Some(p) = cycle.voting.presenting else { return String::new() };
-    let Ok(snap) = state.services.cycle_snapshot(cycle.id).await else { return String::new() };
+    let Ok(snap) = state.services.cycles.cycle_snapshot(cycle.id).await else { return String::new() };
     snap.subjects
         .iter()
         .find(|s| s.person_id == p)
@@ -119,7 +119,7 @@ pub(crate) async fn presenting_of(state: &AppState, cycle: &Cycle) -> String {
 }
 
 pub async fn list(State(state): State<AppState>, ctx: Ctx, ReaderIn(reader): ReaderIn) -> AppResult<Response> {
-    let mut l = state.services.reading_list(&reader).await?;
+    let mut l = state.services.reports.reading_list(&reader).await?;
     let rows: Vec<Row> = l
         .subjects
         .iter()
@@ -168,7 +168,7 @@ async fn read_view(
     pid: PersonId,
     errors: FormErrors,
 ) -> AppResult<ReadView> {
-    let p = state.services.reading_page(reader, pid).await?;
+    let p = state.services.reports.reading_page(reader, pid).await?;
     let pos = p.order.iter().position(|s| *s == p.subject.person_id);
     let prev = pos.and_then(|i| i.checked_sub(1)).and_then(|i| p.order.get(i)).map(|s| s.0);
     let next = pos.and_then(|i| p.order.get(i + 1)).map(|s| s.0);
@@ -213,7 +213,7 @@ pub async fn note_add(
     ReaderIn(reader): ReaderIn,
     Form(f): Form<NoteForm>,
 ) -> AppResult<Response> {
-    match state.services.note_add(&reader, pid, &f.quote, &f.body).await {
+    match state.services.reports.note_add(&reader, pid, &f.quote, &f.body).await {
         Ok(n) => Ok(Redirect::to(&format!("/e/{cycle}/s/{pid}?flash=note-saved#note-{}", n.id)).into_response()),
         Err(CoreError::Invalid(errs)) => {
             let view = read_view(&state, &ctx, &reader, pid, FormErrors::from_fields(ctx.lang, &errs)).await?;
@@ -245,7 +245,7 @@ pub async fn note_update(
     ReaderIn(reader): ReaderIn,
     Form(f): Form<NoteEdit>,
 ) -> AppResult<Response> {
-    state.services.note_update(&reader, nid, &f.body).await?;
+    state.services.reports.note_update(&reader, nid, &f.body).await?;
     Ok(Redirect::to(&format!("{}?flash=note-saved", back_to(cycle, &f.back))).into_response())
 }
 
@@ -255,7 +255,7 @@ pub async fn note_delete(
     ReaderIn(reader): ReaderIn,
     Form(f): Form<NoteEdit>,
 ) -> AppResult<Response> {
-    state.services.note_delete(&reader, nid).await?;
+    state.services.reports.note_delete(&reader, nid).await?;
     Ok(Redirect::to(&format!("{}?flash=note-deleted", back_to(cycle, &f.back))).into_response())
 }
 
@@ -276,7 +276,7 @@ pub async fn ping(
         Ok(r) => r,
         Err(_) => return Ok(StatusCode::UNAUTHORIZED.into_response()),
     };
-    state.services.reading_ping(&reader, pid, f.seconds).await?;
+    state.services.reports.reading_ping(&reader, pid, f.seconds).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -294,7 +294,7 @@ pub async fn my_notes(
     ReaderIn(reader): ReaderIn,
     Query(q): Query<crate::views::FlashQuery>,
 ) -> AppResult<Response> {
-    let (c, rows) = state.services.my_notes(&reader).await?;
+    let (c, rows) = state.services.reports.my_notes(&reader).await?;
     let page = reader_page(&state, &ctx, "notes-title", &reader, &c).flash(q.flash.as_deref());
     Ok(render(&NotesView { page, cycle: c, rows }))
 }
@@ -323,14 +323,14 @@ pub async fn file(
     Path((_, pid)): Path<(i64, PersonId)>,
     ReaderIn(reader): ReaderIn,
 ) -> AppResult<Response> {
-    let (name, blob) = state.services.reading_file(&reader, pid).await?;
+    let (name, blob) = state.services.reports.reading_file(&reader, pid).await?;
     Ok(file_response(&name, blob))
 }
 
 /// End the reader session on this device (a shared phone).
 pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> AppResult<Response> {
     if let Some(t) = cookie(&headers, LINK_COOKIE) {
-        state.services.link_session_end(t).await?;
+        state.services.reports.link_session_end(t).await?;
     }
     let mut r = Redirect::to("/").into_response();
     let c = format!("{LINK_COOKIE}=; Path=/e; HttpOnly; SameSite=Lax; Max-Age=0");

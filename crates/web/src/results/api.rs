@@ -36,9 +36,9 @@ pub async fn results(
     Query(q): Query<ResultsQuery>,
 ) -> AppResult<Json<ResultsDto>> {
     let (c, r) = if q.live {
-        state.services.results_partial(&a.caller, id).await?
+        state.services.results.results_partial(&a.caller, id).await?
     } else {
-        state.services.results(&a.caller, id).await?
+        state.services.results.results(&a.caller, id).await?
     };
     let results = r.iter().map(kaoping_core::results::export::result_out).collect();
     Ok(Json(ResultsDto { partial: !c.voting.is_closed(), results }))
@@ -59,12 +59,12 @@ pub async fn publish(
     Json(b): Json<PublishBody>,
 ) -> AppResult<StatusCode> {
     match b.to.as_deref() {
-        None => state.services.results_withdraw(&a.caller, id).await?,
+        None => state.services.results.results_withdraw(&a.caller, id).await?,
         Some(v) => {
             let to = Visibility::parse(v).ok_or_else(|| {
                 AppError::from(kaoping_core::error::CoreError::invalid("to", kaoping_core::Msg::new("err-visibility")))
             })?;
-            state.services.results_publish(&a.caller, id, to).await?
+            state.services.results.results_publish(&a.caller, id, to).await?
         }
     }
     Ok(StatusCode::NO_CONTENT)

@@ -55,7 +55,7 @@ pub async fn form(
     OrgAdmin(a): OrgAdmin,
     Path(id): Path<CycleId>,
 ) -> AppResult<Response> {
-    let cycle = state.services.cycle_get(&a.caller, id).await?;
+    let cycle = state.services.cycles.cycle_get(&a.caller, id).await?;
     Ok(render(&view(&state, &a, &cycle, Vec::new(), None)))
 }
 
@@ -66,7 +66,7 @@ pub async fn export(
 ) -> AppResult<Response> {
     use kaoping_office::Column;
     let lang = a.ctx.lang;
-    let (_, rows) = state.services.assessments(&a.caller, id).await?;
+    let (_, rows) = state.services.results.assessments(&a.caller, id).await?;
     let num = |key: &str| Column::new(lang.t(key), 12.0).numeric();
     let columns = vec![
         Column::new(lang.t("subject-col-name"), 12.0),
@@ -103,7 +103,7 @@ pub async fn import(
     mut mp: axum::extract::Multipart,
 ) -> AppResult<Response> {
     let lang = a.ctx.lang;
-    let cycle = state.services.cycle_get(&a.caller, id).await?;
+    let cycle = state.services.cycles.cycle_get(&a.caller, id).await?;
     let fail = |report: Vec<crate::sheet::ReportRow>| {
         (StatusCode::UNPROCESSABLE_ENTITY, render(&view(&state, &a, &cycle, report, Some(lang.t("import-failed")))))
             .into_response()
@@ -112,7 +112,7 @@ pub async fn import(
         Ok(x) => x,
         Err(report) => return Ok(fail(report)),
     };
-    let (_, subjects) = state.services.assessments(&a.caller, id).await?;
+    let (_, subjects) = state.services.results.assessments(&a.caller, id).await?;
     let cell_rows: Vec<CellRow> = sheet
         .rows
         .iter()
@@ -130,7 +130,7 @@ pub async fn import(
         Err(errs) => return Ok(fail(crate::sheet::report_for(lang, COLUMNS, &errs))),
     };
     let sheet_rows: Vec<usize> = cell_rows.iter().map(|r| r.row).collect();
-    match state.services.assessments_save(&a.caller, id, rows).await {
+    match state.services.results.assessments_save(&a.caller, id, rows).await {
         Ok(_) => {
             Ok(Redirect::to(&format!("/admin/cycles/{id}/assessments?flash=assessments-imported")).into_response())
         }

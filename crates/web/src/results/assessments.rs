@@ -84,7 +84,7 @@ async fn view(
     errors: FormErrors,
     flash: Option<&str>,
 ) -> AppResult<AssessmentsView> {
-    let (cycle, list) = state.services.assessments(&a.caller, id).await?;
+    let (cycle, list) = state.services.results.assessments(&a.caller, id).await?;
     let rows = entered.unwrap_or_else(|| {
         list.into_iter()
             .map(|(s, x)| {
@@ -94,7 +94,7 @@ async fn view(
                         field: field(c, s.person_id.0),
                         label: c.label_key(),
                         value: text(x.value(c)),
-                        entered: state.services.component_entered(c),
+                        entered: state.services.results.component_entered(c),
                     })
                     .collect();
                 let grade = x.routine_grade.map(|g| g.as_str().to_string()).unwrap_or_default();
@@ -128,7 +128,7 @@ pub async fn save(
     Path(id): Path<CycleId>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    let (cycle, list) = state.services.assessments(&a.caller, id).await?;
+    let (cycle, list) = state.services.results.assessments(&a.caller, id).await?;
     let get = |k: String| fields.iter().find(|(n, _)| *n == k).map(|(_, v)| v.trim().to_string()).unwrap_or_default();
     let mut errs: Vec<FieldError> = Vec::new();
     let mut rows = Vec::new();
@@ -156,7 +156,7 @@ pub async fn save(
         let mut x = Assessment::new(PersonId(p));
         let mut cells = Vec::new();
         for c in components() {
-            let entered = state.services.component_entered(c);
+            let entered = state.services.results.component_entered(c);
             let name = field(c, p);
             let value = if entered { get(name.clone()) } else { text(stored.value(c)) };
             if entered {
@@ -172,7 +172,7 @@ pub async fn save(
         echo.push(FormRow { subject: s, cells, grade: g, veto: v });
     }
     let result = if errs.is_empty() {
-        state.services.assessments_save(&a.caller, id, rows).await.map(|_| ())
+        state.services.results.assessments_save(&a.caller, id, rows).await.map(|_| ())
     } else {
         Err(CoreError::Invalid(errs))
     };
@@ -261,7 +261,7 @@ pub async fn organizer_card(
     OrgAdmin(a): OrgAdmin,
     Path((id, pid)): Path<(CycleId, PersonId)>,
 ) -> AppResult<Response> {
-    let c = state.services.result_card(&a.caller, id, pid).await?;
+    let c = state.services.results.result_card(&a.caller, id, pid).await?;
     let page = Page::new(&state, &a.ctx, "card-title")
         .crumb("nav-cycles", Some("/admin/cycles"))
         .crumb_text(c.cycle.name.clone(), Some(&format!("/admin/cycles/{id}")))
@@ -272,7 +272,7 @@ pub async fn organizer_card(
 
 /// A subject's own published results.
 pub async fn mine(State(state): State<AppState>, a: Auth) -> AppResult<Response> {
-    let cards = state.services.my_results(&a.caller).await?.iter().map(|c| card(a.ctx.lang, c)).collect();
+    let cards = state.services.results.my_results(&a.caller).await?.iter().map(|c| card(a.ctx.lang, c)).collect();
     let page = Page::new(&state, &a.ctx, "my-results-title");
     Ok(render(&CardsView { page, cards }))
 }
@@ -291,7 +291,7 @@ pub async fn public(
     ctx: crate::ctx::Ctx,
     Path(id): Path<CycleId>,
 ) -> AppResult<Response> {
-    let (cycle, summary) = state.services.results_public(id).await?;
+    let (cycle, summary) = state.services.results.results_public(id).await?;
     let page = Page::new(&state, &ctx, "public-results-title");
     Ok(render(&PublicView { page, cycle, summary }))
 }

@@ -65,11 +65,11 @@ async fn lines(
 ) -> AppResult<(Cycle, Vec<(String, Vec<Line>)>)> {
     let lang = a.ctx.lang;
     let (cycle, results) = if live {
-        state.services.results_partial(&a.caller, CycleId(id)).await?
+        state.services.results.results_partial(&a.caller, CycleId(id)).await?
     } else {
-        state.services.results(&a.caller, CycleId(id)).await?
+        state.services.results.results(&a.caller, CycleId(id)).await?
     };
-    let subjects = state.services.subjects_list(&a.caller, CycleId(id)).await?;
+    let subjects = state.services.cycles.subjects_list(&a.caller, CycleId(id)).await?;
     let names: HashMap<i64, String> = subjects.iter().map(|s| (s.person_id.0, s.person_name.clone())).collect();
     let line = |r: &SubjectResult| {
         let (grade, grade_index, rule) = match &r.grade {
@@ -162,7 +162,7 @@ pub async fn show(
     let visibilities = kaoping_core::cycles::Visibility::ALL.iter().map(|v| (v.as_str(), label(*v))).collect();
     let published_to = label(cycle.results.visibility);
     let seal = match cycle.results.published_at {
-        Some(_) => state.services.results_seal_recorded(cycle.id).await?.unwrap_or_default(),
+        Some(_) => state.services.results.results_seal_recorded(cycle.id).await?.unwrap_or_default(),
         None => String::new(),
     };
     Ok(render(&ResultsView { page, cycle, categories, live, charts, visibilities, published_to, seal }))
@@ -184,7 +184,7 @@ pub async fn publish(
     let to = kaoping_core::cycles::Visibility::parse(&f.visibility).ok_or_else(|| {
         kaoping_core::error::CoreError::invalid("visibility", kaoping_core::Msg::new("err-visibility"))
     })?;
-    state.services.results_publish(&a.caller, id, to).await?;
+    state.services.results.results_publish(&a.caller, id, to).await?;
     Ok(Redirect::to(&format!("/admin/cycles/{id}/results?flash=results-published")).into_response())
 }
 
@@ -193,7 +193,7 @@ pub async fn withdraw(
     OrgAdmin(a): OrgAdmin,
     Path(id): Path<CycleId>,
 ) -> AppResult<Response> {
-    state.services.results_withdraw(&a.caller, id).await?;
+    state.services.results.results_withdraw(&a.caller, id).await?;
     Ok(Redirect::to(&format!("/admin/cycles/{id}/results?flash=results-withdrawn")).into_response())
 }
 
@@ -258,7 +258,7 @@ pub async fn export_restricted(
 }
 
 async fn export_json(state: &AppState, a: &crate::ctx::Auth, id: i64, restricted: bool) -> AppResult<Response> {
-    let e = state.services.cycle_export(&a.caller, CycleId(id), restricted).await?;
+    let e = state.services.results.cycle_export(&a.caller, CycleId(id), restricted).await?;
     let body = serde_json::to_vec_pretty(&e).expect("export serializes");
     let mut r = body.into_response();
     let h = r.headers_mut();
@@ -292,13 +292,13 @@ pub async fn named(
     Path(id): Path<CycleId>,
     axum::extract::Query(q): axum::extract::Query<BallotsQuery>,
 ) -> AppResult<Response> {
-    let cycle = state.services.cycle_get(&a.caller, id).await?;
-    let subjects = state.services.subjects_list(&a.caller, id).await?;
+    let cycle = state.services.cycles.cycle_get(&a.caller, id).await?;
+    let subjects = state.services.cycles.subjects_list(&a.caller, id).await?;
     let mut rows = Vec::new();
     if let Some(s) = q.subject {
         let abstain = a.ctx.lang.t("ballot-abstain");
         for (who, group, grade, remark) in
-            state.services.named_ballots(&a.caller, id, kaoping_core::ids::PersonId(s)).await?
+            state.services.voting.named_ballots(&a.caller, id, kaoping_core::ids::PersonId(s)).await?
         {
             let group = cycle.scheme.group_label(&group);
             let (label, index) = match grade.and_then(|g| cycle.scheme.grades.iter().position(|x| x.code == g)) {

@@ -48,7 +48,7 @@ pub async fn meeting(
     OrgAdmin(a): OrgAdmin,
     Path(id): Path<CycleId>,
 ) -> AppResult<Json<MeetingDto>> {
-    let t = state.services.turnout(&a.caller, id).await?;
+    let t = state.services.voting.turnout(&a.caller, id).await?;
     let c = &t.cycle;
     Ok(Json(MeetingDto {
         voting: c.voting.stage().into(),
@@ -96,7 +96,7 @@ pub async fn voting(
             );
         }
     };
-    let seal = state.services.voting_set(&a.caller, id, open).await?;
+    let seal = state.services.voting.voting_set(&a.caller, id, open).await?;
     Ok(Json(VotingReply { seal }))
 }
 
@@ -114,7 +114,7 @@ pub async fn presenting(
     Path(id): Path<CycleId>,
     Json(b): Json<PresentingBody>,
 ) -> AppResult<StatusCode> {
-    state.services.presenting_set(&a.caller, id, b.person_id.map(PersonId)).await?;
+    state.services.meeting.presenting_set(&a.caller, id, b.person_id.map(PersonId)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -140,7 +140,7 @@ pub struct BallotScopeDto {
 #[utoipa::path(get, path = "/e/{cycle}/api/ballot", tag = "voting", params(("cycle" = i64, Path)),
     responses((status = 200, body = BallotScopeDto)))]
 pub async fn ballot_scope(State(state): State<AppState>, ReaderIn(reader): ReaderIn) -> AppResult<Response> {
-    let p = state.services.ballot_page(&reader).await?;
+    let p = state.services.voting.ballot_page(&reader).await?;
     Ok(Json(BallotScopeDto {
         voting: p.cycle.voting.stage().into(),
         voted: p.voted,
@@ -180,6 +180,6 @@ pub async fn ballot_submit(
     ReaderIn(reader): ReaderIn,
     Json(b): Json<BallotBody>,
 ) -> AppResult<Response> {
-    let receipt = state.services.ballot_submit(&reader, &b.key, b.marks).await?;
+    let receipt = state.services.voting.ballot_submit(&reader, &b.key, b.marks).await?;
     Ok(Json(ReceiptDto { receipt }).into_response())
 }

@@ -79,7 +79,7 @@ pub async fn show(
     ReaderIn(reader): ReaderIn,
     Query(q): Query<crate::views::FlashQuery>,
 ) -> AppResult<Response> {
-    let p = state.services.ballot_page(&reader).await?;
+    let p = state.services.voting.ballot_page(&reader).await?;
     let total = p.scope.len();
     let graded = p.draft.iter().filter(|m| m.abstain || !m.grades.is_empty()).count();
     let page = reader_page(&state, &ctx, "ballot-title", &reader, &p.cycle).flash(q.flash.as_deref());
@@ -118,9 +118,9 @@ pub async fn save(
     ReaderIn(reader): ReaderIn,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    let (_, scope) = state.services.ballot_scope(&reader).await?;
+    let (_, scope) = state.services.voting.ballot_scope(&reader).await?;
     let marks = marks_from_form(&scope, &fields);
-    state.services.ballot_save_draft(&reader, &marks).await?;
+    state.services.voting.ballot_save_draft(&reader, &marks).await?;
     let review = fields.iter().any(|(k, v)| k == "action" && v == "review");
     let to = if review { format!("/e/{cycle}/ballot/review") } else { format!("/e/{cycle}/ballot?flash=ballot-saved") };
     Ok(Redirect::to(&to).into_response())
@@ -152,7 +152,7 @@ async fn review_view(
     reader: &Reader,
     errors: Option<FormErrors>,
 ) -> AppResult<ReviewView> {
-    let p = state.services.ballot_page(reader).await?;
+    let p = state.services.voting.ballot_page(reader).await?;
     let problems = errors.unwrap_or_else(|| match check_final(&p.cycle.scheme, &p.scope, p.draft.clone()) {
         Ok(_) => FormErrors::default(),
         Err(e) => FormErrors::from_fields(ctx.lang, &e),
@@ -222,9 +222,9 @@ pub async fn submit(
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&view)).into_response());
         }
     };
-    match state.services.ballot_submit(&reader, &f.key, marks).await {
+    match state.services.voting.ballot_submit(&reader, &f.key, marks).await {
         Ok(receipt) => {
-            let snapshot = state.services.cycle_snapshot(reader.cycle_id).await?;
+            let snapshot = state.services.cycles.cycle_snapshot(reader.cycle_id).await?;
             let page = reader_page(&state, &ctx, "ballot-receipt", &reader, &snapshot.cycle);
             let mut r = render(&ReceiptView { page, cycle_id: reader.cycle_id, receipt });
             r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));

@@ -24,9 +24,11 @@ use tokio::sync::watch;
 pub type LiveStates = Arc<Mutex<HashMap<i64, watch::Receiver<Value>>>>;
 
 async fn reader_state(state: &AppState, cycle: i64) -> Option<Value> {
-    let c = state.services.cycle_now(CycleId(cycle)).await.ok()??;
+    let c = state.services.cycles.cycle_now(CycleId(cycle)).await.ok()??;
     let presenting = match c.voting.presenting {
-        Some(p) => state.services.cycle_snapshot(c.id).await.ok()?.subjects.iter().find(|s| s.person_id == p).cloned(),
+        Some(p) => {
+            state.services.cycles.cycle_snapshot(c.id).await.ok()?.subjects.iter().find(|s| s.person_id == p).cloned()
+        }
         None => None,
     };
     Some(json!({
@@ -45,7 +47,7 @@ async fn watch_reader_state(state: &AppState, cycle: i64) -> watch::Receiver<Val
     let (tx, rx) = watch::channel(first);
     live.insert(cycle, rx.clone());
     drop(live);
-    let mut events = state.services.meeting_events();
+    let mut events = state.services.meeting.meeting_events();
     let state = state.clone();
     tokio::spawn(async move {
         // Stop when only the map's own receiver is left.

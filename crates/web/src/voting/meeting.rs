@@ -42,14 +42,15 @@ pub async fn console(
     Path(id): Path<CycleId>,
     Query(q): Query<crate::views::FlashQuery>,
 ) -> AppResult<Response> {
-    let m = state.services.meeting(&a.caller, id).await?;
+    let m = state.services.meeting.meeting(&a.caller, id).await?;
     let cycle = m.turnout.cycle.clone();
     let page = crumbs(Page::new(&state, &a.ctx, "meeting-title"), &cycle, "meeting-title").flash(q.flash.as_deref());
     let mut critique = None;
     if let Some(p) = cycle.voting.presenting
         && let Some((s, _)) = m.agenda.iter().find(|(s, _)| s.person_id == p)
     {
-        let text = state.services.critique_get(&a.caller, cycle.id, p).await?.map(|c| c.text).unwrap_or_default();
+        let text =
+            state.services.feedback.critique_get(&a.caller, cycle.id, p).await?.map(|c| c.text).unwrap_or_default();
         critique = Some((s.clone(), text));
     }
     Ok(render(&MeetingView { page, cycle, m, critique }))
@@ -68,7 +69,7 @@ pub async fn presenting(
     Form(f): Form<PresentingForm>,
 ) -> AppResult<Response> {
     let subject = f.subject.trim().parse::<i64>().ok().map(PersonId);
-    state.services.presenting_set(&a.caller, id, subject).await?;
+    state.services.meeting.presenting_set(&a.caller, id, subject).await?;
     Ok(Redirect::to(&format!("/admin/cycles/{id}/meeting#agenda")).into_response())
 }
 
@@ -84,7 +85,7 @@ pub async fn live_tally(
     Path(id): Path<CycleId>,
     Form(f): Form<LiveForm>,
 ) -> AppResult<Response> {
-    state.services.live_tally_set(&a.caller, id, f.on == "1").await?;
+    state.services.meeting.live_tally_set(&a.caller, id, f.on == "1").await?;
     Ok(Redirect::to(&format!("/admin/cycles/{id}/meeting?flash=saved")).into_response())
 }
 
@@ -111,7 +112,7 @@ async fn paper_view(
     errors: FormErrors,
     receipt: String,
 ) -> AppResult<PaperView> {
-    let (cycle, evaluator, scope) = state.services.paper_scope(&a.caller, id, person).await?;
+    let (cycle, evaluator, scope) = state.services.meeting.paper_scope(&a.caller, id, person).await?;
     let p = BallotPage { cycle, scope: scope.into(), draft, voted: false, unread: Default::default() };
     let groups = rows(&p);
     let page = crumbs(Page::new(state, &a.ctx, "paper-title"), &p.cycle, "paper-title");
@@ -141,10 +142,10 @@ pub async fn paper_submit(
     Path((id, person)): Path<(CycleId, PersonId)>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    let (_, _, scope) = state.services.paper_scope(&a.caller, id, person).await?;
+    let (_, _, scope) = state.services.meeting.paper_scope(&a.caller, id, person).await?;
     let marks = marks_from_form(&scope, &fields);
     let key = fields.iter().find(|(k, _)| k == "key").map(|(_, v)| v.clone()).unwrap_or_default();
-    match state.services.paper_ballot(&a.caller, id, person, &key, marks.clone()).await {
+    match state.services.meeting.paper_ballot(&a.caller, id, person, &key, marks.clone()).await {
         Ok(receipt) => {
             let view = paper_view(&state, &a, id, person, marks, FormErrors::default(), receipt).await?;
             Ok(render(&view))

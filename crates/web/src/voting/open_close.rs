@@ -25,7 +25,7 @@ pub async fn voting(
     Form(f): Form<VotingForm>,
 ) -> AppResult<Response> {
     let open = f.action == "open";
-    state.services.voting_set(&a.caller, id, open).await?;
+    state.services.voting.voting_set(&a.caller, id, open).await?;
     let flash = if open { "voting-opened" } else { "voting-closed" };
     let page = if f.back == "meeting" { "/meeting" } else { "" };
     Ok(Redirect::to(&format!("/admin/cycles/{id}{page}?flash={flash}#voting")).into_response())

@@ -131,7 +131,7 @@ pub async fn page(
     OrgAdmin(a): OrgAdmin,
     Path(id): Path<CycleId>,
 ) -> AppResult<Response> {
-    let s = state.services.screen(&a.caller, id, &AtomicBool::new(false)).await?;
+    let s = state.services.meeting.screen(&a.caller, id, &AtomicBool::new(false)).await?;
     let data = screen_json(&s, a.ctx.lang).to_string();
     let page = Page::new(&state, &a.ctx, "screen-title");
     Ok(render(&ScreenView { page, cycle: s.turnout.cycle, state: data }))
@@ -142,14 +142,14 @@ pub async fn events(
     OrgAdmin(a): OrgAdmin,
     Path(id): Path<CycleId>,
 ) -> AppResult<Response> {
-    let rx = state.services.meeting_events();
+    let rx = state.services.meeting.meeting_events();
     // Partial results are audited when this stream first shows them.
     let audited = Arc::new(AtomicBool::new(false));
-    let first = screen_json(&state.services.screen(&a.caller, id, &audited).await?, a.ctx.lang);
+    let first = screen_json(&state.services.meeting.screen(&a.caller, id, &audited).await?, a.ctx.lang);
     let Auth { ctx, caller } = a;
     let next = move || {
         let (state, caller, lang, audited) = (state.clone(), caller.clone(), ctx.lang, audited.clone());
-        async move { state.services.screen(&caller, id, &audited).await.ok().map(|s| screen_json(&s, lang)) }
+        async move { state.services.meeting.screen(&caller, id, &audited).await.ok().map(|s| screen_json(&s, lang)) }
     };
     Ok(live(rx, id.0, first, next).into_response())
 }

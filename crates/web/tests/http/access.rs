@@ -3,6 +3,7 @@
 use crate::helpers::{TestApp, USERS, client, location, root_caller, spawn};
 use kaoping_core::accounts::{Role, RoleGrant};
 use kaoping_core::people::PersonInput;
+use kaoping_core::ports::AuditStore;
 use kaoping_core::services::AccountInput;
 use reqwest::Method;
 use serde_json::json;
@@ -61,6 +62,7 @@ async fn routes(app: &TestApp) -> (Vec<Route>, Vec<Route>) {
     let c = root_caller();
     let person = app
         .svc
+        .people
         .person_create(
             &c,
             &PersonInput {
@@ -74,6 +76,7 @@ async fn routes(app: &TestApp) -> (Vec<Route>, Vec<Route>) {
     // A spare account in A for the account actions.
     let spare_person = app
         .svc
+        .people
         .person_create(
             &c,
             &PersonInput { name: "备用".into(), org_unit_id: Some(app.a1.id.to_string()), ..Default::default() },
@@ -84,6 +87,7 @@ async fn routes(app: &TestApp) -> (Vec<Route>, Vec<Route>) {
         .id;
     let spare = app
         .svc
+        .accounts
         .account_create(
             &c,
             spare_person,
@@ -106,6 +110,7 @@ async fn routes(app: &TestApp) -> (Vec<Route>, Vec<Route>) {
     let unit_json = json!({"code": "A", "name": "甲区委", "kind": "county_committee"});
     let cycle = app
         .svc
+        .cycles
         .cycle_create(
             &c,
             a,
@@ -456,8 +461,8 @@ async fn every_route_admits_exactly_its_roles() {
     assert!(failures.is_empty(), "unexpected access:\n{}", failures.join("\n"));
     // Every refusal of a non-admin was audited.
     let denials = app
-        .svc
-        .store
+        .db
+        .db
         .audit_list(&kaoping_core::audit::AuditFilter {
             result: Some("denied".into()),
             actor: Some("eval".into()),
@@ -546,8 +551,8 @@ async fn organizers_are_kept_to_their_subtree() {
     assert!(!body.contains("乙区委"));
     // Denials are audited.
     let denials = app
-        .svc
-        .store
+        .db
+        .db
         .audit_list(&kaoping_core::audit::AuditFilter {
             result: Some("denied".into()),
             limit: 50,

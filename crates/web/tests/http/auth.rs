@@ -3,6 +3,7 @@
 use crate::helpers::{PASSWORD, client, location, root_caller, spawn, spawn_with};
 use kaoping_core::accounts::auth::totp;
 use kaoping_core::people::PersonInput;
+use kaoping_core::ports::AccountStore;
 use kaoping_core::services::AccountInput;
 
 #[tokio::test]
@@ -44,7 +45,7 @@ async fn wrong_passwords_are_refused_in_the_users_language_and_lock_the_account(
     // That client is refused even with the right password …
     assert_eq!(login("198.51.100.7", "orga", PASSWORD).await.status(), 429);
     // … but the account is not locked for anyone else.
-    let acc = app.svc.store.account_by_username("orga").await.unwrap().unwrap();
+    let acc = app.db.db.account_by_username("orga").await.unwrap().unwrap();
     assert!(acc.locked_until.is_none());
     assert_eq!(login("192.0.2.44", "orga", PASSWORD).await.status(), 303);
     // An unknown name is answered exactly the same way.
@@ -102,6 +103,7 @@ async fn accounts_made_by_an_admin_must_change_the_password_first() {
     let app = spawn().await;
     let p = app
         .svc
+        .people
         .person_create(
             &root_caller(),
             &PersonInput { name: "新同志".into(), org_unit_id: Some(app.a.id.to_string()), ..Default::default() },

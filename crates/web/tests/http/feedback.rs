@@ -7,26 +7,28 @@ use kaoping_core::cycles::roster::SubjectInput;
 use kaoping_core::cycles::{CycleInput, Phase};
 use kaoping_core::ids::{CycleId, PersonId};
 use kaoping_core::people::PersonInput;
+use kaoping_core::ports::{AccountStore, FeedbackStore};
 
 /// A cycle in evaluation whose subject is the "subj" account's person,
 /// with one evaluator, voting open.
 pub(crate) async fn voting_cycle(app: &TestApp) -> (CycleId, PersonId) {
     let c = root_caller();
     let input = CycleInput { name: "2026年度".into(), year: "2026".into(), ballot_mode: None };
-    let cy = app.svc.cycle_create(&c, app.city.id, &input, None).await.unwrap().id;
-    let subj = app.svc.store.account_by_username("subj").await.unwrap().unwrap().person_id;
+    let cy = app.svc.cycles.cycle_create(&c, app.city.id, &input, None).await.unwrap().id;
+    let subj = app.db.db.account_by_username("subj").await.unwrap().unwrap().person_id;
     let si = SubjectInput { person_id: subj.to_string(), category: "county".into(), mode: None, post: None };
-    app.svc.subject_add(&c, cy, &si).await.unwrap();
+    app.svc.cycles.subject_add(&c, cy, &si).await.unwrap();
     let e = app
         .svc
+        .people
         .person_create(&c, &PersonInput { name: "评议人".into(), ..Default::default() }, Some(app.city.id))
         .await
         .unwrap()
         .id;
-    app.svc.evaluator_add(&c, cy, &e.to_string(), "all").await.unwrap();
-    app.svc.cycle_advance(&c, cy, Phase::Reporting).await.unwrap();
-    app.svc.cycle_advance(&c, cy, Phase::Evaluation).await.unwrap();
-    app.svc.voting_set(&c, cy, true).await.unwrap();
+    app.svc.cycles.evaluator_add(&c, cy, &e.to_string(), "all").await.unwrap();
+    app.svc.cycles.cycle_advance(&c, cy, Phase::Reporting).await.unwrap();
+    app.svc.cycles.cycle_advance(&c, cy, Phase::Evaluation).await.unwrap();
+    app.svc.voting.voting_set(&c, cy, true).await.unwrap();
     (cy, subj)
 }
 
@@ -35,7 +37,7 @@ async fn an_organizer_composes_and_issues_a_sheet_that_the_subject_acknowledges(
     let app = spawn().await;
     let c = root_caller();
     let (cy, subj) = voting_cycle(&app).await;
-    app.svc.presenting_set(&c, cy, Some(subj)).await.unwrap();
+    app.svc.meeting.presenting_set(&c, cy, Some(subj)).await.unwrap();
     let admin = app.login("sys").await;
 
     // The console offers the critique of whoever presents; saving returns there.
@@ -52,7 +54,7 @@ async fn an_organizer_composes_and_issues_a_sheet_that_the_subject_acknowledges(
     assert!(location(&r).starts_with(&format!("/admin/cycles/{cy}/meeting?flash=critique-saved")));
     let page = admin.get(app.url(&format!("/admin/cycles/{cy}/meeting"))).send().await.unwrap().text().await.unwrap();
     assert!(page.contains(critique));
-    app.svc.voting_set(&c, cy, false).await.unwrap();
+    app.svc.voting.voting_set(&c, cy, false).await.unwrap();
 
     // A passage not in the critique is refused with the reason, the text kept.
     let add = format!("/admin/cycles/{cy}/feedback/{subj}/problems");
@@ -116,7 +118,7 @@ async fn an_organizer_composes_and_issues_a_sheet_that_the_subject_acknowledges(
     assert!(page.contains("已签收") && !page.contains("未签收"));
 
     // The plan: a KPI target that is not a number is refused and shown again.
-    let pid = app.svc.store.problem_list(cy, None).await.unwrap()[0].id;
+    let pid = app.db.db.problem_list(cy, None).await.unwrap()[0].id;
     let measure = |target: &str| {
         vec![
             ("problem_id", pid.to_string()),

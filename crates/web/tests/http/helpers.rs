@@ -5,6 +5,7 @@ use kaoping_core::audit::AuditDraft;
 use kaoping_core::ids::{AccountId, OrgUnitId};
 use kaoping_core::org::{OrgUnit, OrgUnitInput};
 use kaoping_core::people::PersonInput;
+use kaoping_core::ports::AccountStore;
 use kaoping_core::ports::NewAccount;
 use kaoping_core::services::{AuthConfig, Caller, Services};
 use kaoping_store::testing::{TestDb, fresh_db};
@@ -26,7 +27,7 @@ pub struct TestApp {
     pub b: OrgUnit,
     /// Every route's path as the router has it, e.g. `/admin/cycles/{id}`.
     pub paths: Vec<String>,
-    pub _db: TestDb,
+    pub db: TestDb,
 }
 
 pub fn root_caller() -> Caller {
@@ -79,10 +80,10 @@ pub async fn spawn_with_metrics(
     tweak(&mut web, &mut authc);
     let svc = Services::new(Arc::new(db.db.clone()), authc);
     let c = root_caller();
-    let city = svc.org_create(&c, None, &input("LG", "琅港市委", "city_committee")).await.unwrap();
-    let a = svc.org_create(&c, Some(city.id), &input("A", "甲区委", "county_committee")).await.unwrap();
-    let a1 = svc.org_create(&c, Some(a.id), &input("A1", "甲一镇党委", "township_committee")).await.unwrap();
-    let b = svc.org_create(&c, Some(city.id), &input("B", "乙区委", "county_committee")).await.unwrap();
+    let city = svc.org.org_create(&c, None, &input("LG", "琅港市委", "city_committee")).await.unwrap();
+    let a = svc.org.org_create(&c, Some(city.id), &input("A", "甲区委", "county_committee")).await.unwrap();
+    let a1 = svc.org.org_create(&c, Some(a.id), &input("A1", "甲一镇党委", "township_committee")).await.unwrap();
+    let b = svc.org.org_create(&c, Some(city.id), &input("B", "乙区委", "county_committee")).await.unwrap();
     let code_id = |code: &str| -> OrgUnitId {
         match code {
             "A" => a.id,
@@ -93,6 +94,7 @@ pub async fn spawn_with_metrics(
     let hash = auth::hash_password(PASSWORD);
     for (username, role, scope) in USERS {
         let p = svc
+            .people
             .person_create(
                 &c,
                 &PersonInput {
@@ -111,7 +113,7 @@ pub async fn spawn_with_metrics(
             must_change_password: false,
             grants: vec![RoleGrant { role: *role, org_unit_id: scope.map(code_id) }],
         };
-        svc.store.account_create(&acc, &AuditDraft::new(None, "test", None, "account.create", "x")).await.unwrap();
+        db.db.account_create(&acc, &AuditDraft::new(None, "test", None, "account.create", "x")).await.unwrap();
     }
     let limits = kaoping_web::serve::Limits::from(&web);
     let state = AppState::new(svc.clone(), web, metrics);
@@ -123,7 +125,7 @@ pub async fn spawn_with_metrics(
     tokio::spawn(async move {
         kaoping_web::serve::serve(listener, app, limits, std::future::pending()).await.unwrap();
     });
-    TestApp { base: format!("http://{addr}"), svc, city, a, a1, b, paths, _db: db }
+    TestApp { base: format!("http://{addr}"), svc, city, a, a1, b, paths, db }
 }
 
 /// A browser-like client: keeps cookies, does not follow redirects, and

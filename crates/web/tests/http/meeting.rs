@@ -8,6 +8,7 @@ use kaoping_core::audit::AuditFilter;
 use kaoping_core::cycles::roster::SubjectInput;
 use kaoping_core::cycles::{CycleInput, Phase};
 use kaoping_core::people::PersonInput;
+use kaoping_core::ports::{AccountStore, AuditStore, BallotStore};
 use kaoping_core::services::IssueFor;
 use std::time::Duration;
 
@@ -38,33 +39,35 @@ async fn a_meeting_runs_with_presenting_paper_ballots_a_live_screen_and_publishe
     let app = spawn().await;
     let c = root_caller();
     let input = CycleInput { name: "2026年度".into(), year: "2026".into(), ballot_mode: None };
-    let cy = app.svc.cycle_create(&c, app.city.id, &input, None).await.unwrap().id;
+    let cy = app.svc.cycles.cycle_create(&c, app.city.id, &input, None).await.unwrap().id;
     // Subjects: the "subj" account's person and another secretary.
-    let subj = app.svc.store.account_by_username("subj").await.unwrap().unwrap().person_id;
+    let subj = app.db.db.account_by_username("subj").await.unwrap().unwrap().person_id;
     let other = app
         .svc
+        .people
         .person_create(&c, &PersonInput { name: "乙书记".into(), ..Default::default() }, Some(app.city.id))
         .await
         .unwrap()
         .id;
     for p in [subj, other] {
         let si = SubjectInput { person_id: p.to_string(), category: "county".into(), mode: None, post: None };
-        app.svc.subject_add(&c, cy, &si).await.unwrap();
+        app.svc.cycles.subject_add(&c, cy, &si).await.unwrap();
     }
     let mut evaluators = Vec::new();
     for name in ["手机评议人", "纸质评议人"] {
         let p = app
             .svc
+            .people
             .person_create(&c, &PersonInput { name: name.into(), ..Default::default() }, Some(app.city.id))
             .await
             .unwrap()
             .id;
-        app.svc.evaluator_add(&c, cy, &p.to_string(), "all").await.unwrap();
+        app.svc.cycles.evaluator_add(&c, cy, &p.to_string(), "all").await.unwrap();
         evaluators.push(p);
     }
-    app.svc.cycle_advance(&c, cy, Phase::Reporting).await.unwrap();
-    app.svc.cycle_advance(&c, cy, Phase::Evaluation).await.unwrap();
-    let links = app.svc.links_issue(&c, cy, IssueFor::Missing).await.unwrap();
+    app.svc.cycles.cycle_advance(&c, cy, Phase::Reporting).await.unwrap();
+    app.svc.cycles.cycle_advance(&c, cy, Phase::Evaluation).await.unwrap();
+    let links = app.svc.reports.links_issue(&c, cy, IssueFor::Missing).await.unwrap();
     let token = links.iter().find(|l| l.person_id == evaluators[0]).unwrap().token.clone();
     let phone = client(&app);
     assert_eq!(phone.get(app.url(&format!("/k/{token}"))).send().await.unwrap().status(), 303);
@@ -139,7 +142,7 @@ async fn a_meeting_runs_with_presenting_paper_ballots_a_live_screen_and_publishe
     assert!(r.text().await.unwrap().contains("纸质票已录入"));
     let v = sse_until(&mut live, |v| v["voted"] == 2).await;
     assert_eq!(v["expected"], 2);
-    let ballots = app.svc.store.ballot_list(cy).await.unwrap();
+    let ballots = app.db.db.ballot_list(cy).await.unwrap();
     assert_eq!(ballots.iter().filter(|b| b.paper).count(), 1);
     // Entering it again is refused (already voted).
     let r = admin.post(app.url(&paper)).form(&[("key", "paper-key-0000000002")]).send().await.unwrap();
@@ -205,17 +208,17 @@ async fn a_meeting_runs_with_presenting_paper_ballots_a_live_screen_and_publishe
         .unwrap();
     assert_eq!(r.status(), 409);
 
-    let log = app.svc.store.audit_list(&AuditFilter { limit: 10_000, ..Default::default() }).await.unwrap();
+    let log = app.db.db.audit_list(&AuditFilter { limit: 10_000, ..Default::default() }).await.unwrap();
     for action in ["meeting.presenting", "ballot.paper", "cycle.live_tally", "results.view_partial", "results.publish"]
     {
         assert!(log.iter().any(|e| e.action == action), "{action} audited");
     }
     // The export carries the entered inputs and verifies.
-    let e = app.svc.cycle_export(&c, cy, false).await.unwrap();
+    let e = app.svc.results.cycle_export(&c, cy, false).await.unwrap();
     assert_eq!(e.vetoes, vec![other.0]);
     assert_eq!(kaoping_core::results::export::verify(&e), Vec::<String>::new());
     // Its results seal is the one written to the audit log at publishing.
-    let recorded = app.svc.results_seal_recorded(cy).await.unwrap();
+    let recorded = app.svc.results.results_seal_recorded(cy).await.unwrap();
     assert_eq!(recorded.as_deref(), Some(e.results_seal.as_ref().unwrap().seal.as_str()));
 }
 
@@ -224,17 +227,17 @@ async fn the_api_runs_a_vote_from_ballot_to_published_results() {
     let app = spawn().await;
     let c = root_caller();
     let input = CycleInput { name: "接口评议".into(), year: "2026".into(), ballot_mode: None };
-    let cy = app.svc.cycle_create(&c, app.city.id, &input, None).await.unwrap().id;
+    let cy = app.svc.cycles.cycle_create(&c, app.city.id, &input, None).await.unwrap().id;
     let input = PersonInput { name: "丙书记".into(), ..Default::default() };
-    let subject = app.svc.person_create(&c, &input, Some(app.city.id)).await.unwrap().id;
+    let subject = app.svc.people.person_create(&c, &input, Some(app.city.id)).await.unwrap().id;
     let si = SubjectInput { person_id: subject.to_string(), category: "county".into(), mode: None, post: None };
-    app.svc.subject_add(&c, cy, &si).await.unwrap();
+    app.svc.cycles.subject_add(&c, cy, &si).await.unwrap();
     let input = PersonInput { name: "接口评议人".into(), ..Default::default() };
-    let ev = app.svc.person_create(&c, &input, Some(app.city.id)).await.unwrap().id;
-    app.svc.evaluator_add(&c, cy, &ev.to_string(), "all").await.unwrap();
-    app.svc.cycle_advance(&c, cy, Phase::Reporting).await.unwrap();
-    app.svc.cycle_advance(&c, cy, Phase::Evaluation).await.unwrap();
-    let token = app.svc.links_issue(&c, cy, IssueFor::Missing).await.unwrap().remove(0).token;
+    let ev = app.svc.people.person_create(&c, &input, Some(app.city.id)).await.unwrap().id;
+    app.svc.cycles.evaluator_add(&c, cy, &ev.to_string(), "all").await.unwrap();
+    app.svc.cycles.cycle_advance(&c, cy, Phase::Reporting).await.unwrap();
+    app.svc.cycles.cycle_advance(&c, cy, Phase::Evaluation).await.unwrap();
+    let token = app.svc.reports.links_issue(&c, cy, IssueFor::Missing).await.unwrap().remove(0).token;
     let phone = client(&app);
     phone.get(app.url(&format!("/k/{token}"))).send().await.unwrap();
     let admin = app.login("sys").await;
@@ -302,12 +305,12 @@ async fn routine_scores_and_vetoes_come_from_a_sheet_all_or_nothing() {
     let app = spawn().await;
     let c = root_caller();
     let input = CycleInput { name: "日常考核导入".into(), year: "2026".into(), ballot_mode: None };
-    let cy = app.svc.cycle_create(&c, app.city.id, &input, None).await.unwrap().id;
+    let cy = app.svc.cycles.cycle_create(&c, app.city.id, &input, None).await.unwrap().id;
     for name in ["甲书记", "乙书记"] {
         let input = PersonInput { name: name.into(), ..Default::default() };
-        let p = app.svc.person_create(&c, &input, Some(app.city.id)).await.unwrap().id;
+        let p = app.svc.people.person_create(&c, &input, Some(app.city.id)).await.unwrap().id;
         let si = SubjectInput { person_id: p.to_string(), category: "county".into(), mode: None, post: None };
-        app.svc.subject_add(&c, cy, &si).await.unwrap();
+        app.svc.cycles.subject_add(&c, cy, &si).await.unwrap();
     }
     let admin = app.login("sys").await;
     let sheet = |rows: &[[&str; 4]]| {
@@ -323,7 +326,7 @@ async fn routine_scores_and_vetoes_come_from_a_sheet_all_or_nothing() {
     assert_eq!(r.status(), 422);
     let report = r.text().await.unwrap();
     assert!(report.contains("八十") && report.contains("不是本次的被评议人") && report.contains("很好"), "{report}");
-    let (_, rows) = app.svc.assessments(&c, cy).await.unwrap();
+    let (_, rows) = app.svc.results.assessments(&c, cy).await.unwrap();
     assert!(rows.iter().all(|(_, a)| a.is_empty()));
     // A sheet is an upload: over the 1 MB form limit, under the file limit,
     // it is read (and this one refused as no workbook), not cut off as a form.
@@ -334,7 +337,7 @@ async fn routine_scores_and_vetoes_come_from_a_sheet_all_or_nothing() {
     let good = sheet(&[["甲书记", "87.5", "优秀", ""], ["乙书记", "79", "称职", "发生重大安全事故"]]);
     let r = admin.post(&url).multipart(good).send().await.unwrap();
     assert_eq!(location(&r), format!("/admin/cycles/{cy}/assessments?flash=assessments-imported"));
-    let (_, rows) = app.svc.assessments(&c, cy).await.unwrap();
+    let (_, rows) = app.svc.results.assessments(&c, cy).await.unwrap();
     let jia = &rows.iter().find(|(s, _)| s.person_name == "甲书记").unwrap().1;
     assert_eq!(jia.routine.map(|d| d.to_string()), Some("87.5".into()));
     assert_eq!(jia.routine_grade, Some(kaoping_core::results::tally::RoutineGrade::Excellent));

@@ -1,6 +1,7 @@
 //! Org tree pages: create, edit, move, deactivate, import, export.
 
 use crate::helpers::{location, spawn};
+use kaoping_core::ports::OrgStore;
 use kaoping_office::{Column, read_xlsx, write_xlsx};
 use reqwest::multipart::{Form, Part};
 
@@ -87,7 +88,7 @@ async fn create_validate_move_and_deactivate() {
         .await
         .unwrap();
     assert_eq!(r.status(), 303);
-    let moved = app.svc.store.org_get(kaoping_core::ids::OrgUnitId(id)).await.unwrap().unwrap();
+    let moved = app.db.db.org_get(kaoping_core::ids::OrgUnitId(id)).await.unwrap().unwrap();
     assert_eq!(moved.path, format!("{}{id}/", app.a1.path));
 
     // Deactivation needs the sub-units inactive first.
@@ -115,7 +116,7 @@ fn sheet(headers: &[&str], rows: &[&[&str]]) -> Vec<u8> {
 async fn import_reports_every_bad_row_and_changes_nothing() {
     let app = spawn().await;
     let c = app.login("orga").await;
-    let count = || async { app.svc.store.org_list(None, true).await.unwrap().len() };
+    let count = || async { app.db.db.org_list(None, true).await.unwrap().len() };
     let before = count().await;
 
     // A text file renamed .xlsx.
@@ -370,6 +371,7 @@ async fn the_subject_roster_round_trips_through_excel() {
     let c = app.login("orga").await;
     let p = app
         .svc
+        .people
         .person_create(
             &crate::helpers::root_caller(),
             &kaoping_core::people::PersonInput {
@@ -436,6 +438,7 @@ async fn the_evaluator_roster_round_trips_through_excel() {
     // A deputy from outside the tree, managed by county A.
     let deputy = app
         .svc
+        .people
         .person_create(
             &crate::helpers::root_caller(),
             &kaoping_core::people::PersonInput { name: "党代表乙".into(), ..Default::default() },

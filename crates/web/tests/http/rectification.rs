@@ -5,6 +5,7 @@
 use crate::helpers::{TestApp, root_caller, spawn};
 use kaoping_core::feedback::ProblemInput;
 use kaoping_core::ids::{CycleId, PersonId};
+use kaoping_core::ports::RectificationStore;
 use reqwest::multipart::{Form, Part};
 
 /// A cycle whose subject is the "subj" account's person, with one problem
@@ -12,7 +13,7 @@ use reqwest::multipart::{Form, Part};
 async fn issued(app: &TestApp) -> (CycleId, PersonId, i64) {
     let c = root_caller();
     let (cy, subj) = crate::feedback::voting_cycle(app).await;
-    app.svc.voting_set(&c, cy, false).await.unwrap();
+    app.svc.voting.voting_set(&c, cy, false).await.unwrap();
     let p = ProblemInput {
         source: "routine".into(),
         text: "项目开复工率偏低".into(),
@@ -20,8 +21,8 @@ async fn issued(app: &TestApp) -> (CycleId, PersonId, i64) {
         severity: "serious".into(),
         ..Default::default()
     };
-    let problem = app.svc.problem_add(&c, cy, subj, &p).await.unwrap().id;
-    app.svc.sheets_issue(&c, cy, None).await.unwrap();
+    let problem = app.svc.feedback.problem_add(&c, cy, subj, &p).await.unwrap().id;
+    app.svc.feedback.sheets_issue(&c, cy, None).await.unwrap();
     (cy, subj, problem)
 }
 
@@ -49,7 +50,7 @@ async fn progress_with_a_photo_then_sign_off() {
         .await
         .unwrap();
     assert_eq!(r.status(), 303);
-    let measure = app.svc.store.measure_list(cy, None).await.unwrap()[0].id;
+    let measure = app.db.db.measure_list(cy, None).await.unwrap()[0].id;
     assert_eq!(me.post(app.url(&format!("/my/feedback/{cy}/plan/submit"))).send().await.unwrap().status(), 303);
     let r = admin
         .post(app.url(&format!("/admin/cycles/{cy}/feedback/{subj}/plan/review")))
@@ -71,10 +72,10 @@ async fn progress_with_a_photo_then_sign_off() {
     let r = me.post(app.url(&progress)).multipart(form("现场.jpg", b"MZ\x90\0program")).send().await.unwrap();
     assert_eq!(r.status(), 422);
     assert!(r.text().await.unwrap().contains("“现场.jpg”的内容与扩展名不符"));
-    assert!(app.svc.store.progress_list(cy, None).await.unwrap().is_empty());
+    assert!(app.db.db.progress_list(cy, None).await.unwrap().is_empty());
     let r = me.post(app.url(&progress)).multipart(form("现场.jpg", JPEG)).send().await.unwrap();
     assert_eq!(r.status(), 303);
-    let file = app.svc.store.progress_list(cy, None).await.unwrap()[0].files[0].id;
+    let file = app.db.db.progress_list(cy, None).await.unwrap()[0].files[0].id;
 
     // The organizer sees it and downloads the photo as an attachment.
     let page = admin.get(app.url(&format!("/admin/cycles/{cy}/feedback/{subj}/plan"))).send().await.unwrap();

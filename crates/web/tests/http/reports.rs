@@ -6,10 +6,11 @@ use kaoping_core::cycles::CycleInput;
 use kaoping_core::cycles::roster::SubjectInput;
 use kaoping_core::ids::{CycleId, PersonId};
 use kaoping_core::people::PersonInput;
+use kaoping_core::ports::{AccountStore, AuditStore, LinkStore, ReportStore};
 use reqwest::multipart::{Form, Part};
 
 async fn person_of(app: &TestApp, username: &str) -> PersonId {
-    app.svc.store.account_by_username(username).await.unwrap().unwrap().person_id
+    app.db.db.account_by_username(username).await.unwrap().unwrap().person_id
 }
 
 /// A city cycle: "subj" and a second secretary report; "eval" and an
@@ -17,10 +18,11 @@ async fn person_of(app: &TestApp, username: &str) -> PersonId {
 async fn setup(app: &TestApp) -> (CycleId, PersonId, PersonId) {
     let c = root_caller();
     let input = CycleInput { name: "2026年度述职评议".into(), year: "2026".into(), ballot_mode: None };
-    let cy = app.svc.cycle_create(&c, app.city.id, &input, None).await.unwrap().id;
+    let cy = app.svc.cycles.cycle_create(&c, app.city.id, &input, None).await.unwrap().id;
     let subj = person_of(app, "subj").await;
     let other = app
         .svc
+        .people
         .person_create(
             &c,
             &PersonInput { name: "乙书记".into(), org_unit_id: Some(app.b.id.to_string()), ..Default::default() },
@@ -31,16 +33,17 @@ async fn setup(app: &TestApp) -> (CycleId, PersonId, PersonId) {
         .id;
     for p in [subj, other] {
         let si = SubjectInput { person_id: p.to_string(), category: "county".into(), mode: None, post: None };
-        app.svc.subject_add(&c, cy, &si).await.unwrap();
+        app.svc.cycles.subject_add(&c, cy, &si).await.unwrap();
     }
-    app.svc.evaluator_add(&c, cy, &person_of(app, "eval").await.to_string(), "all").await.unwrap();
+    app.svc.cycles.evaluator_add(&c, cy, &person_of(app, "eval").await.to_string(), "all").await.unwrap();
     let deputy = app
         .svc
+        .people
         .person_create(&c, &PersonInput { name: "党代表丙".into(), ..Default::default() }, Some(app.city.id))
         .await
         .unwrap()
         .id;
-    app.svc.evaluator_add(&c, cy, &deputy.to_string(), "all").await.unwrap();
+    app.svc.cycles.evaluator_add(&c, cy, &deputy.to_string(), "all").await.unwrap();
     (cy, subj, other)
 }
 
@@ -72,14 +75,14 @@ async fn a_subject_writes_and_submits_and_bad_files_are_refused() {
         .unwrap();
     assert_eq!(r.status(), 422);
     assert!(r.text().await.unwrap().contains("内容与扩展名不符"));
-    assert!(app.svc.store.report_get(cy, subj).await.unwrap().is_none());
+    assert!(app.db.db.report_get(cy, subj).await.unwrap().is_none());
 
     // A 200 MB upload: refused from its Content-Length before it is read,
     // with the limit named (raw HTTP, so the early answer is seen).
     let answer = raw_post(&app, &format!("/my/reports/{cy}/save"), 200 * 1024 * 1024).await;
     assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
     assert!(answer.contains("MB 上限"), "{answer}");
-    assert!(app.svc.store.report_get(cy, subj).await.unwrap().is_none());
+    assert!(app.db.db.report_get(cy, subj).await.unwrap().is_none());
 
     // Script tags and event handlers never survive.
     let dirty = r#"<h3 onclick="x()">一、履行第一责任人职责情况</h3><p>抓基层党建<script>alert(1)</script><img src=x onerror=alert(2)></p>"#;
@@ -91,7 +94,7 @@ async fn a_subject_writes_and_submits_and_bad_files_are_refused() {
         .await
         .unwrap();
     assert_eq!((r.status().as_u16(), location(&r)), (303, format!("/my/reports/{cy}?flash=report-submitted")));
-    let rep = app.svc.store.report_get(cy, subj).await.unwrap().unwrap();
+    let rep = app.db.db.report_get(cy, subj).await.unwrap().unwrap();
     assert_eq!(rep.body_html, "<h3>一、履行第一责任人职责情况</h3><p>抓基层党建</p>");
     assert_eq!(rep.status.as_str(), "submitted");
     // The file comes back as a download that is never rendered inline.
@@ -187,7 +190,7 @@ async fn personal_links_open_reading_and_refuse_bad_tokens() {
         attachment: kaoping_core::reports::AttachmentChange::Keep,
         submit: false,
     };
-    app.svc.report_save(&other_caller, cy, draft).await.unwrap();
+    app.svc.reports.report_save(&other_caller, cy, draft).await.unwrap();
 
     // The organizer prints the QR sheet: one card per evaluator, with links.
     let admin = app.login("sys").await;
@@ -245,7 +248,7 @@ async fn personal_links_open_reading_and_refuse_bad_tokens() {
     // Re-issue: the old link is gone (410) and its phone is signed out (401).
     let r = phone.get(app.url(&format!("/e/{cy}"))).send().await.unwrap();
     assert_eq!(r.status(), 200);
-    let eval_list = app.svc.store.link_list(cy).await.unwrap();
+    let eval_list = app.db.db.link_list(cy).await.unwrap();
     for l in &eval_list {
         admin.post(app.url(&format!("/admin/cycles/{cy}/links/{}/revoke", l.person_id))).send().await.unwrap();
     }
@@ -265,12 +268,8 @@ async fn personal_links_open_reading_and_refuse_bad_tokens() {
     assert_eq!(statuses[0], 404);
     assert_eq!(*statuses.last().unwrap(), 429, "{statuses:?}");
     // Tokens never reach the audit log.
-    let log = app
-        .svc
-        .store
-        .audit_list(&kaoping_core::audit::AuditFilter { limit: 10_000, ..Default::default() })
-        .await
-        .unwrap();
+    let log =
+        app.db.db.audit_list(&kaoping_core::audit::AuditFilter { limit: 10_000, ..Default::default() }).await.unwrap();
     let token = token_path.trim_start_matches("/k/");
     assert!(log.iter().any(|e| e.action == "link.open"), "link opens are audited");
     assert!(log.iter().all(|e| !e.detail.contains(token) && !e.object.contains(token)));

@@ -2,6 +2,7 @@
 
 use crate::helpers::{TestApp, spawn};
 use kaoping_core::audit::AuditFilter;
+use kaoping_core::ports::{AuditStore, OrgStore};
 
 #[tokio::test]
 async fn cross_origin_state_changes_are_refused_and_audited() {
@@ -22,10 +23,10 @@ async fn cross_origin_state_changes_are_refused_and_audited() {
         .unwrap();
     assert_eq!(r.status(), 403);
     assert!(r.text().await.unwrap().contains("跨站请求已被拒绝"));
-    assert!(app.svc.store.org_by_code("EVIL").await.unwrap().is_none());
+    assert!(app.db.db.org_by_code("EVIL").await.unwrap().is_none());
     let log = app
-        .svc
-        .store
+        .db
+        .db
         .audit_list(&AuditFilter { action: Some("security.csrf".into()), limit: 5, ..Default::default() })
         .await
         .unwrap();
@@ -280,6 +281,6 @@ async fn with_a_public_url_a_state_change_must_come_from_exactly_that_origin() {
     assert_eq!(post("http://kaoping.example.gov.cn").await, 403);
     assert_eq!(post("https://kaoping.example.gov.cn:8443").await, 403);
     assert_eq!(post("https://kaoping.example.gov.cn").await, 303);
-    let log = app.svc.store.audit_list(&AuditFilter { limit: 100, ..Default::default() }).await.unwrap();
+    let log = app.db.db.audit_list(&AuditFilter { limit: 100, ..Default::default() }).await.unwrap();
     assert_eq!(log.iter().filter(|e| e.action == "security.csrf").count(), 2);
 }

@@ -5,6 +5,7 @@ use crate::helpers::{client, location, root_caller, spawn};
 use kaoping_core::cycles::roster::SubjectInput;
 use kaoping_core::cycles::{CycleInput, Phase};
 use kaoping_core::people::PersonInput;
+use kaoping_core::ports::{AuditStore, BallotStore};
 use kaoping_core::services::IssueFor;
 
 fn hidden(html: &str, name: &str) -> String {
@@ -18,11 +19,12 @@ async fn an_evaluator_votes_by_form_and_the_organizer_closes_and_reads_results()
     let app = spawn().await;
     let c = root_caller();
     let input = CycleInput { name: "2026年度".into(), year: "2026".into(), ballot_mode: None };
-    let cy = app.svc.cycle_create(&c, app.city.id, &input, None).await.unwrap().id;
+    let cy = app.svc.cycles.cycle_create(&c, app.city.id, &input, None).await.unwrap().id;
     let mut subjects = Vec::new();
     for name in ["甲书记", "乙书记"] {
         let p = app
             .svc
+            .people
             .person_create(
                 &c,
                 &PersonInput { name: name.into(), org_unit_id: Some(app.a.id.to_string()), ..Default::default() },
@@ -32,19 +34,20 @@ async fn an_evaluator_votes_by_form_and_the_organizer_closes_and_reads_results()
             .unwrap()
             .id;
         let si = SubjectInput { person_id: p.to_string(), category: "county".into(), mode: None, post: None };
-        app.svc.subject_add(&c, cy, &si).await.unwrap();
+        app.svc.cycles.subject_add(&c, cy, &si).await.unwrap();
         subjects.push(p);
     }
     let deputy = app
         .svc
+        .people
         .person_create(&c, &PersonInput { name: "代表".into(), ..Default::default() }, Some(app.city.id))
         .await
         .unwrap()
         .id;
-    app.svc.evaluator_add(&c, cy, &deputy.to_string(), "all").await.unwrap();
-    app.svc.cycle_advance(&c, cy, Phase::Reporting).await.unwrap();
-    app.svc.cycle_advance(&c, cy, Phase::Evaluation).await.unwrap();
-    let token = app.svc.links_issue(&c, cy, IssueFor::Missing).await.unwrap().remove(0).token;
+    app.svc.cycles.evaluator_add(&c, cy, &deputy.to_string(), "all").await.unwrap();
+    app.svc.cycles.cycle_advance(&c, cy, Phase::Reporting).await.unwrap();
+    app.svc.cycles.cycle_advance(&c, cy, Phase::Evaluation).await.unwrap();
+    let token = app.svc.reports.links_issue(&c, cy, IssueFor::Missing).await.unwrap().remove(0).token;
     let phone = client(&app);
     assert_eq!(phone.get(app.url(&format!("/k/{token}"))).send().await.unwrap().status(), 303);
 
@@ -137,7 +140,7 @@ async fn an_evaluator_votes_by_form_and_the_organizer_closes_and_reads_results()
         .await
         .unwrap();
     assert_eq!(r.status(), 409);
-    assert_eq!(app.svc.store.ballot_list(cy).await.unwrap().len(), 1);
+    assert_eq!(app.db.db.ballot_list(cy).await.unwrap().len(), 1);
 
     // Results are hidden until voting closes, then shown by category.
     let r = admin.get(app.url(&format!("/admin/cycles/{cy}/results"))).send().await.unwrap();
@@ -158,12 +161,8 @@ async fn an_evaluator_votes_by_form_and_the_organizer_closes_and_reads_results()
         .await
         .unwrap();
     assert!(named.contains("代表") && named.contains("抓落实有力"), "{named}");
-    let log = app
-        .svc
-        .store
-        .audit_list(&kaoping_core::audit::AuditFilter { limit: 1000, ..Default::default() })
-        .await
-        .unwrap();
+    let log =
+        app.db.db.audit_list(&kaoping_core::audit::AuditFilter { limit: 1000, ..Default::default() }).await.unwrap();
     assert!(log.iter().any(|e| e.action == "ballot.view_named" && e.object.contains(&format!("person:{a}"))));
     // The results as a real workbook.
     let x = admin.get(app.url(&format!("/admin/cycles/{cy}/results.xlsx"))).send().await.unwrap();
@@ -188,12 +187,8 @@ async fn an_evaluator_votes_by_form_and_the_organizer_closes_and_reads_results()
         app.get_json(&admin, &format!("/admin/cycles/{cy}/export-restricted.json")).await;
     assert_eq!((restricted.kind.as_str(), restricted.ballots[0].evaluator), ("restricted", Some(deputy.0)));
     assert!(kaoping_core::results::export::verify(&restricted).is_empty());
-    let log = app
-        .svc
-        .store
-        .audit_list(&kaoping_core::audit::AuditFilter { limit: 1000, ..Default::default() })
-        .await
-        .unwrap();
+    let log =
+        app.db.db.audit_list(&kaoping_core::audit::AuditFilter { limit: 1000, ..Default::default() }).await.unwrap();
     assert!(log.iter().any(|e| e.action == "export.restricted"));
 
     // A retry after closing still gets its first answer.
@@ -237,20 +232,20 @@ async fn anonymous_ballots_leave_no_link_to_the_evaluator_in_the_logs() {
     let app = spawn().await;
     let c = root_caller();
     let input = CycleInput { name: "无记名".into(), year: "2026".into(), ballot_mode: Some("anonymous".into()) };
-    let cy = app.svc.cycle_create(&c, app.city.id, &input, None).await.unwrap().id;
+    let cy = app.svc.cycles.cycle_create(&c, app.city.id, &input, None).await.unwrap().id;
     let input = PersonInput { name: "被评议甲".into(), ..Default::default() };
-    let p = app.svc.person_create(&c, &input, Some(app.city.id));
+    let p = app.svc.people.person_create(&c, &input, Some(app.city.id));
     let subject = p.await.unwrap().id;
     let si = SubjectInput { person_id: subject.to_string(), category: "county".into(), mode: None, post: None };
-    app.svc.subject_add(&c, cy, &si).await.unwrap();
+    app.svc.cycles.subject_add(&c, cy, &si).await.unwrap();
     let input = PersonInput { name: "匿名评议人".into(), ..Default::default() };
-    let p = app.svc.person_create(&c, &input, Some(app.city.id));
+    let p = app.svc.people.person_create(&c, &input, Some(app.city.id));
     let evaluator = p.await.unwrap().id;
-    app.svc.evaluator_add(&c, cy, &evaluator.to_string(), "all").await.unwrap();
-    app.svc.cycle_advance(&c, cy, Phase::Reporting).await.unwrap();
-    app.svc.cycle_advance(&c, cy, Phase::Evaluation).await.unwrap();
-    app.svc.voting_set(&c, cy, true).await.unwrap();
-    let token = app.svc.links_issue(&c, cy, IssueFor::Missing).await.unwrap().remove(0).token;
+    app.svc.cycles.evaluator_add(&c, cy, &evaluator.to_string(), "all").await.unwrap();
+    app.svc.cycles.cycle_advance(&c, cy, Phase::Reporting).await.unwrap();
+    app.svc.cycles.cycle_advance(&c, cy, Phase::Evaluation).await.unwrap();
+    app.svc.voting.voting_set(&c, cy, true).await.unwrap();
+    let token = app.svc.reports.links_issue(&c, cy, IssueFor::Missing).await.unwrap().remove(0).token;
     let phone = client(&app);
     assert_eq!(phone.get(app.url(&format!("/k/{token}"))).send().await.unwrap().status(), 303);
     let marks = serde_json::json!([{"subject": subject.0, "grades": {"overall": "poor"}}]).to_string();
@@ -263,9 +258,9 @@ async fn anonymous_ballots_leave_no_link_to_the_evaluator_in_the_logs() {
     assert_eq!(r.status(), 200);
     let page = r.text().await.unwrap();
     // Sealed until voting closes.
-    assert!(app.svc.store.ballot_list(cy).await.unwrap().is_empty());
-    app.svc.voting_set(&c, cy, false).await.unwrap();
-    let stored = app.svc.store.ballot_list(cy).await.unwrap();
+    assert!(app.db.db.ballot_list(cy).await.unwrap().is_empty());
+    app.svc.voting.voting_set(&c, cy, false).await.unwrap();
+    let stored = app.db.db.ballot_list(cy).await.unwrap();
     assert_eq!(stored.len(), 1);
     assert_eq!(stored[0].evaluator, None);
     assert!(page.contains(&stored[0].receipt));
