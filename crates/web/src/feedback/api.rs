@@ -110,7 +110,7 @@ pub struct SkippedDto {
     pub reason: String,
 }
 
-type Cp = Path<(i64, i64)>;
+type Cp = Path<(CycleId, PersonId)>;
 
 #[utoipa::path(get, path = "/api/v1/cycles/{id}/problems", tag = "feedback", params(("id" = i64, Path)),
     responses((status = 200, body = Vec<ProblemDto>)))]
@@ -131,7 +131,7 @@ pub async fn critique(
     Path((id, person)): Cp,
     Json(b): Json<CritiqueBody>,
 ) -> AppResult<StatusCode> {
-    state.services.feedback.critique_set(&a.caller, CycleId(id), PersonId(person), &b.text).await?;
+    state.services.feedback.critique_set(&a.caller, id, person, &b.text).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -145,7 +145,7 @@ pub async fn add_problem(
     Json(b): Json<ProblemBody>,
 ) -> AppResult<(StatusCode, Json<ProblemDto>)> {
     let input = ProblemInput { source: b.source, group: b.group, text: b.text, tag: b.tag, severity: b.severity };
-    let p = state.services.feedback.problem_add(&a.caller, CycleId(id), PersonId(person), &input).await?;
+    let p = state.services.feedback.problem_add(&a.caller, id, person, &input).await?;
     Ok((StatusCode::CREATED, Json(p.into())))
 }
 

@@ -19,7 +19,7 @@ use utoipa::ToSchema;
 
 use crate::feedback::api::ProblemDto;
 
-type Cp = Path<(i64, i64)>;
+type Cp = Path<(CycleId, PersonId)>;
 
 /// A rectification measure.
 #[derive(Serialize, ToSchema)]
@@ -186,7 +186,7 @@ pub async fn plan(
     OrgAdmin(a): OrgAdmin,
     Path((id, person)): Cp,
 ) -> AppResult<Json<PlanDto>> {
-    Ok(Json(state.services.rectification.plan_for_organizer(&a.caller, CycleId(id), PersonId(person)).await?.into()))
+    Ok(Json(state.services.rectification.plan_for_organizer(&a.caller, id, person).await?.into()))
 }
 
 #[utoipa::path(post, path = "/api/v1/cycles/{id}/subjects/{person}/plan/review", tag = "rectification",
@@ -198,7 +198,7 @@ pub async fn review(
     Path((id, person)): Cp,
     Json(b): Json<ReviewBody>,
 ) -> AppResult<StatusCode> {
-    state.services.rectification.plan_review(&a.caller, CycleId(id), PersonId(person), b.approve, &b.comment).await?;
+    state.services.rectification.plan_review(&a.caller, id, person, b.approve, &b.comment).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -211,7 +211,7 @@ pub async fn sign_off(
     Path((id, person)): Cp,
     Json(b): Json<SignOffBody>,
 ) -> AppResult<StatusCode> {
-    state.services.rectification.sign_off(&a.caller, CycleId(id), PersonId(person), b.target()?, &b.note).await?;
+    state.services.rectification.sign_off(&a.caller, id, person, b.target()?, &b.note).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -224,7 +224,7 @@ pub async fn reopen(
     Path((id, person)): Cp,
     Json(b): Json<SignOffBody>,
 ) -> AppResult<StatusCode> {
-    state.services.rectification.reopen(&a.caller, CycleId(id), PersonId(person), b.target()?, &b.note).await?;
+    state.services.rectification.reopen(&a.caller, id, person, b.target()?, &b.note).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -273,13 +273,13 @@ pub async fn submit(State(state): State<AppState>, a: Auth, Path(cycle): Path<Cy
 pub async fn progress(
     State(state): State<AppState>,
     a: Auth,
-    Path((cycle, measure)): Cp,
+    Path((cycle, measure)): Path<(CycleId, i64)>,
     body: axum::body::Bytes,
 ) -> AppResult<(StatusCode, Json<ProgressDto>)> {
-    state.services.feedback.my_sheet(&a.caller, CycleId(cycle)).await?;
+    state.services.feedback.my_sheet(&a.caller, cycle).await?;
     let b: ProgressBody = parse(&body)?;
     let input = ProgressInput { text: b.text, percent: b.percent.to_string(), kpi_value: b.kpi_value };
-    let r = state.services.rectification.progress_add(&a.caller, CycleId(cycle), measure, &input, vec![]).await?;
+    let r = state.services.rectification.progress_add(&a.caller, cycle, measure, &input, vec![]).await?;
     Ok((StatusCode::CREATED, Json((&r).into())))
 }
 

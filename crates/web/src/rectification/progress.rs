@@ -141,13 +141,12 @@ impl SignOffForm {
 async fn sign(
     state: AppState,
     a: crate::ctx::Auth,
-    id: i64,
-    pid: i64,
+    cycle: CycleId,
+    subject: PersonId,
     f: SignOffForm,
     reopen: bool,
 ) -> AppResult<Response> {
     let target = f.target()?;
-    let (cycle, subject) = (CycleId(id), PersonId(pid));
     let done = if reopen {
         state.services.rectification.reopen(&a.caller, cycle, subject, target, &f.note).await
     } else {
@@ -156,7 +155,7 @@ async fn sign(
     match done {
         Ok(()) => {
             let flash = if reopen { "reopened" } else { "signed-off" };
-            Ok(Redirect::to(&format!("/admin/cycles/{id}/feedback/{pid}/plan?flash={flash}")).into_response())
+            Ok(Redirect::to(&format!("/admin/cycles/{cycle}/feedback/{subject}/plan?flash={flash}")).into_response())
         }
         Err(CoreError::Invalid(errs)) => {
             let p = state.services.rectification.plan_for_organizer(&a.caller, cycle, subject).await?;
@@ -172,7 +171,7 @@ async fn sign(
 pub async fn sign_off(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path((id, pid)): Path<(i64, i64)>,
+    Path((id, pid)): Path<(CycleId, PersonId)>,
     Form(f): Form<SignOffForm>,
 ) -> AppResult<Response> {
     sign(state, a, id, pid, f, false).await
@@ -181,7 +180,7 @@ pub async fn sign_off(
 pub async fn reopen(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path((id, pid)): Path<(i64, i64)>,
+    Path((id, pid)): Path<(CycleId, PersonId)>,
     Form(f): Form<SignOffForm>,
 ) -> AppResult<Response> {
     sign(state, a, id, pid, f, true).await

@@ -32,18 +32,18 @@ pub async fn reader_for(
     state: &AppState,
     ctx: &Ctx,
     headers: &HeaderMap,
-    cycle: i64,
+    cycle: CycleId,
 ) -> AppResult<Result<Reader, Response>> {
     if let Some(token) = cookie(headers, LINK_COOKIE).filter(|t| !t.is_empty()) {
         let r = state.services.reports.reader_from_link(token, ctx.client.clone()).await?;
-        if let Some(r) = r.filter(|r| r.cycle_id == CycleId(cycle)) {
+        if let Some(r) = r.filter(|r| r.cycle_id == cycle) {
             return Ok(Ok(r));
         }
     }
     if let Some(caller) = ctx.caller().filter(|_| {
         ctx.session.as_ref().is_some_and(|s| !s.mfa_pending && !s.must_change_password && !s.must_enroll_totp)
     }) {
-        return Ok(Ok(state.services.reports.reader_from_account(&caller, CycleId(cycle)).await?));
+        return Ok(Ok(state.services.reports.reader_from_account(&caller, cycle).await?));
     }
     if ctx.is_api {
         return Err(AppError::status(StatusCode::UNAUTHORIZED, "error-unauthenticated"));
@@ -70,7 +70,7 @@ impl FromRequestParts<AppState> for ReaderIn {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
         let ctx = Ctx::from_request_parts(parts, state).await.map_err(IntoResponse::into_response)?;
         let params = RawPathParams::from_request_parts(parts, state).await.map_err(IntoResponse::into_response)?;
-        let cycle = params.iter().find(|(k, _)| *k == "cycle").and_then(|(_, v)| v.parse::<i64>().ok());
+        let cycle = params.iter().find(|(k, _)| *k == "cycle").and_then(|(_, v)| v.parse::<i64>().ok()).map(CycleId);
         let Some(cycle) = cycle else { return Err(AppError::not_found().into_response()) };
         match reader_for(state, &ctx, &parts.headers, cycle).await {
             Ok(Ok(r)) => Ok(Self(r)),
@@ -197,7 +197,7 @@ async fn read_view(
 pub async fn read(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path((_, pid)): Path<(i64, PersonId)>,
+    Path((_, pid)): Path<(CycleId, PersonId)>,
     ReaderIn(reader): ReaderIn,
     Query(q): Query<crate::views::FlashQuery>,
 ) -> AppResult<Response> {
@@ -209,7 +209,7 @@ pub async fn read(
 pub async fn note_add(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path((cycle, pid)): Path<(i64, PersonId)>,
+    Path((cycle, pid)): Path<(CycleId, PersonId)>,
     ReaderIn(reader): ReaderIn,
     Form(f): Form<NoteForm>,
 ) -> AppResult<Response> {
@@ -232,7 +232,7 @@ pub struct NoteEdit {
     pub back: String,
 }
 
-fn back_to(cycle: i64, back: &str) -> String {
+fn back_to(cycle: CycleId, back: &str) -> String {
     match back.parse::<i64>() {
         Ok(pid) => format!("/e/{cycle}/s/{pid}"),
         Err(_) => format!("/e/{cycle}/notes"),
@@ -241,7 +241,7 @@ fn back_to(cycle: i64, back: &str) -> String {
 
 pub async fn note_update(
     State(state): State<AppState>,
-    Path((cycle, nid)): Path<(i64, i64)>,
+    Path((cycle, nid)): Path<(CycleId, i64)>,
     ReaderIn(reader): ReaderIn,
     Form(f): Form<NoteEdit>,
 ) -> AppResult<Response> {
@@ -251,7 +251,7 @@ pub async fn note_update(
 
 pub async fn note_delete(
     State(state): State<AppState>,
-    Path((cycle, nid)): Path<(i64, i64)>,
+    Path((cycle, nid)): Path<(CycleId, i64)>,
     ReaderIn(reader): ReaderIn,
     Form(f): Form<NoteEdit>,
 ) -> AppResult<Response> {
@@ -269,7 +269,7 @@ pub async fn ping(
     State(state): State<AppState>,
     ctx: Ctx,
     headers: HeaderMap,
-    Path((cycle, pid)): Path<(i64, PersonId)>,
+    Path((cycle, pid)): Path<(CycleId, PersonId)>,
     Form(f): Form<PingForm>,
 ) -> AppResult<Response> {
     let reader = match reader_for(&state, &ctx, &headers, cycle).await? {
@@ -320,7 +320,7 @@ pub fn file_response(name: &str, blob: kaoping_core::reports::Blob) -> Response 
 
 pub async fn file(
     State(state): State<AppState>,
-    Path((_, pid)): Path<(i64, PersonId)>,
+    Path((_, pid)): Path<(CycleId, PersonId)>,
     ReaderIn(reader): ReaderIn,
 ) -> AppResult<Response> {
     let (name, blob) = state.services.reports.reading_file(&reader, pid).await?;

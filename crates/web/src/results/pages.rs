@@ -60,16 +60,16 @@ fn pct(q: Option<kaoping_core::results::tally::Q>) -> String {
 async fn lines(
     state: &AppState,
     a: &crate::ctx::Auth,
-    id: i64,
+    id: CycleId,
     live: bool,
 ) -> AppResult<(Cycle, Vec<(String, Vec<Line>)>)> {
     let lang = a.ctx.lang;
     let (cycle, results) = if live {
-        state.services.results.results_partial(&a.caller, CycleId(id)).await?
+        state.services.results.results_partial(&a.caller, id).await?
     } else {
-        state.services.results.results(&a.caller, CycleId(id)).await?
+        state.services.results.results(&a.caller, id).await?
     };
-    let subjects = state.services.cycles.subjects_list(&a.caller, CycleId(id)).await?;
+    let subjects = state.services.cycles.subjects_list(&a.caller, id).await?;
     let names: HashMap<i64, String> = subjects.iter().map(|s| (s.person_id.0, s.person_name.clone())).collect();
     let line = |r: &SubjectResult| {
         let (grade, grade_index, rule) = match &r.grade {
@@ -135,7 +135,7 @@ pub struct ResultsQuery {
 pub async fn show(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path(id): Path<i64>,
+    Path(id): Path<CycleId>,
     axum::extract::Query(q): axum::extract::Query<ResultsQuery>,
 ) -> AppResult<Response> {
     let live = q.live.is_some();
@@ -198,7 +198,11 @@ pub async fn withdraw(
 }
 
 /// The results as an Excel sheet, one row per subject, ready to print.
-pub async fn xlsx(State(state): State<AppState>, OrgAdmin(a): OrgAdmin, Path(id): Path<i64>) -> AppResult<Response> {
+pub async fn xlsx(
+    State(state): State<AppState>,
+    OrgAdmin(a): OrgAdmin,
+    Path(id): Path<CycleId>,
+) -> AppResult<Response> {
     use kaoping_office::Column;
     let lang = a.ctx.lang;
     let (_, categories) = lines(&state, &a, id, false).await?;
@@ -244,7 +248,11 @@ pub async fn xlsx(State(state): State<AppState>, OrgAdmin(a): OrgAdmin, Path(id)
 }
 
 /// The public export of a closed vote, as a JSON download.
-pub async fn export(State(state): State<AppState>, OrgAdmin(a): OrgAdmin, Path(id): Path<i64>) -> AppResult<Response> {
+pub async fn export(
+    State(state): State<AppState>,
+    OrgAdmin(a): OrgAdmin,
+    Path(id): Path<CycleId>,
+) -> AppResult<Response> {
     export_json(&state, &a, id, false).await
 }
 
@@ -252,13 +260,13 @@ pub async fn export(State(state): State<AppState>, OrgAdmin(a): OrgAdmin, Path(i
 pub async fn export_restricted(
     State(state): State<AppState>,
     OrgAdmin(a): OrgAdmin,
-    Path(id): Path<i64>,
+    Path(id): Path<CycleId>,
 ) -> AppResult<Response> {
     export_json(&state, &a, id, true).await
 }
 
-async fn export_json(state: &AppState, a: &crate::ctx::Auth, id: i64, restricted: bool) -> AppResult<Response> {
-    let e = state.services.results.cycle_export(&a.caller, CycleId(id), restricted).await?;
+async fn export_json(state: &AppState, a: &crate::ctx::Auth, id: CycleId, restricted: bool) -> AppResult<Response> {
+    let e = state.services.results.cycle_export(&a.caller, id, restricted).await?;
     let body = serde_json::to_vec_pretty(&e).expect("export serializes");
     let mut r = body.into_response();
     let h = r.headers_mut();

@@ -114,7 +114,7 @@ pub(super) fn marks_from_form(scope: &[ScopeSubject], fields: &[(String, String)
 
 pub async fn save(
     State(state): State<AppState>,
-    Path(cycle): Path<i64>,
+    Path(cycle): Path<kaoping_core::ids::CycleId>,
     ReaderIn(reader): ReaderIn,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {

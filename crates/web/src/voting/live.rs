@@ -21,10 +21,10 @@ use tokio::sync::watch;
 /// is open — read once per change by one watcher per cycle on this node and
 /// shared by every evaluator's connection (a hall of phones costs one query
 /// per change, not one per phone).
-pub type LiveStates = Arc<Mutex<HashMap<i64, watch::Receiver<Value>>>>;
+pub type LiveStates = Arc<Mutex<HashMap<CycleId, watch::Receiver<Value>>>>;
 
-async fn reader_state(state: &AppState, cycle: i64) -> Option<Value> {
-    let c = state.services.cycles.cycle_now(CycleId(cycle)).await.ok()??;
+async fn reader_state(state: &AppState, cycle: CycleId) -> Option<Value> {
+    let c = state.services.cycles.cycle_now(cycle).await.ok()??;
     let presenting = match c.voting.presenting {
         Some(p) => {
             state.services.cycles.cycle_snapshot(c.id).await.ok()?.subjects.iter().find(|s| s.person_id == p).cloned()
@@ -38,7 +38,7 @@ async fn reader_state(state: &AppState, cycle: i64) -> Option<Value> {
 }
 
 /// The watcher of `cycle` (started on first use; it stops when nobody watches).
-async fn watch_reader_state(state: &AppState, cycle: i64) -> watch::Receiver<Value> {
+async fn watch_reader_state(state: &AppState, cycle: CycleId) -> watch::Receiver<Value> {
     let first = reader_state(state, cycle).await.unwrap_or(Value::Null);
     let mut live = state.live.lock().unwrap_or_else(|e| e.into_inner());
     if let Some(rx) = live.get(&cycle).filter(|rx| rx.has_changed().is_ok()) {
@@ -73,7 +73,7 @@ async fn watch_reader_state(state: &AppState, cycle: i64) -> watch::Receiver<Val
 
 pub async fn reader_events(
     State(state): State<AppState>,
-    Path(cycle): Path<i64>,
+    Path(cycle): Path<CycleId>,
     ReaderIn(_reader): ReaderIn,
 ) -> AppResult<Response> {
     let rx = watch_reader_state(&state, cycle).await;

@@ -84,10 +84,10 @@ fn screen_json(s: &Screen, lang: crate::i18n::Lang) -> Value {
 
 /// Wait for an announcement about `cycle`, then for the ones right after
 /// it; false when the store has stopped announcing.
-pub(super) async fn next_change(rx: &mut broadcast::Receiver<i64>, cycle: i64) -> bool {
+pub(super) async fn next_change(rx: &mut broadcast::Receiver<i64>, cycle: CycleId) -> bool {
     loop {
         match rx.recv().await {
-            Ok(c) if c == cycle => break,
+            Ok(c) if c == cycle.0 => break,
             Ok(_) => continue,
             Err(broadcast::error::RecvError::Lagged(_)) => break,
             Err(broadcast::error::RecvError::Closed) => return false,
@@ -101,7 +101,7 @@ pub(super) async fn next_change(rx: &mut broadcast::Receiver<i64>, cycle: i64) -
 /// An SSE response: `first`, then `next()` after every change of `cycle`.
 fn live<F, Fut>(
     rx: broadcast::Receiver<i64>,
-    cycle: i64,
+    cycle: CycleId,
     first: Value,
     next: F,
 ) -> Sse<impl futures_util::Stream<Item = Result<Event, Infallible>>>
@@ -151,5 +151,5 @@ pub async fn events(
         let (state, caller, lang, audited) = (state.clone(), caller.clone(), ctx.lang, audited.clone());
         async move { state.services.meeting.screen(&caller, id, &audited).await.ok().map(|s| screen_json(&s, lang)) }
     };
-    Ok(live(rx, id.0, first, next).into_response())
+    Ok(live(rx, id, first, next).into_response())
 }
