@@ -176,25 +176,13 @@ impl Db {
                     .connect(url)
                     .await
                     .map_err(|e| CoreError::Store(format!("{}: {e}", redact_url(url))))?;
-                // The writer finds rows by key with IN lists of up to 128
-                // values. PostgreSQL would switch such a prepared statement to
-                // a generic plan after five runs, chosen while the tables were
-                // small (a sequential scan), and keep it as they grow: 10–25 ms
-                // a lookup after 10,000 ballots. Custom plans see the table as
-                // it is (a few µs of planning each) — but with statistics that
-                // lag while a meeting fills the tables: it still chose to scan
-                // the whole idempotency table, or a cycle's every participation
-                // row, for 128 keys (3 ms each at 20,000 ballots). Every
-                // statement of the writer finds its rows by an index, so it
-                // plans without sequential and bitmap scans. The connection
-                // is pinged before a batch only after it sat idle (sqlx also
-                // pings it as it comes back, and drops it if broken): back to
-                // back, a ping per batch was a round trip each; after a pause
-                // a connection dropped meanwhile (a firewall, a failover)
-                // would leave the writer waiting on TCP for minutes instead
-                // of `acquire_timeout`. (Settings after connecting, not
-                // start-up options: PgBouncer refuses options it does not
-                // know.)
+                // The writer finds rows by key with IN lists of up to 128:
+                // each statement is planned for the tables as they are, by
+                // index only (generic plans and lagging statistics chose full
+                // scans as a meeting filled the tables). A connection is
+                // pinged only after it sat idle, so a dropped one fails within
+                // `acquire_timeout`. Settings after connecting: PgBouncer
+                // refuses start-up options it does not know.
                 let writer = PgPoolOptions::new()
                     .max_connections(1)
                     .test_before_acquire(false)
