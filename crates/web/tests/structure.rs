@@ -29,7 +29,6 @@ const HOUSES: &[House] = &[
             "notify.rs",
             "parser_properties.rs",
             "ports.rs",
-            "scope.rs",
             "secrets.rs",
             "services",
             "sheet_row_properties.rs",
@@ -126,6 +125,9 @@ fn every_file_is_shared_infrastructure_or_in_a_feature_folder() {
             }
         }
         assert!(house.features().len() >= 9, "{}: {:?}", house.name, house.features());
+        for name in house.shared {
+            assert!(house.src().join(name).exists(), "{}: the shared {name} does not exist", house.name);
+        }
     }
 }
 
