@@ -45,6 +45,17 @@ pub struct SubjectDetail {
     pub last_year_tags: Vec<String>,
 }
 
+impl SubjectDetail {
+    /// Whether the remark is already one of the subject's problems.
+    pub fn remark_used(&self, remark: &str) -> bool {
+        self.problems.iter().any(|p| remark_used(p, remark))
+    }
+}
+
+fn remark_used(p: &Problem, remark: &str) -> bool {
+    p.source == ProblemSource::Remark && p.text.trim() == remark.trim()
+}
+
 /// What a bulk issue did.
 #[derive(Debug, Clone, Default)]
 pub struct IssueOutcome {
@@ -214,6 +225,12 @@ impl FeedbackService {
             return Err(CoreError::Conflict(Msg::new("err-problem-issued")));
         }
         let f = self.checked_problem(&c, subject, input).await?;
+        // A remark goes on the sheet once: quoted twice, it would read as two problems.
+        if f.source == ProblemSource::Remark
+            && self.ports.problem_list(cycle, Some(subject)).await?.iter().any(|p| remark_used(p, &f.text))
+        {
+            return Err(CoreError::Conflict(Msg::new("err-problem-remark-used")));
+        }
         let audit = caller
             .audit("feedback.problem.add", "problem:new")
             .detail(format!("cycle:{cycle} person:{subject} source:{}", f.source.as_str()));

@@ -134,6 +134,25 @@ impl RectificationService {
         } else {
             multiline_text("note", note, MAX_TEXT).map_err(|e| CoreError::Invalid(vec![e]))?
         };
+        // A target not reached may still be signed off, but not without a word why.
+        let short = page
+            .measures
+            .iter()
+            .filter(|m| !m.signed_off)
+            .filter(|m| match target {
+                SignOffTarget::Measure(id) => m.id == id,
+                SignOffTarget::Problem(id) => m.problem_id == id,
+            })
+            .filter_map(|m| m.kpi.as_ref())
+            .map(|k| (k, k.current.map_or(0, |c| crate::rectification::ledger::kpi_reached(k.baseline, k.target, c))))
+            .find(|(_, reached)| *reached < 100);
+        if let Some((k, reached)) = short
+            && note.is_empty()
+        {
+            return Err(CoreError::Conflict(
+                Msg::new("err-signoff-kpi-unmet").arg("kpi", &k.name).arg("reached", reached),
+            ));
+        }
         let (action, object) = match target {
             SignOffTarget::Measure(id) => ("rectification.measure.sign_off", format!("measure:{id}")),
             SignOffTarget::Problem(id) => ("rectification.problem.sign_off", format!("problem:{id}")),

@@ -63,6 +63,13 @@ async fn problems_are_quoted_verbatim_and_sheets_numbered_once_and_frozen() {
     r.group = "all".into();
     let p2 = w.svc.feedback.problem_add(&zzb, cy, s0, &r).await.unwrap();
     assert_eq!((p1.position, p2.position), (1, 2));
+    // The same remark again (spaces aside) is refused, and the page marks it as used.
+    r.text = " 阵地建设薄弱 ".into();
+    assert_eq!(
+        conflict_key(w.svc.feedback.problem_add(&zzb, cy, s0, &r).await.unwrap_err()),
+        "err-problem-remark-used"
+    );
+    assert!(w.svc.feedback.feedback_subject(&zzb, cy, s0).await.unwrap().remark_used("阵地建设薄弱"));
     // A tag outside the vocabulary; a routine finding.
     let mut bad = problem("routine", "三会一课记录不全");
     bad.tag = "不存在".into();

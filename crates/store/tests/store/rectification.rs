@@ -221,6 +221,9 @@ async fn progress_is_reported_with_evidence_then_signed_off_and_reopened() {
     // Another subject's file is not found through this subject.
     assert!(svc.rectification.evidence(&zzb, cy, PersonId(s[1]), r.files[0].id).await.is_err());
 
+    // The target is 60 % reached: signing off needs a note saying why.
+    let e = svc.rectification.sign_off(&zzb, cy, subject, SignOffTarget::Measure(m), " ").await.unwrap_err();
+    assert_eq!(key(e), "err-signoff-kpi-unmet");
     // Signed off: immutable; reopening needs a reason and is kept as history.
     svc.rectification.sign_off(&zzb, cy, subject, SignOffTarget::Measure(m), "现场核实").await.unwrap();
     assert_eq!(

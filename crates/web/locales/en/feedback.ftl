@@ -28,6 +28,7 @@ remarks-title = Evaluators' remarks
 remarks-intro = Remarks written on the ballots, shown with the evaluator group only, never the person (in an anonymous cycle, not at all for a group with fewer than 3 ballots on this subject). Quote one verbatim as a problem.
 remarks-after-close = Remarks show once voting has closed.
 remark-quote = Use as problem
+remark-used = Already a problem
 move-up = Move up
 move-down = Move down
 sheet-title = Problem feedback sheet

@@ -28,6 +28,7 @@ remarks-title = 评议意见
 remarks-intro = 评议人在选票上填写的意见，只显示评议人类别，不显示个人（无记名评议时，对该述职人投票不足 3 人的类别不显示其意见）。可选择原文作为问题。
 remarks-after-close = 投票结束后显示评议意见。
 remark-quote = 作为问题
+remark-used = 已列为问题
 move-up = 上移
 move-down = 下移
 sheet-title = 问题反馈单

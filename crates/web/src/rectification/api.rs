@@ -157,7 +157,8 @@ pub struct SignOffBody {
     /// `measure` or `problem`.
     pub target: String,
     pub id: i64,
-    /// The verification note (sign-off, optional) or the reason (reopen, required).
+    /// The verification note (sign-off: required when a measure has not reached
+    /// its target) or the reason (reopen, required).
     #[serde(default)]
     pub note: String,
 }

@@ -189,11 +189,13 @@ async fn the_whole_loop_over_json() {
     let ledger: Value = app.get_json(&admin, &format!("/api/v1/cycles/{cy}/ledger?status=open")).await;
     assert_eq!(ledger[0]["measure"]["kpi_current"], "77.5");
     assert_eq!(ledger[0]["measure"]["percent"], 55);
-    let r = post(
-        &admin,
-        format!("/api/v1/cycles/{cy}/subjects/{subj}/sign-off"),
-        json!({"target": "measure", "id": m["id"]}),
-    );
+    // The target is not reached (77.5 of 60 → 90): a note must say why.
+    let sign_off = format!("/api/v1/cycles/{cy}/subjects/{subj}/sign-off");
+    let r = post(&admin, sign_off.clone(), json!({"target": "measure", "id": m["id"]})).await.unwrap();
+    assert_eq!(r.status(), 409);
+    let p: serde_json::Value = r.json().await.unwrap();
+    assert!(p["detail"].as_str().unwrap().contains("58%"), "{p}");
+    let r = post(&admin, sign_off, json!({"target": "measure", "id": m["id"], "note": "阶段目标已达，转入常态化"}));
     assert_eq!(r.await.unwrap().status(), 204);
     let r = post(&me, progress, json!({"text": "再报", "percent": 90, "kpi_value": "88"})).await.unwrap();
     assert_eq!(r.status(), 409);
