@@ -115,9 +115,12 @@ test('a subject follows the feedback through on a phone, across two cycles', asy
   await expect(desk.locator('table.ledger')).toContainText('项目开复工率 60 → 90 % (84.3)');
   await desk.goto(`/admin/cycles/${cycle}/feedback`);
   await desk.locator('table.feedback tbody tr', { hasText: number }).getByRole('link', { name: '已通过' }).click();
+  // The KPI is short of its target (84.3 of 60 → 90): each sign-off says why.
   for (let i = 0; i < n; i++) {
+    const form = desk.locator('form').filter({ has: desk.getByRole('button', { name: '问题销号' }) }).first();
+    await form.locator('input[name=note]').fill('经现场核实，阶段目标已达，转入常态化推进');
     desk.once('dialog', (d) => d.accept());
-    await desk.getByRole('button', { name: '问题销号' }).first().click();
+    await form.getByRole('button', { name: '问题销号' }).click();
     await expect(desk.locator('.flash')).toContainText('已销号');
   }
   await expect(desk.locator('#history')).toBeVisible();
